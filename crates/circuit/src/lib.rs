@@ -1,0 +1,26 @@
+//! AST to flat circuit.
+//!
+//! [`elaborate`] turns a parsed [`netlist::Netlist`] into a [`Circuit`]: it evaluates `.param`
+//! expressions (global, subcircuit defaults, per-instance overrides), expands subcircuit instances
+//! recursively with ngspice's naming (`x1.n2` for internal nodes, `r.x1.r1` for internal elements),
+//! numbers the nodes, resolves references between elements (K to L, F/H to their controlling V,
+//! `.dc` to its swept source) and checks the topology (every node has a DC path to ground; no loop
+//! of voltage sources and inductors) so the solver only ever sees a well-formed circuit.
+//!
+//! **Architecture invariant**: this crate knows nothing of matrices; the solver knows nothing of text.
+
+mod elaborate;
+mod error;
+pub mod expr;
+mod topology;
+mod types;
+
+pub use error::ElabError;
+pub use types::*;
+
+/// Elaborates a parsed netlist into a flat circuit, checking it is solvable in structure.
+pub fn elaborate(netlist: &netlist::Netlist) -> Result<Circuit, ElabError> {
+    let circuit = elaborate::elaborate(netlist)?;
+    topology::check(&circuit)?;
+    Ok(circuit)
+}

@@ -1,0 +1,320 @@
+//! The flat circuit: numbered nodes, devices with evaluated SI values, analyses.
+
+use netlist::Span;
+
+/// A circuit node. `NodeId(0)` is ground.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub const GROUND: NodeId = NodeId(0);
+    pub fn is_ground(self) -> bool {
+        self.0 == 0
+    }
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of a device in [`Circuit::devices`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeviceId(pub u32);
+
+impl DeviceId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A flat, elaborated circuit ready for the solver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Circuit {
+    pub title: String,
+    /// Node names indexed by [`NodeId`]; `nodes[0]` is `"0"` (ground). Numbered in order of first
+    /// appearance in the netlist, as ngspice does. Internal subcircuit nodes are `x1.n2`.
+    pub nodes: Vec<String>,
+    pub devices: Vec<Device>,
+    /// Analyses in netlist order.
+    pub analyses: Vec<Analysis>,
+    pub options: Options,
+    /// `.ic v(node)=value` initial conditions.
+    pub initial_conditions: Vec<(NodeId, f64)>,
+    /// Non-fatal findings of elaboration (and the parser's warnings, passed through).
+    pub warnings: Vec<Warning>,
+}
+
+/// A non-fatal finding, with where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub span: Span,
+    pub message: String,
+}
+
+/// One device instance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Device {
+    /// ngspice's name for it, lower-cased: `r1`, or `r.x1.r1` inside instance `x1`
+    /// (`v.x1.x2.v3` when nested).
+    pub name: String,
+    /// The element card it came from.
+    pub span: Span,
+    pub kind: DeviceKind,
+}
+
+/// Devices with their parameters evaluated to SI units.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeviceKind {
+    Resistor {
+        a: NodeId,
+        b: NodeId,
+        resistance_ohm: f64,
+    },
+    Capacitor {
+        a: NodeId,
+        b: NodeId,
+        capacitance_f: f64,
+        /// `IC=` initial voltage, used by `.tran ... uic`.
+        ic_v: Option<f64>,
+    },
+    Inductor {
+        a: NodeId,
+        b: NodeId,
+        inductance_h: f64,
+        /// `IC=` initial current (a to b through the inductor).
+        ic_a: Option<f64>,
+    },
+    /// Mutual inductance M = k*sqrt(L1*L2) between two inductors. A K card naming n inductors
+    /// becomes one of these for every pair.
+    MutualInductance { l1: DeviceId, l2: DeviceId, k: f64 },
+    /// Independent voltage source: V(pos) - V(neg) = value; branch current flows pos -> neg inside
+    /// the source (ngspice's sign: positive current enters `pos` from the circuit).
+    VoltageSource {
+        pos: NodeId,
+        neg: NodeId,
+        source: Source,
+    },
+    /// Independent current source: `value` amperes flow from `pos` through the source to `neg`.
+    CurrentSource {
+        pos: NodeId,
+        neg: NodeId,
+        source: Source,
+    },
+    /// E: V(pos,neg) = gain * V(ctrl_pos, ctrl_neg).
+    Vcvs {
+        pos: NodeId,
+        neg: NodeId,
+        ctrl_pos: NodeId,
+        ctrl_neg: NodeId,
+        gain: f64,
+    },
+    /// G: current gm * V(ctrl_pos, ctrl_neg) flows from pos through the source to neg.
+    Vccs {
+        pos: NodeId,
+        neg: NodeId,
+        ctrl_pos: NodeId,
+        ctrl_neg: NodeId,
+        transconductance_s: f64,
+    },
+    /// F: current gain * I(control) flows from pos through the source to neg.
+    Cccs {
+        pos: NodeId,
+        neg: NodeId,
+        /// The voltage source whose branch current controls this one.
+        control: DeviceId,
+        gain: f64,
+    },
+    /// H: V(pos,neg) = transresistance * I(control).
+    Ccvs {
+        pos: NodeId,
+        neg: NodeId,
+        control: DeviceId,
+        transresistance_ohm: f64,
+    },
+}
+
+impl DeviceKind {
+    /// The nodes this device connects to (for topology checks and listings).
+    pub fn terminals(&self) -> Vec<NodeId> {
+        use DeviceKind::*;
+        match self {
+            Resistor { a, b, .. } | Capacitor { a, b, .. } | Inductor { a, b, .. } => vec![*a, *b],
+            MutualInductance { .. } => vec![],
+            VoltageSource { pos, neg, .. }
+            | CurrentSource { pos, neg, .. }
+            | Cccs { pos, neg, .. }
+            | Ccvs { pos, neg, .. } => vec![*pos, *neg],
+            Vcvs {
+                pos,
+                neg,
+                ctrl_pos,
+                ctrl_neg,
+                ..
+            }
+            | Vccs {
+                pos,
+                neg,
+                ctrl_pos,
+                ctrl_neg,
+                ..
+            } => vec![*pos, *neg, *ctrl_pos, *ctrl_neg],
+        }
+    }
+}
+
+/// An independent source's value in each analysis.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Source {
+    /// DC value (V or A), used by `.op` and `.dc`.
+    pub dc: f64,
+    /// AC magnitude (V or A); 0 when the source has no AC part.
+    pub ac_mag: f64,
+    /// AC phase in degrees.
+    pub ac_phase_deg: f64,
+    /// Transient waveform; `None` means constant `dc`.
+    pub tran: Option<Waveform>,
+}
+
+/// Transient waveforms with every field filled in (ngspice's defaults applied by elaboration
+/// where they do not depend on the analysis; `None` fields default to TSTEP/TSTOP at run time).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Waveform {
+    Sin {
+        offset: f64,
+        amplitude: f64,
+        freq_hz: Option<f64>,
+        delay_s: f64,
+        damping_per_s: f64,
+        phase_deg: f64,
+    },
+    Pulse {
+        v1: f64,
+        v2: f64,
+        delay_s: f64,
+        rise_s: Option<f64>,
+        fall_s: Option<f64>,
+        width_s: Option<f64>,
+        period_s: Option<f64>,
+    },
+    Pwl {
+        /// (time, value) pairs, times non-decreasing.
+        points: Vec<(f64, f64)>,
+        /// `r=` repeat start time.
+        repeat_from_s: Option<f64>,
+        /// `td=` delay.
+        delay_s: f64,
+    },
+    Exp {
+        v1: f64,
+        v2: f64,
+        rise_delay_s: f64,
+        rise_tau_s: Option<f64>,
+        fall_delay_s: Option<f64>,
+        fall_tau_s: Option<f64>,
+    },
+}
+
+/// Analyses with evaluated arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Analysis {
+    Op,
+    /// Nested DC sweep; `sweeps[0]` is the inner (fastest) loop, as in ngspice.
+    Dc {
+        sweeps: Vec<DcSweep>,
+    },
+    Ac {
+        variation: AcVariation,
+        /// Points per decade/octave, or total points for `lin`.
+        points: usize,
+        fstart_hz: f64,
+        fstop_hz: f64,
+    },
+    Tran {
+        tstep_s: f64,
+        tstop_s: f64,
+        tstart_s: f64,
+        tmax_s: Option<f64>,
+        uic: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DcSweep {
+    /// The swept independent V or I source.
+    pub source: DeviceId,
+    pub start: f64,
+    pub stop: f64,
+    pub step: f64,
+}
+
+pub use netlist::AcVariation;
+
+/// Simulator options (`.options`, `.temp`), with ngspice's defaults.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    pub temp_c: f64,
+    pub tnom_c: f64,
+    pub gmin: f64,
+    pub reltol: f64,
+    pub abstol: f64,
+    pub vntol: f64,
+    pub chgtol: f64,
+    pub trtol: f64,
+    /// DC iteration limit (ITL1).
+    pub itl1: u32,
+    /// Transient iteration limit per time point (ITL4).
+    pub itl4: u32,
+    pub method: IntegrationMethod,
+    /// Maximum order for Gear (1 or 2).
+    pub maxord: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            temp_c: 27.0,
+            tnom_c: 27.0,
+            gmin: 1e-12,
+            reltol: 1e-3,
+            abstol: 1e-12,
+            vntol: 1e-6,
+            chgtol: 1e-14,
+            trtol: 7.0,
+            itl1: 100,
+            itl4: 10,
+            method: IntegrationMethod::Trapezoidal,
+            maxord: 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegrationMethod {
+    Trapezoidal,
+    Gear,
+}
+
+impl Circuit {
+    /// Number of nodes including ground.
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Finds a device by its ngspice name (lower-case).
+    pub fn device(&self, name: &str) -> Option<DeviceId> {
+        self.devices
+            .iter()
+            .position(|d| d.name == name)
+            .map(|i| DeviceId(i as u32))
+    }
+
+    /// Finds a node by name (lower-case; `gnd` and `0` are ground).
+    pub fn node(&self, name: &str) -> Option<NodeId> {
+        if name == "gnd" {
+            return Some(NodeId::GROUND);
+        }
+        self.nodes
+            .iter()
+            .position(|n| n == name)
+            .map(|i| NodeId(i as u32))
+    }
+}

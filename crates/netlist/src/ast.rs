@@ -1,0 +1,279 @@
+//! The netlist AST: what the text says, with spans, before any evaluation.
+//!
+//! All names (elements, nodes, models, subcircuits, parameters, keywords) are stored lower-cased,
+//! as SPICE is case-insensitive; file paths keep their case. Values are unevaluated [`Expr`]s:
+//! a plain number `1.5k` is `Expr::Num(1500.0)`, `{2*rval}` is an expression tree, and a bare
+//! parameter name used as a value (`R1 a b rval`) is `Expr::Var("rval")`.
+
+use crate::span::Span;
+
+/// A parsed netlist: the title line and the top-level cards, with `.include`/`.lib` already spliced in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Netlist {
+    pub title: String,
+    pub items: Vec<Item>,
+    /// Non-fatal findings (unknown dot-cards, ignored `.control` blocks, ...).
+    pub warnings: Vec<Warning>,
+}
+
+/// A non-fatal parse finding.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub span: Span,
+    pub message: String,
+}
+
+/// A name as written (lower-cased) with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A node reference. `0` and `gnd` are ground (the parser keeps the text; elaboration maps both to ground).
+pub type Node = Ident;
+
+/// A value: an unevaluated expression and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub expr: Expr,
+    pub span: Span,
+}
+
+/// `name=value`, as in `.param`, `.subckt ... params:`, instance parameters, `.model` and `IC=`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    pub name: Ident,
+    pub value: Value,
+}
+
+/// Expression tree of a `{...}` value or a `.param` right-hand side.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    Num(f64),
+    /// A parameter reference (lower-cased), or a named constant such as `pi`.
+    Var(String),
+    Unary(UnaryOp, Box<Expr>),
+    Binary(BinaryOp, Box<Expr>, Box<Expr>),
+    /// `cond ? a : b`
+    Ternary(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `name(args...)`, name lower-cased.
+    Call(String, Vec<Expr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnaryOp {
+    Neg,
+    Plus,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinaryOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// `^` or `**`
+    Pow,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
+}
+
+/// One card of the netlist.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Element(Element),
+    Subckt(SubcktDef),
+    /// `.param a=1 b={a*2}`
+    Params(Vec<Param>),
+    Model(ModelDef),
+    Analysis(Analysis),
+    /// `.options` / `.option` / `.opt`: `name=value` pairs and bare flags (flags get value 1).
+    Options(Vec<Param>),
+    /// `.global n1 n2`
+    Global(Vec<Node>),
+    /// `.ic v(n1)=1 v(n2)=0`
+    Ic(Vec<(Node, Value)>),
+    /// `.temp 27`
+    Temp(Value),
+}
+
+/// `.subckt NAME ports... [params: a=1 b=2]` ... `.ends`
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubcktDef {
+    pub name: Ident,
+    pub ports: Vec<Node>,
+    /// Default parameter values from the `.subckt` line.
+    pub params: Vec<Param>,
+    /// Cards inside, including nested `.subckt` definitions.
+    pub items: Vec<Item>,
+    pub span: Span,
+}
+
+/// `.model NAME TYPE (p1=v1 p2=v2 ...)` (parentheses optional).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelDef {
+    pub name: Ident,
+    /// Device type, lower-cased: `d`, `npn`, `r`, ...
+    pub kind: Ident,
+    pub params: Vec<Param>,
+    pub span: Span,
+}
+
+/// An analysis card.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Analysis {
+    /// `.op`
+    Op { span: Span },
+    /// `.dc SRC start stop step [SRC2 start2 stop2 step2]`; the first sweep is the inner loop.
+    Dc { sweeps: Vec<DcSweep>, span: Span },
+    /// `.ac dec|oct|lin N fstart fstop`
+    Ac {
+        variation: AcVariation,
+        points: Value,
+        fstart: Value,
+        fstop: Value,
+        span: Span,
+    },
+    /// `.tran tstep tstop [tstart [tmax]] [uic]`
+    Tran {
+        tstep: Value,
+        tstop: Value,
+        tstart: Option<Value>,
+        tmax: Option<Value>,
+        uic: bool,
+        span: Span,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DcSweep {
+    /// The swept independent source (`v1`, `i2`).
+    pub source: Ident,
+    pub start: Value,
+    pub stop: Value,
+    pub step: Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AcVariation {
+    Dec,
+    Oct,
+    Lin,
+}
+
+/// An element line. `name` is the full element name lower-cased (`r1`, `xamp`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Element {
+    pub name: Ident,
+    pub kind: ElementKind,
+    /// The whole card (all continuation lines).
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ElementKind {
+    /// `Rname n+ n- value [r=value] [other=value...]`
+    Resistor {
+        nodes: [Node; 2],
+        value: Value,
+        params: Vec<Param>,
+    },
+    /// `Cname n+ n- value [ic=v0]`
+    Capacitor {
+        nodes: [Node; 2],
+        value: Value,
+        params: Vec<Param>,
+    },
+    /// `Lname n+ n- value [ic=i0]`
+    Inductor {
+        nodes: [Node; 2],
+        value: Value,
+        params: Vec<Param>,
+    },
+    /// `Kname L1 L2 [L3 ...] k`
+    Coupling { inductors: Vec<Ident>, k: Value },
+    /// `Vname n+ n- [[DC] v] [AC mag [phase]] [SIN(...)|PULSE(...)|PWL(...)|EXP(...)]`
+    VoltageSource {
+        nodes: [Node; 2],
+        source: SourceSpec,
+    },
+    /// `Iname n+ n- ...` (same forms as V; current flows from n+ through the source to n-)
+    CurrentSource {
+        nodes: [Node; 2],
+        source: SourceSpec,
+    },
+    /// `Ename n+ n- nc+ nc- gain`
+    Vcvs { nodes: [Node; 4], gain: Value },
+    /// `Gname n+ n- nc+ nc- transconductance`
+    Vccs { nodes: [Node; 4], gain: Value },
+    /// `Fname n+ n- Vctrl gain`
+    Cccs {
+        nodes: [Node; 2],
+        control: Ident,
+        gain: Value,
+    },
+    /// `Hname n+ n- Vctrl transresistance`
+    Ccvs {
+        nodes: [Node; 2],
+        control: Ident,
+        gain: Value,
+    },
+    /// `Xname nodes... SUBCKT [params:] [a=1 ...]`
+    Instance {
+        nodes: Vec<Node>,
+        subckt: Ident,
+        params: Vec<Param>,
+    },
+    /// `Dname anode cathode model [area] [params]`
+    Diode {
+        nodes: [Node; 2],
+        model: Ident,
+        area: Option<Value>,
+        params: Vec<Param>,
+    },
+    /// `Tname p1+ p1- p2+ p2- z0=.. td=.. | f=.. [nl=..]`
+    TLine {
+        nodes: [Node; 4],
+        params: Vec<Param>,
+    },
+}
+
+/// What an independent source produces in each analysis.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SourceSpec {
+    /// DC value (`DC 1`, or a bare leading value); `None` means 0 (or the transient value at t=0).
+    pub dc: Option<Value>,
+    /// `AC mag [phase_deg]`; `AC` alone means magnitude 1.
+    pub ac: Option<AcSpec>,
+    pub tran: Option<TranSpec>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcSpec {
+    pub mag: Option<Value>,
+    pub phase_deg: Option<Value>,
+}
+
+/// A transient waveform, arguments in the order SPICE gives them, omitted trailing ones absent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TranSpec {
+    /// `SIN(VO VA FREQ TD THETA PHASE)`
+    Sin(Vec<Value>),
+    /// `PULSE(V1 V2 TD TR TF PW PER)`
+    Pulse(Vec<Value>),
+    /// `PWL(t1 v1 t2 v2 ...) [r=t] [td=t]`
+    Pwl {
+        points: Vec<Value>,
+        params: Vec<Param>,
+    },
+    /// `EXP(V1 V2 TD1 TAU1 TD2 TAU2)`
+    Exp(Vec<Value>),
+}

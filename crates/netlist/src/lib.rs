@@ -1,0 +1,37 @@
+//! SPICE netlist text to AST.
+//!
+//! This crate reads SPICE3/ngspice netlists: it splices `.include`/`.lib` files, joins `+`
+//! continuation lines, strips comments, and parses each card with `nom` into the typed AST of
+//! [`ast`]. Every AST node keeps a [`Span`] so later stages can point back at the text.
+//! It does no evaluation: values stay unevaluated [`ast::Expr`]s (a literal number is parsed to
+//! `f64` here, nothing more).
+//!
+//! **Architecture invariant**: this crate knows nothing of circuits, matrices or analyses.
+
+pub mod ast;
+mod error;
+mod parser;
+pub mod span;
+
+pub use ast::*;
+pub use error::ParseError;
+pub use span::{FileId, LineCol, SourceFile, Sources, Span};
+
+use std::path::Path;
+
+/// Reads and parses the netlist file at `path`, following `.include` and `.lib` relative to the
+/// including file. Returns the AST and every file read (for diagnostics).
+pub fn parse_file(path: &Path) -> Result<(Netlist, Sources), (ParseError, Sources)> {
+    parser::parse_file(path)
+}
+
+/// Parses netlist text. `name` is used in diagnostics and as the base directory for `.include`.
+pub fn parse_str(name: &Path, text: &str) -> Result<(Netlist, Sources), (ParseError, Sources)> {
+    parser::parse_str(name, text)
+}
+
+/// Parses a SPICE number with engineering suffix (`1.5k`, `10meg`, `1uF`, `2mil`, `1e-3`).
+/// Trailing letters after the suffix are ignored as SPICE does (`10kohm` = 1e4).
+pub fn parse_number(text: &str) -> Option<f64> {
+    parser::parse_number(text)
+}

@@ -1,0 +1,45 @@
+//! Modified nodal analysis on sparse matrices, and the analyses built on it.
+//!
+//! The solver takes an elaborated [`circuit::Circuit`] and produces one [`Plot`] per analysis, in
+//! the shape of an ngspice plot: a scale vector (frequency, sweep value; none for `.op`) and data
+//! vectors named as ngspice names them (`v(node)`, `i(vsource)`).
+//!
+//! **Architecture invariant**: the solver never reads netlist text and never formats output files.
+
+mod result;
+
+pub use result::{Data, Plot, Unit, Vector};
+
+use circuit::{Analysis, Circuit};
+
+/// Solver failures. Each names the analysis and, where it can, the nodes or branches involved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SolveError {
+    /// The MNA matrix is singular; `rows` names the unknowns (`v(node)`, `i(vsrc)`) involved.
+    #[error("{analysis}: singular matrix at {at}: check {}", rows.join(", "))]
+    Singular {
+        analysis: String,
+        at: String,
+        rows: Vec<String>,
+    },
+    /// The analysis produced a non-finite value.
+    #[error("{analysis}: result is not finite at {at} in {vector}")]
+    NotFinite {
+        analysis: String,
+        at: String,
+        vector: String,
+    },
+    /// An analysis this solver cannot run yet.
+    #[error("{0} is not supported yet")]
+    Unsupported(String),
+}
+
+/// Runs every analysis of the circuit, in netlist order.
+pub fn simulate(circuit: &Circuit) -> Result<Vec<Plot>, SolveError> {
+    circuit.analyses.iter().map(|a| run(circuit, a)).collect()
+}
+
+/// Runs one analysis.
+pub fn run(_circuit: &Circuit, _analysis: &Analysis) -> Result<Plot, SolveError> {
+    todo!("solver")
+}

@@ -1,0 +1,1 @@
+//! Output writers: ngspice ASCII raw, CSV, JSON, and the terminal table.
