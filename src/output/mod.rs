@@ -1,1 +1,3 @@
 //! Output writers: ngspice ASCII raw, CSV, JSON, and the terminal table.
+
+pub mod raw;
