@@ -12,6 +12,7 @@
 mod elaborate;
 mod error;
 pub mod expr;
+mod suggest;
 mod topology;
 mod types;
 
