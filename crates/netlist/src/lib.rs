@@ -9,9 +9,14 @@
 //! **Architecture invariant**: this crate knows nothing of circuits, matrices or analyses.
 
 pub mod ast;
+mod cards;
 mod error;
+mod expr;
+mod lines;
+mod number;
 mod parser;
 pub mod span;
+mod tokens;
 
 pub use ast::*;
 pub use error::ParseError;

@@ -1,6 +1,10 @@
-//! Stub: replaced by the real nom parser.
+//! Entry points: stage 1 ([`crate::lines`]: files to logical cards) then stage 2
+//! ([`crate::cards`]: cards to AST items).
+
 use crate::ast::Netlist;
+use crate::cards::Builder;
 use crate::error::ParseError;
+use crate::lines;
 use crate::span::Sources;
 use std::path::Path;
 
@@ -18,12 +22,37 @@ pub(crate) fn parse_file(path: &Path) -> Result<(Netlist, Sources), (ParseError,
 }
 
 pub(crate) fn parse_str(
-    _name: &Path,
-    _text: &str,
+    name: &Path,
+    text: &str,
 ) -> Result<(Netlist, Sources), (ParseError, Sources)> {
-    todo!("parser")
+    let (loaded, sources) = lines::load(name, text)?;
+    let mut builder = Builder::new();
+    for card in &loaded.cards {
+        if let Err(e) = builder.card(card) {
+            return Err((e, sources));
+        }
+    }
+    let (items, card_warnings) = match builder.finish() {
+        Ok(done) => done,
+        Err(e) => return Err((e, sources)),
+    };
+    let mut warnings = loaded.warnings;
+    warnings.extend(card_warnings);
+    warnings.sort_by_key(|w| (w.span.file.0, w.span.start));
+    Ok((
+        Netlist {
+            title: loaded.title,
+            items,
+            warnings,
+        },
+        sources,
+    ))
 }
 
-pub(crate) fn parse_number(_text: &str) -> Option<f64> {
-    todo!("parse_number")
+pub(crate) fn parse_number(text: &str) -> Option<f64> {
+    crate::number::parse_number(text)
 }
+
+#[cfg(test)]
+#[path = "parser_tests.rs"]
+mod tests;

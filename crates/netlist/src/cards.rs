@@ -1,0 +1,1128 @@
+//! Stage 2: logical cards to AST items.
+//!
+//! Each card is split into [`tokens`](crate::tokens) and dispatched on its first word: an
+//! element letter (`r1`, `vin`, `xamp`, ...) or a dot-card (`.param`, `.subckt`, `.tran`, ...).
+//! `.subckt`/`.ends` nesting is resolved here into [`SubcktDef::items`]. Line-level cards
+//! (`.include`, `.lib`, `.control`, `.end`) never get here: [`crate::lines`] handled them.
+
+use crate::ast::*;
+use crate::error::ParseError;
+use crate::expr::{parse_expr_all, parse_expr_prefix};
+use crate::lines::Card;
+use crate::number::parse_number;
+use crate::span::Span;
+use crate::tokens::{tokenize, Tok, TokKind};
+
+type PResult<T> = Result<T, ParseError>;
+
+/// Dot-cards accepted and ignored without a warning (output requests and the like).
+const SILENT_CARDS: &[&str] = &[".save", ".print", ".plot", ".probe", ".width", ".end"];
+
+/// Words that start a part of an independent source specification.
+const SOURCE_KEYWORDS: &[&str] = &["dc", "ac", "sin", "pulse", "pwl", "exp"];
+
+/// Source functions ngspice knows that this parser does not.
+const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] =
+    &["sffm", "am", "trnoise", "trrandom", "distof1", "distof2"];
+
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A card being parsed: its text, tokens and a read position.
+struct Cursor<'c> {
+    card: &'c Card,
+    toks: Vec<Tok>,
+    pos: usize,
+}
+
+impl<'c> Cursor<'c> {
+    fn new(card: &'c Card) -> PResult<Self> {
+        let toks = tokenize(&card.lower).map_err(|e| ParseError::Syntax {
+            span: card.span(e.start, e.start + 1),
+            message: e.message,
+        })?;
+        Ok(Cursor { card, toks, pos: 0 })
+    }
+
+    fn text(&self, t: Tok) -> &'c str {
+        &self.card.lower[t.start..t.end]
+    }
+
+    fn span(&self, t: Tok) -> Span {
+        self.card.span(t.start, t.end)
+    }
+
+    fn peek(&self) -> Option<Tok> {
+        self.toks.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, ahead: usize) -> Option<Tok> {
+        self.toks.get(self.pos + ahead).copied()
+    }
+
+    fn bump(&mut self) -> Option<Tok> {
+        let t = self.peek();
+        if t.is_some() {
+            self.pos += 1;
+        }
+        t
+    }
+
+    fn at_end(&self) -> bool {
+        self.pos >= self.toks.len()
+    }
+
+    /// Span of the current token, or of the end of the card when there is none.
+    fn here(&self) -> Span {
+        match self.peek() {
+            Some(t) => self.span(t),
+            None => self.card.end_span(),
+        }
+    }
+
+    fn error<T>(&self, span: Span, message: impl Into<String>) -> PResult<T> {
+        Err(ParseError::Syntax {
+            span,
+            message: message.into(),
+        })
+    }
+
+    fn ident(&self, t: Tok) -> Ident {
+        Ident {
+            name: self.text(t).to_string(),
+            span: self.span(t),
+        }
+    }
+
+    /// Is the current token a word followed by `=` (a `name=value` parameter)?
+    fn at_param(&self) -> bool {
+        matches!(
+            (self.peek(), self.peek_at(1)),
+            (
+                Some(Tok {
+                    kind: TokKind::Word,
+                    ..
+                }),
+                Some(Tok {
+                    kind: TokKind::Eq,
+                    ..
+                })
+            )
+        )
+    }
+
+    /// Can token `t` be read as a value (number, `{expr}`, `'expr'`, identifier)?
+    fn is_value(&self, t: Tok) -> bool {
+        match t.kind {
+            TokKind::Brace | TokKind::Quote => true,
+            TokKind::Word => {
+                let s = self.text(t);
+                parse_number(s).is_some() || is_identifier(s)
+            }
+            _ => false,
+        }
+    }
+
+    /// Parses the expression inside a `{...}` or `'...'` token.
+    fn group_value(&self, t: Tok) -> PResult<Value> {
+        let inner_start = t.start + 1;
+        let inner = &self.card.lower[inner_start..t.end - 1];
+        match parse_expr_all(inner) {
+            Ok(expr) => Ok(Value {
+                expr,
+                span: self.span(t),
+            }),
+            Err(e) => {
+                let at = inner_start + e.offset;
+                self.error(self.card.span(at, at + 1), e.message)
+            }
+        }
+    }
+
+    /// Reads token `t` as a value; `what` names what was expected (for the message).
+    fn value_of(&self, t: Tok, what: &str) -> PResult<Value> {
+        match t.kind {
+            TokKind::Brace | TokKind::Quote => self.group_value(t),
+            TokKind::Word => {
+                let s = self.text(t);
+                let expr = if let Some(v) = parse_number(s) {
+                    Expr::Num(v)
+                } else if is_identifier(s) {
+                    Expr::Var(s.to_string())
+                } else if s
+                    .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '.' | '+' | '-'))
+                {
+                    return self.error(self.span(t), format!("invalid number '{s}'"));
+                } else {
+                    return self.error(
+                        self.span(t),
+                        format!("expected {what}, found '{s}' (write expressions inside {{...}})"),
+                    );
+                };
+                Ok(Value {
+                    expr,
+                    span: self.span(t),
+                })
+            }
+            _ => self.error(
+                self.span(t),
+                format!("expected {what}, found '{}'", self.text(t)),
+            ),
+        }
+    }
+
+    /// Reads the next token as a value, or fails at the end of the card.
+    fn expect_value(&mut self, what: &str) -> PResult<Value> {
+        match self.bump() {
+            Some(t) => self.value_of(t, what),
+            None => self.error(self.card.end_span(), format!("expected {what}")),
+        }
+    }
+
+    /// Reads the next token as a name (node, model, source...).
+    fn expect_word(&mut self, what: &str) -> PResult<Ident> {
+        match self.bump() {
+            Some(t) if t.kind == TokKind::Word => Ok(self.ident(t)),
+            Some(t) => self.error(
+                self.span(t),
+                format!("expected {what}, found '{}'", self.text(t)),
+            ),
+            None => self.error(self.card.end_span(), format!("expected {what}")),
+        }
+    }
+
+    /// Reads `name=value` at the current position (the caller checked [`Self::at_param`]).
+    fn param(&mut self) -> PResult<Param> {
+        let (Some(name_tok), Some(_eq)) = (self.bump(), self.bump()) else {
+            return self.error(self.here(), "expected name=value");
+        };
+        let name = self.ident(name_tok);
+        let what = format!("a value for '{}'", name.name);
+        let value = self.expect_value(&what)?;
+        Ok(Param { name, value })
+    }
+
+    /// Splits the rest of the card into positional tokens and `name=value` parameters.
+    /// Commas between parameters are skipped; `params:` is skipped when `allow_params_kw`.
+    fn fields(&mut self, allow_params_kw: bool) -> PResult<(Vec<Tok>, Vec<Param>)> {
+        let mut positional = Vec::new();
+        let mut params = Vec::new();
+        while let Some(t) = self.peek() {
+            if self.at_param() {
+                if allow_params_kw && self.text(t) == "params:" {
+                    self.bump();
+                    continue;
+                }
+                params.push(self.param()?);
+                continue;
+            }
+            match t.kind {
+                TokKind::Word if allow_params_kw && self.text(t) == "params:" => {
+                    self.bump();
+                }
+                TokKind::Word | TokKind::Brace | TokKind::Quote => {
+                    if !params.is_empty() {
+                        return self.error(
+                            self.span(t),
+                            format!(
+                                "expected name=value after parameters, found '{}'",
+                                self.text(t)
+                            ),
+                        );
+                    }
+                    positional.push(t);
+                    self.bump();
+                }
+                TokKind::Comma if !params.is_empty() => {
+                    self.bump();
+                }
+                _ => {
+                    return self.error(self.span(t), format!("unexpected '{}'", self.text(t)));
+                }
+            }
+        }
+        Ok((positional, params))
+    }
+
+    /// Reads positional token `t` as a node name.
+    fn node(&self, t: Tok) -> PResult<Node> {
+        if t.kind == TokKind::Word {
+            Ok(self.ident(t))
+        } else {
+            self.error(
+                self.span(t),
+                format!("expected a node name, found '{}'", self.text(t)),
+            )
+        }
+    }
+
+    fn nodes<const N: usize>(&self, toks: &[Tok]) -> PResult<[Node; N]> {
+        let mut out = Vec::with_capacity(N);
+        for &t in &toks[..N] {
+            out.push(self.node(t)?);
+        }
+        out.try_into().map_err(|_| ParseError::Syntax {
+            span: self.card.full_span(),
+            message: "internal error: node count".to_string(),
+        })
+    }
+
+    /// Error for a token after the expected fields.
+    fn extra<T>(&self, t: Tok, element: &str) -> PResult<T> {
+        self.error(
+            self.span(t),
+            format!("unexpected '{}' in '{element}'", self.text(t)),
+        )
+    }
+}
+
+/// An open `.subckt` while its body is read.
+struct OpenSubckt {
+    def: SubcktDef,
+    card_span: Span,
+}
+
+/// Builds items from cards, resolving `.subckt` nesting.
+pub(crate) struct Builder {
+    top: Vec<Item>,
+    open: Vec<OpenSubckt>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Builder {
+    pub(crate) fn new() -> Self {
+        Builder {
+            top: Vec::new(),
+            open: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, item: Item) {
+        match self.open.last_mut() {
+            Some(o) => o.def.items.push(item),
+            None => self.top.push(item),
+        }
+    }
+
+    /// Parses one card and adds what it defines.
+    pub(crate) fn card(&mut self, card: &Card) -> PResult<()> {
+        let keyword = card.keyword().to_string();
+        if keyword.starts_with('.') {
+            return self.dot_card(card, &keyword);
+        }
+        let mut cur = Cursor::new(card)?;
+        let element = element(&mut cur)?;
+        self.push(Item::Element(element));
+        Ok(())
+    }
+
+    /// Ends the netlist: every `.subckt` must have been closed.
+    pub(crate) fn finish(self) -> PResult<(Vec<Item>, Vec<Warning>)> {
+        if let Some(o) = self.open.last() {
+            return Err(ParseError::Unbalanced {
+                span: o.card_span,
+                message: format!("'.subckt {}' has no matching '.ends'", o.def.name.name),
+            });
+        }
+        Ok((self.top, self.warnings))
+    }
+
+    fn dot_card(&mut self, card: &Card, keyword: &str) -> PResult<()> {
+        if SILENT_CARDS.contains(&keyword) {
+            return Ok(());
+        }
+        let mut cur = Cursor::new(card)?;
+        cur.bump();
+        let item = match keyword {
+            ".param" => Item::Params(params_card(&mut cur)?),
+            ".subckt" => {
+                let def = subckt_header(&mut cur)?;
+                self.open.push(OpenSubckt {
+                    def,
+                    card_span: card.full_span(),
+                });
+                return Ok(());
+            }
+            ".ends" => {
+                if let Some(t) = cur.peek_at(1) {
+                    return cur.extra(t, ".ends");
+                }
+                let Some(mut open) = self.open.pop() else {
+                    return Err(ParseError::Unbalanced {
+                        span: card.full_span(),
+                        message: "'.ends' without a matching '.subckt'".to_string(),
+                    });
+                };
+                let end = card.full_span();
+                if end.file == open.def.span.file && end.end >= open.def.span.start {
+                    open.def.span.end = end.end;
+                }
+                Item::Subckt(open.def)
+            }
+            ".model" => Item::Model(model_card(&mut cur)?),
+            ".options" | ".option" | ".opt" => Item::Options(options_card(&mut cur)?),
+            ".global" => {
+                let mut nodes = Vec::new();
+                while !cur.at_end() {
+                    nodes.push(cur.expect_word("a node name")?);
+                }
+                Item::Global(nodes)
+            }
+            ".ic" => Item::Ic(ic_card(&mut cur)?),
+            ".temp" => {
+                let v = cur.expect_value("a temperature")?;
+                if let Some(t) = cur.peek() {
+                    return cur.extra(t, ".temp");
+                }
+                Item::Temp(v)
+            }
+            ".op" => {
+                if let Some(t) = cur.peek() {
+                    return cur.extra(t, ".op");
+                }
+                Item::Analysis(Analysis::Op {
+                    span: card.full_span(),
+                })
+            }
+            ".dc" => Item::Analysis(dc_card(&mut cur)?),
+            ".ac" => Item::Analysis(ac_card(&mut cur)?),
+            ".tran" => Item::Analysis(tran_card(&mut cur)?),
+            _ => {
+                self.warnings.push(Warning {
+                    span: card.span(0, keyword.len()),
+                    message: format!("unknown control card '{keyword}' ignored"),
+                });
+                return Ok(());
+            }
+        };
+        self.push(item);
+        Ok(())
+    }
+}
+
+/// `.param a=1 b = {a*2} c='a+1' d = a + 1`: right-hand sides are expressions even unbraced.
+fn params_card(cur: &mut Cursor) -> PResult<Vec<Param>> {
+    let mut params = Vec::new();
+    while let Some(t) = cur.bump() {
+        if t.kind == TokKind::Comma {
+            continue;
+        }
+        let s = cur.text(t);
+        if t.kind != TokKind::Word || !is_identifier(s) {
+            return cur.error(
+                cur.span(t),
+                format!("expected a parameter name, found '{s}'"),
+            );
+        }
+        let name = cur.ident(t);
+        match cur.bump() {
+            Some(eq) if eq.kind == TokKind::Eq => {}
+            Some(other) => {
+                return cur.error(
+                    cur.span(other),
+                    format!(
+                        "expected '=' after parameter '{s}', found '{}'",
+                        cur.text(other)
+                    ),
+                )
+            }
+            None => {
+                return cur.error(
+                    cur.card.end_span(),
+                    format!("expected '=' after parameter '{s}'"),
+                )
+            }
+        }
+        let what = format!("a value for parameter '{s}'");
+        let Some(v) = cur.peek() else {
+            return cur.error(cur.card.end_span(), format!("expected {what}"));
+        };
+        if matches!(v.kind, TokKind::Brace | TokKind::Quote) {
+            cur.bump();
+            let value = cur.group_value(v)?;
+            params.push(Param { name, value });
+            continue;
+        }
+        let text = &cur.card.lower[v.start..];
+        let (expr, used) = parse_expr_prefix(text).map_err(|e| ParseError::Syntax {
+            span: cur.card.span(v.start + e.offset, v.start + e.offset + 1),
+            message: e.message,
+        })?;
+        let end = v.start + used;
+        if let Some(c) = cur.card.lower[end..].chars().next() {
+            if !c.is_whitespace() && c != ',' {
+                return cur.error(
+                    cur.card.span(end, end + c.len_utf8()),
+                    format!("expected an operator in expression, found '{c}'"),
+                );
+            }
+        }
+        while cur.peek().is_some_and(|t| t.start < end) {
+            cur.bump();
+        }
+        params.push(Param {
+            name,
+            value: Value {
+                expr,
+                span: cur.card.span(v.start, end),
+            },
+        });
+    }
+    if params.is_empty() {
+        return cur.error(cur.card.end_span(), "expected name=value after '.param'");
+    }
+    Ok(params)
+}
+
+/// `.subckt NAME ports... [params:] [a=1 ...]` (the body and `.ends` come later).
+fn subckt_header(cur: &mut Cursor) -> PResult<SubcktDef> {
+    let name = cur.expect_word("a subcircuit name after '.subckt'")?;
+    let (positional, params) = cur.fields(true)?;
+    let mut ports = Vec::new();
+    for t in positional {
+        ports.push(cur.node(t)?);
+    }
+    Ok(SubcktDef {
+        name,
+        ports,
+        params,
+        items: Vec::new(),
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.model NAME TYPE [(] p=v [,] ... [)]`
+fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
+    let name = cur.expect_word("a model name after '.model'")?;
+    let kind = cur.expect_word(&format!("a device type for model '{}'", name.name))?;
+    let mut params = Vec::new();
+    while let Some(t) = cur.peek() {
+        match t.kind {
+            TokKind::LParen | TokKind::RParen | TokKind::Comma => {
+                cur.bump();
+            }
+            _ if cur.at_param() => params.push(cur.param()?),
+            _ => {
+                return cur.error(
+                    cur.span(t),
+                    format!(
+                        "expected name=value in model '{}', found '{}'",
+                        name.name,
+                        cur.text(t)
+                    ),
+                )
+            }
+        }
+    }
+    Ok(ModelDef {
+        name,
+        kind,
+        params,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.options a=1 flag b=2`: flags get the value 1.
+fn options_card(cur: &mut Cursor) -> PResult<Vec<Param>> {
+    let mut params = Vec::new();
+    while let Some(t) = cur.peek() {
+        if cur.at_param() {
+            params.push(cur.param()?);
+        } else if t.kind == TokKind::Word {
+            cur.bump();
+            params.push(Param {
+                name: cur.ident(t),
+                value: Value {
+                    expr: Expr::Num(1.0),
+                    span: cur.span(t),
+                },
+            });
+        } else if t.kind == TokKind::Comma {
+            cur.bump();
+        } else {
+            return cur.extra(t, ".options");
+        }
+    }
+    Ok(params)
+}
+
+/// `.ic v(n1)=1 v(n2) = {x}`
+fn ic_card(cur: &mut Cursor) -> PResult<Vec<(Node, Value)>> {
+    let mut out = Vec::new();
+    while let Some(t) = cur.bump() {
+        if t.kind == TokKind::Comma {
+            continue;
+        }
+        let expected = "expected v(node)=value in '.ic'";
+        if t.kind != TokKind::Word || cur.text(t) != "v" {
+            return cur.error(cur.span(t), format!("{expected}, found '{}'", cur.text(t)));
+        }
+        for kind in [TokKind::LParen, TokKind::Word, TokKind::RParen, TokKind::Eq] {
+            if cur.peek().map(|t| t.kind) != Some(kind) {
+                return cur.error(cur.here(), expected);
+            }
+            cur.bump();
+        }
+        let node_tok = cur.toks[cur.pos - 3];
+        let node = cur.ident(node_tok);
+        let value = cur.expect_value(&format!("an initial voltage for node '{}'", node.name))?;
+        out.push((node, value));
+    }
+    if out.is_empty() {
+        return cur.error(cur.card.end_span(), "expected v(node)=value after '.ic'");
+    }
+    Ok(out)
+}
+
+/// `.dc SRC start stop step [SRC2 start2 stop2 step2]`
+fn dc_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let usage = "expected '.dc SRC start stop step [SRC2 start2 stop2 step2]'";
+    let mut sweeps = Vec::new();
+    while !cur.at_end() {
+        if sweeps.len() == 2 {
+            return cur.error(cur.here(), format!("{usage}: too many values"));
+        }
+        let source = cur.expect_word("a source name in '.dc'")?;
+        let start = cur.expect_value(&format!("a start value for '{}' in '.dc'", source.name))?;
+        let stop = cur.expect_value(&format!("a stop value for '{}' in '.dc'", source.name))?;
+        let step = cur.expect_value(&format!("a step value for '{}' in '.dc'", source.name))?;
+        sweeps.push(DcSweep {
+            source,
+            start,
+            stop,
+            step,
+        });
+    }
+    if sweeps.is_empty() {
+        return cur.error(cur.card.end_span(), usage);
+    }
+    Ok(Analysis::Dc {
+        sweeps,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.ac dec|oct|lin N fstart fstop`
+fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let variation = match cur.bump() {
+        Some(t) => match cur.text(t) {
+            "dec" => AcVariation::Dec,
+            "oct" => AcVariation::Oct,
+            "lin" => AcVariation::Lin,
+            s => {
+                return cur.error(
+                    cur.span(t),
+                    format!("expected dec, oct or lin after '.ac', found '{s}'"),
+                )
+            }
+        },
+        None => return cur.error(cur.card.end_span(), "expected dec, oct or lin after '.ac'"),
+    };
+    let points = cur.expect_value("a number of points in '.ac'")?;
+    let fstart = cur.expect_value("a start frequency in '.ac'")?;
+    let fstop = cur.expect_value("a stop frequency in '.ac'")?;
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".ac");
+    }
+    Ok(Analysis::Ac {
+        variation,
+        points,
+        fstart,
+        fstop,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.tran tstep tstop [tstart [tmax]] [uic]`
+fn tran_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let tstep = cur.expect_value("a time step in '.tran'")?;
+    let tstop = cur.expect_value("a stop time in '.tran'")?;
+    let mut optional = Vec::new();
+    let mut uic = false;
+    while let Some(t) = cur.bump() {
+        if cur.text(t) == "uic" {
+            uic = true;
+        } else if uic || optional.len() == 2 {
+            return cur.extra(t, ".tran");
+        } else {
+            optional.push(cur.value_of(t, "a time in '.tran'")?);
+        }
+    }
+    let mut optional = optional.into_iter();
+    Ok(Analysis::Tran {
+        tstep,
+        tstop,
+        tstart: optional.next(),
+        tmax: optional.next(),
+        uic,
+        span: cur.card.full_span(),
+    })
+}
+
+/// Parses an element card (the first token is the element name).
+fn element(cur: &mut Cursor) -> PResult<Element> {
+    let Some(name_tok) = cur.bump() else {
+        return cur.error(cur.card.full_span(), "empty card");
+    };
+    let name = cur.ident(name_tok);
+    let n = name.name.clone();
+    let letter = n.chars().next().unwrap_or(' ');
+    let kind = match letter {
+        'r' | 'c' | 'l' => passive(cur, letter, &n)?,
+        'k' => coupling(cur, &n)?,
+        'v' | 'i' => {
+            let (positional_nodes, source) = source(cur, &n)?;
+            if letter == 'v' {
+                ElementKind::VoltageSource {
+                    nodes: positional_nodes,
+                    source,
+                }
+            } else {
+                ElementKind::CurrentSource {
+                    nodes: positional_nodes,
+                    source,
+                }
+            }
+        }
+        'e' | 'g' | 'f' | 'h' => controlled(cur, letter, &n)?,
+        'x' => instance(cur, &n)?,
+        'd' => diode(cur, &n)?,
+        't' => tline(cur, &n)?,
+        'q' | 'm' | 'j' | 'b' | 's' | 'w' | 'z' | 'u' | 'o' | 'y' | 'a' | 'p' | 'n' => {
+            return cur.error(
+                name.span,
+                format!("element type '{letter}' ('{n}') is not supported yet"),
+            )
+        }
+        _ => {
+            return cur.error(
+                name.span,
+                format!("unknown element type '{letter}' in '{n}'"),
+            )
+        }
+    };
+    Ok(Element {
+        name,
+        kind,
+        span: cur.card.full_span(),
+    })
+}
+
+/// Error when fewer than `want` nodes were found among `positional` (whose last token, if it
+/// looks like a value, is taken as the element value rather than a node).
+fn node_count_error<T>(cur: &Cursor, positional: &[Tok], want: usize, n: &str) -> PResult<T> {
+    let last_is_value = positional
+        .last()
+        .is_some_and(|&t| t.kind != TokKind::Word || parse_number(cur.text(t)).is_some());
+    let found = if last_is_value {
+        positional.len() - 1
+    } else {
+        positional.len()
+    };
+    let span = if last_is_value {
+        positional
+            .last()
+            .map_or(cur.card.end_span(), |&t| cur.span(t))
+    } else {
+        cur.card.end_span()
+    };
+    cur.error(
+        span,
+        format!("expected {want} nodes for '{n}', found {found}"),
+    )
+}
+
+/// `R|C|L name n+ n- [value] [name=value...]`, the value possibly given as `r=`/`c=`/`l=`.
+fn passive(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    let (positional, mut params) = cur.fields(false)?;
+    if positional.len() < 2 {
+        return node_count_error(cur, &positional, 2, n);
+    }
+    if let Some(&t) = positional.get(3) {
+        return cur.extra(t, n);
+    }
+    let nodes = cur.nodes::<2>(&positional)?;
+    let what = match letter {
+        'r' => "resistor",
+        'c' => "capacitor",
+        _ => "inductor",
+    };
+    let key = letter.to_string();
+    let value = match positional.get(2) {
+        Some(&t) => cur.value_of(t, &format!("a value for {what} '{n}'"))?,
+        None => match params.iter().position(|p| p.name.name == key) {
+            Some(i) => params.remove(i).value,
+            None => {
+                return cur.error(
+                    cur.card.end_span(),
+                    format!("expected a value for {what} '{n}'"),
+                )
+            }
+        },
+    };
+    Ok(match letter {
+        'r' => ElementKind::Resistor {
+            nodes,
+            value,
+            params,
+        },
+        'c' => ElementKind::Capacitor {
+            nodes,
+            value,
+            params,
+        },
+        _ => ElementKind::Inductor {
+            nodes,
+            value,
+            params,
+        },
+    })
+}
+
+/// `Kname L1 L2 [L3...] k`
+fn coupling(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (positional, params) = cur.fields(false)?;
+    if let Some(p) = params.first() {
+        return cur.error(
+            p.name.span,
+            format!("unexpected parameter '{}' in '{n}'", p.name.name),
+        );
+    }
+    if positional.len() < 3 {
+        return cur.error(
+            cur.card.end_span(),
+            format!("expected at least 2 inductors and a coupling value for '{n}'"),
+        );
+    }
+    let (last, names) = positional.split_last().unwrap_or((&positional[0], &[]));
+    let k = cur.value_of(*last, &format!("a coupling value for '{n}'"))?;
+    let mut inductors = Vec::new();
+    for &t in names {
+        if t.kind != TokKind::Word {
+            return cur.error(
+                cur.span(t),
+                format!("expected an inductor name, found '{}'", cur.text(t)),
+            );
+        }
+        inductors.push(cur.ident(t));
+    }
+    Ok(ElementKind::Coupling { inductors, k })
+}
+
+/// `E|G name n+ n- nc+ nc- gain` and `F|H name n+ n- vctrl gain`.
+fn controlled(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    // POLY(n) ..., VALUE={...}, TABLE ..., VOL=/CUR=: behavioural forms are not handled.
+    let rest = &cur.toks[cur.pos..];
+    for (i, &t) in rest.iter().enumerate() {
+        let next = rest.get(i + 1).map(|t| t.kind);
+        let word = if t.kind == TokKind::Word {
+            cur.text(t)
+        } else {
+            ""
+        };
+        let unsupported = match word {
+            "poly" => next == Some(TokKind::LParen),
+            "value" | "vol" | "cur" => next == Some(TokKind::Eq),
+            "table" | "laplace" => {
+                matches!(next, Some(TokKind::Eq | TokKind::LParen | TokKind::Brace))
+            }
+            _ => false,
+        };
+        if unsupported {
+            return cur.error(
+                cur.span(t),
+                format!(
+                    "the {} form of controlled source '{n}' is not supported yet",
+                    word.to_uppercase()
+                ),
+            );
+        }
+    }
+    let (positional, params) = cur.fields(false)?;
+    if let Some(p) = params.first() {
+        return cur.error(
+            p.name.span,
+            format!("unexpected parameter '{}' in '{n}'", p.name.name),
+        );
+    }
+    let voltage_controlled = matches!(letter, 'e' | 'g');
+    let want_nodes = if voltage_controlled { 4 } else { 2 };
+    let want = want_nodes + if voltage_controlled { 1 } else { 2 };
+    if let Some(&t) = positional.get(want) {
+        return cur.extra(t, n);
+    }
+    if positional.len() < want {
+        if voltage_controlled {
+            return node_count_error(cur, &positional, 4, n);
+        }
+        return cur.error(
+            cur.card.end_span(),
+            format!(
+                "expected 'n+ n- vcontrol gain' for '{n}', found {} fields",
+                positional.len()
+            ),
+        );
+    }
+    let gain = cur.value_of(positional[want - 1], &format!("a gain for '{n}'"))?;
+    Ok(match letter {
+        'e' => ElementKind::Vcvs {
+            nodes: cur.nodes::<4>(&positional)?,
+            gain,
+        },
+        'g' => ElementKind::Vccs {
+            nodes: cur.nodes::<4>(&positional)?,
+            gain,
+        },
+        _ => {
+            let control = positional[2];
+            if control.kind != TokKind::Word {
+                return cur.error(
+                    cur.span(control),
+                    format!(
+                        "expected a controlling voltage source name, found '{}'",
+                        cur.text(control)
+                    ),
+                );
+            }
+            let nodes = cur.nodes::<2>(&positional)?;
+            let control = cur.ident(control);
+            if letter == 'f' {
+                ElementKind::Cccs {
+                    nodes,
+                    control,
+                    gain,
+                }
+            } else {
+                ElementKind::Ccvs {
+                    nodes,
+                    control,
+                    gain,
+                }
+            }
+        }
+    })
+}
+
+/// `Xname nodes... SUBCKT [params:] [a=1 ...]`
+fn instance(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (mut positional, params) = cur.fields(true)?;
+    let Some(sub) = positional.pop() else {
+        return cur.error(
+            cur.card.end_span(),
+            format!("expected a subcircuit name for '{n}'"),
+        );
+    };
+    if sub.kind != TokKind::Word {
+        return cur.error(
+            cur.span(sub),
+            format!(
+                "expected a subcircuit name for '{n}', found '{}'",
+                cur.text(sub)
+            ),
+        );
+    }
+    let mut nodes = Vec::new();
+    for t in positional {
+        nodes.push(cur.node(t)?);
+    }
+    Ok(ElementKind::Instance {
+        nodes,
+        subckt: cur.ident(sub),
+        params,
+    })
+}
+
+/// `Dname anode cathode model [area] [name=value...]`
+fn diode(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (positional, params) = cur.fields(false)?;
+    if positional.len() < 3 {
+        return cur.error(
+            cur.card.end_span(),
+            format!("expected 2 nodes and a model name for diode '{n}'"),
+        );
+    }
+    if let Some(&t) = positional.get(4) {
+        return cur.extra(t, n);
+    }
+    let nodes = cur.nodes::<2>(&positional)?;
+    let model = cur.node(positional[2])?;
+    let area = match positional.get(3) {
+        Some(&t) => Some(cur.value_of(t, &format!("an area factor for diode '{n}'"))?),
+        None => None,
+    };
+    Ok(ElementKind::Diode {
+        nodes,
+        model,
+        area,
+        params,
+    })
+}
+
+/// `Tname p1+ p1- p2+ p2- z0=.. td=..|f=.. [nl=..]`
+fn tline(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (positional, params) = cur.fields(false)?;
+    if positional.len() != 4 {
+        if let Some(&t) = positional.get(4) {
+            return cur.extra(t, n);
+        }
+        return cur.error(
+            cur.card.end_span(),
+            format!("expected 4 nodes for '{n}', found {}", positional.len()),
+        );
+    }
+    Ok(ElementKind::TLine {
+        nodes: cur.nodes::<4>(&positional)?,
+        params,
+    })
+}
+
+/// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP (args)]`.
+fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
+    let mut nodes = Vec::new();
+    for _ in 0..2 {
+        match cur.peek() {
+            Some(t) if t.kind == TokKind::Word && !cur.at_param() => {
+                cur.bump();
+                nodes.push(cur.ident(t));
+            }
+            _ => {
+                return cur.error(
+                    cur.here(),
+                    format!("expected 2 nodes for '{n}', found {}", nodes.len()),
+                );
+            }
+        }
+    }
+    let nodes: [Node; 2] = match nodes.try_into() {
+        Ok(a) => a,
+        Err(_) => return cur.error(cur.card.full_span(), "internal error: node count"),
+    };
+    let mut spec = SourceSpec::default();
+    // A value token that is not a source keyword.
+    let plain_value = |cur: &Cursor, t: Tok| {
+        cur.is_value(t) && !(t.kind == TokKind::Word && SOURCE_KEYWORDS.contains(&cur.text(t)))
+    };
+    while let Some(t) = cur.peek() {
+        let word = if t.kind == TokKind::Word {
+            cur.text(t)
+        } else {
+            ""
+        };
+        match word {
+            "dc" if !cur.at_param() => {
+                cur.bump();
+                spec.dc = Some(cur.expect_value(&format!("a DC value for '{n}'"))?);
+            }
+            "ac" if !cur.at_param() => {
+                cur.bump();
+                let mut ac = AcSpec {
+                    mag: None,
+                    phase_deg: None,
+                };
+                if let Some(m) = cur.peek().filter(|&m| plain_value(cur, m)) {
+                    cur.bump();
+                    ac.mag = Some(cur.value_of(m, "an AC magnitude")?);
+                    if let Some(p) = cur.peek().filter(|&p| plain_value(cur, p)) {
+                        cur.bump();
+                        ac.phase_deg = Some(cur.value_of(p, "an AC phase")?);
+                    }
+                }
+                spec.ac = Some(ac);
+            }
+            "sin" | "pulse" | "pwl" | "exp" if !cur.at_param() => {
+                if spec.tran.is_some() {
+                    return cur.error(
+                        cur.span(t),
+                        format!("'{n}' has more than one transient function"),
+                    );
+                }
+                cur.bump();
+                spec.tran = Some(tran_function(cur, word, n)?);
+            }
+            w if UNSUPPORTED_SOURCE_FUNCTIONS.contains(&w) => {
+                return cur.error(
+                    cur.span(t),
+                    format!("source function '{w}' ('{n}') is not supported yet"),
+                );
+            }
+            _ if cur.at_param() && matches!(spec.tran, Some(TranSpec::Pwl { .. })) => {
+                let p = cur.param()?;
+                if let Some(TranSpec::Pwl { params, .. }) = &mut spec.tran {
+                    params.push(p);
+                }
+            }
+            _ if spec.dc.is_none()
+                && (matches!(t.kind, TokKind::Brace | TokKind::Quote) || plain_value(cur, t)) =>
+            {
+                cur.bump();
+                spec.dc = Some(cur.value_of(t, &format!("a value for source '{n}'"))?);
+            }
+            _ => {
+                if t.kind == TokKind::Word && spec.dc.is_none() && !cur.at_param() {
+                    // Give the number error (e.g. `invalid number '1.2.3'`).
+                    cur.value_of(t, &format!("a value for source '{n}'"))?;
+                }
+                return cur.extra(t, n);
+            }
+        }
+    }
+    Ok((nodes, spec))
+}
+
+/// Arguments of `SIN`/`PULSE`/`PWL`/`EXP`, with or without parentheses (the keyword is consumed).
+fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
+    let paren = cur.peek().is_some_and(|t| t.kind == TokKind::LParen);
+    let open = cur.peek();
+    if paren {
+        cur.bump();
+    }
+    let mut args = Vec::new();
+    let mut params = Vec::new();
+    loop {
+        let Some(t) = cur.peek() else {
+            if paren {
+                let span = open.map_or(cur.card.end_span(), |o| cur.span(o));
+                return cur.error(span, format!("unclosed '(' after '{func}' in '{n}'"));
+            }
+            break;
+        };
+        match t.kind {
+            TokKind::RParen if paren => {
+                cur.bump();
+                break;
+            }
+            TokKind::Comma => {
+                cur.bump();
+            }
+            _ if func == "pwl" && cur.at_param() => params.push(cur.param()?),
+            _ => {
+                if !params.is_empty() {
+                    return cur.error(
+                        cur.span(t),
+                        format!(
+                            "expected name=value after PWL parameters, found '{}'",
+                            cur.text(t)
+                        ),
+                    );
+                }
+                cur.bump();
+                args.push(
+                    cur.value_of(t, &format!("a {} argument for '{n}'", func.to_uppercase()))?,
+                );
+            }
+        }
+    }
+    Ok(match func {
+        "sin" => TranSpec::Sin(args),
+        "pulse" => TranSpec::Pulse(args),
+        "exp" => TranSpec::Exp(args),
+        _ => TranSpec::Pwl {
+            points: args,
+            params,
+        },
+    })
+}

@@ -1,0 +1,381 @@
+//! Expression grammar of `{...}` / `'...'` values and `.param` right-hand sides (nom).
+//!
+//! Precedence, lowest first: `c ? a : b` (right-assoc), `||`, `&&`,
+//! `== != < <= > >=`, `+ -`, `* /`, unary `- + !`, power `^`/`**` (right-assoc, tighter than a
+//! unary minus on its left: `-2^2` = `-(2^2)`), then primaries: numbers with SPICE suffixes
+//! (`2k`), identifiers, calls `f(a, b)` and parentheses. Whitespace is allowed between tokens.
+//! Input is expected lower-cased already. Nothing is evaluated here and function names are not
+//! checked.
+
+use crate::ast::{BinaryOp, Expr, UnaryOp};
+use crate::number::unsigned_number;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while};
+use nom::character::complete::{char, multispace0, satisfy};
+use nom::combinator::{cut, opt, recognize};
+use nom::error::{context, ContextError, ErrorKind, ParseError};
+use nom::multi::separated_list0;
+use nom::sequence::preceded;
+use nom::{IResult, Parser};
+
+/// Parser error: where parsing stopped and what was expected there.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PErr<'a> {
+    input: &'a str,
+    expected: &'static str,
+}
+
+impl<'a> ParseError<&'a str> for PErr<'a> {
+    fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
+        PErr {
+            input,
+            expected: "an operand",
+        }
+    }
+    fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
+        other
+    }
+}
+
+impl<'a> ContextError<&'a str> for PErr<'a> {
+    fn add_context(_input: &'a str, ctx: &'static str, other: Self) -> Self {
+        PErr {
+            input: other.input,
+            expected: ctx,
+        }
+    }
+}
+
+type Res<'a, T> = IResult<&'a str, T, PErr<'a>>;
+
+/// An expression syntax error: byte offset into the parsed text and a message.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ExprError {
+    pub offset: usize,
+    pub message: String,
+}
+
+fn error_at(text: &str, rest: &str, expected: &str) -> ExprError {
+    let offset = text.len() - rest.len();
+    let found = match rest.chars().next() {
+        Some(c) => format!("'{c}'"),
+        None => "end of expression".to_string(),
+    };
+    ExprError {
+        offset,
+        message: format!("expected {expected} in expression, found {found}"),
+    }
+}
+
+/// Parses the longest expression at the start of `text` (leading whitespace allowed).
+/// Returns it with the number of bytes consumed (trailing whitespace not included).
+pub(crate) fn parse_expr_prefix(text: &str) -> Result<(Expr, usize), ExprError> {
+    match ternary(text) {
+        Ok((rest, e)) => Ok((e, text.len() - rest.len())),
+        Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
+            let rest = e.input.trim_start();
+            Err(error_at(text, rest, e.expected))
+        }
+        Err(nom::Err::Incomplete(_)) => Err(error_at(text, "", "an operand")),
+    }
+}
+
+/// Parses `text` as exactly one expression (surrounding whitespace allowed).
+pub(crate) fn parse_expr_all(text: &str) -> Result<Expr, ExprError> {
+    let (e, used) = parse_expr_prefix(text)?;
+    let rest = text[used..].trim_start();
+    if rest.is_empty() {
+        Ok(e)
+    } else {
+        Err(error_at(text, rest, "an operator"))
+    }
+}
+
+fn sp(i: &str) -> Res<'_, &str> {
+    multispace0(i)
+}
+
+fn ternary(i: &str) -> Res<'_, Expr> {
+    let (i, cond) = or_expr(i)?;
+    let (i, q) = opt(preceded(sp, char('?'))).parse(i)?;
+    if q.is_none() {
+        return Ok((i, cond));
+    }
+    let (i, a) = cut(ternary).parse(i)?;
+    let (i, _) = cut(context("':'", preceded(sp, char(':')))).parse(i)?;
+    let (i, b) = cut(ternary).parse(i)?;
+    Ok((i, Expr::Ternary(Box::new(cond), Box::new(a), Box::new(b))))
+}
+
+/// One left-associative binary level: `next (op next)*`, operators tried in order.
+fn left_assoc<'a>(
+    i: &'a str,
+    next: fn(&'a str) -> Res<'a, Expr>,
+    ops: &[(&'static str, BinaryOp)],
+) -> Res<'a, Expr> {
+    let (mut i, mut lhs) = next(i)?;
+    'outer: loop {
+        let (after_ws, _) = sp(i)?;
+        for &(sym, op) in ops {
+            if let Some(rest) = after_ws.strip_prefix(sym) {
+                // `*` must not eat the first half of `**`, nor `!`/`<`/`>` of a longer operator.
+                if (sym == "*" && rest.starts_with('*')) || (sym == "<" && rest.starts_with('=')) {
+                    continue;
+                }
+                let (rest, rhs) = cut(next).parse(rest)?;
+                lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
+                i = rest;
+                continue 'outer;
+            }
+        }
+        return Ok((i, lhs));
+    }
+}
+
+fn or_expr(i: &str) -> Res<'_, Expr> {
+    left_assoc(i, and_expr, &[("||", BinaryOp::Or)])
+}
+
+fn and_expr(i: &str) -> Res<'_, Expr> {
+    left_assoc(i, cmp_expr, &[("&&", BinaryOp::And)])
+}
+
+fn cmp_expr(i: &str) -> Res<'_, Expr> {
+    left_assoc(
+        i,
+        add_expr,
+        &[
+            ("==", BinaryOp::Eq),
+            ("!=", BinaryOp::Ne),
+            ("<=", BinaryOp::Le),
+            (">=", BinaryOp::Ge),
+            ("<", BinaryOp::Lt),
+            (">", BinaryOp::Gt),
+        ],
+    )
+}
+
+fn add_expr(i: &str) -> Res<'_, Expr> {
+    left_assoc(i, mul_expr, &[("+", BinaryOp::Add), ("-", BinaryOp::Sub)])
+}
+
+fn mul_expr(i: &str) -> Res<'_, Expr> {
+    left_assoc(i, unary, &[("*", BinaryOp::Mul), ("/", BinaryOp::Div)])
+}
+
+fn unary(i: &str) -> Res<'_, Expr> {
+    let (i, _) = sp(i)?;
+    let op = match i.chars().next() {
+        Some('-') => Some(UnaryOp::Neg),
+        Some('+') => Some(UnaryOp::Plus),
+        Some('!') => Some(UnaryOp::Not),
+        _ => None,
+    };
+    match op {
+        Some(op) => {
+            let (i, e) = cut(unary).parse(&i[1..])?;
+            Ok((i, Expr::Unary(op, Box::new(e))))
+        }
+        None => power(i),
+    }
+}
+
+fn power(i: &str) -> Res<'_, Expr> {
+    let (i, base) = primary(i)?;
+    let (i, op) = opt(preceded(sp, alt((tag("**"), tag("^"))))).parse(i)?;
+    if op.is_none() {
+        return Ok((i, base));
+    }
+    // The exponent may carry its own sign (`2^-1`) and is right-associative (`2^3^2`).
+    let (i, exp) = cut(unary).parse(i)?;
+    Ok((
+        i,
+        Expr::Binary(BinaryOp::Pow, Box::new(base), Box::new(exp)),
+    ))
+}
+
+fn identifier(i: &str) -> Res<'_, &str> {
+    recognize((
+        satisfy(|c: char| c.is_ascii_alphabetic() || c == '_'),
+        take_while(|c: char| c.is_ascii_alphanumeric() || c == '_'),
+    ))
+    .parse(i)
+}
+
+fn primary(i: &str) -> Res<'_, Expr> {
+    let (i, _) = sp(i)?;
+    if let Some(rest) = i.strip_prefix('(') {
+        let (rest, e) = cut(ternary).parse(rest)?;
+        let (rest, _) = cut(context("')'", preceded(sp, char(')')))).parse(rest)?;
+        return Ok((rest, e));
+    }
+    if i.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        let (rest, v) = match unsigned_number(i) {
+            Ok(ok) => ok,
+            Err(_) => {
+                return Err(nom::Err::Failure(PErr::from_error_kind(
+                    i,
+                    ErrorKind::Float,
+                )))
+            }
+        };
+        return Ok((rest, Expr::Num(v)));
+    }
+    let (i, name) = context("an operand", identifier).parse(i)?;
+    let (after_ws, _) = sp(i)?;
+    if let Some(rest) = after_ws.strip_prefix('(') {
+        let (rest, args) = separated_list0(preceded(sp, char(',')), ternary).parse(rest)?;
+        let (rest, _) = cut(context("',' or ')'", preceded(sp, char(')')))).parse(rest)?;
+        return Ok((rest, Expr::Call(name.to_string(), args)));
+    }
+    Ok((i, Expr::Var(name.to_string())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(v: f64) -> Box<Expr> {
+        Box::new(Expr::Num(v))
+    }
+    fn var(n: &str) -> Box<Expr> {
+        Box::new(Expr::Var(n.into()))
+    }
+    fn bin(op: BinaryOp, a: Box<Expr>, b: Box<Expr>) -> Box<Expr> {
+        Box::new(Expr::Binary(op, a, b))
+    }
+    fn p(s: &str) -> Expr {
+        match parse_expr_all(s) {
+            Ok(e) => e,
+            Err(e) => panic!("{s}: {e:?}"),
+        }
+    }
+
+    #[test]
+    fn mul_binds_tighter_than_add() {
+        assert_eq!(
+            p("1 + 2*3"),
+            *bin(
+                BinaryOp::Add,
+                num(1.0),
+                bin(BinaryOp::Mul, num(2.0), num(3.0))
+            )
+        );
+        assert_eq!(
+            p("a-b-c"),
+            *bin(
+                BinaryOp::Sub,
+                bin(BinaryOp::Sub, var("a"), var("b")),
+                var("c")
+            )
+        );
+    }
+
+    #[test]
+    fn power_is_right_assoc_and_tighter_than_unary_minus() {
+        assert_eq!(
+            p("-2^2"),
+            Expr::Unary(UnaryOp::Neg, bin(BinaryOp::Pow, num(2.0), num(2.0)))
+        );
+        assert_eq!(
+            p("2**3^2"),
+            *bin(
+                BinaryOp::Pow,
+                num(2.0),
+                bin(BinaryOp::Pow, num(3.0), num(2.0))
+            )
+        );
+        assert_eq!(
+            p("2^-1"),
+            *bin(
+                BinaryOp::Pow,
+                num(2.0),
+                Box::new(Expr::Unary(UnaryOp::Neg, num(1.0)))
+            )
+        );
+        assert_eq!(
+            p("2*3**2"),
+            *bin(
+                BinaryOp::Mul,
+                num(2.0),
+                bin(BinaryOp::Pow, num(3.0), num(2.0))
+            )
+        );
+    }
+
+    #[test]
+    fn ternary_logic_and_comparisons() {
+        // a || b && c < d ? 1 : x ? 2 : 3
+        let e = p("a || b && c < d ? 1 : x ? 2 : 3");
+        let cond = bin(
+            BinaryOp::Or,
+            var("a"),
+            bin(
+                BinaryOp::And,
+                var("b"),
+                bin(BinaryOp::Lt, var("c"), var("d")),
+            ),
+        );
+        let inner = Box::new(Expr::Ternary(var("x"), num(2.0), num(3.0)));
+        assert_eq!(e, Expr::Ternary(cond, num(1.0), inner));
+        assert_eq!(p("a<=b"), *bin(BinaryOp::Le, var("a"), var("b")));
+        assert_eq!(p("a != b"), *bin(BinaryOp::Ne, var("a"), var("b")));
+        assert_eq!(p("a>=b"), *bin(BinaryOp::Ge, var("a"), var("b")));
+        assert_eq!(p("a==b"), *bin(BinaryOp::Eq, var("a"), var("b")));
+        assert_eq!(p("a>b"), *bin(BinaryOp::Gt, var("a"), var("b")));
+        assert_eq!(p("!a"), Expr::Unary(UnaryOp::Not, var("a")));
+        assert_eq!(p("+a"), Expr::Unary(UnaryOp::Plus, var("a")));
+    }
+
+    #[test]
+    fn calls_parens_and_suffixed_numbers() {
+        assert_eq!(
+            p(" max( a , 2k*3 ) "),
+            Expr::Call(
+                "max".into(),
+                vec![
+                    Expr::Var("a".into()),
+                    *bin(BinaryOp::Mul, num(2000.0), num(3.0))
+                ]
+            )
+        );
+        assert_eq!(p("pi()"), Expr::Call("pi".into(), vec![]));
+        assert_eq!(
+            p("(1+2)*3"),
+            *bin(
+                BinaryOp::Mul,
+                bin(BinaryOp::Add, num(1.0), num(2.0)),
+                num(3.0)
+            )
+        );
+        assert_eq!(p("1e-3"), Expr::Num(1e-3));
+        assert_eq!(p("1meg"), Expr::Num(1e6));
+    }
+
+    #[test]
+    fn prefix_stops_before_next_word() {
+        let (e, used) = parse_expr_prefix("1 + a  b=2").unwrap_or((Expr::Num(0.0), 0));
+        assert_eq!(e, *bin(BinaryOp::Add, num(1.0), var("a")));
+        assert_eq!(used, 5);
+    }
+
+    #[test]
+    fn errors_point_at_the_problem() {
+        let e = parse_expr_all("(1+2").unwrap_err();
+        assert_eq!(e.offset, 4);
+        assert_eq!(
+            e.message,
+            "expected ')' in expression, found end of expression"
+        );
+        let e = parse_expr_all("1 + * 2").unwrap_err();
+        assert_eq!(e.offset, 4);
+        assert_eq!(e.message, "expected an operand in expression, found '*'");
+        let e = parse_expr_all("1 2").unwrap_err();
+        assert_eq!(e.offset, 2);
+        let e = parse_expr_all("a ? 1").unwrap_err();
+        assert_eq!(
+            e.message,
+            "expected ':' in expression, found end of expression"
+        );
+    }
+}

@@ -1,0 +1,403 @@
+//! Stage 1: physical lines to logical cards, with `.include`/`.lib` spliced in.
+//!
+//! A [`Card`] is one logical line: comments stripped, `+` continuation lines joined with a space,
+//! and a segment map from card byte offsets back to file byte offsets so that any position in
+//! the card yields a [`Span`] on the right physical line. This stage also handles the cards that
+//! act on the line stream itself: `.include`/`.inc`, `.lib`/`.endl`, `.control`/`.endc` and
+//! `.end`. It knows nothing of what the other cards mean.
+
+use crate::ast::Warning;
+use crate::error::ParseError;
+use crate::span::{FileId, Sources, Span};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Deepest `.include`/`.lib` nesting accepted (the top-level file counts as one level).
+pub(crate) const MAX_INCLUDE_DEPTH: usize = 64;
+
+/// A piece of one physical line inside a card.
+#[derive(Debug, Clone, Copy)]
+struct Segment {
+    card_start: usize,
+    file_start: usize,
+    len: usize,
+}
+
+/// One logical card.
+#[derive(Debug, Clone)]
+pub(crate) struct Card {
+    pub file: FileId,
+    /// The card as written (original case), comments stripped, continuations joined.
+    pub raw: String,
+    /// `raw` lower-cased (ASCII only, so byte offsets are the same as in `raw`).
+    pub lower: String,
+    segments: Vec<Segment>,
+}
+
+impl Card {
+    fn new(file: FileId, text: &str, file_start: usize) -> Self {
+        Card {
+            file,
+            raw: text.to_string(),
+            lower: text.to_ascii_lowercase(),
+            segments: vec![Segment {
+                card_start: 0,
+                file_start,
+                len: text.len(),
+            }],
+        }
+    }
+
+    fn append(&mut self, text: &str, file_start: usize) {
+        self.raw.push(' ');
+        self.lower.push(' ');
+        let card_start = self.raw.len();
+        self.raw.push_str(text);
+        self.lower.push_str(&text.to_ascii_lowercase());
+        self.segments.push(Segment {
+            card_start,
+            file_start,
+            len: text.len(),
+        });
+    }
+
+    /// File byte offset of card byte offset `off` (the joining space maps to the end of the
+    /// line before it).
+    fn file_offset(&self, off: usize) -> usize {
+        let seg = self
+            .segments
+            .iter()
+            .rev()
+            .find(|s| s.card_start <= off)
+            .unwrap_or(&self.segments[0]);
+        seg.file_start + off.saturating_sub(seg.card_start).min(seg.len)
+    }
+
+    /// Span in the file of card bytes `start..end`.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let fs = self.file_offset(start);
+        let fe = if end > start {
+            self.file_offset(end - 1) + 1
+        } else {
+            fs
+        };
+        Span::new(self.file, fs, fe.max(fs))
+    }
+
+    /// Span of the whole card.
+    pub fn full_span(&self) -> Span {
+        self.span(0, self.raw.len())
+    }
+
+    /// Span just past the last character (for "something is missing" errors).
+    pub fn end_span(&self) -> Span {
+        self.span(self.raw.len(), self.raw.len())
+    }
+
+    /// First whitespace-separated word, lower-cased.
+    pub fn keyword(&self) -> &str {
+        self.lower.split_whitespace().next().unwrap_or("")
+    }
+}
+
+/// Cuts an inline comment: `;` anywhere, or `$` followed by a blank or the end of the line.
+fn strip_inline_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b';' {
+            return &line[..i];
+        }
+        if b == b'$' && matches!(bytes.get(i + 1), None | Some(b' ') | Some(b'\t')) {
+            return &line[..i];
+        }
+    }
+    line
+}
+
+/// Splits file `file` into cards. With `title`, the first line is the title and is returned
+/// separately. A `+` line with no card before it is an error.
+fn split_cards(
+    sources: &Sources,
+    file: FileId,
+    title: bool,
+) -> Result<(Option<String>, Vec<Card>), ParseError> {
+    let text = &sources.file(file).text;
+    let mut cards: Vec<Card> = Vec::new();
+    let mut title_text = None;
+    let mut offset = 0;
+    for (index, line) in text.split('\n').enumerate() {
+        let line_start = offset;
+        offset += line.len() + 1;
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if index == 0 && title {
+            title_text = Some(line.trim().to_string());
+            continue;
+        }
+        let leading = line.len() - line.trim_start().len();
+        let body = &line[leading..];
+        if body.starts_with('*') {
+            continue;
+        }
+        let body = strip_inline_comment(body).trim_end();
+        if body.is_empty() {
+            continue;
+        }
+        let start = line_start + leading;
+        if let Some(rest) = body.strip_prefix('+') {
+            let rest_lead = rest.len() - rest.trim_start().len();
+            let rest_text = rest.trim_start();
+            match cards.last_mut() {
+                Some(card) => {
+                    if !rest_text.is_empty() {
+                        card.append(rest_text, start + 1 + rest_lead);
+                    }
+                }
+                None => {
+                    return Err(ParseError::Syntax {
+                        span: Span::new(file, start, start + 1),
+                        message: "continuation line '+' with no card before it".to_string(),
+                    })
+                }
+            }
+        } else {
+            cards.push(Card::new(file, body, start));
+        }
+    }
+    Ok((title_text, cards))
+}
+
+/// Everything stage 1 produces.
+pub(crate) struct Loaded {
+    pub title: String,
+    pub cards: Vec<Card>,
+    pub warnings: Vec<Warning>,
+}
+
+/// One file being read: what identifies it for cycle detection and how to name it.
+struct Frame {
+    key: (PathBuf, Option<String>),
+    display: String,
+}
+
+struct Loader {
+    sources: Sources,
+    /// Canonical path → file already read.
+    cache: HashMap<PathBuf, FileId>,
+    stack: Vec<Frame>,
+    cards: Vec<Card>,
+    warnings: Vec<Warning>,
+}
+
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Splits the argument text of `.include`/`.lib` into words, honouring `"..."` and `'...'`.
+/// Returns each word with its byte range in `text`.
+fn path_words(text: &str) -> Vec<(String, usize, usize)> {
+    let mut words = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        if bytes[i] == b'"' || bytes[i] == b'\'' {
+            let quote = bytes[i];
+            i += 1;
+            while i < bytes.len() && bytes[i] != quote {
+                i += 1;
+            }
+            let inner_end = i;
+            i = (i + 1).min(bytes.len());
+            words.push((text[start + 1..inner_end].to_string(), start, i));
+        } else {
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            words.push((text[start..i].to_string(), start, i));
+        }
+    }
+    words
+}
+
+impl Loader {
+    fn read(&mut self, path: &Path, card: &Card) -> Result<FileId, ParseError> {
+        let key = canonical(path);
+        if let Some(&id) = self.cache.get(&key) {
+            return Ok(id);
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| ParseError::Include {
+            span: card.full_span(),
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let id = self.sources.add(path.to_path_buf(), text);
+        self.cache.insert(key, id);
+        Ok(id)
+    }
+
+    /// Reads `path` (optionally only `.lib` section `section`) and processes its cards.
+    fn include(
+        &mut self,
+        path: PathBuf,
+        section: Option<String>,
+        card: &Card,
+    ) -> Result<(), ParseError> {
+        let key = (canonical(&path), section.clone());
+        let display = match &section {
+            Some(s) => format!("{} (section {s})", path.display()),
+            None => path.display().to_string(),
+        };
+        if self.stack.iter().any(|f| f.key == key) {
+            let mut chain: Vec<&str> = self.stack.iter().map(|f| f.display.as_str()).collect();
+            chain.push(&display);
+            return Err(ParseError::IncludeCycle {
+                span: card.full_span(),
+                path,
+                chain: chain.join(" -> "),
+            });
+        }
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            return Err(ParseError::Include {
+                span: card.full_span(),
+                path,
+                reason: format!("includes nested deeper than {MAX_INCLUDE_DEPTH} levels"),
+            });
+        }
+        let file = self.read(&path, card)?;
+        let (_, cards) = split_cards(&self.sources, file, false)?;
+        let cards = match &section {
+            None => cards,
+            Some(name) => {
+                let start = cards.iter().position(|c| {
+                    let mut words = c.lower.split_whitespace();
+                    words.next() == Some(".lib")
+                        && words.next() == Some(name.as_str())
+                        && words.next().is_none()
+                });
+                let Some(start) = start else {
+                    return Err(ParseError::MissingLibSection {
+                        span: card.full_span(),
+                        path,
+                        section: name.clone(),
+                    });
+                };
+                cards
+                    .into_iter()
+                    .skip(start + 1)
+                    .take_while(|c| c.keyword() != ".endl")
+                    .collect()
+            }
+        };
+        self.stack.push(Frame { key, display });
+        let result = self.process(cards, &path);
+        self.stack.pop();
+        result
+    }
+
+    /// Handles the line-level cards of one file and queues the others.
+    fn process(&mut self, cards: Vec<Card>, file_path: &Path) -> Result<(), ParseError> {
+        let base = file_path.parent().unwrap_or_else(|| Path::new(""));
+        let mut in_control = false;
+        let mut in_section = false;
+        for card in cards {
+            let keyword = card.keyword().to_string();
+            if in_control {
+                if keyword == ".endc" {
+                    in_control = false;
+                }
+                continue;
+            }
+            if in_section {
+                if keyword == ".endl" {
+                    in_section = false;
+                }
+                continue;
+            }
+            match keyword.as_str() {
+                ".control" => {
+                    in_control = true;
+                    self.warnings.push(Warning {
+                        span: card.full_span(),
+                        message:
+                            "'.control' block ignored (interactive commands are not supported)"
+                                .to_string(),
+                    });
+                }
+                ".end" => return Ok(()),
+                ".endl" => {}
+                ".include" | ".inc" => {
+                    let args_at = card.raw.len() - card.raw[keyword.len()..].trim_start().len();
+                    let words = path_words(&card.raw[args_at..]);
+                    let [(file, _, _)] = words.as_slice() else {
+                        return Err(ParseError::Syntax {
+                            span: if words.is_empty() {
+                                card.end_span()
+                            } else {
+                                card.span(args_at + words[1].1, args_at + words[1].2)
+                            },
+                            message: format!("expected one file name after '{keyword}'"),
+                        });
+                    };
+                    self.include(base.join(file), None, &card)?;
+                }
+                ".lib" => {
+                    let args_at = card.raw.len() - card.raw[keyword.len()..].trim_start().len();
+                    let words = path_words(&card.raw[args_at..]);
+                    match words.as_slice() {
+                        // `.lib NAME` starts a section; sections are only used via `.lib FILE NAME`.
+                        [_] => in_section = true,
+                        [(file, _, _), (section, _, _)] => self.include(
+                            base.join(file),
+                            Some(section.to_ascii_lowercase()),
+                            &card,
+                        )?,
+                        _ => {
+                            return Err(ParseError::Syntax {
+                                span: card.full_span(),
+                                message: "expected '.lib FILE SECTION' or '.lib SECTION'"
+                                    .to_string(),
+                            })
+                        }
+                    }
+                }
+                _ => self.cards.push(card),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Reads the top-level text `text` named `name` and everything it includes.
+pub(crate) fn load(name: &Path, text: &str) -> Result<(Loaded, Sources), (ParseError, Sources)> {
+    let mut loader = Loader {
+        sources: Sources::default(),
+        cache: HashMap::new(),
+        stack: Vec::new(),
+        cards: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let top = loader.sources.add(name.to_path_buf(), text.to_string());
+    let key = canonical(name);
+    loader.cache.insert(key.clone(), top);
+    loader.stack.push(Frame {
+        key: (key, None),
+        display: name.display().to_string(),
+    });
+    let result = split_cards(&loader.sources, top, true)
+        .and_then(|(title, cards)| loader.process(cards, name).map(|()| title));
+    match result {
+        Ok(title) => Ok((
+            Loaded {
+                title: title.unwrap_or_default(),
+                cards: loader.cards,
+                warnings: loader.warnings,
+            },
+            loader.sources,
+        )),
+        Err(e) => Err((e, loader.sources)),
+    }
+}

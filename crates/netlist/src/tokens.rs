@@ -1,0 +1,160 @@
+//! Card tokenizer (nom): words, `=`, `(`, `)`, `,`, `{...}` and `'...'`.
+//!
+//! A word is a run of characters other than blanks and `=(),{'`; this is what node names,
+//! element names, numbers and keywords are made of. A `{...}` token runs to the matching `}`
+//! (braces nest); a `'...'` token runs to the next `'`. Tokens carry byte offsets into the card.
+
+use nom::bytes::complete::{take_until, take_while1};
+use nom::character::complete::multispace0;
+use nom::IResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TokKind {
+    Word,
+    Eq,
+    LParen,
+    RParen,
+    Comma,
+    /// `{expr}` including the braces.
+    Brace,
+    /// `'expr'` including the quotes.
+    Quote,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tok {
+    pub kind: TokKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Why a card could not be split into tokens: byte offset and message.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TokError {
+    pub start: usize,
+    pub message: String,
+}
+
+fn is_word_char(c: char) -> bool {
+    !c.is_whitespace() && !matches!(c, '=' | '(' | ')' | ',' | '{' | '\'')
+}
+
+fn word(i: &str) -> IResult<&str, &str> {
+    take_while1(is_word_char)(i)
+}
+
+/// Length of a `{...}` group at the start of `i` (which starts with `{`), braces nesting.
+fn brace_len(i: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (at, c) in i.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Splits `text` into tokens.
+pub(crate) fn tokenize(text: &str) -> Result<Vec<Tok>, TokError> {
+    let mut toks = Vec::new();
+    let mut rest = text;
+    loop {
+        let ws: IResult<&str, &str> = multispace0(rest);
+        rest = match ws {
+            Ok((r, _)) => r,
+            Err(_) => rest,
+        };
+        if rest.is_empty() {
+            return Ok(toks);
+        }
+        let start = text.len() - rest.len();
+        let (kind, len) = match rest.as_bytes()[0] {
+            b'=' => (TokKind::Eq, 1),
+            b'(' => (TokKind::LParen, 1),
+            b')' => (TokKind::RParen, 1),
+            b',' => (TokKind::Comma, 1),
+            b'{' => match brace_len(rest) {
+                Some(n) => (TokKind::Brace, n),
+                None => {
+                    return Err(TokError {
+                        start,
+                        message: "unterminated '{' in expression".to_string(),
+                    })
+                }
+            },
+            b'\'' => {
+                let inner: IResult<&str, &str> = take_until("'")(&rest[1..]);
+                match inner {
+                    Ok((_, body)) => (TokKind::Quote, body.len() + 2),
+                    Err(_) => {
+                        return Err(TokError {
+                            start,
+                            message: "unterminated quote (') in expression".to_string(),
+                        })
+                    }
+                }
+            }
+            _ => {
+                let w = word(rest).map(|(_, w)| w.len()).unwrap_or(1);
+                (TokKind::Word, w)
+            }
+        };
+        toks.push(Tok {
+            kind,
+            start,
+            end: start + len,
+        });
+        rest = &rest[len..];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(TokKind, &str)> {
+        tokenize(text)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.kind, &text[t.start..t.end]))
+            .collect()
+    }
+
+    #[test]
+    fn splits_words_and_punctuation() {
+        use TokKind::*;
+        assert_eq!(
+            kinds("v1 n+ 0 sin(0,1 {a*(b+1)}) r='x' "),
+            vec![
+                (Word, "v1"),
+                (Word, "n+"),
+                (Word, "0"),
+                (Word, "sin"),
+                (LParen, "("),
+                (Word, "0"),
+                (Comma, ","),
+                (Word, "1"),
+                (Brace, "{a*(b+1)}"),
+                (RParen, ")"),
+                (Word, "r"),
+                (Eq, "="),
+                (Quote, "'x'"),
+            ]
+        );
+    }
+
+    #[test]
+    fn unterminated_groups() {
+        let e = tokenize("r1 a b {1+{2}").unwrap_err();
+        assert_eq!(e.start, 7);
+        assert_eq!(e.message, "unterminated '{' in expression");
+        assert!(tokenize("r1 a b 'x").is_err());
+    }
+}
