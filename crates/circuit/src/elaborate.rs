@@ -1,6 +1,1346 @@
-//! Stub: replaced by the real elaboration.
-use crate::{Circuit, ElabError};
+//! Elaboration proper: parameters, subcircuit expansion, node numbering, devices, analyses.
+//!
+//! ngspice 39 facts this follows (each checked by running `ngspice -b -r out.raw` with
+//! `SPICE_ASCIIRAWFILE=1` and reading the variable names):
+//! - Internal node `n2` of instance `x1` is `x1.n2`; inside `x1`'s nested instance `x2` it is
+//!   `x1.x2.m`. Element `r1` inside `x1` is `r.x1.r1`; `v3` inside `x1`→`x2` is `v.x1.x2.v3`
+//!   (raw file variable `i(v.x1.x2.v3)`).
+//! - `0` and `gnd` are ground everywhere (also inside subcircuits); `.global` nodes keep their
+//!   name unprefixed.
+//! - Nodes are numbered in order of first appearance in the *expanded* deck: an `X` line is
+//!   replaced in place by its subcircuit's elements, and the `X` line's own node list does not
+//!   count. E.g. `V1 in 0`, `X1 in out sub1` (whose first element is `R1 b n2`), `R9 out 0`
+//!   gives `in, out, x1.n2, ...` while with `R1 a n2` first it gives `in, x1.n2, ..., out`.
+//! - An element's value with no DC part but a transient waveform has, for `.op`, the
+//!   waveform's value at t = 0: `PULSE(2 5 1m)` → 2, `SIN(1 2 1k)` → 1,
+//!   `SIN(1 2 1k 0 0 90)` → 3, `EXP(3 4 ..)` → 3, `PWL(1m 8 2m 9)` → 8.
+//! - `R = 0` is replaced by 1 mΩ (`V1 1 0 1; R2 1 2 0; R3 2 0 1k` gives
+//!   v(2) = 0.999999000001); any other value, negative included, is used as given. `C = 0`,
+//!   `L = 0`, negative `C` and `L` are accepted.
+//! - Waveform times given as 0 (PULSE tr/tf/pw/per, SIN freq, EXP tau1/td2/tau2) mean
+//!   "use the default" (`vsrcload.c`), so they are mapped to `None` like omitted ones.
 
-pub(crate) fn elaborate(_netlist: &netlist::Netlist) -> Result<Circuit, ElabError> {
-    todo!("elaborate")
+use crate::expr::fmt_num;
+use crate::params::Params;
+use crate::suggest::did_you_mean;
+use crate::*;
+use netlist::{
+    AcSpec, Element, ElementKind, Ident, Item, Param, SourceSpec, Span, SubcktDef, TranSpec, Value,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Deepest subcircuit nesting accepted.
+pub(crate) const MAX_DEPTH: usize = 100;
+
+/// Resistance used for `R = 0`, as ngspice does.
+const ZERO_RESISTANCE_OHM: f64 = 1e-3;
+
+pub(crate) fn elaborate(
+    netlist: &netlist::Netlist,
+    sources: Option<&netlist::Sources>,
+) -> Result<Circuit, ElabError> {
+    let mut elab = Elab::new(netlist, sources);
+    elab.run(netlist)?;
+    Ok(elab.finish(netlist))
+}
+
+/// The subcircuit definitions visible from one body (lexical scoping of definitions).
+struct Env<'a> {
+    defs: HashMap<&'a str, Def<'a>>,
+    parent: Option<usize>,
+}
+
+#[derive(Clone, Copy)]
+struct Def<'a> {
+    def: &'a SubcktDef,
+    /// The environment of the definition's own body.
+    body_env: usize,
+}
+
+/// Where the cards being expanded sit.
+struct Ctx<'a> {
+    /// `""` at top level, `x1`, `x1.x2` inside instances.
+    path: String,
+    /// Port name → the instance's actual (expanded) node name.
+    ports: HashMap<&'a str, String>,
+    env: usize,
+}
+
+/// A reference to be resolved once every element is known.
+enum Fixup {
+    /// F/H: the device at `device` is controlled by the element named `target` (expanded).
+    Control {
+        device: usize,
+        target: String,
+        written: Ident,
+        element: String,
+    },
+    /// K pair: the device at `device` couples `l1` and `l2` (expanded names).
+    Coupling {
+        device: usize,
+        inductors: [(String, Ident); 2],
+        element: String,
+    },
+}
+
+struct Elab<'a> {
+    sources: Option<&'a netlist::Sources>,
+    params: Params,
+    envs: Vec<Env<'a>>,
+    globals: HashSet<String>,
+    nodes: Vec<String>,
+    node_ids: HashMap<String, NodeId>,
+    devices: Vec<Device>,
+    /// Expanded device name → index in `devices` (K pair devices are not registered).
+    device_names: HashMap<String, usize>,
+    /// Expanded element names including `X` instances, with where first defined.
+    element_spans: HashMap<String, Span>,
+    fixups: Vec<Fixup>,
+    warnings: Vec<Warning>,
+    /// Instances being expanded: (definition address, subckt name).
+    stack: Vec<(usize, String)>,
+    analyses: Vec<Analysis>,
+    options: Options,
+    initial_conditions: Vec<(NodeId, f64)>,
+}
+
+impl<'a> Elab<'a> {
+    fn new(netlist: &'a netlist::Netlist, sources: Option<&'a netlist::Sources>) -> Self {
+        let mut elab = Elab {
+            sources,
+            params: Params::new(),
+            envs: Vec::new(),
+            globals: HashSet::new(),
+            nodes: vec!["0".to_string()],
+            node_ids: HashMap::from([("0".to_string(), NodeId::GROUND)]),
+            devices: Vec::new(),
+            device_names: HashMap::new(),
+            element_spans: HashMap::new(),
+            fixups: Vec::new(),
+            warnings: netlist
+                .warnings
+                .iter()
+                .map(|w| Warning {
+                    span: w.span,
+                    message: w.message.clone(),
+                })
+                .collect(),
+            stack: Vec::new(),
+            analyses: Vec::new(),
+            options: Options::default(),
+            initial_conditions: Vec::new(),
+        };
+        elab.build_env(&netlist.items, None);
+        elab.collect_globals(&netlist.items);
+        elab
+    }
+
+    fn warn(&mut self, span: Span, message: String) {
+        self.warnings.push(Warning { span, message });
+    }
+
+    /// `path:line:col` when the sources are known, else the byte offset.
+    fn locate(&self, span: Span) -> String {
+        match self.sources {
+            Some(s) if (span.file.0 as usize) < s.files.len() => s.locate(span),
+            _ => format!("byte {} of file #{}", span.start, span.file.0),
+        }
+    }
+
+    fn build_env(&mut self, items: &'a [Item], parent: Option<usize>) -> usize {
+        let id = self.envs.len();
+        self.envs.push(Env {
+            defs: HashMap::new(),
+            parent,
+        });
+        for item in items {
+            if let Item::Subckt(def) = item {
+                let body_env = self.build_env(&def.items, Some(id));
+                let name = def.name.name.as_str();
+                if let Some(old) = self.envs[id].defs.get(name) {
+                    let first = self.locate(old.def.span);
+                    self.warn(
+                        def.name.span,
+                        format!(
+                            "subcircuit '{name}' is defined again (first at {first}); \
+                             this later definition is used"
+                        ),
+                    );
+                }
+                self.envs[id].defs.insert(name, Def { def, body_env });
+            }
+        }
+        id
+    }
+
+    fn collect_globals(&mut self, items: &[Item]) {
+        for item in items {
+            match item {
+                Item::Global(nodes) => {
+                    for n in nodes {
+                        self.globals.insert(n.name.clone());
+                    }
+                }
+                Item::Subckt(def) => self.collect_globals(&def.items),
+                _ => {}
+            }
+        }
+    }
+
+    fn find_def(&self, env: usize, name: &str) -> Option<Def<'a>> {
+        let mut e = Some(env);
+        while let Some(i) = e {
+            if let Some(d) = self.envs[i].defs.get(name) {
+                return Some(*d);
+            }
+            e = self.envs[i].parent;
+        }
+        None
+    }
+
+    fn visible_defs(&self, env: usize) -> Vec<&'a str> {
+        let mut names = Vec::new();
+        let mut e = Some(env);
+        while let Some(i) = e {
+            names.extend(self.envs[i].defs.keys().copied());
+            e = self.envs[i].parent;
+        }
+        names
+    }
+
+    /// Defines the `.param` cards of `items` (not of nested definitions) in the innermost
+    /// frame, lazily.
+    fn define_params(&mut self, items: &[Item]) {
+        for item in items {
+            if let Item::Params(list) = item {
+                for p in list {
+                    if self.params.defined_here(&p.name.name) && self.params.depth() == 1 {
+                        self.warn(
+                            p.name.span,
+                            format!(
+                                "parameter '{}' is defined again; the later value is used",
+                                p.name.name
+                            ),
+                        );
+                    }
+                    self.params
+                        .define_lazy(&p.name.name, p.value.expr.clone(), p.value.span);
+                }
+            }
+        }
+    }
+
+    fn eval(&mut self, v: &Value) -> Result<f64, ElabError> {
+        self.params.eval(&v.expr, v.span)
+    }
+
+    fn run(&mut self, netlist: &'a netlist::Netlist) -> Result<(), ElabError> {
+        self.define_params(&netlist.items);
+        self.params.force_innermost()?;
+        let ctx = Ctx {
+            path: String::new(),
+            ports: HashMap::new(),
+            env: 0,
+        };
+        self.expand(&netlist.items, &ctx)?;
+        self.resolve_fixups()?;
+        for item in &netlist.items {
+            self.control_card(item)?;
+        }
+        Ok(())
+    }
+
+    fn finish(self, netlist: &netlist::Netlist) -> Circuit {
+        Circuit {
+            title: netlist.title.clone(),
+            nodes: self.nodes,
+            devices: self.devices,
+            analyses: self.analyses,
+            options: self.options,
+            initial_conditions: self.initial_conditions,
+            warnings: self.warnings,
+        }
+    }
+
+    // ---------------------------------------------------------------- names and nodes
+
+    /// ngspice's name for element `name` in `ctx`: `r1`, or `r.x1.r1` inside instance `x1`.
+    fn device_name(ctx: &Ctx, name: &str) -> String {
+        if ctx.path.is_empty() {
+            name.to_string()
+        } else {
+            let first = name.chars().next().unwrap_or('?');
+            format!("{first}.{}.{name}", ctx.path)
+        }
+    }
+
+    fn node_name(&self, ctx: &Ctx, name: &str) -> String {
+        if name == "0" || name == "gnd" {
+            "0".to_string()
+        } else if self.globals.contains(name) {
+            name.to_string()
+        } else if let Some(actual) = ctx.ports.get(name) {
+            actual.clone()
+        } else if ctx.path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", ctx.path)
+        }
+    }
+
+    fn node(&mut self, ctx: &Ctx, n: &netlist::Node) -> NodeId {
+        let name = self.node_name(ctx, &n.name);
+        if let Some(id) = self.node_ids.get(&name) {
+            return *id;
+        }
+        let id = NodeId(self.nodes.len() as u32);
+        self.nodes.push(name.clone());
+        self.node_ids.insert(name, id);
+        id
+    }
+
+    fn register_name(&mut self, name: &str, span: Span) -> Result<(), ElabError> {
+        if let Some(first) = self.element_spans.get(name) {
+            return Err(ElabError::Duplicate {
+                span,
+                name: name.to_string(),
+                first: self.locate(*first),
+            });
+        }
+        self.element_spans.insert(name.to_string(), span);
+        Ok(())
+    }
+
+    fn push_device(&mut self, name: String, span: Span, kind: DeviceKind) -> usize {
+        let index = self.devices.len();
+        self.device_names.insert(name.clone(), index);
+        self.devices.push(Device { name, span, kind });
+        index
+    }
+
+    // ---------------------------------------------------------------- expansion
+
+    fn expand(&mut self, items: &'a [Item], ctx: &Ctx<'a>) -> Result<(), ElabError> {
+        for item in items {
+            match item {
+                Item::Element(e) => self.element(e, ctx)?,
+                Item::Analysis(_) | Item::Options(_) | Item::Ic(_) | Item::Temp(_)
+                    if !ctx.path.is_empty() =>
+                {
+                    let span = match item {
+                        Item::Analysis(a) => analysis_span(a),
+                        Item::Options(p) => p.first().map_or_else(Span::default, |p| p.name.span),
+                        Item::Ic(list) => list.first().map_or_else(Span::default, |(n, _)| n.span),
+                        Item::Temp(v) => v.span,
+                        _ => Span::default(),
+                    };
+                    self.warn(
+                        span,
+                        "control card inside a subcircuit is ignored".to_string(),
+                    );
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn element(&mut self, e: &'a Element, ctx: &Ctx<'a>) -> Result<(), ElabError> {
+        let raw = e.name.name.as_str();
+        let name = Self::device_name(ctx, raw);
+        let span = e.span;
+        match &e.kind {
+            ElementKind::Instance {
+                nodes,
+                subckt,
+                params,
+            } => return self.instance(e, nodes, subckt, params, ctx),
+            ElementKind::Diode { .. } => {
+                return Err(ElabError::Unsupported {
+                    span,
+                    element: name,
+                    what: "the diode (D element)".to_string(),
+                })
+            }
+            ElementKind::TLine { .. } => {
+                return Err(ElabError::Unsupported {
+                    span,
+                    element: name,
+                    what: "the transmission line (T element)".to_string(),
+                })
+            }
+            _ => {}
+        }
+        self.register_name(&name, span)?;
+        match &e.kind {
+            ElementKind::Resistor {
+                nodes,
+                value,
+                params,
+            } => {
+                let a = self.node(ctx, &nodes[0]);
+                let b = self.node(ctx, &nodes[1]);
+                let mut r = self.eval(value)?;
+                let extra = self.element_params(&name, params, &["m"])?;
+                if r == 0.0 {
+                    self.warn(
+                        value.span,
+                        format!(
+                            "{name}: zero resistance replaced by {} ohm, as ngspice does",
+                            fmt_num(ZERO_RESISTANCE_OHM)
+                        ),
+                    );
+                    r = ZERO_RESISTANCE_OHM;
+                }
+                if let Some(m) = extra.get("m") {
+                    r /= m;
+                }
+                self.push_device(
+                    name,
+                    span,
+                    DeviceKind::Resistor {
+                        a,
+                        b,
+                        resistance_ohm: r,
+                    },
+                );
+            }
+            ElementKind::Capacitor {
+                nodes,
+                value,
+                params,
+            } => {
+                let a = self.node(ctx, &nodes[0]);
+                let b = self.node(ctx, &nodes[1]);
+                let mut c = self.eval(value)?;
+                let extra = self.element_params(&name, params, &["ic", "m"])?;
+                if let Some(m) = extra.get("m") {
+                    c *= m;
+                }
+                self.push_device(
+                    name,
+                    span,
+                    DeviceKind::Capacitor {
+                        a,
+                        b,
+                        capacitance_f: c,
+                        ic_v: extra.get("ic").copied(),
+                    },
+                );
+            }
+            ElementKind::Inductor {
+                nodes,
+                value,
+                params,
+            } => {
+                let a = self.node(ctx, &nodes[0]);
+                let b = self.node(ctx, &nodes[1]);
+                let mut l = self.eval(value)?;
+                let extra = self.element_params(&name, params, &["ic", "m"])?;
+                if let Some(m) = extra.get("m") {
+                    l /= m;
+                }
+                self.push_device(
+                    name,
+                    span,
+                    DeviceKind::Inductor {
+                        a,
+                        b,
+                        inductance_h: l,
+                        ic_a: extra.get("ic").copied(),
+                    },
+                );
+            }
+            ElementKind::Coupling { inductors, k } => {
+                let kv = self.eval(k)?;
+                if !(kv != 0.0 && kv.abs() <= 1.0) {
+                    return Err(ElabError::InvalidValue {
+                        span: k.span,
+                        element: name,
+                        message: format!(
+                            "coupling coefficient k = {} must satisfy 0 < |k| <= 1",
+                            fmt_num(kv)
+                        ),
+                    });
+                }
+                if inductors.len() < 2 {
+                    return Err(ElabError::BadReference {
+                        span,
+                        element: name,
+                        message: "a coupling needs at least two inductors".to_string(),
+                    });
+                }
+                let pairs = inductors.len() * (inductors.len() - 1) / 2;
+                for i in 0..inductors.len() {
+                    for j in i + 1..inductors.len() {
+                        let (li, lj) = (&inductors[i], &inductors[j]);
+                        let dev_name = if pairs == 1 {
+                            name.clone()
+                        } else {
+                            format!("{name}:{}:{}", li.name, lj.name)
+                        };
+                        let index = self.devices.len();
+                        self.devices.push(Device {
+                            name: dev_name,
+                            span,
+                            kind: DeviceKind::MutualInductance {
+                                l1: DeviceId(u32::MAX),
+                                l2: DeviceId(u32::MAX),
+                                k: kv,
+                            },
+                        });
+                        self.fixups.push(Fixup::Coupling {
+                            device: index,
+                            inductors: [
+                                (Self::device_name(ctx, &li.name), li.clone()),
+                                (Self::device_name(ctx, &lj.name), lj.clone()),
+                            ],
+                            element: name.clone(),
+                        });
+                    }
+                }
+                if pairs > 1 {
+                    // Register the card's own name so `Circuit::device` finds the first pair.
+                    let first = self.devices.len() - pairs;
+                    self.device_names.insert(name, first);
+                }
+            }
+            ElementKind::VoltageSource { nodes, source } => {
+                let pos = self.node(ctx, &nodes[0]);
+                let neg = self.node(ctx, &nodes[1]);
+                let source = self.source(&name, span, source)?;
+                self.push_device(name, span, DeviceKind::VoltageSource { pos, neg, source });
+            }
+            ElementKind::CurrentSource { nodes, source } => {
+                let pos = self.node(ctx, &nodes[0]);
+                let neg = self.node(ctx, &nodes[1]);
+                let source = self.source(&name, span, source)?;
+                self.push_device(name, span, DeviceKind::CurrentSource { pos, neg, source });
+            }
+            ElementKind::Vcvs { nodes, gain } | ElementKind::Vccs { nodes, gain } => {
+                let pos = self.node(ctx, &nodes[0]);
+                let neg = self.node(ctx, &nodes[1]);
+                let ctrl_pos = self.node(ctx, &nodes[2]);
+                let ctrl_neg = self.node(ctx, &nodes[3]);
+                let g = self.eval(gain)?;
+                let kind = if matches!(e.kind, ElementKind::Vcvs { .. }) {
+                    DeviceKind::Vcvs {
+                        pos,
+                        neg,
+                        ctrl_pos,
+                        ctrl_neg,
+                        gain: g,
+                    }
+                } else {
+                    DeviceKind::Vccs {
+                        pos,
+                        neg,
+                        ctrl_pos,
+                        ctrl_neg,
+                        transconductance_s: g,
+                    }
+                };
+                self.push_device(name, span, kind);
+            }
+            ElementKind::Cccs {
+                nodes,
+                control,
+                gain,
+            }
+            | ElementKind::Ccvs {
+                nodes,
+                control,
+                gain,
+            } => {
+                let pos = self.node(ctx, &nodes[0]);
+                let neg = self.node(ctx, &nodes[1]);
+                let g = self.eval(gain)?;
+                let placeholder = DeviceId(u32::MAX);
+                let kind = if matches!(e.kind, ElementKind::Cccs { .. }) {
+                    DeviceKind::Cccs {
+                        pos,
+                        neg,
+                        control: placeholder,
+                        gain: g,
+                    }
+                } else {
+                    DeviceKind::Ccvs {
+                        pos,
+                        neg,
+                        control: placeholder,
+                        transresistance_ohm: g,
+                    }
+                };
+                let index = self.push_device(name.clone(), span, kind);
+                self.fixups.push(Fixup::Control {
+                    device: index,
+                    target: Self::device_name(ctx, &control.name),
+                    written: control.clone(),
+                    element: name,
+                });
+            }
+            ElementKind::Instance { .. }
+            | ElementKind::Diode { .. }
+            | ElementKind::TLine { .. } => {
+                unreachable!("handled above")
+            }
+        }
+        Ok(())
+    }
+
+    /// Evaluates an element's `name=value` parameters; names outside `known` are warned about
+    /// and ignored.
+    fn element_params(
+        &mut self,
+        element: &str,
+        params: &[Param],
+        known: &[&str],
+    ) -> Result<HashMap<String, f64>, ElabError> {
+        let mut out = HashMap::new();
+        for p in params {
+            if known.contains(&p.name.name.as_str()) {
+                let v = self.eval(&p.value)?;
+                if p.name.name == "m" && v <= 0.0 {
+                    return Err(ElabError::InvalidValue {
+                        span: p.value.span,
+                        element: element.to_string(),
+                        message: format!("multiplier m = {} must be positive", fmt_num(v)),
+                    });
+                }
+                out.insert(p.name.name.clone(), v);
+            } else {
+                self.warn(
+                    p.name.span,
+                    format!(
+                        "{element}: parameter '{}' is not supported and is ignored",
+                        p.name.name
+                    ),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    fn instance(
+        &mut self,
+        e: &'a Element,
+        nodes: &'a [netlist::Node],
+        subckt: &Ident,
+        params: &'a [Param],
+        ctx: &Ctx<'a>,
+    ) -> Result<(), ElabError> {
+        let path = if ctx.path.is_empty() {
+            e.name.name.clone()
+        } else {
+            format!("{}.{}", ctx.path, e.name.name)
+        };
+        let Some(def) = self.find_def(ctx.env, &subckt.name) else {
+            // The variant has no field for a hint; a close visible name is given as a warning
+            // so the CLI can show it next to the error.
+            let visible = self.visible_defs(ctx.env);
+            let hint = did_you_mean(&subckt.name, visible.into_iter());
+            if !hint.is_empty() {
+                self.warn(
+                    subckt.span,
+                    format!("unknown subcircuit '{}'{hint}", subckt.name),
+                );
+            }
+            return Err(ElabError::UnknownSubckt {
+                span: subckt.span,
+                element: path,
+                subckt: subckt.name.clone(),
+            });
+        };
+        let d = def.def;
+        if nodes.len() != d.ports.len() {
+            return Err(ElabError::PortCount {
+                span: e.span,
+                element: path,
+                subckt: d.name.name.clone(),
+                expected: d.ports.len(),
+                found: nodes.len(),
+            });
+        }
+        let key = d as *const SubcktDef as usize;
+        if let Some(start) = self.stack.iter().position(|(k, _)| *k == key) {
+            let mut chain: Vec<&str> = self.stack[start..]
+                .iter()
+                .map(|(_, n)| n.as_str())
+                .collect();
+            chain.push(&d.name.name);
+            return Err(ElabError::Recursion {
+                span: e.span,
+                element: path,
+                chain: chain.join(" -> "),
+            });
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            let chain: Vec<&str> = self.stack.iter().map(|(_, n)| n.as_str()).collect();
+            return Err(ElabError::Recursion {
+                span: e.span,
+                element: path,
+                chain: format!(
+                    "nesting deeper than {MAX_DEPTH} levels ({} -> ...)",
+                    chain[..chain.len().min(5)].join(" -> ")
+                ),
+            });
+        }
+        self.register_name(&path, e.span)?;
+
+        // Instance values are evaluated in the parent's scope.
+        let mut overrides = Vec::with_capacity(params.len());
+        for p in params {
+            if !d.params.iter().any(|dp| dp.name.name == p.name.name) {
+                let names = d.params.iter().map(|dp| dp.name.name.as_str());
+                let hint = did_you_mean(&p.name.name, names);
+                return Err(ElabError::BadReference {
+                    span: p.name.span,
+                    element: path,
+                    message: format!(
+                        "subcircuit '{}' has no parameter '{}'{hint}",
+                        d.name.name, p.name.name
+                    ),
+                });
+            }
+            overrides.push((p.name.name.as_str(), self.eval(&p.value)?));
+        }
+        let port_map: HashMap<&'a str, String> = d
+            .ports
+            .iter()
+            .zip(nodes)
+            .map(|(port, actual)| (port.name.as_str(), self.node_name(ctx, &actual.name)))
+            .collect();
+
+        self.params.push_frame();
+        for p in &d.params {
+            self.params
+                .define_lazy(&p.name.name, p.value.expr.clone(), p.value.span);
+        }
+        for (n, v) in overrides {
+            self.params.define_value(n, v);
+        }
+        self.define_params(&d.items);
+        self.stack.push((key, d.name.name.clone()));
+        let inner = Ctx {
+            path,
+            ports: port_map,
+            env: def.body_env,
+        };
+        let result = self
+            .params
+            .force_innermost()
+            .and_then(|()| self.expand(&d.items, &inner));
+        self.stack.pop();
+        self.params.pop_frame();
+        result
+    }
+
+    // ---------------------------------------------------------------- sources
+
+    fn source(
+        &mut self,
+        element: &str,
+        span: Span,
+        spec: &SourceSpec,
+    ) -> Result<Source, ElabError> {
+        let dc = match &spec.dc {
+            Some(v) => Some(self.eval(v)?),
+            None => None,
+        };
+        let (ac_mag, ac_phase_deg) = match &spec.ac {
+            Some(AcSpec { mag, phase_deg }) => {
+                let m = match mag {
+                    Some(v) => self.eval(v)?,
+                    None => 1.0,
+                };
+                let p = match phase_deg {
+                    Some(v) => self.eval(v)?,
+                    None => 0.0,
+                };
+                (m, p)
+            }
+            None => (0.0, 0.0),
+        };
+        let tran = match &spec.tran {
+            Some(t) => Some(self.waveform(element, span, t)?),
+            None => None,
+        };
+        let dc = dc.unwrap_or_else(|| tran.as_ref().map_or(0.0, value_at_zero));
+        Ok(Source {
+            dc,
+            ac_mag,
+            ac_phase_deg,
+            tran,
+        })
+    }
+
+    fn waveform_args(
+        &mut self,
+        element: &str,
+        span: Span,
+        what: &str,
+        args: &[Value],
+        min: usize,
+        max: usize,
+    ) -> Result<Vec<f64>, ElabError> {
+        if args.len() < min || args.len() > max {
+            return Err(ElabError::InvalidValue {
+                span,
+                element: element.to_string(),
+                message: format!(
+                    "{what} takes {min} to {max} arguments, but {} were given",
+                    args.len()
+                ),
+            });
+        }
+        args.iter().map(|a| self.eval(a)).collect()
+    }
+
+    fn waveform(&mut self, element: &str, span: Span, t: &TranSpec) -> Result<Waveform, ElabError> {
+        /// ngspice treats an argument given as 0 like an omitted one for these fields.
+        fn opt(v: &[f64], i: usize) -> Option<f64> {
+            v.get(i).copied().filter(|x| *x != 0.0)
+        }
+        fn or0(v: &[f64], i: usize) -> f64 {
+            v.get(i).copied().unwrap_or(0.0)
+        }
+        Ok(match t {
+            TranSpec::Sin(args) => {
+                let v = self.waveform_args(element, span, "SIN", args, 2, 6)?;
+                Waveform::Sin {
+                    offset: v[0],
+                    amplitude: v[1],
+                    freq_hz: opt(&v, 2),
+                    delay_s: or0(&v, 3),
+                    damping_per_s: or0(&v, 4),
+                    phase_deg: or0(&v, 5),
+                }
+            }
+            TranSpec::Pulse(args) => {
+                let v = self.waveform_args(element, span, "PULSE", args, 2, 7)?;
+                Waveform::Pulse {
+                    v1: v[0],
+                    v2: v[1],
+                    delay_s: or0(&v, 2),
+                    rise_s: opt(&v, 3),
+                    fall_s: opt(&v, 4),
+                    width_s: opt(&v, 5),
+                    period_s: opt(&v, 6),
+                }
+            }
+            TranSpec::Exp(args) => {
+                let v = self.waveform_args(element, span, "EXP", args, 2, 6)?;
+                Waveform::Exp {
+                    v1: v[0],
+                    v2: v[1],
+                    rise_delay_s: or0(&v, 2),
+                    rise_tau_s: opt(&v, 3),
+                    fall_delay_s: opt(&v, 4),
+                    fall_tau_s: opt(&v, 5),
+                }
+            }
+            TranSpec::Pwl { points, params } => {
+                if points.len() < 2 || points.len() % 2 != 0 {
+                    return Err(ElabError::InvalidValue {
+                        span,
+                        element: element.to_string(),
+                        message: format!(
+                            "PWL needs (time, value) pairs, but {} numbers were given",
+                            points.len()
+                        ),
+                    });
+                }
+                let mut pts = Vec::with_capacity(points.len() / 2);
+                for pair in points.chunks(2) {
+                    let t = self.eval(&pair[0])?;
+                    let v = self.eval(&pair[1])?;
+                    if let Some((last, _)) = pts.last() {
+                        if t < *last {
+                            return Err(ElabError::InvalidValue {
+                                span: pair[0].span,
+                                element: element.to_string(),
+                                message: format!(
+                                    "PWL times must not decrease ({} after {})",
+                                    fmt_num(t),
+                                    fmt_num(*last)
+                                ),
+                            });
+                        }
+                    }
+                    pts.push((t, v));
+                }
+                let mut repeat_from_s = None;
+                let mut delay_s = 0.0;
+                for p in params {
+                    let v = self.eval(&p.value)?;
+                    match p.name.name.as_str() {
+                        "r" => repeat_from_s = Some(v),
+                        "td" => delay_s = v,
+                        other => self.warn(
+                            p.name.span,
+                            format!("{element}: PWL parameter '{other}' is not supported and is ignored"),
+                        ),
+                    }
+                }
+                Waveform::Pwl {
+                    points: pts,
+                    repeat_from_s,
+                    delay_s,
+                }
+            }
+        })
+    }
+
+    // ---------------------------------------------------------------- references
+
+    fn resolve_fixups(&mut self) -> Result<(), ElabError> {
+        let fixups = std::mem::take(&mut self.fixups);
+        for f in fixups {
+            match f {
+                Fixup::Control {
+                    device,
+                    target,
+                    written,
+                    element,
+                } => {
+                    let id =
+                        self.expect_kind(&target, &written, &element, "a voltage source", |k| {
+                            matches!(k, DeviceKind::VoltageSource { .. })
+                        })?;
+                    match &mut self.devices[device].kind {
+                        DeviceKind::Cccs { control, .. } | DeviceKind::Ccvs { control, .. } => {
+                            *control = id;
+                        }
+                        _ => panic!("control fixup on a device that is not F/H"),
+                    }
+                }
+                Fixup::Coupling {
+                    device,
+                    inductors,
+                    element,
+                } => {
+                    let [(n1, w1), (n2, w2)] = inductors;
+                    let is_l = |k: &DeviceKind| matches!(k, DeviceKind::Inductor { .. });
+                    let a = self.expect_kind(&n1, &w1, &element, "an inductor", is_l)?;
+                    let b = self.expect_kind(&n2, &w2, &element, "an inductor", is_l)?;
+                    if a == b {
+                        return Err(ElabError::BadReference {
+                            span: w2.span,
+                            element,
+                            message: format!("inductor '{}' is coupled to itself", w2.name),
+                        });
+                    }
+                    match &mut self.devices[device].kind {
+                        DeviceKind::MutualInductance { l1, l2, .. } => {
+                            *l1 = a;
+                            *l2 = b;
+                        }
+                        _ => panic!("coupling fixup on a device that is not K"),
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn expect_kind(
+        &self,
+        target: &str,
+        written: &Ident,
+        element: &str,
+        what: &str,
+        ok: impl Fn(&DeviceKind) -> bool,
+    ) -> Result<DeviceId, ElabError> {
+        match self.device_names.get(target) {
+            Some(&i) if ok(&self.devices[i].kind) => Ok(DeviceId(i as u32)),
+            Some(_) => Err(ElabError::BadReference {
+                span: written.span,
+                element: element.to_string(),
+                message: format!("'{}' is not {what}", written.name),
+            }),
+            None => {
+                // Suggest among the elements of the same scope and kind.
+                let scope_prefix = target.strip_suffix(written.name.as_str()).unwrap_or("");
+                let candidates: Vec<&str> = self
+                    .device_names
+                    .iter()
+                    .filter(|(n, &i)| n.starts_with(scope_prefix) && ok(&self.devices[i].kind))
+                    .filter_map(|(n, _)| n.strip_prefix(scope_prefix))
+                    .filter(|n| scope_prefix.is_empty() || !n.contains('.'))
+                    .collect();
+                let hint = did_you_mean(&written.name, candidates.into_iter());
+                Err(ElabError::BadReference {
+                    span: written.span,
+                    element: element.to_string(),
+                    message: format!(
+                        "no element '{}' in this scope (expected {what}){hint}",
+                        written.name
+                    ),
+                })
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- control cards
+
+    fn control_card(&mut self, item: &Item) -> Result<(), ElabError> {
+        match item {
+            Item::Analysis(a) => {
+                let a = self.analysis(a)?;
+                self.analyses.push(a);
+            }
+            Item::Options(list) => {
+                for p in list {
+                    self.option(p)?;
+                }
+            }
+            Item::Temp(v) => self.options.temp_c = self.eval(v)?,
+            Item::Ic(list) => {
+                for (node, value) in list {
+                    let v = self.eval(value)?;
+                    let id = if node.name == "gnd" || node.name == "0" {
+                        None
+                    } else {
+                        self.node_ids.get(&node.name).copied()
+                    };
+                    let Some(id) = id else {
+                        let hint = did_you_mean(&node.name, self.nodes.iter().map(String::as_str));
+                        return Err(ElabError::BadReference {
+                            span: node.span,
+                            element: ".ic".to_string(),
+                            message: if node.name == "gnd" || node.name == "0" {
+                                "ground cannot have an initial condition".to_string()
+                            } else {
+                                format!("no node '{}'{hint}", node.name)
+                            },
+                        });
+                    };
+                    self.initial_conditions.push((id, v));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn analysis(&mut self, a: &netlist::Analysis) -> Result<Analysis, ElabError> {
+        use netlist::Analysis as A;
+        Ok(match a {
+            A::Op { .. } => Analysis::Op,
+            A::Dc { sweeps, span } => {
+                if sweeps.is_empty() {
+                    return Err(ElabError::Analysis {
+                        span: *span,
+                        message: ".dc needs a source to sweep".to_string(),
+                    });
+                }
+                let mut out = Vec::with_capacity(sweeps.len());
+                for s in sweeps {
+                    let source = self.expect_kind(
+                        &s.source.name,
+                        &s.source,
+                        ".dc",
+                        "an independent voltage or current source",
+                        |k| {
+                            matches!(
+                                k,
+                                DeviceKind::VoltageSource { .. } | DeviceKind::CurrentSource { .. }
+                            )
+                        },
+                    )?;
+                    let start = self.eval(&s.start)?;
+                    let stop = self.eval(&s.stop)?;
+                    let step = self.eval(&s.step)?;
+                    if step == 0.0 {
+                        return Err(ElabError::Analysis {
+                            span: s.step.span,
+                            message: format!(".dc {}: step must not be zero", s.source.name),
+                        });
+                    }
+                    if (stop - start) * step < 0.0 {
+                        return Err(ElabError::Analysis {
+                            span: s.step.span,
+                            message: format!(
+                                ".dc {}: step {} goes away from stop {} (start {}); use a step of the other sign",
+                                s.source.name,
+                                fmt_num(step),
+                                fmt_num(stop),
+                                fmt_num(start)
+                            ),
+                        });
+                    }
+                    out.push(DcSweep {
+                        source,
+                        start,
+                        stop,
+                        step,
+                    });
+                }
+                Analysis::Dc { sweeps: out }
+            }
+            A::Ac {
+                variation,
+                points,
+                fstart,
+                fstop,
+                span: _,
+            } => {
+                let n = self.eval(points)?;
+                if n < 1.0 {
+                    return Err(ElabError::Analysis {
+                        span: points.span,
+                        message: format!(
+                            ".ac: number of points must be at least 1, got {}",
+                            fmt_num(n)
+                        ),
+                    });
+                }
+                if n.fract() != 0.0 {
+                    self.warn(
+                        points.span,
+                        format!(
+                            ".ac: number of points {} truncated to {}",
+                            fmt_num(n),
+                            n.trunc()
+                        ),
+                    );
+                }
+                let f1 = self.eval(fstart)?;
+                let f2 = self.eval(fstop)?;
+                let name = match variation {
+                    AcVariation::Dec => "dec",
+                    AcVariation::Oct => "oct",
+                    AcVariation::Lin => "lin",
+                };
+                if *variation != AcVariation::Lin && f1 <= 0.0 {
+                    return Err(ElabError::Analysis {
+                        span: fstart.span,
+                        message: format!(
+                            ".ac {name}: start frequency must be positive, got {}",
+                            fmt_num(f1)
+                        ),
+                    });
+                }
+                if f1 < 0.0 {
+                    return Err(ElabError::Analysis {
+                        span: fstart.span,
+                        message: format!(
+                            ".ac: start frequency must not be negative, got {}",
+                            fmt_num(f1)
+                        ),
+                    });
+                }
+                if f2 < f1 {
+                    return Err(ElabError::Analysis {
+                        span: fstop.span,
+                        message: format!(
+                            ".ac: stop frequency {} is below start frequency {}",
+                            fmt_num(f2),
+                            fmt_num(f1)
+                        ),
+                    });
+                }
+                Analysis::Ac {
+                    variation: *variation,
+                    points: n as usize,
+                    fstart_hz: f1,
+                    fstop_hz: f2,
+                }
+            }
+            A::Tran {
+                tstep,
+                tstop,
+                tstart,
+                tmax,
+                uic,
+                span: _,
+            } => {
+                let step = self.eval(tstep)?;
+                let stop = self.eval(tstop)?;
+                if step <= 0.0 {
+                    return Err(ElabError::Analysis {
+                        span: tstep.span,
+                        message: format!(
+                            ".tran: time step must be positive, got {}",
+                            fmt_num(step)
+                        ),
+                    });
+                }
+                if stop <= 0.0 {
+                    return Err(ElabError::Analysis {
+                        span: tstop.span,
+                        message: format!(
+                            ".tran: stop time must be positive, got {}",
+                            fmt_num(stop)
+                        ),
+                    });
+                }
+                let start = match tstart {
+                    Some(v) => {
+                        let t = self.eval(v)?;
+                        if t < 0.0 || t >= stop {
+                            return Err(ElabError::Analysis {
+                                span: v.span,
+                                message: format!(
+                                    ".tran: start time {} must be in [0, tstop = {})",
+                                    fmt_num(t),
+                                    fmt_num(stop)
+                                ),
+                            });
+                        }
+                        t
+                    }
+                    None => 0.0,
+                };
+                let max = match tmax {
+                    Some(v) => {
+                        let t = self.eval(v)?;
+                        if t < 0.0 {
+                            return Err(ElabError::Analysis {
+                                span: v.span,
+                                message: format!(
+                                    ".tran: maximum step must not be negative, got {}",
+                                    fmt_num(t)
+                                ),
+                            });
+                        }
+                        (t > 0.0).then_some(t)
+                    }
+                    None => None,
+                };
+                Analysis::Tran {
+                    tstep_s: step,
+                    tstop_s: stop,
+                    tstart_s: start,
+                    tmax_s: max,
+                    uic: *uic,
+                }
+            }
+        })
+    }
+
+    fn option(&mut self, p: &Param) -> Result<(), ElabError> {
+        let name = p.name.name.as_str();
+        if name == "method" {
+            let method = match &p.value.expr {
+                netlist::Expr::Var(m) if m == "trap" || m == "trapezoidal" => {
+                    IntegrationMethod::Trapezoidal
+                }
+                netlist::Expr::Var(m) if m == "gear" => IntegrationMethod::Gear,
+                _ => {
+                    return Err(ElabError::InvalidValue {
+                        span: p.value.span,
+                        element: ".options".to_string(),
+                        message: "method must be trap (trapezoidal) or gear".to_string(),
+                    })
+                }
+            };
+            self.options.method = method;
+            return Ok(());
+        }
+        let known = [
+            "reltol", "abstol", "vntol", "chgtol", "trtol", "gmin", "itl1", "itl4", "temp", "tnom",
+            "maxord",
+        ];
+        if !known.contains(&name) {
+            let hint = did_you_mean(name, known.into_iter().chain(["method"]));
+            self.warn(
+                p.name.span,
+                format!("unknown option '{name}' is ignored{hint}"),
+            );
+            return Ok(());
+        }
+        let v = self.eval(&p.value)?;
+        let bad = |message: String| ElabError::InvalidValue {
+            span: p.value.span,
+            element: ".options".to_string(),
+            message,
+        };
+        let positive = |v: f64| -> Result<f64, ElabError> {
+            if v > 0.0 {
+                Ok(v)
+            } else {
+                Err(bad(format!("{name} must be positive, got {}", fmt_num(v))))
+            }
+        };
+        let count = |v: f64| -> Result<u32, ElabError> {
+            if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 {
+                Ok(v as u32)
+            } else {
+                Err(bad(format!(
+                    "{name} must be a positive integer, got {}",
+                    fmt_num(v)
+                )))
+            }
+        };
+        let o = &mut self.options;
+        match name {
+            "reltol" => o.reltol = positive(v)?,
+            "abstol" => o.abstol = positive(v)?,
+            "vntol" => o.vntol = positive(v)?,
+            "chgtol" => o.chgtol = positive(v)?,
+            "trtol" => o.trtol = positive(v)?,
+            "gmin" => o.gmin = positive(v)?,
+            "itl1" => o.itl1 = count(v)?,
+            "itl4" => o.itl4 = count(v)?,
+            "temp" => o.temp_c = v,
+            "tnom" => o.tnom_c = v,
+            "maxord" => {
+                let m = count(v)?;
+                if m > 2 {
+                    return Err(bad(format!("maxord must be 1 or 2, got {m}")));
+                }
+                o.maxord = m;
+            }
+            _ => unreachable!("option list and match disagree"),
+        }
+        Ok(())
+    }
+}
+
+fn analysis_span(a: &netlist::Analysis) -> Span {
+    match a {
+        netlist::Analysis::Op { span }
+        | netlist::Analysis::Dc { span, .. }
+        | netlist::Analysis::Ac { span, .. }
+        | netlist::Analysis::Tran { span, .. } => *span,
+    }
+}
+
+/// A waveform's value at t = 0, which ngspice uses as the DC value when none is given
+/// (`vsrcload.c` evaluates the transient function at time 0 in DC modes).
+pub(crate) fn value_at_zero(w: &Waveform) -> f64 {
+    match w {
+        // t - td <= 0: VO + VA*sin(phase) (the XSPICE build's phase term).
+        Waveform::Sin {
+            offset,
+            amplitude,
+            phase_deg,
+            ..
+        } => offset + amplitude * (phase_deg.to_radians()).sin(),
+        Waveform::Pulse { v1, .. } => *v1,
+        Waveform::Exp { v1, .. } => *v1,
+        Waveform::Pwl {
+            points, delay_s, ..
+        } => {
+            let t = -delay_s;
+            match points.first() {
+                None => 0.0,
+                Some(&(t0, v0)) if t <= t0 => v0,
+                _ => {
+                    for w in points.windows(2) {
+                        let ((ta, va), (tb, vb)) = (w[0], w[1]);
+                        if t >= ta && t <= tb {
+                            return if tb > ta {
+                                va + (t - ta) / (tb - ta) * (vb - va)
+                            } else {
+                                vb
+                            };
+                        }
+                    }
+                    points.last().map_or(0.0, |p| p.1)
+                }
+            }
+        }
+    }
 }

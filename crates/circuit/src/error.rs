@@ -66,6 +66,13 @@ pub enum ElabError {
     /// An analysis card with impossible arguments (zero points, fstart <= 0 for dec, ...).
     #[error("{message}")]
     Analysis { span: Span, message: String },
+    /// An element or feature balun does not simulate yet (diodes, transmission lines).
+    #[error("{element}: {what} is not supported yet")]
+    Unsupported {
+        span: Span,
+        element: String,
+        what: String,
+    },
 }
 
 impl ElabError {
@@ -80,7 +87,8 @@ impl ElabError {
             | ElabError::BadReference { span, .. }
             | ElabError::FloatingNode { span, .. }
             | ElabError::VoltageLoop { span, .. }
-            | ElabError::Analysis { span, .. } => *span,
+            | ElabError::Analysis { span, .. }
+            | ElabError::Unsupported { span, .. } => *span,
         }
     }
 }

@@ -12,6 +12,7 @@
 mod elaborate;
 mod error;
 pub mod expr;
+mod params;
 mod suggest;
 mod topology;
 mod types;
@@ -21,7 +22,18 @@ pub use types::*;
 
 /// Elaborates a parsed netlist into a flat circuit, checking it is solvable in structure.
 pub fn elaborate(netlist: &netlist::Netlist) -> Result<Circuit, ElabError> {
-    let circuit = elaborate::elaborate(netlist)?;
+    let circuit = elaborate::elaborate(netlist, None)?;
+    topology::check(&circuit)?;
+    Ok(circuit)
+}
+
+/// Like [`elaborate`], with the source files so that messages naming a second location
+/// (e.g. where a duplicated element was first defined) say `file:line:column`.
+pub fn elaborate_with_sources(
+    netlist: &netlist::Netlist,
+    sources: &netlist::Sources,
+) -> Result<Circuit, ElabError> {
+    let circuit = elaborate::elaborate(netlist, Some(sources))?;
     topology::check(&circuit)?;
     Ok(circuit)
 }

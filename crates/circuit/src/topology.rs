@@ -1,6 +1,164 @@
-//! Stub: replaced by the real topology checks.
-use crate::{Circuit, ElabError};
+//! Structural checks run after elaboration, so the solver never meets a matrix that is
+//! singular by construction.
+//!
+//! - **Voltage loops**: a loop made only of branches that fix a voltage difference at DC
+//!   (independent V, the outputs of E and H, inductors) makes the MNA matrix singular. Found
+//!   with a union-find over those branches: the branch that joins two already connected nodes
+//!   closes a loop, whose other branches are the path between its ends in the spanning forest.
+//!   A V/E/H/L with both terminals on one node is a loop by itself.
+//! - **Floating nodes**: every node needs a DC path to ground through branches that carry a
+//!   determined current (R, L, V, E and H outputs). Capacitors, current sources (I, F, G) and the
+//!   sensing terminals of E and G do not count: ngspice reports "singular matrix" for such nodes;
+//!   balun reports the node and what it is connected through.
+//!
+//! What does not live here: value checks (elaboration) and numerical singularity (solver).
 
-pub(crate) fn check(_circuit: &Circuit) -> Result<(), ElabError> {
+use crate::{Circuit, DeviceKind, ElabError, NodeId};
+use std::collections::VecDeque;
+
+pub(crate) fn check(circuit: &Circuit) -> Result<(), ElabError> {
+    check_voltage_loops(circuit)?;
+    check_floating_nodes(circuit)
+}
+
+/// Union-find with path halving.
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    /// Joins the sets of `a` and `b`; false if they were already one set.
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        self.parent[rb] = ra;
+        true
+    }
+}
+
+/// The branch of a device that fixes a voltage at DC (V, E/H outputs, L).
+fn voltage_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
+    match kind {
+        DeviceKind::VoltageSource { pos, neg, .. }
+        | DeviceKind::Vcvs { pos, neg, .. }
+        | DeviceKind::Ccvs { pos, neg, .. } => Some((*pos, *neg)),
+        DeviceKind::Inductor { a, b, .. } => Some((*a, *b)),
+        _ => None,
+    }
+}
+
+/// The branch of a device that conducts at DC with a current set by the node voltages.
+fn dc_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
+    match kind {
+        DeviceKind::Resistor { a, b, .. } => Some((*a, *b)),
+        _ => voltage_branch(kind),
+    }
+}
+
+fn check_voltage_loops(circuit: &Circuit) -> Result<(), ElabError> {
+    let n = circuit.node_count();
+    let mut uf = UnionFind::new(n);
+    // Spanning forest of the branches added so far: node -> (neighbour, device index).
+    let mut forest: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (i, dev) in circuit.devices.iter().enumerate() {
+        let Some((a, b)) = voltage_branch(&dev.kind) else {
+            continue;
+        };
+        let (a, b) = (a.index(), b.index());
+        if uf.union(a, b) {
+            forest[a].push((b, i));
+            forest[b].push((a, i));
+            continue;
+        }
+        let mut members = if a == b {
+            Vec::new()
+        } else {
+            forest_path(&forest, a, b)
+        };
+        members.push(i);
+        let names: Vec<&str> = members
+            .iter()
+            .map(|&d| circuit.devices[d].name.as_str())
+            .collect();
+        return Err(ElabError::VoltageLoop {
+            span: dev.span,
+            elements: names.join(", "),
+        });
+    }
+    Ok(())
+}
+
+/// Device indices on the path from `from` to `to` in the forest (breadth-first search).
+fn forest_path(forest: &[Vec<(usize, usize)>], from: usize, to: usize) -> Vec<usize> {
+    let mut came_from: Vec<Option<(usize, usize)>> = vec![None; forest.len()];
+    let mut seen = vec![false; forest.len()];
+    let mut queue = VecDeque::from([from]);
+    seen[from] = true;
+    while let Some(x) = queue.pop_front() {
+        if x == to {
+            break;
+        }
+        for &(y, dev) in &forest[x] {
+            if !seen[y] {
+                seen[y] = true;
+                came_from[y] = Some((x, dev));
+                queue.push_back(y);
+            }
+        }
+    }
+    let mut path = Vec::new();
+    let mut x = to;
+    while let Some((prev, dev)) = came_from[x] {
+        path.push(dev);
+        x = prev;
+    }
+    path.reverse();
+    path
+}
+
+fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
+    let n = circuit.node_count();
+    let mut uf = UnionFind::new(n);
+    for dev in &circuit.devices {
+        if let Some((a, b)) = dc_branch(&dev.kind) {
+            uf.union(a.index(), b.index());
+        }
+    }
+    let ground = uf.find(0);
+    for node in 1..n {
+        if uf.find(node) == ground {
+            continue;
+        }
+        let touching: Vec<&crate::Device> = circuit
+            .devices
+            .iter()
+            .filter(|d| d.kind.terminals().iter().any(|t| t.index() == node))
+            .collect();
+        let through: Vec<&str> = touching.iter().map(|d| d.name.as_str()).collect();
+        let span = touching.first().map(|d| d.span).unwrap_or_default();
+        return Err(ElabError::FloatingNode {
+            span,
+            node: circuit.nodes[node].clone(),
+            through: if through.is_empty() {
+                "nothing".to_string()
+            } else {
+                through.join(", ")
+            },
+        });
+    }
     Ok(())
 }

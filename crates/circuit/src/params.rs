@@ -1,0 +1,260 @@
+//! Parameter scopes: a stack of frames resolved lazily, with cycle detection.
+//!
+//! Frame 0 holds the global `.param`s; every subcircuit instance being expanded pushes a frame
+//! with its parameters (defaults, overridden by the instance line) and the `.param` cards of its
+//! body. Lookup goes from the innermost frame outwards, i.e. *dynamic* scoping, as ngspice's
+//! numparam does (its `entrynb` walks the stack of instance symbol tables): a top-level
+//! subcircuit instantiated inside `x1` sees `x1`'s parameters. Checked with ngspice 39: a
+//! top-level `.subckt sub2` using `{p1}` where only the calling `sub1` defines `p1=3` gives 3.
+//!
+//! Entries are unevaluated until first used, so `.param b={a*2} a=1` works in any order; an
+//! entry met again while it is being evaluated is a cycle, reported with the chain.
+
+use crate::expr::{self, ParamLookup};
+use crate::ElabError;
+use netlist::{Expr, Span};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+enum Slot {
+    Done(f64),
+    Pending { expr: Expr, span: Span },
+    Busy { span: Span },
+}
+
+/// The stack of parameter frames.
+#[derive(Debug, Default)]
+pub(crate) struct Params {
+    frames: Vec<HashMap<String, Slot>>,
+    /// Names being evaluated, outermost first (for cycle messages).
+    busy: Vec<String>,
+}
+
+impl Params {
+    /// A stack with one (global) frame.
+    pub(crate) fn new() -> Self {
+        Params {
+            frames: vec![HashMap::new()],
+            busy: Vec::new(),
+        }
+    }
+
+    pub(crate) fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub(crate) fn push_frame(&mut self) {
+        self.frames.push(HashMap::new());
+    }
+
+    pub(crate) fn pop_frame(&mut self) {
+        self.frames.pop();
+    }
+
+    /// Whether the innermost frame defines `name` already.
+    pub(crate) fn defined_here(&self, name: &str) -> bool {
+        self.frames.last().is_some_and(|f| f.contains_key(name))
+    }
+
+    /// Defines `name` in the innermost frame, to be evaluated when first used.
+    pub(crate) fn define_lazy(&mut self, name: &str, expr: Expr, span: Span) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.insert(name.to_string(), Slot::Pending { expr, span });
+        }
+    }
+
+    /// Defines `name` in the innermost frame with a known value.
+    pub(crate) fn define_value(&mut self, name: &str, value: f64) {
+        if let Some(frame) = self.frames.last_mut() {
+            frame.insert(name.to_string(), Slot::Done(value));
+        }
+    }
+
+    /// Evaluates `expr` in the scope of all current frames.
+    pub(crate) fn eval(&mut self, expr: &Expr, span: Span) -> Result<f64, ElabError> {
+        let visible = self.frames.len();
+        expr::eval(
+            expr,
+            span,
+            &mut View {
+                params: self,
+                visible,
+            },
+        )
+    }
+
+    /// Evaluates `expr` seeing only the first `visible` frames.
+    pub(crate) fn eval_in(
+        &mut self,
+        expr: &Expr,
+        span: Span,
+        visible: usize,
+    ) -> Result<f64, ElabError> {
+        expr::eval(
+            expr,
+            span,
+            &mut View {
+                params: self,
+                visible,
+            },
+        )
+    }
+
+    /// Forces every entry of the innermost frame (so an unused but broken `.param` is still
+    /// reported, as ngspice evaluates every `.param` line).
+    pub(crate) fn force_innermost(&mut self) -> Result<(), ElabError> {
+        let visible = self.frames.len();
+        let Some(frame) = self.frames.last() else {
+            return Ok(());
+        };
+        let mut names: Vec<(Span, String)> = frame
+            .iter()
+            .filter_map(|(n, s)| match s {
+                Slot::Pending { span, .. } => Some((*span, n.clone())),
+                _ => None,
+            })
+            .collect();
+        // Report the first in the text first.
+        names.sort_by_key(|(span, _)| (span.file.0, span.start));
+        for (_, name) in names {
+            if let Some(r) = self.resolve(&name, visible) {
+                r?;
+            }
+        }
+        Ok(())
+    }
+
+    fn resolve(&mut self, name: &str, visible: usize) -> Option<Result<f64, ElabError>> {
+        for i in (0..visible.min(self.frames.len())).rev() {
+            let Some(slot) = self.frames[i].get_mut(name) else {
+                continue;
+            };
+            match slot {
+                Slot::Done(v) => return Some(Ok(*v)),
+                Slot::Busy { span } => {
+                    let span = *span;
+                    let start = self.busy.iter().position(|n| n == name).unwrap_or(0);
+                    let mut chain: Vec<&str> =
+                        self.busy[start..].iter().map(String::as_str).collect();
+                    chain.push(name);
+                    return Some(Err(ElabError::Expr {
+                        span,
+                        message: format!("parameter cycle: {}", chain.join(" -> ")),
+                    }));
+                }
+                Slot::Pending { span, .. } => {
+                    let span = *span;
+                    let Slot::Pending { expr, span } = std::mem::replace(slot, Slot::Busy { span })
+                    else {
+                        unreachable!("slot was just matched as pending");
+                    };
+                    self.busy.push(name.to_string());
+                    let result = self.eval_in(&expr, span, i + 1);
+                    self.busy.pop();
+                    let restored = match result {
+                        Ok(v) => Slot::Done(v),
+                        Err(_) => Slot::Pending { expr, span },
+                    };
+                    self.frames[i].insert(name.to_string(), restored);
+                    return Some(result);
+                }
+            }
+        }
+        None
+    }
+
+    fn names(&self, visible: usize) -> Vec<String> {
+        let mut names: Vec<String> = self.frames[..visible.min(self.frames.len())]
+            .iter()
+            .flat_map(|f| f.keys().cloned())
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+}
+
+/// The part of the stack an expression can see.
+struct View<'a> {
+    params: &'a mut Params,
+    visible: usize,
+}
+
+impl ParamLookup for View<'_> {
+    fn get(&mut self, name: &str) -> Option<Result<f64, ElabError>> {
+        self.params.resolve(name, self.visible)
+    }
+    fn names(&self) -> Vec<String> {
+        self.params.names(self.visible)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use netlist::{BinaryOp, FileId};
+
+    fn sp(start: usize) -> Span {
+        Span::new(FileId(0), start, start + 1)
+    }
+    fn var(s: &str) -> Expr {
+        Expr::Var(s.to_string())
+    }
+    fn mul(a: Expr, b: Expr) -> Expr {
+        Expr::Binary(BinaryOp::Mul, Box::new(a), Box::new(b))
+    }
+
+    #[test]
+    fn lazy_any_order() {
+        let mut p = Params::new();
+        p.define_lazy("b", mul(var("a"), Expr::Num(2.0)), sp(1));
+        p.define_lazy("a", Expr::Num(3.0), sp(2));
+        assert_eq!(p.eval(&var("b"), sp(9)).unwrap(), 6.0);
+    }
+
+    #[test]
+    fn cycle_is_reported_with_chain() {
+        let mut p = Params::new();
+        p.define_lazy("a", var("b"), sp(1));
+        p.define_lazy("b", mul(var("c"), Expr::Num(2.0)), sp(2));
+        p.define_lazy("c", var("a"), sp(3));
+        let e = p.eval(&var("a"), sp(9)).unwrap_err();
+        assert_eq!(e.to_string(), "parameter cycle: a -> b -> c -> a");
+        assert_eq!(e.span(), sp(1));
+        let mut p = Params::new();
+        p.define_lazy("x", var("x"), sp(4));
+        assert_eq!(
+            p.force_innermost().unwrap_err().to_string(),
+            "parameter cycle: x -> x"
+        );
+    }
+
+    #[test]
+    fn inner_frames_shadow_and_see_outer() {
+        let mut p = Params::new();
+        p.define_lazy("g", Expr::Num(5.0), sp(1));
+        p.define_lazy("w", Expr::Num(1.0), sp(2));
+        p.push_frame();
+        p.define_value("w", 7.0);
+        p.define_lazy("q", mul(var("w"), var("g")), sp(3));
+        assert_eq!(p.eval(&var("q"), sp(9)).unwrap(), 35.0);
+        // The global frame alone still sees its own w.
+        assert_eq!(p.eval_in(&var("w"), sp(9), 1).unwrap(), 1.0);
+        assert!(p.eval_in(&var("q"), sp(9), 1).is_err());
+        p.pop_frame();
+        assert_eq!(p.eval(&var("w"), sp(9)).unwrap(), 1.0);
+    }
+
+    #[test]
+    fn global_entry_cannot_see_inner_frames() {
+        // A global defined in terms of a name only an instance defines stays an error,
+        // even when first used from inside the instance.
+        let mut p = Params::new();
+        p.define_lazy("g", var("local"), sp(1));
+        p.push_frame();
+        p.define_value("local", 1.0);
+        let e = p.eval(&var("g"), sp(9)).unwrap_err();
+        assert_eq!(e.to_string(), "unknown parameter 'local'");
+        assert_eq!(e.span(), sp(1));
+    }
+}
