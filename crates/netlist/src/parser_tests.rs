@@ -1,1 +1,1122 @@
+//! Tests of the whole parser: text in, AST (and spans, errors, warnings) out.
 
+use crate::*;
+use std::path::{Path, PathBuf};
+
+fn parse(text: &str) -> Netlist {
+    match parse_str(Path::new("t.net"), text) {
+        Ok((n, _)) => n,
+        Err((e, s)) => panic!("{e} at {:?}", e.span().map(|sp| s.locate(sp))),
+    }
+}
+
+fn parse_with_sources(text: &str) -> (Netlist, Sources) {
+    match parse_str(Path::new("t.net"), text) {
+        Ok(ok) => ok,
+        Err((e, s)) => panic!("{e} at {:?}", e.span().map(|sp| s.locate(sp))),
+    }
+}
+
+/// The error message and its `path:line:column`.
+fn parse_err(text: &str) -> (String, String) {
+    match parse_str(Path::new("t.net"), text) {
+        Ok((n, _)) => panic!("expected an error, got {n:?}"),
+        Err((e, s)) => (
+            e.to_string(),
+            e.span().map(|sp| s.locate(sp)).unwrap_or_default(),
+        ),
+    }
+}
+
+fn elements(n: &Netlist) -> Vec<&Element> {
+    n.items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Element(e) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
+fn only_element(text: &str) -> ElementKind {
+    let n = parse(text);
+    let els = elements(&n);
+    assert_eq!(els.len(), 1, "{:?}", n.items);
+    els[0].kind.clone()
+}
+
+fn num(v: &Value) -> f64 {
+    match v.expr {
+        Expr::Num(x) => x,
+        ref e => panic!("not a number: {e:?}"),
+    }
+}
+
+fn names(nodes: &[Node]) -> Vec<&str> {
+    nodes.iter().map(|n| n.name.as_str()).collect()
+}
+
+fn source_text(s: &Sources, span: Span) -> &str {
+    &s.file(span.file).text[span.start as usize..span.end as usize]
+}
+
+/// A fresh directory under the system temp dir for include tests.
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("balun-netlist-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn parse_path(path: &Path) -> Result<(Netlist, Sources), (ParseError, Sources)> {
+    parse_file(path)
+}
+
+// ---------------------------------------------------------------- lines
+
+#[test]
+fn first_line_is_the_title_whatever_it_contains() {
+    let n = parse("R1 a b 1k\nR2 a 0 2\n");
+    assert_eq!(n.title, "R1 a b 1k");
+    assert_eq!(elements(&n).len(), 1);
+    assert_eq!(elements(&n)[0].name.name, "r2");
+    // The title keeps its case.
+    assert_eq!(parse("My Amp\n").title, "My Amp");
+    assert_eq!(parse("").items, vec![]);
+}
+
+#[test]
+fn comments_are_stripped() {
+    let n = parse(
+        "t\n* full line\n  * indented comment\nR1 a b 1k ; semicolon\nR2 a$b 0 2 $ dollar comment\nR3 c 0 3$\n\n",
+    );
+    let els = elements(&n);
+    assert_eq!(els.len(), 3);
+    match &els[1].kind {
+        // `$` not followed by a blank is part of the name.
+        ElementKind::Resistor { nodes, value, .. } => {
+            assert_eq!(names(nodes), ["a$b", "0"]);
+            assert_eq!(num(value), 2.0);
+        }
+        k => panic!("{k:?}"),
+    }
+    match &els[2].kind {
+        ElementKind::Resistor { value, .. } => assert_eq!(num(value), 3.0),
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn continuation_lines_join_and_spans_map_back() {
+    let text = "t\nR1 a\n+ b\n* comment between\n+   2k tc1=0\n";
+    let (n, s) = parse_with_sources(text);
+    let e = elements(&n)[0].clone();
+    match &e.kind {
+        ElementKind::Resistor {
+            nodes,
+            value,
+            params,
+        } => {
+            assert_eq!(names(nodes), ["a", "b"]);
+            assert_eq!(num(value), 2000.0);
+            assert_eq!(s.locate(nodes[1].span), "t.net:3:3");
+            assert_eq!(s.locate(value.span), "t.net:5:5");
+            assert_eq!(source_text(&s, value.span), "2k");
+            assert_eq!(params[0].name.name, "tc1");
+            assert_eq!(s.locate(params[0].name.span), "t.net:5:8");
+        }
+        k => panic!("{k:?}"),
+    }
+    // The card span runs from the first line to the end of the last.
+    assert_eq!(s.locate(e.span), "t.net:2:1");
+    assert!(source_text(&s, e.span).ends_with("tc1=0"));
+}
+
+#[test]
+fn error_inside_continuation_points_at_its_physical_line() {
+    let (msg, at) = parse_err("t\nR1 a b\n+ 1.2.3\n");
+    assert_eq!(msg, "invalid number '1.2.3'");
+    assert_eq!(at, "t.net:3:3");
+}
+
+#[test]
+fn continuation_without_card_is_an_error() {
+    let (msg, at) = parse_err("t\n+ r1 a b 1\n");
+    assert_eq!(msg, "continuation line '+' with no card before it");
+    assert_eq!(at, "t.net:2:1");
+}
+
+#[test]
+fn crlf_line_endings() {
+    let (n, s) = parse_with_sources("t\r\nR1 a b 1k\r\nR2 b 0 2k\r\n");
+    let els = elements(&n);
+    assert_eq!(els.len(), 2);
+    match &els[1].kind {
+        ElementKind::Resistor { value, .. } => {
+            assert_eq!(source_text(&s, value.span), "2k");
+            assert_eq!(s.locate(value.span), "t.net:3:8");
+        }
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn everything_is_lower_cased() {
+    match only_element("t\nRLOAD OUT GND 1K TC1=0\n") {
+        ElementKind::Resistor {
+            nodes,
+            value,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["out", "gnd"]);
+            assert_eq!(num(&value), 1000.0);
+            assert_eq!(params[0].name.name, "tc1");
+        }
+        k => panic!("{k:?}"),
+    }
+    let n = parse("t\n.MODEL DMOD D(IS=1E-14)\n.PARAM RVAL={2*X}\n");
+    match &n.items[0] {
+        Item::Model(m) => {
+            assert_eq!((m.name.name.as_str(), m.kind.name.as_str()), ("dmod", "d"));
+            assert_eq!(m.params[0].name.name, "is");
+        }
+        i => panic!("{i:?}"),
+    }
+    match &n.items[1] {
+        Item::Params(p) => assert_eq!(
+            p[0].value.expr,
+            Expr::Binary(
+                BinaryOp::Mul,
+                Box::new(Expr::Num(2.0)),
+                Box::new(Expr::Var("x".into()))
+            )
+        ),
+        i => panic!("{i:?}"),
+    }
+}
+
+#[test]
+fn control_block_is_skipped_with_one_warning() {
+    let (n, s) =
+        parse_with_sources("t\nR1 a 0 1\n.control\nrun\nplot v(a)\n+ more\n.endc\nR2 a 0 2\n");
+    assert_eq!(elements(&n).len(), 2);
+    assert_eq!(n.warnings.len(), 1);
+    assert_eq!(
+        n.warnings[0].message,
+        "'.control' block ignored (interactive commands are not supported)"
+    );
+    assert_eq!(s.locate(n.warnings[0].span), "t.net:3:1");
+}
+
+#[test]
+fn end_stops_the_netlist() {
+    let n = parse("t\nR1 a 0 1\n.end\nR2 a 0 2\nthis is not a card\n");
+    assert_eq!(elements(&n).len(), 1);
+    assert!(n.warnings.is_empty());
+}
+
+#[test]
+fn silent_and_unknown_dot_cards() {
+    let (n, s) = parse_with_sources(
+        "t\n.save v(a)\n.print tran v(a)\n.plot ac vdb(a)\n.probe\n.width out=80\n.foo bar=1\n",
+    );
+    assert!(n.items.is_empty());
+    assert_eq!(n.warnings.len(), 1);
+    assert_eq!(n.warnings[0].message, "unknown control card '.foo' ignored");
+    assert_eq!(s.locate(n.warnings[0].span), "t.net:7:1");
+    assert_eq!(source_text(&s, n.warnings[0].span), ".foo");
+}
+
+// ---------------------------------------------------------------- elements
+
+#[test]
+fn resistor_capacitor_inductor() {
+    match only_element("t\nR1 n+ x1.a 4.7k m=2\n") {
+        ElementKind::Resistor {
+            nodes,
+            value,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["n+", "x1.a"]);
+            assert_eq!(num(&value), 4700.0);
+            assert_eq!(params[0].name.name, "m");
+            assert_eq!(num(&params[0].value), 2.0);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nC1 out 0 10u ic=1.5\n") {
+        ElementKind::Capacitor { value, params, .. } => {
+            assert_eq!(num(&value), 10e-6);
+            assert_eq!(params[0].name.name, "ic");
+            assert_eq!(num(&params[0].value), 1.5);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nL1 a net_3 1m ic=0\n") {
+        ElementKind::Inductor {
+            nodes,
+            value,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["a", "net_3"]);
+            assert_eq!(num(&value), 1e-3);
+            assert_eq!(params.len(), 1);
+        }
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn value_given_as_keyword_parameter() {
+    match only_element("t\nR1 a b r=1k tc1=0\n") {
+        ElementKind::Resistor { value, params, .. } => {
+            assert_eq!(num(&value), 1000.0);
+            assert_eq!(names(&[params[0].name.clone()]), ["tc1"]);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nC1 a b c=1u\n") {
+        ElementKind::Capacitor { value, params, .. } => {
+            assert_eq!(num(&value), 1e-6);
+            assert!(params.is_empty());
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nL1 a b l={2*lx}\n") {
+        ElementKind::Inductor { value, .. } => assert_eq!(
+            value.expr,
+            Expr::Binary(
+                BinaryOp::Mul,
+                Box::new(Expr::Num(2.0)),
+                Box::new(Expr::Var("lx".into()))
+            )
+        ),
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn values_forms_and_spans() {
+    let (n, s) = parse_with_sources("t\nR1 a b rval\nR2 a b {rval*2}\nR3 a b 'rval+1'\n");
+    let els = elements(&n);
+    let value = |i: usize| match &els[i].kind {
+        ElementKind::Resistor { value, .. } => value.clone(),
+        k => panic!("{k:?}"),
+    };
+    assert_eq!(value(0).expr, Expr::Var("rval".into()));
+    assert_eq!(source_text(&s, value(0).span), "rval");
+    assert!(matches!(value(1).expr, Expr::Binary(BinaryOp::Mul, _, _)));
+    assert_eq!(source_text(&s, value(1).span), "{rval*2}");
+    assert!(matches!(value(2).expr, Expr::Binary(BinaryOp::Add, _, _)));
+    assert_eq!(source_text(&s, value(2).span), "'rval+1'");
+}
+
+#[test]
+fn coupling() {
+    match only_element("t\nK1 L1 L2 0.99\n") {
+        ElementKind::Coupling { inductors, k } => {
+            assert_eq!(names(&inductors), ["l1", "l2"]);
+            assert_eq!(num(&k), 0.99);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nKall La Lb Lc {kc}\n") {
+        ElementKind::Coupling { inductors, k } => {
+            assert_eq!(names(&inductors), ["la", "lb", "lc"]);
+            assert_eq!(k.expr, Expr::Var("kc".into()));
+        }
+        k => panic!("{k:?}"),
+    }
+    let (msg, at) = parse_err("t\nK1 L1 0.5\n");
+    assert_eq!(
+        msg,
+        "expected at least 2 inductors and a coupling value for 'k1'"
+    );
+    assert_eq!(at, "t.net:2:10");
+}
+
+#[test]
+fn controlled_sources() {
+    match only_element("t\nE1 out 0 in+ in- 10\n") {
+        ElementKind::Vcvs { nodes, gain } => {
+            assert_eq!(names(&nodes), ["out", "0", "in+", "in-"]);
+            assert_eq!(num(&gain), 10.0);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nG1 out 0 a b 1m\n") {
+        ElementKind::Vccs { nodes, gain } => {
+            assert_eq!(names(&nodes), ["out", "0", "a", "b"]);
+            assert_eq!(num(&gain), 1e-3);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nF1 out 0 vsense 2\n") {
+        ElementKind::Cccs {
+            nodes,
+            control,
+            gain,
+        } => {
+            assert_eq!(names(&nodes), ["out", "0"]);
+            assert_eq!(control.name, "vsense");
+            assert_eq!(num(&gain), 2.0);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nH1 out 0 Vsense {rt}\n") {
+        ElementKind::Ccvs { control, gain, .. } => {
+            assert_eq!(control.name, "vsense");
+            assert_eq!(gain.expr, Expr::Var("rt".into()));
+        }
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn controlled_source_errors() {
+    let (msg, at) = parse_err("t\nE1 a b 2\n");
+    assert_eq!(msg, "expected 4 nodes for 'e1', found 2");
+    assert_eq!(at, "t.net:2:8");
+    let (msg, at) = parse_err("t\nE1 a b POLY(1) c d 0 1\n");
+    assert_eq!(
+        msg,
+        "the POLY form of controlled source 'e1' is not supported yet"
+    );
+    assert_eq!(at, "t.net:2:8");
+    let (msg, at) = parse_err("t\nB1 a 0 v={x}\nG1 a b value={v(c)*2}\n");
+    assert_eq!(msg, "element type 'b' ('b1') is not supported yet");
+    assert_eq!(at, "t.net:2:1");
+    let (msg, at) = parse_err("t\nG1 a b value={v(c)*2}\n");
+    assert_eq!(
+        msg,
+        "the VALUE form of controlled source 'g1' is not supported yet"
+    );
+    assert_eq!(at, "t.net:2:8");
+    let (msg, _) = parse_err("t\nF1 a b 2\n");
+    assert_eq!(
+        msg,
+        "expected 'n+ n- vcontrol gain' for 'f1', found 3 fields"
+    );
+}
+
+#[test]
+fn subcircuit_instances() {
+    match only_element("t\nX1 in out 0 amp\n") {
+        ElementKind::Instance {
+            nodes,
+            subckt,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["in", "out", "0"]);
+            assert_eq!(subckt.name, "amp");
+            assert!(params.is_empty());
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nXamp a b FILT params: r=1k c={2*c0}\n") {
+        ElementKind::Instance {
+            nodes,
+            subckt,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["a", "b"]);
+            assert_eq!(subckt.name, "filt");
+            assert_eq!(params.len(), 2);
+            assert_eq!(num(&params[0].value), 1000.0);
+            assert!(matches!(params[1].value.expr, Expr::Binary(..)));
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nX2 a filt gain = 3\n") {
+        ElementKind::Instance {
+            nodes,
+            subckt,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["a"]);
+            assert_eq!(subckt.name, "filt");
+            assert_eq!(params[0].name.name, "gain");
+            assert_eq!(num(&params[0].value), 3.0);
+        }
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn diode_and_transmission_line() {
+    match only_element("t\nD1 a k dmod 2 temp=50\n") {
+        ElementKind::Diode {
+            nodes,
+            model,
+            area,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["a", "k"]);
+            assert_eq!(model.name, "dmod");
+            assert_eq!(area.as_ref().map(num), Some(2.0));
+            assert_eq!(params[0].name.name, "temp");
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nD2 a k dmod\n") {
+        ElementKind::Diode { area, params, .. } => {
+            assert!(area.is_none());
+            assert!(params.is_empty());
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nT1 a 0 b 0 Z0=50 TD=1n\n") {
+        ElementKind::TLine { nodes, params } => {
+            assert_eq!(names(&nodes), ["a", "0", "b", "0"]);
+            assert_eq!(params[0].name.name, "z0");
+            assert_eq!(num(&params[0].value), 50.0);
+            assert_eq!(num(&params[1].value), 1e-9);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nT2 a 0 b 0 z0=75 f=1meg nl=0.25\n") {
+        ElementKind::TLine { params, .. } => {
+            let n: Vec<_> = params.iter().map(|p| p.name.name.as_str()).collect();
+            assert_eq!(n, ["z0", "f", "nl"]);
+        }
+        k => panic!("{k:?}"),
+    }
+    let (msg, at) = parse_err("t\nT1 a 0 b z0=50\n");
+    assert_eq!(msg, "expected 4 nodes for 't1', found 3");
+    assert_eq!(at, "t.net:2:15");
+}
+
+// ---------------------------------------------------------------- sources
+
+fn source(text: &str) -> SourceSpec {
+    match only_element(text) {
+        ElementKind::VoltageSource { source, .. } | ElementKind::CurrentSource { source, .. } => {
+            source
+        }
+        k => panic!("{k:?}"),
+    }
+}
+
+fn nums(v: &[Value]) -> Vec<f64> {
+    v.iter().map(num).collect()
+}
+
+#[test]
+fn dc_and_ac_forms() {
+    let s = source("t\nV1 a 0 5\n");
+    assert_eq!(s.dc.as_ref().map(num), Some(5.0));
+    assert!(s.ac.is_none() && s.tran.is_none());
+    let s = source("t\nV1 a 0 DC 1.5 AC 1 90\n");
+    assert_eq!(s.dc.as_ref().map(num), Some(1.5));
+    let ac = s.ac.unwrap_or_else(|| panic!("no ac"));
+    assert_eq!(ac.mag.as_ref().map(num), Some(1.0));
+    assert_eq!(ac.phase_deg.as_ref().map(num), Some(90.0));
+    let s = source("t\nI1 a 0 ac\n");
+    assert!(s.dc.is_none());
+    assert_eq!(
+        s.ac,
+        Some(AcSpec {
+            mag: None,
+            phase_deg: None
+        })
+    );
+    let s = source("t\nV1 a 0 AC 2 DC {vdd}\n");
+    assert_eq!(s.ac.and_then(|a| a.mag).as_ref().map(num), Some(2.0));
+    assert_eq!(s.dc.map(|v| v.expr), Some(Expr::Var("vdd".into())));
+    match only_element("t\nIbias vdd out 1m\n") {
+        ElementKind::CurrentSource { nodes, source } => {
+            assert_eq!(names(&nodes), ["vdd", "out"]);
+            assert_eq!(source.dc.as_ref().map(num), Some(1e-3));
+        }
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn sin_pulse_exp_functions() {
+    let s = source("t\nV1 a 0 SIN(0 1 1k)\n");
+    match s.tran {
+        Some(TranSpec::Sin(a)) => assert_eq!(nums(&a), [0.0, 1.0, 1000.0]),
+        t => panic!("{t:?}"),
+    }
+    match source("t\nV1 a 0 dc 0 pulse (0, 5, 1n, 1n, 1n, 5u, 10u)\n").tran {
+        Some(TranSpec::Pulse(a)) => {
+            assert_eq!(nums(&a), [0.0, 5.0, 1e-9, 1e-9, 1e-9, 5e-6, 10e-6])
+        }
+        t => panic!("{t:?}"),
+    }
+    match source("t\nI1 a 0 EXP(0 1 {td} 1u)\n").tran {
+        Some(TranSpec::Exp(a)) => {
+            assert_eq!(a.len(), 4);
+            assert_eq!(a[2].expr, Expr::Var("td".into()));
+        }
+        t => panic!("{t:?}"),
+    }
+    // Parenthesis-less form, last on the card.
+    let s = source("t\nV1 a 0 ac 1 sin 0 1 1k\n");
+    assert!(s.ac.is_some());
+    match s.tran {
+        Some(TranSpec::Sin(a)) => assert_eq!(nums(&a), [0.0, 1.0, 1000.0]),
+        t => panic!("{t:?}"),
+    }
+}
+
+#[test]
+fn pwl_points_and_params() {
+    match source("t\nV1 a 0 PWL(0 0 1u 1 2u 0) r=0 td=1n\n").tran {
+        Some(TranSpec::Pwl { points, params }) => {
+            assert_eq!(nums(&points), [0.0, 0.0, 1e-6, 1.0, 2e-6, 0.0]);
+            let p: Vec<_> = params
+                .iter()
+                .map(|p| (p.name.name.as_str(), num(&p.value)))
+                .collect();
+            assert_eq!(p, [("r", 0.0), ("td", 1e-9)]);
+        }
+        t => panic!("{t:?}"),
+    }
+    match source("t\nV1 a 0 pwl(0,0,1u,1 td=2n)\n").tran {
+        Some(TranSpec::Pwl { points, params }) => {
+            assert_eq!(points.len(), 4);
+            assert_eq!(params[0].name.name, "td");
+        }
+        t => panic!("{t:?}"),
+    }
+}
+
+#[test]
+fn source_errors() {
+    let (msg, at) = parse_err("t\nV1 a 0 sin(0 1 1k\n");
+    assert_eq!(msg, "unclosed '(' after 'sin' in 'v1'");
+    assert_eq!(at, "t.net:2:11");
+    let (msg, at) = parse_err("t\nV1 a 0 1 2\n");
+    assert_eq!(msg, "unexpected '2' in 'v1'");
+    assert_eq!(at, "t.net:2:10");
+    let (msg, at) = parse_err("t\nV1 a\n");
+    assert_eq!(msg, "expected 2 nodes for 'v1', found 1");
+    assert_eq!(at, "t.net:2:5");
+    let (msg, _) = parse_err("t\nV1 a 0 sffm(0 1 1k 5 1)\n");
+    assert_eq!(msg, "source function 'sffm' ('v1') is not supported yet");
+    let (msg, at) = parse_err("t\nV1 a 0 dc 1..2\n");
+    assert_eq!(msg, "invalid number '1..2'");
+    assert_eq!(at, "t.net:2:11");
+}
+
+// ---------------------------------------------------------------- dot cards
+
+#[test]
+fn param_card_forms() {
+    let (n, s) =
+        parse_with_sources("t\n.param a=1 b={a*2} c='a+1'\n.param d = 2k e = a + 1, f=-1\n");
+    let Item::Params(p1) = &n.items[0] else {
+        panic!("{:?}", n.items)
+    };
+    let Item::Params(p2) = &n.items[1] else {
+        panic!("{:?}", n.items)
+    };
+    let got: Vec<_> = p1.iter().chain(p2).map(|p| p.name.name.as_str()).collect();
+    assert_eq!(got, ["a", "b", "c", "d", "e", "f"]);
+    assert_eq!(num(&p1[0].value), 1.0);
+    assert!(matches!(
+        p1[1].value.expr,
+        Expr::Binary(BinaryOp::Mul, _, _)
+    ));
+    assert!(matches!(
+        p1[2].value.expr,
+        Expr::Binary(BinaryOp::Add, _, _)
+    ));
+    assert_eq!(num(&p2[0].value), 2000.0);
+    assert_eq!(
+        p2[1].value.expr,
+        Expr::Binary(
+            BinaryOp::Add,
+            Box::new(Expr::Var("a".into())),
+            Box::new(Expr::Num(1.0))
+        )
+    );
+    assert_eq!(source_text(&s, p2[1].value.span), "a + 1");
+    assert_eq!(
+        p2[2].value.expr,
+        Expr::Unary(UnaryOp::Neg, Box::new(Expr::Num(1.0)))
+    );
+}
+
+#[test]
+fn param_errors() {
+    let (msg, at) = parse_err("t\n.param a 1\n");
+    assert_eq!(msg, "expected '=' after parameter 'a', found '1'");
+    assert_eq!(at, "t.net:2:10");
+    let (msg, at) = parse_err("t\n.param a=\n");
+    assert_eq!(msg, "expected a value for parameter 'a'");
+    assert_eq!(at, "t.net:2:10");
+    let (msg, at) = parse_err("t\n.param a = 2 * \n");
+    assert_eq!(
+        msg,
+        "expected an operand in expression, found end of expression"
+    );
+    assert_eq!(at, "t.net:2:15");
+}
+
+#[test]
+fn nested_subcircuits_with_params() {
+    let n = parse(
+        "t\n.subckt outer in out params: g=2\n.subckt inner a b r=1k\nR1 a b {r}\n.ends inner\nX1 in mid inner r={g*1k}\nR2 mid out 1\n.ends\nX1 1 2 outer g=3\n",
+    );
+    assert_eq!(n.items.len(), 2);
+    let Item::Subckt(outer) = &n.items[0] else {
+        panic!("{:?}", n.items)
+    };
+    assert_eq!(outer.name.name, "outer");
+    assert_eq!(names(&outer.ports), ["in", "out"]);
+    assert_eq!(outer.params[0].name.name, "g");
+    assert_eq!(num(&outer.params[0].value), 2.0);
+    assert_eq!(outer.items.len(), 3);
+    let Item::Subckt(inner) = &outer.items[0] else {
+        panic!("{:?}", outer.items)
+    };
+    assert_eq!(inner.name.name, "inner");
+    assert_eq!(names(&inner.ports), ["a", "b"]);
+    assert_eq!(num(&inner.params[0].value), 1000.0);
+    assert_eq!(inner.items.len(), 1);
+    assert!(matches!(outer.items[1], Item::Element(_)));
+    assert!(matches!(n.items[1], Item::Element(_)));
+}
+
+#[test]
+fn subckt_span_covers_through_ends() {
+    let (n, s) = parse_with_sources("t\n.subckt a x\nR1 x 0 1\n.ends\n");
+    let Item::Subckt(d) = &n.items[0] else {
+        panic!()
+    };
+    assert_eq!(source_text(&s, d.span), ".subckt a x\nR1 x 0 1\n.ends");
+}
+
+#[test]
+fn unbalanced_subckt() {
+    let (msg, at) = parse_err("t\nR1 a 0 1\n.ends\n");
+    assert_eq!(msg, "'.ends' without a matching '.subckt'");
+    assert_eq!(at, "t.net:3:1");
+    let (msg, at) = parse_err("t\n.subckt amp a b\nR1 a b 1\n");
+    assert_eq!(msg, "'.subckt amp' has no matching '.ends'");
+    assert_eq!(at, "t.net:2:1");
+}
+
+#[test]
+fn model_cards() {
+    let n = parse(
+        "t\n.model dmod D (is=1e-14 n=1.05, rs=10)\n.model d2 d is=2e-14 cjo=1p\n.model sw1 sw(ron=1)\n",
+    );
+    let models: Vec<&ModelDef> = n
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Model(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(models.len(), 3);
+    let p: Vec<_> = models[0]
+        .params
+        .iter()
+        .map(|p| (p.name.name.as_str(), num(&p.value)))
+        .collect();
+    assert_eq!(p, [("is", 1e-14), ("n", 1.05), ("rs", 10.0)]);
+    assert_eq!(models[1].kind.name, "d");
+    assert_eq!(models[1].params.len(), 2);
+    assert_eq!(models[2].kind.name, "sw");
+    let (msg, at) = parse_err("t\n.model m1 d (is)\n");
+    assert_eq!(msg, "expected name=value in model 'm1', found 'is'");
+    assert_eq!(at, "t.net:2:14");
+}
+
+#[test]
+fn options_global_ic_temp() {
+    let n = parse(
+        "t\n.options reltol=1e-4 noinit abstol = 1p\n.opt gmin=1e-12\n.global vdd vss\n.ic v(a)=1 V(b) = {x}\n.temp 50\n",
+    );
+    let Item::Options(o) = &n.items[0] else {
+        panic!()
+    };
+    let got: Vec<_> = o
+        .iter()
+        .map(|p| (p.name.name.as_str(), num(&p.value)))
+        .collect();
+    assert_eq!(got, [("reltol", 1e-4), ("noinit", 1.0), ("abstol", 1e-12)]);
+    assert!(matches!(&n.items[1], Item::Options(o) if o.len() == 1));
+    let Item::Global(g) = &n.items[2] else {
+        panic!()
+    };
+    assert_eq!(names(g), ["vdd", "vss"]);
+    let Item::Ic(ic) = &n.items[3] else { panic!() };
+    assert_eq!(ic[0].0.name, "a");
+    assert_eq!(num(&ic[0].1), 1.0);
+    assert_eq!(ic[1].0.name, "b");
+    assert_eq!(ic[1].1.expr, Expr::Var("x".into()));
+    let Item::Temp(t) = &n.items[4] else { panic!() };
+    assert_eq!(num(t), 50.0);
+    let (msg, at) = parse_err("t\n.ic a=1\n");
+    assert_eq!(msg, "expected v(node)=value in '.ic', found 'a'");
+    assert_eq!(at, "t.net:2:5");
+}
+
+// ---------------------------------------------------------------- analyses
+
+fn analyses(text: &str) -> Vec<Analysis> {
+    parse(text)
+        .items
+        .into_iter()
+        .filter_map(|i| match i {
+            Item::Analysis(a) => Some(a),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn op_and_dc() {
+    let a = analyses("t\n.op\n.dc v1 0 5 0.1\n.dc vds 0 5 0.5 vgs 0 2 {st}\n");
+    assert!(matches!(a[0], Analysis::Op { .. }));
+    match &a[1] {
+        Analysis::Dc { sweeps, .. } => {
+            assert_eq!(sweeps.len(), 1);
+            assert_eq!(sweeps[0].source.name, "v1");
+            assert_eq!(
+                [
+                    num(&sweeps[0].start),
+                    num(&sweeps[0].stop),
+                    num(&sweeps[0].step)
+                ],
+                [0.0, 5.0, 0.1]
+            );
+        }
+        x => panic!("{x:?}"),
+    }
+    match &a[2] {
+        Analysis::Dc { sweeps, .. } => {
+            assert_eq!(sweeps.len(), 2);
+            assert_eq!(sweeps[1].source.name, "vgs");
+            assert_eq!(sweeps[1].step.expr, Expr::Var("st".into()));
+        }
+        x => panic!("{x:?}"),
+    }
+    let (msg, at) = parse_err("t\n.dc v1 0 5\n");
+    assert_eq!(msg, "expected a step value for 'v1' in '.dc'");
+    assert_eq!(at, "t.net:2:11");
+}
+
+#[test]
+fn ac_variations() {
+    let a = analyses("t\n.ac dec 10 1 1meg\n.AC OCT 5 10 1k\n.ac lin 100 1k 2k\n");
+    let got: Vec<_> = a
+        .iter()
+        .map(|x| match x {
+            Analysis::Ac {
+                variation,
+                points,
+                fstart,
+                fstop,
+                ..
+            } => (*variation, num(points), num(fstart), num(fstop)),
+            x => panic!("{x:?}"),
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (AcVariation::Dec, 10.0, 1.0, 1e6),
+            (AcVariation::Oct, 5.0, 10.0, 1e3),
+            (AcVariation::Lin, 100.0, 1e3, 2e3)
+        ]
+    );
+    let (msg, at) = parse_err("t\n.ac log 10 1 1k\n");
+    assert_eq!(msg, "expected dec, oct or lin after '.ac', found 'log'");
+    assert_eq!(at, "t.net:2:5");
+}
+
+#[test]
+fn tran_variants() {
+    let a = analyses("t\n.tran 1n 1u\n.tran 1n 1u 0.5u 2n uic\n.tran 1n 1u UIC\n");
+    match &a[0] {
+        Analysis::Tran {
+            tstep,
+            tstop,
+            tstart,
+            tmax,
+            uic,
+            ..
+        } => {
+            assert_eq!((num(tstep), num(tstop)), (1e-9, 1e-6));
+            assert!(tstart.is_none() && tmax.is_none() && !uic);
+        }
+        x => panic!("{x:?}"),
+    }
+    match &a[1] {
+        Analysis::Tran {
+            tstart, tmax, uic, ..
+        } => {
+            assert_eq!(tstart.as_ref().map(num), Some(0.5e-6));
+            assert_eq!(tmax.as_ref().map(num), Some(2e-9));
+            assert!(uic);
+        }
+        x => panic!("{x:?}"),
+    }
+    assert!(matches!(a[2], Analysis::Tran { uic: true, .. }));
+    let (msg, at) = parse_err("t\n.tran 1n\n");
+    assert_eq!(msg, "expected a stop time in '.tran'");
+    assert_eq!(at, "t.net:2:9");
+}
+
+// ---------------------------------------------------------------- errors
+
+#[test]
+fn resistor_without_value() {
+    let (msg, at) = parse_err("t\nR1 a b\n");
+    assert_eq!(msg, "expected a value for resistor 'r1'");
+    assert_eq!(at, "t.net:2:7");
+    let (msg, at) = parse_err("t\nR1 a b tc1=0\n");
+    assert_eq!(msg, "expected a value for resistor 'r1'");
+    assert_eq!(at, "t.net:2:13");
+}
+
+#[test]
+fn element_node_count_errors() {
+    let (msg, at) = parse_err("t\nR1 a\n");
+    assert_eq!(msg, "expected 2 nodes for 'r1', found 1");
+    assert_eq!(at, "t.net:2:5");
+    let (msg, at) = parse_err("t\nR1 a b 1 2\n");
+    assert_eq!(msg, "unexpected '2' in 'r1'");
+    assert_eq!(at, "t.net:2:10");
+    let (msg, _) = parse_err("t\nD1 a\n");
+    assert_eq!(msg, "expected 2 nodes and a model name for diode 'd1'");
+    let (msg, _) = parse_err("t\nX1\n");
+    assert_eq!(msg, "expected a subcircuit name for 'x1'");
+}
+
+#[test]
+fn expression_errors() {
+    let (msg, at) = parse_err("t\nR1 a b {1+2\n");
+    assert_eq!(msg, "unterminated '{' in expression");
+    assert_eq!(at, "t.net:2:8");
+    let (msg, at) = parse_err("t\nR1 a b {(1+2}\n");
+    assert_eq!(msg, "expected ')' in expression, found end of expression");
+    assert_eq!(at, "t.net:2:13");
+    let (msg, at) = parse_err("t\nR1 a b {1 $ 2}\n");
+    // `$ ` starts a comment, so the brace is unterminated.
+    assert_eq!(msg, "unterminated '{' in expression");
+    assert_eq!(at, "t.net:2:8");
+    let (msg, at) = parse_err("t\nR1 a b 'x *'\n");
+    assert_eq!(
+        msg,
+        "expected an operand in expression, found end of expression"
+    );
+    assert_eq!(at, "t.net:2:12");
+}
+
+#[test]
+fn bad_values() {
+    let (msg, at) = parse_err("t\nR1 a b 1.2.3\n");
+    assert_eq!(msg, "invalid number '1.2.3'");
+    assert_eq!(at, "t.net:2:8");
+    let (msg, at) = parse_err("t\nR1 a b 2*x\n");
+    assert_eq!(msg, "invalid number '2*x'");
+    assert_eq!(at, "t.net:2:8");
+    let (msg, _) = parse_err("t\nR1 a b x*2\n");
+    assert_eq!(
+        msg,
+        "expected a value for resistor 'r1', found 'x*2' (write expressions inside {...})"
+    );
+}
+
+#[test]
+fn unknown_and_unsupported_elements() {
+    let (msg, at) = parse_err("t\nR1 a 0 1\nZ1 a 0 foo\n");
+    assert_eq!(msg, "element type 'z' ('z1') is not supported yet");
+    assert_eq!(at, "t.net:3:1");
+    let (msg, _) = parse_err("t\nQ1 c b e npn\n");
+    assert_eq!(msg, "element type 'q' ('q1') is not supported yet");
+    let (msg, at) = parse_err("t\n  1abc x y\n");
+    assert_eq!(msg, "unknown element type '1' in '1abc'");
+    assert_eq!(at, "t.net:2:3");
+}
+
+// ---------------------------------------------------------------- include / lib
+
+#[test]
+fn include_relative_to_including_file() {
+    let dir = temp_dir("inc");
+    write(
+        &dir.join("top.net"),
+        "top\nR1 a 0 1\n.include sub/models.inc\n.INC \"sub/Other File.inc\"\nR9 a 0 9\n",
+    );
+    // Included files have no title; their own includes are relative to their directory.
+    write(
+        &dir.join("sub/models.inc"),
+        "R2 a 0 2\n.include deeper.inc\n",
+    );
+    write(&dir.join("sub/deeper.inc"), "R3 a 0 3\n.end\nR4 a 0 4\n");
+    write(&dir.join("sub/Other File.inc"), "* comment\nR5 a 0\n+ 5\n");
+    let (n, s) = match parse_path(&dir.join("top.net")) {
+        Ok(ok) => ok,
+        Err((e, _)) => panic!("{e}"),
+    };
+    let els = elements(&n);
+    let got: Vec<_> = els.iter().map(|e| e.name.name.as_str()).collect();
+    // `.end` inside an included file ends only that file.
+    assert_eq!(got, ["r1", "r2", "r3", "r5", "r9"]);
+    assert_eq!(s.files.len(), 4);
+    let loc = s.locate(els[3].span);
+    assert!(loc.ends_with("Other File.inc:2:1"), "{loc}");
+    match &els[3].kind {
+        ElementKind::Resistor { value, .. } => {
+            assert!(s.locate(value.span).ends_with("Other File.inc:3:3"))
+        }
+        k => panic!("{k:?}"),
+    }
+}
+
+#[test]
+fn lib_section_is_selected() {
+    let dir = temp_dir("lib");
+    write(
+        &dir.join("top.net"),
+        "top\n.lib 'models.lib' TT\nR1 a 0 1\n.lib local\nR8 a 0 8\n.endl\n",
+    );
+    write(
+        &dir.join("models.lib"),
+        ".lib ff\n.model d1 d is=1\n.endl ff\n.lib tt\n.model d1 d is=2\n.lib models.lib common\n.endl tt\n.lib common\nR7 a 0 7\n.endl\n",
+    );
+    let (n, s) = match parse_path(&dir.join("top.net")) {
+        Ok(ok) => ok,
+        Err((e, _)) => panic!("{e}"),
+    };
+    assert_eq!(n.items.len(), 3, "{:?}", n.items);
+    let Item::Model(m) = &n.items[0] else {
+        panic!("{:?}", n.items)
+    };
+    assert_eq!(num(&m.params[0].value), 2.0);
+    assert!(s.locate(m.span).ends_with("models.lib:5:1"));
+    // The `common` section, pulled in from inside `tt`, then R1; `.lib local` in the top file
+    // starts a section that is skipped.
+    let names: Vec<_> = elements(&n).iter().map(|e| e.name.name.clone()).collect();
+    assert_eq!(names, ["r7", "r1"]);
+}
+
+#[test]
+fn missing_lib_section() {
+    let dir = temp_dir("libmiss");
+    write(&dir.join("top.net"), "top\nR1 a 0 1\n.lib m.lib ss\n");
+    write(&dir.join("m.lib"), ".lib tt\n.endl\n");
+    match parse_path(&dir.join("top.net")) {
+        Err((e @ ParseError::MissingLibSection { .. }, s)) => {
+            assert!(e.to_string().ends_with("m.lib' has no section 'ss'"), "{e}");
+            let span = e.span().unwrap_or_default();
+            assert!(s.locate(span).ends_with("top.net:3:1"));
+            assert_eq!(s.files.len(), 2);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn include_cycle_is_reported() {
+    let dir = temp_dir("cycle");
+    write(&dir.join("top.net"), "top\n.include a.inc\n");
+    write(&dir.join("a.inc"), "R1 a 0 1\n.include b.inc\n");
+    write(&dir.join("b.inc"), "\n.include a.inc\n");
+    match parse_path(&dir.join("top.net")) {
+        Err((ParseError::IncludeCycle { span, path, chain }, s)) => {
+            assert!(path.ends_with("a.inc"));
+            let parts: Vec<_> = chain.split(" -> ").collect();
+            assert_eq!(parts.len(), 4, "{chain}");
+            assert!(parts[0].ends_with("top.net") && parts[3].ends_with("a.inc"));
+            assert!(s.locate(span).ends_with("b.inc:2:1"));
+            assert_eq!(s.files.len(), 3);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn self_include_is_a_cycle() {
+    let dir = temp_dir("selfinc");
+    write(&dir.join("top.net"), "top\n.include top.net\n");
+    assert!(matches!(
+        parse_path(&dir.join("top.net")),
+        Err((ParseError::IncludeCycle { .. }, _))
+    ));
+}
+
+#[test]
+fn missing_include_file() {
+    let (msg, at) = parse_err("t\nR1 a 0 1\n  .include nowhere/missing.inc\n");
+    assert!(
+        msg.starts_with("cannot read included file 'nowhere/missing.inc': "),
+        "{msg}"
+    );
+    // The OS reason is kept.
+    assert!(
+        msg.contains("No such file") || msg.contains("cannot find"),
+        "{msg}"
+    );
+    assert_eq!(at, "t.net:3:3");
+}
+
+#[test]
+fn include_depth_is_limited() {
+    let dir = temp_dir("depth");
+    write(&dir.join("top.net"), "top\n.include f0.inc\n");
+    for i in 0..70 {
+        write(
+            &dir.join(format!("f{i}.inc")),
+            &format!(".include f{}.inc\n", i + 1),
+        );
+    }
+    write(&dir.join("f70.inc"), "R1 a 0 1\n");
+    match parse_path(&dir.join("top.net")) {
+        Err((ParseError::Include { reason, .. }, _)) => {
+            assert_eq!(reason, "includes nested deeper than 64 levels")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn missing_top_level_file() {
+    match parse_file(Path::new("/nonexistent/balun/x.net")) {
+        Err((ParseError::Io { path, .. }, s)) => {
+            assert_eq!(path, Path::new("/nonexistent/balun/x.net"));
+            assert!(s.files.is_empty());
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn public_parse_number() {
+    assert_eq!(parse_number("10kohm"), Some(1e4));
+    assert_eq!(parse_number("-1.5meg"), Some(-1.5e6));
+    assert_eq!(parse_number("1.2.3"), None);
+}
+
+#[test]
+fn a_small_complete_netlist() {
+    let n = parse(
+        "RC low-pass\n\
+         .param rval=1k cval=1u\n\
+         V1 in 0 DC 0 AC 1 PULSE(0 1 0 1n 1n 1m 2m)\n\
+         R1 in out {rval}\n\
+         C1 out 0 {cval}\n\
+         .tran 10u 5m\n\
+         .ac dec 10 1 100k\n\
+         .end\n",
+    );
+    assert_eq!(n.title, "RC low-pass");
+    assert_eq!(n.items.len(), 6);
+    assert!(n.warnings.is_empty());
+}
