@@ -1004,7 +1004,8 @@ impl<'a> Elab<'a> {
                         self.node_ids.get(&node.name).copied()
                     };
                     let Some(id) = id else {
-                        let hint = did_you_mean(&node.name, self.nodes.iter().map(String::as_str));
+                        let hint =
+                            did_you_mean(&node.name, self.nodes[1..].iter().map(String::as_str));
                         return Err(ElabError::BadReference {
                             span: node.span,
                             element: ".ic".to_string(),

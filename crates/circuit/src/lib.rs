@@ -37,3 +37,6 @@ pub fn elaborate_with_sources(
     topology::check(&circuit)?;
     Ok(circuit)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,615 @@
+//! End-to-end tests of elaboration from netlist text (parsed by `netlist::parse_str`).
+//!
+//! Names and node orders marked "ngspice 39" were read from the variable list of raw files
+//! written by `SPICE_ASCIIRAWFILE=1 ngspice -b -r out.raw t.net` on the same netlists.
+
+use crate::*;
+use std::path::Path;
+
+fn parse(text: &str) -> (netlist::Netlist, netlist::Sources) {
+    match netlist::parse_str(Path::new("t.net"), text) {
+        Ok(x) => x,
+        Err((e, _)) => panic!("parse error: {e}"),
+    }
+}
+
+fn elab(text: &str) -> Circuit {
+    let (n, s) = parse(text);
+    match elaborate_with_sources(&n, &s) {
+        Ok(c) => c,
+        Err(e) => panic!("elaboration error: {e}"),
+    }
+}
+
+fn elab_err(text: &str) -> ElabError {
+    let (n, s) = parse(text);
+    match elaborate_with_sources(&n, &s) {
+        Ok(c) => panic!("expected an error, got {c:#?}"),
+        Err(e) => e,
+    }
+}
+
+fn names(c: &Circuit) -> Vec<&str> {
+    c.devices.iter().map(|d| d.name.as_str()).collect()
+}
+
+fn kind<'c>(c: &'c Circuit, name: &str) -> &'c DeviceKind {
+    let id = c.device(name).unwrap_or_else(|| panic!("no device {name}"));
+    &c.devices[id.index()].kind
+}
+
+fn resistance(c: &Circuit, name: &str) -> f64 {
+    match kind(c, name) {
+        DeviceKind::Resistor { resistance_ohm, .. } => *resistance_ohm,
+        k => panic!("{name} is {k:?}"),
+    }
+}
+
+fn source<'c>(c: &'c Circuit, name: &str) -> &'c Source {
+    match kind(c, name) {
+        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
+            source
+        }
+        k => panic!("{name} is {k:?}"),
+    }
+}
+
+#[test]
+fn nested_subckt_names_match_ngspice() {
+    // ngspice 39 raw file variables for this netlist:
+    //   v(in) v(x1.n2) v(x1.x2.m) v(out) i(v.x1.x2.v3) i(v1)
+    let c = elab(
+        "naming test
+V1 in 0 DC 1
+X1 in out sub1
+R9 out 0 1k
+.subckt sub2 a b
+V3 a m 0
+R3 m b 1k
+.ends
+.subckt sub1 a b
+R1 a n2 1k
+X2 n2 b sub2
+.ends
+.op
+.end
+",
+    );
+    assert_eq!(c.nodes, ["0", "in", "x1.n2", "x1.x2.m", "out"]);
+    assert_eq!(
+        names(&c),
+        ["v1", "r.x1.r1", "v.x1.x2.v3", "r.x1.x2.r3", "r9"]
+    );
+    // Ports map to the instance's nodes.
+    match kind(&c, "r.x1.x2.r3") {
+        DeviceKind::Resistor { a, b, .. } => {
+            assert_eq!(c.nodes[a.index()], "x1.x2.m");
+            assert_eq!(c.nodes[b.index()], "out");
+        }
+        k => panic!("{k:?}"),
+    }
+    assert_eq!(c.analyses, [Analysis::Op]);
+}
+
+#[test]
+fn node_order_follows_expanded_deck_like_ngspice() {
+    // ngspice 39 order: in out x1.n2 unused x1.q g1 zz (X line replaced in place by its body,
+    // `gnd` is ground inside subcircuits, `.global g1` is not prefixed).
+    let c = elab(
+        "order test
+V1 in 0 DC 1
+X1 in out unused sub1
+R9 out 0 1k
+Rz unused 0 1k
+R8 zz 0 1k
+Vz in zz 1
+.subckt sub1 a b c
+R1 b n2 1k
+R2 n2 a 1k
+R3 c gnd 1k
+R4 q 0 1
+R5 q g1 1
+.ends
+.global g1
+Rg g1 0 1
+.op
+.end
+",
+    );
+    assert_eq!(
+        c.nodes,
+        ["0", "in", "out", "x1.n2", "unused", "x1.q", "g1", "zz"]
+    );
+}
+
+#[test]
+fn parameters_global_defaults_overrides_and_nested() {
+    let c = elab(
+        "params
+.param rb={ra*2} ra=1k
+V1 1 0 1
+R1 1 0 {rb}
+X1 1 0 div rtop={ra*3}
+X2 1 0 div
+.subckt div a b rtop=10 rbot={rtop/2}
+.param rmid={rbot+1}
+R1 a m {rtop}
+R2 m b {rbot}
+R3 m b {rmid}
+.ends
+.op
+.end
+",
+    );
+    assert_eq!(resistance(&c, "r1"), 2000.0);
+    // Override evaluated in the parent (ra = 1k), default rbot sees the override.
+    assert_eq!(resistance(&c, "r.x1.r1"), 3000.0);
+    assert_eq!(resistance(&c, "r.x1.r2"), 1500.0);
+    assert_eq!(resistance(&c, "r.x1.r3"), 1501.0);
+    // Defaults.
+    assert_eq!(resistance(&c, "r.x2.r1"), 10.0);
+    assert_eq!(resistance(&c, "r.x2.r2"), 5.0);
+    assert_eq!(resistance(&c, "r.x2.r3"), 6.0);
+}
+
+#[test]
+fn parameters_are_dynamically_scoped_like_ngspice() {
+    // ngspice 39 gives v(x1.x2.c) = 3: sub2 (top level) sees p1 of the calling instance x1.
+    let c = elab(
+        "dyn scope
+V1 1 0 1
+X1 1 0 sub1 p1=3
+.subckt sub2 a b
+R1 a b {p1*1k}
+.ends
+.subckt sub1 a b p1=2
+X2 a b sub2
+.ends
+.op
+.end
+",
+    );
+    assert_eq!(resistance(&c, "r.x1.x2.r1"), 3000.0);
+}
+
+#[test]
+fn nested_definitions_are_scoped_and_shadow() {
+    let text = "scoping
+V1 1 0 1
+X1 1 0 outer
+X2 1 0 leaf
+.subckt leaf a b
+R1 a b 1
+.ends
+.subckt outer a b
+X3 a b leaf
+.subckt leaf a b
+R1 a b 2
+.ends
+.ends
+.op
+.end
+";
+    let c = elab(text);
+    // Inside `outer`, its own `leaf` shadows the top-level one.
+    assert_eq!(resistance(&c, "r.x1.x3.r1"), 2.0);
+    assert_eq!(resistance(&c, "r.x2.r1"), 1.0);
+
+    // A nested definition is not visible at top level.
+    let e = elab_err(
+        "hidden
+V1 1 0 1
+R1 1 0 1
+X1 1 0 inner
+.subckt outer a b
+.subckt inner a b
+R1 a b 2
+.ends
+R2 a b 1
+.ends
+.op
+.end
+",
+    );
+    assert_eq!(e.to_string(), "x1: unknown subcircuit 'inner'");
+}
+
+#[test]
+fn subckt_errors() {
+    let e = elab_err(
+        "ports
+V1 1 0 1
+X1 1 0 2 sub
+.subckt sub a b
+R1 a b 1
+.ends
+.end
+",
+    );
+    assert_eq!(
+        e.to_string(),
+        "x1: subcircuit 'sub' has 2 ports but 3 nodes were given"
+    );
+    let e = elab_err(
+        "recursion
+V1 1 0 1
+X1 1 0 sa
+.subckt sa a b
+X2 a b sb
+.ends
+.subckt sb a b
+X3 a b sa
+.ends
+.end
+",
+    );
+    assert_eq!(
+        e.to_string(),
+        "x1.x2.x3: subcircuit recursion: sa -> sb -> sa"
+    );
+    let e = elab_err(
+        "unknown
+V1 1 0 1
+X1 1 0 sub2
+.subckt sub1 a b
+R1 a b 1
+.ends
+.end
+",
+    );
+    assert_eq!(e.to_string(), "x1: unknown subcircuit 'sub2'");
+    let e = elab_err(
+        "bad instance param
+V1 1 0 1
+X1 1 0 sub rr=2
+.subckt sub a b r=1
+R1 a b {r}
+.ends
+.end
+",
+    );
+    assert_eq!(
+        e.to_string(),
+        "x1: subcircuit 'sub' has no parameter 'rr' (did you mean 'r'?)"
+    );
+}
+
+#[test]
+fn duplicate_names() {
+    let e = elab_err("dup\nV1 1 0 1\nR1 1 0 1\nR1 1 0 2\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "duplicate element name 'r1' (first defined at t.net:3:1)"
+    );
+}
+
+#[test]
+fn parameter_errors() {
+    let e = elab_err(".param cycle\n.param a={b} b={a+1}\nV1 1 0 1\nR1 1 0 {a}\n.end\n");
+    assert_eq!(e.to_string(), "parameter cycle: a -> b -> a");
+    let e = elab_err("unknown\n.param rval=1k\nV1 1 0 1\nR1 1 0 {rvl}\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "unknown parameter 'rvl' (did you mean 'rval'?)"
+    );
+}
+
+#[test]
+fn sources_dc_ac_and_waveforms() {
+    // DC values at t=0 as ngspice 39 .op gives: PULSE -> 2, SIN(1 2 1k) -> 1,
+    // SIN(1 2 1k 0 0 90) -> 3, EXP -> 3, PWL(1m 8 2m 9) -> 8.
+    let c = elab(
+        "sources
+V1 1 0 PULSE(2 5 1m)
+V2 2 0 SIN(1 2 1k)
+V3 3 0 EXP(3 4 1m 1m)
+V4 4 0 PWL(1m 8 2m 9)
+V5 5 0 SIN(1 2 1k 0 0 90)
+V6 6 0 AC
+V7 7 0 DC 1.5 AC 2 45
+I1 0 8 3m
+R1 1 0 1
+R2 2 0 1
+R3 3 0 1
+R4 4 0 1
+R5 5 0 1
+R6 6 0 1
+R7 7 0 1
+R8 8 0 1
+.end
+",
+    );
+    assert_eq!(source(&c, "v1").dc, 2.0);
+    assert_eq!(source(&c, "v2").dc, 1.0);
+    assert_eq!(source(&c, "v3").dc, 3.0);
+    assert_eq!(source(&c, "v4").dc, 8.0);
+    assert!((source(&c, "v5").dc - 3.0).abs() < 1e-15);
+    assert_eq!(
+        source(&c, "v1").tran,
+        Some(Waveform::Pulse {
+            v1: 2.0,
+            v2: 5.0,
+            delay_s: 1e-3,
+            rise_s: None,
+            fall_s: None,
+            width_s: None,
+            period_s: None
+        })
+    );
+    assert_eq!(
+        source(&c, "v2").tran,
+        Some(Waveform::Sin {
+            offset: 1.0,
+            amplitude: 2.0,
+            freq_hz: Some(1e3),
+            delay_s: 0.0,
+            damping_per_s: 0.0,
+            phase_deg: 0.0
+        })
+    );
+    assert_eq!(
+        source(&c, "v4").tran,
+        Some(Waveform::Pwl {
+            points: vec![(1e-3, 8.0), (2e-3, 9.0)],
+            repeat_from_s: None,
+            delay_s: 0.0
+        })
+    );
+    let v6 = source(&c, "v6");
+    assert_eq!(
+        (v6.dc, v6.ac_mag, v6.ac_phase_deg, v6.tran.is_none()),
+        (0.0, 1.0, 0.0, true)
+    );
+    let v7 = source(&c, "v7");
+    assert_eq!((v7.dc, v7.ac_mag, v7.ac_phase_deg), (1.5, 2.0, 45.0));
+    assert_eq!(source(&c, "i1").dc, 3e-3);
+}
+
+#[test]
+fn coupling_pairs_and_controlled_sources() {
+    let c = elab(
+        "couplings
+V1 in 0 AC 1
+Rs in 1 1
+L1 1 0 1m
+L2 2 0 4m
+L3 3 0 9m
+R2 2 0 1
+R3 3 0 1
+K1 L1 L2 0.5
+K2 L1 L2 L3 1
+Vs 4 0 0
+R4 1 4 1
+F1 0 5 Vs 2
+R5 5 0 1
+H1 6 0 Vs 10
+R6 6 0 1
+E1 7 0 1 0 3
+R7 7 0 1
+G1 0 8 1 0 1m
+R8 8 0 1
+.end
+",
+    );
+    let l1 = c.device("l1").unwrap();
+    let l2 = c.device("l2").unwrap();
+    let l3 = c.device("l3").unwrap();
+    assert_eq!(
+        *kind(&c, "k1"),
+        DeviceKind::MutualInductance { l1, l2, k: 0.5 }
+    );
+    // A K card with three inductors gives the three pairs.
+    let pairs: Vec<(DeviceId, DeviceId)> = c
+        .devices
+        .iter()
+        .filter(|d| d.name.starts_with("k2"))
+        .map(|d| match d.kind {
+            DeviceKind::MutualInductance { l1, l2, .. } => (l1, l2),
+            _ => panic!(),
+        })
+        .collect();
+    assert_eq!(pairs, [(l1, l2), (l1, l3), (l2, l3)]);
+    let vs = c.device("vs").unwrap();
+    assert!(
+        matches!(kind(&c, "f1"), DeviceKind::Cccs { control, gain, .. } if *control == vs && *gain == 2.0)
+    );
+    assert!(
+        matches!(kind(&c, "h1"), DeviceKind::Ccvs { control, transresistance_ohm, .. } if *control == vs && *transresistance_ohm == 10.0)
+    );
+    assert!(matches!(kind(&c, "e1"), DeviceKind::Vcvs { gain, .. } if *gain == 3.0));
+    assert!(
+        matches!(kind(&c, "g1"), DeviceKind::Vccs { transconductance_s, .. } if *transconductance_s == 1e-3)
+    );
+}
+
+#[test]
+fn references_inside_subcircuits() {
+    let c = elab(
+        "refs in subckt
+V1 1 0 1
+X1 1 0 sense
+.subckt sense a b
+Vs a m 0
+R1 m b 1
+F1 b n Vs 2
+R2 n b 1
+L1 a p 1m
+L2 p q 1m
+R3 q b 1
+K1 L1 L2 0.9
+.ends
+.end
+",
+    );
+    let vs = c.device("v.x1.vs").unwrap();
+    assert!(matches!(kind(&c, "f.x1.f1"), DeviceKind::Cccs { control, .. } if *control == vs));
+    let l1 = c.device("l.x1.l1").unwrap();
+    let l2 = c.device("l.x1.l2").unwrap();
+    assert_eq!(
+        *kind(&c, "k.x1.k1"),
+        DeviceKind::MutualInductance { l1, l2, k: 0.9 }
+    );
+}
+
+#[test]
+fn reference_errors() {
+    let e = elab_err("f\nV1 1 0 1\nR1 1 0 1\nF1 1 0 R1 2\n.end\n");
+    assert_eq!(e.to_string(), "f1: 'r1' is not a voltage source");
+    let e = elab_err("f\nV1 1 0 1\nR1 1 0 1\nH1 1 0 V2 2\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "h1: no element 'v2' in this scope (expected a voltage source) (did you mean 'v1'?)"
+    );
+    let e = elab_err("k\nV1 1 0 1\nL1 1 0 1\nR1 1 0 1\nK1 L1 R1 0.5\n.end\n");
+    assert_eq!(e.to_string(), "k1: 'r1' is not an inductor");
+    let e = elab_err("k\nV1 1 0 1\nL1 1 0 1\nL2 1 0 1\nK1 L1 L2 1.5\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "k1: coupling coefficient k = 1.5 must satisfy 0 < |k| <= 1"
+    );
+    let e = elab_err("dc\nV1 1 0 1\nR1 1 0 1\n.dc R1 0 1 0.1\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        ".dc: 'r1' is not an independent voltage or current source"
+    );
+}
+
+#[test]
+fn values_zero_resistance_like_ngspice() {
+    // ngspice 39: R=0 becomes 1 mOhm (v(2) = 0.999999000001 with 1k to ground).
+    let c = elab("r0\nV1 1 0 1\nR2 1 2 0\nR3 2 0 1k\nC1 2 0 0\n.end\n");
+    assert_eq!(resistance(&c, "r2"), 1e-3);
+    assert_eq!(c.warnings.len(), 1);
+    assert_eq!(
+        c.warnings[0].message,
+        "r2: zero resistance replaced by 0.001 ohm, as ngspice does"
+    );
+}
+
+#[test]
+fn analyses_and_options() {
+    let c = elab(
+        "analyses
+.param fmax=1meg
+V1 1 0 1
+R1 1 0 1
+I1 0 1 1m
+.op
+.dc V1 0 1 0.25 I1 0 1m 0.5m
+.ac dec 10 1 {fmax}
+.tran 1u 1m 0 2u uic
+.options reltol=1e-4 gmin=1e-10 itl1=200 method=gear maxord=2 foo=1
+.temp 50
+.ic v(1)=0.5
+.end
+",
+    );
+    let v1 = c.device("v1").unwrap();
+    let i1 = c.device("i1").unwrap();
+    assert_eq!(
+        c.analyses,
+        [
+            Analysis::Op,
+            Analysis::Dc {
+                sweeps: vec![
+                    DcSweep {
+                        source: v1,
+                        start: 0.0,
+                        stop: 1.0,
+                        step: 0.25
+                    },
+                    DcSweep {
+                        source: i1,
+                        start: 0.0,
+                        stop: 1e-3,
+                        step: 0.5e-3
+                    }
+                ]
+            },
+            Analysis::Ac {
+                variation: AcVariation::Dec,
+                points: 10,
+                fstart_hz: 1.0,
+                fstop_hz: 1e6
+            },
+            Analysis::Tran {
+                tstep_s: 1e-6,
+                tstop_s: 1e-3,
+                tstart_s: 0.0,
+                tmax_s: Some(2e-6),
+                uic: true
+            }
+        ]
+    );
+    assert_eq!(c.options.reltol, 1e-4);
+    assert_eq!(c.options.gmin, 1e-10);
+    assert_eq!(c.options.itl1, 200);
+    assert_eq!(c.options.method, IntegrationMethod::Gear);
+    assert_eq!(c.options.temp_c, 50.0);
+    assert_eq!(c.initial_conditions, [(NodeId(1), 0.5)]);
+    assert!(c
+        .warnings
+        .iter()
+        .any(|w| w.message == "unknown option 'foo' is ignored"));
+}
+
+#[test]
+fn analysis_errors() {
+    let base = "a\nV1 1 0 1\nR1 1 0 1\n";
+    let err = |card: &str| elab_err(&format!("{base}{card}\n.end\n")).to_string();
+    assert_eq!(err(".dc V1 0 1 0"), ".dc v1: step must not be zero");
+    assert_eq!(
+        err(".dc V1 0 1 -0.1"),
+        ".dc v1: step -0.1 goes away from stop 1 (start 0); use a step of the other sign"
+    );
+    assert_eq!(
+        err(".ac dec 0 1 10"),
+        ".ac: number of points must be at least 1, got 0"
+    );
+    assert_eq!(
+        err(".ac dec 10 0 10"),
+        ".ac dec: start frequency must be positive, got 0"
+    );
+    assert_eq!(
+        err(".ac lin 10 100 10"),
+        ".ac: stop frequency 10 is below start frequency 100"
+    );
+    assert_eq!(
+        err(".tran 0 1m"),
+        ".tran: time step must be positive, got 0"
+    );
+    assert_eq!(err(".ic v(9)=1"), ".ic: no node '9' (did you mean '1'?)");
+}
+
+#[test]
+fn topology_errors() {
+    let e = elab_err("float\nV1 1 0 1\nR1 1 0 1\nC1 1 2 1u\nI1 2 0 1m\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "node '2' has no DC path to ground (connected only through c1, i1)"
+    );
+    // The sensing pair of E is no connection.
+    let e = elab_err("float\nV1 1 0 1\nR1 1 0 1\nE1 2 0 3 0 1\nR2 2 0 1\nC1 3 0 1u\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "node '3' has no DC path to ground (connected only through e1, c1)"
+    );
+    let e = elab_err("loop\nV1 1 0 1\nL1 1 0 1m\n.end\n");
+    assert_eq!(e.to_string(), "loop of voltage sources/inductors: v1, l1");
+    let e = elab_err("loop\nV1 1 0 1\nE1 2 0 1 0 1\nV2 2 1 0\nR1 2 0 1\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "loop of voltage sources/inductors: e1, v1, v2"
+    );
+    let e = elab_err("self loop\nV1 1 1 1\nR1 1 0 1\n.end\n");
+    assert_eq!(e.to_string(), "loop of voltage sources/inductors: v1");
+}
+
+#[test]
+fn unsupported_elements() {
+    let e = elab_err("d\nV1 1 0 1\nD1 1 0 dmod\n.model dmod d\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "d1: the diode (D element) is not supported yet"
+    );
+}
