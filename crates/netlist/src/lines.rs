@@ -100,15 +100,20 @@ impl Card {
     }
 }
 
-/// Cuts an inline comment: `;` anywhere, or `$` followed by a blank or the end of the line.
+/// Cuts an inline comment: `;` anywhere, or `$` after a blank (ngspice's rule) or before a
+/// blank or the end of the line (`$ comment`). A `$` inside a word (`a$b`) is kept.
 fn strip_inline_comment(line: &str) -> &str {
     let bytes = line.as_bytes();
     for (i, &b) in bytes.iter().enumerate() {
         if b == b';' {
             return &line[..i];
         }
-        if b == b'$' && matches!(bytes.get(i + 1), None | Some(b' ') | Some(b'\t')) {
-            return &line[..i];
+        if b == b'$' {
+            let after_blank = i == 0 || matches!(bytes[i - 1], b' ' | b'\t');
+            let before_blank = matches!(bytes.get(i + 1), None | Some(b' ') | Some(b'\t'));
+            if after_blank || before_blank {
+                return &line[..i];
+            }
         }
     }
     line

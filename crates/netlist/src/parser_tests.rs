@@ -60,12 +60,26 @@ fn source_text(s: &Sources, span: Span) -> &str {
     &s.file(span.file).text[span.start as usize..span.end as usize]
 }
 
-/// A fresh directory under the system temp dir for include tests.
-fn temp_dir(tag: &str) -> PathBuf {
+/// A fresh directory under the system temp dir for include tests, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn join(&self, p: impl AsRef<Path>) -> PathBuf {
+        self.0.join(p)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(tag: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("balun-netlist-{}-{tag}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    dir
+    TempDir(dir)
 }
 
 fn write(path: &Path, text: &str) {
@@ -95,10 +109,10 @@ fn first_line_is_the_title_whatever_it_contains() {
 #[test]
 fn comments_are_stripped() {
     let n = parse(
-        "t\n* full line\n  * indented comment\nR1 a b 1k ; semicolon\nR2 a$b 0 2 $ dollar comment\nR3 c 0 3$\n\n",
+        "t\n* full line\n  * indented comment\nR1 a b 1k ; semicolon\nR2 a$b 0 2 $ dollar comment\nR3 c 0 3$\nR4 c 0 4 $no-space comment\n\n",
     );
     let els = elements(&n);
-    assert_eq!(els.len(), 3);
+    assert_eq!(els.len(), 4);
     match &els[1].kind {
         // `$` not followed by a blank is part of the name.
         ElementKind::Resistor { nodes, value, .. } => {
@@ -1119,4 +1133,42 @@ fn a_small_complete_netlist() {
     assert_eq!(n.title, "RC low-pass");
     assert_eq!(n.items.len(), 6);
     assert!(n.warnings.is_empty());
+}
+
+#[test]
+fn missing_lib_file() {
+    let (msg, at) = parse_err("t\n.lib \"no/such.lib\" tt\n");
+    assert!(
+        msg.starts_with("cannot read included file 'no/such.lib': "),
+        "{msg}"
+    );
+    assert_eq!(at, "t.net:2:1");
+}
+
+#[test]
+fn missing_parameter_values() {
+    let (msg, at) = parse_err("t\nX1 a sub r=\n");
+    assert_eq!(msg, "expected a value for 'r'");
+    assert_eq!(at, "t.net:2:12");
+    let (msg, at) = parse_err("t\n.param\n");
+    assert_eq!(msg, "expected name=value after '.param'");
+    assert_eq!(at, "t.net:2:7");
+    let (msg, at) = parse_err("t\nV1 a 0 dc\n");
+    assert_eq!(msg, "expected a DC value for 'v1'");
+    assert_eq!(at, "t.net:2:10");
+}
+
+#[test]
+fn warnings_do_not_stop_parsing() {
+    let n = parse("t\n.nodeset v(a)=1\nR1 a 0 1\n.control\nrun\n.endc\n.meas tran x max v(a)\n");
+    assert_eq!(elements(&n).len(), 1);
+    let msgs: Vec<_> = n.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "unknown control card '.nodeset' ignored",
+            "'.control' block ignored (interactive commands are not supported)",
+            "unknown control card '.meas' ignored"
+        ]
+    );
 }
