@@ -19,6 +19,11 @@
 //!   `L = 0`, negative `C` and `L` are accepted.
 //! - Waveform times given as 0 (PULSE tr/tf/pw/per, SIN freq, EXP tau1/td2/tau2) mean
 //!   "use the default" (`vsrcload.c`), so they are mapped to `None` like omitted ones.
+//!   Checked with `.tran 0.5u 10u`: `PULSE(0 1 0 0 0 0 0)` rises over 0.5u (TSTEP) and stays
+//!   high (PW = TSTOP); `SIN(0 1 0)` has period TSTOP.
+//! - EXP's rise delay TD1, omitted or 0, is TSTEP in ngspice 39 (`EXP(0 1 0 1u)` stays 0 until
+//!   t = TSTEP). [`Waveform::Exp::rise_delay_s`] is an `f64`, so elaboration stores 0.0 and the
+//!   solver must read `rise_delay_s == 0.0` as TSTEP, exactly as ngspice reads its coefficient.
 
 use crate::expr::fmt_num;
 use crate::params::Params;

@@ -613,3 +613,60 @@ fn unsupported_elements() {
         "d1: the diode (D element) is not supported yet"
     );
 }
+
+#[test]
+fn expression_values_match_ngspice() {
+    // ngspice 39 values of the same .param lines (read back through V sources in a raw file):
+    // -2^2 = -4, (-2)**3 = 8, log(100) = 4.605170185988093, nint(2.5) = 2, int(-2.5) = -2.
+    // (2^3^2 is 64 in ngspice: left associative; that is the parser's business.)
+    let c = elab(
+        ".p
+.param a={-2^2} b={(-2)**3} c={2*-3} d={1+2*3} f={1<2 && 3>2 ? 5 : 6}
+.param g={log(100)} h={nint(2.5)} i={int(-2.5)}
+V1 1 0 1
+R1 1 0 {a}
+R2 1 0 {b}
+R3 1 0 {c}
+R4 1 0 {d}
+R5 1 0 {f}
+R6 1 0 {g}
+R7 1 0 {h}
+R8 1 0 {i}
+.end
+",
+    );
+    let got: Vec<f64> = (1..=8).map(|i| resistance(&c, &format!("r{i}"))).collect();
+    assert_eq!(got, [-4.0, 8.0, -6.0, 7.0, 5.0, 100f64.ln(), 2.0, -2.0]);
+}
+
+#[test]
+fn nesting_depth_limit() {
+    // 102 distinct definitions, each instantiating the next: no recursion, but too deep.
+    let mut text = String::from("deep\nV1 1 0 1\nX0 1 0 s0\n");
+    for i in 0..=101 {
+        text.push_str(&format!(".subckt s{i} a b\n"));
+        if i < 101 {
+            text.push_str(&format!("X{} a b s{}\n", i + 1, i + 1));
+        } else {
+            text.push_str("R1 a b 1\n");
+        }
+        text.push_str(".ends\n");
+    }
+    text.push_str(".end\n");
+    let e = elab_err(&text);
+    assert!(matches!(e, ElabError::Recursion { .. }));
+    assert!(
+        e.to_string()
+            .contains("nesting deeper than 100 levels (s0 -> s1 -> s2 -> s3 -> s4 -> ...)"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unsupported_tline() {
+    let e = elab_err("t\nV1 1 0 1\nR1 1 0 1\nT1 1 0 2 0 z0=50 td=1n\nR2 2 0 50\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "t1: the transmission line (T element) is not supported yet"
+    );
+}
