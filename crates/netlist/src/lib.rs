@@ -6,6 +6,11 @@
 //! It does no evaluation: values stay unevaluated [`ast::Expr`]s (a literal number is parsed to
 //! `f64` here, nothing more).
 //!
+//! Code map (private modules): `lines` (stage 1: physical lines, comments, continuations,
+//! `.include`/`.lib`/`.control`/`.end`, segment maps back to file offsets), `tokens` (card
+//! tokenizer), `number` (SPICE numbers with suffixes), `expr` (expression grammar), `cards`
+//! (stage 2: cards to [`Item`]s, `.subckt` nesting), `parser` (entry points).
+//!
 //! **Architecture invariant**: this crate knows nothing of circuits, matrices or analyses.
 
 pub mod ast;
