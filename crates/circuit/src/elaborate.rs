@@ -203,16 +203,6 @@ impl<'a> Elab<'a> {
         None
     }
 
-    fn visible_defs(&self, env: usize) -> Vec<&'a str> {
-        let mut names = Vec::new();
-        let mut e = Some(env);
-        while let Some(i) = e {
-            names.extend(self.envs[i].defs.keys().copied());
-            e = self.envs[i].parent;
-        }
-        names
-    }
-
     /// Defines the `.param` cards of `items` (not of nested definitions) in the innermost
     /// frame, lazily.
     fn define_params(&mut self, items: &[Item]) {
@@ -640,16 +630,8 @@ impl<'a> Elab<'a> {
             format!("{}.{}", ctx.path, e.name.name)
         };
         let Some(def) = self.find_def(ctx.env, &subckt.name) else {
-            // The variant has no field for a hint; a close visible name is given as a warning
-            // so the CLI can show it next to the error.
-            let visible = self.visible_defs(ctx.env);
-            let hint = did_you_mean(&subckt.name, visible.into_iter());
-            if !hint.is_empty() {
-                self.warn(
-                    subckt.span,
-                    format!("unknown subcircuit '{}'{hint}", subckt.name),
-                );
-            }
+            // No hint: the variant has no field for one (see the crate report), and warnings
+            // are lost when elaboration fails.
             return Err(ElabError::UnknownSubckt {
                 span: subckt.span,
                 element: path,
