@@ -1,0 +1,592 @@
+//! Parity with ngspice 39 on linear circuits.
+//!
+//! Every netlist `tests/parity/NAME.net` has a committed reference `tests/parity/NAME.raw`,
+//! written by ngspice 39 (`scripts/regen-parity.sh` runs
+//! `SPICE_ASCIIRAWFILE=1 ngspice -b -r NAME.raw NAME.net` in `tests/parity`). Each case runs
+//! balun's whole pipeline in-process ([`balun::simulate_file`]), reads the reference with
+//! [`balun::output::raw::read_ascii`], and compares:
+//!
+//! - plots, matched by plot name and by order among plots of the same name (ngspice writes
+//!   `.ac`, then `.dc`, then `.op`, whatever the netlist order, so the order *across* names is
+//!   not compared; two `.dc` cards give two `DC transfer characteristic` plots, matched in
+//!   order). A plot missing in balun, or an extra one, is a failure;
+//! - vectors (the scale included), by name: the same set of names on both sides (a vector
+//!   missing in balun, or one ngspice does not write, is a failure), the same number of points;
+//! - every value, within the tolerance below.
+//!
+//! **Tolerance**: `|a - b| <= 1e-6 * |b| + 1e-12 * max_abs`, where `a` is balun's value, `b`
+//! ngspice's, `|.|` the complex modulus and `max_abs` the largest `|b|` in ngspice's vector.
+//! Why: the circuits are linear, so both simulators solve the very same MNA equations with
+//! LU factorisation in double precision; the only differences are rounding (pivot order,
+//! summation order), far below 1e-6 for these well-conditioned circuits. ngspice prints 16
+//! significant digits, so the reference itself is exact to ~1e-16. The tiny absolute floor
+//! covers values that are exactly zero in ngspice (a node at ground potential in `.op`, the
+//! zero imaginary part of a real source) where balun may leave rounding noise of ~1e-17 of the
+//! vector's scale. If a whole vector is zero (so `max_abs` is 0: e.g. an `.op` vector with its
+//! single point exactly 0), the floor uses the largest value of the same unit (voltage or
+//! current) in that plot instead, for the same reason.
+//!
+//! **ngspice quirks handled here**:
+//! - the imaginary part of `frequency` in an AC plot is uninitialised memory (it changes from
+//!   run to run: `2.07e+210`, `4.1e-258`, ...): only the real part of `frequency` is compared;
+//! - names are lower-cased, the DC sweep scale is `v(v-sweep)` (`i(i-sweep)` for a current
+//!   source), currents of elements inside subcircuits are `i(l.x1.lf)`, `i(e.x1.e1)`;
+//! - ngspice 39 accepts only two inductors per `K` card, so `k_three_inductors.net` couples
+//!   three inductors with three `K` cards.
+//!
+//! Known balun failures found by these tests are listed at [`KNOWN_FAILURES`].
+//!
+//! Run with `cargo test --release --test parity_ngspice -- --nocapture` to see the worst
+//! relative difference of each case.
+
+use balun::solver::{Plot, Unit, Vector};
+use num_complex::Complex64;
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Relative tolerance (see the module docs).
+const REL_TOL: f64 = 1e-6;
+/// Absolute floor, as a fraction of the vector's largest magnitude (see the module docs).
+const ABS_FLOOR: f64 = 1e-12;
+/// At most this many failing points are listed per vector (the count of the rest is given).
+const MAX_POINTS_LISTED: usize = 10;
+
+/// Balun bugs these tests have found and not yet fixed (case, vector, values), for the solver
+/// engineer. Empty when every case passes; kept as documentation, not used to skip anything.
+#[allow(dead_code)]
+const KNOWN_FAILURES: &[&str] = &[];
+
+fn parity_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("parity")
+}
+
+/// One case per netlist, so a failure names the netlist. `every_netlist_has_a_case` checks
+/// that this list and the `.net` files in `tests/parity` agree.
+macro_rules! parity_cases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                let report = run_case(stringify!($name));
+                println!("{}", report.summary_line());
+                if !report.passed() {
+                    panic!("{}", report.failure_text());
+                }
+            }
+        )*
+
+        const CASES: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+parity_cases!(
+    ac_lin_twin_t,
+    ac_oct_lc_ladder,
+    bridge_dc_nested,
+    cccs_f,
+    ccvs_h,
+    current_source_network,
+    diffamp_cm,
+    diffamp_dm,
+    divider_op_dc,
+    headphone_shared_return,
+    k_three_inductors,
+    rc_lowpass_ac_dec,
+    rlc_bandpass_ac_dec,
+    subckt_nested_params,
+    syntax_suffixes_include,
+    thevenin_op_ac,
+    transformer_receiver,
+    vccs_g,
+    vcvs_e,
+);
+
+/// The worst point of a case: relative difference (floor included) and where it was.
+#[derive(Debug, Clone)]
+struct Worst {
+    rel: f64,
+    place: String,
+}
+
+/// Outcome of comparing one netlist.
+#[derive(Debug)]
+struct Report {
+    case: String,
+    /// A failure before any comparison (balun error, unreadable raw file).
+    setup_error: Option<String>,
+    mismatches: Vec<String>,
+    values_compared: usize,
+    worst: Option<Worst>,
+}
+
+impl Report {
+    fn new(case: &str) -> Report {
+        Report {
+            case: case.to_string(),
+            setup_error: None,
+            mismatches: Vec::new(),
+            values_compared: 0,
+            worst: None,
+        }
+    }
+
+    fn passed(&self) -> bool {
+        self.setup_error.is_none() && self.mismatches.is_empty()
+    }
+
+    fn note(&mut self, rel: f64, place: impl FnOnce() -> String) {
+        self.values_compared += 1;
+        if self.worst.as_ref().is_none_or(|w| rel > w.rel) {
+            self.worst = Some(Worst {
+                rel,
+                place: place(),
+            });
+        }
+    }
+
+    fn summary_line(&self) -> String {
+        let status = if self.passed() { "ok  " } else { "FAIL" };
+        match (&self.setup_error, &self.worst) {
+            (Some(e), _) => format!("parity {status} {:<26} error: {e}", self.case),
+            (None, Some(w)) => format!(
+                "parity {status} {:<26} {:>6} values, worst relative difference {:.3e} at {}{}",
+                self.case,
+                self.values_compared,
+                w.rel,
+                w.place,
+                if self.mismatches.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {} mismatches", self.mismatches.len())
+                }
+            ),
+            (None, None) => format!(
+                "parity {status} {:<26} no values compared, {} mismatches",
+                self.case,
+                self.mismatches.len()
+            ),
+        }
+    }
+
+    fn failure_text(&self) -> String {
+        let mut s = format!("ngspice parity failed for {}.net\n", self.case);
+        if let Some(e) = &self.setup_error {
+            let _ = writeln!(s, "  {e}");
+        }
+        for m in &self.mismatches {
+            let _ = writeln!(s, "  {m}");
+        }
+        if let Some(w) = &self.worst {
+            let _ = writeln!(
+                s,
+                "  worst relative difference {:.3e} at {} (tolerance {REL_TOL:e} relative + {ABS_FLOOR:e} x max|vector|)",
+                w.rel, w.place
+            );
+        }
+        s
+    }
+}
+
+/// Runs balun on `tests/parity/{case}.net` and compares with `tests/parity/{case}.raw`.
+fn run_case(case: &str) -> Report {
+    let mut report = Report::new(case);
+    let dir = parity_dir();
+    let net = dir.join(format!("{case}.net"));
+    let raw = dir.join(format!("{case}.raw"));
+
+    let text = match std::fs::read_to_string(&raw) {
+        Ok(t) => t,
+        Err(e) => {
+            report.setup_error = Some(format!(
+                "cannot read {} ({e}); run scripts/regen-parity.sh",
+                raw.display()
+            ));
+            return report;
+        }
+    };
+    let expected = match balun::output::raw::read_ascii(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            report.setup_error = Some(format!("cannot parse {}: {e}", raw.display()));
+            return report;
+        }
+    };
+    // A panic in balun (a broken invariant, or a `todo!()`) fails this case only, with its
+    // message, and still lets `summary_of_all_cases` report the other cases.
+    let run = std::panic::catch_unwind(|| balun::simulate_file(&net));
+    let actual = match run {
+        Ok(Ok((_circuit, plots))) => plots,
+        Ok(Err((e, _sources))) => {
+            report.setup_error = Some(format!("balun failed on {}: {e}", net.display()));
+            return report;
+        }
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| payload.downcast_ref::<&str>().copied())
+                .unwrap_or("(non-string panic payload)");
+            report.setup_error = Some(format!("balun panicked on {}: {msg}", net.display()));
+            return report;
+        }
+    };
+    compare_plots(&mut report, &expected, &actual);
+    report
+}
+
+/// Matches plots by (name, occurrence among same-named plots) and compares each pair.
+fn compare_plots(report: &mut Report, expected: &[Plot], actual: &[Plot]) {
+    let key = |plots: &[Plot]| -> Vec<(String, usize)> {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        plots
+            .iter()
+            .map(|p| {
+                let n = seen.entry(p.name.as_str()).or_insert(0);
+                *n += 1;
+                (p.name.clone(), *n)
+            })
+            .collect()
+    };
+    let expected_keys = key(expected);
+    let actual_keys = key(actual);
+
+    for (plot, (name, nth)) in expected.iter().zip(&expected_keys) {
+        let label = format!("{name} #{nth}");
+        match actual_keys.iter().position(|k| k.0 == *name && k.1 == *nth) {
+            Some(i) => compare_plot(report, &label, plot, &actual[i]),
+            None => report
+                .mismatches
+                .push(format!("plot '{label}': missing in balun's results")),
+        }
+    }
+    for (name, nth) in &actual_keys {
+        if !expected_keys.iter().any(|k| k.0 == *name && k.1 == *nth) {
+            report.mismatches.push(format!(
+                "plot '{name} #{nth}': balun writes it, ngspice does not"
+            ));
+        }
+    }
+}
+
+/// Scale and vectors of a plot, by name, in order.
+fn all_vectors(plot: &Plot) -> Vec<&Vector> {
+    plot.scale.iter().chain(plot.vectors.iter()).collect()
+}
+
+fn is_frequency(v: &Vector) -> bool {
+    v.unit == Unit::Frequency || v.name == "frequency"
+}
+
+/// The value compared at point `i`: ngspice's `frequency` has garbage in its imaginary part.
+fn value_at(v: &Vector, i: usize) -> Complex64 {
+    let z = v.data.at(i);
+    if is_frequency(v) {
+        Complex64::new(z.re, 0.0)
+    } else {
+        z
+    }
+}
+
+fn max_abs(v: &Vector) -> f64 {
+    (0..v.data.len())
+        .map(|i| value_at(v, i).norm())
+        .fold(0.0, f64::max)
+}
+
+fn fmt_c(z: Complex64) -> String {
+    if z.im == 0.0 {
+        format!("{:.16e}", z.re)
+    } else {
+        format!("{:.16e}{:+.16e}j", z.re, z.im)
+    }
+}
+
+fn compare_plot(report: &mut Report, label: &str, expected: &Plot, actual: &Plot) {
+    let exp_vecs = all_vectors(expected);
+    let act_vecs = all_vectors(actual);
+    let act_by_name: HashMap<&str, &Vector> =
+        act_vecs.iter().map(|v| (v.name.as_str(), *v)).collect();
+
+    // Floor for all-zero vectors: the largest magnitude of the same unit in the plot.
+    let mut unit_max: HashMap<&str, f64> = HashMap::new();
+    for v in &exp_vecs {
+        let m = unit_max.entry(v.unit.raw_name()).or_insert(0.0);
+        *m = m.max(max_abs(v));
+    }
+
+    for ev in &exp_vecs {
+        let Some(av) = act_by_name.get(ev.name.as_str()) else {
+            report.mismatches.push(format!(
+                "plot '{label}' vector '{}': missing in balun (balun has: {})",
+                ev.name,
+                act_vecs
+                    .iter()
+                    .map(|v| v.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ));
+            continue;
+        };
+        let n = ev.data.len();
+        if av.data.len() != n {
+            report.mismatches.push(format!(
+                "plot '{label}' vector '{}': ngspice has {n} points, balun {}",
+                ev.name,
+                av.data.len()
+            ));
+            continue;
+        }
+        let mut scale = max_abs(ev);
+        if scale == 0.0 {
+            scale = unit_max.get(ev.unit.raw_name()).copied().unwrap_or(0.0);
+        }
+        let floor = ABS_FLOOR * scale;
+        let mut failing = 0usize;
+        for i in 0..n {
+            let b = value_at(ev, i);
+            let a = value_at(av, i);
+            let diff = (a - b).norm();
+            // Pass iff diff <= REL_TOL*|b| + floor, i.e. rel <= REL_TOL with this rel.
+            let denom = b.norm() + floor / REL_TOL;
+            let rel = if diff == 0.0 {
+                0.0
+            } else if denom > 0.0 {
+                diff / denom
+            } else {
+                f64::INFINITY
+            };
+            report.note(rel, || format!("'{label}' {}[{i}]", ev.name));
+            // Written so that a NaN in balun's result fails too.
+            let within = diff <= REL_TOL * b.norm() + floor;
+            if !within {
+                failing += 1;
+                if failing <= MAX_POINTS_LISTED {
+                    report.mismatches.push(format!(
+                        "plot '{label}' vector '{}' point {i}: balun {} ngspice {} (relative difference {rel:.3e})",
+                        ev.name,
+                        fmt_c(a),
+                        fmt_c(b)
+                    ));
+                }
+            }
+        }
+        if failing > MAX_POINTS_LISTED {
+            report.mismatches.push(format!(
+                "plot '{label}' vector '{}': ... and {} more failing points (of {n})",
+                ev.name,
+                failing - MAX_POINTS_LISTED
+            ));
+        }
+    }
+    for av in &act_vecs {
+        if !exp_vecs.iter().any(|ev| ev.name == av.name) {
+            report.mismatches.push(format!(
+                "plot '{label}' vector '{}': balun writes it, ngspice does not",
+                av.name
+            ));
+        }
+    }
+}
+
+/// The `.net` files in `tests/parity` (names without extension), sorted.
+fn netlists_on_disk() -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(parity_dir())
+        .expect("tests/parity exists")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "net").then(|| path.file_stem()?.to_str().map(String::from))?
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_netlist_has_a_case() {
+    let on_disk = netlists_on_disk();
+    let mut listed: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        on_disk, listed,
+        "tests/parity/*.net and the parity_cases! list in tests/parity_ngspice.rs differ"
+    );
+    for case in &on_disk {
+        assert!(
+            parity_dir().join(format!("{case}.raw")).is_file(),
+            "tests/parity/{case}.raw is missing: run scripts/regen-parity.sh"
+        );
+    }
+}
+
+/// Prints one line per case and the worst relative difference overall (`--nocapture`).
+/// The per-case tests are the ones that fail; this one only reports, so that one balun bug
+/// is not reported twice.
+#[test]
+fn summary_of_all_cases() {
+    let reports: Vec<Report> = CASES.iter().map(|c| run_case(c)).collect();
+    let mut out = String::from("\nngspice parity summary\n");
+    for r in &reports {
+        let _ = writeln!(out, "  {}", r.summary_line());
+    }
+    let failed = reports.iter().filter(|r| !r.passed()).count();
+    let worst = reports
+        .iter()
+        .filter_map(|r| r.worst.as_ref().map(|w| (r, w)))
+        .max_by(|a, b| a.1.rel.total_cmp(&b.1.rel));
+    match worst {
+        Some((r, w)) => {
+            let _ = writeln!(
+                out,
+                "  worst relative difference overall: {:.3e} ({}.net, {}); {failed} of {} cases fail",
+                w.rel,
+                r.case,
+                w.place,
+                reports.len()
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "  nothing compared; {failed} of {} cases fail",
+                reports.len()
+            );
+        }
+    }
+    println!("{out}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Are the committed references what ngspice writes today?
+// ---------------------------------------------------------------------------------------
+
+fn ngspice_available() -> bool {
+    Command::new("ngspice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// A raw file's lines with the run-dependent parts removed: the `Date:` line is dropped and,
+/// on the first line of each point (`INDEX<TAB><TAB>scale[,imag]`), the imaginary part of the
+/// scale (ngspice's uninitialised `frequency` imaginary part) is cut off.
+fn raw_lines_for_comparison(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.starts_with("Date:"))
+        .map(|l| {
+            let starts_point = l.split('\t').next().is_some_and(|first| {
+                !first.is_empty() && first.bytes().all(|b| b.is_ascii_digit())
+            }) && l.contains("\t\t");
+            match (starts_point, l.find(',')) {
+                (true, Some(comma)) => l[..comma].to_string(),
+                _ => l.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// Numbers compare within 1e-12 relative rather than as text, so that a different libm
+/// (last-digit differences in exp/log10 of the sweep points) does not fail the check; that is
+/// still six orders of magnitude tighter than the parity tolerance, so a stale reference (a
+/// netlist edited without regenerating) is always caught. Everything else must be identical.
+fn raw_line_matches(expected: &str, actual: &str) -> bool {
+    if expected == actual {
+        return true;
+    }
+    let fields = |s: &str| -> Vec<String> {
+        s.split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|f| !f.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let (e, a) = (fields(expected), fields(actual));
+    e.len() == a.len()
+        && e.iter().zip(&a).all(|(x, y)| {
+            x == y
+                || match (x.parse::<f64>(), y.parse::<f64>()) {
+                    (Ok(x), Ok(y)) => (x - y).abs() <= 1e-12 * x.abs().max(y.abs()),
+                    _ => false,
+                }
+        })
+}
+
+#[test]
+fn ngspice_references_are_current() {
+    if !ngspice_available() {
+        if std::env::var_os("CI").is_some() {
+            panic!("ngspice is not on PATH but CI is set: the parity references cannot be checked (install ngspice 39)");
+        }
+        println!("ngspice_references_are_current: ngspice not on PATH, skipped (set CI to make this fail)");
+        return;
+    }
+    let dir = parity_dir();
+    let tmp = std::env::temp_dir().join(format!("balun-parity-refs-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).expect("create temp dir");
+
+    let mut problems = Vec::new();
+    for case in netlists_on_disk() {
+        let out = tmp.join(format!("{case}.raw"));
+        // Same invocation as scripts/regen-parity.sh, from the same directory.
+        let run = Command::new("ngspice")
+            .current_dir(&dir)
+            .env("SPICE_ASCIIRAWFILE", "1")
+            .arg("-b")
+            .arg("-r")
+            .arg(&out)
+            .arg(format!("{case}.net"))
+            .output();
+        let fresh = match run {
+            Ok(_) => match std::fs::read_to_string(&out) {
+                Ok(t) => t,
+                Err(e) => {
+                    problems.push(format!("{case}: ngspice wrote no raw file ({e})"));
+                    continue;
+                }
+            },
+            Err(e) => {
+                problems.push(format!("{case}: cannot run ngspice: {e}"));
+                continue;
+            }
+        };
+        let committed = match std::fs::read_to_string(dir.join(format!("{case}.raw"))) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(format!("{case}: no committed raw ({e})"));
+                continue;
+            }
+        };
+        let (c, f) = (
+            raw_lines_for_comparison(&committed),
+            raw_lines_for_comparison(&fresh),
+        );
+        if c.len() != f.len() {
+            problems.push(format!(
+                "{case}: committed raw has {} lines, ngspice now writes {}",
+                c.len(),
+                f.len()
+            ));
+            continue;
+        }
+        if let Some((i, (cl, fl))) = c
+            .iter()
+            .zip(&f)
+            .enumerate()
+            .find(|(_, (cl, fl))| !raw_line_matches(cl, fl))
+        {
+            problems.push(format!(
+                "{case}: first difference at line {} (Date line excluded): committed {cl:?}, ngspice now {fl:?}",
+                i + 1
+            ));
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(
+        problems.is_empty(),
+        "committed ngspice references are stale; run scripts/regen-parity.sh:\n  {}",
+        problems.join("\n  ")
+    );
+    println!("ngspice_references_are_current: all references match ngspice");
+}
