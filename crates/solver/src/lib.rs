@@ -6,7 +6,11 @@
 //!
 //! **Architecture invariant**: the solver never reads netlist text and never formats output files.
 
+pub mod analysis;
+mod devices;
+pub mod mna;
 mod result;
+pub mod sparse;
 
 pub use result::{Data, Plot, Unit, Vector};
 
@@ -34,12 +38,35 @@ pub enum SolveError {
     Unsupported(String),
 }
 
-/// Runs every analysis of the circuit, in netlist order.
+/// Runs every analysis of the circuit, in netlist order, assembling the matrix once.
 pub fn simulate(circuit: &Circuit) -> Result<Vec<Plot>, SolveError> {
-    circuit.analyses.iter().map(|a| run(circuit, a)).collect()
+    let sys = mna::System::assemble(circuit);
+    circuit
+        .analyses
+        .iter()
+        .map(|a| run_on(circuit, &sys, a))
+        .collect()
 }
 
 /// Runs one analysis.
-pub fn run(_circuit: &Circuit, _analysis: &Analysis) -> Result<Plot, SolveError> {
-    todo!("solver")
+pub fn run(circuit: &Circuit, analysis: &Analysis) -> Result<Plot, SolveError> {
+    let sys = mna::System::assemble(circuit);
+    run_on(circuit, &sys, analysis)
 }
+
+fn run_on(circuit: &Circuit, sys: &mna::System, analysis: &Analysis) -> Result<Plot, SolveError> {
+    match analysis {
+        Analysis::Op => analysis::op::run(circuit, sys),
+        Analysis::Dc { sweeps } => analysis::dc::run(circuit, sys, sweeps),
+        Analysis::Ac {
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+        } => analysis::ac::run(circuit, sys, *variation, *points, *fstart_hz, *fstop_hz),
+        Analysis::Tran { .. } => Err(SolveError::Unsupported(".tran".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,80 @@
+//! `.dc`: nested sweeps of independent sources' DC values.
+//!
+//! The matrix `G` does not depend on source values, so it is factored once and each sweep point
+//! is one forward/back substitution. Sweep values follow ngspice exactly: each source starts at
+//! `start` and accumulates `+= step` until `sign(step)*(value - stop) > 1000*f64::EPSILON`; the
+//! first sweep is the inner loop; the scale vector holds the inner source's value and is named
+//! `v(v-sweep)` or `i(i-sweep)`.
+
+use super::op::{dc_rhs, DcSolver};
+use super::{check_finite, vectors_real};
+use crate::mna::System;
+use crate::result::{Data, Plot, Unit, Vector};
+use crate::SolveError;
+use circuit::{Circuit, DcSweep, DeviceKind};
+
+pub const PLOT_NAME: &str = "DC transfer characteristic";
+
+/// The values one sweep takes, accumulated as ngspice accumulates them.
+pub fn sweep_values(s: &DcSweep) -> Vec<f64> {
+    let mut out = Vec::new();
+    let mut v = s.start;
+    let sign = if s.step < 0.0 { -1.0 } else { 1.0 };
+    while sign * (v - s.stop) <= f64::EPSILON * 1e3 {
+        out.push(v);
+        v += s.step;
+        if s.step == 0.0 {
+            break;
+        }
+    }
+    out
+}
+
+pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, SolveError> {
+    let mut solver = DcSolver::new(circuit, sys, "dc")?;
+    let values: Vec<Vec<f64>> = sweeps.iter().map(sweep_values).collect();
+    let total: usize = values.iter().map(Vec::len).product();
+    let n = sys.unknowns.len();
+    let mut solutions = vec![0.0; total * n];
+    let mut scale = Vec::with_capacity(total);
+    let mut index = vec![0usize; sweeps.len()];
+    for p in 0..total {
+        // Mixed-radix counter, inner sweep fastest.
+        let mut rem = p;
+        for (k, vals) in values.iter().enumerate() {
+            index[k] = rem % vals.len();
+            rem /= vals.len();
+        }
+        let b = &mut solutions[p * n..(p + 1) * n];
+        dc_rhs(circuit, sys, b, |d| {
+            sweeps
+                .iter()
+                .position(|s| s.source == d)
+                .map(|k| values[k][index[k]])
+        });
+        solver.solve(b);
+        let at = values[0][index[0]];
+        check_finite(
+            circuit,
+            &sys.unknowns,
+            "dc",
+            || format!("sweep value {at:e}"),
+            b,
+            f64::is_finite,
+        )?;
+        scale.push(at);
+    }
+    let scale_name = match circuit.devices[sweeps[0].source.index()].kind {
+        DeviceKind::CurrentSource { .. } => ("i(i-sweep)", Unit::Current),
+        _ => ("v(v-sweep)", Unit::Voltage),
+    };
+    Ok(Plot {
+        name: PLOT_NAME.into(),
+        scale: Some(Vector {
+            name: scale_name.0.into(),
+            unit: scale_name.1,
+            data: Data::Real(scale),
+        }),
+        vectors: vectors_real(circuit, &sys.unknowns, &solutions),
+    })
+}

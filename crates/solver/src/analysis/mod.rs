@@ -1,0 +1,117 @@
+//! The analyses: `.op`, `.dc` and `.ac` on a linear [`System`].
+//!
+//! Each turns the circuit's sources into right-hand sides, factors once per distinct matrix and
+//! names its output vectors as ngspice does.
+
+pub mod ac;
+pub mod dc;
+pub mod op;
+
+use crate::mna::{System, Unknowns};
+use crate::result::{Data, Unit, Vector};
+use crate::SolveError;
+use circuit::{Circuit, DeviceId, DeviceKind};
+use num_complex::Complex64;
+
+/// DC value of an independent source (0 for anything else).
+pub(crate) fn dc_value(circuit: &Circuit, d: DeviceId) -> f64 {
+    match &circuit.devices[d.index()].kind {
+        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
+            source.dc
+        }
+        _ => 0.0,
+    }
+}
+
+/// AC phasor `mag * exp(j*phase)` of an independent source.
+pub(crate) fn ac_value(circuit: &Circuit, d: DeviceId) -> Complex64 {
+    match &circuit.devices[d.index()].kind {
+        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
+            Complex64::from_polar(source.ac_mag, source.ac_phase_deg.to_radians())
+        }
+        _ => Complex64::new(0.0, 0.0),
+    }
+}
+
+/// Vectors for every unknown, from per-point solutions stored point-major
+/// (`solutions[p * n + i]` is unknown `i` at point `p`).
+pub(crate) fn vectors_real(circuit: &Circuit, unk: &Unknowns, solutions: &[f64]) -> Vec<Vector> {
+    let n = unk.len();
+    let points = solutions.len().checked_div(n).unwrap_or(0);
+    (0..n)
+        .map(|i| Vector {
+            name: unk.name(circuit, i),
+            unit: unit_of(unk, i),
+            data: Data::Real((0..points).map(|p| solutions[p * n + i]).collect()),
+        })
+        .collect()
+}
+
+/// As [`vectors_real`], for complex solutions.
+pub(crate) fn vectors_complex(
+    circuit: &Circuit,
+    unk: &Unknowns,
+    solutions: &[Complex64],
+) -> Vec<Vector> {
+    let n = unk.len();
+    let points = solutions.len().checked_div(n).unwrap_or(0);
+    (0..n)
+        .map(|i| Vector {
+            name: unk.name(circuit, i),
+            unit: unit_of(unk, i),
+            data: Data::Complex((0..points).map(|p| solutions[p * n + i]).collect()),
+        })
+        .collect()
+}
+
+fn unit_of(unk: &Unknowns, i: usize) -> Unit {
+    if i < unk.node_unknowns() {
+        Unit::Voltage
+    } else {
+        Unit::Current
+    }
+}
+
+/// The error for a factorisation that found no pivot for unknown `col`.
+pub(crate) fn singular(
+    circuit: &Circuit,
+    sys: &System,
+    analysis: &str,
+    at: String,
+    col: usize,
+) -> SolveError {
+    let mut rows = vec![sys.unknowns.name(circuit, col)];
+    // Name the other unknowns sharing a matrix column with it: the likely culprits.
+    let sym = &sys.pattern.symbolic;
+    let (start, end) = (sym.col_ptr()[col], sym.col_ptr()[col + 1]);
+    for &r in &sym.row_idx()[start..end] {
+        let name = sys.unknowns.name(circuit, r);
+        if !rows.contains(&name) && rows.len() < 6 {
+            rows.push(name);
+        }
+    }
+    SolveError::Singular {
+        analysis: analysis.to_string(),
+        at,
+        rows,
+    }
+}
+
+/// Checks a solution is finite; otherwise names the first non-finite unknown.
+pub(crate) fn check_finite<T: Copy>(
+    circuit: &Circuit,
+    unk: &Unknowns,
+    analysis: &str,
+    at: impl FnOnce() -> String,
+    x: &[T],
+    is_finite: impl Fn(T) -> bool,
+) -> Result<(), SolveError> {
+    match x.iter().position(|&v| !is_finite(v)) {
+        None => Ok(()),
+        Some(i) => Err(SolveError::Singular {
+            analysis: analysis.to_string(),
+            at: at(),
+            rows: vec![unk.name(circuit, i)],
+        }),
+    }
+}

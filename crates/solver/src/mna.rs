@@ -1,0 +1,218 @@
+//! Modified nodal analysis: unknown numbering, stamping, and the linear system of a circuit.
+//!
+//! Unknowns are the non-ground node voltages (node `k` at index `k-1`) followed by one branch
+//! current for every device that needs one (voltage sources, inductors, E and H sources), in
+//! device order. A linear circuit's matrix is `Y(s) = G + s*C` with `s = j*omega`: [`System`]
+//! keeps `G` and `C` as value arrays over one fixed sparsity [`Pattern`], so `.op`/`.dc` use `G`
+//! and `.ac` fills `G + j*omega*C` in place at each frequency.
+//!
+//! The right-hand side is a sum of independent-source terms: source `d` contributes
+//! `value(d) * sign` at each of its rows. `.dc` changes only the swept sources' values, so the
+//! factorisation of `G` serves every sweep point.
+
+use crate::devices;
+use crate::sparse::{Pattern, PatternBuilder};
+use circuit::{Circuit, DeviceId, NodeId};
+
+/// Numbering of the MNA unknowns and their ngspice names.
+#[derive(Debug, Clone)]
+pub struct Unknowns {
+    /// Number of circuit nodes including ground.
+    node_count: usize,
+    /// Branch index of each device, if it has a branch current.
+    branch_of: Vec<Option<u32>>,
+    /// Device owning each branch.
+    branch_device: Vec<DeviceId>,
+}
+
+impl Unknowns {
+    pub fn new(circuit: &Circuit) -> Self {
+        let mut branch_of = Vec::with_capacity(circuit.devices.len());
+        let mut branch_device = Vec::new();
+        for (i, d) in circuit.devices.iter().enumerate() {
+            if devices::has_branch(&d.kind) {
+                branch_of.push(Some(branch_device.len() as u32));
+                branch_device.push(DeviceId(i as u32));
+            } else {
+                branch_of.push(None);
+            }
+        }
+        Unknowns {
+            node_count: circuit.node_count(),
+            branch_of,
+            branch_device,
+        }
+    }
+
+    /// Total number of unknowns (matrix dimension).
+    pub fn len(&self) -> usize {
+        self.node_count - 1 + self.branch_device.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Number of node-voltage unknowns.
+    pub fn node_unknowns(&self) -> usize {
+        self.node_count - 1
+    }
+
+    /// Matrix index of a node's voltage; `None` for ground.
+    pub fn node(&self, n: NodeId) -> Option<usize> {
+        (!n.is_ground()).then(|| n.index() - 1)
+    }
+
+    /// Matrix index of a device's branch current.
+    ///
+    /// Panics if the device has no branch: elaboration guarantees F/H controls are V sources.
+    pub fn branch(&self, d: DeviceId) -> usize {
+        let b = self.branch_of[d.index()].expect("device has no branch current");
+        self.node_count - 1 + b as usize
+    }
+
+    /// The devices with branch currents, in unknown order.
+    pub fn branch_devices(&self) -> &[DeviceId] {
+        &self.branch_device
+    }
+
+    /// ngspice's name for unknown `i`: `v(node)` or `i(device)`.
+    pub fn name(&self, circuit: &Circuit, i: usize) -> String {
+        if i < self.node_count - 1 {
+            format!("v({})", circuit.nodes[i + 1])
+        } else {
+            let d = self.branch_device[i - (self.node_count - 1)];
+            format!("i({})", circuit.devices[d.index()].name)
+        }
+    }
+}
+
+/// One independent source's contribution to the right-hand side: `value * sign` at `row`.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceTerm {
+    pub device: DeviceId,
+    pub row: usize,
+    pub sign: f64,
+}
+
+/// The assembled linear system `(G + sC) x = b` of a circuit.
+#[derive(Debug, Clone)]
+pub struct System {
+    pub unknowns: Unknowns,
+    pub pattern: Pattern,
+    /// Frequency-independent part, one value per pattern slot.
+    pub g: Vec<f64>,
+    /// Coefficient of `s = j*omega`, one value per pattern slot.
+    pub c: Vec<f64>,
+    /// Independent-source terms of the right-hand side.
+    pub sources: Vec<SourceTerm>,
+}
+
+/// What a device's stamp function writes into: matrix entries (`G` or `C` part) and source terms.
+pub struct Stamper<'a> {
+    unknowns: &'a Unknowns,
+    builder: PatternBuilder,
+    /// `(pattern handle, g, c)` contributions.
+    entries: Vec<(usize, f64, f64)>,
+    sources: Vec<SourceTerm>,
+    device: DeviceId,
+}
+
+impl<'a> Stamper<'a> {
+    /// Matrix index of a node voltage (`None` for ground).
+    pub fn node(&self, n: NodeId) -> Option<usize> {
+        self.unknowns.node(n)
+    }
+
+    /// Matrix index of a device's branch current.
+    pub fn branch(&self, d: DeviceId) -> usize {
+        self.unknowns.branch(d)
+    }
+
+    /// The branch current of the device being stamped.
+    pub fn own_branch(&self) -> usize {
+        self.unknowns.branch(self.device)
+    }
+
+    /// Adds `g` to the frequency-independent entry `(row, col)`; ground rows/cols are dropped.
+    pub fn g(&mut self, row: Option<usize>, col: Option<usize>, g: f64) {
+        if let (Some(r), Some(c)) = (row, col) {
+            let h = self.builder.add(r, c);
+            self.entries.push((h, g, 0.0));
+        }
+    }
+
+    /// Adds `c*s` to entry `(row, col)`.
+    pub fn s(&mut self, row: Option<usize>, col: Option<usize>, c: f64) {
+        if let (Some(r), Some(cc)) = (row, col) {
+            let h = self.builder.add(r, cc);
+            self.entries.push((h, 0.0, c));
+        }
+    }
+
+    /// Admittance `g + s*c` between nodes a and b (the two-terminal stamp).
+    pub fn admittance(&mut self, a: NodeId, b: NodeId, g: f64, c: f64) {
+        let (ia, ib) = (self.node(a), self.node(b));
+        for (r, col, sign) in [(ia, ia, 1.0), (ib, ib, 1.0), (ia, ib, -1.0), (ib, ia, -1.0)] {
+            if let (Some(r), Some(col)) = (r, col) {
+                let h = self.builder.add(r, col);
+                self.entries.push((h, sign * g, sign * c));
+            }
+        }
+    }
+
+    /// Declares that the current device's value enters the right-hand side at `row` times `sign`.
+    pub fn source(&mut self, row: Option<usize>, sign: f64) {
+        if let Some(row) = row {
+            self.sources.push(SourceTerm {
+                device: self.device,
+                row,
+                sign,
+            });
+        }
+    }
+}
+
+impl System {
+    /// Stamps every device of `circuit` into a new system.
+    pub fn assemble(circuit: &Circuit) -> System {
+        let unknowns = Unknowns::new(circuit);
+        let mut st = Stamper {
+            unknowns: &unknowns,
+            builder: PatternBuilder::default(),
+            entries: Vec::new(),
+            sources: Vec::new(),
+            device: DeviceId(0),
+        };
+        for (i, d) in circuit.devices.iter().enumerate() {
+            st.device = DeviceId(i as u32);
+            devices::stamp(circuit, &d.kind, &mut st);
+        }
+        let Stamper {
+            builder,
+            entries,
+            sources,
+            ..
+        } = st;
+        let pattern = builder.finish(unknowns.len());
+        let mut g = vec![0.0; pattern.nnz()];
+        let mut c = vec![0.0; pattern.nnz()];
+        for (h, gv, cv) in entries {
+            let slot = pattern.slot(h).0 as usize;
+            g[slot] += gv;
+            c[slot] += cv;
+        }
+        System {
+            unknowns,
+            pattern,
+            g,
+            c,
+            sources,
+        }
+    }
+
+    /// Whether any entry depends on frequency.
+    pub fn has_reactive(&self) -> bool {
+        self.c.iter().any(|&c| c != 0.0)
+    }
+}
