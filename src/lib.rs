@@ -1,14 +1,20 @@
 //! balun: a SPICE-style circuit simulator for balanced interconnects.
 //!
 //! This facade re-exports the pipeline's crates: [`netlist`] (text to AST), [`circuit`] (AST to
-//! flat circuit), [`solver`] (MNA and analyses), and holds the output writers ([`output`]) that
-//! the CLI uses.
+//! flat circuit), [`solver`] (MNA and analyses), and holds the output writers ([`output`]) and
+//! the diagnostics renderer ([`diagnostics`]) that the CLI uses. It adds no simulation logic:
+//! each function here only chains the stages and keeps the source text for error reports.
+//!
+//! **Architecture invariant**: only this package knows about terminals, files written and exit
+//! codes; the library crates return values and typed errors.
 
 pub use circuit;
 pub use netlist;
 pub use solver;
 
+pub mod diagnostics;
 pub mod output;
+pub mod summary;
 
 use std::path::Path;
 
@@ -23,13 +29,102 @@ pub enum Error {
     Solve(#[from] solver::SolveError),
 }
 
+/// A parsed and elaborated netlist, with the text it came from.
+#[derive(Debug, Clone)]
+pub struct Elaborated {
+    pub circuit: circuit::Circuit,
+    /// Every file read (the netlist and its `.include`s), for diagnostics.
+    pub sources: netlist::Sources,
+    /// Parser and elaboration warnings, each once, in the order found.
+    pub warnings: Vec<circuit::Warning>,
+}
+
+/// A finished run: the circuit, its plots (one per analysis, in netlist order) and its sources.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub circuit: circuit::Circuit,
+    pub plots: Vec<solver::Plot>,
+    pub sources: netlist::Sources,
+    pub warnings: Vec<circuit::Warning>,
+}
+
+/// A failed run: the error, the files read so far, and the warnings found before it.
+#[derive(Debug)]
+pub struct Failure {
+    pub error: Error,
+    pub sources: netlist::Sources,
+    pub warnings: Vec<circuit::Warning>,
+}
+
+/// Parses and elaborates a netlist file (what `balun check` does).
+pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
+    let (ast, sources) = netlist::parse_file(path).map_err(|(e, sources)| {
+        Box::new(Failure {
+            error: e.into(),
+            sources,
+            warnings: Vec::new(),
+        })
+    })?;
+    let parse_warnings: Vec<circuit::Warning> = ast
+        .warnings
+        .iter()
+        .map(|w| circuit::Warning {
+            span: w.span,
+            message: w.message.clone(),
+        })
+        .collect();
+    match circuit::elaborate(&ast) {
+        Ok(circuit) => {
+            let mut warnings = parse_warnings;
+            // Elaboration passes the parser's warnings through; keep each one once.
+            for w in &circuit.warnings {
+                if !warnings.contains(w) {
+                    warnings.push(w.clone());
+                }
+            }
+            Ok(Elaborated {
+                circuit,
+                sources,
+                warnings,
+            })
+        }
+        Err(e) => Err(Box::new(Failure {
+            error: e.into(),
+            sources,
+            warnings: parse_warnings,
+        })),
+    }
+}
+
+/// Parses, elaborates and simulates a netlist file, keeping everything needed for reports.
+pub fn run_file(path: &Path) -> Result<Simulation, Box<Failure>> {
+    let Elaborated {
+        circuit,
+        sources,
+        warnings,
+    } = elaborate_file(path)?;
+    match solver::simulate(&circuit) {
+        Ok(plots) => Ok(Simulation {
+            circuit,
+            plots,
+            sources,
+            warnings,
+        }),
+        Err(e) => Err(Box::new(Failure {
+            error: e.into(),
+            sources,
+            warnings,
+        })),
+    }
+}
+
 /// Parses, elaborates and simulates a netlist file: the whole pipeline in one call.
 /// Returns the plots and the sources read (for diagnostics).
+#[allow(clippy::result_large_err)]
 pub fn simulate_file(
     path: &Path,
 ) -> Result<(circuit::Circuit, Vec<solver::Plot>), (Error, netlist::Sources)> {
-    let (ast, sources) = netlist::parse_file(path).map_err(|(e, s)| (Error::from(e), s))?;
-    let circuit = circuit::elaborate(&ast).map_err(|e| (Error::from(e), sources.clone()))?;
-    let plots = solver::simulate(&circuit).map_err(|e| (Error::from(e), sources.clone()))?;
-    Ok((circuit, plots))
+    run_file(path)
+        .map(|s| (s.circuit, s.plots))
+        .map_err(|f| (f.error, f.sources))
 }

@@ -1,3 +1,234 @@
-fn main() {
-    println!("balun");
+//! The `balun` command line: `balun run FILE.net [--raw OUT] [--csv DIR] [--json FILE]` and
+//! `balun check FILE.net`.
+//!
+//! Exit status: 0 on success, 1 on any error in the netlist, the simulation or writing output,
+//! 2 on a usage error (from clap).
+
+use balun::diagnostics::{Renderer, Severity, Style};
+use balun::output::{csv, json, raw, table};
+use balun::{Failure, Simulation};
+use clap::{Parser, Subcommand};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// SPICE-style circuit simulator for balanced audio interconnects (ngspice-compatible output).
+#[derive(Parser, Debug)]
+#[command(name = "balun", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Simulate a netlist: run every analysis, print tables, optionally write files.
+    Run {
+        /// The netlist (SPICE syntax, ngspice dialect).
+        file: PathBuf,
+        /// Write all plots as an ngspice ASCII raw file.
+        #[arg(long, value_name = "OUT.raw")]
+        raw: Option<PathBuf>,
+        /// Write one CSV file per plot into this directory (op.csv, dc1.csv, ac1.csv, ...).
+        #[arg(long, value_name = "DIR")]
+        csv: Option<PathBuf>,
+        /// Write all plots as one JSON document.
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Print nothing but errors (no tables, no warnings).
+        #[arg(short, long, conflicts_with = "verbose")]
+        quiet: bool,
+        /// Also print timings and the files written (to stderr).
+        #[arg(short, long)]
+        verbose: bool,
+    },
+    /// Parse and elaborate a netlist only, and print a summary of the circuit.
+    Check {
+        /// The netlist.
+        file: PathBuf,
+        /// Print nothing but errors.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let renderer = Renderer::new(Style::for_stderr());
+    let ok = match cli.command {
+        Command::Run {
+            file,
+            raw,
+            csv,
+            json,
+            quiet,
+            verbose,
+        } => run(
+            &renderer,
+            &file,
+            &Outputs { raw, csv, json },
+            quiet,
+            verbose,
+        ),
+        Command::Check { file, quiet } => check(&renderer, &file, quiet),
+    };
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+struct Outputs {
+    raw: Option<PathBuf>,
+    csv: Option<PathBuf>,
+    json: Option<PathBuf>,
+}
+
+fn report_failure(renderer: &Renderer, path: &Path, failure: &Failure, quiet: bool) {
+    let mut stderr = io::stderr().lock();
+    if !quiet {
+        for w in &failure.warnings {
+            let _ = stderr.write_all(renderer.warning(&failure.sources, w).as_bytes());
+        }
+    }
+    let _ = stderr.write_all(
+        renderer
+            .error(path, &failure.sources, &failure.error)
+            .as_bytes(),
+    );
+}
+
+fn report_warnings(
+    renderer: &Renderer,
+    sources: &netlist::Sources,
+    warnings: &[circuit::Warning],
+    quiet: bool,
+) {
+    if quiet {
+        return;
+    }
+    let mut stderr = io::stderr().lock();
+    for w in warnings {
+        let _ = stderr.write_all(renderer.warning(sources, w).as_bytes());
+    }
+}
+
+fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose: bool) -> bool {
+    let started = Instant::now();
+    let sim = match balun::run_file(path) {
+        Ok(sim) => sim,
+        Err(failure) => {
+            report_failure(renderer, path, &failure, quiet);
+            return false;
+        }
+    };
+    report_warnings(renderer, &sim.sources, &sim.warnings, quiet);
+    if verbose {
+        eprintln!(
+            "balun: {}: {} nodes, {} devices, {} analyses in {:.3} ms",
+            path.display(),
+            sim.circuit.node_count(),
+            sim.circuit.devices.len(),
+            sim.plots.len(),
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+
+    let mut ok = true;
+    if let Err(e) = write_outputs(&sim, outputs, verbose) {
+        eprint!("{}", renderer.plain(&e.0, Severity::Error, &e.1));
+        ok = false;
+    }
+    if !quiet {
+        let mut stdout = io::stdout().lock();
+        let result = table::write(&mut stdout, &sim.plots, &table::TableOptions::default())
+            .and_then(|()| stdout.flush());
+        // A closed pipe (`balun run x.net | head`) is not an error worth reporting.
+        if let Err(e) = result {
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprint!(
+                    "{}",
+                    renderer.plain("stdout", Severity::Error, &e.to_string())
+                );
+                ok = false;
+            }
+        }
+    }
+    ok
+}
+
+/// Writes the requested files; on failure returns (path, message).
+fn write_outputs(
+    sim: &Simulation,
+    outputs: &Outputs,
+    verbose: bool,
+) -> Result<(), (String, String)> {
+    let fail = |p: &Path, e: io::Error| (p.display().to_string(), format!("cannot write: {e}"));
+    if let Some(path) = &outputs.raw {
+        // ngspice marks dec/oct frequency sweeps grid=3: say exactly which plots are log-swept.
+        let log_scale = (sim.plots.len() == sim.circuit.analyses.len()).then(|| {
+            sim.circuit
+                .analyses
+                .iter()
+                .map(|a| {
+                    matches!(a, circuit::Analysis::Ac { variation, .. }
+                        if *variation != circuit::AcVariation::Lin)
+                })
+                .collect()
+        });
+        let options = raw::WriteOptions {
+            date: None,
+            log_scale,
+        };
+        write_file(path, |w| {
+            raw::write_ascii_with(w, &sim.circuit.title, &sim.plots, &options)
+        })
+        .map_err(|e| fail(path, e))?;
+        if verbose {
+            eprintln!("balun: wrote {}", path.display());
+        }
+    }
+    if let Some(dir) = &outputs.csv {
+        let written = csv::write_dir(dir, &sim.plots).map_err(|e| fail(dir, e))?;
+        if verbose {
+            for p in written {
+                eprintln!("balun: wrote {}", p.display());
+            }
+        }
+    }
+    if let Some(path) = &outputs.json {
+        write_file(path, |w| json::write(w, &sim.circuit.title, &sim.plots))
+            .map_err(|e| fail(path, e))?;
+        if verbose {
+            eprintln!("balun: wrote {}", path.display());
+        }
+    }
+    Ok(())
+}
+
+fn write_file(
+    path: &Path,
+    body: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut w = io::BufWriter::new(std::fs::File::create(path)?);
+    body(&mut w)?;
+    w.flush()
+}
+
+fn check(renderer: &Renderer, path: &Path, quiet: bool) -> bool {
+    match balun::elaborate_file(path) {
+        Ok(elab) => {
+            report_warnings(renderer, &elab.sources, &elab.warnings, quiet);
+            if !quiet {
+                print!("{}", balun::summary::summarize(&elab.circuit));
+            }
+            true
+        }
+        Err(failure) => {
+            report_failure(renderer, path, &failure, quiet);
+            false
+        }
+    }
 }

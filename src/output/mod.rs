@@ -1,3 +1,44 @@
-//! Output writers: ngspice ASCII raw, CSV, JSON, and the terminal table.
+//! Output writers: ngspice ASCII raw ([`raw`]), CSV ([`csv`]), JSON ([`json`]) and the terminal
+//! table ([`table`]), plus the small helpers they share (plot kinds, units, number formats).
+//!
+//! Writers take [`solver::Plot`]s and a [`std::io::Write`] (or a directory); they never run the
+//! pipeline and never decide where output goes: that is the CLI's job.
 
+pub mod csv;
+pub mod json;
 pub mod raw;
+pub mod table;
+
+use solver::{Plot, Unit};
+
+/// Short name of the analysis a plot comes from, from ngspice's plot name: `op`, `dc`, `ac`,
+/// `tran`, or `plot` for a name balun does not know.
+pub fn plot_kind(plot: &Plot) -> &'static str {
+    match plot.name.as_str() {
+        "Operating Point" => "op",
+        "DC transfer characteristic" => "dc",
+        "AC Analysis" => "ac",
+        "Transient Analysis" => "tran",
+        _ => "plot",
+    }
+}
+
+/// SI symbol of a unit: `V`, `A`, `Hz`, `s`.
+pub fn unit_symbol(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Voltage => "V",
+        Unit::Current => "A",
+        Unit::Frequency => "Hz",
+        Unit::Time => "s",
+    }
+}
+
+/// Magnitude in dB (`20*log10|z|`, re 1 V or 1 A); `-inf` for 0.
+pub fn mag_db(z: num_complex::Complex64) -> f64 {
+    20.0 * z.norm().log10()
+}
+
+/// Phase in degrees, in (-180, 180].
+pub fn phase_deg(z: num_complex::Complex64) -> f64 {
+    z.im.atan2(z.re).to_degrees()
+}

@@ -1,0 +1,277 @@
+//! End-to-end tests of the `balun` binary: exit codes, printed tables, diagnostics and the files
+//! it writes. Each test writes its netlist into its own temporary directory.
+
+use balun::output::raw;
+use balun::solver::Data;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A fresh, empty directory for one test (removed at the start of the next run).
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("balun-cli-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write netlist");
+    path
+}
+
+fn balun(args: &[&std::ffi::OsStr]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_balun"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run balun")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// 10 V across two 1 k resistors: v(out) = 10 * 1k / (1k + 1k) = 5 V exactly,
+/// and the source current i(v1) = -10 V / 2 kohm = -5 mA (ngspice's sign: current into `+`).
+const DIVIDER: &str = "divider
+V1 in 0 DC 10
+R1 in out 1k
+R2 out 0 1k
+.op
+.end
+";
+
+#[test]
+fn op_prints_divider_voltage() {
+    let dir = temp_dir("op");
+    let net = write(&dir, "div.net", DIVIDER);
+    let out = balun(&["run".as_ref(), net.as_os_str()]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("v(out)"))
+        .unwrap_or_else(|| panic!("no v(out) line in:\n{stdout}"));
+    assert!(line.ends_with("5.000 V"), "{line}");
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("i(v1)"))
+        .unwrap_or_else(|| panic!("no i(v1) line in:\n{stdout}"));
+    assert!(line.ends_with("-5.000 mA"), "{line}");
+}
+
+#[test]
+fn quiet_prints_nothing() {
+    let dir = temp_dir("quiet");
+    let net = write(&dir, "div.net", DIVIDER);
+    let out = balun(&["run".as_ref(), net.as_os_str(), "-q".as_ref()]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+}
+
+#[test]
+fn syntax_error_points_at_file_line_column() {
+    let dir = temp_dir("syntax");
+    // Line 3 has a resistor with no value: the error is on line 3.
+    let net = write(
+        &dir,
+        "bad.net",
+        "bad netlist\nV1 in 0 DC 10\nR1 in out\nR2 out 0 1k\n.op\n.end\n",
+    );
+    let out = balun(&["run".as_ref(), net.as_os_str()]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    let first = stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("bad.net:3:"),
+        "first line: {first}\n{stderr}"
+    );
+    assert!(first.contains("error"), "{stderr}");
+    // The source line is quoted.
+    assert!(stderr.contains("R1 in out"), "{stderr}");
+}
+
+#[test]
+fn elaboration_error_points_at_its_line() {
+    let dir = temp_dir("column");
+    // `{nope*2}` on line 3 names an undefined parameter: elaboration fails there.
+    let net = write(
+        &dir,
+        "file.net",
+        "expr\nV1 in 0 DC 10\nR1 in out {nope*2}\nR2 out 0 1k\n.op\n.end\n",
+    );
+    let out = balun(&["check".as_ref(), net.as_os_str()]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("file.net:3:"), "{stderr}");
+    assert!(stderr.contains("nope"), "{stderr}");
+}
+
+#[test]
+fn missing_file_is_an_error() {
+    let dir = temp_dir("missing");
+    let net = dir.join("does-not-exist.net");
+    let out = balun(&["run".as_ref(), net.as_os_str()]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("does-not-exist.net"), "{stderr}");
+    assert!(stderr.contains("error"), "{stderr}");
+}
+
+#[test]
+fn usage_error_exits_non_zero() {
+    let out = balun(&["frobnicate".as_ref()]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn raw_file_reads_back() {
+    let dir = temp_dir("raw");
+    let net = write(
+        &dir,
+        "div.net",
+        "divider sweep\nV1 in 0 DC 10 AC 1\nR1 in out 1k\nR2 out 0 1k\n.op\n.dc V1 0 2 1\n.ac dec 1 10 100\n.end\n",
+    );
+    let raw_path = dir.join("out.raw");
+    let out = balun(&[
+        "run".as_ref(),
+        net.as_os_str(),
+        "--raw".as_ref(),
+        raw_path.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let raw_text = std::fs::read_to_string(&raw_path).expect("raw file written");
+    assert!(raw_text.starts_with("Title: divider sweep\n"), "{raw_text}");
+    let plots = raw::read_ascii(&raw_text).expect("balun's raw file parses");
+
+    let op = plots
+        .iter()
+        .find(|p| p.name == "Operating Point")
+        .expect("op plot");
+    assert!(op.scale.is_none());
+    let v = op.vector("v(out)").expect("v(out)").data.at(0);
+    assert!((v.re - 5.0).abs() < 1e-9, "{v}");
+
+    // DC: v(out) = sweep / 2 at 0, 1, 2 V.
+    let dc = plots
+        .iter()
+        .find(|p| p.name == "DC transfer characteristic")
+        .expect("dc plot");
+    let scale = dc.scale.as_ref().expect("dc scale");
+    assert_eq!(scale.data, Data::Real(vec![0.0, 1.0, 2.0]));
+    let out_v = &dc.vector("v(out)").expect("v(out)").data;
+    for (i, want) in [0.0, 0.5, 1.0].into_iter().enumerate() {
+        assert!((out_v.at(i).re - want).abs() < 1e-9);
+    }
+
+    // AC: a resistive divider is flat, 0.5 + 0j at 10 and 100 Hz.
+    let ac = plots.iter().find(|p| p.name == "AC Analysis").expect("ac");
+    assert!(ac.is_complex());
+    assert!(
+        raw_text.contains("\tfrequency\tfrequency\tgrid=3\n"),
+        "{raw_text}"
+    );
+    let out_ac = &ac.vector("v(out)").expect("v(out)").data;
+    assert_eq!(out_ac.len(), 2);
+    for i in 0..2 {
+        assert!((out_ac.at(i) - num_complex::Complex64::new(0.5, 0.0)).norm() < 1e-9);
+    }
+}
+
+#[test]
+fn json_has_the_value() {
+    let dir = temp_dir("json");
+    let net = write(&dir, "div.net", DIVIDER);
+    let json_path = dir.join("out.json");
+    let out = balun(&[
+        "run".as_ref(),
+        net.as_os_str(),
+        "--json".as_ref(),
+        json_path.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("json written"))
+            .expect("valid JSON");
+    assert_eq!(doc["title"], "divider");
+    let op = &doc["plots"][0];
+    assert_eq!(op["name"], "Operating Point");
+    assert!(op["scale"].is_null());
+    let vout = op["vectors"]
+        .as_array()
+        .expect("vectors")
+        .iter()
+        .find(|v| v["name"] == "v(out)")
+        .expect("v(out)");
+    assert_eq!(vout["unit"], "V");
+    let x = vout["re"][0].as_f64().expect("number");
+    assert!((x - 5.0).abs() < 1e-9, "{x}");
+}
+
+#[test]
+fn csv_writes_one_file_per_plot() {
+    let dir = temp_dir("csv");
+    let net = write(
+        &dir,
+        "div.net",
+        "divider\nV1 in 0 DC 10 AC 1\nR1 in out 1k\nR2 out 0 1k\n.op\n.ac dec 1 10 100\n.end\n",
+    );
+    let csv_dir = dir.join("csv");
+    let out = balun(&[
+        "run".as_ref(),
+        net.as_os_str(),
+        "--csv".as_ref(),
+        csv_dir.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let op = std::fs::read_to_string(csv_dir.join("op.csv")).expect("op.csv");
+    let mut lines = op.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "v(out)")
+        .expect("v(out) column");
+    assert_eq!(row[col].parse::<f64>().ok(), Some(5.0));
+    let ac = std::fs::read_to_string(csv_dir.join("ac1.csv")).expect("ac1.csv");
+    assert!(ac.starts_with("frequency,"), "{ac}");
+    assert!(ac
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .contains("v(out).mag_db"));
+}
+
+#[test]
+fn check_prints_counts() {
+    let dir = temp_dir("check");
+    let net = write(
+        &dir,
+        "amp.net",
+        "counts\nV1 in 0 DC 1\nR1 in mid 1k\nR2 mid out 1k\nC1 out 0 1n\nE1 x 0 out 0 2\nR3 x 0 1k\n.op\n.ac dec 10 10 100k\n.end\n",
+    );
+    let out = balun(&["check".as_ref(), net.as_os_str()]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    assert!(stdout.contains("title:    counts"), "{stdout}");
+    // in, mid, out, x.
+    assert!(stdout.contains("nodes:    4 (plus ground)"), "{stdout}");
+    assert!(stdout.contains("elements: 6"), "{stdout}");
+    let count = |letter: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{letter} ")))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse::<usize>().ok())
+    };
+    assert_eq!(count("R"), Some(3), "{stdout}");
+    assert_eq!(count("C"), Some(1), "{stdout}");
+    assert_eq!(count("E"), Some(1), "{stdout}");
+    assert_eq!(count("V"), Some(1), "{stdout}");
+    assert!(stdout.contains("analyses: 2"), "{stdout}");
+    assert!(stdout.contains(".ac dec 10"), "{stdout}");
+}
