@@ -8,6 +8,7 @@
 
 pub mod analysis;
 mod devices;
+pub mod lu;
 pub mod mna;
 mod result;
 pub mod sparse;

@@ -10,9 +10,9 @@
 //! `f <= fstop + delta*reltol`.
 
 use super::{ac_value, singular, vectors_complex};
+use crate::lu::Lu;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
-use crate::sparse::Lu;
 use crate::SolveError;
 use circuit::{AcVariation, Circuit};
 use num_complex::Complex64;
@@ -107,7 +107,7 @@ pub fn run(
                     })?;
                     let x = &mut out[k * n..(k + 1) * n];
                     x.copy_from_slice(&b);
-                    lu.solve_in_place(faer::MatMut::from_column_major_slice_mut(x, n, 1));
+                    lu.solve_in_place(x);
                     if let Some(i) = x
                         .iter()
                         .position(|v| !(v.re.is_finite() && v.im.is_finite()))

@@ -4,9 +4,9 @@
 //! equation reduces to `v(a) - v(b) = 0`), sources take their DC values.
 
 use super::{check_finite, dc_value, singular, vectors_real};
+use crate::lu::Lu;
 use crate::mna::System;
 use crate::result::Plot;
-use crate::sparse::Lu;
 use crate::SolveError;
 use circuit::Circuit;
 
@@ -27,9 +27,7 @@ impl DcSolver {
 
     /// Solves for the right-hand side `b` in place.
     pub fn solve(&mut self, b: &mut [f64]) {
-        let n = b.len();
-        self.lu
-            .solve_in_place(faer::MatMut::from_column_major_slice_mut(b, n, 1));
+        self.lu.solve_in_place(b);
     }
 }
 

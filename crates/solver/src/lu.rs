@@ -1,0 +1,440 @@
+//! Sparse LU with a static pivot sequence: faer pivots once, later factorisations only refactor.
+//!
+//! Circuit matrices keep their sparsity pattern across frequencies, Newton steps and time points,
+//! and usually their good pivots too. So, as KLU does:
+//!
+//! 1. **Ordering** (once per pattern): faer's COLAMD column ordering ([`Lu::new`]).
+//! 2. **Pivoting factorisation** (first value set, or when a pivot goes bad): faer's simplicial
+//!    left-looking LU with partial pivoting (Gilbert-Peierls). Its row permutation and the
+//!    structure of `L` and `U` are kept; `U`'s row indices are sorted once.
+//! 3. **Refactorisation** (every later value set): the same elimination on the fixed structure with
+//!    the fixed pivots, no symbolic work and no search: for column `j` of `P A Q`, scatter it into
+//!    a dense work vector `x`, then for each `k` in `U`'s column pattern in increasing order
+//!    (a topological order, `L` being lower triangular) `x -= L[:,k] * x[k]`; `U[:,j]` and
+//!    `L[:,j] = x / U[j,j]` are read off the pattern.
+//!
+//! A refactorised pivot smaller than `PIVOT_REL_TOL` times the largest entry of its column is
+//! rejected and the value set is factored again with fresh partial pivoting (step 2), so the static
+//! pivots never cost accuracy. `PIVOT_REL_TOL = 1e-3` is ngspice's default `pivrel`.
+
+use crate::sparse::Pattern;
+use faer::dyn_stack::{MemBuffer, MemStack};
+use faer::sparse::linalg::lu::factorize_symbolic_lu;
+use faer::sparse::linalg::lu::simplicial::{
+    factorize_simplicial_numeric_lu, factorize_simplicial_numeric_lu_scratch, SimplicialLu,
+};
+use faer::sparse::SparseColMatRef;
+use num_complex::Complex64;
+use std::ops::{AddAssign, Div, Mul, Sub, SubAssign};
+use std::sync::Arc;
+
+/// Relative pivot tolerance for accepting a static pivot (ngspice's `pivrel` default).
+const PIVOT_REL_TOL: f64 = 1e-3;
+
+/// Matrix entry types: `f64` for DC and transient, `Complex64` for AC.
+pub trait Scalar:
+    faer::traits::ComplexField
+    + Copy
+    + Send
+    + Sync
+    + Default
+    + AddAssign
+    + SubAssign
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+{
+    /// A cheap magnitude for pivot comparisons (`|re| + |im|`).
+    fn magnitude(self) -> f64;
+}
+
+impl Scalar for f64 {
+    fn magnitude(self) -> f64 {
+        self.abs()
+    }
+}
+
+impl Scalar for Complex64 {
+    fn magnitude(self) -> f64 {
+        self.re.abs() + self.im.abs()
+    }
+}
+
+/// Why a factorisation failed: the unknown (matrix column, before ordering) with no usable pivot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SingularAt(pub usize);
+
+/// The fixed-pattern factors `P A Q = L U` in permuted indices.
+#[derive(Clone)]
+struct Factors<T> {
+    /// Pivot position of each original row.
+    row_perm_inv: Vec<usize>,
+    /// `L` strictly below the diagonal (unit diagonal implied), permuted row indices.
+    l_col_ptr: Vec<usize>,
+    l_row: Vec<usize>,
+    l_val: Vec<T>,
+    /// `U` with each column's rows sorted ascending and the diagonal last.
+    u_col_ptr: Vec<usize>,
+    u_row: Vec<usize>,
+    u_val: Vec<T>,
+    /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
+    a_row_perm: Vec<usize>,
+}
+
+/// Sparse LU of matrices sharing one [`Pattern`]; see the module docs.
+pub struct Lu<T: Scalar> {
+    /// Column ordering `Q`: position `j` holds original column `col_perm[j]` (shared by forks).
+    col_perm: Arc<(Vec<usize>, Vec<usize>)>,
+    factors: Option<Factors<T>>,
+    /// Dense work vector, all zeros between uses.
+    work: Vec<T>,
+    /// Number of pivoting factorisations done (for statistics and tests).
+    pub pivotings: usize,
+}
+
+impl<T: Scalar> Lu<T> {
+    /// Orders the columns of `pattern` (COLAMD, via faer), once.
+    pub fn new(pattern: &Pattern) -> Self {
+        let symbolic = factorize_symbolic_lu(pattern.symbolic.as_ref(), Default::default())
+            .expect("symbolic LU of a square pattern with full diagonal cannot fail");
+        let (fwd, inv) = symbolic.col_perm().arrays();
+        let col_perm = Arc::new((fwd.to_vec(), inv.to_vec()));
+        Lu {
+            col_perm,
+            factors: None,
+            work: vec![T::default(); pattern.dim()],
+            pivotings: 0,
+        }
+    }
+
+    /// A factoriser sharing this one's ordering and pivots (one per thread).
+    pub fn fork(&self) -> Self {
+        Lu {
+            col_perm: Arc::clone(&self.col_perm),
+            factors: self.factors.clone(),
+            work: vec![T::default(); self.work.len()],
+            pivotings: 0,
+        }
+    }
+
+    /// Factors the matrix with `pattern` and `values`: a refactorisation on the known pivots when
+    /// they are still good, a pivoting factorisation otherwise.
+    pub fn factor(&mut self, pattern: &Pattern, values: &[T]) -> Result<(), SingularAt> {
+        if self.factors.is_some() && self.refactor(pattern, values) {
+            return Ok(());
+        }
+        self.pivot(pattern, values)
+    }
+
+    /// Pivoting factorisation with faer; keeps its pivots and structure.
+    fn pivot(&mut self, pattern: &Pattern, values: &[T]) -> Result<(), SingularAt> {
+        self.pivotings += 1;
+        let n = pattern.dim();
+        let a = SparseColMatRef::new(pattern.symbolic.as_ref(), values);
+        let (fwd, inv) = (&self.col_perm.0, &self.col_perm.1);
+        let col_perm = faer::perm::PermRef::new_checked(fwd, inv, n);
+        let mut row_perm = vec![0usize; n];
+        let mut row_perm_inv = vec![0usize; n];
+        let mut lu = SimplicialLu::<usize, T>::new();
+        let mut mem = MemBuffer::new(factorize_simplicial_numeric_lu_scratch::<usize, T>(n, n));
+        let result = factorize_simplicial_numeric_lu(
+            &mut row_perm,
+            &mut row_perm_inv,
+            &mut lu,
+            a,
+            col_perm,
+            MemStack::new(&mut mem),
+        );
+        if let Err(e) = result {
+            self.factors = None;
+            let index = match e {
+                faer::sparse::linalg::LuError::SymbolicSingular { index } => index,
+                faer::sparse::linalg::LuError::Generic(_) => 0,
+            };
+            return Err(SingularAt(fwd.get(index).copied().unwrap_or(index)));
+        }
+        // L: drop the stored unit diagonal (first entry of each column).
+        let l = lu.l_factor_unsorted();
+        let mut l_col_ptr = Vec::with_capacity(n + 1);
+        let mut l_row = Vec::new();
+        let mut l_val = Vec::new();
+        l_col_ptr.push(0);
+        for j in 0..n {
+            for (&i, &v) in l.row_idx_of_col_raw(j).iter().zip(l.val_of_col(j)) {
+                if i != j {
+                    l_row.push(i);
+                    l_val.push(v);
+                }
+            }
+            l_col_ptr.push(l_row.len());
+        }
+        // U: sort each column's rows ascending (diagonal ends up last).
+        let u = lu.u_factor_unsorted();
+        let mut u_col_ptr = Vec::with_capacity(n + 1);
+        let mut u_row = Vec::new();
+        let mut u_val = Vec::new();
+        u_col_ptr.push(0);
+        let mut col: Vec<(usize, T)> = Vec::new();
+        for j in 0..n {
+            col.clear();
+            col.extend(
+                u.row_idx_of_col_raw(j)
+                    .iter()
+                    .copied()
+                    .zip(u.val_of_col(j).iter().copied()),
+            );
+            col.sort_unstable_by_key(|e| e.0);
+            for &(i, v) in &col {
+                u_row.push(i);
+                u_val.push(v);
+            }
+            u_col_ptr.push(u_row.len());
+        }
+        let a_row_perm = pattern
+            .symbolic
+            .row_idx()
+            .iter()
+            .map(|&r| row_perm_inv[r])
+            .collect();
+        let factors = Factors {
+            row_perm_inv,
+            l_col_ptr,
+            l_row,
+            l_val,
+            u_col_ptr,
+            u_row,
+            u_val,
+            a_row_perm,
+        };
+        // A zero pivot (faer divides by it) means a numerically singular matrix.
+        for j in 0..n {
+            let d = factors.u_val[factors.u_col_ptr[j + 1] - 1];
+            if !(d.magnitude() > 0.0 && d.magnitude().is_finite()) {
+                self.factors = None;
+                return Err(SingularAt(fwd[j]));
+            }
+        }
+        self.factors = Some(factors);
+        Ok(())
+    }
+
+    /// Numeric refactorisation on the stored pivots; `false` if a pivot became too small.
+    fn refactor(&mut self, pattern: &Pattern, values: &[T]) -> bool {
+        let Some(f) = self.factors.as_mut() else {
+            return false;
+        };
+        let x = &mut self.work;
+        let col_ptr = pattern.symbolic.col_ptr();
+        let n = x.len();
+        for j in 0..n {
+            let pj = self.col_perm.0[j];
+            for p in col_ptr[pj]..col_ptr[pj + 1] {
+                x[f.a_row_perm[p]] += values[p];
+            }
+            let (u0, u1) = (f.u_col_ptr[j], f.u_col_ptr[j + 1] - 1);
+            for idx in u0..u1 {
+                let k = f.u_row[idx];
+                let xk = x[k];
+                x[k] = T::default();
+                f.u_val[idx] = xk;
+                for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
+                    let i = f.l_row[q];
+                    x[i] -= f.l_val[q] * xk;
+                }
+            }
+            let pivot = x[j];
+            x[j] = T::default();
+            f.u_val[u1] = pivot;
+            let (l0, l1) = (f.l_col_ptr[j], f.l_col_ptr[j + 1]);
+            let mut col_max = pivot.magnitude();
+            for q in l0..l1 {
+                col_max = col_max.max(x[f.l_row[q]].magnitude());
+            }
+            if !(pivot.magnitude() > PIVOT_REL_TOL * col_max) || !pivot.magnitude().is_finite() {
+                // Leave the work vector clean for the pivoting factorisation.
+                for q in l0..l1 {
+                    x[f.l_row[q]] = T::default();
+                }
+                x.iter_mut().for_each(|v| *v = T::default());
+                return false;
+            }
+            for q in l0..l1 {
+                let i = f.l_row[q];
+                f.l_val[q] = x[i] / pivot;
+                x[i] = T::default();
+            }
+        }
+        true
+    }
+
+    /// Solves `A x = b` in place (after a successful [`Lu::factor`]).
+    pub fn solve_in_place(&mut self, b: &mut [T]) {
+        let f = self
+            .factors
+            .as_ref()
+            .expect("solve before a successful factorisation");
+        let y = &mut self.work;
+        let n = y.len();
+        {
+            for i in 0..n {
+                y[f.row_perm_inv[i]] = b[i];
+            }
+            for k in 0..n {
+                let yk = y[k];
+                for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
+                    y[f.l_row[q]] -= f.l_val[q] * yk;
+                }
+            }
+            for j in (0..n).rev() {
+                let d = f.u_col_ptr[j + 1] - 1;
+                let yj = y[j] / f.u_val[d];
+                y[j] = yj;
+                for q in f.u_col_ptr[j]..d {
+                    y[f.u_row[q]] -= f.u_val[q] * yj;
+                }
+            }
+            for j in 0..n {
+                b[self.col_perm.0[j]] = y[j];
+                y[j] = T::default();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sparse::PatternBuilder;
+
+    /// A deterministic pseudo-random sequence in [-1, 1).
+    fn rng(seed: &mut u64) -> f64 {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((*seed >> 11) as f64 / (1u64 << 53) as f64) * 2.0 - 1.0
+    }
+
+    /// Builds a random sparse `n x n` pattern (diagonal plus `extra` off-diagonal entries).
+    fn random_pattern(n: usize, extra: usize, seed: &mut u64) -> (Pattern, Vec<(usize, usize)>) {
+        let mut b = PatternBuilder::default();
+        let mut pos = Vec::new();
+        for _ in 0..extra {
+            let r = ((rng(seed) + 1.0) / 2.0 * n as f64) as usize % n;
+            let c = ((rng(seed) + 1.0) / 2.0 * n as f64) as usize % n;
+            b.add(r, c);
+            pos.push((r, c));
+        }
+        let p = b.finish(n);
+        (p, pos)
+    }
+
+    /// `A x` for a CSC matrix.
+    fn matvec<T: Scalar>(p: &Pattern, v: &[T], x: &[T]) -> Vec<T> {
+        let n = p.dim();
+        let mut y = vec![T::default(); n];
+        let (cp, ri) = (p.symbolic.col_ptr(), p.symbolic.row_idx());
+        for c in 0..n {
+            for k in cp[c]..cp[c + 1] {
+                y[ri[k]] += v[k] * x[c];
+            }
+        }
+        y
+    }
+
+    fn check_solve<T: Scalar>(p: &Pattern, lu: &mut Lu<T>, v: &[T], xs: &[T]) {
+        lu.factor(p, v).expect("non-singular");
+        let mut b = matvec(p, v, xs);
+        lu.solve_in_place(&mut b);
+        for (a, e) in b.iter().zip(xs) {
+            assert!((*a - *e).magnitude() < 1e-9, "solution differs");
+        }
+    }
+
+    #[test]
+    fn refactor_reuses_pivots_and_solves_exactly() {
+        // A diagonally dominant random matrix: x = A^-1 (A x0) must give x0 back, on the
+        // pivoting factorisation and on refactorisations with new values.
+        let mut seed = 7;
+        let n = 60;
+        let (p, _) = random_pattern(n, 240, &mut seed);
+        let mut lu = Lu::<f64>::new(&p);
+        for round in 0..4 {
+            let mut v: Vec<f64> = (0..p.nnz()).map(|_| rng(&mut seed)).collect();
+            for c in 0..n {
+                let k = (p.symbolic.col_ptr()[c]..p.symbolic.col_ptr()[c + 1])
+                    .find(|&k| p.symbolic.row_idx()[k] == c)
+                    .unwrap();
+                v[k] += 10.0;
+            }
+            let xs: Vec<f64> = (0..n).map(|_| rng(&mut seed)).collect();
+            check_solve(&p, &mut lu, &v, &xs);
+            assert_eq!(
+                lu.pivotings, 1,
+                "round {round} should refactor, not re-pivot"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_static_pivot_triggers_repivoting() {
+        // [[10, 1], [1, 10]] pivots on the diagonal whatever the column order; with
+        // [[1e-12, 1], [1, 1e-12]] those pivots are 1e-12 of their column, so the factoriser must
+        // pivot again (off the diagonal) and still solve exactly.
+        let mut b = PatternBuilder::default();
+        for (r, c) in [(0, 1), (1, 0)] {
+            b.add(r, c);
+        }
+        let p = b.finish(2);
+        let set = |diag: f64| {
+            (0..p.nnz())
+                .map(|k| {
+                    let (r, c) = p.position(k);
+                    if r == c {
+                        diag
+                    } else {
+                        1.0
+                    }
+                })
+                .collect::<Vec<f64>>()
+        };
+        let mut lu = Lu::<f64>::new(&p);
+        check_solve(&p, &mut lu, &set(10.0), &[2.0, 3.0]);
+        check_solve(&p, &mut lu, &set(9.0), &[2.0, 3.0]);
+        assert_eq!(lu.pivotings, 1);
+        check_solve(&p, &mut lu, &set(1e-12), &[2.0, 3.0]);
+        assert_eq!(lu.pivotings, 2);
+    }
+
+    #[test]
+    fn complex_values() {
+        let mut seed = 11;
+        let n = 40;
+        let (p, _) = random_pattern(n, 160, &mut seed);
+        let mut lu = Lu::<Complex64>::new(&p);
+        for _ in 0..3 {
+            let v: Vec<Complex64> = (0..p.nnz())
+                .map(|k| {
+                    let (r, c) = p.position(k);
+                    let d = if r == c { 8.0 } else { 0.0 };
+                    Complex64::new(rng(&mut seed) + d, rng(&mut seed))
+                })
+                .collect();
+            let xs: Vec<Complex64> = (0..n)
+                .map(|_| Complex64::new(rng(&mut seed), rng(&mut seed)))
+                .collect();
+            check_solve(&p, &mut lu, &v, &xs);
+        }
+    }
+
+    #[test]
+    fn singular_matrix_is_reported() {
+        let mut b = PatternBuilder::default();
+        b.add(0, 1);
+        b.add(1, 0);
+        let p = b.finish(2);
+        // [[1, 1], [1, 1]]: rank 1.
+        let v = vec![1.0; p.nnz()];
+        let mut lu = Lu::<f64>::new(&p);
+        assert!(lu.factor(&p, &v).is_err());
+    }
+}
