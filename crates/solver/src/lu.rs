@@ -207,11 +207,11 @@ impl<T: Scalar> Lu<T> {
             a_row_perm,
         };
         // A zero pivot (faer divides by it) means a numerically singular matrix.
-        for j in 0..n {
-            let d = factors.u_val[factors.u_col_ptr[j + 1] - 1];
-            if !(d.magnitude() > 0.0 && d.magnitude().is_finite()) {
+        for (j, &col) in fwd.iter().enumerate() {
+            let d = factors.u_val[factors.u_col_ptr[j + 1] - 1].magnitude();
+            if d == 0.0 || !d.is_finite() {
                 self.factors = None;
-                return Err(SingularAt(fwd[j]));
+                return Err(SingularAt(col));
             }
         }
         self.factors = Some(factors);
@@ -250,7 +250,8 @@ impl<T: Scalar> Lu<T> {
             for q in l0..l1 {
                 col_max = col_max.max(x[f.l_row[q]].magnitude());
             }
-            if !(pivot.magnitude() > PIVOT_REL_TOL * col_max) || !pivot.magnitude().is_finite() {
+            let acceptable = pivot.magnitude() > PIVOT_REL_TOL * col_max;
+            if !acceptable || !pivot.magnitude().is_finite() {
                 // Leave the work vector clean for the pivoting factorisation.
                 for q in l0..l1 {
                     x[f.l_row[q]] = T::default();
