@@ -275,3 +275,58 @@ fn check_prints_counts() {
     assert!(stdout.contains("analyses: 2"), "{stdout}");
     assert!(stdout.contains(".ac dec 10"), "{stdout}");
 }
+
+#[test]
+fn warnings_go_to_stderr_unless_quiet() {
+    let dir = temp_dir("warn");
+    // ngspice's interactive `.control` block is ignored with a warning at its line (5).
+    let net = write(
+        &dir,
+        "w.net",
+        "warn\nV1 in 0 DC 10\nR1 in 0 1k\n.op\n.control\nrun\n.endc\n.end\n",
+    );
+    let out = balun(&["run".as_ref(), net.as_os_str()]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("w.net:5:1: warning:"), "{stderr}");
+    assert!(text(&out.stdout).contains("v(in)"));
+
+    let out = balun(&["run".as_ref(), net.as_os_str(), "--quiet".as_ref()]);
+    assert!(out.status.success());
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+}
+
+#[test]
+fn verbose_reports_files_written() {
+    let dir = temp_dir("verbose");
+    let net = write(&dir, "div.net", DIVIDER);
+    let raw_path = dir.join("v.raw");
+    let out = balun(&[
+        "run".as_ref(),
+        net.as_os_str(),
+        "-v".as_ref(),
+        "--raw".as_ref(),
+        raw_path.as_os_str(),
+    ]);
+    assert!(out.status.success(), "stderr: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("wrote"), "{stderr}");
+    assert!(stderr.contains("v.raw"), "{stderr}");
+}
+
+#[test]
+fn unwritable_output_is_an_error() {
+    let dir = temp_dir("unwritable");
+    let net = write(&dir, "div.net", DIVIDER);
+    let raw_path = dir.join("no-such-dir").join("x.raw");
+    let out = balun(&[
+        "run".as_ref(),
+        net.as_os_str(),
+        "-q".as_ref(),
+        "--raw".as_ref(),
+        raw_path.as_os_str(),
+    ]);
+    assert!(!out.status.success());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("x.raw: error: cannot write"), "{stderr}");
+}
