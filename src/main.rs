@@ -222,7 +222,11 @@ fn check(renderer: &Renderer, path: &Path, quiet: bool) -> bool {
         Ok(elab) => {
             report_warnings(renderer, &elab.sources, &elab.warnings, quiet);
             if !quiet {
-                print!("{}", balun::summary::summarize(&elab.circuit));
+                let mut stdout = io::stdout().lock();
+                // A closed pipe (`balun check x.net | head -1`) is not an error worth reporting.
+                let _ = stdout
+                    .write_all(balun::summary::summarize(&elab.circuit).as_bytes())
+                    .and_then(|()| stdout.flush());
             }
             true
         }
