@@ -45,7 +45,7 @@
 //!   ngspice's v(hot1) is off by 4e-16 (2 ulp), balun's by 6e-14 (~250 ulp), so i(vh1) is off
 //!   by 2.2e-7 relative in ngspice and 2.4e-5 in balun (v(sa1): 8.7e-8 vs 7.4e-6). With solver
 //!   commit b124216 (faer `Lu`, pivoting at every point) the case passed at 9.4e-7 (94% of the
-//!   tolerance, point 0); with the static-pivot refactorisation in progress (`lu.rs`,
+//!   tolerance, point 0); with the static-pivot refactorisation of deab4e7 (`lu.rs`,
 //!   pivrel 1e-3) it fails at 1.006e-6, point 4: balun 2.7514726608e-12-3.0189719982e-12j,
 //!   ngspice 2.7514227875e-12-3.0188893544e-12j. balun's LU loses about two digits more than
 //!   ngspice's on this badly scaled matrix; one step of iterative refinement (residual in
