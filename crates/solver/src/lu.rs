@@ -268,6 +268,34 @@ impl<T: Scalar> Lu<T> {
         true
     }
 
+    /// Solves `A x = b` in place, then applies one step of iterative refinement: with the
+    /// residual `r = b - A x` (computed from the matrix `pattern`/`values` just factored),
+    /// `x += A^-1 r`. The static pivots can grow the error of a plain solve by a few hundred ulp
+    /// on ill-conditioned points; one refinement step brings the backward error back to rounding
+    /// level at the cost of one sparse mat-vec and one more substitution. `residual` is scratch.
+    pub fn solve_refined(
+        &mut self,
+        pattern: &Pattern,
+        values: &[T],
+        b: &mut [T],
+        residual: &mut Vec<T>,
+    ) {
+        residual.clear();
+        residual.extend_from_slice(b);
+        self.solve_in_place(b);
+        let col_ptr = pattern.symbolic.col_ptr();
+        let row_idx = pattern.symbolic.row_idx();
+        for (c, &xc) in b.iter().enumerate() {
+            for k in col_ptr[c]..col_ptr[c + 1] {
+                residual[row_idx[k]] -= values[k] * xc;
+            }
+        }
+        self.solve_in_place(residual);
+        for (x, d) in b.iter_mut().zip(residual.iter()) {
+            *x += *d;
+        }
+    }
+
     /// Solves `A x = b` in place (after a successful [`Lu::factor`]).
     pub fn solve_in_place(&mut self, b: &mut [T]) {
         let f = self

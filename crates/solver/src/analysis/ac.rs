@@ -97,6 +97,7 @@ pub fn run(
             .zip(workers.into_par_iter())
             .try_for_each(|((out, fs), mut lu)| {
                 let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
+                let mut residual = Vec::with_capacity(n);
                 for (k, &f) in fs.iter().enumerate() {
                     let w = 2.0 * std::f64::consts::PI * f;
                     for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
@@ -107,7 +108,7 @@ pub fn run(
                     })?;
                     let x = &mut out[k * n..(k + 1) * n];
                     x.copy_from_slice(&b);
-                    lu.solve_in_place(x);
+                    lu.solve_refined(&sys.pattern, &values, x, &mut residual);
                     if let Some(i) = x
                         .iter()
                         .position(|v| !(v.re.is_finite() && v.im.is_finite()))

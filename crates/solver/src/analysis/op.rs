@@ -13,21 +13,28 @@ use circuit::Circuit;
 pub const PLOT_NAME: &str = "Operating Point";
 
 /// Factors `G` once; every DC solution (op, each sweep point) reuses it.
-pub(crate) struct DcSolver {
+pub(crate) struct DcSolver<'a> {
     lu: Lu<f64>,
+    sys: &'a System,
+    residual: Vec<f64>,
 }
 
-impl DcSolver {
-    pub fn new(circuit: &Circuit, sys: &System, analysis: &str) -> Result<Self, SolveError> {
+impl<'a> DcSolver<'a> {
+    pub fn new(circuit: &Circuit, sys: &'a System, analysis: &str) -> Result<Self, SolveError> {
         let mut lu = Lu::<f64>::new(&sys.pattern);
         lu.factor(&sys.pattern, &sys.g)
             .map_err(|s| singular(circuit, sys, analysis, "the operating point".into(), s.0))?;
-        Ok(DcSolver { lu })
+        Ok(DcSolver {
+            lu,
+            sys,
+            residual: Vec::new(),
+        })
     }
 
     /// Solves for the right-hand side `b` in place.
     pub fn solve(&mut self, b: &mut [f64]) {
-        self.lu.solve_in_place(b);
+        self.lu
+            .solve_refined(&self.sys.pattern, &self.sys.g, b, &mut self.residual);
     }
 }
 
