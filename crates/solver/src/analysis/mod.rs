@@ -34,24 +34,12 @@ pub(crate) fn ac_value(circuit: &Circuit, d: DeviceId) -> Complex64 {
 }
 
 /// Vectors for every unknown, from per-point solutions stored point-major
-/// (`solutions[p * n + i]` is unknown `i` at point `p`).
-pub(crate) fn vectors_real(circuit: &Circuit, unk: &Unknowns, solutions: &[f64]) -> Vec<Vector> {
-    let n = unk.len();
-    let points = solutions.len().checked_div(n).unwrap_or(0);
-    (0..n)
-        .map(|i| Vector {
-            name: unk.name(circuit, i),
-            unit: unit_of(unk, i),
-            data: Data::Real((0..points).map(|p| solutions[p * n + i]).collect()),
-        })
-        .collect()
-}
-
-/// As [`vectors_real`], for complex solutions.
-pub(crate) fn vectors_complex(
+/// (`solutions[p * n + i]` is unknown `i` at point `p`); `wrap` picks real or complex data.
+fn vectors<T: Copy>(
     circuit: &Circuit,
     unk: &Unknowns,
-    solutions: &[Complex64],
+    solutions: &[T],
+    wrap: fn(Vec<T>) -> Data,
 ) -> Vec<Vector> {
     let n = unk.len();
     let points = solutions.len().checked_div(n).unwrap_or(0);
@@ -59,9 +47,23 @@ pub(crate) fn vectors_complex(
         .map(|i| Vector {
             name: unk.name(circuit, i),
             unit: unit_of(unk, i),
-            data: Data::Complex((0..points).map(|p| solutions[p * n + i]).collect()),
+            data: wrap((0..points).map(|p| solutions[p * n + i]).collect()),
         })
         .collect()
+}
+
+/// Real vectors for every unknown (see [`vectors`]).
+pub(crate) fn vectors_real(circuit: &Circuit, unk: &Unknowns, solutions: &[f64]) -> Vec<Vector> {
+    vectors(circuit, unk, solutions, Data::Real)
+}
+
+/// Complex vectors for every unknown (see [`vectors`]).
+pub(crate) fn vectors_complex(
+    circuit: &Circuit,
+    unk: &Unknowns,
+    solutions: &[Complex64],
+) -> Vec<Vector> {
+    vectors(circuit, unk, solutions, Data::Complex)
 }
 
 fn unit_of(unk: &Unknowns, i: usize) -> Unit {
