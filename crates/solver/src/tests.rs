@@ -363,3 +363,42 @@ fn singular_matrix_is_named() {
         "{msg}"
     );
 }
+
+#[test]
+fn responses_solve_several_excitations_per_factorisation() {
+    // v(a) = (v1 + v2)/2 through two equal resistors (C to ground makes it frequency dependent:
+    // v(a) = (v1 + v2) / (2 + j w R C)). DM drive (+1/2, -1/2) gives 0; CM drive (1, 1) gives
+    // 2/(2 + j w R C); the current probe i(v1) under CM is (v(a) - 1)/R.
+    use crate::analysis::ac::{responses, Excitation, Probe};
+    let (r, c) = (1e3, 1e-7);
+    let mut b = B::new();
+    let v1 = b.v("v1", "x", "0", 0.0, 1.0);
+    let v2 = b.v("v2", "y", "0", 0.0, 1.0);
+    b.r("r1", "x", "a", r);
+    b.r("r2", "y", "a", r);
+    b.c("c1", "a", "0", c);
+    let a = b.n("a");
+    let one = Complex64::new(1.0, 0.0);
+    let dm = Excitation {
+        sources: vec![(v1, 0.5 * one), (v2, -0.5 * one)],
+    };
+    let cm = Excitation {
+        sources: vec![(v1, one), (v2, one)],
+    };
+    let freqs = [10.0, 1e3, 1e5];
+    let out = responses(
+        &b.c,
+        &freqs,
+        &[dm, cm],
+        &[Probe::Voltage(a, NodeId::GROUND), Probe::Current(v1)],
+    )
+    .unwrap();
+    for (k, &f) in freqs.iter().enumerate() {
+        assert!(out[0][0][k].norm() < 1e-15);
+        let jwrc = Complex64::new(0.0, 2.0 * std::f64::consts::PI * f * r * c);
+        let va = 2.0 / (2.0 + jwrc);
+        assert!((out[1][0][k] - va).norm() < 1e-14);
+        // Source current flows into + from the circuit: i(v1) = (v(a) - v(x))/R.
+        assert!((out[1][1][k] - (va - 1.0) / r).norm() < 1e-17);
+    }
+}

@@ -14,7 +14,7 @@ use crate::lu::Lu;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::SolveError;
-use circuit::{AcVariation, Circuit};
+use circuit::{AcVariation, Circuit, DeviceId, NodeId};
 use num_complex::Complex64;
 use rayon::prelude::*;
 
@@ -82,47 +82,10 @@ pub fn run(
     for t in &sys.sources {
         b[t.row] += ac_value(circuit, t.device) * t.sign;
     }
-    let mut solutions = vec![Complex64::new(0.0, 0.0); freqs.len() * n];
-    if n > 0 && !freqs.is_empty() {
-        let base = Lu::<Complex64>::new(&sys.pattern);
-        let threads = rayon::current_num_threads().max(1);
-        // Enough chunks to balance, few enough that per-chunk set-up stays negligible.
-        let chunk = freqs.len().div_ceil(threads * 4).max(1);
-        let workers: Vec<Lu<Complex64>> = (0..freqs.len().div_ceil(chunk))
-            .map(|_| base.fork())
-            .collect();
-        solutions
-            .par_chunks_mut(chunk * n)
-            .zip(freqs.par_chunks(chunk))
-            .zip(workers.into_par_iter())
-            .try_for_each(|((out, fs), mut lu)| {
-                let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
-                let mut residual = Vec::with_capacity(n);
-                for (k, &f) in fs.iter().enumerate() {
-                    let w = 2.0 * std::f64::consts::PI * f;
-                    for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
-                        *v = Complex64::new(g, w * c);
-                    }
-                    lu.factor(&sys.pattern, &values).map_err(|s| {
-                        singular(circuit, sys, "ac", format!("frequency {f:e} Hz"), s.0)
-                    })?;
-                    let x = &mut out[k * n..(k + 1) * n];
-                    x.copy_from_slice(&b);
-                    lu.solve_refined(&sys.pattern, &values, x, &mut residual);
-                    if let Some(i) = x
-                        .iter()
-                        .position(|v| !(v.re.is_finite() && v.im.is_finite()))
-                    {
-                        return Err(SolveError::Singular {
-                            analysis: "ac".into(),
-                            at: format!("frequency {f:e} Hz"),
-                            rows: vec![sys.unknowns.name(circuit, i)],
-                        });
-                    }
-                }
-                Ok(())
-            })?;
-    }
+    let per_point = sweep(circuit, sys, &freqs, std::slice::from_ref(&b), |x| {
+        x.to_vec()
+    })?;
+    let solutions: Vec<Complex64> = per_point.into_iter().flatten().flatten().collect();
     Ok(Plot {
         name: PLOT_NAME.into(),
         scale: Some(Vector {
@@ -132,4 +95,129 @@ pub fn run(
         }),
         vectors: vectors_complex(circuit, &sys.unknowns, &solutions),
     })
+}
+
+/// What an AC response is measured at.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Probe {
+    /// `v(pos) - v(neg)`.
+    Voltage(NodeId, NodeId),
+    /// The branch current of a device that has one (V, L, E, H).
+    Current(DeviceId),
+}
+
+/// One AC excitation: the phasor each listed independent source takes; every other independent
+/// source is zero (its AC value in the netlist is ignored).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Excitation {
+    pub sources: Vec<(DeviceId, Complex64)>,
+}
+
+/// Solves the circuit at every frequency for several excitations, all on one factorisation per
+/// frequency (one right-hand side each), and returns `result[e][p][f]`: probe `p` under
+/// excitation `e` at frequency `f`. This is what CMRR (differential and common-mode drive) and
+/// crosstalk (one aggressor at a time) are built on.
+pub fn responses(
+    circuit: &Circuit,
+    freqs: &[f64],
+    excitations: &[Excitation],
+    probes: &[Probe],
+) -> Result<Vec<Vec<Vec<Complex64>>>, SolveError> {
+    let sys = System::assemble(circuit);
+    let n = sys.unknowns.len();
+    let mut rhs = Vec::with_capacity(excitations.len());
+    for e in excitations {
+        let mut b = vec![Complex64::new(0.0, 0.0); n];
+        for t in &sys.sources {
+            if let Some((_, v)) = e.sources.iter().find(|(d, _)| *d == t.device) {
+                b[t.row] += *v * t.sign;
+            }
+        }
+        rhs.push(b);
+    }
+    let unk = &sys.unknowns;
+    let probe = |x: &[Complex64]| -> Vec<Complex64> {
+        let at = |i: Option<usize>| i.map_or(Complex64::new(0.0, 0.0), |i| x[i]);
+        probes
+            .iter()
+            .map(|p| match *p {
+                Probe::Voltage(a, b) => at(unk.node(a)) - at(unk.node(b)),
+                Probe::Current(d) => x[unk.branch(d)],
+            })
+            .collect()
+    };
+    let per_point = sweep(circuit, &sys, freqs, &rhs, probe)?;
+    let mut out = vec![vec![Vec::with_capacity(freqs.len()); probes.len()]; excitations.len()];
+    for point in per_point {
+        for (e, values) in point.into_iter().enumerate() {
+            for (p, v) in values.into_iter().enumerate() {
+                out[e][p].push(v);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The AC engine: at each frequency, fill `G + j*omega*C`, factor, solve every right-hand side
+/// in `rhs` and keep `reduce(solution)`. Returns `[frequency][rhs]`. Frequencies are split into
+/// contiguous chunks solved in parallel, one factoriser (sharing the ordering) per chunk.
+fn sweep<R: Send>(
+    circuit: &Circuit,
+    sys: &System,
+    freqs: &[f64],
+    rhs: &[Vec<Complex64>],
+    reduce: impl Fn(&[Complex64]) -> R + Sync,
+) -> Result<Vec<Vec<R>>, SolveError> {
+    let n = sys.unknowns.len();
+    if n == 0 || freqs.is_empty() {
+        return Ok(freqs
+            .iter()
+            .map(|_| rhs.iter().map(|b| reduce(b)).collect())
+            .collect());
+    }
+    let base = Lu::<Complex64>::new(&sys.pattern);
+    let threads = rayon::current_num_threads().max(1);
+    // Enough chunks to balance, few enough that per-chunk set-up stays negligible.
+    let chunk = freqs.len().div_ceil(threads * 4).max(1);
+    let workers: Vec<Lu<Complex64>> = (0..freqs.len().div_ceil(chunk))
+        .map(|_| base.fork())
+        .collect();
+    let chunks: Vec<Vec<Vec<R>>> = freqs
+        .par_chunks(chunk)
+        .zip(workers.into_par_iter())
+        .map(|(fs, mut lu)| {
+            let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
+            let mut scratch = Vec::with_capacity(2 * n);
+            let mut x = vec![Complex64::new(0.0, 0.0); n];
+            let mut out = Vec::with_capacity(fs.len());
+            for &f in fs {
+                let at = || format!("frequency {f:e} Hz");
+                let w = 2.0 * std::f64::consts::PI * f;
+                for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
+                    *v = Complex64::new(g, w * c);
+                }
+                lu.factor(&sys.pattern, &values)
+                    .map_err(|s| singular(circuit, sys, "ac", at(), s.0))?;
+                let mut point = Vec::with_capacity(rhs.len());
+                for b in rhs {
+                    x.copy_from_slice(b);
+                    lu.solve_refined(&sys.pattern, &values, &mut x, &mut scratch);
+                    if let Some(i) = x
+                        .iter()
+                        .position(|v| !(v.re.is_finite() && v.im.is_finite()))
+                    {
+                        return Err(SolveError::Singular {
+                            analysis: "ac".into(),
+                            at: at(),
+                            rows: vec![sys.unknowns.name(circuit, i)],
+                        });
+                    }
+                    point.push(reduce(&x));
+                }
+                out.push(point);
+            }
+            Ok(out)
+        })
+        .collect::<Result<_, SolveError>>()?;
+    Ok(chunks.into_iter().flatten().collect())
 }
