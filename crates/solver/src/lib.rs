@@ -12,6 +12,7 @@ pub mod lu;
 pub mod mna;
 mod result;
 pub mod sparse;
+pub mod waveform;
 
 pub use result::{Data, Plot, Unit, Vector};
 
