@@ -35,6 +35,13 @@ pub enum SolveError {
         at: String,
         vector: String,
     },
+    /// The transient time step fell below its minimum.
+    #[error("tran: time step too small ({step:e} s) at time {time:e} s; the fastest-changing element is {element}")]
+    TimestepTooSmall {
+        time: f64,
+        step: f64,
+        element: String,
+    },
     /// An analysis this solver cannot run yet.
     #[error("{0} is not supported yet")]
     Unsupported(String),
@@ -66,7 +73,23 @@ fn run_on(circuit: &Circuit, sys: &mna::System, analysis: &Analysis) -> Result<P
             fstart_hz,
             fstop_hz,
         } => analysis::ac::run(circuit, sys, *variation, *points, *fstart_hz, *fstop_hz),
-        Analysis::Tran { .. } => Err(SolveError::Unsupported(".tran".into())),
+        Analysis::Tran {
+            tstep_s,
+            tstop_s,
+            tstart_s,
+            tmax_s,
+            uic,
+        } => analysis::tran::run(
+            circuit,
+            sys,
+            analysis::tran::TranSpec {
+                tstep: *tstep_s,
+                tstop: *tstop_s,
+                tstart: *tstart_s,
+                tmax: *tmax_s,
+                uic: *uic,
+            },
+        ),
     }
 }
 

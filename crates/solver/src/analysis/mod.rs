@@ -6,6 +6,7 @@
 pub mod ac;
 pub mod dc;
 pub mod op;
+pub mod tran;
 
 use crate::mna::{System, Unknowns};
 use crate::result::{Data, Unit, Vector};

@@ -1,0 +1,480 @@
+//! `.tran`: transient analysis of a linear circuit with adaptive time steps.
+//!
+//! **Equations.** The circuit is the DAE `G x + C x' = b(t)`, where `C` holds capacitances on node
+//! rows and `-L`, `-M` on inductor branch rows (the `C` of [`System`]). Each reactive device has a
+//! state `q`: a capacitor's charge `C*(v(a)-v(b))`, an inductor's flux `L*i + sum(M*i_other)`.
+//! The integration formula gives `q'(t_n+1) = ag0*q_n+1 + hist`, so each step solves
+//! `(G + ag0*C) x = b(t_n+1) - sum(hist)` (the companion models of every device at once), with:
+//!
+//! - backward Euler (order 1): `q' = (q_n+1 - q_n)/h`;
+//! - trapezoidal (order 2, default): `q'_n+1 = (2/h)(q_n+1 - q_n) - q'_n`;
+//! - Gear-2 / BDF2 (`.options method=gear`) with variable steps `h0`, `h1`:
+//!   `q' = ag0*q_n+1 + ag1*q_n + ag2*q_n-1`, `ag0 = (2h0+h1)/(h0(h0+h1))`,
+//!   `ag1 = -(h0+h1)/(h0*h1)`, `ag2 = h0/(h1(h0+h1))`.
+//!
+//! **Step control** (as ngspice's `DCtran`/`CKTterr`): the first step, and the first step after
+//! every breakpoint, is backward Euler. After each solve, every reactive device estimates its
+//! local truncation error from the divided difference of order `order+1` of its state history,
+//! `DD`, and proposes `h = (trtol * tol / max(abstol, k_order*|DD|))^(1/order)` with
+//! `tol = max(abstol + reltol*max|q'|, reltol*max(|q|, chgtol)/h)` and `k = 1/2, 1/12` (trap) or
+//! `1/2, 2/9` (Gear). The step is accepted if the smallest proposal exceeds 0.9 of the step taken;
+//! otherwise it is retried with the proposal. Steps never exceed `TMAX` (default
+//! `min(TSTEP, (TSTOP-TSTART)/50)`), never step over a source breakpoint, and may at most double.
+//! The initial step is `min(TSTEP, TSTOP/100)/10`.
+//!
+//! **Start.** Without `UIC`, the DC operating point with every source at its `t = 0` value.
+//! With `UIC`, all unknowns start at zero except `.ic` node voltages, and capacitors and inductors
+//! with `IC=` start from that voltage or current.
+
+use super::op::DcSolver;
+use super::vectors_real;
+use crate::lu::Lu;
+use crate::mna::System;
+use crate::result::{Data, Plot, Unit, Vector};
+use crate::waveform::{self, Defaults};
+use crate::SolveError;
+use circuit::{Circuit, DeviceId, DeviceKind, IntegrationMethod};
+
+pub const PLOT_NAME: &str = "Transient Analysis";
+
+/// Arguments of one `.tran` card.
+#[derive(Debug, Clone, Copy)]
+pub struct TranSpec {
+    pub tstep: f64,
+    pub tstop: f64,
+    pub tstart: f64,
+    pub tmax: Option<f64>,
+    pub uic: bool,
+}
+
+/// A reactive device's state `q` as a function of the unknowns.
+#[derive(Debug, Clone)]
+enum Reactive {
+    /// Capacitor: `q = c*(v(a) - v(b))`, companion current at rows a (+) and b (-).
+    Capacitor {
+        a: Option<usize>,
+        b: Option<usize>,
+        c: f64,
+    },
+    /// Inductor: `q = sum(coef * i_branch)` over its own branch (`L`) and coupled ones (`M`);
+    /// the companion voltage enters its branch row.
+    Inductor {
+        branch: usize,
+        terms: Vec<(usize, f64)>,
+    },
+}
+
+impl Reactive {
+    fn charge(&self, x: &[f64]) -> f64 {
+        match self {
+            Reactive::Capacitor { a, b, c } => {
+                let v = |i: &Option<usize>| i.map_or(0.0, |i| x[i]);
+                c * (v(a) - v(b))
+            }
+            Reactive::Inductor { terms, .. } => terms.iter().map(|&(i, m)| m * x[i]).sum(),
+        }
+    }
+
+    /// Adds the history part `hist` of `q' = ag0*q + hist` to the right-hand side.
+    fn stamp_history(&self, hist: f64, rhs: &mut [f64]) {
+        match self {
+            Reactive::Capacitor { a, b, .. } => {
+                if let Some(a) = a {
+                    rhs[*a] -= hist;
+                }
+                if let Some(b) = b {
+                    rhs[*b] += hist;
+                }
+            }
+            Reactive::Inductor { branch, .. } => rhs[*branch] += hist,
+        }
+    }
+}
+
+/// History of one reactive device: `q[k]` at the last accepted points (`q[0]` newest) and its
+/// derivative `dq` at the newest point.
+#[derive(Debug, Clone, Copy, Default)]
+struct History {
+    q: [f64; 4],
+    dq: f64,
+}
+
+/// Integration coefficients for one step: `q' = ag[0]*q_new + ag[1]*q[0] + ag[2]*q[1]`
+/// (+ `-dq` for trapezoidal).
+#[derive(Debug, Clone, Copy)]
+struct Coefficients {
+    ag: [f64; 3],
+    /// Trapezoidal order 2 subtracts the previous derivative.
+    trap: bool,
+}
+
+fn coefficients(method: IntegrationMethod, order: usize, h0: f64, h1: f64) -> Coefficients {
+    match (method, order) {
+        (_, 1) => Coefficients {
+            ag: [1.0 / h0, -1.0 / h0, 0.0],
+            trap: false,
+        },
+        (IntegrationMethod::Trapezoidal, _) => Coefficients {
+            ag: [2.0 / h0, -2.0 / h0, 0.0],
+            trap: true,
+        },
+        (IntegrationMethod::Gear, _) => Coefficients {
+            ag: [
+                (2.0 * h0 + h1) / (h0 * (h0 + h1)),
+                -(h0 + h1) / (h0 * h1),
+                h0 / (h1 * (h0 + h1)),
+            ],
+            trap: false,
+        },
+    }
+}
+
+impl Coefficients {
+    fn history(&self, h: &History) -> f64 {
+        let mut v = self.ag[1] * h.q[0] + self.ag[2] * h.q[1];
+        if self.trap {
+            v -= h.dq;
+        }
+        v
+    }
+}
+
+/// ngspice's truncation-error step proposal for one state (see the module docs).
+#[allow(clippy::too_many_arguments)]
+fn lte_step(
+    q_new: f64,
+    dq_new: f64,
+    hist: &History,
+    delta: f64,
+    delta_old: &[f64],
+    order: usize,
+    method: IntegrationMethod,
+    opts: &circuit::Options,
+) -> f64 {
+    let volttol = opts.abstol + opts.reltol * dq_new.abs().max(hist.dq.abs());
+    let chargetol = opts.reltol * q_new.abs().max(hist.q[0].abs()).max(opts.chgtol) / delta;
+    let tol = volttol.max(chargetol);
+    // Divided difference of order `order + 1` over the points new, q[0], q[1], ...
+    let mut diff = [0.0; 5];
+    diff[0] = q_new;
+    diff[1..=order + 1].copy_from_slice(&hist.q[..=order]);
+    let mut span = [0.0; 5];
+    span[..=order].copy_from_slice(&delta_old[..=order]);
+    let mut j = order;
+    loop {
+        for i in 0..=j {
+            diff[i] = (diff[i] - diff[i + 1]) / span[i];
+        }
+        if j == 0 {
+            break;
+        }
+        j -= 1;
+        for i in 0..=j {
+            span[i] = span[i + 1] + delta_old[i];
+        }
+    }
+    let factor = match (method, order) {
+        (IntegrationMethod::Trapezoidal, 1) | (IntegrationMethod::Gear, 1) => 0.5,
+        (IntegrationMethod::Trapezoidal, _) => 1.0 / 12.0,
+        (IntegrationMethod::Gear, _) => 2.0 / 9.0,
+    };
+    let del = opts.trtol * tol / opts.abstol.max(factor * diff[0].abs());
+    if order == 2 {
+        del.sqrt()
+    } else {
+        del
+    }
+}
+
+pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, SolveError> {
+    let n = sys.unknowns.len();
+    let opts = &circuit.options;
+    let defaults = Defaults {
+        tstep: spec.tstep,
+        tstop: spec.tstop,
+    };
+    let source_value = |d: DeviceId, t: f64| -> f64 {
+        match &circuit.devices[d.index()].kind {
+            DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
+                match &source.tran {
+                    Some(w) => waveform::value_at(w, t, defaults),
+                    None => source.dc,
+                }
+            }
+            _ => 0.0,
+        }
+    };
+    let reactive = reactive_devices(circuit, sys);
+
+    // Initial point.
+    let mut x = vec![0.0; n];
+    if spec.uic {
+        for &(node, v) in &circuit.initial_conditions {
+            if let Some(i) = sys.unknowns.node(node) {
+                x[i] = v;
+            }
+        }
+        for (i, d) in circuit.devices.iter().enumerate() {
+            if let DeviceKind::Inductor { ic_a: Some(ic), .. } = d.kind {
+                x[sys.unknowns.branch(DeviceId(i as u32))] = ic;
+            }
+        }
+    } else {
+        let mut dc = DcSolver::new(circuit, sys, "tran")?;
+        super::op::dc_rhs(circuit, sys, &mut x, |d| Some(source_value(d, 0.0)));
+        dc.solve(&mut x);
+    }
+    let mut hist: Vec<History> = reactive
+        .iter()
+        .map(|(d, r)| {
+            let q = initial_charge(circuit, *d, r, &x, spec.uic);
+            History { q: [q; 4], dq: 0.0 }
+        })
+        .collect();
+
+    // Breakpoints: every source corner, and the end.
+    let mut breaks: Vec<f64> =
+        sys.sources
+            .iter()
+            .filter_map(|t| match &circuit.devices[t.device.index()].kind {
+                DeviceKind::VoltageSource { source, .. }
+                | DeviceKind::CurrentSource { source, .. } => source.tran.as_ref(),
+                _ => None,
+            })
+            .flat_map(|w| waveform::breakpoints(w, defaults))
+            .collect();
+    breaks.push(spec.tstop);
+    breaks.sort_by(f64::total_cmp);
+    breaks.dedup_by(|a, b| (*a - *b).abs() <= 1e-15 * spec.tstop.max(1e-300));
+
+    let max_step = spec
+        .tmax
+        .filter(|&m| m > 0.0)
+        .unwrap_or_else(|| spec.tstep.min((spec.tstop - spec.tstart) / 50.0));
+    let min_step = 1e-11 * max_step;
+    let mut delta = spec.tstep.min(spec.tstop / 100.0) / 10.0;
+    let mut delta_old = [max_step; 5];
+    let mut order = 1usize;
+    let max_order = if opts.method == IntegrationMethod::Gear {
+        opts.maxord.clamp(1, 2) as usize
+    } else {
+        2
+    };
+
+    let mut times = Vec::new();
+    let mut solutions = Vec::new();
+    let mut t = 0.0f64;
+    if spec.tstart <= 0.0 {
+        times.push(0.0);
+        solutions.extend_from_slice(&x);
+    }
+
+    let mut lu = Lu::<f64>::new(&sys.pattern);
+    let mut values = vec![0.0; sys.g.len()];
+    let mut rhs = vec![0.0; n];
+    let mut scratch = Vec::new();
+    let mut q_new = vec![0.0; reactive.len()];
+    let mut dq_new = vec![0.0; reactive.len()];
+    let mut next_break = 0usize;
+    let mut first = true;
+    let mut steps = 0usize;
+
+    while t < spec.tstop * (1.0 - 1e-12) {
+        while next_break < breaks.len() && breaks[next_break] <= t + min_step {
+            next_break += 1;
+        }
+        let mut hits_break = false;
+        if let Some(&bp) = breaks.get(next_break) {
+            if t + delta >= bp - min_step {
+                delta = bp - t;
+                hits_break = true;
+            }
+        }
+        delta_old[0] = delta;
+        let co = coefficients(opts.method, order, delta, delta_old[1]);
+        for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
+            *v = g + co.ag[0] * c;
+        }
+        lu.factor(&sys.pattern, &values).map_err(|s| {
+            super::singular(circuit, sys, "tran", format!("time {:e} s", t + delta), s.0)
+        })?;
+        let t_new = t + delta;
+        super::op::dc_rhs(circuit, sys, &mut rhs, |d| Some(source_value(d, t_new)));
+        for ((_, r), h) in reactive.iter().zip(&hist) {
+            r.stamp_history(co.history(h), &mut rhs);
+        }
+        lu.solve_refined(&sys.pattern, &values, &mut rhs, &mut scratch);
+        if let Some(i) = rhs.iter().position(|v| !v.is_finite()) {
+            return Err(SolveError::NotFinite {
+                analysis: "tran".into(),
+                at: format!("time {t_new:e} s"),
+                vector: sys.unknowns.name(circuit, i),
+            });
+        }
+        // New states and the truncation-error step proposal.
+        let mut proposal = 2.0 * delta;
+        for (k, ((_, r), h)) in reactive.iter().zip(&hist).enumerate() {
+            q_new[k] = r.charge(&rhs);
+            dq_new[k] = co.ag[0] * q_new[k] + co.history(h);
+            if !first {
+                let p = lte_step(
+                    q_new[k],
+                    dq_new[k],
+                    h,
+                    delta,
+                    &delta_old,
+                    order,
+                    opts.method,
+                    opts,
+                );
+                proposal = proposal.min(p);
+            }
+        }
+        if first || proposal > 0.9 * delta {
+            // Accept.
+            t = t_new;
+            steps += 1;
+            for (k, h) in hist.iter_mut().enumerate() {
+                h.q.copy_within(0..3, 1);
+                h.q[0] = q_new[k];
+                h.dq = dq_new[k];
+            }
+            delta_old.copy_within(0..4, 1);
+            x.copy_from_slice(&rhs);
+            if t >= spec.tstart {
+                times.push(t);
+                solutions.extend_from_slice(&x);
+            }
+            if order == 1 && max_order > 1 && !first {
+                order = 2;
+            }
+            first = false;
+            let mut next = proposal.min(max_step);
+            if hits_break {
+                // Restart from a corner with backward Euler and a cautious step.
+                order = 1;
+                let gap = breaks
+                    .get(next_break + 1)
+                    .map_or(max_step, |&b| b - breaks[next_break]);
+                next = next.min(0.1 * delta.max(gap.min(max_step)));
+                next = next.min(0.1 * gap);
+            }
+            delta = next;
+        } else {
+            // Reject: retry from the same point with the proposed step.
+            delta = proposal;
+        }
+        if delta < min_step {
+            let worst = worst_device(circuit, &reactive, &q_new, &hist);
+            return Err(SolveError::TimestepTooSmall {
+                time: t,
+                step: delta,
+                element: worst,
+            });
+        }
+        if steps > 10_000_000 {
+            return Err(SolveError::TimestepTooSmall {
+                time: t,
+                step: delta,
+                element: "too many time points".into(),
+            });
+        }
+    }
+
+    Ok(Plot {
+        name: PLOT_NAME.into(),
+        scale: Some(Vector {
+            name: "time".into(),
+            unit: Unit::Time,
+            data: Data::Real(times),
+        }),
+        vectors: vectors_real(circuit, &sys.unknowns, &solutions),
+    })
+}
+
+/// The reactive devices with their state functions.
+fn reactive_devices(circuit: &Circuit, sys: &System) -> Vec<(DeviceId, Reactive)> {
+    let unk = &sys.unknowns;
+    let mut out = Vec::new();
+    for (i, d) in circuit.devices.iter().enumerate() {
+        let id = DeviceId(i as u32);
+        match d.kind {
+            DeviceKind::Capacitor {
+                a,
+                b,
+                capacitance_f,
+                ..
+            } => out.push((
+                id,
+                Reactive::Capacitor {
+                    a: unk.node(a),
+                    b: unk.node(b),
+                    c: capacitance_f,
+                },
+            )),
+            DeviceKind::Inductor { inductance_h, .. } => {
+                let branch = unk.branch(id);
+                let mut terms = vec![(branch, inductance_h)];
+                for other in &circuit.devices {
+                    if let DeviceKind::MutualInductance { l1, l2, k } = other.kind {
+                        let partner = if l1 == id {
+                            Some(l2)
+                        } else if l2 == id {
+                            Some(l1)
+                        } else {
+                            None
+                        };
+                        if let Some(p) = partner {
+                            let lp = match circuit.devices[p.index()].kind {
+                                DeviceKind::Inductor { inductance_h, .. } => inductance_h,
+                                _ => continue,
+                            };
+                            terms.push((unk.branch(p), k * (inductance_h * lp).sqrt()));
+                        }
+                    }
+                }
+                out.push((id, Reactive::Inductor { branch, terms }));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Initial state: from the start point, or a capacitor's `IC=` under `UIC` (inductor `IC=`
+/// currents are already in the start point).
+fn initial_charge(circuit: &Circuit, d: DeviceId, r: &Reactive, x: &[f64], uic: bool) -> f64 {
+    if let (
+        true,
+        DeviceKind::Capacitor {
+            capacitance_f,
+            ic_v: Some(v),
+            ..
+        },
+    ) = (uic, &circuit.devices[d.index()].kind)
+    {
+        return capacitance_f * v;
+    }
+    r.charge(x)
+}
+
+/// The device whose state changes fastest relative to its size (named in step-too-small errors).
+fn worst_device(
+    circuit: &Circuit,
+    reactive: &[(DeviceId, Reactive)],
+    q_new: &[f64],
+    hist: &[History],
+) -> String {
+    reactive
+        .iter()
+        .zip(q_new.iter().zip(hist))
+        .max_by(|a, b| {
+            let da = (a.1 .0 - a.1 .1.q[0]).abs() / a.1 .1.q[0].abs().max(1e-30);
+            let db = (b.1 .0 - b.1 .1.q[0]).abs() / b.1 .1.q[0].abs().max(1e-30);
+            da.total_cmp(&db)
+        })
+        .map_or_else(
+            || "no reactive element".to_string(),
+            |((d, _), _)| circuit.devices[d.index()].name.clone(),
+        )
+}
