@@ -1,8 +1,9 @@
 //! Expression grammar of `{...}` / `'...'` values and `.param` right-hand sides (nom).
 //!
 //! Precedence, lowest first: `c ? a : b` (right-assoc), `||`, `&&`,
-//! `== != < <= > >=`, `+ -`, `* /`, unary `- + !`, power `^`/`**` (right-assoc, tighter than a
-//! unary minus on its left: `-2^2` = `-(2^2)`), then primaries: numbers with SPICE suffixes
+//! `== != < <= > >=`, `+ -`, `* /`, unary `- + !`, power `^`/`**` (left-assoc as in ngspice 39's
+//! `.param` evaluation: `2^3^2` = `(2^3)^2` = 64; tighter than a unary minus on its left:
+//! `-2^2` = `-(2^2)`; an exponent may carry its own sign: `2^-3^2` = `(2^-3)^2`), then primaries: numbers with SPICE suffixes
 //! (`2k`), identifiers, calls `f(a, b)` and parentheses. Whitespace is allowed between tokens.
 //! Input is expected lower-cased already. Nothing is evaluated here and function names are not
 //! checked.
@@ -181,17 +182,31 @@ fn unary(i: &str) -> Res<'_, Expr> {
 }
 
 fn power(i: &str) -> Res<'_, Expr> {
-    let (i, base) = primary(i)?;
-    let (i, op) = opt(preceded(sp, alt((tag("**"), tag("^"))))).parse(i)?;
-    if op.is_none() {
-        return Ok((i, base));
+    let (mut i, mut base) = primary(i)?;
+    loop {
+        let (rest, op) = opt(preceded(sp, alt((tag("**"), tag("^"))))).parse(i)?;
+        if op.is_none() {
+            return Ok((i, base));
+        }
+        // Left-associative like ngspice (`2^3^2` = 64); the exponent may carry its own sign
+        // (`2^-1`), which binds to that operand only (`2^-3^2` = `(2^-3)^2`).
+        let (rest, exp) = cut(signed_primary).parse(rest)?;
+        base = Expr::Binary(BinaryOp::Pow, Box::new(base), Box::new(exp));
+        i = rest;
     }
-    // The exponent may carry its own sign (`2^-1`) and is right-associative (`2^3^2`).
-    let (i, exp) = cut(unary).parse(i)?;
-    Ok((
-        i,
-        Expr::Binary(BinaryOp::Pow, Box::new(base), Box::new(exp)),
-    ))
+}
+
+/// A primary with any number of leading `-`, `+`, `!` (the operand right of `^`).
+fn signed_primary(i: &str) -> Res<'_, Expr> {
+    let (i, _) = sp(i)?;
+    let op = match i.chars().next() {
+        Some('-') => UnaryOp::Neg,
+        Some('+') => UnaryOp::Plus,
+        Some('!') => UnaryOp::Not,
+        _ => return primary(i),
+    };
+    let (i, e) = cut(signed_primary).parse(&i[1..])?;
+    Ok((i, Expr::Unary(op, Box::new(e))))
 }
 
 fn identifier(i: &str) -> Res<'_, &str> {
@@ -271,18 +286,43 @@ mod tests {
         );
     }
 
+    /// ngspice 39 evaluates `.param x={2^3^2}` to 64 and `{2**3**2}` to 64: `(2^3)^2`, and
+    /// `{2^-3^2}` to 1/64: `(2^-3)^2` (checked with `.op` of `V1 a 0 {x}`).
     #[test]
-    fn power_is_right_assoc_and_tighter_than_unary_minus() {
+    fn power_is_left_assoc_like_ngspice_and_tighter_than_unary_minus() {
         assert_eq!(
             p("-2^2"),
             Expr::Unary(UnaryOp::Neg, bin(BinaryOp::Pow, num(2.0), num(2.0)))
         );
+        let left = bin(
+            BinaryOp::Pow,
+            bin(BinaryOp::Pow, num(2.0), num(3.0)),
+            num(2.0),
+        );
+        assert_eq!(p("2^3^2"), *left);
+        assert_eq!(p("2**3**2"), *left);
+        assert_eq!(p("2**3^2"), *left);
         assert_eq!(
-            p("2**3^2"),
+            p("2^-3^2"),
             *bin(
                 BinaryOp::Pow,
-                num(2.0),
-                bin(BinaryOp::Pow, num(3.0), num(2.0))
+                bin(
+                    BinaryOp::Pow,
+                    num(2.0),
+                    Box::new(Expr::Unary(UnaryOp::Neg, num(3.0)))
+                ),
+                num(2.0)
+            )
+        );
+        assert_eq!(
+            p("-2^2^3"),
+            Expr::Unary(
+                UnaryOp::Neg,
+                bin(
+                    BinaryOp::Pow,
+                    bin(BinaryOp::Pow, num(2.0), num(2.0)),
+                    num(3.0)
+                )
             )
         );
         assert_eq!(
