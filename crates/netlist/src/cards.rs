@@ -75,11 +75,21 @@ impl<'c> Cursor<'c> {
         self.pos >= self.toks.len()
     }
 
-    /// Span of the current token, or of the end of the card when there is none.
+    /// Where to point when something is missing at the end of the card: the element's name for
+    /// an element card (`R1 in out` missing its value points at `R1`, not past the line's end),
+    /// the end of the card for a dot-card (`.ac dec 10` missing its frequencies).
+    fn missing_span(&self) -> Span {
+        match self.toks.first() {
+            Some(&t) if !self.card.keyword().starts_with('.') => self.span(t),
+            _ => self.card.end_span(),
+        }
+    }
+
+    /// Span of the current token, or [`Self::missing_span`] when there is none.
     fn here(&self) -> Span {
         match self.peek() {
             Some(t) => self.span(t),
-            None => self.card.end_span(),
+            None => self.missing_span(),
         }
     }
 
@@ -178,7 +188,7 @@ impl<'c> Cursor<'c> {
     fn expect_value(&mut self, what: &str) -> PResult<Value> {
         match self.bump() {
             Some(t) => self.value_of(t, what),
-            None => self.error(self.card.end_span(), format!("expected {what}")),
+            None => self.error(self.missing_span(), format!("expected {what}")),
         }
     }
 
@@ -190,7 +200,7 @@ impl<'c> Cursor<'c> {
                 self.span(t),
                 format!("expected {what}, found '{}'", self.text(t)),
             ),
-            None => self.error(self.card.end_span(), format!("expected {what}")),
+            None => self.error(self.missing_span(), format!("expected {what}")),
         }
     }
 
@@ -201,6 +211,10 @@ impl<'c> Cursor<'c> {
         };
         let name = self.ident(name_tok);
         let what = format!("a value for '{}'", name.name);
+        if self.at_end() {
+            // `r=` at the end of the card: point at the parameter, not at the card's start.
+            return self.error(name.span, format!("expected {what}"));
+        }
         let value = self.expect_value(&what)?;
         Ok(Param { name, value })
     }
@@ -432,14 +446,14 @@ fn params_card(cur: &mut Cursor) -> PResult<Vec<Param>> {
             }
             None => {
                 return cur.error(
-                    cur.card.end_span(),
+                    cur.missing_span(),
                     format!("expected '=' after parameter '{s}'"),
                 )
             }
         }
         let what = format!("a value for parameter '{s}'");
         let Some(v) = cur.peek() else {
-            return cur.error(cur.card.end_span(), format!("expected {what}"));
+            return cur.error(cur.missing_span(), format!("expected {what}"));
         };
         if matches!(v.kind, TokKind::Brace | TokKind::Quote) {
             cur.bump();
@@ -473,7 +487,7 @@ fn params_card(cur: &mut Cursor) -> PResult<Vec<Param>> {
         });
     }
     if params.is_empty() {
-        return cur.error(cur.card.end_span(), "expected name=value after '.param'");
+        return cur.error(cur.missing_span(), "expected name=value after '.param'");
     }
     Ok(params)
 }
@@ -573,7 +587,7 @@ fn ic_card(cur: &mut Cursor) -> PResult<Vec<(Node, Value)>> {
         out.push((node, value));
     }
     if out.is_empty() {
-        return cur.error(cur.card.end_span(), "expected v(node)=value after '.ic'");
+        return cur.error(cur.missing_span(), "expected v(node)=value after '.ic'");
     }
     Ok(out)
 }
@@ -598,7 +612,7 @@ fn dc_card(cur: &mut Cursor) -> PResult<Analysis> {
         });
     }
     if sweeps.is_empty() {
-        return cur.error(cur.card.end_span(), usage);
+        return cur.error(cur.missing_span(), usage);
     }
     Ok(Analysis::Dc {
         sweeps,
@@ -620,7 +634,7 @@ fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
                 )
             }
         },
-        None => return cur.error(cur.card.end_span(), "expected dec, oct or lin after '.ac'"),
+        None => return cur.error(cur.missing_span(), "expected dec, oct or lin after '.ac'"),
     };
     let points = cur.expect_value("a number of points in '.ac'")?;
     let fstart = cur.expect_value("a start frequency in '.ac'")?;
@@ -726,9 +740,9 @@ fn node_count_error<T>(cur: &Cursor, positional: &[Tok], want: usize, n: &str) -
     let span = if last_is_value {
         positional
             .last()
-            .map_or(cur.card.end_span(), |&t| cur.span(t))
+            .map_or(cur.missing_span(), |&t| cur.span(t))
     } else {
-        cur.card.end_span()
+        cur.missing_span()
     };
     cur.error(
         span,
@@ -758,7 +772,7 @@ fn passive(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
             Some(i) => params.remove(i).value,
             None => {
                 return cur.error(
-                    cur.card.end_span(),
+                    cur.missing_span(),
                     format!("expected a value for {what} '{n}'"),
                 )
             }
@@ -794,7 +808,7 @@ fn coupling(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     }
     if positional.len() < 3 {
         return cur.error(
-            cur.card.end_span(),
+            cur.missing_span(),
             format!("expected at least 2 inductors and a coupling value for '{n}'"),
         );
     }
@@ -857,10 +871,18 @@ fn controlled(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
     }
     if positional.len() < want {
         if voltage_controlled {
+            if positional.len() == 4 {
+                // `E1 out 0 in 0`: most likely four nodes and no gain; not "found 3 nodes"
+                // with the last node read as the gain.
+                return cur.error(
+                    cur.missing_span(),
+                    format!("expected 'n+ n- nc+ nc- gain' for '{n}', found 4 fields"),
+                );
+            }
             return node_count_error(cur, &positional, 4, n);
         }
         return cur.error(
-            cur.card.end_span(),
+            cur.missing_span(),
             format!(
                 "expected 'n+ n- vcontrol gain' for '{n}', found {} fields",
                 positional.len()
@@ -912,7 +934,7 @@ fn instance(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     let (mut positional, params) = cur.fields(true)?;
     let Some(sub) = positional.pop() else {
         return cur.error(
-            cur.card.end_span(),
+            cur.missing_span(),
             format!("expected a subcircuit name for '{n}'"),
         );
     };
@@ -941,7 +963,7 @@ fn diode(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     let (positional, params) = cur.fields(false)?;
     if positional.len() < 3 {
         return cur.error(
-            cur.card.end_span(),
+            cur.missing_span(),
             format!("expected 2 nodes and a model name for diode '{n}'"),
         );
     }
@@ -970,7 +992,7 @@ fn tline(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
             return cur.extra(t, n);
         }
         return cur.error(
-            cur.card.end_span(),
+            cur.missing_span(),
             format!("expected 4 nodes for '{n}', found {}", positional.len()),
         );
     }
@@ -1015,6 +1037,10 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
         match word {
             "dc" if !cur.at_param() => {
                 cur.bump();
+                if cur.at_end() {
+                    // `V1 a 0 DC`: point at the `DC` that lacks its value.
+                    return cur.error(cur.span(t), format!("expected a DC value for '{n}'"));
+                }
                 spec.dc = Some(cur.expect_value(&format!("a DC value for '{n}'"))?);
             }
             "ac" if !cur.at_param() => {
@@ -1085,7 +1111,7 @@ fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
     loop {
         let Some(t) = cur.peek() else {
             if paren {
-                let span = open.map_or(cur.card.end_span(), |o| cur.span(o));
+                let span = open.map_or(cur.missing_span(), |o| cur.span(o));
                 return cur.error(span, format!("unclosed '(' after '{func}' in '{n}'"));
             }
             break;
