@@ -46,6 +46,19 @@ pub(crate) fn elaborate(
 ) -> Result<Circuit, ElabError> {
     let mut elab = Elab::new(netlist, sources);
     elab.run(netlist)?;
+    // The title line of the top-level file (file 0), for findings about the whole netlist.
+    let title = Span::new(netlist::FileId(0), 0, netlist.title.len());
+    if elab.devices.is_empty() {
+        return Err(ElabError::NoElements { span: title });
+    }
+    if elab.analyses.is_empty() {
+        // ngspice runs nothing either (and says so); this is not an error, so `balun check`
+        // and `balun run` of a netlist under construction still succeed.
+        elab.warn(
+            title,
+            "no analysis cards (.op, .dc, .ac, .tran): nothing to simulate".to_string(),
+        );
+    }
     Ok(elab.finish(netlist))
 }
 

@@ -66,6 +66,12 @@ pub enum ElabError {
     /// An analysis card with impossible arguments (zero points, fstart <= 0 for dec, ...).
     #[error("{message}")]
     Analysis { span: Span, message: String },
+    /// The netlist has no elements at all (only a title, comments or dot-cards). The span is
+    /// the title line: a netlist's first line is always its title, never an element.
+    #[error(
+        "no circuit: the netlist has no elements (its first line is the title, not an element)"
+    )]
+    NoElements { span: Span },
     /// An element or feature balun does not simulate yet (diodes, transmission lines).
     #[error("{element}: {what} is not supported yet")]
     Unsupported {
@@ -88,6 +94,7 @@ impl ElabError {
             | ElabError::FloatingNode { span, .. }
             | ElabError::VoltageLoop { span, .. }
             | ElabError::Analysis { span, .. }
+            | ElabError::NoElements { span }
             | ElabError::Unsupported { span, .. } => *span,
         }
     }

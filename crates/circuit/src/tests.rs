@@ -477,7 +477,7 @@ fn reference_errors() {
 #[test]
 fn values_zero_resistance_like_ngspice() {
     // ngspice 39: R=0 becomes 1 mOhm (v(2) = 0.999999000001 with 1k to ground).
-    let c = elab("r0\nV1 1 0 1\nR2 1 2 0\nR3 2 0 1k\nC1 2 0 0\n.end\n");
+    let c = elab("r0\nV1 1 0 1\nR2 1 2 0\nR3 2 0 1k\nC1 2 0 0\n.op\n.end\n");
     assert_eq!(resistance(&c, "r2"), 1e-3);
     assert_eq!(c.warnings.len(), 1);
     assert_eq!(
@@ -669,4 +669,38 @@ fn unsupported_tline() {
         e.to_string(),
         "t1: the transmission line (T element) is not supported yet"
     );
+}
+
+#[test]
+fn empty_netlist_is_an_error_at_the_title() {
+    // A title only, or dot-cards only: nothing to simulate. ngspice says "no circuit" too. The
+    // span is the title line (an element on line 1 would have been read as the title).
+    for text in [
+        "just a title\n",
+        "R1 1 0 1k\n.op\n.end\n",
+        "t\n.param a=1\n.op\n",
+    ] {
+        let e = elab_err(text);
+        assert_eq!(
+            e.to_string(),
+            "no circuit: the netlist has no elements (its first line is the title, not an element)"
+        );
+        let title_len = text.lines().next().map_or(0, str::len);
+        assert_eq!((e.span().start, e.span().end), (0, title_len as u32));
+    }
+}
+
+#[test]
+fn no_analysis_is_a_warning_at_the_title() {
+    let c = elab("no analysis\nV1 1 0 1\nR1 1 0 1k\n.end\n");
+    assert!(c.analyses.is_empty());
+    assert_eq!(c.warnings.len(), 1);
+    assert_eq!(
+        c.warnings[0].message,
+        "no analysis cards (.op, .dc, .ac, .tran): nothing to simulate"
+    );
+    assert_eq!((c.warnings[0].span.start, c.warnings[0].span.end), (0, 11));
+    assert!(elab("with op\nV1 1 0 1\nR1 1 0 1k\n.op\n")
+        .warnings
+        .is_empty());
 }
