@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 10] = [
+const KINDS: [(&str, &str); 11] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -15,6 +15,7 @@ const KINDS: [(&str, &str); 10] = [
     ("G", "VCCS"),
     ("F", "CCCS"),
     ("H", "CCVS"),
+    ("D", "diodes"),
 ];
 
 fn letter(kind: &DeviceKind) -> &'static str {
@@ -29,6 +30,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Vccs { .. } => "G",
         DeviceKind::Cccs { .. } => "F",
         DeviceKind::Ccvs { .. } => "H",
+        DeviceKind::Diode { .. } => "D",
     }
 }
 

@@ -30,7 +30,8 @@ use crate::params::Params;
 use crate::suggest::did_you_mean;
 use crate::*;
 use netlist::{
-    AcSpec, Element, ElementKind, Ident, Item, Param, SourceSpec, Span, SubcktDef, TranSpec, Value,
+    AcSpec, Element, ElementKind, Ident, Item, ModelDef, Param, SourceSpec, Span, SubcktDef,
+    TranSpec, Value,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -65,6 +66,8 @@ pub(crate) fn elaborate(
 /// The subcircuit definitions visible from one body (lexical scoping of definitions).
 struct Env<'a> {
     defs: HashMap<&'a str, Def<'a>>,
+    /// `.model` cards of this body.
+    models: HashMap<&'a str, &'a ModelDef>,
     parent: Option<usize>,
 }
 
@@ -169,9 +172,13 @@ impl<'a> Elab<'a> {
         let id = self.envs.len();
         self.envs.push(Env {
             defs: HashMap::new(),
+            models: HashMap::new(),
             parent,
         });
         for item in items {
+            if let Item::Model(m) = item {
+                self.envs[id].models.insert(m.name.name.as_str(), m);
+            }
             if let Item::Subckt(def) = item {
                 let body_env = self.build_env(&def.items, Some(id));
                 let name = def.name.name.as_str();
@@ -203,6 +210,18 @@ impl<'a> Elab<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// The `.model` named `name` visible from `env` (inner definitions shadow outer ones).
+    fn find_model(&self, env: usize, name: &str) -> Option<&'a ModelDef> {
+        let mut e = Some(env);
+        while let Some(i) = e {
+            if let Some(m) = self.envs[i].models.get(name) {
+                return Some(*m);
+            }
+            e = self.envs[i].parent;
+        }
+        None
     }
 
     fn find_def(&self, env: usize, name: &str) -> Option<Def<'a>> {
@@ -363,13 +382,6 @@ impl<'a> Elab<'a> {
                 subckt,
                 params,
             } => return self.instance(e, nodes, subckt, params, ctx),
-            ElementKind::Diode { .. } => {
-                return Err(ElabError::Unsupported {
-                    span,
-                    element: name,
-                    what: "the diode (D element)".to_string(),
-                })
-            }
             ElementKind::TLine { .. } => {
                 return Err(ElabError::Unsupported {
                     span,
@@ -381,6 +393,71 @@ impl<'a> Elab<'a> {
         }
         self.register_name(&name, span)?;
         match &e.kind {
+            ElementKind::Diode {
+                nodes,
+                model,
+                area,
+                params,
+            } => {
+                let anode = self.node(ctx, &nodes[0]);
+                let cathode = self.node(ctx, &nodes[1]);
+                let Some(def) = self.find_model(ctx.env, &model.name) else {
+                    return Err(ElabError::BadReference {
+                        span: model.span,
+                        element: name,
+                        message: format!("unknown model '{}'", model.name),
+                    });
+                };
+                if def.kind.name != "d" {
+                    return Err(ElabError::BadReference {
+                        span: model.span,
+                        element: name,
+                        message: format!(
+                            "model '{}' is a '{}' model, not a diode model (d)",
+                            model.name, def.kind.name
+                        ),
+                    });
+                }
+                let mut values = Vec::with_capacity(def.params.len());
+                for p in &def.params {
+                    values.push((p.name.name.clone(), self.eval(&p.value)?));
+                }
+                let (diode, unknown) = crate::DiodeModel::from_params(&values);
+                for u in unknown {
+                    self.warn(
+                        def.name.span,
+                        format!(
+                            "model '{}': unknown diode parameter '{u}' ignored",
+                            def.name.name
+                        ),
+                    );
+                }
+                let extra = self.element_params(&name, params, &["area", "m"])?;
+                let mut a = match area {
+                    Some(v) => self.eval(v)?,
+                    None => extra.get("area").copied().unwrap_or(1.0),
+                };
+                if let Some(m) = extra.get("m") {
+                    a *= m;
+                }
+                if a.is_nan() || a <= 0.0 {
+                    return Err(ElabError::InvalidValue {
+                        span,
+                        element: name,
+                        message: format!("area must be positive, got {}", fmt_num(a)),
+                    });
+                }
+                self.push_device(
+                    name,
+                    span,
+                    DeviceKind::Diode {
+                        anode,
+                        cathode,
+                        area: a,
+                        model: diode,
+                    },
+                );
+            }
             ElementKind::Resistor {
                 nodes,
                 value,
@@ -587,9 +664,7 @@ impl<'a> Elab<'a> {
                     element: name,
                 });
             }
-            ElementKind::Instance { .. }
-            | ElementKind::Diode { .. }
-            | ElementKind::TLine { .. } => {
+            ElementKind::Instance { .. } | ElementKind::TLine { .. } => {
                 unreachable!("handled above")
             }
         }

@@ -12,12 +12,14 @@
 mod elaborate;
 mod error;
 pub mod expr;
+pub mod models;
 mod params;
 mod suggest;
 mod topology;
 mod types;
 
 pub use error::ElabError;
+pub use models::DiodeModel;
 pub use types::*;
 
 /// Elaborates a parsed netlist into a flat circuit, checking it is solvable in structure.

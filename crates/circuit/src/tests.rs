@@ -606,12 +606,46 @@ fn topology_errors() {
 }
 
 #[test]
-fn unsupported_elements() {
-    let e = elab_err("d\nV1 1 0 1\nD1 1 0 dmod\n.model dmod d\n.end\n");
+fn diode_models_resolve_with_area_and_scope() {
+    // Model parameters evaluate with .param values; area from the element line; a model inside
+    // a subcircuit is visible there only.
+    let c = elab(
+        "d\n.param isat=2f\nV1 1 0 1\nD1 1 0 dmod 3\n.model dmod d (is={isat} n=1.5 rs=10 bv=50)\n\
+         X1 1 0 sub\n.subckt sub a b\nD2 a b inner\n.model inner d cjo=1p\n.ends\n.op\n.end\n",
+    );
+    let kinds: Vec<_> = c.devices.iter().map(|d| (&d.name, &d.kind)).collect();
+    match kinds[1] {
+        (name, DeviceKind::Diode { area, model, .. }) => {
+            assert_eq!(name, "d1");
+            assert_eq!(*area, 3.0);
+            assert_eq!(model.is_a, 2e-15);
+            assert_eq!(model.n, 1.5);
+            assert_eq!(model.rs_ohm, 10.0);
+            assert_eq!(model.bv_v, Some(50.0));
+        }
+        other => panic!("{other:?}"),
+    }
+    match kinds[2] {
+        (name, DeviceKind::Diode { model, .. }) => {
+            assert_eq!(name, "d.x1.d2");
+            assert_eq!(model.cjo_f, 1e-12);
+            assert_eq!(model.is_a, 1e-14);
+        }
+        other => panic!("{other:?}"),
+    }
+    let e = elab_err("d\nV1 1 0 1\nD1 1 0 nomodel\n.op\n.end\n");
+    assert_eq!(e.to_string(), "d1: unknown model 'nomodel'");
+    let e = elab_err("d\nV1 1 0 1\nD1 1 0 q\n.model q npn\n.op\n.end\n");
     assert_eq!(
         e.to_string(),
-        "d1: the diode (D element) is not supported yet"
+        "d1: model 'q' is a 'npn' model, not a diode model (d)"
     );
+}
+
+#[test]
+fn unsupported_elements() {
+    let e = elab_err("t\nV1 1 0 1\nR1 1 0 1\nT1 1 0 2 0 z0=50 td=1n\nR2 2 0 50\n.op\n.end\n");
+    assert!(e.to_string().contains("not supported yet"), "{e}");
 }
 
 #[test]

@@ -65,6 +65,8 @@ fn voltage_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
 fn dc_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
     match kind {
         DeviceKind::Resistor { a, b, .. } => Some((*a, *b)),
+        // A junction conducts at DC (and carries GMIN in parallel, as in ngspice).
+        DeviceKind::Diode { anode, cathode, .. } => Some((*anode, *cathode)),
         _ => voltage_branch(kind),
     }
 }

@@ -130,6 +130,13 @@ pub enum DeviceKind {
         control: DeviceId,
         transresistance_ohm: f64,
     },
+    /// D: junction diode from anode to cathode; `area` scales IS, CJO (and divides RS).
+    Diode {
+        anode: NodeId,
+        cathode: NodeId,
+        area: f64,
+        model: crate::DiodeModel,
+    },
 }
 
 impl DeviceKind {
@@ -139,6 +146,7 @@ impl DeviceKind {
         match self {
             Resistor { a, b, .. } | Capacitor { a, b, .. } | Inductor { a, b, .. } => vec![*a, *b],
             MutualInductance { .. } => vec![],
+            Diode { anode, cathode, .. } => vec![*anode, *cathode],
             VoltageSource { pos, neg, .. }
             | CurrentSource { pos, neg, .. }
             | Cccs { pos, neg, .. }

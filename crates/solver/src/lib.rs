@@ -10,6 +10,7 @@ pub mod analysis;
 mod devices;
 pub mod lu;
 pub mod mna;
+pub mod newton;
 mod result;
 pub mod sparse;
 pub mod waveform;
@@ -34,6 +35,13 @@ pub enum SolveError {
         analysis: String,
         at: String,
         vector: String,
+    },
+    /// Newton-Raphson did not converge (after GMIN and source stepping for a DC point).
+    #[error("{analysis}: no convergence at {at}; the unknowns still moving most: {}", unknowns.join(", "))]
+    NoConvergence {
+        analysis: String,
+        at: String,
+        unknowns: Vec<String>,
     },
     /// The transient time step fell below its minimum.
     #[error("tran: time step too small ({step:e} s) at time {time:e} s; the fastest-changing element is {element}")]

@@ -23,12 +23,18 @@ pub struct Unknowns {
     branch_of: Vec<Option<u32>>,
     /// Device owning each branch.
     branch_device: Vec<DeviceId>,
+    /// Internal node of each device that has one (a diode's anode behind RS), numbered after
+    /// the branches; these are solved for but not reported.
+    internal_of: Vec<Option<u32>>,
+    internal_device: Vec<DeviceId>,
 }
 
 impl Unknowns {
     pub fn new(circuit: &Circuit) -> Self {
         let mut branch_of = Vec::with_capacity(circuit.devices.len());
         let mut branch_device = Vec::new();
+        let mut internal_of = Vec::with_capacity(circuit.devices.len());
+        let mut internal_device = Vec::new();
         for (i, d) in circuit.devices.iter().enumerate() {
             if devices::has_branch(&d.kind) {
                 branch_of.push(Some(branch_device.len() as u32));
@@ -36,17 +42,36 @@ impl Unknowns {
             } else {
                 branch_of.push(None);
             }
+            if devices::has_internal_node(&d.kind) {
+                internal_of.push(Some(internal_device.len() as u32));
+                internal_device.push(DeviceId(i as u32));
+            } else {
+                internal_of.push(None);
+            }
         }
         Unknowns {
             node_count: circuit.node_count(),
             branch_of,
             branch_device,
+            internal_of,
+            internal_device,
         }
     }
 
     /// Total number of unknowns (matrix dimension).
     pub fn len(&self) -> usize {
+        self.visible() + self.internal_device.len()
+    }
+
+    /// Number of reported unknowns: node voltages and branch currents (internal nodes excluded).
+    pub fn visible(&self) -> usize {
         self.node_count - 1 + self.branch_device.len()
+    }
+
+    /// Matrix index of a device's internal node.
+    pub fn internal(&self, d: DeviceId) -> usize {
+        let k = self.internal_of[d.index()].expect("device has no internal node");
+        self.visible() + k as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -76,10 +101,14 @@ impl Unknowns {
         &self.branch_device
     }
 
-    /// ngspice's name for unknown `i`: `v(node)` or `i(device)`.
+    /// ngspice's name for unknown `i`: `v(node)` or `i(device)` (`v(d1#internal)` for an
+    /// internal node, which ngspice does not report).
     pub fn name(&self, circuit: &Circuit, i: usize) -> String {
         if i < self.node_count - 1 {
             format!("v({})", circuit.nodes[i + 1])
+        } else if i >= self.visible() {
+            let d = self.internal_device[i - self.visible()];
+            format!("v({}#internal)", circuit.devices[d.index()].name)
         } else {
             let d = self.branch_device[i - (self.node_count - 1)];
             format!("i({})", circuit.devices[d.index()].name)
@@ -106,6 +135,8 @@ pub struct System {
     pub c: Vec<f64>,
     /// Independent-source terms of the right-hand side.
     pub sources: Vec<SourceTerm>,
+    /// Junction diodes, linearised at each Newton iteration.
+    pub diodes: Vec<devices::diode::DiodeInstance>,
 }
 
 /// What a device's stamp function writes into: matrix entries (`G` or `C` part) and source terms.
@@ -115,10 +146,30 @@ pub struct Stamper<'a> {
     /// `(pattern handle, g, c)` contributions.
     entries: Vec<(usize, f64, f64)>,
     sources: Vec<SourceTerm>,
+    diodes: Vec<devices::diode::DiodeInstance>,
     device: DeviceId,
 }
 
 impl<'a> Stamper<'a> {
+    /// The internal node of the device being stamped.
+    pub fn own_internal(&self) -> usize {
+        self.unknowns.internal(self.device)
+    }
+
+    /// Registers matrix position `(row, col)` for values set later (nonlinear devices);
+    /// returns its handle, `None` when either is ground.
+    pub fn position(&mut self, row: Option<usize>, col: Option<usize>) -> Option<usize> {
+        match (row, col) {
+            (Some(r), Some(c)) => Some(self.builder.add(r, c)),
+            _ => None,
+        }
+    }
+
+    /// Records a diode for the Newton loop.
+    pub fn add_diode(&mut self, d: devices::diode::DiodeInstance) {
+        self.diodes.push(d);
+    }
+
     /// Matrix index of a node voltage (`None` for ground).
     pub fn node(&self, n: NodeId) -> Option<usize> {
         self.unknowns.node(n)
@@ -182,6 +233,7 @@ impl System {
             builder: PatternBuilder::default(),
             entries: Vec::new(),
             sources: Vec::new(),
+            diodes: Vec::new(),
             device: DeviceId(0),
         };
         for (i, d) in circuit.devices.iter().enumerate() {
@@ -192,6 +244,7 @@ impl System {
             builder,
             entries,
             sources,
+            mut diodes,
             ..
         } = st;
         let pattern = builder.finish(unknowns.len());
@@ -202,17 +255,28 @@ impl System {
             g[slot] += gv;
             c[slot] += cv;
         }
+        for d in &mut diodes {
+            for (slot, handle) in d.slots.iter_mut().zip(d.handles) {
+                *slot = handle.map(|h| pattern.slot(h).0 as usize);
+            }
+        }
         System {
             unknowns,
             pattern,
             g,
             c,
             sources,
+            diodes,
         }
     }
 
     /// Whether any entry depends on frequency.
     pub fn has_reactive(&self) -> bool {
         self.c.iter().any(|&c| c != 0.0)
+    }
+
+    /// Whether the circuit needs Newton iteration.
+    pub fn is_nonlinear(&self) -> bool {
+        !self.diodes.is_empty()
     }
 }

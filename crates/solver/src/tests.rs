@@ -1,6 +1,7 @@
 //! Solver unit tests on hand-built circuits, each against a closed-form result.
 
 use crate::{simulate, Data, Plot};
+use circuit::DiodeModel;
 use circuit::*;
 use num_complex::Complex64;
 
@@ -401,4 +402,58 @@ fn responses_solve_several_excitations_per_factorisation() {
         // Source current flows into + from the circuit: i(v1) = (v(a) - v(x))/R.
         assert!((out[1][1][k] - (va - 1.0) / r).norm() < 1e-17);
     }
+}
+
+#[test]
+fn diode_forward_voltage_at_given_current() {
+    // 1 mA forced into a diode (IS = 1e-14, N = 1, 27 C): vd = N*Vt*ln(I/IS + 1), up to the
+    // GMIN current (1e-12 * vd, 1e-9 relative here).
+    let mut b = B::new();
+    b.i("i1", "0", "a", 1e-3);
+    let a = b.n("a");
+    b.add(
+        "d1",
+        DeviceKind::Diode {
+            anode: a,
+            cathode: NodeId::GROUND,
+            area: 1.0,
+            model: DiodeModel::default(),
+        },
+    );
+    let p = b.run(Analysis::Op);
+    let vt = 1.380_648_52e-23 * 300.15 / 1.602_176_620_8e-19;
+    let vd: f64 = vt * (1e-3f64 / 1e-14 + 1.0).ln();
+    assert!(
+        close(real(&p, "v(a)")[0], vd, 1e-8),
+        "{}",
+        real(&p, "v(a)")[0]
+    );
+}
+
+#[test]
+fn diode_with_series_resistance_hides_internal_node() {
+    // 10 V through 1 k into a diode with RS = 100: v(a) = vd + 100*I, I = (10 - v(a))/1k.
+    let mut b = B::new();
+    b.v("v1", "in", "0", 10.0, 0.0);
+    b.r("r1", "in", "a", 1e3);
+    let a = b.n("a");
+    b.add(
+        "d1",
+        DeviceKind::Diode {
+            anode: a,
+            cathode: NodeId::GROUND,
+            area: 1.0,
+            model: DiodeModel {
+                rs_ohm: 100.0,
+                ..Default::default()
+            },
+        },
+    );
+    let p = b.run(Analysis::Op);
+    assert!(p.vectors.iter().all(|v| !v.name.contains('#')));
+    let va = real(&p, "v(a)")[0];
+    let i = (10.0 - va) / 1e3;
+    let vt = 1.380_648_52e-23 * 300.15 / 1.602_176_620_8e-19;
+    let vd: f64 = vt * (i / 1e-14 + 1.0).ln();
+    assert!((va - (vd + 100.0 * i)).abs() < 1e-6, "{va}");
 }

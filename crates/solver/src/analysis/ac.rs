@@ -9,6 +9,7 @@
 //! adds `(fstop-fstart)/(N-1)` (a single point when `N <= 2`, as ngspice does) while
 //! `f <= fstop + delta*reltol`.
 
+use super::op::DcSolver;
 use super::{ac_value, singular, vectors_complex};
 use crate::lu::Lu;
 use crate::mna::System;
@@ -17,6 +18,7 @@ use crate::SolveError;
 use circuit::{AcVariation, Circuit, DeviceId, NodeId};
 use num_complex::Complex64;
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 pub const PLOT_NAME: &str = "AC Analysis";
 
@@ -77,6 +79,8 @@ pub fn run(
     fstop: f64,
 ) -> Result<Plot, SolveError> {
     let freqs = frequencies(variation, points, fstart, fstop, circuit.options.reltol);
+    let linear = small_signal(circuit, sys)?;
+    let sys: &System = &linear;
     let n = sys.unknowns.len();
     let mut b = vec![Complex64::new(0.0, 0.0); n];
     for t in &sys.sources {
@@ -95,6 +99,29 @@ pub fn run(
         }),
         vectors: vectors_complex(circuit, &sys.unknowns, &solutions),
     })
+}
+
+/// The circuit linearised at its DC operating point: for a linear circuit the system itself;
+/// with diodes, each junction's small-signal conductance `dId/dvd` (+GMIN) joins `G` and its
+/// capacitance `dQ/dvd` joins `C`.
+pub fn small_signal<'s>(circuit: &Circuit, sys: &'s System) -> Result<Cow<'s, System>, SolveError> {
+    if !sys.is_nonlinear() {
+        return Ok(Cow::Borrowed(sys));
+    }
+    let mut dc = DcSolver::new(circuit, sys, "ac")?;
+    let mut x = vec![0.0; sys.unknowns.len()];
+    dc.solve_point(&mut x, &|_| None, &|| "the operating point".into())?;
+    let newton = dc
+        .newton()
+        .expect("a nonlinear circuit has a Newton solver");
+    let mut lin = sys.clone();
+    for (k, d) in sys.diodes.iter().enumerate() {
+        let (g, c) = newton.small_signal(k);
+        d.stamp_matrix(&mut lin.g, g);
+        d.stamp_matrix(&mut lin.c, c);
+    }
+    lin.diodes.clear();
+    Ok(Cow::Owned(lin))
 }
 
 /// What an AC response is measured at.
@@ -123,7 +150,8 @@ pub fn responses(
     excitations: &[Excitation],
     probes: &[Probe],
 ) -> Result<Vec<Vec<Vec<Complex64>>>, SolveError> {
-    let sys = System::assemble(circuit);
+    let assembled = System::assemble(circuit);
+    let sys = small_signal(circuit, &assembled)?;
     let n = sys.unknowns.len();
     let mut rhs = Vec::with_capacity(excitations.len());
     for e in excitations {

@@ -6,8 +6,8 @@
 //! first sweep is the inner loop; the scale vector holds the inner source's value and is named
 //! `v(v-sweep)` or `i(i-sweep)`.
 
-use super::op::{dc_rhs, DcSolver};
-use super::{check_finite, vectors_real};
+use super::op::DcSolver;
+use super::vectors_real;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::SolveError;
@@ -38,6 +38,8 @@ pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, 
     let mut solutions = vec![0.0; total * n];
     let mut scale = Vec::with_capacity(total);
     let mut index = vec![0usize; sweeps.len()];
+    let mut x = vec![0.0; n];
+    let mut prev = vec![0.0; n];
     for p in 0..total {
         // Mixed-radix counter, inner sweep fastest.
         let mut rem = p;
@@ -45,23 +47,20 @@ pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, 
             index[k] = rem % vals.len();
             rem /= vals.len();
         }
-        let b = &mut solutions[p * n..(p + 1) * n];
-        dc_rhs(circuit, sys, b, |d| {
-            sweeps
-                .iter()
-                .position(|s| s.source == d)
-                .map(|k| values[k][index[k]])
-        });
-        solver.solve(b);
         let at = values[0][index[0]];
-        check_finite(
-            circuit,
-            &sys.unknowns,
-            "dc",
-            || format!("sweep value {at:e}"),
-            b,
-            f64::is_finite,
+        x.copy_from_slice(&prev);
+        solver.solve_point(
+            &mut x,
+            &|d| {
+                sweeps
+                    .iter()
+                    .position(|s| s.source == d)
+                    .map(|k| values[k][index[k]])
+            },
+            &|| format!("sweep value {at:e}"),
         )?;
+        solutions[p * n..(p + 1) * n].copy_from_slice(&x);
+        prev.copy_from_slice(&x);
         scale.push(at);
     }
     let scale_name = match circuit.devices[sweeps[0].source.index()].kind {

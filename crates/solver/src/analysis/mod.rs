@@ -44,7 +44,7 @@ fn vectors<T: Copy>(
 ) -> Vec<Vector> {
     let n = unk.len();
     let points = solutions.len().checked_div(n).unwrap_or(0);
-    (0..n)
+    (0..unk.visible())
         .map(|i| Vector {
             name: unk.name(circuit, i),
             unit: unit_of(unk, i),

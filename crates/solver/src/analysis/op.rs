@@ -1,4 +1,4 @@
-//! `.op`: the DC operating point of a linear circuit, `G x = b_dc`.
+//! `.op`: the DC operating point, `G x = b_dc` (Newton-Raphson when there are diodes).
 //!
 //! Capacitors are open (their `C` entries are ignored), inductors are shorts (their branch
 //! equation reduces to `v(a) - v(b) = 0`), sources take their DC values.
@@ -6,35 +6,108 @@
 use super::{check_finite, dc_value, singular, vectors_real};
 use crate::lu::Lu;
 use crate::mna::System;
+use crate::newton::{dc_operating_point, Newton};
 use crate::result::Plot;
 use crate::SolveError;
-use circuit::Circuit;
+use circuit::{Circuit, DeviceId};
 
 pub const PLOT_NAME: &str = "Operating Point";
 
-/// Factors `G` once; every DC solution (op, each sweep point) reuses it.
+/// Solves DC points: a linear circuit factors `G` once and every point (op, each sweep value) is
+/// one substitution; a nonlinear one runs Newton, warm-started from the previous point.
 pub(crate) struct DcSolver<'a> {
-    lu: Lu<f64>,
+    circuit: &'a Circuit,
     sys: &'a System,
-    residual: Vec<f64>,
+    analysis: &'static str,
+    kind: DcKind<'a>,
+}
+
+enum DcKind<'a> {
+    Linear {
+        lu: Box<Lu<f64>>,
+        residual: Vec<f64>,
+    },
+    Nonlinear {
+        newton: Box<Newton<'a>>,
+        warm: bool,
+    },
 }
 
 impl<'a> DcSolver<'a> {
-    pub fn new(circuit: &Circuit, sys: &'a System, analysis: &str) -> Result<Self, SolveError> {
-        let mut lu = Lu::<f64>::new(&sys.pattern);
-        lu.factor(&sys.pattern, &sys.g)
-            .map_err(|s| singular(circuit, sys, analysis, "the operating point".into(), s.0))?;
+    pub fn new(
+        circuit: &'a Circuit,
+        sys: &'a System,
+        analysis: &'static str,
+    ) -> Result<Self, SolveError> {
+        let kind = if sys.is_nonlinear() {
+            DcKind::Nonlinear {
+                newton: Box::new(Newton::new(circuit, sys)),
+                warm: false,
+            }
+        } else {
+            let mut lu = Lu::<f64>::new(&sys.pattern);
+            lu.factor(&sys.pattern, &sys.g)
+                .map_err(|s| singular(circuit, sys, analysis, "the operating point".into(), s.0))?;
+            DcKind::Linear {
+                lu: Box::new(lu),
+                residual: Vec::new(),
+            }
+        };
         Ok(DcSolver {
-            lu,
+            circuit,
             sys,
-            residual: Vec::new(),
+            analysis,
+            kind,
         })
     }
 
-    /// Solves for the right-hand side `b` in place.
-    pub fn solve(&mut self, b: &mut [f64]) {
-        self.lu
-            .solve_refined(&self.sys.pattern, &self.sys.g, b, &mut self.residual);
+    /// Solves the DC point with sources at their DC values, `value_of` overriding chosen ones.
+    /// `x` holds the previous solution (a warm start for Newton) and receives the new one.
+    pub fn solve_point(
+        &mut self,
+        x: &mut [f64],
+        value_of: &dyn Fn(DeviceId) -> Option<f64>,
+        at: &dyn Fn() -> String,
+    ) -> Result<(), SolveError> {
+        let (circuit, sys) = (self.circuit, self.sys);
+        match &mut self.kind {
+            DcKind::Linear { lu, residual } => {
+                dc_rhs(circuit, sys, x, value_of);
+                lu.solve_refined(&sys.pattern, &sys.g, x, residual);
+            }
+            DcKind::Nonlinear { newton, warm } => {
+                let rhs_at = |scale: f64, b: &mut [f64]| {
+                    dc_rhs(circuit, sys, b, value_of);
+                    b.iter_mut().for_each(|v| *v *= scale);
+                };
+                let result = dc_operating_point(newton, x, &rhs_at, *warm).or_else(|_| {
+                    // A warm start that fails gets the full cold procedure.
+                    x.iter_mut().for_each(|v| *v = 0.0);
+                    dc_operating_point(newton, x, &rhs_at, false)
+                });
+                if let Err(e) = result {
+                    return Err(SolveError::NoConvergence {
+                        analysis: self.analysis.into(),
+                        at: at(),
+                        unknowns: e
+                            .worst
+                            .iter()
+                            .map(|&i| sys.unknowns.name(circuit, i))
+                            .collect(),
+                    });
+                }
+                *warm = true;
+            }
+        }
+        check_finite(circuit, &sys.unknowns, self.analysis, at, x, f64::is_finite)
+    }
+
+    /// The Newton workspace, for a nonlinear circuit (its diodes' operating points).
+    pub fn newton(&self) -> Option<&Newton<'a>> {
+        match &self.kind {
+            DcKind::Nonlinear { newton, .. } => Some(newton),
+            DcKind::Linear { .. } => None,
+        }
     }
 }
 
@@ -43,7 +116,7 @@ pub(crate) fn dc_rhs(
     circuit: &Circuit,
     sys: &System,
     b: &mut [f64],
-    value_of: impl Fn(circuit::DeviceId) -> Option<f64>,
+    value_of: &dyn Fn(DeviceId) -> Option<f64>,
 ) {
     b.fill(0.0);
     for t in &sys.sources {
@@ -55,16 +128,7 @@ pub(crate) fn dc_rhs(
 pub fn run(circuit: &Circuit, sys: &System) -> Result<Plot, SolveError> {
     let mut solver = DcSolver::new(circuit, sys, "op")?;
     let mut x = vec![0.0; sys.unknowns.len()];
-    dc_rhs(circuit, sys, &mut x, |_| None);
-    solver.solve(&mut x);
-    check_finite(
-        circuit,
-        &sys.unknowns,
-        "op",
-        || "the operating point".into(),
-        &x,
-        f64::is_finite,
-    )?;
+    solver.solve_point(&mut x, &|_| None, &|| "the operating point".into())?;
     Ok(Plot {
         name: PLOT_NAME.into(),
         scale: None,

@@ -30,6 +30,7 @@ use super::op::DcSolver;
 use super::vectors_real;
 use crate::lu::Lu;
 use crate::mna::System;
+use crate::newton::{ChargeTerms, LoadMode, Newton};
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::waveform::{self, Defaults};
 use crate::SolveError;
@@ -221,9 +222,22 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         }
     } else {
         let mut dc = DcSolver::new(circuit, sys, "tran")?;
-        super::op::dc_rhs(circuit, sys, &mut x, |d| Some(source_value(d, 0.0)));
-        dc.solve(&mut x);
+        dc.solve_point(&mut x, &|d| Some(source_value(d, 0.0)), &|| {
+            "the initial operating point".into()
+        })?;
     }
+    // Junction states of the diodes at the start point.
+    let mut newton = Newton::new(circuit, sys);
+    let mut diode_hist: Vec<History> = Vec::with_capacity(sys.diodes.len());
+    for (k, d) in sys.diodes.iter().enumerate() {
+        let vd = d.voltage(&x);
+        let (id, gd) = d.eval.current(vd);
+        let (q, _) = d.eval.charge(vd, id, gd);
+        newton.vd[k] = vd;
+        diode_hist.push(History { q: [q; 4], dq: 0.0 });
+    }
+    let mut vd_accepted = newton.vd.clone();
+    let mut diode_terms = vec![0.0; sys.diodes.len()];
     let mut hist: Vec<History> = reactive
         .iter()
         .map(|(d, r)| {
@@ -284,6 +298,7 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
             next_break += 1;
         }
         let mut hits_break = false;
+        let save_delta = delta;
         if let Some(&bp) = breaks.get(next_break) {
             if t + delta >= bp - min_step {
                 delta = bp - t;
@@ -295,15 +310,49 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
             *v = g + co.ag[0] * c;
         }
-        lu.factor(&sys.pattern, &values).map_err(|s| {
-            super::singular(circuit, sys, "tran", format!("time {:e} s", t + delta), s.0)
-        })?;
         let t_new = t + delta;
-        super::op::dc_rhs(circuit, sys, &mut rhs, |d| Some(source_value(d, t_new)));
+        super::op::dc_rhs(circuit, sys, &mut rhs, &|d| Some(source_value(d, t_new)));
         for ((_, r), h) in reactive.iter().zip(&hist) {
             r.stamp_history(co.history(h), &mut rhs);
         }
-        lu.solve_refined(&sys.pattern, &values, &mut rhs, &mut scratch);
+        if sys.is_nonlinear() {
+            for (term, h) in diode_terms.iter_mut().zip(&diode_hist) {
+                *term = co.history(h);
+            }
+            let b = rhs.clone();
+            rhs.copy_from_slice(&x);
+            let mode = LoadMode {
+                gshunt: 0.0,
+                init_junctions: false,
+                charges: Some(ChargeTerms {
+                    ag0: co.ag[0],
+                    hist: &diode_terms,
+                }),
+            };
+            if let Err(e) = newton.solve(&mut rhs, &values, &b, mode, opts.itl4) {
+                // As ngspice: cut the step by 8 and restart at order 1.
+                newton.vd.copy_from_slice(&vd_accepted);
+                delta /= 8.0;
+                order = 1;
+                if delta < min_step {
+                    return Err(SolveError::NoConvergence {
+                        analysis: "tran".into(),
+                        at: format!("time {t_new:e} s"),
+                        unknowns: e
+                            .worst
+                            .iter()
+                            .map(|&i| sys.unknowns.name(circuit, i))
+                            .collect(),
+                    });
+                }
+                continue;
+            }
+        } else {
+            lu.factor(&sys.pattern, &values).map_err(|s| {
+                super::singular(circuit, sys, "tran", format!("time {t_new:e} s"), s.0)
+            })?;
+            lu.solve_refined(&sys.pattern, &values, &mut rhs, &mut scratch);
+        }
         if let Some(i) = rhs.iter().position(|v| !v.is_finite()) {
             return Err(SolveError::NotFinite {
                 analysis: "tran".into(),
@@ -330,6 +379,23 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 proposal = proposal.min(p);
             }
         }
+        if !first {
+            for (k, (d, h)) in sys.diodes.iter().zip(&diode_hist).enumerate() {
+                if d.eval.has_charge() {
+                    let p = lte_step(
+                        newton.q[k],
+                        newton.dq[k],
+                        h,
+                        delta,
+                        &delta_old,
+                        order,
+                        opts.method,
+                        opts,
+                    );
+                    proposal = proposal.min(p);
+                }
+            }
+        }
         if first || proposal > 0.9 * delta {
             // Accept.
             t = t_new;
@@ -339,6 +405,12 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 h.q[0] = q_new[k];
                 h.dq = dq_new[k];
             }
+            for (k, h) in diode_hist.iter_mut().enumerate() {
+                h.q.copy_within(0..3, 1);
+                h.q[0] = newton.q[k];
+                h.dq = newton.dq[k];
+            }
+            vd_accepted.copy_from_slice(&newton.vd);
             delta_old.copy_within(0..4, 1);
             x.copy_from_slice(&rhs);
             if t >= spec.tstart {
@@ -356,12 +428,12 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 let gap = breaks
                     .get(next_break + 1)
                     .map_or(max_step, |&b| b - breaks[next_break]);
-                next = next.min(0.1 * delta.max(gap.min(max_step)));
-                next = next.min(0.1 * gap);
+                next = next.min(0.1 * save_delta.min(gap));
             }
             delta = next;
         } else {
             // Reject: retry from the same point with the proposed step.
+            newton.vd.copy_from_slice(&vd_accepted);
             delta = proposal;
         }
         if delta < min_step {

@@ -9,6 +9,7 @@ mod capacitor;
 mod cccs;
 mod ccvs;
 mod current_source;
+pub mod diode;
 mod inductor;
 mod mutual;
 mod resistor;
@@ -30,7 +31,12 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
     )
 }
 
-/// Stamps one device's linear equations.
+/// Whether the device adds an internal node (a diode with series resistance).
+pub fn has_internal_node(kind: &DeviceKind) -> bool {
+    matches!(kind, DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0)
+}
+
+/// Stamps one device's linear equations (and registers nonlinear ones).
 pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
     use DeviceKind::*;
     match kind {
@@ -77,5 +83,11 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             control,
             transresistance_ohm,
         } => ccvs::stamp(*pos, *neg, *control, *transresistance_ohm, st),
+        Diode {
+            anode,
+            cathode,
+            area,
+            model,
+        } => diode::stamp(*anode, *cathode, *area, model, circuit.options.temp_c, st),
     }
 }

@@ -1,0 +1,294 @@
+//! Junction diode `D anode cathode model [area]` (SPICE level 1, as ngspice's `dio`).
+//!
+//! Unknowns: with `RS > 0` an internal anode node `a'` is added and `1/RS` (times area) is
+//! stamped linearly between the anode and `a'`; the junction sits between `a'` (or the anode)
+//! and the cathode. Each Newton iteration linearises the junction current at `vd`:
+//! `Id(v) ~ Id(vd) + gd*(v - vd)`, i.e. conductance `gd` between `a'` and `k` plus the current
+//! `Id - gd*vd` leaving `a'` and entering `k`. GMIN is added in parallel (`Id += GMIN*vd`,
+//! `gd += GMIN`). In a transient the junction charge `Q(vd)` (depletion + `TT*Id`) is integrated
+//! like a capacitor's: `i = ag0*Q + hist`, linearised with `C(vd) = dQ/dvd`.
+//! Equations, defaults and their source: [`circuit::DiodeModel`]. Voltage limiting: `pnjlim`
+//! (the SPICE junction limiter) keeps `exp(vd/nVt)` from overflowing between iterations.
+
+use crate::mna::Stamper;
+use circuit::{DiodeModel, NodeId};
+
+/// Boltzmann constant over electron charge (V/K), ngspice's `CONSTKoverQ`.
+const K_OVER_Q: f64 = 1.380_648_52e-23 / 1.602_176_620_8e-19;
+/// 0 C in kelvin.
+const CELSIUS_TO_KELVIN: f64 = 273.15;
+
+/// A diode's model evaluated for its area and the circuit temperature.
+#[derive(Debug, Clone, Copy)]
+pub struct DiodeEval {
+    /// Saturation current times area (A).
+    is: f64,
+    /// Emission coefficient times thermal voltage (V).
+    vte: f64,
+    /// Critical voltage for the junction limiter (V).
+    pub vcrit: f64,
+    /// Breakdown voltage adjusted so that the current at `-BV` is `IBV` (V).
+    bv: Option<f64>,
+    cjo: f64,
+    vj: f64,
+    m: f64,
+    fc: f64,
+    tt: f64,
+}
+
+impl DiodeEval {
+    pub fn new(model: &DiodeModel, area: f64, temp_c: f64) -> Self {
+        let vt = K_OVER_Q * (temp_c + CELSIUS_TO_KELVIN);
+        let vte = model.n * vt;
+        let is = model.is_a * area;
+        let vcrit = vte * (vte / (std::f64::consts::SQRT_2 * is)).ln();
+        let bv = model.bv_v.map(|bv| {
+            // Solve IS*(exp((bv - x)/vte) - 1 + x/vte) = IBV for the knee x, as SPICE does.
+            let cbv = model.ibv_a * area;
+            if cbv < is * bv / vt {
+                bv
+            } else {
+                let mut x = bv - vt * (1.0 + cbv / is).ln();
+                for _ in 0..25 {
+                    x = bv - vt * (cbv / is + 1.0 - x / vt).ln();
+                    let c = is * ((bv - x) / vt).exp() - is + is * x / vt;
+                    if (c - cbv).abs() <= 1e-3 * cbv {
+                        break;
+                    }
+                }
+                x
+            }
+        });
+        DiodeEval {
+            is,
+            vte,
+            vcrit,
+            bv,
+            cjo: model.cjo_f * area,
+            vj: model.vj_v,
+            m: model.m,
+            fc: model.fc,
+            tt: model.tt_s,
+        }
+    }
+
+    /// Junction current and conductance at `vd` (without GMIN).
+    pub fn current(&self, vd: f64) -> (f64, f64) {
+        let (is, vte) = (self.is, self.vte);
+        if vd >= -3.0 * vte {
+            let e = (vd / vte).exp();
+            (is * (e - 1.0), is * e / vte)
+        } else if self.bv.is_none_or(|bv| vd >= -bv) {
+            let a = 3.0 * vte / (vd * std::f64::consts::E);
+            let a3 = a * a * a;
+            (-is * (1.0 + a3), is * 3.0 * a3 / vd)
+        } else {
+            let bv = self.bv.unwrap_or(f64::INFINITY);
+            let e = (-(bv + vd) / vte).exp();
+            (-is * e, is * e / vte)
+        }
+    }
+
+    /// Whether the junction stores charge (depletion or diffusion).
+    pub fn has_charge(&self) -> bool {
+        self.cjo != 0.0 || self.tt != 0.0
+    }
+
+    /// Junction charge and capacitance at `vd`, given the current and conductance there.
+    pub fn charge(&self, vd: f64, id: f64, gd: f64) -> (f64, f64) {
+        let (cz, vj, m, fc) = (self.cjo, self.vj, self.m, self.fc);
+        let (mut q, mut c) = (self.tt * id, self.tt * gd);
+        if cz != 0.0 {
+            if vd < fc * vj {
+                let arg = 1.0 - vd / vj;
+                let sarg = (-m * arg.ln()).exp();
+                q += vj * cz * (1.0 - arg * sarg) / (1.0 - m);
+                c += cz * sarg;
+            } else {
+                let f1 = vj * (1.0 - (1.0 - fc).powf(1.0 - m)) / (1.0 - m);
+                let f2 = (1.0 - fc).powf(1.0 + m);
+                let f3 = 1.0 - fc * (1.0 + m);
+                let czof2 = cz / f2;
+                q += cz * f1
+                    + czof2
+                        * (f3 * (vd - fc * vj) + m / (2.0 * vj) * (vd * vd - (fc * vj).powi(2)));
+                c += czof2 * (f3 + m * vd / vj);
+            }
+        }
+        (q, c)
+    }
+
+    /// Limits a new junction voltage against the previous iteration's (SPICE `pnjlim`, with the
+    /// reverse-breakdown mirror); returns the voltage to use and whether it was limited.
+    pub fn limit(&self, vnew: f64, vold: f64) -> (f64, bool) {
+        if let Some(bv) = self.bv {
+            if vnew < (-bv + 10.0 * self.vte).min(0.0) {
+                let (v, lim) = pnjlim(-(vnew + bv), -(vold + bv), self.vte, self.vcrit);
+                return (-(v + bv), lim);
+            }
+        }
+        pnjlim(vnew, vold, self.vte, self.vcrit)
+    }
+}
+
+/// The SPICE junction voltage limiter.
+fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
+    if vnew > vcrit && (vnew - vold).abs() > vt + vt {
+        if vold > 0.0 {
+            let arg = 1.0 + (vnew - vold) / vt;
+            if arg > 0.0 {
+                (vold + vt * arg.ln(), true)
+            } else {
+                (vcrit, true)
+            }
+        } else {
+            (vt * (vnew / vt).ln(), true)
+        }
+    } else if vnew < 0.0 {
+        let arg = if vold > 0.0 {
+            -vold - 1.0
+        } else {
+            2.0 * vold - 1.0
+        };
+        if vnew < arg {
+            (arg, true)
+        } else {
+            (vnew, false)
+        }
+    } else {
+        (vnew, false)
+    }
+}
+
+/// A diode placed in the matrix: its unknowns and the slots of its junction stamp.
+#[derive(Debug, Clone)]
+pub struct DiodeInstance {
+    pub eval: DiodeEval,
+    /// Junction anode (internal node when RS > 0) and cathode unknowns.
+    pub a: Option<usize>,
+    pub k: Option<usize>,
+    /// Pattern handles (resolved to slots after assembly) of (a,a), (k,k), (a,k), (k,a).
+    pub handles: [Option<usize>; 4],
+    pub slots: [Option<usize>; 4],
+}
+
+impl DiodeInstance {
+    /// Adds conductance-like value `g` to the junction's four entries of `values`.
+    pub fn stamp_matrix(&self, values: &mut [f64], g: f64) {
+        for (slot, sign) in self.slots.iter().zip([1.0, 1.0, -1.0, -1.0]) {
+            if let Some(s) = slot {
+                values[*s] += sign * g;
+            }
+        }
+    }
+
+    /// Adds a current `i` flowing from `a` through the junction to `k` to the right-hand side
+    /// (as the equivalent source of a linearisation: `rhs[a] -= i`, `rhs[k] += i`).
+    pub fn stamp_current(&self, rhs: &mut [f64], i: f64) {
+        if let Some(a) = self.a {
+            rhs[a] -= i;
+        }
+        if let Some(k) = self.k {
+            rhs[k] += i;
+        }
+    }
+
+    /// Junction voltage in solution `x`.
+    pub fn voltage(&self, x: &[f64]) -> f64 {
+        self.a.map_or(0.0, |a| x[a]) - self.k.map_or(0.0, |k| x[k])
+    }
+}
+
+/// Stamps the linear part (RS) and registers the junction's matrix positions.
+pub(super) fn stamp(
+    anode: NodeId,
+    cathode: NodeId,
+    area: f64,
+    model: &DiodeModel,
+    temp_c: f64,
+    st: &mut Stamper,
+) {
+    let ext = st.node(anode);
+    let k = st.node(cathode);
+    let a = if model.rs_ohm > 0.0 {
+        let internal = st.own_internal();
+        let g = area / model.rs_ohm;
+        let i = Some(internal);
+        st.g(ext, ext, g);
+        st.g(i, i, g);
+        st.g(ext, i, -g);
+        st.g(i, ext, -g);
+        i
+    } else {
+        ext
+    };
+    let handles = [
+        st.position(a, a),
+        st.position(k, k),
+        st.position(a, k),
+        st.position(k, a),
+    ];
+    st.add_diode(DiodeInstance {
+        eval: DiodeEval::new(model, area, temp_c),
+        a,
+        k,
+        handles,
+        slots: [None; 4],
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forward_current_follows_shockley() {
+        // Id = IS (exp(vd / (N kT/q)) - 1) at 27 C.
+        let m = DiodeModel::default();
+        let d = DiodeEval::new(&m, 1.0, 27.0);
+        let vt: f64 = 1.380_648_52e-23 * 300.15 / 1.602_176_620_8e-19;
+        let (id, gd) = d.current(0.6);
+        let expect = 1e-14 * ((0.6f64 / vt).exp() - 1.0);
+        assert!((id - expect).abs() < 1e-12 * expect);
+        assert!((gd - 1e-14 * (0.6f64 / vt).exp() / vt).abs() < 1e-12 * gd);
+    }
+
+    #[test]
+    fn breakdown_current_is_ibv_at_bv() {
+        let m = DiodeModel {
+            bv_v: Some(5.0),
+            ibv_a: 1e-3,
+            ..Default::default()
+        };
+        let d = DiodeEval::new(&m, 1.0, 27.0);
+        let (id, _) = d.current(-5.0);
+        assert!((id + 1e-3).abs() < 2e-5, "{id}");
+    }
+
+    #[test]
+    fn depletion_charge_derivative_is_capacitance() {
+        let m = DiodeModel {
+            cjo_f: 2e-12,
+            vj_v: 0.7,
+            m: 0.4,
+            ..Default::default()
+        };
+        let d = DiodeEval::new(&m, 1.0, 27.0);
+        for vd in [-5.0, -0.5, 0.2, 0.5] {
+            let h = 1e-6;
+            let (q1, _) = d.charge(vd - h, 0.0, 0.0);
+            let (q2, _) = d.charge(vd + h, 0.0, 0.0);
+            let (_, c) = d.charge(vd, 0.0, 0.0);
+            assert!(((q2 - q1) / (2.0 * h) - c).abs() < 1e-6 * c, "at {vd}");
+        }
+    }
+
+    #[test]
+    fn limiter_tames_large_forward_steps() {
+        let d = DiodeEval::new(&DiodeModel::default(), 1.0, 27.0);
+        let (v, lim) = d.limit(5.0, 0.6);
+        assert!(lim && v < 0.8);
+        let (v, lim) = d.limit(0.61, 0.6);
+        assert!(!lim && v == 0.61);
+    }
+}

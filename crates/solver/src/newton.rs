@@ -1,0 +1,293 @@
+//! Newton-Raphson iteration for circuits with nonlinear devices (diodes).
+//!
+//! Each iteration linearises every junction at the present solution (after SPICE's junction
+//! voltage limiting), adds the linear matrix (`G`, or `G + ag0*C` in a transient), refactors on
+//! the static pivots and solves. Convergence is ngspice's (`NIconvTest` and the devices' own
+//! tests): no junction was limited; every node voltage changed by at most
+//! `reltol*max(|new|,|old|) + vntol` and every branch current by `... + abstol`; and every
+//! junction's current agrees with its linearised prediction within `reltol*max + abstol`.
+//!
+//! The operating point tries, in order, plain Newton from junctions at their critical voltage,
+//! GMIN stepping (a shunt conductance on every node, reduced decade by decade) and source
+//! stepping (all independent sources ramped from 0 to their values), as ngspice does.
+
+use crate::lu::Lu;
+use crate::mna::System;
+use circuit::Circuit;
+
+/// Transient companion data for the junction charges of one Newton solve.
+#[derive(Debug, Clone, Copy)]
+pub struct ChargeTerms<'a> {
+    /// Leading integration coefficient.
+    pub ag0: f64,
+    /// History part of each diode's charge derivative (`q' = ag0*q + hist`).
+    pub hist: &'a [f64],
+}
+
+/// What a load needs besides the solution.
+#[derive(Debug, Clone, Copy)]
+pub struct LoadMode<'a> {
+    /// Shunt conductance from every node to ground (GMIN stepping); 0 normally.
+    pub gshunt: f64,
+    /// Start junctions at their critical voltage instead of the solution's.
+    pub init_junctions: bool,
+    pub charges: Option<ChargeTerms<'a>>,
+}
+
+/// Why Newton stopped without converging.
+#[derive(Debug, Clone)]
+pub struct NoConvergence {
+    /// Unknowns that were still moving most at the last iteration, worst first.
+    pub worst: Vec<usize>,
+}
+
+/// Reusable Newton workspace for one system.
+pub struct Newton<'a> {
+    circuit: &'a Circuit,
+    sys: &'a System,
+    pub lu: Lu<f64>,
+    values: Vec<f64>,
+    rhs: Vec<f64>,
+    x_new: Vec<f64>,
+    scratch: Vec<f64>,
+    /// Diagonal slots of node rows (for GMIN stepping).
+    node_diag: Vec<usize>,
+    /// Junction voltage, current and conductance of each diode at the last load.
+    pub vd: Vec<f64>,
+    id: Vec<f64>,
+    gd: Vec<f64>,
+    /// Junction charge and current (`q'`) of each diode at the last load (transient).
+    pub q: Vec<f64>,
+    pub dq: Vec<f64>,
+    /// Newton iterations done (statistics).
+    pub iterations: usize,
+}
+
+impl<'a> Newton<'a> {
+    pub fn new(circuit: &'a Circuit, sys: &'a System) -> Self {
+        let n = sys.unknowns.len();
+        let nd = sys.diodes.len();
+        let col_ptr = sys.pattern.symbolic.col_ptr();
+        let row_idx = sys.pattern.symbolic.row_idx();
+        let node_diag = (0..sys.unknowns.node_unknowns())
+            .map(|c| {
+                (col_ptr[c]..col_ptr[c + 1])
+                    .find(|&k| row_idx[k] == c)
+                    .expect("every diagonal is in the pattern")
+            })
+            .collect();
+        Newton {
+            circuit,
+            sys,
+            lu: Lu::new(&sys.pattern),
+            values: vec![0.0; sys.g.len()],
+            rhs: vec![0.0; n],
+            x_new: vec![0.0; n],
+            scratch: Vec::new(),
+            node_diag,
+            vd: vec![0.0; nd],
+            id: vec![0.0; nd],
+            gd: vec![0.0; nd],
+            q: vec![0.0; nd],
+            dq: vec![0.0; nd],
+            iterations: 0,
+        }
+    }
+
+    /// Iterates from `x` (updated in place) on the matrix `base` (`G` or `G + ag0*C`) with the
+    /// linear right-hand side `b`, for at most `max_iter` iterations.
+    pub fn solve(
+        &mut self,
+        x: &mut [f64],
+        base: &[f64],
+        b: &[f64],
+        mode: LoadMode,
+        max_iter: u32,
+    ) -> Result<(), NoConvergence> {
+        let opts = &self.circuit.options;
+        let mut init = mode.init_junctions;
+        for iter in 0..max_iter.max(1) {
+            self.iterations += 1;
+            self.values.copy_from_slice(base);
+            self.rhs.copy_from_slice(b);
+            for &s in &self.node_diag {
+                self.values[s] += mode.gshunt;
+            }
+            let devices_converged = self.load(x, init, mode);
+            if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
+                return Err(NoConvergence { worst: Vec::new() });
+            }
+            self.x_new.copy_from_slice(&self.rhs);
+            self.lu.solve_refined(
+                &self.sys.pattern,
+                &self.values,
+                &mut self.x_new,
+                &mut self.scratch,
+            );
+            if self.x_new.iter().any(|v| !v.is_finite()) {
+                return Err(NoConvergence { worst: Vec::new() });
+            }
+            let nodes = self.sys.unknowns.node_unknowns();
+            let solution_converged =
+                self.x_new
+                    .iter()
+                    .zip(x.iter())
+                    .enumerate()
+                    .all(|(i, (&new, &old))| {
+                        let abs = if i < nodes { opts.vntol } else { opts.abstol };
+                        (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
+                    });
+            x.copy_from_slice(&self.x_new);
+            if !init && iter > 0 && devices_converged && solution_converged {
+                return Ok(());
+            }
+            init = false;
+        }
+        // Name the unknowns that moved most in the last iteration.
+        let mut worst: Vec<usize> = (0..x.len()).collect();
+        let moved = |i: usize| (self.rhs[i] - x[i]).abs();
+        worst.sort_by(|&a, &b| moved(b).total_cmp(&moved(a)));
+        worst.truncate(3);
+        Err(NoConvergence { worst })
+    }
+
+    /// Linearises every diode at `x` into `values`/`rhs`; returns whether all junction currents
+    /// agree with their previous linearisation (the device convergence test).
+    fn load(&mut self, x: &[f64], init: bool, mode: LoadMode) -> bool {
+        let opts = &self.circuit.options;
+        let mut converged = true;
+        for (k, d) in self.sys.diodes.iter().enumerate() {
+            let raw = d.voltage(x);
+            let (vd, limited) = if init {
+                (d.eval.vcrit, true)
+            } else {
+                d.eval.limit(raw, self.vd[k])
+            };
+            let (mut id, mut gd) = d.eval.current(vd);
+            let (id_j, gd_j) = (id, gd);
+            id += opts.gmin * vd;
+            gd += opts.gmin;
+            if !init {
+                // Prediction from the previous linearisation vs the new current.
+                let predicted = self.id[k] + self.gd[k] * (raw - self.vd[k]);
+                let tol = opts.reltol * predicted.abs().max(id.abs()) + opts.abstol;
+                if limited || (predicted - id).abs() > tol {
+                    converged = false;
+                }
+            }
+            self.vd[k] = vd;
+            self.id[k] = id;
+            self.gd[k] = gd;
+            let (mut i_total, mut g_total) = (id, gd);
+            if let Some(ch) = mode.charges {
+                if d.eval.has_charge() {
+                    let (q, c) = d.eval.charge(vd, id_j, gd_j);
+                    let dq = ch.ag0 * q + ch.hist[k];
+                    self.q[k] = q;
+                    self.dq[k] = dq;
+                    i_total += dq;
+                    g_total += ch.ag0 * c;
+                }
+            }
+            d.stamp_matrix(&mut self.values, g_total);
+            d.stamp_current(&mut self.rhs, i_total - g_total * vd);
+        }
+        converged
+    }
+
+    /// Small-signal conductance and capacitance of each diode at its last operating point.
+    pub fn small_signal(&self, k: usize) -> (f64, f64) {
+        let d = &self.sys.diodes[k];
+        let vd = self.vd[k];
+        let (id, gd) = d.eval.current(vd);
+        let (_, c) = d.eval.charge(vd, id, gd);
+        (gd + self.circuit.options.gmin, c)
+    }
+}
+
+/// Newton for a DC point with ngspice's fallbacks: plain Newton from junctions at their
+/// critical voltage, then GMIN stepping, then source stepping. `rhs_at(scale, b)` fills the
+/// linear right-hand side with every independent source scaled by `scale`.
+pub fn dc_operating_point(
+    newton: &mut Newton,
+    x: &mut [f64],
+    rhs_at: &dyn Fn(f64, &mut [f64]),
+    warm: bool,
+) -> Result<(), NoConvergence> {
+    let sys = newton.sys;
+    let opts = newton.circuit.options.clone();
+    let mut b = vec![0.0; x.len()];
+    rhs_at(1.0, &mut b);
+    let plain = LoadMode {
+        gshunt: 0.0,
+        init_junctions: !warm,
+        charges: None,
+    };
+    let start = x.to_vec();
+    let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
+    if first.is_ok() {
+        return Ok(());
+    }
+    // GMIN stepping.
+    x.copy_from_slice(&start);
+    let mut gs = 1e-2;
+    let mut init = true;
+    let mut ok = true;
+    while gs > opts.gmin * 0.5 {
+        let mode = LoadMode {
+            gshunt: gs,
+            init_junctions: init,
+            charges: None,
+        };
+        if newton.solve(x, &sys.g, &b, mode, opts.itl1).is_err() {
+            ok = false;
+            break;
+        }
+        init = false;
+        gs /= 10.0;
+    }
+    if ok {
+        let mode = LoadMode {
+            gshunt: 0.0,
+            init_junctions: false,
+            charges: None,
+        };
+        if newton.solve(x, &sys.g, &b, mode, opts.itl1).is_ok() {
+            return Ok(());
+        }
+    }
+    // Source stepping.
+    x.iter_mut().for_each(|v| *v = 0.0);
+    let mut scale = 0.0;
+    let mut step = 0.1;
+    let mut init = true;
+    let mut last_good = x.to_vec();
+    loop {
+        rhs_at(scale, &mut b);
+        let mode = LoadMode {
+            gshunt: 0.0,
+            init_junctions: init,
+            charges: None,
+        };
+        match newton.solve(x, &sys.g, &b, mode, opts.itl1) {
+            Ok(()) => {
+                if scale >= 1.0 {
+                    return Ok(());
+                }
+                last_good.copy_from_slice(x);
+                init = false;
+                scale = (scale + step).min(1.0);
+                step *= 1.5;
+            }
+            Err(e) => {
+                if init || step < 1e-4 {
+                    return Err(e);
+                }
+                x.copy_from_slice(&last_good);
+                scale -= step / 1.5;
+                step /= 4.0;
+                scale = (scale + step).min(1.0);
+            }
+        }
+    }
+}
