@@ -140,50 +140,83 @@ impl Coefficients {
     }
 }
 
-/// ngspice's truncation-error step proposal for one state (see the module docs).
-#[allow(clippy::too_many_arguments)]
-fn lte_step(
-    q_new: f64,
-    dq_new: f64,
-    hist: &History,
+/// ngspice's truncation-error estimate (`CKTterr`) for one step, shared by every state: the
+/// divided difference of order `order + 1` over the points `q_new, q[0], q[1], ...` is linear in
+/// those values, so its weights are computed once per step (by running the divided-difference
+/// recurrence on unit vectors) and each state costs a dot product.
+struct Lte<'o> {
+    weights: [f64; 4],
+    points: usize,
+    factor: f64,
     delta: f64,
-    delta_old: &[f64],
     order: usize,
-    method: IntegrationMethod,
-    opts: &circuit::Options,
-) -> f64 {
-    let volttol = opts.abstol + opts.reltol * dq_new.abs().max(hist.dq.abs());
-    let chargetol = opts.reltol * q_new.abs().max(hist.q[0].abs()).max(opts.chgtol) / delta;
-    let tol = volttol.max(chargetol);
-    // Divided difference of order `order + 1` over the points new, q[0], q[1], ...
-    let mut diff = [0.0; 5];
-    diff[0] = q_new;
-    diff[1..=order + 1].copy_from_slice(&hist.q[..=order]);
-    let mut span = [0.0; 5];
-    span[..=order].copy_from_slice(&delta_old[..=order]);
-    let mut j = order;
-    loop {
-        for i in 0..=j {
-            diff[i] = (diff[i] - diff[i + 1]) / span[i];
+    opts: &'o circuit::Options,
+}
+
+impl<'o> Lte<'o> {
+    fn new(
+        delta_old: &[f64],
+        order: usize,
+        method: IntegrationMethod,
+        opts: &'o circuit::Options,
+    ) -> Self {
+        let points = order + 2;
+        let mut weights = [0.0; 4];
+        for (j, w) in weights.iter_mut().enumerate().take(points) {
+            let mut diff = [0.0; 5];
+            diff[j] = 1.0;
+            let mut span = [0.0; 5];
+            span[..=order].copy_from_slice(&delta_old[..=order]);
+            let mut level = order;
+            loop {
+                for i in 0..=level {
+                    diff[i] = (diff[i] - diff[i + 1]) / span[i];
+                }
+                if level == 0 {
+                    break;
+                }
+                level -= 1;
+                for i in 0..=level {
+                    span[i] = span[i + 1] + delta_old[i];
+                }
+            }
+            *w = diff[0];
         }
-        if j == 0 {
-            break;
-        }
-        j -= 1;
-        for i in 0..=j {
-            span[i] = span[i + 1] + delta_old[i];
+        let factor = match (method, order) {
+            (_, 1) => 0.5,
+            (IntegrationMethod::Trapezoidal, _) => 1.0 / 12.0,
+            (IntegrationMethod::Gear, _) => 2.0 / 9.0,
+        };
+        Lte {
+            weights,
+            points,
+            factor,
+            delta: delta_old[0],
+            order,
+            opts,
         }
     }
-    let factor = match (method, order) {
-        (IntegrationMethod::Trapezoidal, 1) | (IntegrationMethod::Gear, 1) => 0.5,
-        (IntegrationMethod::Trapezoidal, _) => 1.0 / 12.0,
-        (IntegrationMethod::Gear, _) => 2.0 / 9.0,
-    };
-    let del = opts.trtol * tol / opts.abstol.max(factor * diff[0].abs());
-    if order == 2 {
-        del.sqrt()
-    } else {
-        del
+
+    /// The step this state allows, raised to the power `order` (take the root of the minimum
+    /// over all states once, with [`Lte::step`]).
+    fn ratio(&self, q_new: f64, dq_new: f64, hist: &History) -> f64 {
+        let o = self.opts;
+        let volttol = o.abstol + o.reltol * dq_new.abs().max(hist.dq.abs());
+        let chargetol = o.reltol * q_new.abs().max(hist.q[0].abs()).max(o.chgtol) / self.delta;
+        let tol = volttol.max(chargetol);
+        let mut dd = self.weights[0] * q_new;
+        for j in 1..self.points {
+            dd += self.weights[j] * hist.q[j - 1];
+        }
+        o.trtol * tol / o.abstol.max(self.factor * dd.abs())
+    }
+
+    fn step(&self, min_ratio: f64) -> f64 {
+        if self.order == 2 {
+            min_ratio.sqrt()
+        } else {
+            min_ratio
+        }
     }
 }
 
@@ -284,6 +317,7 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
     }
 
     let mut lu = Lu::<f64>::new(&sys.pattern);
+    let mut factored_ag0: Option<f64> = None;
     let mut values = vec![0.0; sys.g.len()];
     let mut rhs = vec![0.0; n];
     let mut scratch = Vec::new();
@@ -307,8 +341,13 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         }
         delta_old[0] = delta;
         let co = coefficients(opts.method, order, delta, delta_old[1]);
-        for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
-            *v = g + co.ag[0] * c;
+        // The matrix G + ag0*C changes only with ag0: a linear circuit stepping at a constant
+        // step and order reuses the last factorisation.
+        let same_matrix = factored_ag0 == Some(co.ag[0]);
+        if !same_matrix {
+            for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
+                *v = g + co.ag[0] * c;
+            }
         }
         let t_new = t + delta;
         super::op::dc_rhs(circuit, sys, &mut rhs, &|d| Some(source_value(d, t_new)));
@@ -348,9 +387,12 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 continue;
             }
         } else {
-            lu.factor(&sys.pattern, &values).map_err(|s| {
-                super::singular(circuit, sys, "tran", format!("time {t_new:e} s"), s.0)
-            })?;
+            if !same_matrix {
+                lu.factor(&sys.pattern, &values).map_err(|s| {
+                    super::singular(circuit, sys, "tran", format!("time {t_new:e} s"), s.0)
+                })?;
+                factored_ag0 = Some(co.ag[0]);
+            }
             lu.solve_refined(&sys.pattern, &values, &mut rhs, &mut scratch);
         }
         if let Some(i) = rhs.iter().position(|v| !v.is_finite()) {
@@ -361,41 +403,24 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
             });
         }
         // New states and the truncation-error step proposal.
-        let mut proposal = 2.0 * delta;
+        let lte = Lte::new(&delta_old, order, opts.method, opts);
+        let mut min_ratio = f64::INFINITY;
         for (k, ((_, r), h)) in reactive.iter().zip(&hist).enumerate() {
             q_new[k] = r.charge(&rhs);
             dq_new[k] = co.ag[0] * q_new[k] + co.history(h);
-            if !first {
-                let p = lte_step(
-                    q_new[k],
-                    dq_new[k],
-                    h,
-                    delta,
-                    &delta_old,
-                    order,
-                    opts.method,
-                    opts,
-                );
-                proposal = proposal.min(p);
+            min_ratio = min_ratio.min(lte.ratio(q_new[k], dq_new[k], h));
+        }
+        for (k, (d, h)) in sys.diodes.iter().zip(&diode_hist).enumerate() {
+            if d.eval.has_charge() {
+                min_ratio = min_ratio.min(lte.ratio(newton.q[k], newton.dq[k], h));
             }
         }
-        if !first {
-            for (k, (d, h)) in sys.diodes.iter().zip(&diode_hist).enumerate() {
-                if d.eval.has_charge() {
-                    let p = lte_step(
-                        newton.q[k],
-                        newton.dq[k],
-                        h,
-                        delta,
-                        &delta_old,
-                        order,
-                        opts.method,
-                        opts,
-                    );
-                    proposal = proposal.min(p);
-                }
-            }
-        }
+        // ngspice does not check the first point and keeps its step for the second.
+        let proposal = if first {
+            delta
+        } else {
+            (2.0 * delta).min(lte.step(min_ratio))
+        };
         if first || proposal > 0.9 * delta {
             // Accept.
             t = t_new;
