@@ -1,4 +1,5 @@
-//! The `balun` command line: `balun run FILE.net [--raw OUT] [--csv DIR] [--json FILE]` and
+//! The `balun` command line: `balun run FILE.net [--raw OUT [--raw-format ascii|binary]]
+//! [--csv DIR] [--json FILE]` and
 //! `balun check FILE.net`.
 //!
 //! Exit status: 0 on success, 1 on any error in the netlist, the simulation or writing output,
@@ -21,15 +22,35 @@ struct Cli {
     command: Command,
 }
 
+/// `--raw-format` values.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum RawFormatArg {
+    Ascii,
+    Binary,
+}
+
+impl From<RawFormatArg> for raw::RawFormat {
+    fn from(arg: RawFormatArg) -> Self {
+        match arg {
+            RawFormatArg::Ascii => raw::RawFormat::Ascii,
+            RawFormatArg::Binary => raw::RawFormat::Binary,
+        }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Simulate a netlist: run every analysis, print tables, optionally write files.
     Run {
         /// The netlist (SPICE syntax, ngspice dialect).
         file: PathBuf,
-        /// Write all plots as an ngspice ASCII raw file.
+        /// Write all plots as an ngspice raw file (ASCII unless --raw-format binary).
         #[arg(long, value_name = "OUT.raw")]
         raw: Option<PathBuf>,
+        /// Layout of the --raw file: `ascii` (as SPICE_ASCIIRAWFILE=1 ngspice writes it) or
+        /// `binary` (ngspice's default: little-endian f64s, smaller and faster).
+        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = RawFormatArg::Ascii)]
+        raw_format: RawFormatArg,
         /// Write one CSV file per plot into this directory (op.csv, dc1.csv, ac1.csv, ...).
         #[arg(long, value_name = "DIR")]
         csv: Option<PathBuf>,
@@ -60,6 +81,7 @@ fn main() -> ExitCode {
         Command::Run {
             file,
             raw,
+            raw_format,
             csv,
             json,
             quiet,
@@ -67,7 +89,12 @@ fn main() -> ExitCode {
         } => run(
             &renderer,
             &file,
-            &Outputs { raw, csv, json },
+            &Outputs {
+                raw,
+                raw_format: raw_format.into(),
+                csv,
+                json,
+            },
             quiet,
             verbose,
         ),
@@ -82,6 +109,7 @@ fn main() -> ExitCode {
 
 struct Outputs {
     raw: Option<PathBuf>,
+    raw_format: raw::RawFormat,
     csv: Option<PathBuf>,
     json: Option<PathBuf>,
 }
@@ -181,9 +209,10 @@ fn write_outputs(
         let options = raw::WriteOptions {
             date: None,
             log_scale,
+            format: outputs.raw_format,
         };
         write_file(path, |w| {
-            raw::write_ascii_with(w, &sim.circuit.title, &sim.plots, &options)
+            raw::write(w, &sim.circuit.title, &sim.plots, &options)
         })
         .map_err(|e| fail(path, e))?;
         if verbose {

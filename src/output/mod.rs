@@ -1,13 +1,17 @@
-//! Output writers: ngspice ASCII raw ([`raw`]), CSV ([`csv`]), JSON ([`json`]) and the terminal
+//! Output writers: ngspice raw, ASCII or binary ([`raw`], numbers formatted by [`e15`]), CSV ([`csv`]), JSON ([`json`]) and the terminal
 //! table ([`table`]), plus the small helpers they share (plot kinds, units, number formats).
 //!
 //! Writers take [`solver::Plot`]s and a [`std::io::Write`] (or a directory); they never run the
 //! pipeline and never decide where output goes: that is the CLI's job.
 
 pub mod csv;
+pub mod e15;
 pub mod json;
 pub mod raw;
 pub mod table;
+
+#[cfg(test)]
+mod ngspice_tests;
 
 use solver::{Plot, Unit};
 

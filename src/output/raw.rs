@@ -1,6 +1,7 @@
-//! ngspice raw files (ASCII): writing balun's plots and reading ngspice's.
+//! ngspice raw files, ASCII and binary: writing balun's plots and reading ngspice's.
 //!
-//! The layout is exactly what ngspice 39 writes with `SPICE_ASCIIRAWFILE=1 ngspice -b -r out.raw`:
+//! The ASCII layout is exactly what ngspice 39 writes with
+//! `SPICE_ASCIIRAWFILE=1 ngspice -b -r out.raw`:
 //!
 //! ```text
 //! Title: divider test
@@ -20,22 +21,43 @@
 //! 1\t\t...
 //! ```
 //!
-//! One such section per plot, concatenated. Values use C's `%.15e`; complex values are `re,im`.
-//! The scale (sweep variable) is variable 0; an `Operating Point` plot has no scale and its first
-//! vector is variable 0. `No. Points:` is left-justified in 8 columns (ngspice reserves the room
-//! to rewrite the count when the run ends). `grid=3` (ngspice's `GRID_XLOG`) marks a frequency
-//! scale swept by decade or octave. ngspice writes garbage as the imaginary part of the
-//! frequency; balun writes 0, and the reader ignores it (the scale of a complex plot is read as
-//! real data).
+//! One such section per plot, concatenated. Values use C's `%.15e` (see [`super::e15`]);
+//! complex values are `re,im`. The scale (sweep variable) is variable 0; an `Operating Point`
+//! plot has no scale and its first vector is variable 0. `No. Points:` is left-justified in 8
+//! columns (ngspice reserves the room to rewrite the count when the run ends). `grid=3`
+//! (ngspice's `GRID_XLOG`) marks a frequency scale swept by decade or octave.
 //!
-//! The reader also skips header lines it does not use (`Command:`, `Option:`), accepts extra
-//! `Flags:` words (`padded`) and extra fields after a variable's type (`grid=3`, `dims=...`).
-//! It does not read binary raw files.
+//! The binary layout (ngspice's default, `ngspice -b -r out.raw`) has the same header but
+//! `Binary:` instead of `Values:`, then per point every variable, the scale first, as a
+//! little-endian `f64`, or in a `complex` plot as two (`re`, `im`), the scale included. Nothing
+//! separates points or follows the data; the next plot's `Title:` comes straight after.
+//!
+//! ngspice writes garbage as the imaginary part of the frequency; balun writes 0, and the reader
+//! ignores it (the scale of a complex plot is read as real data). The reader also skips header
+//! lines it does not use (`Command:`, `Option:`), accepts extra `Flags:` words (`padded`) and
+//! extra fields after a variable's type (`grid=3`, `dims=...`).
+//!
+//! Writing goes straight from the [`Plot`]'s vectors into buffers of a few points each, which
+//! [`rayon`] fills in parallel while the calling thread writes the previous ones, in order.
 
 use solver::{Data, Plot, Unit, Vector};
 use std::io::{self, Write};
+use std::ops::Range;
+use std::sync::mpsc;
 
 use num_complex::Complex64;
+
+use super::e15;
+
+/// Which raw file layout to write.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RawFormat {
+    /// Text, `%.15e` numbers (`SPICE_ASCIIRAWFILE=1`).
+    #[default]
+    Ascii,
+    /// Little-endian `f64`s after a text header (ngspice's default).
+    Binary,
+}
 
 /// Writes `plots` as one ngspice ASCII raw file (one section per plot, in order).
 ///
@@ -45,7 +67,16 @@ pub fn write_ascii(w: &mut impl Write, title: &str, plots: &[Plot]) -> io::Resul
     write_ascii_with(w, title, plots, &WriteOptions::default())
 }
 
-/// Options for [`write_ascii_with`].
+/// Writes `plots` as one ngspice binary raw file (one section per plot, in order).
+pub fn write_binary(w: &mut impl Write, title: &str, plots: &[Plot]) -> io::Result<()> {
+    let options = WriteOptions {
+        format: RawFormat::Binary,
+        ..WriteOptions::default()
+    };
+    write(w, title, plots, &options)
+}
+
+/// Options for [`write`] and [`write_ascii_with`].
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// The `Date:` text; `None` means now (UTC), as `Tue Nov 24 21:09:46  2026`.
@@ -53,10 +84,27 @@ pub struct WriteOptions {
     /// Per plot (same order as the plots): whether its scale is a log (dec/oct) sweep, which
     /// ngspice marks `grid=3`. `None`, or a missing entry, means: guess from the scale values.
     pub log_scale: Option<Vec<bool>>,
+    /// ASCII (the default) or binary.
+    pub format: RawFormat,
 }
 
-/// Writes `plots` as an ngspice ASCII raw file with explicit [`WriteOptions`].
+/// Writes `plots` as an ngspice ASCII raw file with explicit [`WriteOptions`] (whatever
+/// `options.format` says).
 pub fn write_ascii_with(
+    w: &mut impl Write,
+    title: &str,
+    plots: &[Plot],
+    options: &WriteOptions,
+) -> io::Result<()> {
+    let options = WriteOptions {
+        format: RawFormat::Ascii,
+        ..options.clone()
+    };
+    write(w, title, plots, &options)
+}
+
+/// Writes `plots` as an ngspice raw file in `options.format`.
+pub fn write(
     w: &mut impl Write,
     title: &str,
     plots: &[Plot],
@@ -68,29 +116,36 @@ pub fn write_ascii_with(
             .log_scale
             .as_ref()
             .and_then(|v| v.get(index).copied());
-        write_plot(w, title, &date, plot, log_hint)?;
+        let mut header = Vec::with_capacity(256 + 40 * (plot.vectors.len() + 1));
+        write_header(&mut header, title, &date, plot, log_hint, options.format)?;
+        w.write_all(&header)?;
+        write_values(w, plot, options.format)?;
     }
     Ok(())
 }
 
-fn write_plot(
-    w: &mut impl Write,
+/// Everything up to and including `Values:` or `Binary:`.
+fn write_header(
+    w: &mut Vec<u8>,
     title: &str,
     date: &str,
     plot: &Plot,
     log_hint: Option<bool>,
+    format: RawFormat,
 ) -> io::Result<()> {
-    let columns: Vec<&Vector> = plot.scale.iter().chain(plot.vectors.iter()).collect();
     let complex = plot.is_complex();
-    let points = plot.len();
     writeln!(w, "Title: {title}")?;
     writeln!(w, "Date: {date}")?;
     writeln!(w, "Plotname: {}", plot.name)?;
     writeln!(w, "Flags: {}", if complex { "complex" } else { "real" })?;
-    writeln!(w, "No. Variables: {}", columns.len())?;
-    writeln!(w, "No. Points: {points:<8}")?;
+    writeln!(
+        w,
+        "No. Variables: {}",
+        plot.vectors.len() + usize::from(plot.scale.is_some())
+    )?;
+    writeln!(w, "No. Points: {:<8}", plot.len())?;
     writeln!(w, "Variables:")?;
-    for (i, v) in columns.iter().enumerate() {
+    for (i, v) in plot.scale.iter().chain(&plot.vectors).enumerate() {
         write!(w, "\t{i}\t{}\t{}", v.name, v.unit.raw_name())?;
         let is_scale = i == 0 && plot.scale.is_some();
         if is_scale
@@ -101,27 +156,174 @@ fn write_plot(
         }
         writeln!(w)?;
     }
-    writeln!(w, "Values:")?;
-    for p in 0..points {
-        for (i, v) in columns.iter().enumerate() {
-            if i == 0 {
-                write!(w, "{p}\t")?;
+    match format {
+        RawFormat::Ascii => writeln!(w, "Values:"),
+        RawFormat::Binary => writeln!(w, "Binary:"),
+    }
+}
+
+/// A variable's values, borrowed from its [`Vector`].
+#[derive(Clone, Copy)]
+enum Column<'a> {
+    Real(&'a [f64]),
+    Complex(&'a [Complex64]),
+}
+
+impl Column<'_> {
+    /// The value at point `p` as (re, im). A vector shorter than the scale is an internal error
+    /// of the producer; it reads as 0 rather than panicking, so the file stays readable.
+    #[inline]
+    fn at(self, p: usize) -> (f64, f64) {
+        match self {
+            Column::Real(v) => (v.get(p).copied().unwrap_or(0.0), 0.0),
+            Column::Complex(v) => v.get(p).map_or((0.0, 0.0), |c| (c.re, c.im)),
+        }
+    }
+}
+
+/// How many value bytes one buffer should hold before it goes to the writer (a few points each,
+/// so that small plots stay on one thread and large ones keep both cores busy).
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Writes the values of every point, in order, from buffers formatted in parallel.
+fn write_values(w: &mut impl Write, plot: &Plot, format: RawFormat) -> io::Result<()> {
+    let columns: Vec<Column> = plot
+        .scale
+        .iter()
+        .chain(&plot.vectors)
+        .map(|v| match &v.data {
+            Data::Real(values) => Column::Real(values),
+            Data::Complex(values) => Column::Complex(values),
+        })
+        .collect();
+    let complex = plot.is_complex();
+    let points = plot.len();
+    if points == 0 || columns.is_empty() {
+        return Ok(());
+    }
+    let per_value = match (format, complex) {
+        (RawFormat::Ascii, false) => 23,
+        (RawFormat::Ascii, true) => 46,
+        (RawFormat::Binary, false) => 8,
+        (RawFormat::Binary, true) => 16,
+    };
+    let per_point = 8 + columns.len() * per_value;
+    let chunk_points = (CHUNK_BYTES / per_point).clamp(1, points);
+    let fill = |range: Range<usize>, out: &mut Vec<u8>| {
+        out.clear();
+        match format {
+            RawFormat::Ascii => format_ascii(&columns, complex, range, out),
+            RawFormat::Binary => format_binary(&columns, complex, range, out),
+        }
+    };
+    if chunk_points == points {
+        let mut out = Vec::with_capacity(points * per_point);
+        fill(0..points, &mut out);
+        return w.write_all(&out);
+    }
+    write_chunks_parallel(w, points, chunk_points, per_point, fill)
+}
+
+/// Splits `0..points` into chunks of `chunk_points`, fills a buffer per chunk on rayon's
+/// threads (a batch of a few chunks at a time) and writes the buffers in order on this thread
+/// while the next batch is being filled. Buffers are recycled.
+fn write_chunks_parallel(
+    w: &mut impl Write,
+    points: usize,
+    chunk_points: usize,
+    per_point: usize,
+    fill: impl Fn(Range<usize>, &mut Vec<u8>) + Sync,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    let chunks: Vec<Range<usize>> = (0..points)
+        .step_by(chunk_points)
+        .map(|start| start..(start + chunk_points).min(points))
+        .collect();
+    let batch = 2 * rayon::current_num_threads().max(1);
+    // Filled buffers go to the writer in order; written ones come back for reuse. Two batches in
+    // flight: one being written while the next is filled.
+    let (filled_tx, filled_rx) = mpsc::sync_channel::<Vec<u8>>(2 * batch);
+    let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
+    let (fill, chunks) = (&fill, &chunks);
+    // `move`: when a write fails, returning drops `filled_rx`, which stops the filler (its `send`
+    // fails) before the scope joins it.
+    std::thread::scope(move |scope| {
+        scope.spawn(move || {
+            for group in chunks.chunks(batch) {
+                let mut buffers: Vec<Vec<u8>> = (0..group.len())
+                    .map(|_| {
+                        empty_rx
+                            .try_recv()
+                            .unwrap_or_else(|_| Vec::with_capacity(chunk_points * per_point))
+                    })
+                    .collect();
+                buffers
+                    .par_iter_mut()
+                    .zip(group.par_iter())
+                    .for_each(|(out, range)| fill(range.clone(), out));
+                for b in buffers {
+                    if filled_tx.send(b).is_err() {
+                        return; // the writer failed and hung up
+                    }
+                }
             }
-            // A vector shorter than the scale is an internal error of the producer; write 0
-            // rather than panic so the file stays readable.
-            let value = if p < v.data.len() {
-                v.data.at(p)
-            } else {
-                Complex64::new(0.0, 0.0)
+        });
+        for _ in 0..chunks.len() {
+            let Ok(buffer) = filled_rx.recv() else {
+                break;
             };
+            w.write_all(&buffer)?;
+            let _ = empty_tx.send(buffer);
+        }
+        Ok(())
+    })
+}
+
+/// Appends the ASCII lines of points `range`: `p\t\tSCALE` then `\tVALUE` per other variable,
+/// each value `%.15e` or `%.15e,%.15e`.
+fn format_ascii(columns: &[Column], complex: bool, range: Range<usize>, out: &mut Vec<u8>) {
+    for p in range {
+        push_usize(out, p);
+        out.push(b'\t');
+        for &column in columns {
+            let (re, im) = column.at(p);
+            out.push(b'\t');
+            e15::push(out, re);
             if complex {
-                writeln!(w, "\t{},{}", fmt_c_e15(value.re), fmt_c_e15(value.im))?;
-            } else {
-                writeln!(w, "\t{}", fmt_c_e15(value.re))?;
+                out.push(b',');
+                e15::push(out, im);
+            }
+            out.push(b'\n');
+        }
+    }
+}
+
+/// Appends the binary values of points `range`: every variable as little-endian `f64`, or two
+/// (re, im) in a complex plot.
+fn format_binary(columns: &[Column], complex: bool, range: Range<usize>, out: &mut Vec<u8>) {
+    for p in range {
+        for &column in columns {
+            let (re, im) = column.at(p);
+            out.extend_from_slice(&re.to_le_bytes());
+            if complex {
+                out.extend_from_slice(&im.to_le_bytes());
             }
         }
     }
-    Ok(())
+}
+
+fn push_usize(out: &mut Vec<u8>, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// ngspice marks dec/oct frequency sweeps `grid=3`. Without a hint: a sweep of 2 or more
@@ -143,20 +345,9 @@ fn looks_log_spaced(data: &Data) -> bool {
 }
 
 /// Formats like C's `printf("%.15e", x)`: `1.000000000000000e+01`, `-5.000000000000000e-04`,
-/// `nan`, `inf`, `-inf`.
+/// `nan`, `inf`, `-inf` (see [`e15`]).
 pub fn fmt_c_e15(x: f64) -> String {
-    if x.is_nan() {
-        return if x.is_sign_negative() { "-nan" } else { "nan" }.to_string();
-    }
-    if x.is_infinite() {
-        return if x < 0.0 { "-inf" } else { "inf" }.to_string();
-    }
-    let s = format!("{x:.15e}");
-    // Rust writes `1.000000000000000e1` / `e-4`; C writes at least two exponent digits and a sign.
-    let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let sign = if exp < 0 { '-' } else { '+' };
-    format!("{mantissa}e{sign}{:02}", exp.unsigned_abs())
+    e15::to_string(x)
 }
 
 /// The current time in ngspice's `Date:` format (`asctime` with the year separated by two
@@ -203,7 +394,8 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (y, m, d)
 }
 
-/// A malformed raw file: what was expected, and the 1-based line.
+/// A malformed raw file: what was expected, and the 1-based line (in a binary file, the line
+/// of the header or of `Binary:` that the problem belongs to).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("raw file line {line}: {message}")]
 pub struct RawError {
@@ -211,18 +403,21 @@ pub struct RawError {
     pub message: String,
 }
 
-/// Reads every plot of an ngspice ASCII raw file (as written by `ngspice -b -r` with
-/// `SPICE_ASCIIRAWFILE=1`, or by [`write_ascii`]).
+/// Reads every plot of an ngspice raw file, ASCII or binary, or both mixed (each plot says which
+/// with `Values:` or `Binary:`), as written by `ngspice -b -r` or by [`write`].
 ///
 /// Every plot except `Operating Point` takes variable 0 as its scale. Units come from the type
 /// word (`voltage`, `current`, `frequency`, `time`). In a `complex` plot the data vectors are
 /// complex and the scale is real (its imaginary part is dropped).
-pub fn read_ascii(text: &str) -> Result<Vec<Plot>, RawError> {
-    let mut lines = Lines::new(text);
+pub fn read(bytes: &[u8]) -> Result<Vec<Plot>, RawError> {
+    let mut lines = Lines::new(bytes);
     let mut plots = Vec::new();
     loop {
         // Skip blank lines between plots.
-        while lines.peek().is_some_and(|l| l.trim().is_empty()) {
+        while lines
+            .peek()
+            .is_some_and(|l| l.iter().all(u8::is_ascii_whitespace))
+        {
             lines.next();
         }
         if lines.peek().is_none() {
@@ -233,28 +428,47 @@ pub fn read_ascii(text: &str) -> Result<Vec<Plot>, RawError> {
     Ok(plots)
 }
 
+/// Reads every plot of an ngspice ASCII raw file (as written by `ngspice -b -r` with
+/// `SPICE_ASCIIRAWFILE=1`, or by [`write_ascii`]). Same as [`read`] on the text's bytes.
+pub fn read_ascii(text: &str) -> Result<Vec<Plot>, RawError> {
+    read(text.as_bytes())
+}
+
+/// Lines of a raw file's text parts, with raw byte access for binary data.
 struct Lines<'a> {
-    iter: std::iter::Peekable<std::str::Lines<'a>>,
+    bytes: &'a [u8],
+    /// Offset of the next unread byte.
+    pos: usize,
     /// 1-based number of the last line returned by `next`.
     line: usize,
 }
 
 impl<'a> Lines<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(bytes: &'a [u8]) -> Self {
         Lines {
-            iter: text.lines().peekable(),
+            bytes,
+            pos: 0,
             line: 0,
         }
     }
-    fn peek(&mut self) -> Option<&'a str> {
-        self.iter.peek().copied()
+    /// The next line without its `\n` (or `\r\n`) and the offset after it.
+    fn split(&self) -> Option<(&'a [u8], usize)> {
+        let rest = self.bytes.get(self.pos..).filter(|r| !r.is_empty())?;
+        let (line, used) = match rest.iter().position(|&b| b == b'\n') {
+            Some(end) => (&rest[..end], end + 1),
+            None => (rest, rest.len()),
+        };
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        Some((line, self.pos + used))
     }
-    fn next(&mut self) -> Option<&'a str> {
-        let l = self.iter.next();
-        if l.is_some() {
-            self.line += 1;
-        }
-        l
+    fn peek(&self) -> Option<&'a [u8]> {
+        self.split().map(|(l, _)| l)
+    }
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let (l, next) = self.split()?;
+        self.pos = next;
+        self.line += 1;
+        Some(l)
     }
     fn err(&self, line: usize, message: impl Into<String>) -> RawError {
         RawError {
@@ -262,15 +476,26 @@ impl<'a> Lines<'a> {
             message: message.into(),
         }
     }
-    /// The next line, or an error at end of file saying what was expected.
-    fn expect(&mut self, what: &str) -> Result<&'a str, RawError> {
+    /// The next line as text, or an error at end of file saying what was expected.
+    fn expect(&mut self, what: impl FnOnce() -> String) -> Result<&'a str, RawError> {
         match self.next() {
-            Some(l) => Ok(l),
+            Some(l) => std::str::from_utf8(l)
+                .map_err(|_| self.err(self.line, "expected a line of text, found non-UTF-8 bytes")),
             None => Err(self.err(
                 self.line + 1,
-                format!("unexpected end of file, expected {what}"),
+                format!("unexpected end of file, expected {}", what()),
             )),
         }
+    }
+    /// The next `n` bytes, raw.
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let taken = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(taken)
+    }
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
     }
 }
 
@@ -290,7 +515,7 @@ fn read_plot(lines: &mut Lines) -> Result<Plot, RawError> {
     };
     // Header: `Key: value` lines up to `Variables:`.
     loop {
-        let line = lines.expect("a header line or 'Variables:'")?;
+        let line = lines.expect(|| "a header line or 'Variables:'".into())?;
         let ln = lines.line;
         let Some((key, value)) = line.split_once(':') else {
             return Err(lines.err(
@@ -339,9 +564,9 @@ fn read_plot(lines: &mut Lines) -> Result<Plot, RawError> {
         .ok_or_else(|| lines.err(lines.line, "missing 'No. Points:' before 'Variables:'"))?;
 
     // Variables: `\tindex\tname\ttype[\textra...]`.
-    let mut vars: Vec<(String, Unit)> = Vec::with_capacity(n_vars);
+    let mut vars: Vec<(String, Unit)> = Vec::with_capacity(n_vars.min(1 << 20));
     for i in 0..n_vars {
-        let line = lines.expect(&format!("variable {i} of {n_vars}"))?;
+        let line = lines.expect(|| format!("variable {i} of {n_vars}"))?;
         let ln = lines.line;
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.len() < 3 {
@@ -370,58 +595,19 @@ fn read_plot(lines: &mut Lines) -> Result<Plot, RawError> {
         })?;
         vars.push((fields[1].to_string(), unit));
     }
-    let line = lines.expect("'Values:'")?;
-    match line.trim() {
-        "Values:" => {}
-        "Binary:" => {
-            return Err(lines.err(
-                lines.line,
-                "binary raw files are not supported: write ASCII (SPICE_ASCIIRAWFILE=1)",
-            ))
-        }
+    let line = lines.expect(|| "'Values:' or 'Binary:'".into())?;
+    let columns = match line.trim() {
+        "Values:" => read_ascii_values(lines, n_vars, n_points, h.complex)?,
+        "Binary:" => read_binary_values(lines, n_vars, n_points, h.complex)?,
         other => {
             return Err(lines.err(
                 lines.line,
-                format!("expected 'Values:' after {n_vars} variables, found '{other}'"),
+                format!(
+                    "expected 'Values:' or 'Binary:' after {n_vars} variables, found '{other}'"
+                ),
             ))
         }
-    }
-
-    // Values: per point, `index\t\tvalue` then `\tvalue` for each other variable.
-    let mut columns: Vec<Vec<Complex64>> = vec![Vec::with_capacity(n_points); n_vars];
-    for p in 0..n_points {
-        for (i, column) in columns.iter_mut().enumerate() {
-            let what = format!("value of variable {i} at point {p}");
-            let line = lines.expect(&what)?;
-            let ln = lines.line;
-            let mut fields = line.split_whitespace();
-            if i == 0 {
-                let idx = fields.next();
-                if idx.and_then(|s| s.parse::<usize>().ok()) != Some(p) {
-                    return Err(lines.err(
-                        ln,
-                        format!(
-                            "expected point index {p} then a value, found '{}'",
-                            line.trim()
-                        ),
-                    ));
-                }
-            }
-            let (Some(field), None) = (fields.next(), fields.next()) else {
-                return Err(lines.err(ln, format!("expected one {what}, found '{}'", line.trim())));
-            };
-            let value = parse_value(field, h.complex).ok_or_else(|| {
-                lines.err(
-                    ln,
-                    format!(
-                        "expected a {} number for {what}, found '{field}'",
-                        if h.complex { "complex 're,im'" } else { "real" }
-                    ),
-                )
-            })?;
-            column.push(value);
-        }
-    }
+    };
 
     let mut vectors: Vec<Vector> = vars
         .into_iter()
@@ -450,6 +636,92 @@ fn read_plot(lines: &mut Lines) -> Result<Plot, RawError> {
         scale,
         vectors,
     })
+}
+
+/// ASCII values: per point, `index\t\tvalue` then `\tvalue` for each other variable.
+fn read_ascii_values(
+    lines: &mut Lines,
+    n_vars: usize,
+    n_points: usize,
+    complex: bool,
+) -> Result<Vec<Vec<Complex64>>, RawError> {
+    let mut columns: Vec<Vec<Complex64>> = vec![Vec::with_capacity(n_points.min(1 << 20)); n_vars];
+    for p in 0..n_points {
+        for (i, column) in columns.iter_mut().enumerate() {
+            let what = || format!("value of variable {i} at point {p}");
+            let line = lines.expect(what)?;
+            let ln = lines.line;
+            let mut fields = line.split_whitespace();
+            if i == 0 {
+                let idx = fields.next();
+                if idx.and_then(|s| s.parse::<usize>().ok()) != Some(p) {
+                    return Err(lines.err(
+                        ln,
+                        format!(
+                            "expected point index {p} then a value, found '{}'",
+                            line.trim()
+                        ),
+                    ));
+                }
+            }
+            let (Some(field), None) = (fields.next(), fields.next()) else {
+                return Err(lines.err(
+                    ln,
+                    format!("expected one {}, found '{}'", what(), line.trim()),
+                ));
+            };
+            let value = parse_value(field, complex).ok_or_else(|| {
+                lines.err(
+                    ln,
+                    format!(
+                        "expected a {} number for {}, found '{field}'",
+                        if complex { "complex 're,im'" } else { "real" },
+                        what()
+                    ),
+                )
+            })?;
+            column.push(value);
+        }
+    }
+    Ok(columns)
+}
+
+/// Binary values: per point, every variable as one little-endian `f64` (two in a complex plot).
+fn read_binary_values(
+    lines: &mut Lines,
+    n_vars: usize,
+    n_points: usize,
+    complex: bool,
+) -> Result<Vec<Vec<Complex64>>, RawError> {
+    let per_value = if complex { 16 } else { 8 };
+    let size = n_vars
+        .checked_mul(n_points)
+        .and_then(|n| n.checked_mul(per_value));
+    let available = lines.remaining();
+    let Some(data) = size.and_then(|size| lines.take(size)) else {
+        return Err(lines.err(
+            lines.line,
+            format!(
+                "binary data too short: {n_points} points of {n_vars} {} variables need {} bytes, found {available}",
+                if complex { "complex" } else { "real" },
+                size.map_or_else(|| "more than 2^64".to_string(), |s| s.to_string()),
+            ),
+        ));
+    };
+    let mut columns: Vec<Vec<Complex64>> = vec![Vec::with_capacity(n_points); n_vars];
+    let f64_at = |bytes: &[u8]| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(bytes);
+        f64::from_le_bytes(b)
+    };
+    for point in data.chunks_exact((n_vars * per_value).max(1)) {
+        for (column, value) in columns.iter_mut().zip(point.chunks_exact(per_value)) {
+            let re = f64_at(&value[..8]);
+            let im = if complex { f64_at(&value[8..]) } else { 0.0 };
+            column.push(Complex64::new(re, im));
+        }
+    }
+    Ok(columns)
 }
 
 fn parse_count(lines: &Lines, ln: usize, value: &str, key: &str) -> Result<usize, RawError> {
@@ -652,7 +924,7 @@ Values:
         let mut out = Vec::new();
         let options = WriteOptions {
             date: Some("Tue Nov 24 21:09:46  2026".into()),
-            log_scale: None,
+            ..WriteOptions::default()
         };
         write_ascii_with(&mut out, "divider test", &divider_plots(), &options).unwrap();
         let expected = NGSPICE_DIVIDER.replace("1.100511613914930e+45", "0.000000000000000e+00");
@@ -721,6 +993,210 @@ Values:
                 .join("\n")
         };
         assert_eq!(strip(&text), strip(&String::from_utf8(again).unwrap()));
+    }
+
+    /// `ngspice -b -r divider.bin` (binary, ngspice 39) on the netlist of [`NGSPICE_DIVIDER`]:
+    /// the same three plots, AC first, with the frequency's garbage imaginary part.
+    const NGSPICE_DIVIDER_BIN: &[u8] = include_bytes!("testdata/ngspice_divider.bin");
+
+    /// Bit-exact equality of two plot lists (NaN equal to NaN, 0 not equal to -0).
+    fn assert_bit_identical(a: &[Plot], b: &[Plot]) {
+        assert_eq!(a.len(), b.len());
+        for (pa, pb) in a.iter().zip(b) {
+            assert_eq!(pa.name, pb.name);
+            assert_eq!(pa.scale.is_some(), pb.scale.is_some());
+            let va: Vec<&Vector> = pa.scale.iter().chain(&pa.vectors).collect();
+            let vb: Vec<&Vector> = pb.scale.iter().chain(&pb.vectors).collect();
+            assert_eq!(va.len(), vb.len());
+            for (x, y) in va.iter().zip(&vb) {
+                assert_eq!((&x.name, x.unit), (&y.name, y.unit));
+                let bits = |d: &Data| -> Vec<(u64, Option<u64>)> {
+                    match d {
+                        Data::Real(v) => v.iter().map(|r| (r.to_bits(), None)).collect(),
+                        Data::Complex(v) => v
+                            .iter()
+                            .map(|c| (c.re.to_bits(), Some(c.im.to_bits())))
+                            .collect(),
+                    }
+                };
+                assert_eq!(bits(&x.data), bits(&y.data), "{}", x.name);
+            }
+        }
+    }
+
+    #[test]
+    fn reads_ngspice_binary_file() {
+        let plots = read(NGSPICE_DIVIDER_BIN).unwrap();
+        let expected = divider_plots();
+        assert_eq!(plots.len(), expected.len());
+        // The ASCII fixture holds the same numbers rounded to 16 digits.
+        let mut ascii_of_binary = Vec::new();
+        let mut ascii_of_expected = Vec::new();
+        let options = WriteOptions {
+            date: Some("Tue Nov 24 21:43:07  2026".into()),
+            ..WriteOptions::default()
+        };
+        write_ascii_with(&mut ascii_of_binary, "divider test", &plots, &options).unwrap();
+        write_ascii_with(&mut ascii_of_expected, "divider test", &expected, &options).unwrap();
+        assert_eq!(
+            String::from_utf8(ascii_of_binary).unwrap(),
+            String::from_utf8(ascii_of_expected).unwrap()
+        );
+    }
+
+    #[test]
+    fn writes_binary_as_ngspice_does() {
+        // Byte for byte, the frequency's garbage imaginary part aside (balun writes 0).
+        let mut expected = NGSPICE_DIVIDER_BIN.to_vec();
+        let data = expected.windows(8).position(|w| w == b"Binary:\n").unwrap() + 8;
+        // The AC plot comes first: 3 points of 4 complex variables, frequency first.
+        for p in 0..3 {
+            let im = data + p * 4 * 16 + 8;
+            expected[im..im + 8].copy_from_slice(&0f64.to_le_bytes());
+        }
+        let plots = read(NGSPICE_DIVIDER_BIN).unwrap();
+        let options = WriteOptions {
+            date: Some("Tue Nov 24 21:43:07  2026".into()),
+            format: RawFormat::Binary,
+            ..WriteOptions::default()
+        };
+        let mut out = Vec::new();
+        write(&mut out, "divider test", &plots, &options).unwrap();
+        assert_eq!(out.len(), expected.len());
+        assert!(out == expected, "binary raw differs from ngspice's");
+    }
+
+    /// Plots with awkward values: signed zeros, subnormals, extremes, NaN, infinities.
+    fn awkward_plots() -> Vec<Plot> {
+        let odd = [
+            0.0,
+            -0.0,
+            5e-324,
+            -2.2e-308,
+            1.0 / 3.0,
+            -1.797_693_134_862_315_7e308,
+            9.999_999_999_999_999_9e5,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        vec![
+            Plot {
+                name: "Operating Point".into(),
+                scale: None,
+                vectors: vec![real("v(a)", Unit::Voltage, &odd[4..5])],
+            },
+            Plot {
+                name: "DC transfer characteristic".into(),
+                scale: Some(real("v(v-sweep)", Unit::Voltage, &[0.0; 10])),
+                vectors: vec![
+                    real("v(a)", Unit::Voltage, &odd),
+                    real("i(v1)", Unit::Current, &odd.map(|x| -x)),
+                ],
+            },
+            Plot {
+                name: "AC Analysis".into(),
+                scale: Some(real(
+                    "frequency",
+                    Unit::Frequency,
+                    &[1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9],
+                )),
+                vectors: vec![complex("v(a)", Unit::Voltage, &odd.map(|x| (x, -x / 7.0)))],
+            },
+        ]
+    }
+
+    #[test]
+    fn binary_round_trip_is_bit_exact() {
+        let plots = awkward_plots();
+        let mut out = Vec::new();
+        write_binary(&mut out, "awkward", &plots).unwrap();
+        let back = read(&out).unwrap();
+        assert_bit_identical(&plots, &back);
+        // And its ASCII rendering is the ASCII file of the original, byte for byte.
+        let options = WriteOptions {
+            date: Some("Tue Nov 24 21:43:07  2026".into()),
+            ..WriteOptions::default()
+        };
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        write_ascii_with(&mut a, "awkward", &plots, &options).unwrap();
+        write_ascii_with(&mut b, "awkward", &back, &options).unwrap();
+        assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+    }
+
+    #[test]
+    fn reads_ascii_and_binary_plots_in_one_file() {
+        let plots = awkward_plots();
+        let mut out = Vec::new();
+        write_ascii(&mut out, "mixed", &plots[..2]).unwrap();
+        write_binary(&mut out, "mixed", &plots[2..]).unwrap();
+        write_ascii(&mut out, "mixed", &plots[..1]).unwrap();
+        let back = read(&out).unwrap();
+        assert_eq!(back.len(), 4);
+        assert_bit_identical(&plots[2..], &back[2..3]);
+        assert_eq!(back[3].name, "Operating Point");
+    }
+
+    #[test]
+    fn truncated_binary_says_how_much_is_missing() {
+        let cut = &NGSPICE_DIVIDER_BIN[..NGSPICE_DIVIDER_BIN.len() - 5];
+        let e = read(cut).unwrap_err();
+        // The last plot (Operating Point, 3 real variables, 1 point) wants 24 bytes; 19 remain.
+        assert!(e.message.contains("need 24 bytes, found 19"), "{e}");
+        assert_eq!(e.line, 35, "{e}"); // its `Binary:` line (binary data counts no lines)
+    }
+
+    /// The parallel, chunked writer puts the points in order: compare with a one-value-at-a-time
+    /// writer on a plot large enough for several chunks (3,000 complex vectors, 40 points).
+    #[test]
+    fn large_plots_are_written_in_order() {
+        let n_vec = 3000;
+        let points = 40;
+        let freq: Vec<f64> = (0..points).map(|p| 10f64.powf(p as f64 / 7.0)).collect();
+        let vectors: Vec<Vector> = (0..n_vec)
+            .map(|i| {
+                let v: Vec<(f64, f64)> = (0..points)
+                    .map(|p| {
+                        (
+                            (i * points + p) as f64 * 1e-3 + 0.1,
+                            -(p as f64) / (i + 1) as f64,
+                        )
+                    })
+                    .collect();
+                complex(&format!("v(n{i})"), Unit::Voltage, &v)
+            })
+            .collect();
+        let plot = Plot {
+            name: "AC Analysis".into(),
+            scale: Some(real("frequency", Unit::Frequency, &freq)),
+            vectors,
+        };
+        let per_point = 8 + (n_vec + 1) * 46;
+        assert!(
+            points * per_point > 4 * CHUNK_BYTES,
+            "the test must span several chunks"
+        );
+        let options = WriteOptions {
+            date: Some("Tue Nov 24 21:43:07  2026".into()),
+            ..WriteOptions::default()
+        };
+        let mut fast = Vec::new();
+        write_ascii_with(&mut fast, "big", std::slice::from_ref(&plot), &options).unwrap();
+        // The reference: the header as written, then every value through e15::slow.
+        let values_at = fast.windows(8).position(|w| w == b"Values:\n").unwrap() + 8;
+        let mut reference = String::from_utf8(fast[..values_at].to_vec()).unwrap();
+        for p in 0..points {
+            reference.push_str(&format!("{p}\t"));
+            for v in plot.scale.iter().chain(&plot.vectors) {
+                let z = v.data.at(p);
+                reference.push_str(&format!("\t{},{}\n", e15::slow(z.re), e15::slow(z.im)));
+            }
+        }
+        assert!(String::from_utf8(fast).unwrap() == reference);
+
+        let mut bin = Vec::new();
+        write_binary(&mut bin, "big", std::slice::from_ref(&plot)).unwrap();
+        assert_bit_identical(std::slice::from_ref(&plot), &read(&bin).unwrap());
     }
 
     #[test]
