@@ -37,6 +37,18 @@ pub fn push(out: &mut Vec<u8>, x: f64) {
     out.extend_from_slice(&buf[..n]);
 }
 
+/// Writes `x` formatted as C's `%.15e` at the start of `out` and returns the length.
+///
+/// # Panics
+/// If `out` is shorter than [`MAX_LEN`] bytes.
+#[inline]
+pub fn write(out: &mut [u8], x: f64) -> usize {
+    let buf: &mut [u8; MAX_LEN] = (&mut out[..MAX_LEN])
+        .try_into()
+        .expect("a MAX_LEN-byte slice is a MAX_LEN-byte array");
+    format_into(buf, x)
+}
+
 /// `x` formatted as C's `%.15e`, as a `String`.
 pub fn to_string(x: f64) -> String {
     let mut out = Vec::with_capacity(MAX_LEN);

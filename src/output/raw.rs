@@ -185,6 +185,17 @@ impl Column<'_> {
 /// so that small plots stay on one thread and large ones keep both cores busy).
 const CHUNK_BYTES: usize = 1 << 20;
 
+/// The most bytes one point can take: ASCII `INDEX\t` then per variable `\tRE[,IM]\n`, or
+/// binary 8 bytes per real value.
+fn max_point_bytes(format: RawFormat, complex: bool, columns: usize) -> usize {
+    match (format, complex) {
+        (RawFormat::Ascii, false) => 21 + columns * (e15::MAX_LEN + 2),
+        (RawFormat::Ascii, true) => 21 + columns * (2 * e15::MAX_LEN + 3),
+        (RawFormat::Binary, false) => columns * 8,
+        (RawFormat::Binary, true) => columns * 16,
+    }
+}
+
 /// Writes the values of every point, in order, from buffers formatted in parallel.
 fn write_values(w: &mut impl Write, plot: &Plot, format: RawFormat) -> io::Result<()> {
     let columns: Vec<Column> = plot
@@ -201,27 +212,26 @@ fn write_values(w: &mut impl Write, plot: &Plot, format: RawFormat) -> io::Resul
     if points == 0 || columns.is_empty() {
         return Ok(());
     }
-    let per_value = match (format, complex) {
-        (RawFormat::Ascii, false) => 23,
-        (RawFormat::Ascii, true) => 46,
-        (RawFormat::Binary, false) => 8,
-        (RawFormat::Binary, true) => 16,
-    };
-    let per_point = 8 + columns.len() * per_value;
+    let per_point = max_point_bytes(format, complex, columns.len());
     let chunk_points = (CHUNK_BYTES / per_point).clamp(1, points);
-    let fill = |range: Range<usize>, out: &mut Vec<u8>| {
-        out.clear();
+    // Fills `out` (grown to the chunk's worst case if needed; never cleared, so a recycled
+    // buffer is not zeroed again) from its start and returns the length used.
+    let fill = |range: Range<usize>, out: &mut Vec<u8>| -> usize {
+        let need = range.len() * per_point;
+        if out.len() < need {
+            out.resize(need, 0);
+        }
         match format {
             RawFormat::Ascii => format_ascii(&columns, complex, range, out),
             RawFormat::Binary => format_binary(&columns, complex, range, out),
         }
     };
     if chunk_points == points {
-        let mut out = Vec::with_capacity(points * per_point);
-        fill(0..points, &mut out);
-        return w.write_all(&out);
+        let mut out = Vec::new();
+        let used = fill(0..points, &mut out);
+        return w.write_all(&out[..used]);
     }
-    write_chunks_parallel(w, points, chunk_points, per_point, fill)
+    write_chunks_parallel(w, points, chunk_points, fill)
 }
 
 /// Splits `0..points` into chunks of `chunk_points`, fills a buffer per chunk on rayon's
@@ -231,8 +241,7 @@ fn write_chunks_parallel(
     w: &mut impl Write,
     points: usize,
     chunk_points: usize,
-    per_point: usize,
-    fill: impl Fn(Range<usize>, &mut Vec<u8>) + Sync,
+    fill: impl Fn(Range<usize>, &mut Vec<u8>) -> usize + Sync,
 ) -> io::Result<()> {
     use rayon::prelude::*;
     let chunks: Vec<Range<usize>> = (0..points)
@@ -240,9 +249,9 @@ fn write_chunks_parallel(
         .map(|start| start..(start + chunk_points).min(points))
         .collect();
     let batch = 2 * rayon::current_num_threads().max(1);
-    // Filled buffers go to the writer in order; written ones come back for reuse. Two batches in
-    // flight: one being written while the next is filled.
-    let (filled_tx, filled_rx) = mpsc::sync_channel::<Vec<u8>>(2 * batch);
+    // Filled buffers (with their used length) go to the writer in order; written ones come
+    // back for reuse. Two batches in flight: one being written while the next is filled.
+    let (filled_tx, filled_rx) = mpsc::sync_channel::<(Vec<u8>, usize)>(2 * batch);
     let (empty_tx, empty_rx) = mpsc::channel::<Vec<u8>>();
     let (fill, chunks) = (&fill, &chunks);
     // `move`: when a write fails, returning drops `filled_rx`, which stops the filler (its `send`
@@ -250,17 +259,13 @@ fn write_chunks_parallel(
     std::thread::scope(move |scope| {
         scope.spawn(move || {
             for group in chunks.chunks(batch) {
-                let mut buffers: Vec<Vec<u8>> = (0..group.len())
-                    .map(|_| {
-                        empty_rx
-                            .try_recv()
-                            .unwrap_or_else(|_| Vec::with_capacity(chunk_points * per_point))
-                    })
+                let mut buffers: Vec<(Vec<u8>, usize)> = (0..group.len())
+                    .map(|_| (empty_rx.try_recv().unwrap_or_default(), 0))
                     .collect();
                 buffers
                     .par_iter_mut()
                     .zip(group.par_iter())
-                    .for_each(|(out, range)| fill(range.clone(), out));
+                    .for_each(|((out, used), range)| *used = fill(range.clone(), out));
                 for b in buffers {
                     if filled_tx.send(b).is_err() {
                         return; // the writer failed and hung up
@@ -269,50 +274,62 @@ fn write_chunks_parallel(
             }
         });
         for _ in 0..chunks.len() {
-            let Ok(buffer) = filled_rx.recv() else {
+            let Ok((buffer, used)) = filled_rx.recv() else {
                 break;
             };
-            w.write_all(&buffer)?;
+            w.write_all(&buffer[..used])?;
             let _ = empty_tx.send(buffer);
         }
         Ok(())
     })
 }
 
-/// Appends the ASCII lines of points `range`: `p\t\tSCALE` then `\tVALUE` per other variable,
-/// each value `%.15e` or `%.15e,%.15e`.
-fn format_ascii(columns: &[Column], complex: bool, range: Range<usize>, out: &mut Vec<u8>) {
+/// Writes the ASCII lines of points `range` at the start of `out` (which has room for the
+/// worst case) and returns their length: `p\t\tSCALE` then `\tVALUE` per other variable, each
+/// value `%.15e` or `%.15e,%.15e`.
+fn format_ascii(columns: &[Column], complex: bool, range: Range<usize>, out: &mut [u8]) -> usize {
+    let mut at = 0;
     for p in range {
-        push_usize(out, p);
-        out.push(b'\t');
+        at += write_usize(&mut out[at..], p);
+        out[at] = b'\t';
+        at += 1;
         for &column in columns {
             let (re, im) = column.at(p);
-            out.push(b'\t');
-            e15::push(out, re);
+            out[at] = b'\t';
+            at += 1 + e15::write(&mut out[at + 1..], re);
             if complex {
-                out.push(b',');
-                e15::push(out, im);
+                out[at] = b',';
+                at += 1 + e15::write(&mut out[at + 1..], im);
             }
-            out.push(b'\n');
+            out[at] = b'\n';
+            at += 1;
         }
     }
+    at
 }
 
-/// Appends the binary values of points `range`: every variable as little-endian `f64`, or two
-/// (re, im) in a complex plot.
-fn format_binary(columns: &[Column], complex: bool, range: Range<usize>, out: &mut Vec<u8>) {
-    for p in range {
-        for &column in columns {
+/// Writes the binary values of points `range` at the start of `out` and returns their length:
+/// every variable as little-endian `f64`, or two (re, im) in a complex plot. Column by column
+/// (each point's slot is at a fixed offset), so each vector is read sequentially.
+fn format_binary(columns: &[Column], complex: bool, range: Range<usize>, out: &mut [u8]) -> usize {
+    let value = if complex { 16 } else { 8 };
+    let point = value * columns.len();
+    let first = range.start;
+    for (c, &column) in columns.iter().enumerate() {
+        for p in range.clone() {
+            let at = (p - first) * point + c * value;
             let (re, im) = column.at(p);
-            out.extend_from_slice(&re.to_le_bytes());
+            out[at..at + 8].copy_from_slice(&re.to_le_bytes());
             if complex {
-                out.extend_from_slice(&im.to_le_bytes());
+                out[at + 8..at + 16].copy_from_slice(&im.to_le_bytes());
             }
         }
     }
+    range.len() * point
 }
 
-fn push_usize(out: &mut Vec<u8>, mut n: usize) {
+/// Writes `n` in decimal at the start of `out` (room for 20 digits) and returns the length.
+fn write_usize(out: &mut [u8], mut n: usize) -> usize {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -323,7 +340,9 @@ fn push_usize(out: &mut Vec<u8>, mut n: usize) {
             break;
         }
     }
-    out.extend_from_slice(&digits[at..]);
+    let len = digits.len() - at;
+    out[..len].copy_from_slice(&digits[at..]);
+    len
 }
 
 /// ngspice marks dec/oct frequency sweeps `grid=3`. Without a hint: a sweep of 2 or more
@@ -1171,7 +1190,7 @@ Values:
             scale: Some(real("frequency", Unit::Frequency, &freq)),
             vectors,
         };
-        let per_point = 8 + (n_vec + 1) * 46;
+        let per_point = max_point_bytes(RawFormat::Ascii, true, n_vec + 1);
         assert!(
             points * per_point > 4 * CHUNK_BYTES,
             "the test must span several chunks"
