@@ -5,12 +5,14 @@
 #
 # Generates the ladder with scripts/gen-ladder.py (10 ohm / 1 nF per section,
 # `.ac dec 50 1 1meg`: 301 points, N+1 nodes), builds balun in release mode, then
-# runs each simulator RUNS times (default 5) and prints the median wall-clock time
-# of each and the ratio balun/ngspice:
-#   balun:   balun run LADDER.net --raw OUT.raw --quiet
-#   ngspice: SPICE_ASCIIRAWFILE=1 ngspice -b -r OUT.raw LADDER.net
-# Both write an ASCII raw file of the same size, so the comparison is like for like
-# (set NGSPICE_BINARY_RAW=1 to let ngspice write its default binary raw file instead).
+# runs each of these RUNS times (default 5), interleaved, and prints the median
+# wall-clock time of each and the ratio balun/ngspice per raw format:
+#   balun ascii:    balun run LADDER.net --raw OUT.raw --quiet
+#   ngspice ascii:  SPICE_ASCIIRAWFILE=1 ngspice -b -r OUT.raw LADDER.net
+#   balun binary:   balun run LADDER.net --raw OUT.raw --raw-format binary --quiet
+#   ngspice binary: ngspice -b -r OUT.raw LADDER.net        (ngspice's default)
+# Each pair writes the same layout and (values aside) the same bytes, so each
+# comparison is like for like. FORMATS=ascii or FORMATS=binary runs one pair only.
 # Honours CARGO_TARGET_DIR. Needs ngspice and python3 on PATH.
 set -euo pipefail
 
@@ -47,29 +49,40 @@ time_once() {
 
 median() { python3 -c 'import statistics,sys; print(f"{statistics.median(float(x) for x in sys.argv[1:]):.4f}")' "$@"; }
 
-run_balun() { "$balun" run "$net" --raw "$work/balun.raw" --quiet; }
-run_ngspice() {
-    if [[ -n "${NGSPICE_BINARY_RAW:-}" ]]; then
-        ngspice -b -r "$work/ngspice.raw" "$net"
-    else
-        SPICE_ASCIIRAWFILE=1 ngspice -b -r "$work/ngspice.raw" "$net"
-    fi
+formats="${FORMATS:-ascii binary}"
+
+# run NAME FORMAT: one run of balun or ngspice writing FORMAT to $work/NAME-FORMAT.raw.
+run() {
+    local out="$work/$1-$2.raw"
+    case "$1-$2" in
+        balun-ascii) "$balun" run "$net" --raw "$out" --quiet ;;
+        balun-binary) "$balun" run "$net" --raw "$out" --raw-format binary --quiet ;;
+        ngspice-ascii) SPICE_ASCIIRAWFILE=1 ngspice -b -r "$out" "$net" ;;
+        ngspice-binary) env -u SPICE_ASCIIRAWFILE ngspice -b -r "$out" "$net" ;;
+    esac
 }
 
-b_times=(); n_times=()
+declare -A times
 for ((i = 1; i <= runs; i++)); do
-    b_times+=("$(time_once run_balun)")
-    n_times+=("$(time_once run_ngspice)")
-    rm -f "$work/balun.raw" "$work/ngspice.raw"
+    for f in $formats; do
+        for sim in balun ngspice; do
+            times[$sim-$f]+="$(time_once run "$sim" "$f") "
+            rm -f "$work/$sim-$f.raw"
+        done
+    done
 done
-b_med="$(median "${b_times[@]}")"
-n_med="$(median "${n_times[@]}")"
-
-# One more run of each to report the output sizes (and catch a run that wrote nothing).
-run_balun >/dev/null 2>&1; run_ngspice >/dev/null 2>&1
-b_size="$(stat -c %s "$work/balun.raw")"; n_size="$(stat -c %s "$work/ngspice.raw")"
 
 echo "RC ladder, $n sections, .ac dec 50 1 1meg (301 points), median of $runs runs, whole process:"
-printf '  balun   %8.3f s   (runs: %s; raw %s bytes)\n' "$b_med" "${b_times[*]}" "$b_size"
-printf '  ngspice %8.3f s   (runs: %s; raw %s bytes)\n' "$n_med" "${n_times[*]}" "$n_size"
-python3 -c "print(f'  ratio balun/ngspice: {$b_med / $n_med:.2f}x')"
+for f in $formats; do
+    for sim in balun ngspice; do
+        # One more run to report the output size (and catch a run that wrote nothing).
+        run "$sim" "$f" >/dev/null 2>&1
+        size="$(stat -c %s "$work/$sim-$f.raw")"
+        # shellcheck disable=SC2086
+        med="$(median ${times[$sim-$f]})"
+        eval "med_${sim}_$f=$med"
+        printf '  %-7s %-6s %8.3f s   (runs: %s; raw %s bytes)\n' "$sim" "$f" "$med" "${times[$sim-$f]% }" "$size"
+    done
+    b="med_balun_$f"; g="med_ngspice_$f"
+    python3 -c "print(f'  ratio balun/ngspice ($f): {${!b} / ${!g}:.2f}x')"
+done
