@@ -95,8 +95,7 @@ fn format_into(buf: &mut [u8; MAX_LEN], x: f64) -> usize {
         buf[at] = b'0' + (k / 100) as u8;
         at += 1;
     }
-    let two = 2 * (k % 100) as usize;
-    buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[two..two + 2]);
+    put_pair(&mut buf[at..at + 2], k % 100);
     at + 2
 }
 
@@ -263,30 +262,38 @@ static DIGIT_PAIRS: [u8; 200] = {
     pairs
 };
 
-/// Writes `n` in `[10^15, 10^16)` as `d.ddddddddddddddd` (17 bytes).
+/// Writes `n` in `[10^15, 10^16)` as `d.ddddddddddddddd` (17 bytes). The digits are split
+/// into halves, then pairs, so the divisions (multiplications by constants) do not form one long
+/// dependency chain.
 #[inline]
 fn write_digits(buf: &mut [u8], n: u64) -> usize {
     const TEN8: u64 = 100_000_000;
-    let lead = n / 1_000_000_000_000_000;
-    let rest = n % 1_000_000_000_000_000; // 15 digits: 7 then 8
-    let (a, b) = ((rest / TEN8) as u32, (rest % TEN8) as u32);
+    let hi = (n / TEN8) as u32; // 8 digits: the leading one, then 7
+    let lo = (n % TEN8) as u32; // 8 digits
+    let lead = hi / 10_000_000;
+    let seven = hi % 10_000_000;
     buf[0] = b'0' + lead as u8;
     buf[1] = b'.';
-    // `a` has 7 digits: one, then three pairs.
-    buf[2] = b'0' + (a / 1_000_000) as u8;
-    put_pairs(&mut buf[3..9], a % 1_000_000, 3);
-    put_pairs(&mut buf[9..17], b, 4);
+    buf[2] = b'0' + (seven / 1_000_000) as u8;
+    let six = seven % 1_000_000;
+    put_pair(&mut buf[3..5], six / 10_000);
+    put_four(&mut buf[5..9], six % 10_000);
+    put_four(&mut buf[9..13], lo / 10_000);
+    put_four(&mut buf[13..17], lo % 10_000);
     17
 }
 
-/// Writes the low `2·pairs` decimal digits of `v` into `buf` (most significant first).
 #[inline]
-fn put_pairs(buf: &mut [u8], mut v: u32, pairs: usize) {
-    for i in (0..pairs).rev() {
-        let two = 2 * (v % 100) as usize;
-        buf[2 * i..2 * i + 2].copy_from_slice(&DIGIT_PAIRS[two..two + 2]);
-        v /= 100;
-    }
+fn put_pair(buf: &mut [u8], v: u32) {
+    let two = 2 * v as usize;
+    buf[..2].copy_from_slice(&DIGIT_PAIRS[two..two + 2]);
+}
+
+/// Writes `v < 10^4` as four digits.
+#[inline]
+fn put_four(buf: &mut [u8], v: u32) {
+    put_pair(&mut buf[..2], v / 100);
+    put_pair(&mut buf[2..4], v % 100);
 }
 
 /// The reference: `%.15e` through `format!("{x:.15e}")` (correctly rounded, ties to even) with
