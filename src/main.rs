@@ -49,7 +49,13 @@ enum Command {
         raw: Option<PathBuf>,
         /// Layout of the --raw file: `ascii` (as SPICE_ASCIIRAWFILE=1 ngspice writes it) or
         /// `binary` (ngspice's default: little-endian f64s, smaller and faster).
-        #[arg(long, value_enum, value_name = "FORMAT", default_value_t = RawFormatArg::Ascii)]
+        #[arg(
+            long,
+            value_enum,
+            value_name = "FORMAT",
+            default_value_t = RawFormatArg::Ascii,
+            requires = "raw"
+        )]
         raw_format: RawFormatArg,
         /// Write one CSV file per plot into this directory (op.csv, dc1.csv, ac1.csv, ...).
         #[arg(long, value_name = "DIR")]
