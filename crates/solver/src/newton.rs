@@ -127,14 +127,20 @@ impl<'a> Newton<'a> {
             if self.x_new.iter().any(|v| !v.is_finite()) {
                 return Err(NoConvergence { worst: Vec::new() });
             }
+            // Node voltages (visible and internal) get VNTOL, branch currents ABSTOL.
             let nodes = self.sys.unknowns.node_unknowns();
+            let visible = self.sys.unknowns.visible();
             let solution_converged =
                 self.x_new
                     .iter()
                     .zip(x.iter())
                     .enumerate()
                     .all(|(i, (&new, &old))| {
-                        let abs = if i < nodes { opts.vntol } else { opts.abstol };
+                        let abs = if i < nodes || i >= visible {
+                            opts.vntol
+                        } else {
+                            opts.abstol
+                        };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
             x.copy_from_slice(&self.x_new);
