@@ -212,13 +212,8 @@ fn rc_charging_follows_exponential() {
 /// tolerance [`RC_TOL_V`]. The ramp's end (1 us) is a breakpoint; ngspice starts with a step of
 /// a tenth of the gap to it, divided by 10 again on the very first step (10 ns, 100 steps
 /// inside the ramp), and its worst error on this netlist is 1.2e-5 V.
-///
-/// Ignored: balun (commit 185cab5) takes its first step from t = 0 straight to the breakpoint
-/// at 1 us, one backward-Euler step across the whole ramp, which sees the source at 1 V
-/// throughout: v(out)(1 us) = 9.990e-4 V where the closed form gives 4.998e-4 V, and the
-/// ~5e-4 V excess then decays with RC (still 4.96e-4 V at 7.2 us). Worst |diff| 4.99e-4 V.
+/// balun starts the same way.
 #[test]
-#[ignore = "balun bug: the first step crosses the whole 1 us PULSE ramp (error 5e-4 V, ngspice 1.2e-5 V)"]
 fn rc_ramp_start_is_resolved() {
     let (v, r, rc, rise) = (1.0f64, 1e3, 1e-3, 1e-6);
     let tr = Tran::run(
@@ -518,12 +513,8 @@ fn diode_forward_voltage_matches_shockley() {
 /// (and, with the series R1 carrying L1's IC = 0, v(b) = v(a) - R1*0 = 1 V too). If balun writes
 /// a row at t = 0 (ngspice 39 writes none under UIC), it must hold that state.
 ///
-/// Ignored: balun (commit 185cab5) writes v(a) = 0 and v(b) = 0 at t = 0 here; the .ic node
-/// voltages and inductor IC= currents are in that row, the capacitor IC= voltages are not.
-/// The first step (t = 1 us here) is right (v(a) = 0.99980). See also
-/// tests/tran/pending/uic_ic.net.
+/// (balun, like ngspice, writes no row at t = 0 under UIC; the check applies if it ever does.)
 #[test]
-#[ignore = "balun bug: the UIC t = 0 row lacks the capacitors' IC= voltages (v(a) = 0, not 1)"]
 fn uic_first_row_holds_initial_conditions() {
     let tr = Tran::run(
         "uic_t0",

@@ -93,6 +93,7 @@ macro_rules! tran_cases {
 tran_cases!(
     clipping_opamp,
     diode_bridge,
+    diode_bridge_floating,
     exp_sources,
     gear_rlc,
     halfwave_rectifier,
@@ -100,6 +101,7 @@ tran_cases!(
     pwl_repeat_rc,
     transformer_sine,
     tstart_tmax,
+    uic_ic,
 );
 
 /// The worst vector of a case: its difference as a fraction of its tolerance, and where.

@@ -291,6 +291,11 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
             .flat_map(|w| waveform::breakpoints(w, defaults))
             .collect();
     breaks.push(spec.tstop);
+    if spec.uic {
+        // As ngspice: a breakpoint at TSTEP to damp the start-up ringing of an inconsistent
+        // initial state.
+        breaks.push(spec.tstep);
+    }
     breaks.sort_by(f64::total_cmp);
     breaks.dedup_by(|a, b| (*a - *b).abs() <= 1e-15 * spec.tstop.max(1e-300));
 
@@ -299,7 +304,11 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         .filter(|&m| m > 0.0)
         .unwrap_or_else(|| spec.tstep.min((spec.tstop - spec.tstart) / 50.0));
     let min_step = 1e-11 * max_step;
+    // ngspice's start: min(TSTOP/100, TSTEP)/10, then t = 0 counts as a breakpoint (at most a
+    // tenth of the gap to the next one, or of TSTOP/50), then a tenth of that for the first step.
     let mut delta = spec.tstep.min(spec.tstop / 100.0) / 10.0;
+    let first_gap = breaks.first().copied().unwrap_or(spec.tstop);
+    delta = delta.min(0.1 * (spec.tstop / 50.0).min(first_gap)) / 10.0;
     let mut delta_old = [max_step; 5];
     let mut order = 1usize;
     let max_order = if opts.method == IntegrationMethod::Gear {
@@ -311,7 +320,9 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
     let mut times = Vec::new();
     let mut solutions = Vec::new();
     let mut t = 0.0f64;
-    if spec.tstart <= 0.0 {
+    // ngspice writes no t = 0 row under UIC (the state there is only partly in the unknowns:
+    // capacitor IC= values live in the device states).
+    if spec.tstart <= 0.0 && !spec.uic {
         times.push(0.0);
         solutions.extend_from_slice(&x);
     }
