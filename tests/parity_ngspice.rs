@@ -105,6 +105,8 @@ parity_cases!(
     divider_op_dc,
     headphone_shared_return,
     k_three_inductors,
+    op_gmin_stepping_latch,
+    op_gmin_stepping_zener,
     rc_lowpass_ac_dec,
     rlc_bandpass_ac_dec,
     subckt_nested_params,

@@ -15,6 +15,9 @@ use crate::lu::Lu;
 use crate::mna::System;
 use circuit::Circuit;
 
+/// Iteration limit of each GMIN- or source-stepping solve (ngspice's ITL2 default).
+const ITL2: u32 = 50;
+
 /// Transient companion data for the junction charges of one Newton solve.
 #[derive(Debug, Clone, Copy)]
 pub struct ChargeTerms<'a> {
@@ -61,6 +64,16 @@ pub struct Newton<'a> {
     pub dq: Vec<f64>,
     /// Newton iterations done (statistics).
     pub iterations: usize,
+    /// How the last DC operating point was found.
+    pub method: Option<OpMethod>,
+}
+
+/// Which strategy of [`dc_operating_point`] converged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpMethod {
+    Newton,
+    GminStepping,
+    SourceStepping,
 }
 
 impl<'a> Newton<'a> {
@@ -91,6 +104,7 @@ impl<'a> Newton<'a> {
             q: vec![0.0; nd],
             dq: vec![0.0; nd],
             iterations: 0,
+            method: None,
         }
     }
 
@@ -232,33 +246,62 @@ pub fn dc_operating_point(
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
     if first.is_ok() {
+        newton.method = Some(OpMethod::Newton);
         return Ok(());
     }
-    // GMIN stepping.
+    // GMIN stepping, ngspice's dynamic variant: a shunt on every node starting at 1e-2,
+    // divided by `factor` after each success (the factor grows while steps converge fast and
+    // shrinks to its fourth root after a failure, retrying from the last good solution).
     x.copy_from_slice(&start);
     let mut gs = 1e-2;
-    let mut init = true;
-    let mut ok = true;
-    while gs > opts.gmin * 0.5 {
+    let mut factor: f64 = 10.0;
+    let mut init = !warm;
+    let mut last_good = x.to_vec();
+    let mut last_gs = f64::INFINITY;
+    loop {
         let mode = LoadMode {
             gshunt: gs,
             init_junctions: init,
             charges: None,
         };
-        if newton.solve(x, &sys.g, &b, mode, opts.itl1).is_err() {
-            ok = false;
-            break;
+        let before = newton.iterations;
+        match newton.solve(x, &sys.g, &b, mode, ITL2) {
+            Ok(()) => {
+                init = false;
+                last_good.copy_from_slice(x);
+                last_gs = gs;
+                if gs <= opts.gmin {
+                    break;
+                }
+                if newton.iterations - before < ITL2 as usize / 4 {
+                    factor = (factor * factor.sqrt()).min(10.0);
+                }
+                gs = (gs / factor).max(opts.gmin);
+            }
+            Err(_) => {
+                if !last_gs.is_finite() {
+                    break;
+                }
+                factor = factor.sqrt().sqrt();
+                if factor < 1.00005 {
+                    break;
+                }
+                x.copy_from_slice(&last_good);
+                gs = last_gs / factor;
+            }
         }
-        init = false;
-        gs /= 10.0;
     }
-    if ok {
+    if last_gs <= opts.gmin {
         let mode = LoadMode {
             gshunt: 0.0,
             init_junctions: false,
             charges: None,
         };
-        if newton.solve(x, &sys.g, &b, mode, opts.itl1).is_ok() {
+        if newton
+            .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
+            .is_ok()
+        {
+            newton.method = Some(OpMethod::GminStepping);
             return Ok(());
         }
     }
@@ -275,9 +318,10 @@ pub fn dc_operating_point(
             init_junctions: init,
             charges: None,
         };
-        match newton.solve(x, &sys.g, &b, mode, opts.itl1) {
+        match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {
                 if scale >= 1.0 {
+                    newton.method = Some(OpMethod::SourceStepping);
                     return Ok(());
                 }
                 last_good.copy_from_slice(x);
@@ -295,5 +339,28 @@ pub fn dc_operating_point(
                 scale = (scale + step).min(1.0);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::op::DcSolver;
+
+    /// tests/parity/op_gmin_stepping_latch.net: with ITL1 = 4 plain Newton cannot converge;
+    /// GMIN stepping must, to ngspice's answer v(a) = 0.6928875944590553 V.
+    #[test]
+    fn hard_operating_point_needs_gmin_stepping() {
+        let text = "latch\nV1 vcc 0 5\nR1 vcc a 1k\nE1 b 0 a 0 -1000\nD1 b a dm\nD2 a 0 dm\n\
+                    R2 b 0 1k\n.model dm D(IS=1e-14 N=1)\n.options itl1=4\n.op\n.end\n";
+        let (ast, _) = netlist::parse_str(std::path::Path::new("latch.net"), text).unwrap();
+        let circuit = circuit::elaborate(&ast).unwrap();
+        let sys = System::assemble(&circuit);
+        let mut dc = DcSolver::new(&circuit, &sys, "op").unwrap();
+        let mut x = vec![0.0; sys.unknowns.len()];
+        dc.solve_point(&mut x, &|_| None, &|| "op".into()).unwrap();
+        assert_eq!(dc.newton().unwrap().method, Some(OpMethod::GminStepping));
+        let a = sys.unknowns.node(circuit.node("a").unwrap()).unwrap();
+        assert!((x[a] - 0.692_887_594_459_055_3).abs() < 1e-9, "{}", x[a]);
     }
 }
