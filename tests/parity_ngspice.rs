@@ -112,6 +112,7 @@ parity_cases!(
     subckt_nested_params,
     syntax_suffixes_include,
     thevenin_op_ac,
+    tline_mismatch,
     transformer_receiver,
     vccs_g,
     vcvs_e,

@@ -99,6 +99,7 @@ tran_cases!(
     halfwave_rectifier,
     pulse_rlc,
     pwl_repeat_rc,
+    tline_mismatch,
     transformer_sine,
     tstart_tmax,
     uic_ic,

@@ -376,20 +376,13 @@ impl<'a> Elab<'a> {
         let raw = e.name.name.as_str();
         let name = Self::device_name(ctx, raw);
         let span = e.span;
-        match &e.kind {
-            ElementKind::Instance {
-                nodes,
-                subckt,
-                params,
-            } => return self.instance(e, nodes, subckt, params, ctx),
-            ElementKind::TLine { .. } => {
-                return Err(ElabError::Unsupported {
-                    span,
-                    element: name,
-                    what: "the transmission line (T element)".to_string(),
-                })
-            }
-            _ => {}
+        if let ElementKind::Instance {
+            nodes,
+            subckt,
+            params,
+        } = &e.kind
+        {
+            return self.instance(e, nodes, subckt, params, ctx);
         }
         self.register_name(&name, span)?;
         match &e.kind {
@@ -664,11 +657,107 @@ impl<'a> Elab<'a> {
                     element: name,
                 });
             }
-            ElementKind::Instance { .. } | ElementKind::TLine { .. } => {
+            ElementKind::TLine { nodes, params } => {
+                let [p1p, p1n, p2p, p2n] = [0, 1, 2, 3].map(|i| self.node(ctx, &nodes[i]));
+                let (z0_ohm, td_s) = self.tline_params(&name, span, params)?;
+                self.push_device(
+                    name,
+                    span,
+                    DeviceKind::TLine {
+                        p1p,
+                        p1n,
+                        p2p,
+                        p2n,
+                        z0_ohm,
+                        td_s,
+                    },
+                );
+            }
+            ElementKind::Instance { .. } => {
                 unreachable!("handled above")
             }
         }
         Ok(())
+    }
+
+    /// `Z0` and `TD` of a T line from `Z0=` (or `ZO=`) and `TD=`, or `F=` with `NL=` (default
+    /// 0.25) as `TD = NL/F`. Without TD and F, ngspice 39 takes `F = 1 GHz` (its `TRAsetup`
+    /// default, so TD = 0.25 ns): balun does the same, with a warning.
+    fn tline_params(
+        &mut self,
+        element: &str,
+        span: Span,
+        params: &[Param],
+    ) -> Result<(f64, f64), ElabError> {
+        let mut z0 = None;
+        let mut td = None;
+        let mut f = None;
+        let mut nl = None;
+        for p in params {
+            let slot = match p.name.name.as_str() {
+                "z0" | "zo" => &mut z0,
+                "td" => &mut td,
+                "f" => &mut f,
+                "nl" => &mut nl,
+                other => {
+                    self.warn(
+                        p.name.span,
+                        format!("{element}: parameter '{other}' is not supported and is ignored"),
+                    );
+                    continue;
+                }
+            };
+            *slot = Some((self.eval(&p.value)?, p.value.span));
+        }
+        let invalid = |span: Span, message: String| ElabError::InvalidValue {
+            span,
+            element: element.to_string(),
+            message,
+        };
+        let Some((z0, z0_span)) = z0 else {
+            return Err(invalid(
+                span,
+                "the characteristic impedance is missing: give Z0=<ohms>".to_string(),
+            ));
+        };
+        if z0.is_nan() || z0 <= 0.0 {
+            return Err(invalid(
+                z0_span,
+                format!("Z0 = {} must be positive", fmt_num(z0)),
+            ));
+        }
+        let (td, td_span) = match (td, f) {
+            (Some(td), _) => td,
+            (None, Some((f, f_span))) => {
+                if f.is_nan() || f <= 0.0 {
+                    return Err(invalid(
+                        f_span,
+                        format!("F = {} must be positive", fmt_num(f)),
+                    ));
+                }
+                let (nl, nl_span) = nl.unwrap_or((0.25, f_span));
+                (nl / f, nl_span)
+            }
+            (None, None) => {
+                self.warn(
+                    span,
+                    format!(
+                        "{element}: neither TD nor F is given; using ngspice's default \
+                         F = 1 GHz, NL = {} (TD = {} s)",
+                        fmt_num(nl.map_or(0.25, |n| n.0)),
+                        fmt_num(nl.map_or(0.25, |n| n.0) / 1e9)
+                    ),
+                );
+                (nl.map_or(0.25, |n| n.0) / 1e9, nl.map_or(span, |n| n.1))
+            }
+        };
+        if td.is_nan() || td <= 0.0 {
+            return Err(invalid(
+                td_span,
+                format!("the delay TD = {} s must be positive", fmt_num(td)),
+            ));
+        }
+        Ok((z0, td))
     }
 
     /// Evaluates an element's `name=value` parameters; names outside `known` are warned about

@@ -643,9 +643,26 @@ fn diode_models_resolve_with_area_and_scope() {
 }
 
 #[test]
-fn unsupported_elements() {
-    let e = elab_err("t\nV1 1 0 1\nR1 1 0 1\nT1 1 0 2 0 z0=50 td=1n\nR2 2 0 50\n.op\n.end\n");
-    assert!(e.to_string().contains("not supported yet"), "{e}");
+fn tline_td_or_f_and_nl() {
+    // TD given; F with NL (TD = NL/F); F alone (NL = 0.25); neither: ngspice's F = 1 GHz.
+    for (params, td) in [
+        ("z0=50 td=1n", 1e-9),
+        ("zo=50 f=100meg nl=0.5", 5e-9),
+        ("z0=50 f=100meg", 2.5e-9),
+        ("z0=50", 0.25e-9),
+    ] {
+        let c = elab(&format!(
+            "t\nV1 1 0 1\nT1 1 0 2 0 {params}\nR2 2 0 50\n.op\n.end\n"
+        ));
+        match c.devices[1].kind {
+            DeviceKind::TLine { z0_ohm, td_s, .. } => {
+                assert_eq!(z0_ohm, 50.0);
+                assert!((td_s - td).abs() < 1e-24, "{params}: {td_s}");
+            }
+            ref k => panic!("{k:?}"),
+        }
+        assert_eq!(c.warnings.len(), usize::from(params == "z0=50"), "{params}");
+    }
 }
 
 #[test]
@@ -697,12 +714,27 @@ fn nesting_depth_limit() {
 }
 
 #[test]
-fn unsupported_tline() {
-    let e = elab_err("t\nV1 1 0 1\nR1 1 0 1\nT1 1 0 2 0 z0=50 td=1n\nR2 2 0 50\n.end\n");
-    assert_eq!(
-        e.to_string(),
-        "t1: the transmission line (T element) is not supported yet"
-    );
+fn tline_errors() {
+    for (params, message) in [
+        (
+            "td=1n",
+            "t1: the characteristic impedance is missing: give Z0=<ohms>",
+        ),
+        ("z0=0 td=1n", "t1: Z0 = 0 must be positive"),
+        (
+            "z0=50 td=-1n",
+            "t1: the delay TD = -1e-9 s must be positive",
+        ),
+        ("z0=50 f=0", "t1: F = 0 must be positive"),
+    ] {
+        let e = elab_err(&format!(
+            "t\nV1 1 0 1\nT1 1 0 2 0 {params}\nR2 2 0 50\n.op\n.end\n"
+        ));
+        assert_eq!(e.to_string(), message, "{params}");
+    }
+    // A port reached only through the line floats (ngspice: singular matrix).
+    let e = elab_err("t\nV1 1 0 1\nT1 1 0 2 3 z0=50 td=1n\nR2 2 3 50\n.op\n.end\n");
+    assert!(e.to_string().contains("no DC path to ground"), "{e}");
 }
 
 #[test]

@@ -9,7 +9,11 @@
 //! - **Floating nodes**: every node needs a DC path to ground through branches that carry a
 //!   determined current (R, L, V, E and H outputs). Capacitors, current sources (I, F, G) and the
 //!   sensing terminals of E and G do not count: ngspice reports "singular matrix" for such nodes;
-//!   balun reports the node and what it is connected through.
+//!   balun reports the node and what it is connected through. A lossless line (T) counts as a
+//!   path between the two terminals of each port, not between its ports: at DC ngspice makes it
+//!   `v(p1+) - v(p1-) = v(p2+) - v(p2-)` with `i1 = -i2` (a 1:1 ideal transformer), so each
+//!   port's voltage is fixed but a port floating as a whole (both terminals reached only
+//!   through the line) is singular.
 //!
 //! What does not live here: value checks (elaboration) and numerical singularity (solver).
 
@@ -138,6 +142,13 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
     for dev in &circuit.devices {
         if let Some((a, b)) = dc_branch(&dev.kind) {
             uf.union(a.index(), b.index());
+        }
+        if let DeviceKind::TLine {
+            p1p, p1n, p2p, p2n, ..
+        } = dev.kind
+        {
+            uf.union(p1p.index(), p1n.index());
+            uf.union(p2p.index(), p2n.index());
         }
     }
     let ground = uf.find(0);

@@ -137,6 +137,17 @@ pub enum DeviceKind {
         area: f64,
         model: crate::DiodeModel,
     },
+    /// T: lossless transmission line of characteristic impedance `z0_ohm` and one-way delay
+    /// `td_s` between port 1 (`p1p`, `p1n`) and port 2 (`p2p`, `p2n`). The port current flows
+    /// into the `+` terminal and out of the `-` terminal of the same port.
+    TLine {
+        p1p: NodeId,
+        p1n: NodeId,
+        p2p: NodeId,
+        p2n: NodeId,
+        z0_ohm: f64,
+        td_s: f64,
+    },
 }
 
 impl DeviceKind {
@@ -147,6 +158,9 @@ impl DeviceKind {
             Resistor { a, b, .. } | Capacitor { a, b, .. } | Inductor { a, b, .. } => vec![*a, *b],
             MutualInductance { .. } => vec![],
             Diode { anode, cathode, .. } => vec![*anode, *cathode],
+            TLine {
+                p1p, p1n, p2p, p2n, ..
+            } => vec![*p1p, *p1n, *p2p, *p2n],
             VoltageSource { pos, neg, .. }
             | CurrentSource { pos, neg, .. }
             | Cccs { pos, neg, .. }

@@ -2,7 +2,9 @@
 //!
 //! Unknowns are the non-ground node voltages (node `k` at index `k-1`) followed by one branch
 //! current for every device that needs one (voltage sources, inductors, E and H sources), in
-//! device order. A linear circuit's matrix is `Y(s) = G + s*C` with `s = j*omega`: [`System`]
+//! device order, then the reported unknowns devices add under their own names (a T line's
+//! `t1#i1`, `t1#i2`, `t1#int1`, `t1#int2`, which ngspice writes as `v(t1#i1)`, ...), then the
+//! internal nodes that are solved for but not reported (a diode's anode behind RS). A linear circuit's matrix is `Y(s) = G + s*C` with `s = j*omega`: [`System`]
 //! keeps `G` and `C` as value arrays over one fixed sparsity [`Pattern`], so `.op`/`.dc` use `G`
 //! and `.ac` fills `G + j*omega*C` in place at each frequency.
 //!
@@ -27,6 +29,11 @@ pub struct Unknowns {
     /// the branches; these are solved for but not reported.
     internal_of: Vec<Option<u32>>,
     internal_device: Vec<DeviceId>,
+    /// First reported device unknown of each device that has some (T lines), numbered after
+    /// the branches.
+    extra_of: Vec<Option<u32>>,
+    /// Owner and ngspice suffix of each reported device unknown.
+    extra: Vec<(DeviceId, &'static str)>,
 }
 
 impl Unknowns {
@@ -35,7 +42,12 @@ impl Unknowns {
         let mut branch_device = Vec::new();
         let mut internal_of = Vec::with_capacity(circuit.devices.len());
         let mut internal_device = Vec::new();
+        let mut extra_of = Vec::with_capacity(circuit.devices.len());
+        let mut extra = Vec::new();
         for (i, d) in circuit.devices.iter().enumerate() {
+            let suffixes = devices::extra_unknowns(&d.kind);
+            extra_of.push((!suffixes.is_empty()).then_some(extra.len() as u32));
+            extra.extend(suffixes.iter().map(|&s| (DeviceId(i as u32), s)));
             if devices::has_branch(&d.kind) {
                 branch_of.push(Some(branch_device.len() as u32));
                 branch_device.push(DeviceId(i as u32));
@@ -55,6 +67,8 @@ impl Unknowns {
             branch_device,
             internal_of,
             internal_device,
+            extra_of,
+            extra,
         }
     }
 
@@ -63,9 +77,24 @@ impl Unknowns {
         self.visible() + self.internal_device.len()
     }
 
-    /// Number of reported unknowns: node voltages and branch currents (internal nodes excluded).
+    /// Number of reported unknowns: node voltages, branch currents and reported device
+    /// unknowns (internal nodes excluded).
     pub fn visible(&self) -> usize {
-        self.node_count - 1 + self.branch_device.len()
+        self.node_count - 1 + self.branch_device.len() + self.extra.len()
+    }
+
+    /// Matrix index of reported device unknown `k` of device `d` (in the order of
+    /// [`devices::extra_unknowns`]).
+    pub fn extra(&self, d: DeviceId, k: usize) -> usize {
+        let first = self.extra_of[d.index()].expect("device has no reported unknowns");
+        self.node_count - 1 + self.branch_device.len() + first as usize + k
+    }
+
+    /// Whether unknown `i` is written as a voltage (`v(...)`): node voltages and, as ngspice
+    /// types them, the reported device unknowns (even a T line's port currents `t1#i1`).
+    pub fn is_voltage(&self, i: usize) -> bool {
+        i < self.node_count - 1
+            || (self.node_count - 1 + self.branch_device.len()..self.visible()).contains(&i)
     }
 
     /// Matrix index of a device's internal node.
@@ -109,6 +138,9 @@ impl Unknowns {
         } else if i >= self.visible() {
             let d = self.internal_device[i - self.visible()];
             format!("v({}#internal)", circuit.devices[d.index()].name)
+        } else if i >= self.node_count - 1 + self.branch_device.len() {
+            let (d, suffix) = self.extra[i - (self.node_count - 1 + self.branch_device.len())];
+            format!("v({}#{suffix})", circuit.devices[d.index()].name)
         } else {
             let d = self.branch_device[i - (self.node_count - 1)];
             format!("i({})", circuit.devices[d.index()].name)
@@ -137,6 +169,9 @@ pub struct System {
     pub sources: Vec<SourceTerm>,
     /// Junction diodes, linearised at each Newton iteration.
     pub diodes: Vec<devices::diode::DiodeInstance>,
+    /// Lossless lines: `G` holds their DC coupling; `.ac` replaces it by the
+    /// frequency-dependent one at each frequency and `.tran` by delayed sources.
+    pub tlines: Vec<devices::tline::TLineInstance>,
 }
 
 /// What a device's stamp function writes into: matrix entries (`G` or `C` part) and source terms.
@@ -147,6 +182,7 @@ pub struct Stamper<'a> {
     entries: Vec<(usize, f64, f64)>,
     sources: Vec<SourceTerm>,
     diodes: Vec<devices::diode::DiodeInstance>,
+    tlines: Vec<devices::tline::TLineInstance>,
     device: DeviceId,
 }
 
@@ -163,6 +199,16 @@ impl<'a> Stamper<'a> {
             (Some(r), Some(c)) => Some(self.builder.add(r, c)),
             _ => None,
         }
+    }
+
+    /// Records a transmission line for `.ac` and `.tran`.
+    pub fn add_tline(&mut self, t: devices::tline::TLineInstance) {
+        self.tlines.push(t);
+    }
+
+    /// Matrix index of reported unknown `k` of the device being stamped.
+    pub fn own_extra(&self, k: usize) -> usize {
+        self.unknowns.extra(self.device, k)
     }
 
     /// Records a diode for the Newton loop.
@@ -234,6 +280,7 @@ impl System {
             entries: Vec::new(),
             sources: Vec::new(),
             diodes: Vec::new(),
+            tlines: Vec::new(),
             device: DeviceId(0),
         };
         for (i, d) in circuit.devices.iter().enumerate() {
@@ -245,6 +292,7 @@ impl System {
             entries,
             sources,
             mut diodes,
+            mut tlines,
             ..
         } = st;
         let pattern = builder.finish(unknowns.len());
@@ -260,6 +308,9 @@ impl System {
                 *slot = handle.map(|h| pattern.slot(h).0 as usize);
             }
         }
+        for t in &mut tlines {
+            t.resolve(&pattern);
+        }
         System {
             unknowns,
             pattern,
@@ -267,6 +318,7 @@ impl System {
             c,
             sources,
             diodes,
+            tlines,
         }
     }
 

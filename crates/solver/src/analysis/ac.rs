@@ -186,7 +186,8 @@ pub fn responses(
     Ok(out)
 }
 
-/// The AC engine: at each frequency, fill `G + j*omega*C`, factor, solve every right-hand side
+/// The AC engine: at each frequency, fill `G + j*omega*C` (with the transmission lines'
+/// frequency-dependent coupling in place of their DC one), factor, solve every right-hand side
 /// in `rhs` and keep `reduce(solution)`. Returns `[frequency][rhs]`. Frequencies are split into
 /// contiguous chunks solved in parallel, one factoriser (sharing the ordering) per chunk.
 fn sweep<R: Send>(
@@ -223,6 +224,9 @@ fn sweep<R: Send>(
                 let w = 2.0 * std::f64::consts::PI * f;
                 for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
                     *v = Complex64::new(g, w * c);
+                }
+                for line in &sys.tlines {
+                    line.stamp_ac(&mut values, w);
                 }
                 lu.factor(&sys.pattern, &values)
                     .map_err(|s| singular(circuit, sys, "ac", at(), s.0))?;

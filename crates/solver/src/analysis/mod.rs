@@ -68,7 +68,7 @@ pub(crate) fn vectors_complex(
 }
 
 fn unit_of(unk: &Unknowns, i: usize) -> Unit {
-    if i < unk.node_unknowns() {
+    if unk.is_voltage(i) {
         Unit::Voltage
     } else {
         Unit::Current

@@ -28,6 +28,7 @@
 
 use super::op::DcSolver;
 use super::vectors_real;
+use crate::devices::tline;
 use crate::lu::Lu;
 use crate::mna::System;
 use crate::newton::{ChargeTerms, LoadMode, Newton};
@@ -278,6 +279,10 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
             History { q: [q; 4], dq: 0.0 }
         })
         .collect();
+    // tline hook: delay tables of the transmission lines, from the start point.
+    let mut line_hist: Vec<tline::History> = (sys.tlines.iter())
+        .map(|l| tline::History::new(l, &x, spec.uic))
+        .collect();
 
     // Breakpoints: every source corner, and the end.
     let mut breaks: Vec<f64> =
@@ -359,11 +364,19 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
             for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
                 *v = g + co.ag[0] * c;
             }
+            // tline hook: the lines' ports couple through delayed sources, not the DC matrix.
+            for line in &sys.tlines {
+                line.remove_dc_coupling(&mut values);
+            }
         }
         let t_new = t + delta;
         super::op::dc_rhs(circuit, sys, &mut rhs, &|d| Some(source_value(d, t_new)));
         for ((_, r), h) in reactive.iter().zip(&hist) {
             r.stamp_history(co.history(h), &mut rhs);
+        }
+        // tline hook: the waves arriving at each line port.
+        for (line, h) in sys.tlines.iter().zip(&line_hist) {
+            h.stamp_rhs(line, t_new, &mut rhs);
         }
         if sys.is_nonlinear() {
             for (term, h) in diode_terms.iter_mut().zip(&diode_hist) {
@@ -432,6 +445,11 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         } else {
             (2.0 * delta).min(lte.step(min_ratio))
         };
+        // tline hook: do not step past a slope change's arrival at the far end.
+        let proposal = (sys.tlines.iter().zip(&line_hist))
+            .filter(|_| !first)
+            .filter_map(|(l, h)| h.step_limit(l, t_new, &rhs, [delta_old[1], delta_old[2]]))
+            .fold(proposal, f64::min);
         if first || proposal > 0.9 * delta {
             // Accept.
             t = t_new;
@@ -445,6 +463,13 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 h.q.copy_within(0..3, 1);
                 h.q[0] = newton.q[k];
                 h.dq = newton.dq[k];
+            }
+            // tline hook: record the waves; a slope change schedules its arrival.
+            for (line, h) in sys.tlines.iter().zip(&mut line_hist) {
+                let bp = h.accept(line, t, &rhs, [delta_old[0], delta_old[1]], 10.0 * min_step);
+                if let Some(bp) = bp.filter(|&bp| bp > t + min_step) {
+                    tline::set_breakpoint(&mut breaks, next_break, bp, 10.0 * min_step);
+                }
             }
             vd_accepted.copy_from_slice(&newton.vd);
             delta_old.copy_within(0..4, 1);

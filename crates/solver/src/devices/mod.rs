@@ -13,6 +13,7 @@ pub mod diode;
 mod inductor;
 mod mutual;
 mod resistor;
+pub mod tline;
 mod vccs;
 mod vcvs;
 mod voltage_source;
@@ -29,6 +30,15 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
             | DeviceKind::Vcvs { .. }
             | DeviceKind::Ccvs { .. }
     )
+}
+
+/// The reported unknowns a device adds besides a branch current, by ngspice suffix
+/// (`v(name#suffix)` in the output).
+pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
+    match kind {
+        DeviceKind::TLine { .. } => &tline::UNKNOWNS,
+        _ => &[],
+    }
 }
 
 /// Whether the device adds an internal node (a diode with series resistance).
@@ -89,5 +99,19 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             area,
             model,
         } => diode::stamp(*anode, *cathode, *area, model, circuit.options.temp_c, st),
+        TLine {
+            p1p,
+            p1n,
+            p2p,
+            p2n,
+            z0_ohm,
+            td_s,
+        } => tline::stamp(
+            [*p1p, *p1n, *p2p, *p2n],
+            *z0_ohm,
+            *td_s,
+            circuit.options.gmin,
+            st,
+        ),
     }
 }
