@@ -9,6 +9,7 @@
 //! codes; the library crates return values and typed errors.
 
 pub use circuit;
+pub use library;
 pub use netlist;
 pub use solver;
 
@@ -58,13 +59,14 @@ pub struct Failure {
 
 /// Parses and elaborates a netlist file (what `balun check` does).
 pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
-    let (ast, sources) = netlist::parse_file(path).map_err(|(e, sources)| {
-        Box::new(Failure {
-            error: e.into(),
-            sources,
-            warnings: Vec::new(),
-        })
-    })?;
+    let (ast, sources) =
+        netlist::parse_file_with(path, &library::resolve).map_err(|(e, sources)| {
+            Box::new(Failure {
+                error: e.into(),
+                sources,
+                warnings: Vec::new(),
+            })
+        })?;
     let parse_warnings: Vec<circuit::Warning> = ast
         .warnings
         .iter()

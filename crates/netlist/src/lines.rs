@@ -15,6 +15,14 @@ use std::path::{Path, PathBuf};
 /// Deepest `.include`/`.lib` nesting accepted (the top-level file counts as one level).
 pub(crate) const MAX_INCLUDE_DEPTH: usize = 64;
 
+/// The library name that `.lib NAME SECTION` resolves through the caller's resolver instead of
+/// the file system (see [`crate::parse_file_with`]).
+pub const BUILTIN_LIB: &str = "balun";
+
+/// Supplies the text of a built-in library section: `(library, section)` (both lower-cased)
+/// to the section's netlist text, or `None` when there is no such section.
+pub type Resolver<'r> = &'r dyn Fn(&str, &str) -> Option<String>;
+
 /// A piece of one physical line inside a card.
 #[derive(Debug, Clone, Copy)]
 struct Segment {
@@ -184,7 +192,9 @@ struct Frame {
     display: String,
 }
 
-struct Loader {
+struct Loader<'r> {
+    /// Answers `.lib balun SECTION`; without it, `balun` is an ordinary file name.
+    resolver: Option<Resolver<'r>>,
     sources: Sources,
     /// Canonical path → file already read.
     cache: HashMap<PathBuf, FileId>,
@@ -228,7 +238,45 @@ fn path_words(text: &str) -> Vec<(String, usize, usize)> {
     words
 }
 
-impl Loader {
+impl Loader<'_> {
+    /// Splices built-in section `section` of library `lib` (`.lib balun SECTION`). Its text is
+    /// a source file named `<lib:section>` for diagnostics. A section is read at most once per
+    /// netlist: sections that need another (receivers need opamps) `.lib` it themselves, and a
+    /// second request, from the user or another section, is a no-op rather than a redefinition.
+    fn builtin(&mut self, lib: &str, section: &str, card: &Card) -> Result<(), ParseError> {
+        let lib = lib.to_ascii_lowercase();
+        let section = section.to_ascii_lowercase();
+        let path = PathBuf::from(format!("<{lib}:{section}>"));
+        if self.cache.contains_key(&path) {
+            return Ok(());
+        }
+        if self.stack.len() >= MAX_INCLUDE_DEPTH {
+            return Err(ParseError::Include {
+                span: card.full_span(),
+                path,
+                reason: format!("includes nested deeper than {MAX_INCLUDE_DEPTH} levels"),
+            });
+        }
+        let text = self.resolver.and_then(|r| r(&lib, &section));
+        let Some(text) = text else {
+            return Err(ParseError::MissingLibSection {
+                span: card.full_span(),
+                path: PathBuf::from(lib),
+                section,
+            });
+        };
+        let file = self.sources.add(path.clone(), text);
+        self.cache.insert(path.clone(), file);
+        let (_, cards) = split_cards(&self.sources, file, false)?;
+        self.stack.push(Frame {
+            key: (path.clone(), None),
+            display: path.display().to_string(),
+        });
+        let result = self.process(cards, &path);
+        self.stack.pop();
+        result
+    }
+
     fn read(&mut self, path: &Path, card: &Card) -> Result<FileId, ParseError> {
         let key = canonical(path);
         if let Some(&id) = self.cache.get(&key) {
@@ -355,6 +403,12 @@ impl Loader {
                     match words.as_slice() {
                         // `.lib NAME` starts a section; sections are only used via `.lib FILE NAME`.
                         [_] => in_section = true,
+                        [(file, _, _), (section, _, _)]
+                            if self.resolver.is_some()
+                                && file.eq_ignore_ascii_case(BUILTIN_LIB) =>
+                        {
+                            self.builtin(file, section, &card)?
+                        }
                         [(file, _, _), (section, _, _)] => self.include(
                             base.join(file),
                             Some(section.to_ascii_lowercase()),
@@ -377,8 +431,13 @@ impl Loader {
 }
 
 /// Reads the top-level text `text` named `name` and everything it includes.
-pub(crate) fn load(name: &Path, text: &str) -> Result<(Loaded, Sources), (ParseError, Sources)> {
+pub(crate) fn load(
+    name: &Path,
+    text: &str,
+    resolver: Option<Resolver<'_>>,
+) -> Result<(Loaded, Sources), (ParseError, Sources)> {
     let mut loader = Loader {
+        resolver,
         sources: Sources::default(),
         cache: HashMap::new(),
         stack: Vec::new(),

@@ -4,11 +4,14 @@
 use crate::ast::Netlist;
 use crate::cards::Builder;
 use crate::error::ParseError;
-use crate::lines;
+use crate::lines::{self, Resolver};
 use crate::span::Sources;
 use std::path::Path;
 
-pub(crate) fn parse_file(path: &Path) -> Result<(Netlist, Sources), (ParseError, Sources)> {
+pub(crate) fn parse_file(
+    path: &Path,
+    resolver: Option<Resolver<'_>>,
+) -> Result<(Netlist, Sources), (ParseError, Sources)> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         (
             ParseError::Io {
@@ -18,14 +21,15 @@ pub(crate) fn parse_file(path: &Path) -> Result<(Netlist, Sources), (ParseError,
             Sources::default(),
         )
     })?;
-    parse_str(path, &text)
+    parse_str(path, &text, resolver)
 }
 
 pub(crate) fn parse_str(
     name: &Path,
     text: &str,
+    resolver: Option<Resolver<'_>>,
 ) -> Result<(Netlist, Sources), (ParseError, Sources)> {
-    let (loaded, sources) = lines::load(name, text)?;
+    let (loaded, sources) = lines::load(name, text, resolver)?;
     let mut builder = Builder::new();
     for card in &loaded.cards {
         if let Err(e) = builder.card(card) {

@@ -1184,3 +1184,73 @@ fn warnings_do_not_stop_parsing() {
         ]
     );
 }
+
+// ---------------------------------------------------------------- built-in library
+
+/// A stand-in for `library::resolve`: section `a` pulls in `b` (twice: the second is a no-op),
+/// `b` defines a subcircuit, `bad` holds a syntax error.
+fn fake_lib(lib: &str, section: &str) -> Option<String> {
+    assert_eq!(lib, "balun");
+    match section {
+        "a" => Some(".lib balun b\n.lib BALUN b\nRa x 0 1\n".to_string()),
+        "b" => Some("* section b\n.subckt sb p q\nRb p q 2\n.ends\n".to_string()),
+        "bad" => Some("* line 1\nRbad x\n".to_string()),
+        _ => None,
+    }
+}
+
+#[test]
+fn builtin_lib_sections_come_from_the_resolver_once_each() {
+    let text = "top\n.lib balun A\n.lib balun b\nX1 1 0 sb\n";
+    let (n, s) =
+        parse_str_with(Path::new("t.net"), text, &fake_lib).unwrap_or_else(|(e, _)| panic!("{e}"));
+    let paths: Vec<String> = s
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    assert_eq!(paths, ["t.net", "<balun:a>", "<balun:b>"]);
+    let subckts: Vec<&SubcktDef> = n
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Subckt(d) => Some(d),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(subckts.len(), 1, "section b spliced once");
+    assert_eq!(s.locate(subckts[0].name.span), "<balun:b>:2:9");
+    assert_eq!(elements(&n).len(), 2, "Ra and X1");
+}
+
+#[test]
+fn builtin_lib_errors_name_the_pseudo_file() {
+    let text = "top\n.lib balun nope\n";
+    match parse_str_with(Path::new("t.net"), text, &fake_lib) {
+        Err((e, s)) => {
+            assert_eq!(e.to_string(), "library 'balun' has no section 'nope'");
+            assert_eq!(
+                e.span().map(|sp| s.locate(sp)).as_deref(),
+                Some("t.net:2:1")
+            );
+        }
+        Ok(n) => panic!("{n:?}"),
+    }
+    match parse_str_with(Path::new("t.net"), "top\n.lib balun bad\n", &fake_lib) {
+        Err((e, s)) => {
+            let at = e.span().map(|sp| s.locate(sp)).unwrap_or_default();
+            assert!(at.starts_with("<balun:bad>:2:"), "{e} at {at}");
+        }
+        Ok(n) => panic!("{n:?}"),
+    }
+}
+
+#[test]
+fn without_a_resolver_balun_is_an_ordinary_file() {
+    let (msg, at) = parse_err("t\n.lib balun receivers\n");
+    assert!(
+        msg.starts_with("cannot read included file 'balun': "),
+        "{msg}"
+    );
+    assert_eq!(at, "t.net:2:1");
+}

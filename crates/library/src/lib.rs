@@ -1,0 +1,304 @@
+//! balun's built-in component library: SPICE subcircuits for balanced audio interconnects.
+//!
+//! The library is SPICE text, one section per family, each a module holding the section's text
+//! as a `&'static str` ([`opamps::TEXT`], ...). Every subcircuit is built from primitives
+//! (R L C K E F G H V D), takes `params:` with defaults, and carries a comment block with its
+//! equations, its parameters with units and defaults, and where the defaults come from.
+//!
+//! # Using it from a netlist
+//!
+//! ```text
+//! .lib balun receivers
+//! Xrx hot cold 0 out rx_diffamp d4=0.001
+//! ```
+//!
+//! `.lib balun SECTION` (the library name `balun` is reserved; no file of that name is needed)
+//! splices a section in. The netlist crate asks [`resolve`] for it (`netlist::parse_file_with`,
+//! which the `balun` facade uses), names it `<balun:SECTION>` in diagnostics, and splices each
+//! section at most once, so sections can `.lib` the ones they need (receivers pull in opamps and
+//! transformers) and users can list sections in any order. Sections: see [`SECTIONS`]; models
+//! and their ports: see [`MODELS`]. With plain `netlist::parse_file`, `balun` is a file name,
+//! and [`ngspice_lib_file`] writes exactly such a file, so ngspice can run the same netlist.
+//!
+//! # Using it from Rust
+//!
+//! [`Instance`] writes an `X` card for any model; [`receivers::DiffAmp`] and
+//! [`transformers::IdealTransformer`] are typed builders for the two models tests use most.
+//!
+//! **Architecture invariant**: this crate is text only; it depends on no other balun crate
+//! (the netlist crate takes [`resolve`] as a callback, so neither depends on the other).
+
+pub mod drivers;
+pub mod headphones;
+pub mod opamps;
+pub mod receivers;
+pub mod transformers;
+
+use std::fmt;
+
+/// The reserved library name in `.lib balun SECTION`.
+pub const LIB_NAME: &str = "balun";
+
+/// Every section: `(name, text)`.
+pub const SECTIONS: &[(&str, &str)] = &[
+    ("opamps", opamps::TEXT),
+    ("transformers", transformers::TEXT),
+    ("receivers", receivers::TEXT),
+    ("drivers", drivers::TEXT),
+    ("headphones", headphones::TEXT),
+];
+
+/// The resolver to pass to `netlist::parse_file_with`: the text of section `section` of library
+/// `lib` (`"balun"`, any case), or `None`.
+pub fn resolve(lib: &str, section: &str) -> Option<String> {
+    if !lib.eq_ignore_ascii_case(LIB_NAME) {
+        return None;
+    }
+    section_text(section).map(str::to_string)
+}
+
+/// The text of one section (case-insensitive name), if it exists.
+pub fn section_text(section: &str) -> Option<&'static str> {
+    SECTIONS
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(section))
+        .map(|(_, text)| *text)
+}
+
+/// The whole library as one ngspice library file (`.lib NAME` ... `.endl NAME` per section).
+/// Saved as a file named `balun` beside a netlist, it makes `.lib balun SECTION` work in ngspice
+/// (and in balun without the built-in resolver) with the same subcircuits.
+pub fn ngspice_lib_file() -> String {
+    let mut out = String::from("* balun built-in library (all sections)\n");
+    for (name, text) in SECTIONS {
+        out.push_str(&format!(".lib {name}\n{text}.endl {name}\n\n"));
+    }
+    out
+}
+
+/// One library model: its subcircuit name, section and ports (in order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Model {
+    pub name: &'static str,
+    pub section: &'static str,
+    pub ports: &'static [&'static str],
+}
+
+const RX: &[&str] = &["hot", "cold", "gnd", "out"];
+const DRV: &[&str] = &["in", "hot", "cold", "gnd"];
+const XF: &[&str] = &["p1", "p2", "s1", "s2", "sh"];
+
+/// Every model in the library (the tests check this table against the section texts).
+pub const MODELS: &[Model] = &[
+    Model {
+        name: "opamp_ideal",
+        section: "opamps",
+        ports: &["inp", "inn", "out"],
+    },
+    Model {
+        name: "opamp_1p",
+        section: "opamps",
+        ports: &["inp", "inn", "out"],
+    },
+    Model {
+        name: "opamp_macro",
+        section: "opamps",
+        ports: &["inp", "inn", "out", "vp", "vn"],
+    },
+    Model {
+        name: "xfmr_ideal",
+        section: "transformers",
+        ports: &["p1", "p2", "s1", "s2"],
+    },
+    Model {
+        name: "xfmr_audio",
+        section: "transformers",
+        ports: XF,
+    },
+    Model {
+        name: "xfmr_line_in",
+        section: "transformers",
+        ports: XF,
+    },
+    Model {
+        name: "xfmr_mic_in",
+        section: "transformers",
+        ports: XF,
+    },
+    Model {
+        name: "xfmr_line_out",
+        section: "transformers",
+        ports: XF,
+    },
+    Model {
+        name: "rx_diffamp",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_inamp",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_bootstrap",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_xfmr",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_unbal",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "drv_se",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_impbal",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_active",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_xfmr",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "hp_driver",
+        section: "headphones",
+        ports: &["p", "n"],
+    },
+    Model {
+        name: "hp_dynamic",
+        section: "headphones",
+        ports: &["p", "n"],
+    },
+    Model {
+        name: "hp_trs3",
+        section: "headphones",
+        ports: &["inl", "inr", "gnd", "lt", "rt", "sl"],
+    },
+    Model {
+        name: "hp_bal4",
+        section: "headphones",
+        ports: &["inl", "inr", "gnd", "lp", "ln", "rp", "rn"],
+    },
+];
+
+/// Looks a model up by subcircuit name (case-insensitive).
+pub fn model(name: &str) -> Option<&'static Model> {
+    MODELS.iter().find(|m| m.name.eq_ignore_ascii_case(name))
+}
+
+/// An `X` card for a library model: `name nodes... subckt p=v ...`. Values are written in Rust's
+/// shortest round-trip exponent form (`1e4`, `1e-3`), which SPICE reads back exactly.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Instance {
+    name: String,
+    subckt: String,
+    nodes: Vec<String>,
+    params: Vec<(String, f64)>,
+}
+
+impl Instance {
+    /// An instance `name` (should start with `x`) of `subckt` on `nodes`, default parameters.
+    pub fn new(name: &str, subckt: &str, nodes: &[&str]) -> Self {
+        Instance {
+            name: name.to_string(),
+            subckt: subckt.to_string(),
+            nodes: nodes.iter().map(|n| n.to_string()).collect(),
+            params: Vec::new(),
+        }
+    }
+
+    /// Overrides parameter `name` (SPICE units: ohm, H, F, Hz, V/V ...).
+    pub fn param(mut self, name: &str, value: f64) -> Self {
+        self.params.push((name.to_string(), value));
+        self
+    }
+}
+
+impl fmt::Display for Instance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.name)?;
+        for n in &self.nodes {
+            write!(f, " {n}")?;
+        }
+        write!(f, " {}", self.subckt)?;
+        for (k, v) in &self.params {
+            write!(f, " {k}={v:e}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_knows_every_section_and_only_balun() {
+        for (name, text) in SECTIONS {
+            assert_eq!(
+                resolve("BALUN", &name.to_uppercase()).as_deref(),
+                Some(*text)
+            );
+        }
+        assert_eq!(resolve("balun", "nope"), None);
+        assert_eq!(resolve("other", "opamps"), None);
+    }
+
+    #[test]
+    fn every_model_is_defined_in_its_section_with_its_ports() {
+        for m in MODELS {
+            let text = section_text(m.section).unwrap_or_else(|| panic!("{}", m.section));
+            let head = format!(".subckt {} {}", m.name, m.ports.join(" "));
+            assert!(
+                text.lines()
+                    .any(|l| l == head || l.starts_with(&format!("{head} "))),
+                "{head} not in section {}",
+                m.section
+            );
+        }
+        let defined: usize = SECTIONS
+            .iter()
+            .map(|(_, t)| t.lines().filter(|l| l.starts_with(".subckt ")).count())
+            .sum();
+        assert_eq!(defined, MODELS.len(), "MODELS lists every subcircuit");
+    }
+
+    #[test]
+    fn instance_cards() {
+        let x = Instance::new("x1", "rx_diffamp", &["a", "b", "0", "o"])
+            .param("r", 10e3)
+            .param("d4", 1e-3);
+        assert_eq!(x.to_string(), "x1 a b 0 o rx_diffamp r=1e4 d4=1e-3");
+        let d = receivers::DiffAmp {
+            mismatch: [0.0, 0.0, 0.0, 1e-3],
+            ..Default::default()
+        };
+        assert_eq!(
+            d.instance("xr", ["h", "c", "0", "o"]),
+            "xr h c 0 o rx_diffamp r=1e4 gain=1e0 d1=0e0 d2=0e0 d3=0e0 d4=1e-3 a0=1e5 gbw=1e7"
+        );
+        // (1+G)/d + (1+2G)/2 for one resistor off by d.
+        assert!((d.ideal_cmrr() - (2.0 / 1e-3 + 1.5)).abs() < 1e-6);
+        let t = transformers::IdealTransformer { ratio: 0.1 };
+        assert_eq!(
+            t.instance("xt", ["1", "0", "2", "0"]),
+            "xt 1 0 2 0 xfmr_ideal n=1e-1"
+        );
+    }
+}
