@@ -20,6 +20,66 @@ pub(crate) struct DcSolver<'a> {
     sys: &'a System,
     analysis: &'static str,
     kind: DcKind<'a>,
+    /// Right-hand-side terms of `.ic` clamps (see [`clamp_initial_conditions`]).
+    clamp: Vec<Clamp>,
+}
+
+/// One `.ic` node clamp of a transient's operating point.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clamp {
+    row: usize,
+    value: f64,
+    /// The row was replaced by `v = value` (else `G_CLAMP*(v - value)` was added to it).
+    exact: bool,
+}
+
+/// Conductance of a `.ic` clamp on a node row that carries branch currents (ngspice's 1e10).
+const G_CLAMP: f64 = 1e10;
+
+/// Applies `.ic v(node)=value` to the operating point of a transient without UIC, as ngspice
+/// does: a node row that has no branch-current entries is replaced by `v(node) = value`
+/// (exact); otherwise `G_CLAMP` from the node to a source of `value` is added. Returns the
+/// modified system and the right-hand-side terms for [`DcSolver::with_clamp`].
+pub(crate) fn clamp_initial_conditions(circuit: &Circuit, sys: &System) -> (System, Vec<Clamp>) {
+    let mut out = sys.clone();
+    let mut clamps = Vec::new();
+    let nodes = sys.unknowns.node_unknowns();
+    let col_ptr = sys.pattern.symbolic.col_ptr();
+    let row_idx = sys.pattern.symbolic.row_idx();
+    for &(node, value) in &circuit.initial_conditions {
+        let Some(row) = sys.unknowns.node(node) else {
+            continue;
+        };
+        let mut slots = Vec::new();
+        let mut has_current = false;
+        for col in 0..sys.unknowns.len() {
+            let (start, end) = (col_ptr[col], col_ptr[col + 1]);
+            for (k, &r) in (start..end).zip(&row_idx[start..end]) {
+                if r == row {
+                    slots.push((col, k));
+                    if col >= nodes && sys.g[k] != 0.0 {
+                        has_current = true;
+                    }
+                }
+            }
+        }
+        if has_current {
+            if let Some(&(_, k)) = slots.iter().find(|(c, _)| *c == row) {
+                out.g[k] += G_CLAMP;
+            }
+        } else {
+            for &(col, k) in &slots {
+                out.g[k] = if col == row { 1.0 } else { 0.0 };
+                out.c[k] = 0.0;
+            }
+        }
+        clamps.push(Clamp {
+            row,
+            value,
+            exact: !has_current,
+        });
+    }
+    (out, clamps)
 }
 
 enum DcKind<'a> {
@@ -58,7 +118,14 @@ impl<'a> DcSolver<'a> {
             sys,
             analysis,
             kind,
+            clamp: Vec::new(),
         })
+    }
+
+    /// Adds the right-hand-side terms of `.ic` clamps (the system must be the clamped one).
+    pub fn with_clamp(mut self, clamp: Vec<Clamp>) -> Self {
+        self.clamp = clamp;
+        self
     }
 
     /// Solves the DC point with sources at their DC values, `value_of` overriding chosen ones.
@@ -70,15 +137,27 @@ impl<'a> DcSolver<'a> {
         at: &dyn Fn() -> String,
     ) -> Result<(), SolveError> {
         let (circuit, sys) = (self.circuit, self.sys);
+        let clamp = &self.clamp;
+        let apply_clamp = |b: &mut [f64], scale: f64| {
+            for c in clamp {
+                if c.exact {
+                    b[c.row] = c.value * scale;
+                } else {
+                    b[c.row] += G_CLAMP * c.value * scale;
+                }
+            }
+        };
         match &mut self.kind {
             DcKind::Linear { lu, residual } => {
                 dc_rhs(circuit, sys, x, value_of);
+                apply_clamp(x, 1.0);
                 lu.solve_refined(&sys.pattern, &sys.g, x, residual);
             }
             DcKind::Nonlinear { newton, warm } => {
                 let rhs_at = |scale: f64, b: &mut [f64]| {
                     dc_rhs(circuit, sys, b, value_of);
                     b.iter_mut().for_each(|v| *v *= scale);
+                    apply_clamp(b, scale);
                 };
                 let result = dc_operating_point(newton, x, &rhs_at, *warm).or_else(|_| {
                     // A warm start that fails gets the full cold procedure.

@@ -255,7 +255,13 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
             }
         }
     } else {
-        let mut dc = DcSolver::new(circuit, sys, "tran")?;
+        // `.ic` without UIC clamps the operating point's nodes (ngspice's way).
+        let clamped = (!circuit.initial_conditions.is_empty())
+            .then(|| super::op::clamp_initial_conditions(circuit, sys));
+        let mut dc = match &clamped {
+            Some((csys, clamp)) => DcSolver::new(circuit, csys, "tran")?.with_clamp(clamp.clone()),
+            None => DcSolver::new(circuit, sys, "tran")?,
+        };
         dc.solve_point(&mut x, &|d| Some(source_value(d, 0.0)), &|| {
             "the initial operating point".into()
         })?;
