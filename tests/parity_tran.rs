@@ -97,6 +97,7 @@ tran_cases!(
     exp_sources,
     gear_rlc,
     halfwave_rectifier,
+    ic_without_uic,
     pulse_rlc,
     pwl_repeat_rc,
     tline_mismatch,
