@@ -10,7 +10,7 @@
 //! `f <= fstop + delta*reltol`.
 
 use super::op::DcSolver;
-use super::{ac_value, singular, vectors_complex};
+use super::{ac_value, singular, unit_of};
 use crate::lu::Lu;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
@@ -86,10 +86,33 @@ pub fn run(
     for t in &sys.sources {
         b[t.row] += ac_value(circuit, t.device) * t.sign;
     }
-    let per_point = sweep(circuit, sys, &freqs, std::slice::from_ref(&b), |x| {
-        x.to_vec()
-    })?;
-    let solutions: Vec<Complex64> = per_point.into_iter().flatten().flatten().collect();
+    // One column per reported unknown, filled in place: each chunk writes its slice of every
+    // column (no per-point copies, no transposition).
+    let visible = sys.unknowns.visible();
+    let chunk = chunk_len(freqs.len());
+    let mut columns: Vec<Vec<Complex64>> = (0..visible)
+        .map(|_| vec![Complex64::new(0.0, 0.0); freqs.len()])
+        .collect();
+    let mut views: Vec<Vec<&mut [Complex64]>> = (0..freqs.len().div_ceil(chunk))
+        .map(|_| Vec::with_capacity(visible))
+        .collect();
+    for column in columns.iter_mut() {
+        for (view, part) in views.iter_mut().zip(column.chunks_mut(chunk)) {
+            view.push(part);
+        }
+    }
+    sweep(
+        circuit,
+        sys,
+        &freqs,
+        std::slice::from_ref(&b),
+        views,
+        |view, k, _, x| {
+            for (column, &v) in view.iter_mut().zip(x) {
+                column[k] = v;
+            }
+        },
+    )?;
     Ok(Plot {
         name: PLOT_NAME.into(),
         scale: Some(Vector {
@@ -97,7 +120,15 @@ pub fn run(
             unit: Unit::Frequency,
             data: Data::Real(freqs),
         }),
-        vectors: vectors_complex(circuit, &sys.unknowns, &solutions),
+        vectors: columns
+            .into_iter()
+            .enumerate()
+            .map(|(i, data)| Vector {
+                name: sys.unknowns.name(circuit, i),
+                unit: unit_of(&sys.unknowns, i),
+                data: Data::Complex(data),
+            })
+            .collect(),
     })
 }
 
@@ -174,66 +205,80 @@ pub fn responses(
             })
             .collect()
     };
-    let per_point = sweep(circuit, &sys, freqs, &rhs, probe)?;
-    let mut out = vec![vec![Vec::with_capacity(freqs.len()); probes.len()]; excitations.len()];
-    for point in per_point {
-        for (e, values) in point.into_iter().enumerate() {
-            for (p, v) in values.into_iter().enumerate() {
-                out[e][p].push(v);
+    // Per chunk: [excitation][probe][frequency within the chunk], concatenated in order.
+    let empty = || vec![vec![Vec::new(); probes.len()]; excitations.len()];
+    let states: Vec<Vec<Vec<Vec<Complex64>>>> = freqs
+        .chunks(chunk_len(freqs.len()))
+        .map(|_| empty())
+        .collect();
+    let chunks = sweep(circuit, &sys, freqs, &rhs, states, |state, _, e, x| {
+        for (p, v) in probe(x).into_iter().enumerate() {
+            state[e][p].push(v);
+        }
+    })?;
+    let mut out = empty();
+    for chunk in chunks {
+        for (e, per_probe) in chunk.into_iter().enumerate() {
+            for (p, values) in per_probe.into_iter().enumerate() {
+                out[e][p].extend(values);
             }
         }
     }
     Ok(out)
 }
 
+/// How many frequencies each parallel chunk of [`sweep`] solves: enough chunks to balance the
+/// threads, few enough that per-chunk set-up stays negligible.
+fn chunk_len(points: usize) -> usize {
+    let threads = rayon::current_num_threads().max(1);
+    points.div_ceil(threads * 4).max(1)
+}
+
 /// The AC engine: at each frequency, fill `G + j*omega*C` (with the transmission lines'
 /// frequency-dependent coupling in place of their DC one), factor, solve every right-hand side
-/// in `rhs` and keep `reduce(solution)`. Returns `[frequency][rhs]`. Frequencies are split into
-/// contiguous chunks solved in parallel, one factoriser (sharing the ordering) per chunk.
-fn sweep<R: Send>(
+/// in `rhs` and hand each solution to `store(state, k, e, x)` (`k`: the frequency's index within
+/// its chunk, `e`: the right-hand side). Frequencies are split into contiguous chunks of
+/// [`chunk_len`] solved in parallel, each with its own factoriser (sharing the ordering) and
+/// its own caller `state` (one per chunk, in order), so results go straight to their final
+/// place. Returns the states.
+fn sweep<S: Send>(
     circuit: &Circuit,
     sys: &System,
     freqs: &[f64],
     rhs: &[Vec<Complex64>],
-    reduce: impl Fn(&[Complex64]) -> R + Sync,
-) -> Result<Vec<Vec<R>>, SolveError> {
+    states: Vec<S>,
+    store: impl Fn(&mut S, usize, usize, &[Complex64]) + Sync,
+) -> Result<Vec<S>, SolveError> {
     let n = sys.unknowns.len();
-    if n == 0 || freqs.is_empty() {
-        return Ok(freqs
-            .iter()
-            .map(|_| rhs.iter().map(|b| reduce(b)).collect())
-            .collect());
-    }
+    let chunk = chunk_len(freqs.len());
     let base = Lu::<Complex64>::new(&sys.pattern);
-    let threads = rayon::current_num_threads().max(1);
-    // Enough chunks to balance, few enough that per-chunk set-up stays negligible.
-    let chunk = freqs.len().div_ceil(threads * 4).max(1);
-    let workers: Vec<Lu<Complex64>> = (0..freqs.len().div_ceil(chunk))
-        .map(|_| base.fork())
-        .collect();
-    let chunks: Vec<Vec<Vec<R>>> = freqs
+    let workers: Vec<Lu<Complex64>> = states.iter().map(|_| base.fork()).collect();
+    freqs
         .par_chunks(chunk)
         .zip(workers.into_par_iter())
-        .map(|(fs, mut lu)| {
+        .zip(states.into_par_iter())
+        .map(|((fs, mut lu), mut state)| {
             let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
             let mut scratch = Vec::with_capacity(2 * n);
             let mut x = vec![Complex64::new(0.0, 0.0); n];
-            let mut out = Vec::with_capacity(fs.len());
-            for &f in fs {
+            for (k, &f) in fs.iter().enumerate() {
                 let at = || format!("frequency {f:e} Hz");
-                let w = 2.0 * std::f64::consts::PI * f;
-                for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
-                    *v = Complex64::new(g, w * c);
+                if n > 0 {
+                    let w = 2.0 * std::f64::consts::PI * f;
+                    for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
+                        *v = Complex64::new(g, w * c);
+                    }
+                    for line in &sys.tlines {
+                        line.stamp_ac(&mut values, w);
+                    }
+                    lu.factor(&sys.pattern, &values)
+                        .map_err(|s| singular(circuit, sys, "ac", at(), s.0))?;
                 }
-                for line in &sys.tlines {
-                    line.stamp_ac(&mut values, w);
-                }
-                lu.factor(&sys.pattern, &values)
-                    .map_err(|s| singular(circuit, sys, "ac", at(), s.0))?;
-                let mut point = Vec::with_capacity(rhs.len());
-                for b in rhs {
+                for (e, b) in rhs.iter().enumerate() {
                     x.copy_from_slice(b);
-                    lu.solve_refined(&sys.pattern, &values, &mut x, &mut scratch);
+                    if n > 0 {
+                        lu.solve_refined(&sys.pattern, &values, &mut x, &mut scratch);
+                    }
                     if let Some(i) = x
                         .iter()
                         .position(|v| !(v.re.is_finite() && v.im.is_finite()))
@@ -244,12 +289,10 @@ fn sweep<R: Send>(
                             rows: vec![sys.unknowns.name(circuit, i)],
                         });
                     }
-                    point.push(reduce(&x));
+                    store(&mut state, k, e, &x);
                 }
-                out.push(point);
             }
-            Ok(out)
+            Ok(state)
         })
-        .collect::<Result<_, SolveError>>()?;
-    Ok(chunks.into_iter().flatten().collect())
+        .collect()
 }

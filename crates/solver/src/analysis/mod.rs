@@ -58,16 +58,8 @@ pub(crate) fn vectors_real(circuit: &Circuit, unk: &Unknowns, solutions: &[f64])
     vectors(circuit, unk, solutions, Data::Real)
 }
 
-/// Complex vectors for every unknown (see [`vectors`]).
-pub(crate) fn vectors_complex(
-    circuit: &Circuit,
-    unk: &Unknowns,
-    solutions: &[Complex64],
-) -> Vec<Vector> {
-    vectors(circuit, unk, solutions, Data::Complex)
-}
-
-fn unit_of(unk: &Unknowns, i: usize) -> Unit {
+/// Whether unknown `i` is a voltage or a current.
+pub(crate) fn unit_of(unk: &Unknowns, i: usize) -> Unit {
     if unk.is_voltage(i) {
         Unit::Voltage
     } else {
