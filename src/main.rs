@@ -1,9 +1,12 @@
 //! The `balun` command line: `balun run FILE.net [--raw OUT [--raw-format ascii|binary]]
 //! [--csv DIR] [--json FILE]` and
-//! `balun check FILE.net`.
+//! `balun check FILE.net`, and the measurements (`src/commands/measure.rs`):
+//! `balun cmrr`, `balun xtalk`, `balun hum`, `balun compare`.
 //!
 //! Exit status: 0 on success, 1 on any error in the netlist, the simulation or writing output,
 //! 2 on a usage error (from clap).
+
+mod commands;
 
 use balun::diagnostics::{Renderer, Severity, Style};
 use balun::output::{csv, json, raw, table};
@@ -78,6 +81,15 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// CMRR vs frequency of a balanced receiver (Adm, Acm, CMRR dB), optionally with a
+    /// source-impedance imbalance in the worse leg. Uses the netlist's `.cmrr` card by default.
+    Cmrr(commands::measure::CmrrArgs),
+    /// Crosstalk matrix between channels (victim / aggressor output, dB). Uses `.xtalk`.
+    Xtalk(commands::measure::XtalkArgs),
+    /// Interference (hum) at the output relative to signal, dB. Uses `.hum`.
+    Hum(commands::measure::HumArgs),
+    /// Compare circuits: one row per netlist (and imbalance), a column per frequency.
+    Compare(commands::measure::CompareArgs),
 }
 
 fn main() -> ExitCode {
@@ -105,6 +117,10 @@ fn main() -> ExitCode {
             verbose,
         ),
         Command::Check { file, quiet } => check(&renderer, &file, quiet),
+        Command::Cmrr(args) => commands::measure::cmrr(&renderer, &args),
+        Command::Xtalk(args) => commands::measure::xtalk(&renderer, &args),
+        Command::Hum(args) => commands::measure::hum(&renderer, &args),
+        Command::Compare(args) => commands::measure::compare(&renderer, &args),
     };
     if ok {
         ExitCode::SUCCESS

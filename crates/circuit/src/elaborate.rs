@@ -35,6 +35,9 @@ use netlist::{
 };
 use std::collections::{HashMap, HashSet};
 
+#[path = "directives.rs"]
+mod directives;
+
 /// Deepest subcircuit nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 100;
 
@@ -121,6 +124,7 @@ struct Elab<'a> {
     /// Instances being expanded: (definition address, subckt name).
     stack: Vec<(usize, String)>,
     analyses: Vec<Analysis>,
+    measurements: Vec<Measurement>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -148,6 +152,7 @@ impl<'a> Elab<'a> {
                 .collect(),
             stack: Vec::new(),
             analyses: Vec::new(),
+            measurements: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -286,6 +291,7 @@ impl<'a> Elab<'a> {
             options: self.options,
             initial_conditions: self.initial_conditions,
             warnings: self.warnings,
+            measurements: self.measurements,
         }
     }
 
@@ -1159,6 +1165,10 @@ impl<'a> Elab<'a> {
                 }
             }
             Item::Temp(v) => self.options.temp_c = self.eval(v)?,
+            Item::Measure(m) => {
+                let m = self.measurement(m)?;
+                self.measurements.push(m);
+            }
             Item::Ic(list) => {
                 for (node, value) in list {
                     let v = self.eval(value)?;

@@ -41,6 +41,8 @@ pub struct Circuit {
     pub initial_conditions: Vec<(NodeId, f64)>,
     /// Non-fatal findings of elaboration (and the parser's warnings, passed through).
     pub warnings: Vec<Warning>,
+    /// Measurement directives (`.cmrr`, `.xtalk`, `.hum`) in netlist order, names resolved.
+    pub measurements: Vec<Measurement>,
 }
 
 /// A non-fatal finding, with where it is.
@@ -339,4 +341,37 @@ impl Circuit {
             .position(|n| n == name)
             .map(|i| NodeId(i as u32))
     }
+}
+
+/// An output probed by a measurement: `v(pos) - v(neg)` (`neg` is ground for a single node).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputNodes {
+    pub pos: NodeId,
+    pub neg: NodeId,
+}
+
+/// A measurement directive with its names resolved to ids (top-level names only).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measurement {
+    /// `.cmrr OUT HOT COLD [imbalance=dZ]`: `hot`/`cold` are independent voltage sources.
+    Cmrr {
+        out: OutputNodes,
+        hot: DeviceId,
+        cold: DeviceId,
+        /// Source-impedance imbalance to insert (ohm), if given.
+        imbalance_ohm: Option<f64>,
+        span: Span,
+    },
+    /// `.xtalk SRC1 OUT1 SRC2 OUT2 ...`: (source, output) per channel.
+    Crosstalk {
+        channels: Vec<(DeviceId, OutputNodes)>,
+        span: Span,
+    },
+    /// `.hum OUT SIGNAL INTERFERENCE`.
+    Interference {
+        out: OutputNodes,
+        signal: DeviceId,
+        interference: DeviceId,
+        span: Span,
+    },
 }

@@ -103,6 +103,43 @@ pub enum Item {
     Ic(Vec<(Node, Value)>),
     /// `.temp 27`
     Temp(Value),
+    /// A measurement directive: `.cmrr`, `.xtalk`, `.hum`.
+    Measure(MeasureCard),
+}
+
+/// An output named by a measurement directive: `out`, `v(out)`, or `v(a,b)` (`v(a) - v(b)`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputRef {
+    pub pos: Node,
+    pub neg: Option<Node>,
+    pub span: Span,
+}
+
+/// Measurement directives (balun's own cards; ngspice ignores them with a warning).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasureCard {
+    /// `.cmrr OUT HOTSRC COLDSRC [imbalance=dZ]`: CMRR of the receiver driven by the two
+    /// independent V sources, at the `.ac` frequencies; `imbalance` (ohm) is a source-impedance
+    /// imbalance inserted in either leg (the worse leg is reported).
+    Cmrr {
+        out: OutputRef,
+        hot: Ident,
+        cold: Ident,
+        imbalance: Option<Value>,
+        span: Span,
+    },
+    /// `.xtalk SRC1 OUT1 SRC2 OUT2 [SRC3 OUT3 ...]`: crosstalk matrix between the channels.
+    Xtalk {
+        channels: Vec<(Ident, OutputRef)>,
+        span: Span,
+    },
+    /// `.hum OUT SIGNALSRC INTERFERENCESRC`: interference at the output relative to signal.
+    Hum {
+        out: OutputRef,
+        signal: Ident,
+        interference: Ident,
+        span: Span,
+    },
 }
 
 /// `.subckt NAME ports... [params: a=1 b=2]` ... `.ends`

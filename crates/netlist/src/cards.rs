@@ -405,6 +405,9 @@ impl Builder {
             ".dc" => Item::Analysis(dc_card(&mut cur)?),
             ".ac" => Item::Analysis(ac_card(&mut cur)?),
             ".tran" => Item::Analysis(tran_card(&mut cur)?),
+            ".cmrr" => Item::Measure(cmrr_card(&mut cur)?),
+            ".xtalk" => Item::Measure(xtalk_card(&mut cur)?),
+            ".hum" => Item::Measure(hum_card(&mut cur)?),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),
@@ -1151,4 +1154,200 @@ fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
             params,
         },
     })
+}
+
+// ---------------------------------------------------------------- measurement directives
+
+/// An output: `out`, `v(out)` or `v(a,b)`.
+fn output_ref(cur: &mut Cursor, what: &str) -> PResult<OutputRef> {
+    let first = cur.expect_word(what)?;
+    let is_call = first.name == "v"
+        && matches!(
+            cur.peek(),
+            Some(Tok {
+                kind: TokKind::LParen,
+                ..
+            })
+        );
+    if !is_call {
+        return Ok(OutputRef {
+            span: first.span,
+            pos: first,
+            neg: None,
+        });
+    }
+    cur.bump();
+    let pos = cur.expect_word(&format!("a node name in {what}"))?;
+    let mut neg = None;
+    if matches!(
+        cur.peek(),
+        Some(Tok {
+            kind: TokKind::Comma,
+            ..
+        })
+    ) {
+        cur.bump();
+        neg = Some(cur.expect_word(&format!("a second node name in {what}"))?);
+    }
+    match cur.bump() {
+        Some(t) if t.kind == TokKind::RParen => Ok(OutputRef {
+            span: Span {
+                end: cur.span(t).end,
+                ..first.span
+            },
+            pos,
+            neg,
+        }),
+        Some(t) => cur.error(
+            cur.span(t),
+            format!("expected ')' in {what}, found '{}'", cur.text(t)),
+        ),
+        None => cur.error(cur.missing_span(), format!("expected ')' in {what}")),
+    }
+}
+
+/// `.cmrr OUT HOTSRC COLDSRC [imbalance=dZ]`
+fn cmrr_card(cur: &mut Cursor) -> PResult<MeasureCard> {
+    let out = output_ref(
+        cur,
+        "an output (node or v(a,b)) in '.cmrr OUT HOTSRC COLDSRC'",
+    )?;
+    let hot = cur.expect_word("the hot-leg source in '.cmrr OUT HOTSRC COLDSRC'")?;
+    let cold = cur.expect_word("the cold-leg source in '.cmrr OUT HOTSRC COLDSRC'")?;
+    let mut imbalance = None;
+    while let Some(t) = cur.peek() {
+        if !cur.at_param() {
+            return cur.extra(t, ".cmrr");
+        }
+        let p = cur.param()?;
+        match p.name.name.as_str() {
+            "imbalance" | "dz" => imbalance = Some(p.value),
+            other => {
+                return cur.error(
+                    p.name.span,
+                    format!("unknown '.cmrr' parameter '{other}' (expected imbalance=OHMS)"),
+                )
+            }
+        }
+    }
+    Ok(MeasureCard::Cmrr {
+        out,
+        hot,
+        cold,
+        imbalance,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.xtalk SRC1 OUT1 SRC2 OUT2 [...]`
+fn xtalk_card(cur: &mut Cursor) -> PResult<MeasureCard> {
+    let mut channels = Vec::new();
+    while !cur.at_end() {
+        let src = cur.expect_word("a channel's source in '.xtalk SRC1 OUT1 SRC2 OUT2 ...'")?;
+        let out = output_ref(
+            cur,
+            &format!("the output of channel '{}' in '.xtalk'", src.name),
+        )?;
+        channels.push((src, out));
+    }
+    if channels.len() < 2 {
+        return cur.error(
+            cur.missing_span(),
+            "expected at least two channels in '.xtalk SRC1 OUT1 SRC2 OUT2 ...'",
+        );
+    }
+    Ok(MeasureCard::Xtalk {
+        channels,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.hum OUT SIGNALSRC INTERFERENCESRC`
+fn hum_card(cur: &mut Cursor) -> PResult<MeasureCard> {
+    let usage = "'.hum OUT SIGNALSRC INTERFERENCESRC'";
+    let out = output_ref(cur, &format!("an output in {usage}"))?;
+    let signal = cur.expect_word(&format!("the signal source in {usage}"))?;
+    let interference = cur.expect_word(&format!("the interference source in {usage}"))?;
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".hum");
+    }
+    Ok(MeasureCard::Hum {
+        out,
+        signal,
+        interference,
+        span: cur.card.full_span(),
+    })
+}
+
+#[cfg(test)]
+mod measure_card_tests {
+    use crate::ast::*;
+    use std::path::Path;
+
+    fn cards(text: &str) -> Vec<MeasureCard> {
+        let (n, _) = crate::parse_str(Path::new("t.net"), text).expect("parses");
+        n.items
+            .into_iter()
+            .filter_map(|i| match i {
+                Item::Measure(m) => Some(m),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn err(text: &str) -> String {
+        crate::parse_str(Path::new("t.net"), text)
+            .expect_err("fails")
+            .0
+            .to_string()
+    }
+
+    #[test]
+    fn cmrr_forms() {
+        let m = cards("t\n.cmrr out Vh Vc\n.CMRR v(a,b) vh vc imbalance=600\n.cmrr v(o) vh vc\n");
+        let MeasureCard::Cmrr {
+            out,
+            hot,
+            cold,
+            imbalance,
+            ..
+        } = &m[0]
+        else {
+            panic!("{m:?}")
+        };
+        assert_eq!((out.pos.name.as_str(), &out.neg), ("out", &None));
+        assert_eq!((hot.name.as_str(), cold.name.as_str()), ("vh", "vc"));
+        assert!(imbalance.is_none());
+        let MeasureCard::Cmrr { out, imbalance, .. } = &m[1] else {
+            panic!()
+        };
+        assert_eq!(out.pos.name, "a");
+        assert_eq!(out.neg.as_ref().map(|n| n.name.as_str()), Some("b"));
+        assert_eq!(imbalance.as_ref().map(|v| &v.expr), Some(&Expr::Num(600.0)));
+        let MeasureCard::Cmrr { out, .. } = &m[2] else {
+            panic!()
+        };
+        assert_eq!((out.pos.name.as_str(), &out.neg), ("o", &None));
+    }
+
+    #[test]
+    fn xtalk_and_hum() {
+        let m = cards("t\n.xtalk vl v(lt,s) vr v(rt,s)\n.hum out vsig vhum\n");
+        let MeasureCard::Xtalk { channels, .. } = &m[0] else {
+            panic!()
+        };
+        assert_eq!(channels.len(), 2);
+        assert_eq!(channels[1].0.name, "vr");
+        assert_eq!(channels[1].1.pos.name, "rt");
+        assert!(matches!(&m[1], MeasureCard::Hum { signal, .. } if signal.name == "vsig"));
+    }
+
+    #[test]
+    fn bad_directives() {
+        assert!(err("t\n.cmrr out vh\n").contains("cold-leg source"));
+        assert!(err("t\n.cmrr out vh vc foo=1\n").contains("unknown '.cmrr' parameter 'foo'"));
+        assert!(err("t\n.cmrr v(out vh vc\n").contains("expected ')'"));
+        assert!(err("t\n.xtalk vl out\n").contains("at least two channels"));
+        assert!(err("t\n.hum out a b c\n").contains("unexpected 'c'"));
+    }
 }

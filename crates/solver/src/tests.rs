@@ -21,6 +21,7 @@ impl B {
                 options: Options::default(),
                 initial_conditions: vec![],
                 warnings: vec![],
+                measurements: vec![],
             },
         }
     }

@@ -1,0 +1,726 @@
+//! `balun cmrr`, `balun xtalk`, `balun hum` and `balun compare`: the measurements of the
+//! `measure` crate on netlist files, printed as terminal tables or JSON.
+//!
+//! What is measured comes from the command-line flags when given, else from the netlist's
+//! directives (`.cmrr OUT HOT COLD [imbalance=dZ]`, `.xtalk SRC1 OUT1 SRC2 OUT2 ...`,
+//! `.hum OUT SIGNAL INTERFERENCE`). Frequencies come from `--freq` (a comma-separated list with
+//! SPICE suffixes: `50,60,1k,10k,20k`), else from the netlist's first `.ac` card, else the spot
+//! frequencies 50, 60 Hz, 1, 10, 20 kHz. `compare` always uses `--freq` or the spot frequencies.
+
+use balun::diagnostics::{Renderer, Severity};
+use circuit::{Analysis, Circuit, Measurement, OutputNodes};
+use measure::cmrr::{cmrr_with_imbalance, CmrrPoint, CmrrSetup};
+use measure::interference::{interference, InterferenceSetup};
+use measure::xtalk::{crosstalk, Channel};
+use measure::{MeasureError, Probe, SPOT_FREQUENCIES_HZ};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// What `balun compare` measures.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantity {
+    /// Common-mode rejection ratio (dB, higher is better), worse leg of the imbalance.
+    Cmrr,
+    /// Worst crosstalk between any two channels (dB, lower is better).
+    Xtalk,
+    /// Interference at the output relative to signal (dB, lower is better).
+    Hum,
+}
+
+/// Flags shared by the measurement subcommands.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct Common {
+    /// Frequencies, comma-separated with SPICE suffixes (`60,1k,20k`); default: the `.ac` card.
+    #[arg(long, value_name = "F1,F2,...", value_delimiter = ',')]
+    pub freq: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `balun cmrr` flags.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CmrrArgs {
+    pub file: PathBuf,
+    /// The receiver output: `out`, `v(out)`, `v(a,b)` or `a,b` (default: from `.cmrr`).
+    #[arg(long)]
+    pub out: Option<String>,
+    /// The hot-leg voltage source (default: from `.cmrr`).
+    #[arg(long)]
+    pub hot: Option<String>,
+    /// The cold-leg voltage source (default: from `.cmrr`).
+    #[arg(long)]
+    pub cold: Option<String>,
+    /// Source-impedance imbalances in ohm, comma-separated (default: the card's, else 0).
+    #[arg(long, value_name = "OHMS,...", value_delimiter = ',')]
+    pub imbalance: Vec<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `balun xtalk` flags.
+#[derive(clap::Args, Debug, Clone)]
+pub struct XtalkArgs {
+    pub file: PathBuf,
+    /// A channel as `SOURCE:OUTPUT` (repeat; default: from `.xtalk`).
+    #[arg(long = "channel", value_name = "SRC:OUT")]
+    pub channels: Vec<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `balun hum` flags.
+#[derive(clap::Args, Debug, Clone)]
+pub struct HumArgs {
+    pub file: PathBuf,
+    /// The output (default: from `.hum`).
+    #[arg(long)]
+    pub out: Option<String>,
+    /// The signal source (default: from `.hum`).
+    #[arg(long)]
+    pub signal: Option<String>,
+    /// The interference source (default: from `.hum`).
+    #[arg(long)]
+    pub interference: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+/// `balun compare` flags.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CompareArgs {
+    /// The netlists, each with the directive for the quantity (`.cmrr`, `.xtalk` or `.hum`).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Quantity::Cmrr)]
+    pub measure: Quantity,
+    /// Source-impedance imbalances (ohm) for `cmrr`: one row per circuit and imbalance.
+    #[arg(long, value_name = "OHMS,...", value_delimiter = ',')]
+    pub imbalance: Vec<String>,
+    /// Column frequencies (default 50,60,1k,10k,20k).
+    #[arg(long, value_name = "F1,F2,...", value_delimiter = ',')]
+    pub freq: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A failure to report: where and what.
+struct Fail {
+    at: String,
+    message: String,
+}
+
+fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
+    Fail {
+        at: at.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// Loads a netlist, rendering parse/elaboration errors; `None` when it failed (already reported).
+fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
+    match balun::elaborate_file(path) {
+        Ok(e) => {
+            crate::report_warnings(renderer, &e.sources, &e.warnings, false);
+            Some(e.circuit)
+        }
+        Err(f) => {
+            crate::report_failure(renderer, path, &f, false);
+            None
+        }
+    }
+}
+
+fn numbers(list: &[String], what: &str) -> Result<Vec<f64>, String> {
+    list.iter()
+        .map(|s| {
+            netlist::parse_number(s.trim())
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| format!("invalid {what} '{s}' (a number such as 600, 1k, 20k)"))
+        })
+        .collect()
+}
+
+/// `--freq`, else the first `.ac` card's grid, else the spot frequencies.
+fn frequencies(circuit: &Circuit, list: &[String]) -> Result<Vec<f64>, String> {
+    if !list.is_empty() {
+        return numbers(list, "frequency");
+    }
+    for a in &circuit.analyses {
+        if let Analysis::Ac {
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+        } = a
+        {
+            return Ok(solver::analysis::ac::frequencies(
+                *variation,
+                *points,
+                *fstart_hz,
+                *fstop_hz,
+                circuit.options.reltol,
+            ));
+        }
+    }
+    Ok(SPOT_FREQUENCIES_HZ.to_vec())
+}
+
+fn probe(o: OutputNodes) -> Probe {
+    Probe::Voltage(o.pos, o.neg)
+}
+
+/// The CMRR setup from flags, filling what is missing from the first `.cmrr` card; with the
+/// card's imbalance.
+fn cmrr_setup(
+    c: &Circuit,
+    out: Option<&str>,
+    hot: Option<&str>,
+    cold: Option<&str>,
+) -> Result<(CmrrSetup, Option<f64>), MeasureError> {
+    let card = c.measurements.iter().find_map(|m| match m {
+        Measurement::Cmrr {
+            out,
+            hot,
+            cold,
+            imbalance_ohm,
+            ..
+        } => Some((*out, *hot, *cold, *imbalance_ohm)),
+        _ => None,
+    });
+    let missing = || {
+        MeasureError::Invalid(
+            "no '.cmrr OUT HOT COLD' card in the netlist: give --out, --hot and --cold".into(),
+        )
+    };
+    let out = match out {
+        Some(o) => measure::find_output(c, o)?,
+        None => probe(card.ok_or_else(missing)?.0),
+    };
+    let hot = match hot {
+        Some(h) => measure::find_vsource(c, h)?,
+        None => card.ok_or_else(missing)?.1,
+    };
+    let cold = match cold {
+        Some(h) => measure::find_vsource(c, h)?,
+        None => card.ok_or_else(missing)?.2,
+    };
+    Ok((CmrrSetup { hot, cold, out }, card.and_then(|c| c.3)))
+}
+
+fn xtalk_channels(c: &Circuit, flags: &[String]) -> Result<Vec<Channel>, MeasureError> {
+    if flags.is_empty() {
+        return c
+            .measurements
+            .iter()
+            .find_map(|m| match m {
+                Measurement::Crosstalk { channels, .. } => Some(
+                    channels
+                        .iter()
+                        .map(|&(source, o)| Channel {
+                            source,
+                            out: probe(o),
+                        })
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .ok_or_else(|| {
+                MeasureError::Invalid(
+                    "no '.xtalk SRC1 OUT1 SRC2 OUT2' card in the netlist: give --channel SRC:OUT"
+                        .into(),
+                )
+            });
+    }
+    flags
+        .iter()
+        .map(|f| {
+            let (src, out) = f.split_once(':').ok_or_else(|| {
+                MeasureError::Invalid(format!("--channel '{f}': expected SOURCE:OUTPUT"))
+            })?;
+            Ok(Channel {
+                source: measure::find_vsource(c, src)?,
+                out: measure::find_output(c, out)?,
+            })
+        })
+        .collect()
+}
+
+fn hum_setup(c: &Circuit, a: &HumArgs) -> Result<InterferenceSetup, MeasureError> {
+    let card = c.measurements.iter().find_map(|m| match m {
+        Measurement::Interference {
+            out,
+            signal,
+            interference,
+            ..
+        } => Some((*out, *signal, *interference)),
+        _ => None,
+    });
+    let missing = || {
+        MeasureError::Invalid(
+            "no '.hum OUT SIGNAL INTERFERENCE' card: give --out, --signal and --interference"
+                .into(),
+        )
+    };
+    Ok(InterferenceSetup {
+        out: match &a.out {
+            Some(o) => measure::find_output(c, o)?,
+            None => probe(card.ok_or_else(missing)?.0),
+        },
+        signal: match &a.signal {
+            Some(s) => measure::find_vsource(c, s)?,
+            None => card.ok_or_else(missing)?.1,
+        },
+        interference: match &a.interference {
+            Some(s) => measure::find_vsource(c, s)?,
+            None => card.ok_or_else(missing)?.2,
+        },
+    })
+}
+
+/// A number for JSON: non-finite values (an exactly zero `Acm` gives infinite CMRR) are null.
+fn num(x: f64) -> Value {
+    if x.is_finite() {
+        json!(x)
+    } else {
+        Value::Null
+    }
+}
+
+/// dB for a table cell: `inf` is spelled out.
+fn db_cell(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x:.2}")
+    } else if x > 0.0 {
+        "inf".into()
+    } else if x < 0.0 {
+        "-inf".into()
+    } else {
+        "nan".into()
+    }
+}
+
+/// Frequency for a header: `50 Hz`, `1 kHz`, `12.5 kHz`.
+fn freq_label(f: f64) -> String {
+    let (v, unit) = if f >= 1e6 {
+        (f / 1e6, "MHz")
+    } else if f >= 1e3 {
+        (f / 1e3, "kHz")
+    } else {
+        (f, "Hz")
+    };
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s} {unit}")
+}
+
+/// Renders rows under a header, columns right-aligned to their widest cell except the first.
+fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
+    let n = header.len();
+    let mut width = vec![0; n];
+    for r in std::iter::once(header).chain(rows.iter().map(|r| r.as_slice())) {
+        for (w, cell) in width.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |out: &mut String, r: &[String]| {
+        for (i, (cell, w)) in r.iter().zip(&width).enumerate() {
+            if i == 0 {
+                let _ = write!(out, "{cell:<w$}");
+            } else {
+                let _ = write!(out, "  {cell:>w$}");
+            }
+        }
+        out.push('\n');
+    };
+    line(&mut out, header);
+    let rule: Vec<String> = width.iter().map(|&w| "-".repeat(w)).collect();
+    line(&mut out, &rule);
+    for r in rows {
+        line(&mut out, r);
+    }
+    out
+}
+
+fn print(text: &str) {
+    let mut stdout = io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// Runs `body` on a loaded circuit; reports any failure. Returns success.
+fn with_circuit(
+    renderer: &Renderer,
+    path: &Path,
+    body: impl FnOnce(&Circuit) -> Result<String, Fail>,
+) -> bool {
+    let Some(c) = load(renderer, path) else {
+        return false;
+    };
+    match body(&c) {
+        Ok(text) => {
+            print(&text);
+            true
+        }
+        Err(f) => {
+            eprint!("{}", renderer.plain(&f.at, Severity::Error, &f.message));
+            false
+        }
+    }
+}
+
+/// `balun cmrr`.
+pub fn cmrr(renderer: &Renderer, a: &CmrrArgs) -> bool {
+    with_circuit(renderer, &a.file, |c| {
+        let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
+        let (setup, card_dz) = cmrr_setup(c, a.out.as_deref(), a.hot.as_deref(), a.cold.as_deref())
+            .map_err(|e| f(&e))?;
+        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
+        let imbalances = if a.imbalance.is_empty() {
+            vec![card_dz.unwrap_or(0.0)]
+        } else {
+            numbers(&a.imbalance, "imbalance").map_err(|e| f(&e))?
+        };
+        let mut results = Vec::new();
+        for &dz in &imbalances {
+            let pts = cmrr_with_imbalance(c, &setup, &freqs, dz).map_err(|e| f(&e))?;
+            results.push((dz, pts));
+        }
+        Ok(if a.common.json {
+            cmrr_json(&c.title, &results)
+        } else {
+            cmrr_text(&c.title, &results)
+        })
+    })
+}
+
+fn cmrr_json(title: &str, results: &[(f64, Vec<CmrrPoint>)]) -> String {
+    let doc = json!({
+        "title": title,
+        "measure": "cmrr",
+        "results": results.iter().map(|(dz, pts)| json!({
+            "imbalance_ohm": dz,
+            "points": pts.iter().map(|p| json!({
+                "freq_hz": p.freq_hz,
+                "adm_db": num(p.adm_db()),
+                "acm_db": num(p.acm_db()),
+                "cmrr_db": num(p.cmrr_db()),
+                "worse_leg": p.leg.as_str(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    format!("{doc:#}\n")
+}
+
+fn cmrr_text(title: &str, results: &[(f64, Vec<CmrrPoint>)]) -> String {
+    let mut out = format!("CMRR: {title}\n");
+    for (dz, pts) in results {
+        let _ = writeln!(
+            out,
+            "\nsource imbalance {dz} ohm (worse of hot and cold leg)"
+        );
+        let header: Vec<String> = ["frequency", "Adm dB", "Acm dB", "CMRR dB", "worse leg"]
+            .map(String::from)
+            .to_vec();
+        let rows: Vec<Vec<String>> = pts
+            .iter()
+            .map(|p| {
+                vec![
+                    freq_label(p.freq_hz),
+                    db_cell(p.adm_db()),
+                    db_cell(p.acm_db()),
+                    db_cell(p.cmrr_db()),
+                    p.leg.as_str().to_string(),
+                ]
+            })
+            .collect();
+        out.push_str(&render_table(&header, &rows));
+    }
+    out
+}
+
+/// `balun xtalk`: the matrix at each frequency (victim rows, aggressor columns).
+pub fn xtalk(renderer: &Renderer, a: &XtalkArgs) -> bool {
+    with_circuit(renderer, &a.file, |c| {
+        let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
+        let channels = xtalk_channels(c, &a.channels).map_err(|e| f(&e))?;
+        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
+        let x = crosstalk(c, &channels, &freqs).map_err(|e| f(&e))?;
+        let names: Vec<String> = channels
+            .iter()
+            .map(|ch| c.devices[ch.source.index()].name.clone())
+            .collect();
+        let n = names.len();
+        if a.common.json {
+            let doc = json!({
+                "title": c.title,
+                "measure": "xtalk",
+                "channels": names,
+                "points": (0..freqs.len()).map(|fi| json!({
+                    "freq_hz": freqs[fi],
+                    "db": (0..n).map(|v| (0..n).map(|ag| num(x.db(fi, v, ag))).collect::<Vec<_>>())
+                        .collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            });
+            return Ok(format!("{doc:#}\n"));
+        }
+        let mut out = format!(
+            "Crosstalk: {}\n(dB, victim output / aggressor output, only the aggressor driven)\n",
+            c.title
+        );
+        if n == 2 {
+            // One row per frequency: both directions.
+            let header = vec![
+                "frequency".to_string(),
+                format!("{} -> {}", names[0], names[1]),
+                format!("{} -> {}", names[1], names[0]),
+            ];
+            let rows: Vec<Vec<String>> = (0..freqs.len())
+                .map(|fi| {
+                    vec![
+                        freq_label(freqs[fi]),
+                        db_cell(x.db(fi, 1, 0)),
+                        db_cell(x.db(fi, 0, 1)),
+                    ]
+                })
+                .collect();
+            out.push_str(&render_table(&header, &rows));
+        } else {
+            for (fi, &hz) in freqs.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "\n{} (rows: victim, columns: aggressor)",
+                    freq_label(hz)
+                );
+                let mut header = vec![String::new()];
+                header.extend(names.iter().cloned());
+                let rows: Vec<Vec<String>> = (0..n)
+                    .map(|v| {
+                        let mut r = vec![names[v].clone()];
+                        r.extend((0..n).map(|ag| {
+                            if ag == v {
+                                "-".into()
+                            } else {
+                                db_cell(x.db(fi, v, ag))
+                            }
+                        }));
+                        r
+                    })
+                    .collect();
+                out.push_str(&render_table(&header, &rows));
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// `balun hum`.
+pub fn hum(renderer: &Renderer, a: &HumArgs) -> bool {
+    with_circuit(renderer, &a.file, |c| {
+        let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
+        let setup = hum_setup(c, a).map_err(|e| f(&e))?;
+        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
+        let pts = interference(c, &setup, &freqs).map_err(|e| f(&e))?;
+        if a.common.json {
+            let doc = json!({
+                "title": c.title,
+                "measure": "hum",
+                "points": pts.iter().map(|p| json!({
+                    "freq_hz": p.freq_hz,
+                    "signal_gain_db": num(20.0 * p.signal_gain.norm().log10()),
+                    "interference_gain_db": num(20.0 * p.interference_gain.norm().log10()),
+                    "relative_db": num(p.relative_db()),
+                })).collect::<Vec<_>>(),
+            });
+            return Ok(format!("{doc:#}\n"));
+        }
+        let header: Vec<String> = [
+            "frequency",
+            "signal gain dB",
+            "interference gain dB",
+            "interference re signal dB",
+        ]
+        .map(String::from)
+        .to_vec();
+        let rows: Vec<Vec<String>> = pts
+            .iter()
+            .map(|p| {
+                vec![
+                    freq_label(p.freq_hz),
+                    db_cell(20.0 * p.signal_gain.norm().log10()),
+                    db_cell(20.0 * p.interference_gain.norm().log10()),
+                    db_cell(p.relative_db()),
+                ]
+            })
+            .collect();
+        Ok(format!(
+            "Interference: {}\n{}",
+            c.title,
+            render_table(&header, &rows)
+        ))
+    })
+}
+
+/// One row of `balun compare`.
+struct Row {
+    circuit: String,
+    title: String,
+    imbalance_ohm: Option<f64>,
+    db: Vec<f64>,
+}
+
+/// `balun compare`: one row per circuit (and per imbalance for CMRR), a column per frequency.
+pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
+    let here = Path::new("balun compare");
+    let report = |f: Fail| {
+        eprint!("{}", renderer.plain(&f.at, Severity::Error, &f.message));
+        false
+    };
+    let freqs = if a.freq.is_empty() {
+        SPOT_FREQUENCIES_HZ.to_vec()
+    } else {
+        match numbers(&a.freq, "frequency") {
+            Ok(f) => f,
+            Err(e) => return report(fail(here, e)),
+        }
+    };
+    let imbalances = match numbers(&a.imbalance, "imbalance") {
+        Ok(v) => v,
+        Err(e) => return report(fail(here, e)),
+    };
+    let mut rows = Vec::new();
+    let mut ok = true;
+    for path in &a.files {
+        let Some(c) = load(renderer, path) else {
+            ok = false;
+            continue;
+        };
+        let name = path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into(),
+        );
+        match compare_rows(&c, &name, a.measure, &imbalances, &freqs) {
+            Ok(r) => rows.extend(r),
+            Err(e) => ok = report(fail(path, e)),
+        }
+    }
+    if !ok {
+        return false;
+    }
+    print(&if a.json {
+        compare_json(a.measure, &freqs, &rows)
+    } else {
+        compare_text(a.measure, &freqs, &rows)
+    });
+    true
+}
+
+fn compare_rows(
+    c: &Circuit,
+    name: &str,
+    quantity: Quantity,
+    imbalances: &[f64],
+    freqs: &[f64],
+) -> Result<Vec<Row>, MeasureError> {
+    let row = |imbalance_ohm, db| Row {
+        circuit: name.to_string(),
+        title: c.title.clone(),
+        imbalance_ohm,
+        db,
+    };
+    match quantity {
+        Quantity::Cmrr => {
+            let (setup, card_dz) = cmrr_setup(c, None, None, None)?;
+            let list = if imbalances.is_empty() {
+                vec![card_dz.unwrap_or(0.0)]
+            } else {
+                imbalances.to_vec()
+            };
+            list.iter()
+                .map(|&dz| {
+                    let pts = cmrr_with_imbalance(c, &setup, freqs, dz)?;
+                    Ok(row(Some(dz), pts.iter().map(CmrrPoint::cmrr_db).collect()))
+                })
+                .collect()
+        }
+        Quantity::Xtalk => {
+            let channels = xtalk_channels(c, &[])?;
+            let x = crosstalk(c, &channels, freqs)?;
+            let n = channels.len();
+            // The worst (highest) crosstalk between any two distinct channels.
+            let worst = (0..freqs.len())
+                .map(|f| {
+                    (0..n)
+                        .flat_map(|v| (0..n).filter(move |&ag| ag != v).map(move |ag| (v, ag)))
+                        .map(|(v, ag)| x.db(f, v, ag))
+                        .fold(f64::NEG_INFINITY, f64::max)
+                })
+                .collect();
+            Ok(vec![row(None, worst)])
+        }
+        Quantity::Hum => {
+            let args = HumArgs {
+                file: PathBuf::new(),
+                out: None,
+                signal: None,
+                interference: None,
+                common: Common::default(),
+            };
+            let setup = hum_setup(c, &args)?;
+            let pts = interference(c, &setup, freqs)?;
+            Ok(vec![row(
+                None,
+                pts.iter().map(|p| p.relative_db()).collect(),
+            )])
+        }
+    }
+}
+
+fn quantity_label(q: Quantity) -> &'static str {
+    match q {
+        Quantity::Cmrr => "CMRR (dB, higher is better; worse leg of the source imbalance)",
+        Quantity::Xtalk => "worst crosstalk between channels (dB, lower is better)",
+        Quantity::Hum => "interference relative to signal at the output (dB, lower is better)",
+    }
+}
+
+fn compare_text(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
+    let mut header = vec!["circuit".to_string()];
+    let with_dz = q == Quantity::Cmrr;
+    if with_dz {
+        header.push("imbalance".into());
+    }
+    header.extend(freqs.iter().map(|&f| freq_label(f)));
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![r.circuit.clone()];
+            if with_dz {
+                cells.push(format!("{} ohm", r.imbalance_ohm.unwrap_or(0.0)));
+            }
+            cells.extend(r.db.iter().map(|&x| db_cell(x)));
+            cells
+        })
+        .collect();
+    format!("{}\n{}", quantity_label(q), render_table(&header, &cells))
+}
+
+fn compare_json(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
+    let doc = json!({
+        "measure": match q { Quantity::Cmrr => "cmrr", Quantity::Xtalk => "xtalk", Quantity::Hum => "hum" },
+        "freqs_hz": freqs,
+        "rows": rows.iter().map(|r| json!({
+            "circuit": r.circuit,
+            "title": r.title,
+            "imbalance_ohm": r.imbalance_ohm,
+            "db": r.db.iter().map(|&x| num(x)).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    });
+    format!("{doc:#}\n")
+}
