@@ -15,6 +15,8 @@ pub use solver;
 
 pub mod diagnostics;
 pub mod output;
+pub mod plot;
+pub mod progress;
 pub mod summary;
 
 use std::path::Path;

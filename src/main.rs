@@ -7,6 +7,7 @@
 //! 2 on a usage error (from clap).
 
 mod commands;
+mod plotcmd;
 
 use balun::diagnostics::{Renderer, Severity, Style};
 use balun::output::{csv, json, raw, table};
@@ -66,6 +67,8 @@ enum Command {
         /// Write all plots as one JSON document.
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
+        #[command(flatten)]
+        plot: plotcmd::PlotArgs,
         /// Print nothing but errors (no tables, no warnings).
         #[arg(short, long, conflicts_with = "verbose")]
         quiet: bool,
@@ -90,6 +93,8 @@ enum Command {
     Hum(commands::measure::HumArgs),
     /// Compare circuits: one row per netlist (and imbalance), a column per frequency.
     Compare(commands::measure::CompareArgs),
+    /// Read an ngspice raw file (ngspice's or balun's), print its tables, optionally plot it.
+    Show(plotcmd::ShowArgs),
 }
 
 fn main() -> ExitCode {
@@ -102,6 +107,7 @@ fn main() -> ExitCode {
             raw_format,
             csv,
             json,
+            plot,
             quiet,
             verbose,
         } => run(
@@ -112,6 +118,7 @@ fn main() -> ExitCode {
                 raw_format: raw_format.into(),
                 csv,
                 json,
+                plot,
             },
             quiet,
             verbose,
@@ -121,6 +128,7 @@ fn main() -> ExitCode {
         Command::Xtalk(args) => commands::measure::xtalk(&renderer, &args),
         Command::Hum(args) => commands::measure::hum(&renderer, &args),
         Command::Compare(args) => commands::measure::compare(&renderer, &args),
+        Command::Show(args) => plotcmd::show(&renderer, &args),
     };
     if ok {
         ExitCode::SUCCESS
@@ -134,6 +142,7 @@ struct Outputs {
     raw_format: raw::RawFormat,
     csv: Option<PathBuf>,
     json: Option<PathBuf>,
+    plot: plotcmd::PlotArgs,
 }
 
 fn report_failure(renderer: &Renderer, path: &Path, failure: &Failure, quiet: bool) {
@@ -166,8 +175,12 @@ fn report_warnings(
 }
 
 fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose: bool) -> bool {
+    if !outputs.plot.precheck(renderer) {
+        return false;
+    }
     let started = Instant::now();
-    let sim = match balun::run_file(path) {
+    let message = format!("simulating {}", path.display());
+    let sim = match balun::progress::with_spinner(!quiet, &message, || balun::run_file(path)) {
         Ok(sim) => sim,
         Err(failure) => {
             report_failure(renderer, path, &failure, quiet);
@@ -191,6 +204,8 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         eprint!("{}", renderer.plain(&e.0, Severity::Error, &e.1));
         ok = false;
     }
+    let title = &sim.circuit.title;
+    ok &= plotcmd::write_plots(renderer, title, &sim.plots, &outputs.plot, quiet, verbose);
     if !quiet {
         let mut stdout = io::stdout().lock();
         let result = table::write(&mut stdout, &sim.plots, &table::TableOptions::default())
