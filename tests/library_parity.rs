@@ -189,7 +189,8 @@ fn compare_plot(r: &mut Report, expected: &Plot, actual: &Plot) {
                 r.worst_at = format!("'{label}' {}[{i}]", ev.name);
             }
             // Written so that a NaN in balun's result fails too.
-            if !(diff <= REL_TOL * b.norm() + floor) && r.mismatches.len() < MAX_LISTED {
+            let within = diff <= REL_TOL * b.norm() + floor;
+            if !within && r.mismatches.len() < MAX_LISTED {
                 r.mismatches.push(format!(
                     "plot '{label}' vector '{}' point {i}: balun {a} ngspice {b} (relative difference {rel:.3e})",
                     ev.name
