@@ -5,7 +5,6 @@
 //! (braces nest); a `'...'` token runs to the next `'`. Tokens carry byte offsets into the card.
 
 use nom::bytes::complete::{take_until, take_while1};
-use nom::character::complete::multispace0;
 use nom::IResult;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,11 +65,9 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Tok>, TokError> {
     let mut toks = Vec::new();
     let mut rest = text;
     loop {
-        let ws: IResult<&str, &str> = multispace0(rest);
-        rest = match ws {
-            Ok((r, _)) => r,
-            Err(_) => rest,
-        };
+        // Any Unicode whitespace separates tokens (as `is_word_char` says), not only ASCII's:
+        // a no-break space must not start a word it cannot be part of.
+        rest = rest.trim_start();
         if rest.is_empty() {
             return Ok(toks);
         }
@@ -102,7 +99,10 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Tok>, TokError> {
                 }
             }
             _ => {
-                let w = word(rest).map(|(_, w)| w.len()).unwrap_or(1);
+                // Never empty after `trim_start`; whole characters in any case.
+                let w = word(rest)
+                    .map(|(_, w)| w.len())
+                    .unwrap_or_else(|_| rest.chars().next().map_or(1, char::len_utf8));
                 (TokKind::Word, w)
             }
         };
@@ -125,6 +125,23 @@ mod tests {
             .into_iter()
             .map(|t| (t.kind, &text[t.start..t.end]))
             .collect()
+    }
+
+    /// Found by `tests/properties.rs` (arbitrary bytes): a no-break space (U+00A0) or next
+    /// line (U+0085), two bytes in UTF-8, was neither skipped as whitespace nor a word, and the
+    /// tokenizer sliced through its middle (panic: not a char boundary).
+    #[test]
+    fn unicode_whitespace_separates_tokens() {
+        assert_eq!(
+            kinds("r1\u{a0}a\u{85}b \u{2003}1k"),
+            vec![
+                (TokKind::Word, "r1"),
+                (TokKind::Word, "a"),
+                (TokKind::Word, "b"),
+                (TokKind::Word, "1k")
+            ]
+        );
+        assert_eq!(kinds("\u{a0}"), vec![]);
     }
 
     #[test]
