@@ -7,6 +7,12 @@
 //! (`2k`), identifiers, calls `f(a, b)` and parentheses. Whitespace is allowed between tokens.
 //! Input is expected lower-cased already. Nothing is evaluated here and function names are not
 //! checked.
+//!
+//! **Limits** (so that no input overflows the stack, here or in the recursive evaluation and
+//! drop of the tree later): at most [`MAX_EXPR_NESTING`] levels of parentheses, function calls,
+//! prefix operators and `?:`, and a tree at most [`MAX_EXPR_TREE_DEPTH`] deep (a chain
+//! `a+b+c+...` is a left-deep tree, one level per operator). Beyond either, the expression is an
+//! error (`expression nested too deeply`), not a crash.
 
 use crate::ast::{BinaryOp, Expr, UnaryOp};
 use crate::number::unsigned_number;
@@ -49,6 +55,55 @@ impl<'a> ContextError<&'a str> for PErr<'a> {
 
 type Res<'a, T> = IResult<&'a str, T, PErr<'a>>;
 
+/// Deepest nesting of parentheses, calls, prefix operators and `?:` accepted in one expression.
+pub const MAX_EXPR_NESTING: usize = 64;
+/// Deepest expression tree accepted (nesting plus operators chained at each level).
+pub const MAX_EXPR_TREE_DEPTH: usize = 1024;
+
+/// The `expected` of the error returned when an expression exceeds a depth limit.
+const TOO_DEEP: &str = "<too deep>";
+
+thread_local! {
+    /// Current (nesting, tree depth) of the expression being parsed on this thread.
+    static DEPTH: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// Restores the depth counters when a nested parse returns (by value or by error).
+struct DepthGuard((usize, usize));
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(self.0));
+    }
+}
+
+/// Goes `nest` more levels of nesting and `tree` more levels of tree deeper; fails (without
+/// recursing further) past either limit. The caller holds a [`DepthGuard`] to come back.
+fn deepen(i: &str, nest: usize, tree: usize) -> Result<(), nom::Err<PErr<'_>>> {
+    let (n, t) = DEPTH.with(|d| d.get());
+    let now = (n + nest, t + tree);
+    if now.0 > MAX_EXPR_NESTING || now.1 > MAX_EXPR_TREE_DEPTH {
+        return Err(nom::Err::Failure(PErr {
+            input: i,
+            expected: TOO_DEEP,
+        }));
+    }
+    DEPTH.with(|d| d.set(now));
+    Ok(())
+}
+
+/// Saves the depth counters, restored when the guard is dropped.
+fn depth_guard() -> DepthGuard {
+    DepthGuard(DEPTH.with(|d| d.get()))
+}
+
+/// Runs `f` one nesting level deeper.
+fn nested<'a, T>(i: &'a str, f: impl FnOnce(&'a str) -> Res<'a, T>) -> Res<'a, T> {
+    let _guard = depth_guard();
+    deepen(i, 1, 1)?;
+    f(i)
+}
+
 /// An expression syntax error: byte offset into the parsed text and a message.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ExprError {
@@ -71,8 +126,19 @@ fn error_at(text: &str, rest: &str, expected: &str) -> ExprError {
 /// Parses the longest expression at the start of `text` (leading whitespace allowed).
 /// Returns it with the number of bytes consumed (trailing whitespace not included).
 pub(crate) fn parse_expr_prefix(text: &str) -> Result<(Expr, usize), ExprError> {
+    DEPTH.with(|d| d.set((0, 0)));
     match ternary(text) {
         Ok((rest, e)) => Ok((e, text.len() - rest.len())),
+        Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) if e.expected == TOO_DEEP => {
+            Err(ExprError {
+                offset: text.len() - e.input.len(),
+                message: format!(
+                    "expression nested too deeply (the limits are {MAX_EXPR_NESTING} levels of \
+                     parentheses, calls and prefix operators, and {MAX_EXPR_TREE_DEPTH} levels \
+                     of operators)"
+                ),
+            })
+        }
         Err(nom::Err::Error(e)) | Err(nom::Err::Failure(e)) => {
             let rest = e.input.trim_start();
             Err(error_at(text, rest, e.expected))
@@ -102,9 +168,9 @@ fn ternary(i: &str) -> Res<'_, Expr> {
     if q.is_none() {
         return Ok((i, cond));
     }
-    let (i, a) = cut(ternary).parse(i)?;
+    let (i, a) = nested(i, |i| cut(ternary).parse(i))?;
     let (i, _) = cut(context("':'", preceded(sp, char(':')))).parse(i)?;
-    let (i, b) = cut(ternary).parse(i)?;
+    let (i, b) = nested(i, |i| cut(ternary).parse(i))?;
     Ok((i, Expr::Ternary(Box::new(cond), Box::new(a), Box::new(b))))
 }
 
@@ -115,6 +181,8 @@ fn left_assoc<'a>(
     ops: &[(&'static str, BinaryOp)],
 ) -> Res<'a, Expr> {
     let (mut i, mut lhs) = next(i)?;
+    // Each operator of the chain makes the (left-deep) tree one level deeper.
+    let _guard = depth_guard();
     'outer: loop {
         let (after_ws, _) = sp(i)?;
         for &(sym, op) in ops {
@@ -123,6 +191,7 @@ fn left_assoc<'a>(
                 if (sym == "*" && rest.starts_with('*')) || (sym == "<" && rest.starts_with('=')) {
                     continue;
                 }
+                deepen(rest, 0, 1)?;
                 let (rest, rhs) = cut(next).parse(rest)?;
                 lhs = Expr::Binary(op, Box::new(lhs), Box::new(rhs));
                 i = rest;
@@ -174,7 +243,7 @@ fn unary(i: &str) -> Res<'_, Expr> {
     };
     match op {
         Some(op) => {
-            let (i, e) = cut(unary).parse(&i[1..])?;
+            let (i, e) = nested(&i[1..], |i| cut(unary).parse(i))?;
             Ok((i, Expr::Unary(op, Box::new(e))))
         }
         None => power(i),
@@ -183,6 +252,7 @@ fn unary(i: &str) -> Res<'_, Expr> {
 
 fn power(i: &str) -> Res<'_, Expr> {
     let (mut i, mut base) = primary(i)?;
+    let _guard = depth_guard();
     loop {
         let (rest, op) = opt(preceded(sp, alt((tag("**"), tag("^"))))).parse(i)?;
         if op.is_none() {
@@ -190,6 +260,7 @@ fn power(i: &str) -> Res<'_, Expr> {
         }
         // Left-associative like ngspice (`2^3^2` = 64); the exponent may carry its own sign
         // (`2^-1`), which binds to that operand only (`2^-3^2` = `(2^-3)^2`).
+        deepen(rest, 0, 1)?;
         let (rest, exp) = cut(signed_primary).parse(rest)?;
         base = Expr::Binary(BinaryOp::Pow, Box::new(base), Box::new(exp));
         i = rest;
@@ -205,7 +276,7 @@ fn signed_primary(i: &str) -> Res<'_, Expr> {
         Some('!') => UnaryOp::Not,
         _ => return primary(i),
     };
-    let (i, e) = cut(signed_primary).parse(&i[1..])?;
+    let (i, e) = nested(&i[1..], |i| cut(signed_primary).parse(i))?;
     Ok((i, Expr::Unary(op, Box::new(e))))
 }
 
@@ -220,7 +291,7 @@ fn identifier(i: &str) -> Res<'_, &str> {
 fn primary(i: &str) -> Res<'_, Expr> {
     let (i, _) = sp(i)?;
     if let Some(rest) = i.strip_prefix('(') {
-        let (rest, e) = cut(ternary).parse(rest)?;
+        let (rest, e) = nested(rest, |i| cut(ternary).parse(i))?;
         let (rest, _) = cut(context("')'", preceded(sp, char(')')))).parse(rest)?;
         return Ok((rest, e));
     }
@@ -239,7 +310,9 @@ fn primary(i: &str) -> Res<'_, Expr> {
     let (i, name) = context("an operand", identifier).parse(i)?;
     let (after_ws, _) = sp(i)?;
     if let Some(rest) = after_ws.strip_prefix('(') {
-        let (rest, args) = separated_list0(preceded(sp, char(',')), ternary).parse(rest)?;
+        let (rest, args) = nested(rest, |i| {
+            separated_list0(preceded(sp, char(',')), ternary).parse(i)
+        })?;
         let (rest, _) = cut(context("',' or ')'", preceded(sp, char(')')))).parse(rest)?;
         return Ok((rest, Expr::Call(name.to_string(), args)));
     }
@@ -417,5 +490,60 @@ mod tests {
             e.message,
             "expected ':' in expression, found end of expression"
         );
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    const STACK: usize = 2 << 20;
+
+    /// Runs `f` on a thread with a 2 MiB stack (Rust's default for spawned threads and tests):
+    /// the limits must keep parsing (and dropping the tree) inside it, even unoptimised.
+    fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new()
+            .stack_size(STACK)
+            .spawn(f)
+            .expect("spawn")
+            .join()
+            .expect("no stack overflow")
+    }
+
+    fn too_deep(text: String) {
+        let err = small_stack(move || parse_expr_all(&text).map(|_| ()))
+            .expect_err("should exceed a limit");
+        assert!(
+            err.message.starts_with("expression nested too deeply"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let n = 100_000;
+        too_deep(format!("{}1{}", "(".repeat(n), ")".repeat(n)));
+        too_deep(format!("{}1", "-".repeat(n)));
+        too_deep(format!("2^{}1", "-".repeat(n)));
+        too_deep(format!("{}1", "f(".repeat(n)));
+        too_deep("1?".repeat(n) + "1");
+        too_deep("1+".repeat(n) + "1");
+        too_deep("2^".repeat(n) + "1");
+        // Unterminated: the limit is reached before the missing ')' is noticed.
+        too_deep("(".repeat(n));
+    }
+
+    #[test]
+    fn depth_up_to_the_limits_is_accepted() {
+        let n = MAX_EXPR_NESTING - 1;
+        let text = format!("{}1{}", "(".repeat(n), ")".repeat(n));
+        assert!(small_stack(move || parse_expr_all(&text).is_ok()));
+        let text = "1+".repeat(MAX_EXPR_TREE_DEPTH - 1) + "1";
+        assert!(small_stack(move || parse_expr_all(&text).is_ok()));
+        // The counters are per expression: many moderately deep ones in a row are fine.
+        for _ in 0..3 {
+            assert!(parse_expr_all(&format!("{}1{}", "(".repeat(60), ")".repeat(60))).is_ok());
+        }
     }
 }

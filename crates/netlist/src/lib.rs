@@ -9,7 +9,8 @@
 //! Code map (private modules): `lines` (stage 1: physical lines, comments, continuations,
 //! `.include`/`.lib`/`.control`/`.end`, segment maps back to file offsets), `tokens` (card
 //! tokenizer), `number` (SPICE numbers with suffixes), `expr` (expression grammar), `cards`
-//! (stage 2: cards to [`Item`]s, `.subckt` nesting), `parser` (entry points).
+//! (stage 2: cards to [`Item`]s, `.subckt` nesting), `parser` (entry points), `print`
+//! (`Display` for the AST: netlist text that parses back to the same AST).
 //!
 //! **Architecture invariant**: this crate knows nothing of circuits, matrices or analyses.
 
@@ -20,11 +21,13 @@ mod expr;
 mod lines;
 mod number;
 mod parser;
+mod print;
 pub mod span;
 mod tokens;
 
 pub use ast::*;
 pub use error::ParseError;
+pub use expr::{MAX_EXPR_NESTING, MAX_EXPR_TREE_DEPTH};
 pub use lines::{Resolver, BUILTIN_LIB};
 pub use span::{FileId, LineCol, SourceFile, Sources, Span};
 
