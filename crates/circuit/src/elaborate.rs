@@ -382,6 +382,9 @@ impl<'a> Elab<'a> {
         let raw = e.name.name.as_str();
         let name = Self::device_name(ctx, raw);
         let span = e.span;
+        if self.element_spans.len() >= crate::limits::MAX_ELEMENTS {
+            return Err(crate::limits::too_many_elements(e.name.span, &name));
+        }
         if let ElementKind::Instance {
             nodes,
             subckt,
@@ -1251,6 +1254,11 @@ impl<'a> Elab<'a> {
                         step,
                     });
                 }
+                let points = out
+                    .iter()
+                    .map(|s| crate::limits::dc_points(s.start, s.stop, s.step))
+                    .product();
+                crate::limits::check_sweep(*span, ".dc", points)?;
                 Analysis::Dc { sweeps: out }
             }
             A::Ac {
@@ -1315,6 +1323,8 @@ impl<'a> Elab<'a> {
                         ),
                     });
                 }
+                let total = crate::limits::ac_points(*variation, n.trunc(), f1, f2);
+                crate::limits::check_sweep(points.span, ".ac", total)?;
                 Analysis::Ac {
                     variation: *variation,
                     points: n as usize,

@@ -72,6 +72,9 @@ pub enum ElabError {
         "no circuit: the netlist has no elements (its first line is the title, not an element)"
     )]
     NoElements { span: Span },
+    /// A resource limit is exceeded (elements after expansion, sweep points); see `limits.rs`.
+    #[error("{message}")]
+    Limit { span: Span, message: String },
     /// An element or feature balun does not simulate yet (diodes, transmission lines).
     #[error("{element}: {what} is not supported yet")]
     Unsupported {
@@ -95,6 +98,7 @@ impl ElabError {
             | ElabError::VoltageLoop { span, .. }
             | ElabError::Analysis { span, .. }
             | ElabError::NoElements { span }
+            | ElabError::Limit { span, .. }
             | ElabError::Unsupported { span, .. } => *span,
         }
     }

@@ -9,9 +9,11 @@
 //!
 //! **Architecture invariant**: this crate knows nothing of matrices; the solver knows nothing of text.
 
+pub mod conditioning;
 mod elaborate;
 mod error;
 pub mod expr;
+pub mod limits;
 pub mod models;
 mod params;
 mod suggest;
@@ -22,10 +24,12 @@ pub use error::ElabError;
 pub use models::DiodeModel;
 pub use types::*;
 
-/// Elaborates a parsed netlist into a flat circuit, checking it is solvable in structure.
+/// Elaborates a parsed netlist into a flat circuit, checking it is solvable in structure (and
+/// warning when its values make it badly conditioned).
 pub fn elaborate(netlist: &netlist::Netlist) -> Result<Circuit, ElabError> {
-    let circuit = elaborate::elaborate(netlist, None)?;
+    let mut circuit = elaborate::elaborate(netlist, None)?;
     topology::check(&circuit)?;
+    conditioning::check(&mut circuit);
     Ok(circuit)
 }
 
@@ -35,8 +39,9 @@ pub fn elaborate_with_sources(
     netlist: &netlist::Netlist,
     sources: &netlist::Sources,
 ) -> Result<Circuit, ElabError> {
-    let circuit = elaborate::elaborate(netlist, Some(sources))?;
+    let mut circuit = elaborate::elaborate(netlist, Some(sources))?;
     topology::check(&circuit)?;
+    conditioning::check(&mut circuit);
     Ok(circuit)
 }
 
