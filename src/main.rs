@@ -278,9 +278,8 @@ fn write_file(
     path: &Path,
     body: impl FnOnce(&mut io::BufWriter<std::fs::File>) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut w = io::BufWriter::new(std::fs::File::create(path)?);
-    body(&mut w)?;
-    w.flush()
+    // A temporary name, then a rename: an interrupted run never leaves a truncated file.
+    balun::output::atomic::write_file(path, body)
 }
 
 fn check(renderer: &Renderer, path: &Path, quiet: bool) -> bool {

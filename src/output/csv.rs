@@ -50,9 +50,7 @@ pub fn write_dir(dir: &Path, plots: &[Plot]) -> io::Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for (plot, name) in plots.iter().zip(file_names(plots)) {
         let path = dir.join(name);
-        let mut w = io::BufWriter::new(std::fs::File::create(&path)?);
-        write_plot(&mut w, plot)?;
-        w.flush()?;
+        super::atomic::write_file(&path, |w| write_plot(w, plot))?;
         written.push(path);
     }
     Ok(written)

@@ -2,8 +2,10 @@
 //! table ([`table`]), plus the small helpers they share (plot kinds, units, number formats).
 //!
 //! Writers take [`solver::Plot`]s and a [`std::io::Write`] (or a directory); they never run the
-//! pipeline and never decide where output goes: that is the CLI's job.
+//! pipeline and never decide where output goes: that is the CLI's job. Files are written through
+//! [`atomic::write_file`] (a temporary name, then a rename), so none is ever left truncated.
 
+pub mod atomic;
 pub mod csv;
 pub mod e15;
 pub mod json;
