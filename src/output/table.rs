@@ -225,25 +225,30 @@ fn row_indices(n: usize, options: &TableOptions) -> Vec<usize> {
     rows
 }
 
+/// The SI prefix of the power of ten `exp3` (a multiple of 3 in -15..=15): `-3` -> `m`,
+/// `6` -> `M`; `""` for 0 and anything out of range.
+pub fn si_prefix(exp3: i32) -> &'static str {
+    match exp3 {
+        -15 => "f",
+        -12 => "p",
+        -9 => "n",
+        -6 => "u",
+        -3 => "m",
+        3 => "k",
+        6 => "M",
+        9 => "G",
+        12 => "T",
+        15 => "P",
+        _ => "",
+    }
+}
+
 /// Engineering notation with 3 decimals and an SI prefix: `500.000 mV`, `-5.000 mA`,
 /// `10.000 kHz`, `0.000 V`. The number is right-aligned in 8 columns so values line up.
 pub fn eng(x: f64, unit: &str) -> String {
     if !x.is_finite() {
         return format!("{:>8} {unit}", x);
     }
-    const PREFIXES: [(i32, &str); 11] = [
-        (-15, "f"),
-        (-12, "p"),
-        (-9, "n"),
-        (-6, "u"),
-        (-3, "m"),
-        (0, ""),
-        (3, "k"),
-        (6, "M"),
-        (9, "G"),
-        (12, "T"),
-        (15, "P"),
-    ];
     if x == 0.0 {
         return format!("{:>8.3} {unit}", 0.0);
     }
@@ -258,10 +263,7 @@ pub fn eng(x: f64, unit: &str) -> String {
         e3 += 3;
         mantissa = x / 10f64.powi(e3);
     }
-    let prefix = PREFIXES
-        .iter()
-        .find(|(e, _)| *e == e3)
-        .map_or("", |(_, p)| p);
+    let prefix = si_prefix(e3);
     format!("{mantissa:>8.3} {prefix}{unit}")
 }
 

@@ -312,28 +312,12 @@ pub(crate) struct Panel {
 
 /// Engineering prefix for values up to `max_abs`: (factor to multiply SI values by, prefix).
 pub fn eng_prefix(max_abs: f64) -> (f64, &'static str) {
-    const PREFIXES: [(i32, &str); 11] = [
-        (-15, "f"),
-        (-12, "p"),
-        (-9, "n"),
-        (-6, "u"),
-        (-3, "m"),
-        (0, ""),
-        (3, "k"),
-        (6, "M"),
-        (9, "G"),
-        (12, "T"),
-        (15, "P"),
-    ];
     if !max_abs.is_finite() || max_abs == 0.0 {
         return (1.0, "");
     }
     // A little below 1 of the next prefix still reads best in the smaller one (999 mV, 1 V).
     let e3 = (((max_abs * 1.0001).log10() / 3.0).floor() as i32 * 3).clamp(-15, 15);
-    let prefix = PREFIXES
-        .iter()
-        .find(|(e, _)| *e == e3)
-        .map_or("", |(_, p)| p);
+    let prefix = crate::output::table::si_prefix(e3);
     (10f64.powi(-e3), prefix)
 }
 

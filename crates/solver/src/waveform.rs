@@ -88,11 +88,7 @@ pub fn value_at(w: &Waveform, t: f64, d: Defaults) -> f64 {
             fall_delay_s,
             fall_tau_s,
         } => {
-            let td1 = if rise_delay_s == 0.0 {
-                d.tstep
-            } else {
-                rise_delay_s
-            };
+            let td1 = or(Some(rise_delay_s), d.tstep);
             let tau1 = or(rise_tau_s, d.tstep);
             let td2 = or(fall_delay_s, td1 + d.tstep);
             let tau2 = or(fall_tau_s, d.tstep);
@@ -169,11 +165,7 @@ pub fn breakpoints(w: &Waveform, d: Defaults) -> Vec<f64> {
             fall_delay_s,
             ..
         } => {
-            let td1 = if rise_delay_s == 0.0 {
-                d.tstep
-            } else {
-                rise_delay_s
-            };
+            let td1 = or(Some(rise_delay_s), d.tstep);
             out.push(td1);
             out.push(or(fall_delay_s, td1 + d.tstep));
         }
