@@ -25,8 +25,10 @@
 //! Run `cargo test --release --test library_parity -- --nocapture` for the worst relative
 //! difference of each model.
 
-use balun::solver::{Plot, Unit, Vector};
-use num_complex::Complex64;
+mod common;
+use common::*;
+
+use balun::solver::{Plot, Vector};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::Command;
@@ -93,13 +95,6 @@ fn bench(model: &library::Model) -> String {
     )
 }
 
-fn ngspice_available() -> bool {
-    Command::new("ngspice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
 /// A fresh temp dir per model (tests run in parallel).
 fn temp_dir(model: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
@@ -117,25 +112,6 @@ struct Report {
     compared: usize,
     worst: f64,
     worst_at: String,
-}
-
-fn is_frequency(v: &Vector) -> bool {
-    v.unit == Unit::Frequency || v.name == "frequency"
-}
-
-fn value_at(v: &Vector, i: usize) -> Complex64 {
-    let z = v.data.at(i);
-    if is_frequency(v) {
-        Complex64::new(z.re, 0.0)
-    } else {
-        z
-    }
-}
-
-fn max_abs(v: &Vector) -> f64 {
-    (0..v.data.len())
-        .map(|i| value_at(v, i).norm())
-        .fold(0.0, f64::max)
 }
 
 fn compare_plot(r: &mut Report, expected: &Plot, actual: &Plot) {

@@ -54,7 +54,10 @@
 //! Run with `cargo test --release --test parity_ngspice -- --nocapture` to see the worst
 //! relative difference of each case.
 
-use balun::solver::{Plot, Unit, Vector};
+mod common;
+use common::*;
+
+use balun::solver::{Plot, Vector};
 use num_complex::Complex64;
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -297,26 +300,6 @@ fn all_vectors(plot: &Plot) -> Vec<&Vector> {
     plot.scale.iter().chain(plot.vectors.iter()).collect()
 }
 
-fn is_frequency(v: &Vector) -> bool {
-    v.unit == Unit::Frequency || v.name == "frequency"
-}
-
-/// The value compared at point `i`: ngspice's `frequency` has garbage in its imaginary part.
-fn value_at(v: &Vector, i: usize) -> Complex64 {
-    let z = v.data.at(i);
-    if is_frequency(v) {
-        Complex64::new(z.re, 0.0)
-    } else {
-        z
-    }
-}
-
-fn max_abs(v: &Vector) -> f64 {
-    (0..v.data.len())
-        .map(|i| value_at(v, i).norm())
-        .fold(0.0, f64::max)
-}
-
 fn fmt_c(z: Complex64) -> String {
     if z.im == 0.0 {
         format!("{:.16e}", z.re)
@@ -482,13 +465,6 @@ fn summary_of_all_cases() {
 // ---------------------------------------------------------------------------------------
 // Are the committed references what ngspice writes today?
 // ---------------------------------------------------------------------------------------
-
-fn ngspice_available() -> bool {
-    Command::new("ngspice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// A raw file's lines with the run-dependent parts removed: the `Date:` line is dropped and,
 /// on the first line of each point (`INDEX<TAB><TAB>scale[,imag]`), the imaginary part of the

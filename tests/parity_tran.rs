@@ -46,6 +46,9 @@
 //! - `diode_bridge_floating.net`: a bridge fed by a floating source; balun reports no
 //!   convergence at t = 0.24 ms, ngspice runs it through.
 
+mod common;
+use common::*;
+
 use balun::circuit::Analysis;
 use balun::solver::{Plot, Unit, Vector};
 use std::fmt::Write as _;
@@ -515,13 +518,6 @@ fn summary_of_all_cases() {
 // ---------------------------------------------------------------------------------------
 // Are the committed references what ngspice writes today?
 // ---------------------------------------------------------------------------------------
-
-fn ngspice_available() -> bool {
-    Command::new("ngspice")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// Numbers compare within 1e-9 relative (plus 1e-30 absolute) rather than as text, so that a
 /// different libm (last digits of sin/exp in the sources) does not fail the check; that is
