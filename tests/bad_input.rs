@@ -257,6 +257,113 @@ const CASES: &[Case] = &[
         "dc_too_many_points.net:6:1",
         ".dc: 100020001 points is more than the limit of 10000000 per analysis",
     ),
+    // ---- values and sources
+    case("nan_param", "nan_param.net:3:8", "1e308 * 10 is infinite"),
+    case(
+        "pwl_nonmonotonic",
+        "pwl_nonmonotonic.net:2:21",
+        "v1: PWL times must not decrease (0.0005 after 0.001)",
+    ),
+    case(
+        "sin_missing_freq",
+        "sin_missing_freq.net:2:1",
+        "v1: SIN takes 2 to 6 arguments, but 1 were given",
+    ),
+    case(
+        "t_missing_z0",
+        "t_missing_z0.net:4:1",
+        "t1: the characteristic impedance is missing: give Z0=<ohms>",
+    ),
+    case(
+        "diode_negative_area",
+        "diode_negative_area.net:4:1",
+        "d1: area must be positive, got -2",
+    ),
+    case("temp_bad", "temp_bad.net:4:6", "expected a temperature"),
+    // ---- models and references
+    case(
+        "diode_no_model",
+        "diode_no_model.net:4:8",
+        "d1: unknown model 'dmissing'",
+    ),
+    case(
+        "model_wrong_type",
+        "model_wrong_type.net:4:8",
+        "d1: model 'qq' is a 'npn' model, not a diode model (d)",
+    ),
+    case(
+        "ic_unknown_node",
+        "ic_unknown_node.net:5:7",
+        ".ic: no node 'nosuch'",
+    ),
+    case(
+        "subckt_unknown_param",
+        "subckt_unknown_param.net:6:11",
+        "x1: subcircuit 'rr' has no parameter 'q' (did you mean 'r'?)",
+    ),
+    case(
+        "k_self",
+        "k_self.net:5:7",
+        "k1: inductor 'l1' is coupled to itself",
+    ),
+    case(
+        "param_cycle",
+        "param_cycle.net:2:10",
+        "parameter cycle: a -> b -> a",
+    ),
+    // ---- analysis arguments
+    case(
+        "tran_tstep_zero",
+        "tran_tstep_zero.net:4:7",
+        ".tran: time step must be positive, got 0",
+    ),
+    case(
+        "tran_tstop_before_tstart",
+        "tran_tstop_before_tstart.net:4:13",
+        ".tran: start time 0.002 must be in [0, tstop = 0.001)",
+    ),
+    case(
+        "tran_tmax_negative",
+        "tran_tmax_negative.net:4:15",
+        ".tran: maximum step must not be negative, got -1e-6",
+    ),
+    case(
+        "dc_step_zero",
+        "dc_step_zero.net:4:12",
+        ".dc v1: step must not be zero",
+    ),
+    case(
+        "ac_fstop_below",
+        "ac_fstop_below.net:4:15",
+        ".ac: stop frequency 10 is below start frequency 1000",
+    ),
+    // ---- topology: current sources in series, shorted sources
+    case(
+        "isrc_series",
+        "isrc_series.net:2:1",
+        "node 'a' has no DC path to ground (connected only through i1, i2)",
+    ),
+    case(
+        "i_parallel_open",
+        "i_parallel_open.net:2:1",
+        "node 'a' has no DC path to ground (connected only through i1, c1)",
+    ),
+    case(
+        "vsource_short",
+        "vsource_short.net:2:1",
+        "v1 is shorted: both terminals are on node 'a'",
+    ),
+    // ---- Newton-Raphson finds no solution (the error names the unknowns still moving)
+    case(
+        "nonconvergence",
+        "nonconvergence.net",
+        "op: no convergence at the operating point",
+    ),
+    case(
+        "tran_nonconvergence",
+        "tran_nonconvergence.net",
+        "tran: no convergence at time 1.0000005e-6 s",
+    ),
     // ---- numerically singular, though the topology checks pass: the solver's message starts
     // with the analysis; `singular_matrix_names_unknowns` checks the names it gives.
     case(

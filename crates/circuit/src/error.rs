@@ -63,6 +63,14 @@ pub enum ElabError {
     /// Voltage sources and/or inductors forming a loop (singular at DC).
     #[error("loop of voltage sources/inductors: {elements}")]
     VoltageLoop { span: Span, elements: String },
+    /// A voltage source (or inductor) with both terminals on one node: it fixes 0 V = its
+    /// value, which has no solution (ngspice: "instance is a shorted VSRC").
+    #[error("{element} is shorted: both terminals are on node '{node}'")]
+    ShortedBranch {
+        span: Span,
+        element: String,
+        node: String,
+    },
     /// An analysis card with impossible arguments (zero points, fstart <= 0 for dec, ...).
     #[error("{message}")]
     Analysis { span: Span, message: String },
@@ -96,6 +104,7 @@ impl ElabError {
             | ElabError::BadReference { span, .. }
             | ElabError::FloatingNode { span, .. }
             | ElabError::VoltageLoop { span, .. }
+            | ElabError::ShortedBranch { span, .. }
             | ElabError::Analysis { span, .. }
             | ElabError::NoElements { span }
             | ElabError::Limit { span, .. }

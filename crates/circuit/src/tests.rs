@@ -602,7 +602,10 @@ fn topology_errors() {
         "loop of voltage sources/inductors: e1, v1, v2"
     );
     let e = elab_err("self loop\nV1 1 1 1\nR1 1 0 1\n.end\n");
-    assert_eq!(e.to_string(), "loop of voltage sources/inductors: v1");
+    assert_eq!(
+        e.to_string(),
+        "v1 is shorted: both terminals are on node '1'"
+    );
 }
 
 #[test]

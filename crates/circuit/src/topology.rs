@@ -5,7 +5,7 @@
 //!   (independent V, the outputs of E and H, inductors) makes the MNA matrix singular. Found
 //!   with a union-find over those branches: the branch that joins two already connected nodes
 //!   closes a loop, whose other branches are the path between its ends in the spanning forest.
-//!   A V/E/H/L with both terminals on one node is a loop by itself.
+//!   A V/E/H/L with both terminals on one node is shorted: reported as such, by name.
 //! - **Floating nodes**: every node needs a DC path to ground through branches that carry a
 //!   determined current (R, L, V, E and H outputs). Capacitors, current sources (I, F, G) and the
 //!   sensing terminals of E and G do not count: ngspice reports "singular matrix" for such nodes;
@@ -90,11 +90,14 @@ fn check_voltage_loops(circuit: &Circuit) -> Result<(), ElabError> {
             forest[b].push((a, i));
             continue;
         }
-        let mut members = if a == b {
-            Vec::new()
-        } else {
-            forest_path(&forest, a, b)
-        };
+        if a == b {
+            return Err(ElabError::ShortedBranch {
+                span: dev.span,
+                element: dev.name.clone(),
+                node: circuit.nodes[a].clone(),
+            });
+        }
+        let mut members = forest_path(&forest, a, b);
         members.push(i);
         let names: Vec<&str> = members
             .iter()

@@ -44,7 +44,7 @@ pub enum SolveError {
         unknowns: Vec<String>,
     },
     /// The transient time step fell below its minimum.
-    #[error("tran: time step too small ({step:e} s) at time {time:e} s; the fastest-changing element is {element}")]
+    #[error("tran: time step too small ({step:.3e} s) at time {time:.7e} s; the fastest-changing element is {element}")]
     TimestepTooSmall {
         time: f64,
         step: f64,

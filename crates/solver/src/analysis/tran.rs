@@ -406,7 +406,7 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 if delta < min_step {
                     return Err(SolveError::NoConvergence {
                         analysis: "tran".into(),
-                        at: format!("time {t_new:e} s"),
+                        at: format!("time {t_new:.7e} s"),
                         unknowns: e
                             .worst
                             .iter()
@@ -419,7 +419,7 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         } else {
             if !same_matrix {
                 lu.factor(&sys.pattern, &values).map_err(|s| {
-                    super::singular(circuit, sys, "tran", format!("time {t_new:e} s"), s.0)
+                    super::singular(circuit, sys, "tran", format!("time {t_new:.7e} s"), s.0)
                 })?;
                 factored_ag0 = Some(co.ag[0]);
             }
@@ -428,7 +428,7 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         if let Some(i) = rhs.iter().position(|v| !v.is_finite()) {
             return Err(SolveError::NotFinite {
                 analysis: "tran".into(),
-                at: format!("time {t_new:e} s"),
+                at: format!("time {t_new:.7e} s"),
                 vector: sys.unknowns.name(circuit, i),
             });
         }
