@@ -57,6 +57,17 @@ pub struct Failure {
     pub error: Error,
     pub sources: netlist::Sources,
     pub warnings: Vec<circuit::Warning>,
+    /// When the simulation stopped part-way: the circuit and the plots finished before the
+    /// error (the last one possibly cut short), to be written marked incomplete.
+    pub partial: Option<Partial>,
+}
+
+/// What a stopped simulation finished: whole plots of the analyses before the one that
+/// stopped, then that analysis's finished points (if any).
+#[derive(Debug, Clone)]
+pub struct Partial {
+    pub circuit: circuit::Circuit,
+    pub plots: Vec<solver::Plot>,
 }
 
 /// Parses and elaborates a netlist file (what `balun check` does).
@@ -67,6 +78,7 @@ pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
                 error: e.into(),
                 sources,
                 warnings: Vec::new(),
+                partial: None,
             })
         })?;
     let parse_warnings: Vec<circuit::Warning> = ast
@@ -96,29 +108,42 @@ pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
             error: e.into(),
             sources,
             warnings: parse_warnings,
+            partial: None,
         })),
     }
 }
 
 /// Parses, elaborates and simulates a netlist file, keeping everything needed for reports.
 pub fn run_file(path: &Path) -> Result<Simulation, Box<Failure>> {
+    run_file_with(path, &solver::Control::new())
+}
+
+/// [`run_file`], reporting progress to `control` and stopping when it is cancelled; a run that
+/// stops part-way keeps what it finished in [`Failure::partial`].
+pub fn run_file_with(path: &Path, control: &solver::Control) -> Result<Simulation, Box<Failure>> {
     let Elaborated {
         circuit,
         sources,
         warnings,
     } = elaborate_file(path)?;
-    match solver::simulate(&circuit) {
-        Ok(plots) => Ok(Simulation {
+    let solver::Outcome { mut plots, stopped } = solver::simulate_with(&circuit, control);
+    match stopped {
+        None => Ok(Simulation {
             circuit,
             plots,
             sources,
             warnings,
         }),
-        Err(e) => Err(Box::new(Failure {
-            error: e.into(),
-            sources,
-            warnings,
-        })),
+        Some(stopped) => {
+            plots.extend(stopped.partial.map(|p| *p));
+            let partial = (!plots.is_empty()).then_some(Partial { circuit, plots });
+            Err(Box::new(Failure {
+                error: stopped.error.into(),
+                sources,
+                warnings,
+                partial,
+            }))
+        }
     }
 }
 

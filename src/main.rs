@@ -97,9 +97,28 @@ enum Command {
     Show(plotcmd::ShowArgs),
 }
 
+/// The running simulation's progress counters and cancel flag, shared with the Ctrl-C handler.
+static CONTROL: solver::Control = solver::Control::new();
+
+/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
+
+/// First Ctrl-C: ask the running analysis to stop; it returns at its next point and what it
+/// finished is still written (marked incomplete). A second Ctrl-C exits at once.
+fn install_interrupt_handler() {
+    let _ = ctrlc::set_handler(|| {
+        if CONTROL.is_cancelled() {
+            std::process::exit(i32::from(EXIT_INTERRUPTED));
+        }
+        CONTROL.cancel();
+        eprintln!("\nbalun: interrupted: stopping at the next point (Ctrl-C again to quit now)");
+    });
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let renderer = Renderer::new(Style::for_stderr());
+    install_interrupt_handler();
     let ok = match cli.command {
         Command::Run {
             file,
@@ -130,7 +149,9 @@ fn main() -> ExitCode {
         Command::Compare(args) => commands::measure::compare(&renderer, &args),
         Command::Show(args) => plotcmd::show(&renderer, &args),
     };
-    if ok {
+    if CONTROL.is_cancelled() {
+        ExitCode::from(EXIT_INTERRUPTED)
+    } else if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -180,10 +201,13 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
     }
     let started = Instant::now();
     let message = format!("simulating {}", path.display());
-    let sim = match balun::progress::with_spinner(!quiet, &message, || balun::run_file(path)) {
+    let sim = match balun::progress::with_progress(!quiet, &message, Some(&CONTROL), || {
+        balun::run_file_with(path, &CONTROL)
+    }) {
         Ok(sim) => sim,
         Err(failure) => {
             report_failure(renderer, path, &failure, quiet);
+            write_partial(renderer, *failure, outputs, verbose);
             return false;
         }
     };
@@ -222,6 +246,37 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         }
     }
     ok
+}
+
+/// After a run stopped part-way: writes what it finished to the requested files, marked
+/// incomplete (the title says so in raw and JSON; CSV directories get an `INCOMPLETE` file).
+fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbose: bool) {
+    let Some(partial) = failure.partial else {
+        return;
+    };
+    if outputs.raw.is_none() && outputs.csv.is_none() && outputs.json.is_none() {
+        return;
+    }
+    let reason = failure.error.to_string();
+    let mut circuit = partial.circuit;
+    circuit.title = format!("{} (incomplete: {reason})", circuit.title);
+    let sim = Simulation {
+        circuit,
+        plots: partial.plots,
+        sources: failure.sources,
+        warnings: failure.warnings,
+    };
+    let written = write_outputs(&sim, outputs, verbose).and_then(|()| match &outputs.csv {
+        Some(dir) => write_file(&dir.join("INCOMPLETE"), |w| {
+            writeln!(w, "these CSV files stop early: {reason}")
+        })
+        .map_err(|e| (dir.display().to_string(), format!("cannot write: {e}"))),
+        None => Ok(()),
+    });
+    match written {
+        Ok(()) => eprintln!("balun: wrote the points finished before the error, marked incomplete"),
+        Err(e) => eprint!("{}", renderer.plain(&e.0, Severity::Error, &e.1)),
+    }
 }
 
 /// Writes the requested files; on failure returns (path, message).

@@ -1,44 +1,82 @@
-//! A spinner with the elapsed time for long runs, on stderr when it is a terminal.
+//! Progress on stderr for long runs, when it is a terminal.
 //!
-//! The solver has no progress hook (and must not depend on terminals), so this wraps the whole
-//! simulation: nothing is shown for runs under [`DELAY`], so quick runs never flicker; after
-//! that an `indicatif` spinner says what is running and for how long, and is cleared when the
+//! The solver counts its points in a [`solver::Control`] (see `crates/solver/src/control.rs`);
+//! this module watches the counters from a second thread. Nothing is shown for runs under
+//! [`DELAY`], so quick runs never flicker; after that an `indicatif` bar shows the fraction done
+//! (sweep points, time reached in a transient) with the elapsed time and an estimate of what is
+//! left, or a spinner while no analysis has announced its size. The bar is cleared when the
 //! work ends. Nothing at all is drawn when stderr is not a terminal or the caller is quiet.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use solver::Control;
 use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// How long work runs before the spinner appears.
+/// How long work runs before progress appears.
 pub const DELAY: Duration = Duration::from_millis(500);
+
+/// How often the counters are read.
+const TICK: Duration = Duration::from_millis(100);
 
 /// Runs `work`, showing a spinner with `message` and the elapsed time on stderr if it takes
 /// longer than [`DELAY`] and `enabled` holds and stderr is a terminal.
 pub fn with_spinner<T>(enabled: bool, message: &str, work: impl FnOnce() -> T) -> T {
+    with_progress(enabled, message, None, work)
+}
+
+/// Runs `work`, showing after [`DELAY`] a progress bar fed by `control`'s counters (a spinner
+/// while their total is zero, or without a control), if `enabled` and stderr is a terminal.
+pub fn with_progress<T>(
+    enabled: bool,
+    message: &str,
+    control: Option<&Control>,
+    work: impl FnOnce() -> T,
+) -> T {
     if !enabled || !std::io::stderr().is_terminal() {
         return work();
     }
     let (done, wait) = mpsc::channel::<()>();
-    let message = message.to_string();
-    let ticker = std::thread::spawn(move || {
-        if wait.recv_timeout(DELAY) != Err(mpsc::RecvTimeoutError::Timeout) {
-            return;
-        }
-        let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} [{elapsed}]") {
-            bar.set_style(style);
-        }
-        bar.set_message(message);
-        bar.enable_steady_tick(Duration::from_millis(100));
-        // Until the work ends (or the sender is dropped by a panic).
-        let _ = wait.recv();
-        bar.finish_and_clear();
-    });
-    let result = work();
-    let _ = done.send(());
-    let _ = ticker.join();
-    result
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            if wait.recv_timeout(DELAY) != Err(mpsc::RecvTimeoutError::Timeout) {
+                return;
+            }
+            let bar = ProgressBar::new_spinner();
+            set_style(&bar, "{spinner} {msg} [{elapsed}]");
+            bar.set_message(message.to_string());
+            bar.enable_steady_tick(TICK);
+            let mut sized = false;
+            // Until the work ends (or the sender is dropped by a panic).
+            while wait.recv_timeout(TICK) == Err(mpsc::RecvTimeoutError::Timeout) {
+                let Some((done, total)) = control.map(Control::progress) else {
+                    continue;
+                };
+                if total == 0 {
+                    continue;
+                }
+                if !sized {
+                    set_style(
+                        &bar,
+                        "{msg} [{bar:30}] {percent:>3}% [{elapsed} elapsed, {eta} left]",
+                    );
+                    sized = true;
+                }
+                bar.set_length(total);
+                bar.set_position(done.min(total));
+            }
+            bar.finish_and_clear();
+        });
+        let result = work();
+        let _ = done.send(());
+        result
+    })
+}
+
+fn set_style(bar: &ProgressBar, template: &str) {
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
 }
 
 #[cfg(test)]
@@ -49,5 +87,7 @@ mod tests {
     fn returns_the_work_result_whether_or_not_enabled() {
         assert_eq!(with_spinner(false, "x", || 41 + 1), 42);
         assert_eq!(with_spinner(true, "x", || "done"), "done");
+        let control = Control::new();
+        assert_eq!(with_progress(true, "x", Some(&control), || 7), 7);
     }
 }

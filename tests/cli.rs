@@ -330,3 +330,119 @@ fn unwritable_output_is_an_error() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("x.raw: error: cannot write"), "{stderr}");
 }
+
+/// `V1 -> R = -1 ohm -> diode` has an operating point only while V1 < ~0.714 V (the line
+/// vb - V1 must meet the diode's exponential: tangency at Id' = 1 S, vb = Vt*ln(Vt/IS)):
+/// the `.op` (V1 = 0.3 V) and the sweep points up to 0.7 V are finished, then Newton fails.
+const STOPS_AT_0V714: &str = "no solution above 0.714 V
+V1 a 0 0.3
+R1 a b -1
+D1 b 0 dd
+.model dd d is=1e-14
+.op
+.dc V1 0 1 0.1
+.end
+";
+
+#[test]
+fn stopped_run_writes_finished_points_marked_incomplete() {
+    let dir = temp_dir("partial");
+    let net = write(&dir, "stop.net", STOPS_AT_0V714);
+    let (raw_path, json_path, csv_dir) = (dir.join("o.raw"), dir.join("o.json"), dir.join("csv"));
+    let out = balun(&[
+        "run".as_ref(),
+        net.as_os_str(),
+        "--raw".as_ref(),
+        raw_path.as_os_str(),
+        "--json".as_ref(),
+        json_path.as_os_str(),
+        "--csv".as_ref(),
+        csv_dir.as_os_str(),
+        "-q".as_ref(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: dc: no convergence at sweep value"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("marked incomplete"), "{stderr}");
+
+    let raw_text = std::fs::read_to_string(&raw_path).expect("raw written");
+    let title = raw_text.lines().next().unwrap_or_default();
+    assert!(
+        title.starts_with("Title: no solution above 0.714 V (incomplete: dc: no convergence"),
+        "{title}"
+    );
+    let plots = raw::read_ascii(&raw_text).expect("parses");
+    assert_eq!(plots.len(), 2, "the .op and the partial sweep");
+    let swept = match &plots[1].scale.as_ref().expect("scale").data {
+        Data::Real(v) => v.clone(),
+        Data::Complex(_) => panic!("complex sweep"),
+    };
+    assert!((5..=8).contains(&swept.len()), "{swept:?}");
+    assert!(swept.iter().all(|&v| v < 0.714), "{swept:?}");
+
+    let json = std::fs::read_to_string(&json_path).expect("json written");
+    assert!(json.contains("(incomplete: dc: no convergence"), "{json}");
+    let note = std::fs::read_to_string(csv_dir.join("INCOMPLETE")).expect("marker");
+    assert!(note.contains("dc: no convergence"), "{note}");
+}
+
+#[test]
+fn ctrl_c_stops_the_run_and_keeps_what_it_finished() {
+    // A transient that would take minutes: 1 s of a 1 kHz sine at a 100 ns maximum step.
+    let dir = temp_dir("sigint");
+    let net = write(
+        &dir,
+        "long.net",
+        "long\nV1 a 0 SIN(0 1 1k)\nR1 a b 1k\nC1 b 0 1u\n.tran 1n 1 0 100n\n.end\n",
+    );
+    let raw_path = dir.join("o.raw");
+    let child = Command::new(env!("CARGO_BIN_EXE_balun"))
+        .args([
+            "run".as_ref(),
+            net.as_os_str(),
+            "--raw".as_ref(),
+            raw_path.as_os_str(),
+        ])
+        .args(["-q"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn balun");
+    // Long enough for the handler to be installed (first thing in main) and steps to run.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "stderr: {}",
+        text(&out.stderr)
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("error: tran: interrupted at time"),
+        "{stderr}"
+    );
+    let raw_text = std::fs::read_to_string(&raw_path).expect("raw written");
+    assert!(raw_text.contains("(incomplete: tran: interrupted at time"));
+    let plots = raw::read_ascii(&raw_text).expect("parses");
+    let time = match &plots[0].scale.as_ref().expect("time").data {
+        Data::Real(v) => v.clone(),
+        Data::Complex(_) => panic!("complex time"),
+    };
+    // Started at 0, stopped well before the end, in order.
+    assert_eq!(time[0], 0.0);
+    assert!(
+        time.len() > 10 && *time.last().unwrap() < 1.0,
+        "{}",
+        time.len()
+    );
+    assert!(time.windows(2).all(|w| w[0] < w[1]));
+}

@@ -7,6 +7,7 @@
 //! **Architecture invariant**: the solver never reads netlist text and never formats output files.
 
 pub mod analysis;
+pub mod control;
 mod devices;
 pub mod lu;
 pub mod mna;
@@ -15,6 +16,7 @@ mod result;
 pub mod sparse;
 pub mod waveform;
 
+pub use control::Control;
 pub use result::{Data, Plot, Unit, Vector};
 
 use circuit::{Analysis, Circuit};
@@ -50,19 +52,138 @@ pub enum SolveError {
         step: f64,
         element: String,
     },
+    /// The run was cancelled (Ctrl-C) through its [`Control`].
+    #[error("{analysis}: interrupted at {at}")]
+    Interrupted { analysis: String, at: String },
     /// An analysis this solver cannot run yet.
     #[error("{0} is not supported yet")]
     Unsupported(String),
 }
 
+/// An analysis that stopped early: why, and the points it had finished (if any), so a caller
+/// can still write them, marked incomplete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stopped {
+    pub error: SolveError,
+    /// The finished points, in the shape of the full plot; `None` when none were finished.
+    pub partial: Option<Box<Plot>>,
+}
+
+impl Stopped {
+    /// Stopped before its first point (e.g. the operating point failed).
+    pub fn before_any_point(error: SolveError) -> Self {
+        Self {
+            error,
+            partial: None,
+        }
+    }
+
+    /// Stopped after finishing the points of `plot` (none counts as no partial result).
+    pub fn after(error: SolveError, plot: Plot) -> Self {
+        let partial = (!plot.is_empty()).then(|| Box::new(plot));
+        Self { error, partial }
+    }
+}
+
+/// What a run produced: the plots of the analyses that finished and, if one stopped, why and
+/// the points it finished. Analyses after a stopped one are not run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub plots: Vec<Plot>,
+    pub stopped: Option<Stopped>,
+}
+
 /// Runs every analysis of the circuit, in netlist order, assembling the matrix once.
 pub fn simulate(circuit: &Circuit) -> Result<Vec<Plot>, SolveError> {
+    let out = simulate_with(circuit, &Control::new());
+    match out.stopped {
+        None => Ok(out.plots),
+        Some(s) => Err(s.error),
+    }
+}
+
+/// [`simulate`], reporting progress to `control` and stopping when it is cancelled; keeps the
+/// finished plots and the stopped analysis's finished points.
+pub fn simulate_with(circuit: &Circuit, control: &Control) -> Outcome {
     let sys = mna::System::assemble(circuit);
-    circuit
-        .analyses
-        .iter()
-        .map(|a| run_on(circuit, &sys, a))
-        .collect()
+    let mut plots = Vec::with_capacity(circuit.analyses.len());
+    for a in &circuit.analyses {
+        match run_controlled(circuit, &sys, a, control) {
+            Ok(p) => plots.push(p),
+            Err(stopped) => {
+                return Outcome {
+                    plots,
+                    stopped: Some(stopped),
+                }
+            }
+        }
+    }
+    Outcome {
+        plots,
+        stopped: None,
+    }
+}
+
+/// Runs one analysis with progress and cancellation; `.op` and `.ac` count as one unit per
+/// point and are not interrupted part-way.
+fn run_controlled(
+    circuit: &Circuit,
+    sys: &mna::System,
+    analysis: &Analysis,
+    control: &Control,
+) -> Result<Plot, Stopped> {
+    match analysis {
+        Analysis::Dc { sweeps } => analysis::dc::run_with(circuit, sys, sweeps, control),
+        Analysis::Tran {
+            tstep_s,
+            tstop_s,
+            tstart_s,
+            tmax_s,
+            uic,
+        } => analysis::tran::run_with(
+            circuit,
+            sys,
+            tran_spec(*tstep_s, *tstop_s, *tstart_s, *tmax_s, *uic),
+            control,
+        ),
+        other => {
+            if control.is_cancelled() {
+                return Err(Stopped::before_any_point(SolveError::Interrupted {
+                    analysis: analysis_name(other).into(),
+                    at: "its start".into(),
+                }));
+            }
+            let plot = run_on(circuit, sys, other).map_err(Stopped::before_any_point)?;
+            control.expect(plot.len() as u64);
+            control.advance(plot.len() as u64);
+            Ok(plot)
+        }
+    }
+}
+
+fn analysis_name(a: &Analysis) -> &'static str {
+    match a {
+        Analysis::Op => "op",
+        Analysis::Dc { .. } => "dc",
+        Analysis::Ac { .. } => "ac",
+        Analysis::Tran { .. } => "tran",
+    }
+}
+
+fn tran_spec(
+    tstep: f64,
+    tstop: f64,
+    tstart: f64,
+    tmax: Option<f64>,
+    uic: bool,
+) -> analysis::tran::TranSpec {
+    analysis::tran::TranSpec {
+        tstep,
+        tstop,
+        tstart,
+        tmax,
+        uic,
+    }
 }
 
 /// Runs one analysis.
@@ -90,13 +211,7 @@ fn run_on(circuit: &Circuit, sys: &mna::System, analysis: &Analysis) -> Result<P
         } => analysis::tran::run(
             circuit,
             sys,
-            analysis::tran::TranSpec {
-                tstep: *tstep_s,
-                tstop: *tstop_s,
-                tstart: *tstart_s,
-                tmax: *tmax_s,
-                uic: *uic,
-            },
+            tran_spec(*tstep_s, *tstop_s, *tstart_s, *tmax_s, *uic),
         ),
     }
 }

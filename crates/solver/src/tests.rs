@@ -458,3 +458,84 @@ fn diode_with_series_resistance_hides_internal_node() {
     let vd: f64 = vt * (i / 1e-14 + 1.0).ln();
     assert!((va - (vd + 100.0 * i)).abs() < 1e-6, "{va}");
 }
+
+/// `V1 -> R = -1 ohm -> diode`: the operating point solves Id(vb) = vb - V1, which has a
+/// solution only while the line vb - V1 still meets the exponential: up to the tangency
+/// Id'(vb) = 1, i.e. vb = Vt*ln(Vt/IS) ~ 0.740 V, V1 = vb - Vt ~ 0.714 V.
+fn no_solution_above_0v714() -> B {
+    let mut b = B::new();
+    b.v("v1", "a", "0", 0.0, 0.0);
+    b.r("r1", "a", "b", -1.0);
+    let bn = b.n("b");
+    b.add(
+        "d1",
+        DeviceKind::Diode {
+            anode: bn,
+            cathode: NodeId::GROUND,
+            area: 1.0,
+            model: DiodeModel::default(),
+        },
+    );
+    b
+}
+
+#[test]
+fn stopped_sweep_keeps_its_finished_points() {
+    let mut b = no_solution_above_0v714();
+    b.c.analyses = vec![
+        Analysis::Op,
+        Analysis::Dc {
+            sweeps: vec![DcSweep {
+                source: DeviceId(0),
+                start: 0.0,
+                stop: 1.0,
+                step: 0.1,
+            }],
+        },
+    ];
+    let control = crate::Control::new();
+    let out = crate::simulate_with(&b.c, &control);
+    assert_eq!(out.plots.len(), 1, "the .op finished");
+    let stopped = out.stopped.expect("the sweep cannot pass 0.714 V");
+    assert!(
+        matches!(stopped.error, crate::SolveError::NoConvergence { .. }),
+        "{:?}",
+        stopped.error
+    );
+    let partial = stopped.partial.expect("points below 0.714 V solve");
+    let swept = real(&partial, "v(v-sweep)");
+    assert!((5..=8).contains(&swept.len()), "{swept:?}");
+    assert!(*swept.last().unwrap() < 0.714, "{swept:?}");
+    assert_eq!(real(&partial, "v(b)").len(), swept.len());
+    // Progress: the .op point, 11 expected sweep points, as many done as finished.
+    let (done, total) = control.progress();
+    assert_eq!((done, total), (1 + swept.len() as u64, 1 + 11));
+}
+
+#[test]
+fn cancelled_run_stops_before_the_next_point() {
+    let mut b = B::new();
+    b.v("v1", "a", "0", 1.0, 0.0);
+    b.r("r1", "a", "b", 1e3);
+    b.c("c1", "b", "0", 1e-6);
+    b.c.analyses = vec![Analysis::Tran {
+        tstep_s: 1e-5,
+        tstop_s: 1e-3,
+        tstart_s: 0.0,
+        tmax_s: None,
+        uic: false,
+    }];
+    let control = crate::Control::new();
+    control.cancel();
+    let out = crate::simulate_with(&b.c, &control);
+    assert!(out.plots.is_empty());
+    let stopped = out.stopped.expect("cancelled");
+    assert_eq!(
+        stopped.error.to_string(),
+        "tran: interrupted at time 0.0000000e0 s"
+    );
+    // The operating point (t = 0) was finished before the first step.
+    let partial = stopped.partial.expect("t = 0 row");
+    assert_eq!(real(&partial, "time"), vec![0.0]);
+    assert!(close(real(&partial, "v(b)")[0], 1.0, 1e-9));
+}

@@ -8,9 +8,10 @@
 
 use super::op::DcSolver;
 use super::vectors_real;
+use crate::control::Control;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
-use crate::SolveError;
+use crate::{SolveError, Stopped};
 use circuit::{Circuit, DcSweep, DeviceKind};
 
 pub const PLOT_NAME: &str = "DC transfer characteristic";
@@ -31,9 +32,22 @@ pub fn sweep_values(s: &DcSweep) -> Vec<f64> {
 }
 
 pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, SolveError> {
-    let mut solver = DcSolver::new(circuit, sys, "dc")?;
+    run_with(circuit, sys, sweeps, &Control::new()).map_err(|s| s.error)
+}
+
+/// [`run`], reporting one progress unit per point to `control` and stopping when it is
+/// cancelled; a sweep that stops returns the points it finished as [`Stopped::partial`].
+pub fn run_with(
+    circuit: &Circuit,
+    sys: &System,
+    sweeps: &[DcSweep],
+    control: &Control,
+) -> Result<Plot, Stopped> {
+    let mut solver = DcSolver::new(circuit, sys, "dc").map_err(Stopped::before_any_point)?;
     let values: Vec<Vec<f64>> = sweeps.iter().map(sweep_values).collect();
     let total: usize = values.iter().map(Vec::len).product();
+    control.expect(total as u64);
+    let mut stop = None;
     let n = sys.unknowns.len();
     let mut solutions = vec![0.0; total * n];
     let mut scale = Vec::with_capacity(total);
@@ -48,8 +62,15 @@ pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, 
             rem /= vals.len();
         }
         let at = values[0][index[0]];
+        if control.is_cancelled() {
+            stop = Some(SolveError::Interrupted {
+                analysis: "dc".into(),
+                at: format!("sweep value {at:e}"),
+            });
+            break;
+        }
         x.copy_from_slice(&prev);
-        solver.solve_point(
+        let solved = solver.solve_point(
             &mut x,
             &|d| {
                 sweeps
@@ -58,16 +79,22 @@ pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, 
                     .map(|k| values[k][index[k]])
             },
             &|| format!("sweep value {at:e}"),
-        )?;
+        );
+        if let Err(e) = solved {
+            stop = Some(e);
+            break;
+        }
         solutions[p * n..(p + 1) * n].copy_from_slice(&x);
         prev.copy_from_slice(&x);
         scale.push(at);
+        control.advance(1);
     }
+    solutions.truncate(scale.len() * n);
     let scale_name = match circuit.devices[sweeps[0].source.index()].kind {
         DeviceKind::CurrentSource { .. } => ("i(i-sweep)", Unit::Current),
         _ => ("v(v-sweep)", Unit::Voltage),
     };
-    Ok(Plot {
+    let plot = Plot {
         name: PLOT_NAME.into(),
         scale: Some(Vector {
             name: scale_name.0.into(),
@@ -75,5 +102,9 @@ pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, 
             data: Data::Real(scale),
         }),
         vectors: vectors_real(circuit, &sys.unknowns, &solutions),
-    })
+    };
+    match stop {
+        None => Ok(plot),
+        Some(error) => Err(Stopped::after(error, plot)),
+    }
 }

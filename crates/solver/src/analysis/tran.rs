@@ -28,13 +28,14 @@
 
 use super::op::DcSolver;
 use super::vectors_real;
+use crate::control::{Control, TRAN_UNITS};
 use crate::devices::tline;
 use crate::lu::Lu;
 use crate::mna::System;
 use crate::newton::{ChargeTerms, LoadMode, Newton};
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::waveform::{self, Defaults};
-use crate::SolveError;
+use crate::{SolveError, Stopped};
 use circuit::{Circuit, DeviceId, DeviceKind, IntegrationMethod};
 
 pub const PLOT_NAME: &str = "Transient Analysis";
@@ -222,6 +223,20 @@ impl<'o> Lte<'o> {
 }
 
 pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, SolveError> {
+    run_with(circuit, sys, spec, &Control::new()).map_err(|s| s.error)
+}
+
+/// [`run`], reporting progress to `control` and stopping when it is cancelled; a run that stops
+/// (cancelled, no convergence, step too small, non-finite values) returns the time points it had
+/// accepted as [`Stopped::partial`].
+pub fn run_with(
+    circuit: &Circuit,
+    sys: &System,
+    spec: TranSpec,
+    control: &Control,
+) -> Result<Plot, Stopped> {
+    control.expect(TRAN_UNITS);
+    let mut reported = 0u64;
     let n = sys.unknowns.len();
     let opts = &circuit.options;
     let defaults = Defaults {
@@ -259,12 +274,15 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         let clamped = (!circuit.initial_conditions.is_empty())
             .then(|| super::op::clamp_initial_conditions(circuit, sys));
         let mut dc = match &clamped {
-            Some((csys, clamp)) => DcSolver::new(circuit, csys, "tran")?.with_clamp(clamp.clone()),
-            None => DcSolver::new(circuit, sys, "tran")?,
+            Some((csys, clamp)) => DcSolver::new(circuit, csys, "tran")
+                .map_err(Stopped::before_any_point)?
+                .with_clamp(clamp.clone()),
+            None => DcSolver::new(circuit, sys, "tran").map_err(Stopped::before_any_point)?,
         };
         dc.solve_point(&mut x, &|d| Some(source_value(d, 0.0)), &|| {
             "the initial operating point".into()
-        })?;
+        })
+        .map_err(Stopped::before_any_point)?;
     }
     // Junction states of the diodes at the start point.
     let mut newton = Newton::new(circuit, sys);
@@ -349,7 +367,15 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
     let mut first = true;
     let mut steps = 0usize;
 
+    let mut stop: Option<SolveError> = None;
     while t < spec.tstop * (1.0 - 1e-12) {
+        if control.is_cancelled() {
+            stop = Some(SolveError::Interrupted {
+                analysis: "tran".into(),
+                at: format!("time {t:.7e} s"),
+            });
+            break;
+        }
         while next_break < breaks.len() && breaks[next_break] <= t + min_step {
             next_break += 1;
         }
@@ -404,7 +430,7 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 delta /= 8.0;
                 order = 1;
                 if delta < min_step {
-                    return Err(SolveError::NoConvergence {
+                    stop = Some(SolveError::NoConvergence {
                         analysis: "tran".into(),
                         at: format!("time {t_new:.7e} s"),
                         unknowns: e
@@ -413,24 +439,28 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                             .map(|&i| sys.unknowns.name(circuit, i))
                             .collect(),
                     });
+                    break;
                 }
                 continue;
             }
         } else {
             if !same_matrix {
-                lu.factor(&sys.pattern, &values).map_err(|s| {
-                    super::singular(circuit, sys, "tran", format!("time {t_new:.7e} s"), s.0)
-                })?;
+                if let Err(s) = lu.factor(&sys.pattern, &values) {
+                    let at = format!("time {t_new:.7e} s");
+                    stop = Some(super::singular(circuit, sys, "tran", at, s.0));
+                    break;
+                }
                 factored_ag0 = Some(co.ag[0]);
             }
             lu.solve_refined(&sys.pattern, &values, &mut rhs, &mut scratch);
         }
         if let Some(i) = rhs.iter().position(|v| !v.is_finite()) {
-            return Err(SolveError::NotFinite {
+            stop = Some(SolveError::NotFinite {
                 analysis: "tran".into(),
                 at: format!("time {t_new:.7e} s"),
                 vector: sys.unknowns.name(circuit, i),
             });
+            break;
         }
         // New states and the truncation-error step proposal.
         let lte = Lte::new(&delta_old, order, opts.method, opts);
@@ -484,6 +514,11 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
                 times.push(t);
                 solutions.extend_from_slice(&x);
             }
+            let now = (((t / spec.tstop) * TRAN_UNITS as f64) as u64).min(TRAN_UNITS);
+            if now > reported {
+                control.advance(now - reported);
+                reported = now;
+            }
             if order == 1 && max_order > 1 && !first {
                 order = 2;
             }
@@ -505,22 +540,25 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
         }
         if delta < min_step {
             let worst = worst_device(circuit, &reactive, &q_new, &hist);
-            return Err(SolveError::TimestepTooSmall {
+            stop = Some(SolveError::TimestepTooSmall {
                 time: t,
                 step: delta,
                 element: worst,
             });
+            break;
         }
         if steps > 10_000_000 {
-            return Err(SolveError::TimestepTooSmall {
+            stop = Some(SolveError::TimestepTooSmall {
                 time: t,
                 step: delta,
                 element: "too many time points".into(),
             });
+            break;
         }
     }
+    control.advance(TRAN_UNITS - reported);
 
-    Ok(Plot {
+    let plot = Plot {
         name: PLOT_NAME.into(),
         scale: Some(Vector {
             name: "time".into(),
@@ -528,7 +566,11 @@ pub fn run(circuit: &Circuit, sys: &System, spec: TranSpec) -> Result<Plot, Solv
             data: Data::Real(times),
         }),
         vectors: vectors_real(circuit, &sys.unknowns, &solutions),
-    })
+    };
+    match stop {
+        None => Ok(plot),
+        Some(error) => Err(Stopped::after(error, plot)),
+    }
 }
 
 /// The reactive devices with their state functions.
