@@ -221,6 +221,12 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
             sim.plots.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
+        let st = solver::lu::take_process_stats();
+        eprintln!(
+            "balun: {} linear solves, worst componentwise backward error {:.1e} \
+             ({} refined by one step)",
+            st.solves, st.worst_backward_error, st.refined
+        );
     }
 
     let mut ok = true;

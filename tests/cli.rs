@@ -312,6 +312,20 @@ fn verbose_reports_files_written() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains("wrote"), "{stderr}");
     assert!(stderr.contains("v.raw"), "{stderr}");
+    // The divider's one solve: its backward error is at rounding level (at most 16 ulp, the
+    // refinement threshold), so nothing is refined.
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("linear solves, worst componentwise backward error"))
+        .unwrap_or_else(|| panic!("no accuracy line in {stderr}"));
+    let error: f64 = line
+        .split("backward error ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {line}"));
+    assert!(error <= 16.0 * f64::EPSILON, "{line}");
+    assert!(line.contains("(0 refined"), "{line}");
 }
 
 #[test]
