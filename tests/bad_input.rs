@@ -364,6 +364,22 @@ const CASES: &[Case] = &[
         "tran_nonconvergence.net",
         "tran: no convergence at time 1.0000005e-6 s",
     ),
+    // ---- .save
+    case(
+        "save_unknown_node",
+        "save_unknown_node.net:5:9",
+        ".save: no node 'ot' (did you mean 'out'?)",
+    ),
+    case(
+        "save_no_branch",
+        "save_no_branch.net:5:9",
+        ".save: 'r1' has no branch current (only V, L, E and H elements do)",
+    ),
+    case(
+        "save_differential",
+        "save_differential.net:5:11",
+        "'.save' takes single nodes: save v(a) and v(b), not v(a,b)",
+    ),
     // ---- numerically singular, though the topology checks pass: the solver's message starts
     // with the analysis; `singular_matrix_names_unknowns` checks the names it gives.
     case(

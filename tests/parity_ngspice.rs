@@ -112,6 +112,7 @@ parity_cases!(
     op_gmin_stepping_zener,
     rc_lowpass_ac_dec,
     rlc_bandpass_ac_dec,
+    save_vectors,
     subckt_nested_params,
     syntax_suffixes_include,
     thevenin_op_ac,

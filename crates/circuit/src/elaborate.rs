@@ -125,6 +125,9 @@ struct Elab<'a> {
     stack: Vec<(usize, String)>,
     analyses: Vec<Analysis>,
     measurements: Vec<Measurement>,
+    /// `.save` targets so far; `save_all` once a `.save all` is seen.
+    saves: Vec<SaveTarget>,
+    save_all: bool,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -153,6 +156,8 @@ impl<'a> Elab<'a> {
             stack: Vec::new(),
             analyses: Vec::new(),
             measurements: Vec::new(),
+            saves: Vec::new(),
+            save_all: false,
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -292,6 +297,7 @@ impl<'a> Elab<'a> {
             initial_conditions: self.initial_conditions,
             warnings: self.warnings,
             measurements: self.measurements,
+            saves: (!self.save_all && !self.saves.is_empty()).then_some(self.saves),
         }
     }
 
@@ -357,11 +363,16 @@ impl<'a> Elab<'a> {
         for item in items {
             match item {
                 Item::Element(e) => self.element(e, ctx)?,
-                Item::Analysis(_) | Item::Options(_) | Item::Ic(_) | Item::Temp(_)
+                Item::Analysis(_)
+                | Item::Options(_)
+                | Item::Ic(_)
+                | Item::Temp(_)
+                | Item::Save(_)
                     if !ctx.path.is_empty() =>
                 {
                     let span = match item {
                         Item::Analysis(a) => analysis_span(a),
+                        Item::Save(list) => list.first().map_or_else(Span::default, save_span),
                         Item::Options(p) => p.first().map_or_else(Span::default, |p| p.name.span),
                         Item::Ic(list) => list.first().map_or_else(Span::default, |(n, _)| n.span),
                         Item::Temp(v) => v.span,
@@ -1172,6 +1183,21 @@ impl<'a> Elab<'a> {
                 let m = self.measurement(m)?;
                 self.measurements.push(m);
             }
+            Item::Save(list) => {
+                for item in list {
+                    let target = match item {
+                        netlist::SaveItem::All(_) => {
+                            self.save_all = true;
+                            continue;
+                        }
+                        netlist::SaveItem::Voltage(node) => self.save_voltage(node)?,
+                        netlist::SaveItem::Current(element) => self.save_current(element)?,
+                    };
+                    if !self.saves.contains(&target) {
+                        self.saves.push(target);
+                    }
+                }
+            }
             Item::Ic(list) => {
                 for (node, value) in list {
                     let v = self.eval(value)?;
@@ -1199,6 +1225,52 @@ impl<'a> Elab<'a> {
             _ => {}
         }
         Ok(())
+    }
+
+    /// `.save v(node)`: an existing node other than ground.
+    fn save_voltage(&self, node: &netlist::Node) -> Result<SaveTarget, ElabError> {
+        let bad = |message: String| ElabError::BadReference {
+            span: node.span,
+            element: ".save".to_string(),
+            message,
+        };
+        if node.name == "0" || node.name == "gnd" {
+            return Err(bad(
+                "ground is 0 V by definition; there is nothing to save".to_string()
+            ));
+        }
+        match self.node_ids.get(&node.name) {
+            Some(&id) => Ok(SaveTarget::Voltage(id)),
+            None => {
+                let hint = did_you_mean(&node.name, self.nodes[1..].iter().map(String::as_str));
+                Err(bad(format!("no node '{}'{hint}", node.name)))
+            }
+        }
+    }
+
+    /// `.save i(element)`: an element with a branch current (V, L, E, H), by its expanded name.
+    fn save_current(&self, element: &netlist::Ident) -> Result<SaveTarget, ElabError> {
+        let bad = |message: String| ElabError::BadReference {
+            span: element.span,
+            element: ".save".to_string(),
+            message,
+        };
+        let Some(&index) = self.device_names.get(&element.name) else {
+            let names = self.devices.iter().map(|d| d.name.as_str());
+            let hint = did_you_mean(&element.name, names);
+            return Err(bad(format!("no element '{}'{hint}", element.name)));
+        };
+        match self.devices[index].kind {
+            DeviceKind::VoltageSource { .. }
+            | DeviceKind::Inductor { .. }
+            | DeviceKind::Vcvs { .. }
+            | DeviceKind::Ccvs { .. } => Ok(SaveTarget::Current(DeviceId(index as u32))),
+            _ => Err(bad(format!(
+                "'{}' has no branch current (only V, L, E and H elements do); save the \
+                 voltages at its nodes instead",
+                element.name
+            ))),
+        }
     }
 
     fn analysis(&mut self, a: &netlist::Analysis) -> Result<Analysis, ElabError> {
@@ -1480,6 +1552,14 @@ impl<'a> Elab<'a> {
             _ => unreachable!("option list and match disagree"),
         }
         Ok(())
+    }
+}
+
+fn save_span(item: &netlist::SaveItem) -> Span {
+    match item {
+        netlist::SaveItem::All(span) => *span,
+        netlist::SaveItem::Voltage(n) => n.span,
+        netlist::SaveItem::Current(e) => e.span,
     }
 }
 

@@ -43,6 +43,18 @@ pub struct Circuit {
     pub warnings: Vec<Warning>,
     /// Measurement directives (`.cmrr`, `.xtalk`, `.hum`) in netlist order, names resolved.
     pub measurements: Vec<Measurement>,
+    /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
+    /// `.save all`) keeps every node voltage and branch current.
+    pub saves: Option<Vec<SaveTarget>>,
+}
+
+/// A vector named by `.save`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveTarget {
+    /// `v(node)` (never ground).
+    Voltage(NodeId),
+    /// `i(element)`: the branch current of a V, L, E or H element.
+    Current(DeviceId),
 }
 
 /// A non-fatal finding, with where it is.

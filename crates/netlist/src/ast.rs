@@ -105,6 +105,19 @@ pub enum Item {
     Temp(Value),
     /// A measurement directive: `.cmrr`, `.xtalk`, `.hum`.
     Measure(MeasureCard),
+    /// `.save v(out) i(v1) out all`: the vectors to keep (ngspice keeps all when there is none).
+    Save(Vec<SaveItem>),
+}
+
+/// One vector named by `.save`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveItem {
+    /// `all`: every node voltage and branch current.
+    All(Span),
+    /// `v(node)` or a bare `node`.
+    Voltage(Node),
+    /// `i(element)`: the branch current of a V, L, E or H element.
+    Current(Ident),
 }
 
 /// An output named by a measurement directive: `out`, `v(out)`, or `v(a,b)` (`v(a) - v(b)`).

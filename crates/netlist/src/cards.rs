@@ -16,7 +16,7 @@ use crate::tokens::{tokenize, Tok, TokKind};
 type PResult<T> = Result<T, ParseError>;
 
 /// Dot-cards accepted and ignored without a warning (output requests and the like).
-const SILENT_CARDS: &[&str] = &[".save", ".print", ".plot", ".probe", ".width", ".end"];
+const SILENT_CARDS: &[&str] = &[".print", ".plot", ".probe", ".width", ".end"];
 
 /// Words that start a part of an independent source specification.
 const SOURCE_KEYWORDS: &[&str] = &["dc", "ac", "sin", "pulse", "pwl", "exp"];
@@ -387,6 +387,10 @@ impl Builder {
                 Item::Global(nodes)
             }
             ".ic" => Item::Ic(ic_card(&mut cur)?),
+            ".save" => match save_card(&mut cur, &mut self.warnings)? {
+                Some(items) => Item::Save(items),
+                None => return Ok(()),
+            },
             ".temp" => {
                 let v = cur.expect_value("a temperature")?;
                 if let Some(t) = cur.peek() {
@@ -593,6 +597,81 @@ fn ic_card(cur: &mut Cursor) -> PResult<Vec<(Node, Value)>> {
         return cur.error(cur.missing_span(), "expected v(node)=value after '.ic'");
     }
     Ok(out)
+}
+
+/// `.save v(out) i(v1) out all`. ngspice's device parameters (`@m1[id]`) are warned about and
+/// skipped; `None` when nothing is left to save (a card of only those).
+fn save_card(cur: &mut Cursor, warnings: &mut Vec<Warning>) -> PResult<Option<Vec<SaveItem>>> {
+    let mut out = Vec::new();
+    let mut skipped = false;
+    while let Some(t) = cur.bump() {
+        if t.kind == TokKind::Comma {
+            continue;
+        }
+        let text = cur.text(t);
+        if t.kind != TokKind::Word {
+            return cur.error(
+                cur.span(t),
+                format!(
+                    "expected v(node), i(element), a node name or 'all' in '.save', found '{text}'"
+                ),
+            );
+        }
+        if text.starts_with('@') {
+            // `@dev[param]` spans several tokens: skip to the closing bracket's word.
+            warnings.push(Warning {
+                span: cur.span(t),
+                message: format!(
+                    "'.save {text}': device parameters are not saved by balun; ignored"
+                ),
+            });
+            skipped = true;
+            while !cur.at_end() && !cur.text(cur.toks[cur.pos - 1]).contains(']') {
+                cur.bump();
+            }
+            continue;
+        }
+        let call =
+            (text == "v" || text == "i") && cur.peek().map(|p| p.kind) == Some(TokKind::LParen);
+        if !call {
+            out.push(if text == "all" {
+                SaveItem::All(cur.span(t))
+            } else {
+                SaveItem::Voltage(cur.ident(t))
+            });
+            continue;
+        }
+        let usage = format!("expected {text}(name) in '.save'");
+        cur.bump();
+        let Some(name) = cur.peek().filter(|n| n.kind == TokKind::Word) else {
+            return cur.error(cur.here(), usage);
+        };
+        cur.bump();
+        match cur.peek().map(|p| p.kind) {
+            Some(TokKind::RParen) => {}
+            Some(TokKind::Comma) if text == "v" => {
+                return cur.error(
+                    cur.here(),
+                    "'.save' takes single nodes: save v(a) and v(b), not v(a,b)",
+                )
+            }
+            _ => return cur.error(cur.here(), usage),
+        }
+        cur.bump();
+        let ident = cur.ident(name);
+        out.push(if text == "v" {
+            SaveItem::Voltage(ident)
+        } else {
+            SaveItem::Current(ident)
+        });
+    }
+    if out.is_empty() && !skipped {
+        return cur.error(
+            cur.missing_span(),
+            "expected the vectors to save after '.save'",
+        );
+    }
+    Ok((!out.is_empty()).then_some(out))
 }
 
 /// `.dc SRC start stop step [SRC2 start2 stop2 step2]`

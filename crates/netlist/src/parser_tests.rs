@@ -239,13 +239,36 @@ fn end_stops_the_netlist() {
 #[test]
 fn silent_and_unknown_dot_cards() {
     let (n, s) = parse_with_sources(
-        "t\n.save v(a)\n.print tran v(a)\n.plot ac vdb(a)\n.probe\n.width out=80\n.foo bar=1\n",
+        "t\n.print tran v(a)\n.plot ac vdb(a)\n.probe\n.width out=80\n\n.foo bar=1\n",
     );
     assert!(n.items.is_empty());
     assert_eq!(n.warnings.len(), 1);
     assert_eq!(n.warnings[0].message, "unknown control card '.foo' ignored");
     assert_eq!(s.locate(n.warnings[0].span), "t.net:7:1");
     assert_eq!(source_text(&s, n.warnings[0].span), ".foo");
+}
+
+#[test]
+fn save_card_lists_vectors() {
+    let (n, s) = parse_with_sources("t\n.SAVE V(Out) i(L1), n2 all @m1[id]\n");
+    let [Item::Save(items)] = n.items.as_slice() else {
+        panic!("{:?}", n.items);
+    };
+    let names: Vec<String> = items
+        .iter()
+        .map(|i| match i {
+            SaveItem::All(_) => "all".to_string(),
+            SaveItem::Voltage(n) => format!("v:{}", n.name),
+            SaveItem::Current(e) => format!("i:{}", e.name),
+        })
+        .collect();
+    assert_eq!(names, ["v:out", "i:l1", "v:n2", "all"]);
+    let SaveItem::Voltage(out) = &items[0] else {
+        unreachable!()
+    };
+    assert_eq!(s.locate(out.span), "t.net:2:9");
+    assert_eq!(n.warnings.len(), 1, "{:?}", n.warnings);
+    assert!(n.warnings[0].message.contains("device parameters"));
 }
 
 // ---------------------------------------------------------------- elements

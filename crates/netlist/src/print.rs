@@ -151,6 +151,17 @@ impl Display for Item {
             }
             Item::Temp(v) => write!(f, ".temp {v}"),
             Item::Measure(m) => write!(f, "{m}"),
+            Item::Save(items) => {
+                f.write_str(".save")?;
+                for item in items {
+                    match item {
+                        SaveItem::All(_) => f.write_str(" all")?,
+                        SaveItem::Voltage(n) => write!(f, " v({})", n.name)?,
+                        SaveItem::Current(e) => write!(f, " i({})", e.name)?,
+                    }
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -14,7 +14,7 @@
 
 use crate::devices;
 use crate::sparse::{Pattern, PatternBuilder};
-use circuit::{Circuit, DeviceId, NodeId};
+use circuit::{Circuit, DeviceId, NodeId, SaveTarget};
 
 /// Numbering of the MNA unknowns and their ngspice names.
 #[derive(Debug, Clone)]
@@ -34,6 +34,8 @@ pub struct Unknowns {
     extra_of: Vec<Option<u32>>,
     /// Owner and ngspice suffix of each reported device unknown.
     extra: Vec<(DeviceId, &'static str)>,
+    /// The unknowns written to the results, in order: all visible ones, or what `.save` asks.
+    reported: Vec<usize>,
 }
 
 impl Unknowns {
@@ -61,7 +63,7 @@ impl Unknowns {
                 internal_of.push(None);
             }
         }
-        Unknowns {
+        let mut unknowns = Unknowns {
             node_count: circuit.node_count(),
             branch_of,
             branch_device,
@@ -69,7 +71,31 @@ impl Unknowns {
             internal_device,
             extra_of,
             extra,
-        }
+            reported: Vec::new(),
+        };
+        unknowns.reported = match &circuit.saves {
+            None => (0..unknowns.visible()).collect(),
+            Some(saves) => saves
+                .iter()
+                .filter_map(|s| match *s {
+                    SaveTarget::Voltage(n) => unknowns.node(n),
+                    SaveTarget::Current(d) => {
+                        unknowns.branch_of[d.index()].map(|b| unknowns.node_count - 1 + b as usize)
+                    }
+                })
+                .collect(),
+        };
+        unknowns
+    }
+
+    /// The unknowns the analyses report, in output order (see `.save`).
+    pub fn reported(&self) -> &[usize] {
+        &self.reported
+    }
+
+    /// Appends the reported unknowns of solution `x` to `out` (one stored point).
+    pub fn gather<T: Copy>(&self, x: &[T], out: &mut Vec<T>) {
+        out.extend(self.reported.iter().map(|&i| x[i]));
     }
 
     /// Total number of unknowns (matrix dimension).

@@ -22,6 +22,7 @@ impl B {
                 initial_conditions: vec![],
                 warnings: vec![],
                 measurements: vec![],
+                saves: None,
             },
         }
     }

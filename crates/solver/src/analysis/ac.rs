@@ -88,13 +88,13 @@ pub fn run(
     }
     // One column per reported unknown, filled in place: each chunk writes its slice of every
     // column (no per-point copies, no transposition).
-    let visible = sys.unknowns.visible();
+    let reported = sys.unknowns.reported();
     let chunk = chunk_len(freqs.len());
-    let mut columns: Vec<Vec<Complex64>> = (0..visible)
+    let mut columns: Vec<Vec<Complex64>> = (0..reported.len())
         .map(|_| vec![Complex64::new(0.0, 0.0); freqs.len()])
         .collect();
     let mut views: Vec<Vec<&mut [Complex64]>> = (0..freqs.len().div_ceil(chunk))
-        .map(|_| Vec::with_capacity(visible))
+        .map(|_| Vec::with_capacity(reported.len()))
         .collect();
     for column in columns.iter_mut() {
         for (view, part) in views.iter_mut().zip(column.chunks_mut(chunk)) {
@@ -108,8 +108,8 @@ pub fn run(
         std::slice::from_ref(&b),
         views,
         |view, k, _, x| {
-            for (column, &v) in view.iter_mut().zip(x) {
-                column[k] = v;
+            for (column, &i) in view.iter_mut().zip(reported) {
+                column[k] = x[i];
             }
         },
     )?;
@@ -122,8 +122,8 @@ pub fn run(
         }),
         vectors: columns
             .into_iter()
-            .enumerate()
-            .map(|(i, data)| Vector {
+            .zip(reported)
+            .map(|(data, &i)| Vector {
                 name: sys.unknowns.name(circuit, i),
                 unit: unit_of(&sys.unknowns, i),
                 data: Data::Complex(data),

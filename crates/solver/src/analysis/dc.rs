@@ -49,7 +49,7 @@ pub fn run_with(
     control.expect(total as u64);
     let mut stop = None;
     let n = sys.unknowns.len();
-    let mut solutions = vec![0.0; total * n];
+    let mut solutions = Vec::with_capacity(total * sys.unknowns.reported().len());
     let mut scale = Vec::with_capacity(total);
     let mut index = vec![0usize; sweeps.len()];
     let mut x = vec![0.0; n];
@@ -84,12 +84,11 @@ pub fn run_with(
             stop = Some(e);
             break;
         }
-        solutions[p * n..(p + 1) * n].copy_from_slice(&x);
+        sys.unknowns.gather(&x, &mut solutions);
         prev.copy_from_slice(&x);
         scale.push(at);
         control.advance(1);
     }
-    solutions.truncate(scale.len() * n);
     let scale_name = match circuit.devices[sweeps[0].source.index()].kind {
         DeviceKind::CurrentSource { .. } => ("i(i-sweep)", Unit::Current),
         _ => ("v(v-sweep)", Unit::Voltage),

@@ -34,26 +34,30 @@ pub(crate) fn ac_value(circuit: &Circuit, d: DeviceId) -> Complex64 {
     }
 }
 
-/// Vectors for every unknown, from per-point solutions stored point-major
-/// (`solutions[p * n + i]` is unknown `i` at point `p`); `wrap` picks real or complex data.
+/// Vectors for the reported unknowns, from per-point values stored point-major as
+/// [`Unknowns::gather`] stores them (`solutions[p * m + j]` is reported unknown `j` at point `p`,
+/// `m` of them); `wrap` picks real or complex data.
 fn vectors<T: Copy>(
     circuit: &Circuit,
     unk: &Unknowns,
     solutions: &[T],
     wrap: fn(Vec<T>) -> Data,
 ) -> Vec<Vector> {
-    let n = unk.len();
-    let points = solutions.len().checked_div(n).unwrap_or(0);
-    (0..unk.visible())
-        .map(|i| Vector {
+    let reported = unk.reported();
+    let m = reported.len();
+    let points = solutions.len().checked_div(m).unwrap_or(0);
+    reported
+        .iter()
+        .enumerate()
+        .map(|(j, &i)| Vector {
             name: unk.name(circuit, i),
             unit: unit_of(unk, i),
-            data: wrap((0..points).map(|p| solutions[p * n + i]).collect()),
+            data: wrap((0..points).map(|p| solutions[p * m + j]).collect()),
         })
         .collect()
 }
 
-/// Real vectors for every unknown (see [`vectors`]).
+/// Real vectors for the reported unknowns (see [`vectors`]).
 pub(crate) fn vectors_real(circuit: &Circuit, unk: &Unknowns, solutions: &[f64]) -> Vec<Vector> {
     vectors(circuit, unk, solutions, Data::Real)
 }

@@ -211,6 +211,10 @@ pub fn run(circuit: &Circuit, sys: &System) -> Result<Plot, SolveError> {
     Ok(Plot {
         name: PLOT_NAME.into(),
         scale: None,
-        vectors: vectors_real(circuit, &sys.unknowns, &x),
+        vectors: vectors_real(circuit, &sys.unknowns, &{
+            let mut saved = Vec::new();
+            sys.unknowns.gather(&x, &mut saved);
+            saved
+        }),
     })
 }

@@ -353,7 +353,7 @@ pub fn run_with(
     // capacitor IC= values live in the device states).
     if spec.tstart <= 0.0 && !spec.uic {
         times.push(0.0);
-        solutions.extend_from_slice(&x);
+        sys.unknowns.gather(&x, &mut solutions);
     }
 
     let mut lu = Lu::<f64>::new(&sys.pattern);
@@ -512,7 +512,7 @@ pub fn run_with(
             x.copy_from_slice(&rhs);
             if t >= spec.tstart {
                 times.push(t);
-                solutions.extend_from_slice(&x);
+                sys.unknowns.gather(&x, &mut solutions);
             }
             let now = (((t / spec.tstop) * TRAN_UNITS as f64) as u64).min(TRAN_UNITS);
             if now > reported {
