@@ -382,7 +382,7 @@ fn every_model_elaborates_and_solves() {
 #[test]
 fn sections_parse_and_unknown_section_is_reported() {
     for (name, text) in balun::library::SECTIONS {
-        let full = format!("section {name}\n{text}");
+        let full = format!("section {name}\n{}", text());
         let r = balun::netlist::parse_str_with(
             std::path::Path::new("s.net"),
             &full,

@@ -87,6 +87,40 @@ fn bench(model: &library::Model) -> String {
             ),
             n => panic!("no bench for a headphone model with {n} ports ({name})"),
         },
+        "cables" => {
+            // Source end: hot 100 ohm, cold 110 ohm (a little imbalance), shield / return to
+            // ground; far end loaded (10 kohm per conductor to a 0.1 ohm "receiver ground");
+            // field port (1 uT DC offset, AC 1 mT so the pickup is not lost under the signal)
+            // and aggressor (AC 10 V) driven.
+            let far = "Rg g2 0 0.1\n";
+            let drive = "Vh vh 0 DC 0.5 AC 1\nVc vc 0 DC -0.2 AC 0\n";
+            let fld = "Vf fld 0 DC 1u AC 1m\nVa agg 0 DC 0 AC 10\n";
+            let inst = match model.ports.len() {
+                // pairs: a1 b1 [s1] a2 b2 [s2] fld|db agg
+                8 if name.starts_with("cab") => format!(
+                    "{fld}Rh vh a1 100\nRc vc b1 110\nx1 a1 b1 0 a2 b2 s2 fld agg {name}\n\
+                     Ra a2 g2 10k\nRb b2 g2 10k\nRs s2 g2 1m\n"
+                ),
+                6 if name.starts_with("cab") => format!(
+                    "{fld}Rh vh a1 100\nRc vc b1 110\nx1 a1 b1 a2 b2 fld agg {name}\n\
+                     Ra a2 g2 10k\nRb b2 g2 10k\n"
+                ),
+                5 => format!(
+                    "Va agg 0 DC 0 AC 10\nRh vh a1 100\nx1 a1 0 a2 s2 agg {name}\n\
+                     Ra a2 s2 10k\nRs s2 g2 1m\n"
+                ),
+                6 => format!(
+                    "Rh vh t1 1\nRr vc r1 1\nx1 t1 r1 0 t2 r2 s2 {name}\n\
+                     Rl t2 s2 32\nRr2 r2 s2 32\nRs s2 g2 1m\n"
+                ),
+                8 => format!(
+                    "Rh vh lp1 1\nRr vc rp1 1\nx1 lp1 0 rp1 0 lp2 ln2 rp2 rn2 {name}\n\
+                     Rl lp2 ln2 32\nRr2 rp2 rn2 32\nRn ln2 g2 1m\nRrn rn2 g2 1m\n"
+                ),
+                n => panic!("no bench for a cable model with {n} ports ({name})"),
+            };
+            format!("{drive}{inst}{far}")
+        }
         s => panic!("no bench for section {s} ({name})"),
     };
     format!(
@@ -297,6 +331,14 @@ models!(
     hp_dynamic,
     hp_trs3,
     hp_bal4,
+    cab_seg_stp,
+    cab_seg_utp,
+    cab_seg_coax,
+    cable_mic,
+    cable_utp,
+    cable_coax,
+    cable_hp3,
+    cable_hp4,
 );
 
 #[test]

@@ -28,6 +28,7 @@
 //! **Architecture invariant**: this crate is text only; it depends on no other balun crate
 //! (the netlist crate takes [`resolve`] as a callback, so neither depends on the other).
 
+pub mod cables;
 pub mod drivers;
 pub mod headphones;
 pub mod opamps;
@@ -39,13 +40,14 @@ use std::fmt;
 /// The reserved library name in `.lib balun SECTION`.
 pub const LIB_NAME: &str = "balun";
 
-/// Every section: `(name, text)`.
-pub const SECTIONS: &[(&str, &str)] = &[
-    ("opamps", opamps::TEXT),
-    ("transformers", transformers::TEXT),
-    ("receivers", receivers::TEXT),
-    ("drivers", drivers::TEXT),
-    ("headphones", headphones::TEXT),
+/// Every section: `(name, text)` (a function: the `cables` text is written once, on first use).
+pub const SECTIONS: &[(&str, fn() -> &'static str)] = &[
+    ("opamps", || opamps::TEXT),
+    ("transformers", || transformers::TEXT),
+    ("receivers", || receivers::TEXT),
+    ("drivers", || drivers::TEXT),
+    ("headphones", || headphones::TEXT),
+    ("cables", cables::text),
 ];
 
 /// The resolver to pass to `netlist::parse_file_with`: the text of section `section` of library
@@ -62,7 +64,7 @@ pub fn section_text(section: &str) -> Option<&'static str> {
     SECTIONS
         .iter()
         .find(|(name, _)| name.eq_ignore_ascii_case(section))
-        .map(|(_, text)| *text)
+        .map(|(_, text)| text())
 }
 
 /// The whole library as one ngspice library file (`.lib NAME` ... `.endl NAME` per section).
@@ -71,7 +73,7 @@ pub fn section_text(section: &str) -> Option<&'static str> {
 pub fn ngspice_lib_file() -> String {
     let mut out = String::from("* balun built-in library (all sections)\n");
     for (name, text) in SECTIONS {
-        out.push_str(&format!(".lib {name}\n{text}.endl {name}\n\n"));
+        out.push_str(&format!(".lib {name}\n{}.endl {name}\n\n", text()));
     }
     out
 }
@@ -87,6 +89,9 @@ pub struct Model {
 const RX: &[&str] = &["hot", "cold", "gnd", "out"];
 const DRV: &[&str] = &["in", "hot", "cold", "gnd"];
 const XF: &[&str] = &["p1", "p2", "s1", "s2", "sh"];
+const STP: &[&str] = &["a1", "b1", "s1", "a2", "b2", "s2", "fld", "agg"];
+const UTP: &[&str] = &["a1", "b1", "a2", "b2", "fld", "agg"];
+const COAX: &[&str] = &["c1", "s1", "c2", "s2", "agg"];
 
 /// Every model in the library (the tests check this table against the section texts).
 pub const MODELS: &[Model] = &[
@@ -195,6 +200,46 @@ pub const MODELS: &[Model] = &[
         section: "headphones",
         ports: &["inl", "inr", "gnd", "lp", "ln", "rp", "rn"],
     },
+    Model {
+        name: "cab_seg_stp",
+        section: "cables",
+        ports: &["a1", "b1", "s1", "a2", "b2", "s2", "db", "agg"],
+    },
+    Model {
+        name: "cab_seg_utp",
+        section: "cables",
+        ports: &["a1", "b1", "a2", "b2", "db", "agg"],
+    },
+    Model {
+        name: "cab_seg_coax",
+        section: "cables",
+        ports: COAX,
+    },
+    Model {
+        name: "cable_mic",
+        section: "cables",
+        ports: STP,
+    },
+    Model {
+        name: "cable_utp",
+        section: "cables",
+        ports: UTP,
+    },
+    Model {
+        name: "cable_coax",
+        section: "cables",
+        ports: COAX,
+    },
+    Model {
+        name: "cable_hp3",
+        section: "cables",
+        ports: &["t1", "r1", "s1", "t2", "r2", "s2"],
+    },
+    Model {
+        name: "cable_hp4",
+        section: "cables",
+        ports: &["lp1", "ln1", "rp1", "rn1", "lp2", "ln2", "rp2", "rn2"],
+    },
 ];
 
 /// Looks a model up by subcircuit name (case-insensitive).
@@ -253,7 +298,7 @@ mod tests {
         for (name, text) in SECTIONS {
             assert_eq!(
                 resolve("BALUN", &name.to_uppercase()).as_deref(),
-                Some(*text)
+                Some(text())
             );
         }
         assert_eq!(resolve("balun", "nope"), None);
@@ -274,7 +319,7 @@ mod tests {
         }
         let defined: usize = SECTIONS
             .iter()
-            .map(|(_, t)| t.lines().filter(|l| l.starts_with(".subckt ")).count())
+            .map(|(_, t)| t().lines().filter(|l| l.starts_with(".subckt ")).count())
             .sum();
         assert_eq!(defined, MODELS.len(), "MODELS lists every subcircuit");
     }
