@@ -573,6 +573,9 @@ struct Row {
     title: String,
     imbalance_ohm: Option<f64>,
     db: Vec<f64>,
+    /// `hum` only: the output per volt of the interference source (dB re 1 V), i.e. the hum in
+    /// dBV when that source at 1 V stands for the whole interference scenario.
+    hum_dbv: Option<Vec<f64>>,
 }
 
 /// `balun compare`: one row per circuit (and per imbalance for CMRR), a column per frequency.
@@ -633,6 +636,7 @@ fn compare_rows(
         title: c.title.clone(),
         imbalance_ohm,
         db,
+        hum_dbv: None,
     };
     match quantity {
         Quantity::Cmrr => {
@@ -674,10 +678,13 @@ fn compare_rows(
             };
             let setup = hum_setup(c, &args)?;
             let pts = interference(c, &setup, freqs)?;
-            Ok(vec![row(
-                None,
-                pts.iter().map(|p| p.relative_db()).collect(),
-            )])
+            let mut r = row(None, pts.iter().map(|p| p.relative_db()).collect());
+            r.hum_dbv = Some(
+                pts.iter()
+                    .map(|p| 20.0 * p.interference_gain.norm().log10())
+                    .collect(),
+            );
+            Ok(vec![r])
         }
     }
 }
@@ -686,7 +693,11 @@ fn quantity_label(q: Quantity) -> &'static str {
     match q {
         Quantity::Cmrr => "CMRR (dB, higher is better; worse leg of the source imbalance)",
         Quantity::Xtalk => "worst crosstalk between channels (dB, lower is better)",
-        Quantity::Hum => "interference relative to signal at the output (dB, lower is better)",
+        Quantity::Hum => {
+            "output hum (dBV: output per volt of the interference source) and signal-to-hum \
+             ratio (dB: output of the signal source over that of the interference source, \
+             both at 1 V; higher is better)"
+        }
     }
 }
 
@@ -696,7 +707,15 @@ fn compare_text(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
     if with_dz {
         header.push("imbalance".into());
     }
-    header.extend(freqs.iter().map(|&f| freq_label(f)));
+    if q == Quantity::Hum {
+        // Two columns per frequency: hum in dBV, then signal-to-hum ratio.
+        for &f in freqs {
+            header.push(format!("{} hum dBV", freq_label(f)));
+            header.push(format!("{} S/H dB", freq_label(f)));
+        }
+    } else {
+        header.extend(freqs.iter().map(|&f| freq_label(f)));
+    }
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -704,7 +723,15 @@ fn compare_text(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
             if with_dz {
                 cells.push(format!("{} ohm", r.imbalance_ohm.unwrap_or(0.0)));
             }
-            cells.extend(r.db.iter().map(|&x| db_cell(x)));
+            match &r.hum_dbv {
+                Some(hum) => {
+                    for (&h, &rel) in hum.iter().zip(&r.db) {
+                        cells.push(db_cell(h));
+                        cells.push(db_cell(-rel));
+                    }
+                }
+                None => cells.extend(r.db.iter().map(|&x| db_cell(x))),
+            }
             cells
         })
         .collect();
@@ -720,6 +747,7 @@ fn compare_json(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
             "title": r.title,
             "imbalance_ohm": r.imbalance_ohm,
             "db": r.db.iter().map(|&x| num(x)).collect::<Vec<_>>(),
+            "hum_dbv": r.hum_dbv.as_ref().map(|h| h.iter().map(|&x| num(x)).collect::<Vec<_>>()),
         })).collect::<Vec<_>>(),
     });
     format!("{doc:#}\n")
