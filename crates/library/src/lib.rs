@@ -40,8 +40,11 @@ use std::fmt;
 /// The reserved library name in `.lib balun SECTION`.
 pub const LIB_NAME: &str = "balun";
 
-/// Every section: `(name, text)` (a function: the `cables` text is written once, on first use).
-pub const SECTIONS: &[(&str, fn() -> &'static str)] = &[
+/// A section's text, as a function: the `cables` text is written once, on first use.
+pub type SectionText = fn() -> &'static str;
+
+/// Every section: `(name, text)`.
+pub const SECTIONS: &[(&str, SectionText)] = &[
     ("opamps", || opamps::TEXT),
     ("transformers", || transformers::TEXT),
     ("receivers", || receivers::TEXT),
