@@ -42,7 +42,8 @@ const HEAD: &str = r#"* balun built-in library, section 'cables'
 * - fld (twisted pairs) is the magnetic field port: v(fld) = B in tesla
 *   (against node 0), the flux density of a uniform field normal to the
 *   cable axis. For a line current I (A) at distance d (m) drive it with
-*   B = mu0*I/(2*pi*d) = 2e-7*I/d (E or B source). The model
+*   B = mu0*I/(2*pi*d) = 2e-7*I/d, e.g. with a CCVS on the current's V
+*   source: Hfld fld 0 Vline {2e-7/d}. The model
 *   differentiates it once (G into a 1 H inductor: v(db) = dB/dt), so the
 *   pickup is exact in .ac (j*omega*B) and in .tran;
 * - agg is the aggressor conductor's voltage against node 0 (mains:
