@@ -888,6 +888,19 @@ impl<'a> Elab<'a> {
             }
             overrides.push((p.name.name.as_str(), self.eval(&p.value)?));
         }
+        for (port, actual) in d.ports.iter().zip(nodes) {
+            let is_ground = |n: &str| n == "0" || n == "gnd";
+            if is_ground(&port.name) && !is_ground(&self.node_name(ctx, &actual.name)) {
+                self.warn(
+                    port.span,
+                    format!(
+                        "port '{}' of subcircuit '{}' is the global ground (as in ngspice): \
+                         what an instance connects to it is not connected; rename the port",
+                        port.name, d.name.name
+                    ),
+                );
+            }
+        }
         let port_map: HashMap<&'a str, String> = d
             .ports
             .iter()

@@ -773,3 +773,28 @@ fn no_analysis_is_a_warning_at_the_title() {
         .warnings
         .is_empty());
 }
+
+#[test]
+fn subckt_port_named_gnd_is_global_ground_and_warned() {
+    // `gnd` is ground everywhere: the instance's `g1` is not connected to the port, so the
+    // resistor inside sits on ground, and the user is told. Connecting `0` needs no warning.
+    let text = ".subckt load a gnd\nR1 a gnd 1k\n.ends\nV1 in 0 1\nRg g1 0 1\nX1 in g1 load\nX2 in 0 load\n.op\n";
+    let c = elab(&format!("t\n{text}"));
+    let r = c
+        .devices
+        .iter()
+        .find(|d| d.name == "r.x1.r1")
+        .expect("r.x1.r1");
+    let DeviceKind::Resistor { b, .. } = r.kind else {
+        panic!("{:?}", r.kind)
+    };
+    assert!(b.is_ground());
+    let warned: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        warned,
+        [
+            "port 'gnd' of subcircuit 'load' is the global ground (as in ngspice): what an \
+          instance connects to it is not connected; rename the port"
+        ]
+    );
+}

@@ -34,11 +34,11 @@ Cm m n {qm/(6.283185307179586*fs*rm)}
 .ends hp_dynamic
 
 * ---------------------------------------------------------------------------
-* hp_trs3 inl inr gnd lt rt sl   params: rout=0.5 rw=0.05 rg=0.1 re=32 le=20u
+* hp_trs3 inl inr ref lt rt sl   params: rout=0.5 rw=0.05 rg=0.1 re=32 le=20u
 *   Stereo amplifier into a 3-conductor TRS plug: each channel is an ideal
-*   source v(inl), v(inr) (against gnd) with output resistance rout; tip
+*   source v(inl), v(inr) (against ref) with output resistance rout; tip
 *   and ring conductors rw each; the sleeve (shared return: cable plus plug
-*   and jack contacts) rg from sl to gnd. Drivers hp_driver(re, le) from
+*   and jack contacts) rg from sl to ref. Drivers hp_driver(re, le) from
 *   lt to sl and from rt to sl. Driver voltages: v(lt,sl), v(rt,sl).
 *   Crosstalk with the left channel driven (right source at 0):
 *     v(rt,sl)/v(lt,sl) = -rg/(ro + ZL + rg),  ro = rout + rw, ZL = re + s*le
@@ -48,21 +48,21 @@ Cm m n {qm/(6.283185307179586*fs*rm)}
 *   rout, rw, rg, re (ohm), le (H). rg = 0.1 ohm is typical of a thin
 *   headphone cable plus plug contacts (typical).
 * ---------------------------------------------------------------------------
-.subckt hp_trs3 inl inr gnd lt rt sl
+.subckt hp_trs3 inl inr ref lt rt sl
 + params: rout=0.5 rw=0.05 rg=0.1 re=32 le=20u
-El al gnd inl gnd 1
+El al ref inl ref 1
 Rol al lj {rout}
 Rwl lj lt {rw}
-Er ar gnd inr gnd 1
+Er ar ref inr ref 1
 Ror ar rj {rout}
 Rwr rj rt {rw}
-Rg sl gnd {rg}
+Rg sl ref {rg}
 Xl lt sl hp_driver re={re} le={le}
 Xr rt sl hp_driver re={re} le={le}
 .ends hp_trs3
 
 * ---------------------------------------------------------------------------
-* hp_bal4 inl inr gnd lp ln rp rn   params: rout=0.5 rw=0.05 re=32 le=20u
+* hp_bal4 inl inr ref lp ln rp rn   params: rout=0.5 rw=0.05 re=32 le=20u
 *   "Balanced" (4-conductor: 2.5 mm, 4.4 mm, 4-pin XLR) drive: each driver
 *   between its own pair, driven by +v(in) and -v(in) (two amplifier
 *   halves, each rout, each conductor rw). No shared conductor: zero
@@ -73,16 +73,16 @@ Xr rt sl hp_driver re={re} le={le}
 *   series resistances are small against ZL.
 *   rout, rw, re (ohm), le (H).
 * ---------------------------------------------------------------------------
-.subckt hp_bal4 inl inr gnd lp ln rp rn
+.subckt hp_bal4 inl inr ref lp ln rp rn
 + params: rout=0.5 rw=0.05 re=32 le=20u
-Elp alp gnd inl gnd 1
-Eln aln gnd inl gnd -1
+Elp alp ref inl ref 1
+Eln aln ref inl ref -1
 Rolp alp lpj {rout}
 Rwlp lpj lp {rw}
 Roln aln lnj {rout}
 Rwln lnj ln {rw}
-Erp arp gnd inr gnd 1
-Ern arn gnd inr gnd -1
+Erp arp ref inr ref 1
+Ern arn ref inr ref -1
 Rorp arp rpj {rout}
 Rwrp rpj rp {rw}
 Rorn arn rnj {rout}

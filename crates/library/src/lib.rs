@@ -89,8 +89,8 @@ pub struct Model {
     pub ports: &'static [&'static str],
 }
 
-const RX: &[&str] = &["hot", "cold", "gnd", "out"];
-const DRV: &[&str] = &["in", "hot", "cold", "gnd"];
+const RX: &[&str] = &["hot", "cold", "ref", "out"];
+const DRV: &[&str] = &["in", "hot", "cold", "ref"];
 const XF: &[&str] = &["p1", "p2", "s1", "s2", "sh"];
 const STP: &[&str] = &["a1", "b1", "s1", "a2", "b2", "s2", "fld", "agg"];
 const UTP: &[&str] = &["a1", "b1", "a2", "b2", "fld", "agg"];
@@ -196,12 +196,12 @@ pub const MODELS: &[Model] = &[
     Model {
         name: "hp_trs3",
         section: "headphones",
-        ports: &["inl", "inr", "gnd", "lt", "rt", "sl"],
+        ports: &["inl", "inr", "ref", "lt", "rt", "sl"],
     },
     Model {
         name: "hp_bal4",
         section: "headphones",
-        ports: &["inl", "inr", "gnd", "lp", "ln", "rp", "rn"],
+        ports: &["inl", "inr", "ref", "lp", "ln", "rp", "rn"],
     },
     Model {
         name: "cab_seg_stp",

@@ -1,21 +1,22 @@
-//! `.lib balun receivers`: balanced-line receivers, all with the ports `hot cold gnd out`.
+//! `.lib balun receivers`: balanced-line receivers, all with the ports `hot cold ref out`.
 //!
-//! `hot`/`cold` are the line inputs, `gnd` is the receiver's local ground (the reference of its
+//! `hot`/`cold` are the line inputs, `ref` is the receiver's local ground (the reference of its
 //! input network; tie it to `0` unless you model a ground difference between devices) and `out`
-//! is the single-ended output. The section pulls in `opamps` and `transformers` itself.
+//! is the single-ended output. (The port is `ref`, not `gnd`: `gnd` is the global ground in
+//! SPICE, so a port of that name could never be connected elsewhere.) The section pulls in `opamps` and `transformers` itself.
 
 /// The section text. See the comment block of each subcircuit for equations and sources.
 pub const TEXT: &str = r#"* balun built-in library, section 'receivers'
-* Ports of every receiver: hot cold gnd out.
+* Ports of every receiver: hot cold ref out.
 .lib balun opamps
 .lib balun transformers
 *
 * ---------------------------------------------------------------------------
-* rx_diffamp hot cold gnd out
+* rx_diffamp hot cold ref out
 *   params: r=10k gain=1 d1=0 d2=0 d3=0 d4=0 a0=1e5 gbw=10meg
 *   The 4-resistor op-amp difference amplifier:
 *     R1 cold-inn = r(1+d1)    R2 inn-out = gain*r(1+d2)
-*     R3 hot-inp  = r(1+d3)    R4 inp-gnd = gain*r(1+d4)
+*     R3 hot-inp  = r(1+d3)    R4 inp-ref = gain*r(1+d4)
 *   With an ideal op-amp and ideal (zero-impedance) sources:
 *     Vout = a*Vhot - b*Vcold,  a = R4/(R3+R4)*(1+R2/R1),  b = R2/R1
 *     Adm = (a+b)/2,  Acm = a-b,  CMRR = |Adm/Acm| = (a+b)/(2|a-b|)
@@ -31,17 +32,17 @@ pub const TEXT: &str = r#"* balun built-in library, section 'receivers'
 *   defaults). 10 kohm is the usual value in line receivers (e.g. the
 *   THAT1240/INA134 family use 10k-25k internally; typical, not a copy).
 * ---------------------------------------------------------------------------
-.subckt rx_diffamp hot cold gnd out
+.subckt rx_diffamp hot cold ref out
 + params: r=10k gain=1 d1=0 d2=0 d3=0 d4=0 a0=1e5 gbw=10meg
 R1 cold inn {r*(1+d1)}
 R2 inn out {gain*r*(1+d2)}
 R3 hot inp {r*(1+d3)}
-R4 inp gnd {gain*r*(1+d4)}
+R4 inp ref {gain*r*(1+d4)}
 X1 inp inn out opamp_1p a0={a0} gbw={gbw}
 .ends rx_diffamp
 
 * ---------------------------------------------------------------------------
-* rx_inamp hot cold gnd out
+* rx_inamp hot cold ref out
 *   params: rin=1meg rf=10k rg=10k r=10k d4=0 a0=1e5 gbw=10meg
 *   3-op-amp instrumentation amplifier: two non-inverting input stages
 *   sharing rg, then a unity-gain difference stage.
@@ -49,17 +50,17 @@ X1 inp inn out opamp_1p a0={a0} gbw={gbw}
 *     stage 2: Vout = Vo1 - Vo2 (R4 = r(1+d4), the others r)
 *     Adm = 1 + 2*rf/rg (3 with defaults), Acm = stage-2 Acm (d4/(2+d4))
 *     so CMRR = (1+2rf/rg) * CMRR(stage 2): the input gain multiplies it.
-*   Each input has a bias resistor rin to gnd (the inputs of a real in-amp
+*   Each input has a bias resistor rin to ref (the inputs of a real in-amp
 *   need a DC return): Zcm per leg = rin, so a source imbalance dZ turns
 *   Vcm into Vdm ~ Vcm*dZ/rin and limits CMRR to ~ 20*log10(rin/dZ)
 *   (64 dB for 600 ohm), whatever the gain.
 *   rin, rf, rg, r (ohm); d4 relative error of stage 2's R4; a0, gbw as
 *   opamp_1p. Values typical of discrete line-input in-amps (typical).
 * ---------------------------------------------------------------------------
-.subckt rx_inamp hot cold gnd out
+.subckt rx_inamp hot cold ref out
 + params: rin=1meg rf=10k rg=10k r=10k d4=0 a0=1e5 gbw=10meg
-Rin1 hot gnd {rin}
-Rin2 cold gnd {rin}
+Rin1 hot ref {rin}
+Rin2 cold ref {rin}
 X1 hot n1 o1 opamp_1p a0={a0} gbw={gbw}
 Rf1 o1 n1 {rf}
 Rg n1 n2 {rg}
@@ -68,12 +69,12 @@ X2 cold n2 o2 opamp_1p a0={a0} gbw={gbw}
 R1 o2 inn {r}
 R2 inn out {r}
 R3 o1 inp {r}
-R4 inp gnd {r*(1+d4)}
+R4 inp ref {r*(1+d4)}
 X3 inp inn out opamp_1p a0={a0} gbw={gbw}
 .ends rx_inamp
 
 * ---------------------------------------------------------------------------
-* rx_bootstrap hot cold gnd out
+* rx_bootstrap hot cold ref out
 *   params: rb=10k ab=0.999 rs=10k r=10k a0=1e5 gbw=10meg
 *   Bootstrapped high common-mode-impedance receiver, after Whitlock's
 *   InGenius circuit (B. Whitlock, "A New Balanced Input Circuit for Maximum
@@ -94,7 +95,7 @@ X3 inp inn out opamp_1p a0={a0} gbw={gbw}
 *   megohms at 60 Hz; ab = 0.999 reproduces that order (typical, not a
 *   data-sheet figure).
 * ---------------------------------------------------------------------------
-.subckt rx_bootstrap hot cold gnd out
+.subckt rx_bootstrap hot cold ref out
 + params: rb=10k ab=0.999 rs=10k r=10k a0=1e5 gbw=10meg
 X1 hot bh bh opamp_1p a0={a0} gbw={gbw}
 X2 cold bc bc opamp_1p a0={a0} gbw={gbw}
@@ -102,18 +103,18 @@ Rb1 hot bs {rb}
 Rb2 cold bs {rb}
 Rs1 bh cm {rs}
 Rs2 bc cm {rs}
-Ebs bs gnd cm gnd {ab}
+Ebs bs ref cm ref {ab}
 R1 bc inn {r}
 R2 inn out {r}
 R3 bh inp {r}
-R4 inp gnd {r}
+R4 inp ref {r}
 X3 inp inn out opamp_1p a0={a0} gbw={gbw}
 .ends rx_bootstrap
 
 * ---------------------------------------------------------------------------
-* rx_xfmr hot cold gnd out   params: rload=10k
-*   Transformer-coupled input: xfmr_line_in (1:1, Faraday shield to gnd),
-*   secondary low end and shield on gnd, loaded by rload (the following
+* rx_xfmr hot cold ref out   params: rload=10k
+*   Transformer-coupled input: xfmr_line_in (1:1, Faraday shield to ref),
+*   secondary low end and shield on ref, loaded by rload (the following
 *   stage). Adm ~ rload/(rload + rp + rs) mid-band; the common mode reaches
 *   the secondary only through the winding capacitances, so with a source
 *   imbalance dZ: CMRR ~ 20*log10(1/(2*pi*f*(cpsh/2)*dZ)) (~99 dB at 60 Hz
@@ -121,24 +122,24 @@ X3 inp inn out opamp_1p a0={a0} gbw={gbw}
 *   rload (ohm). The data sheet's recommended secondary damping network is
 *   not included (it matters above ~20 kHz).
 * ---------------------------------------------------------------------------
-.subckt rx_xfmr hot cold gnd out params: rload=10k
-X1 hot cold out gnd gnd xfmr_line_in
-Rload out gnd {rload}
+.subckt rx_xfmr hot cold ref out params: rload=10k
+X1 hot cold out ref ref xfmr_line_in
+Rload out ref {rload}
 .ends rx_xfmr
 
 * ---------------------------------------------------------------------------
-* rx_unbal hot cold gnd out   params: rin=10k rc=1m
+* rx_unbal hot cold ref out   params: rin=10k rc=1m
 *   Plain unbalanced (single-ended) input, as when a balanced line meets an
-*   RCA/TS input: hot loads rin to gnd, cold is tied to gnd through the
-*   contact resistance rc, out = v(hot) - v(gnd) (ideal buffer).
+*   RCA/TS input: hot loads rin to ref, cold is tied to ref through the
+*   contact resistance rc, out = v(hot) - v(ref) (ideal buffer).
 *   The common mode is the signal: with DM drive (+-1/2) Adm = 1/2, with
 *   CM drive Acm = 1, so CMRR = -6 dB.
 *   rin, rc (ohm); 10 kohm is a typical consumer line input.
 * ---------------------------------------------------------------------------
-.subckt rx_unbal hot cold gnd out params: rin=10k rc=1m
-Rin hot gnd {rin}
-Rc cold gnd {rc}
-Eo out gnd hot gnd 1
+.subckt rx_unbal hot cold ref out params: rin=10k rc=1m
+Rin hot ref {rin}
+Rc cold ref {rc}
+Eo out ref hot ref 1
 .ends rx_unbal
 "#;
 
@@ -169,7 +170,7 @@ impl Default for DiffAmp {
 }
 
 impl DiffAmp {
-    /// The instance card `name hot cold gnd out rx_diffamp r=.. gain=.. d1=.. ..` (the netlist
+    /// The instance card `name hot cold ref out rx_diffamp r=.. gain=.. d1=.. ..` (the netlist
     /// also needs `.lib balun receivers`).
     pub fn instance(&self, name: &str, nodes: [&str; 4]) -> String {
         let [d1, d2, d3, d4] = self.mismatch;
