@@ -60,6 +60,14 @@ pub fn summarize(circuit: &Circuit) -> String {
     s
 }
 
+fn variation_name(v: AcVariation) -> &'static str {
+    match v {
+        AcVariation::Dec => "dec",
+        AcVariation::Oct => "oct",
+        AcVariation::Lin => "lin",
+    }
+}
+
 /// One analysis as a card-like line, values in engineering notation.
 pub fn describe(circuit: &Circuit, analysis: &Analysis) -> String {
     let num = spice_number;
@@ -84,12 +92,44 @@ pub fn describe(circuit: &Circuit, analysis: &Analysis) -> String {
             fstart_hz,
             fstop_hz,
         } => {
-            let v = match variation {
-                AcVariation::Dec => "dec",
-                AcVariation::Oct => "oct",
-                AcVariation::Lin => "lin",
+            format!(
+                ".ac {} {points} {} {}",
+                variation_name(*variation),
+                num(*fstart_hz),
+                num(*fstop_hz)
+            )
+        }
+        Analysis::Noise {
+            out,
+            source,
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+            ..
+        } => {
+            let node = |n: circuit::NodeId| {
+                circuit
+                    .nodes
+                    .get(n.index())
+                    .map_or("?", |s| s.as_str())
+                    .to_string()
             };
-            format!(".ac {v} {points} {} {}", num(*fstart_hz), num(*fstop_hz))
+            let out = if out.neg.is_ground() {
+                format!("v({})", node(out.pos))
+            } else {
+                format!("v({},{})", node(out.pos), node(out.neg))
+            };
+            let src = circuit
+                .devices
+                .get(source.index())
+                .map_or("?", |d| d.name.as_str());
+            format!(
+                ".noise {out} {src} {} {points} {} {}",
+                variation_name(*variation),
+                num(*fstart_hz),
+                num(*fstop_hz)
+            )
         }
         Analysis::Tran {
             tstep_s, tstop_s, ..

@@ -50,6 +50,14 @@ fn cheap(circuit: &circuit::Circuit) -> bool {
                 points,
                 fstart_hz,
                 fstop_hz,
+                ..
+            }
+            | Analysis::Noise {
+                variation,
+                points,
+                fstart_hz,
+                fstop_hz,
+                ..
             } => {
                 let n = *points as f64;
                 let total = match variation {

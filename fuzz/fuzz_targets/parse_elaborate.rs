@@ -52,6 +52,14 @@ fn cheap(circuit: &circuit::Circuit) -> bool {
             points,
             fstart_hz,
             fstop_hz,
+            ..
+        }
+        | circuit::Analysis::Noise {
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+            ..
         } => {
             let n = *points as f64;
             let total = match variation {

@@ -25,6 +25,8 @@ pub fn plot_kind(plot: &Plot) -> &'static str {
         "DC transfer characteristic" => "dc",
         "AC Analysis" => "ac",
         "Transient Analysis" => "tran",
+        "Noise Spectral Density Curves" => "noise",
+        "Integrated Noise" => "noise-total",
         _ => "plot",
     }
 }
@@ -36,6 +38,7 @@ pub fn unit_symbol(unit: Unit) -> &'static str {
         Unit::Current => "A",
         Unit::Frequency => "Hz",
         Unit::Time => "s",
+        Unit::VoltageDensity => "V/rtHz",
     }
 }
 

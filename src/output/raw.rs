@@ -765,6 +765,7 @@ fn parse_unit(word: &str) -> Option<Unit> {
         "current" => Unit::Current,
         "frequency" => Unit::Frequency,
         "time" => Unit::Time,
+        "voltage-density" => Unit::VoltageDensity,
         _ => return None,
     })
 }

@@ -354,6 +354,7 @@ fn quantity(unit: Unit) -> &'static str {
         Unit::Current => "Current",
         Unit::Frequency => "Frequency",
         Unit::Time => "Time",
+        Unit::VoltageDensity => "Noise density",
     }
 }
 

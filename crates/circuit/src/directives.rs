@@ -88,7 +88,11 @@ impl Elab<'_> {
         )
     }
 
-    fn output_nodes(&self, out: &OutputRef, card: &str) -> Result<OutputNodes, ElabError> {
+    pub(super) fn output_nodes(
+        &self,
+        out: &OutputRef,
+        card: &str,
+    ) -> Result<OutputNodes, ElabError> {
         let pos = self.existing_node(&out.pos, card)?;
         let neg = match &out.neg {
             Some(n) => self.existing_node(n, card)?,

@@ -479,7 +479,7 @@ impl<'a> Elab<'a> {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let mut r = self.eval(value)?;
-                let extra = self.element_params(&name, params, &["m"])?;
+                let extra = self.element_params(&name, params, &["m", "noisy"])?;
                 if r == 0.0 {
                     self.warn(
                         value.span,
@@ -500,6 +500,7 @@ impl<'a> Elab<'a> {
                         a,
                         b,
                         resistance_ohm: r,
+                        noisy: extra.get("noisy").is_none_or(|&n| n != 0.0),
                     },
                 );
             }
@@ -1286,6 +1287,76 @@ impl<'a> Elab<'a> {
         }
     }
 
+    /// Evaluates and checks `dec|oct|lin N fstart fstop` of `.ac` or `.noise` (`card`):
+    /// returns (points, fstart, fstop).
+    fn freq_grid(
+        &mut self,
+        card: &str,
+        variation: AcVariation,
+        points: &netlist::Value,
+        fstart: &netlist::Value,
+        fstop: &netlist::Value,
+    ) -> Result<(usize, f64, f64), ElabError> {
+        let n = self.eval(points)?;
+        if n < 1.0 {
+            return Err(ElabError::Analysis {
+                span: points.span,
+                message: format!(
+                    "{card}: number of points must be at least 1, got {}",
+                    fmt_num(n)
+                ),
+            });
+        }
+        if n.fract() != 0.0 {
+            self.warn(
+                points.span,
+                format!(
+                    "{card}: number of points {} truncated to {}",
+                    fmt_num(n),
+                    n.trunc()
+                ),
+            );
+        }
+        let f1 = self.eval(fstart)?;
+        let f2 = self.eval(fstop)?;
+        let name = match variation {
+            AcVariation::Dec => "dec",
+            AcVariation::Oct => "oct",
+            AcVariation::Lin => "lin",
+        };
+        if variation != AcVariation::Lin && f1 <= 0.0 {
+            return Err(ElabError::Analysis {
+                span: fstart.span,
+                message: format!(
+                    "{card} {name}: start frequency must be positive, got {}",
+                    fmt_num(f1)
+                ),
+            });
+        }
+        if f1 < 0.0 {
+            return Err(ElabError::Analysis {
+                span: fstart.span,
+                message: format!(
+                    "{card}: start frequency must not be negative, got {}",
+                    fmt_num(f1)
+                ),
+            });
+        }
+        if f2 < f1 {
+            return Err(ElabError::Analysis {
+                span: fstop.span,
+                message: format!(
+                    "{card}: stop frequency {} is below start frequency {}",
+                    fmt_num(f2),
+                    fmt_num(f1)
+                ),
+            });
+        }
+        let total = crate::limits::ac_points(variation, n.trunc(), f1, f2);
+        crate::limits::check_sweep(points.span, card, total)?;
+        Ok((n as usize, f1, f2))
+    }
+
     fn analysis(&mut self, a: &netlist::Analysis) -> Result<Analysis, ElabError> {
         use netlist::Analysis as A;
         Ok(match a {
@@ -1353,68 +1424,79 @@ impl<'a> Elab<'a> {
                 fstop,
                 span: _,
             } => {
-                let n = self.eval(points)?;
-                if n < 1.0 {
-                    return Err(ElabError::Analysis {
-                        span: points.span,
-                        message: format!(
-                            ".ac: number of points must be at least 1, got {}",
-                            fmt_num(n)
-                        ),
-                    });
-                }
-                if n.fract() != 0.0 {
-                    self.warn(
-                        points.span,
-                        format!(
-                            ".ac: number of points {} truncated to {}",
-                            fmt_num(n),
-                            n.trunc()
-                        ),
-                    );
-                }
-                let f1 = self.eval(fstart)?;
-                let f2 = self.eval(fstop)?;
-                let name = match variation {
-                    AcVariation::Dec => "dec",
-                    AcVariation::Oct => "oct",
-                    AcVariation::Lin => "lin",
-                };
-                if *variation != AcVariation::Lin && f1 <= 0.0 {
-                    return Err(ElabError::Analysis {
-                        span: fstart.span,
-                        message: format!(
-                            ".ac {name}: start frequency must be positive, got {}",
-                            fmt_num(f1)
-                        ),
-                    });
-                }
-                if f1 < 0.0 {
-                    return Err(ElabError::Analysis {
-                        span: fstart.span,
-                        message: format!(
-                            ".ac: start frequency must not be negative, got {}",
-                            fmt_num(f1)
-                        ),
-                    });
-                }
-                if f2 < f1 {
-                    return Err(ElabError::Analysis {
-                        span: fstop.span,
-                        message: format!(
-                            ".ac: stop frequency {} is below start frequency {}",
-                            fmt_num(f2),
-                            fmt_num(f1)
-                        ),
-                    });
-                }
-                let total = crate::limits::ac_points(*variation, n.trunc(), f1, f2);
-                crate::limits::check_sweep(points.span, ".ac", total)?;
+                let (points, fstart_hz, fstop_hz) =
+                    self.freq_grid(".ac", *variation, points, fstart, fstop)?;
                 Analysis::Ac {
                     variation: *variation,
-                    points: n as usize,
-                    fstart_hz: f1,
-                    fstop_hz: f2,
+                    points,
+                    fstart_hz,
+                    fstop_hz,
+                }
+            }
+            A::Noise {
+                output,
+                source,
+                variation,
+                points,
+                fstart,
+                fstop,
+                pts_per_summary,
+                span: _,
+            } => {
+                let out = self.output_nodes(output, ".noise")?;
+                let source_id = self.expect_kind(
+                    &source.name,
+                    source,
+                    ".noise",
+                    "an independent voltage or current source",
+                    |k| {
+                        matches!(
+                            k,
+                            DeviceKind::VoltageSource { .. } | DeviceKind::CurrentSource { .. }
+                        )
+                    },
+                )?;
+                if let DeviceKind::VoltageSource { source: s, .. }
+                | DeviceKind::CurrentSource { source: s, .. } =
+                    &self.devices[source_id.index()].kind
+                {
+                    if s.ac_mag == 0.0 {
+                        return Err(ElabError::BadReference {
+                            span: source.span,
+                            element: ".noise".into(),
+                            message: format!(
+                                "input source '{}' has no AC value (give it 'ac 1')",
+                                source.name
+                            ),
+                        });
+                    }
+                }
+                let (points, fstart_hz, fstop_hz) =
+                    self.freq_grid(".noise", *variation, points, fstart, fstop)?;
+                let pts_per_summary = match pts_per_summary {
+                    None => 0,
+                    Some(v) => {
+                        let n = self.eval(v)?;
+                        if n < 0.0 || n.fract() != 0.0 || n > u32::MAX as f64 {
+                            return Err(ElabError::Analysis {
+                                span: v.span,
+                                message: format!(
+                                    ".noise: points per summary must be a whole number >= 0, got {}",
+                                    fmt_num(n)
+                                ),
+                            });
+                        }
+                        n as usize
+                    }
+                };
+                Analysis::Noise {
+                    out,
+                    source: source_id,
+                    variation: *variation,
+                    points,
+                    fstart_hz,
+                    fstop_hz,
+                    pts_per_summary,
                 }
             }
             A::Tran {
@@ -1581,6 +1663,7 @@ fn analysis_span(a: &netlist::Analysis) -> Span {
         netlist::Analysis::Op { span }
         | netlist::Analysis::Dc { span, .. }
         | netlist::Analysis::Ac { span, .. }
+        | netlist::Analysis::Noise { span, .. }
         | netlist::Analysis::Tran { span, .. } => *span,
     }
 }

@@ -798,3 +798,51 @@ fn subckt_port_named_gnd_is_global_ground_and_warned() {
         ]
     );
 }
+
+#[test]
+fn noise_analysis_resolves_names_and_rejects_bad_ones() {
+    let c = elab("n\nV1 in 0 dc 0 ac 1\nR1 in out 1k noisy=0\nR2 out 0 1k\n.noise v(out) v1 oct 3 10 1k 1\n.end\n");
+    match &c.analyses[0] {
+        Analysis::Noise {
+            out,
+            source,
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+            pts_per_summary,
+        } => {
+            assert_eq!(c.nodes[out.pos.index()], "out");
+            assert!(out.neg.is_ground());
+            assert_eq!(c.devices[source.index()].name, "v1");
+            assert_eq!(
+                (*variation, *points, *fstart_hz, *fstop_hz, *pts_per_summary),
+                (AcVariation::Oct, 3, 10.0, 1e3, 1)
+            );
+        }
+        a => panic!("{a:?}"),
+    }
+    assert!(matches!(
+        kind(&c, "r1"),
+        DeviceKind::Resistor { noisy: false, .. }
+    ));
+    assert!(matches!(
+        kind(&c, "r2"),
+        DeviceKind::Resistor { noisy: true, .. }
+    ));
+    let e = elab_err("n\nV1 in 0 ac 1\nR1 in 0 1k\n.noise v(nope) v1 dec 1 1 10\n.end\n");
+    assert!(e.to_string().contains("no node 'nope'"), "{e}");
+    let e = elab_err("n\nV1 in 0 ac 1\nR1 in 0 1k\n.noise v(in) v2 dec 1 1 10\n.end\n");
+    assert!(e.to_string().contains("no element 'v2'"), "{e}");
+    let e = elab_err("n\nV1 in 0 1\nR1 in 0 1k\n.noise v(in) v1 dec 1 1 10\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        ".noise: input source 'v1' has no AC value (give it 'ac 1')"
+    );
+    let e = elab_err("n\nV1 in 0 ac 1\nR1 in 0 1k\n.noise v(in) v1 dec 1 0 10\n.end\n");
+    assert!(
+        e.to_string()
+            .contains(".noise dec: start frequency must be positive"),
+        "{e}"
+    );
+}

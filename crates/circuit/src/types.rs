@@ -78,10 +78,13 @@ pub struct Device {
 /// Devices with their parameters evaluated to SI units.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeviceKind {
+    /// R: conductance 1/R between a and b; thermal noise 4kT/R (A^2/Hz) across it in `.noise`
+    /// unless the instance has `noisy=0`.
     Resistor {
         a: NodeId,
         b: NodeId,
         resistance_ohm: f64,
+        noisy: bool,
     },
     Capacitor {
         a: NodeId,
@@ -263,6 +266,17 @@ pub enum Analysis {
         points: usize,
         fstart_hz: f64,
         fstop_hz: f64,
+    },
+    /// `.noise`: output noise at `out` and noise referred to the independent source `source`.
+    Noise {
+        out: OutputNodes,
+        source: DeviceId,
+        variation: AcVariation,
+        points: usize,
+        fstart_hz: f64,
+        fstop_hz: f64,
+        /// Every how many points the per-device contributions are written (0: never).
+        pts_per_summary: usize,
     },
     Tran {
         tstep_s: f64,

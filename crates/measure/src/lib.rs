@@ -178,6 +178,7 @@ pub fn with_source_resistance(
             a: split,
             b: pos,
             resistance_ohm,
+            noisy: true,
         },
     });
     Ok(out)

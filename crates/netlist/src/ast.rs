@@ -192,6 +192,19 @@ pub enum Analysis {
         fstop: Value,
         span: Span,
     },
+    /// `.noise v(out[,ref]) SRC dec|oct|lin N fstart fstop [pts_per_summary]`: output noise at
+    /// `v(out,ref)` and noise referred to the input source `SRC`.
+    Noise {
+        output: OutputRef,
+        source: Ident,
+        variation: AcVariation,
+        points: Value,
+        fstart: Value,
+        fstop: Value,
+        /// Every how many points the per-device contributions are written (0/absent: never).
+        pts_per_summary: Option<Value>,
+        span: Span,
+    },
     /// `.tran tstep tstop [tstart [tmax]] [uic]`
     Tran {
         tstep: Value,

@@ -409,6 +409,7 @@ impl Builder {
             ".dc" => Item::Analysis(dc_card(&mut cur)?),
             ".ac" => Item::Analysis(ac_card(&mut cur)?),
             ".tran" => Item::Analysis(tran_card(&mut cur)?),
+            ".noise" => Item::Analysis(noise_card(&mut cur)?),
             ".cmrr" => Item::Measure(cmrr_card(&mut cur)?),
             ".xtalk" => Item::Measure(xtalk_card(&mut cur)?),
             ".hum" => Item::Measure(hum_card(&mut cur)?),
@@ -702,8 +703,9 @@ fn dc_card(cur: &mut Cursor) -> PResult<Analysis> {
     })
 }
 
-/// `.ac dec|oct|lin N fstart fstop`
-fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
+/// `dec|oct|lin N fstart fstop`, the frequency grid shared by `.ac` and `.noise` (`card` names
+/// the card in messages).
+fn freq_grid(cur: &mut Cursor, card: &str) -> PResult<(AcVariation, Value, Value, Value)> {
     let variation = match cur.bump() {
         Some(t) => match cur.text(t) {
             "dec" => AcVariation::Dec,
@@ -712,15 +714,26 @@ fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
             s => {
                 return cur.error(
                     cur.span(t),
-                    format!("expected dec, oct or lin after '.ac', found '{s}'"),
+                    format!("expected dec, oct or lin in '{card}', found '{s}'"),
                 )
             }
         },
-        None => return cur.error(cur.missing_span(), "expected dec, oct or lin after '.ac'"),
+        None => {
+            return cur.error(
+                cur.missing_span(),
+                format!("expected dec, oct or lin in '{card}'"),
+            )
+        }
     };
-    let points = cur.expect_value("a number of points in '.ac'")?;
-    let fstart = cur.expect_value("a start frequency in '.ac'")?;
-    let fstop = cur.expect_value("a stop frequency in '.ac'")?;
+    let points = cur.expect_value(&format!("a number of points in '{card}'"))?;
+    let fstart = cur.expect_value(&format!("a start frequency in '{card}'"))?;
+    let fstop = cur.expect_value(&format!("a stop frequency in '{card}'"))?;
+    Ok((variation, points, fstart, fstop))
+}
+
+/// `.ac dec|oct|lin N fstart fstop`
+fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let (variation, points, fstart, fstop) = freq_grid(cur, ".ac")?;
     if let Some(t) = cur.peek() {
         return cur.extra(t, ".ac");
     }
@@ -729,6 +742,31 @@ fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
         points,
         fstart,
         fstop,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.noise v(out[,ref]) SRC dec|oct|lin N fstart fstop [pts_per_summary]`
+fn noise_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let usage = "'.noise v(out[,ref]) SRC dec|oct|lin N fstart fstop [pts_per_summary]'";
+    let output = output_ref(cur, &format!("the output v(out[,ref]) of {usage}"))?;
+    let source = cur.expect_word(&format!("the input source name in {usage}"))?;
+    let (variation, points, fstart, fstop) = freq_grid(cur, ".noise")?;
+    let pts_per_summary = match cur.bump() {
+        Some(t) => Some(cur.value_of(t, "a number of points per summary in '.noise'")?),
+        None => None,
+    };
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".noise");
+    }
+    Ok(Analysis::Noise {
+        output,
+        source,
+        variation,
+        points,
+        fstart,
+        fstop,
+        pts_per_summary,
         span: cur.card.full_span(),
     })
 }

@@ -873,7 +873,7 @@ fn ac_variations() {
         ]
     );
     let (msg, at) = parse_err("t\n.ac log 10 1 1k\n");
-    assert_eq!(msg, "expected dec, oct or lin after '.ac', found 'log'");
+    assert_eq!(msg, "expected dec, oct or lin in '.ac', found 'log'");
     assert_eq!(at, "t.net:2:5");
 }
 
@@ -1276,4 +1276,51 @@ fn without_a_resolver_balun_is_an_ordinary_file() {
         "{msg}"
     );
     assert_eq!(at, "t.net:2:1");
+}
+
+#[test]
+fn noise_card_forms_and_errors() {
+    let a = analyses("t\n.noise v(out) v1 dec 10 1 1meg\n.NOISE V(a,b) Vin lin 5 1k 2k 2\n");
+    match &a[0] {
+        Analysis::Noise {
+            output,
+            source,
+            variation,
+            points,
+            fstart,
+            fstop,
+            pts_per_summary,
+            ..
+        } => {
+            assert_eq!(output.pos.name, "out");
+            assert!(output.neg.is_none());
+            assert_eq!(source.name, "v1");
+            assert_eq!(*variation, AcVariation::Dec);
+            assert_eq!((num(points), num(fstart), num(fstop)), (10.0, 1.0, 1e6));
+            assert!(pts_per_summary.is_none());
+        }
+        x => panic!("{x:?}"),
+    }
+    match &a[1] {
+        Analysis::Noise {
+            output,
+            source,
+            variation,
+            pts_per_summary,
+            ..
+        } => {
+            assert_eq!(output.neg.as_ref().map(|n| n.name.as_str()), Some("b"));
+            assert_eq!(source.name, "vin");
+            assert_eq!(*variation, AcVariation::Lin);
+            assert_eq!(pts_per_summary.as_ref().map(num), Some(2.0));
+        }
+        x => panic!("{x:?}"),
+    }
+    let (msg, at) = parse_err("t\n.noise v(out) v1 log 10 1 1k\n");
+    assert_eq!(msg, "expected dec, oct or lin in '.noise', found 'log'");
+    assert_eq!(at, "t.net:2:18");
+    let (msg, _) = parse_err("t\n.noise v(out) v1 dec 10 1\n");
+    assert!(msg.contains("a stop frequency in '.noise'"), "{msg}");
+    let (msg, _) = parse_err("t\n.noise v(out v1 dec 10 1 1k\n");
+    assert!(msg.contains("expected ')'"), "{msg}");
 }

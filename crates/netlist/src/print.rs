@@ -209,6 +209,14 @@ impl Display for MeasureCard {
     }
 }
 
+fn variation_name(v: AcVariation) -> &'static str {
+    match v {
+        AcVariation::Dec => "dec",
+        AcVariation::Oct => "oct",
+        AcVariation::Lin => "lin",
+    }
+}
+
 impl Display for Analysis {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
         match self {
@@ -226,13 +234,31 @@ impl Display for Analysis {
                 fstart,
                 fstop,
                 ..
+            } => write!(
+                f,
+                ".ac {} {points} {fstart} {fstop}",
+                variation_name(*variation)
+            ),
+            Analysis::Noise {
+                output,
+                source,
+                variation,
+                points,
+                fstart,
+                fstop,
+                pts_per_summary,
+                ..
             } => {
-                let v = match variation {
-                    AcVariation::Dec => "dec",
-                    AcVariation::Oct => "oct",
-                    AcVariation::Lin => "lin",
-                };
-                write!(f, ".ac {v} {points} {fstart} {fstop}")
+                write!(
+                    f,
+                    ".noise {output} {} {} {points} {fstart} {fstop}",
+                    source.name,
+                    variation_name(*variation)
+                )?;
+                if let Some(n) = pts_per_summary {
+                    write!(f, " {n}")?;
+                }
+                Ok(())
             }
             Analysis::Tran {
                 tstep,

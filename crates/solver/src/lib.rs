@@ -109,7 +109,7 @@ pub fn simulate_with(circuit: &Circuit, control: &Control) -> Outcome {
     let mut plots = Vec::with_capacity(circuit.analyses.len());
     for a in &circuit.analyses {
         match run_controlled(circuit, &sys, a, control) {
-            Ok(p) => plots.push(p),
+            Ok(p) => plots.extend(p),
             Err(stopped) => {
                 return Outcome {
                     plots,
@@ -131,9 +131,11 @@ fn run_controlled(
     sys: &mna::System,
     analysis: &Analysis,
     control: &Control,
-) -> Result<Plot, Stopped> {
+) -> Result<Vec<Plot>, Stopped> {
     match analysis {
-        Analysis::Dc { sweeps } => analysis::dc::run_with(circuit, sys, sweeps, control),
+        Analysis::Dc { sweeps } => {
+            analysis::dc::run_with(circuit, sys, sweeps, control).map(|p| vec![p])
+        }
         Analysis::Tran {
             tstep_s,
             tstop_s,
@@ -145,7 +147,8 @@ fn run_controlled(
             sys,
             tran_spec(*tstep_s, *tstop_s, *tstart_s, *tmax_s, *uic),
             control,
-        ),
+        )
+        .map(|p| vec![p]),
         other => {
             if control.is_cancelled() {
                 return Err(Stopped::before_any_point(SolveError::Interrupted {
@@ -153,10 +156,11 @@ fn run_controlled(
                     at: "its start".into(),
                 }));
             }
-            let plot = run_on(circuit, sys, other).map_err(Stopped::before_any_point)?;
-            control.expect(plot.len() as u64);
-            control.advance(plot.len() as u64);
-            Ok(plot)
+            let plots = run_on(circuit, sys, other).map_err(Stopped::before_any_point)?;
+            let points = plots.first().map_or(0, |p| p.len()) as u64;
+            control.expect(points);
+            control.advance(points);
+            Ok(plots)
         }
     }
 }
@@ -166,6 +170,7 @@ fn analysis_name(a: &Analysis) -> &'static str {
         Analysis::Op => "op",
         Analysis::Dc { .. } => "dc",
         Analysis::Ac { .. } => "ac",
+        Analysis::Noise { .. } => "noise",
         Analysis::Tran { .. } => "tran",
     }
 }
@@ -186,33 +191,61 @@ fn tran_spec(
     }
 }
 
-/// Runs one analysis.
-pub fn run(circuit: &Circuit, analysis: &Analysis) -> Result<Plot, SolveError> {
+/// Runs one analysis (`.noise` gives two plots: spectra and integrated noise).
+pub fn run(circuit: &Circuit, analysis: &Analysis) -> Result<Vec<Plot>, SolveError> {
     let sys = mna::System::assemble(circuit);
     run_on(circuit, &sys, analysis)
 }
 
-fn run_on(circuit: &Circuit, sys: &mna::System, analysis: &Analysis) -> Result<Plot, SolveError> {
+fn run_on(
+    circuit: &Circuit,
+    sys: &mna::System,
+    analysis: &Analysis,
+) -> Result<Vec<Plot>, SolveError> {
+    let one = |plot: Result<Plot, SolveError>| plot.map(|p| vec![p]);
     match analysis {
-        Analysis::Op => analysis::op::run(circuit, sys),
-        Analysis::Dc { sweeps } => analysis::dc::run(circuit, sys, sweeps),
+        Analysis::Op => one(analysis::op::run(circuit, sys)),
+        Analysis::Dc { sweeps } => one(analysis::dc::run(circuit, sys, sweeps)),
         Analysis::Ac {
             variation,
             points,
             fstart_hz,
             fstop_hz,
-        } => analysis::ac::run(circuit, sys, *variation, *points, *fstart_hz, *fstop_hz),
+        } => one(analysis::ac::run(
+            circuit, sys, *variation, *points, *fstart_hz, *fstop_hz,
+        )),
+        Analysis::Noise {
+            out,
+            source,
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+            pts_per_summary,
+        } => analysis::noise::run(
+            circuit,
+            sys,
+            &analysis::noise::NoiseSpec {
+                out: *out,
+                source: *source,
+                variation: *variation,
+                points: *points,
+                fstart: *fstart_hz,
+                fstop: *fstop_hz,
+                pts_per_summary: *pts_per_summary,
+            },
+        ),
         Analysis::Tran {
             tstep_s,
             tstop_s,
             tstart_s,
             tmax_s,
             uic,
-        } => analysis::tran::run(
+        } => one(analysis::tran::run(
             circuit,
             sys,
             tran_spec(*tstep_s, *tstop_s, *tstart_s, *tmax_s, *uic),
-        ),
+        )),
     }
 }
 

@@ -215,6 +215,12 @@ impl<'a> Newton<'a> {
         converged
     }
 
+    /// Junction current of diode `k` at its last linearisation (with GMIN's share `GMIN*vd`, as
+    /// ngspice's `DIOcurrent` state): the DC current its shot and flicker noise depend on.
+    pub fn junction_current(&self, k: usize) -> f64 {
+        self.id[k]
+    }
+
     /// Small-signal conductance and capacitance of each diode at its last operating point.
     pub fn small_signal(&self, k: usize) -> (f64, f64) {
         let d = &self.sys.diodes[k];

@@ -58,6 +58,8 @@ pub enum Unit {
     Current,
     Frequency,
     Time,
+    /// A noise spectral density (V/sqrt(Hz), or A/sqrt(Hz) for a current input source).
+    VoltageDensity,
 }
 
 impl Unit {
@@ -68,6 +70,7 @@ impl Unit {
             Unit::Current => "current",
             Unit::Frequency => "frequency",
             Unit::Time => "time",
+            Unit::VoltageDensity => "voltage-density",
         }
     }
 }

@@ -54,6 +54,7 @@ impl B {
                 a,
                 b,
                 resistance_ohm: ohm,
+                noisy: true,
             },
         )
     }

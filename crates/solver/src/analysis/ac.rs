@@ -81,11 +81,7 @@ pub fn run(
     let freqs = frequencies(variation, points, fstart, fstop, circuit.options.reltol);
     let linear = small_signal(circuit, sys)?;
     let sys: &System = &linear;
-    let n = sys.unknowns.len();
-    let mut b = vec![Complex64::new(0.0, 0.0); n];
-    for t in &sys.sources {
-        b[t.row] += ac_value(circuit, t.device) * t.sign;
-    }
+    let b = ac_rhs(circuit, sys);
     // One column per reported unknown, filled in place: each chunk writes its slice of every
     // column (no per-point copies, no transposition).
     let reported = sys.unknowns.reported();
@@ -132,12 +128,30 @@ pub fn run(
     })
 }
 
+/// The right-hand side of `.ac`: every independent source at its AC phasor.
+pub(crate) fn ac_rhs(circuit: &Circuit, sys: &System) -> Vec<Complex64> {
+    let mut b = vec![Complex64::new(0.0, 0.0); sys.unknowns.len()];
+    for t in &sys.sources {
+        b[t.row] += ac_value(circuit, t.device) * t.sign;
+    }
+    b
+}
+
 /// The circuit linearised at its DC operating point: for a linear circuit the system itself;
 /// with diodes, each junction's small-signal conductance `dId/dvd` (+GMIN) joins `G` and its
 /// capacitance `dQ/dvd` joins `C`.
 pub fn small_signal<'s>(circuit: &Circuit, sys: &'s System) -> Result<Cow<'s, System>, SolveError> {
+    Ok(linearise(circuit, sys)?.0)
+}
+
+/// [`small_signal`], also returning each diode's DC junction current at the operating point
+/// (in `sys.diodes` order; empty for a linear circuit), which `.noise` needs.
+pub fn linearise<'s>(
+    circuit: &Circuit,
+    sys: &'s System,
+) -> Result<(Cow<'s, System>, Vec<f64>), SolveError> {
     if !sys.is_nonlinear() {
-        return Ok(Cow::Borrowed(sys));
+        return Ok((Cow::Borrowed(sys), Vec::new()));
     }
     let mut dc = DcSolver::new(circuit, sys, "ac")?;
     let mut x = vec![0.0; sys.unknowns.len()];
@@ -152,7 +166,10 @@ pub fn small_signal<'s>(circuit: &Circuit, sys: &'s System) -> Result<Cow<'s, Sy
         d.stamp_matrix(&mut lin.c, c);
     }
     lin.diodes.clear();
-    Ok(Cow::Owned(lin))
+    let currents = (0..sys.diodes.len())
+        .map(|k| newton.junction_current(k))
+        .collect();
+    Ok((Cow::Owned(lin), currents))
 }
 
 /// What an AC response is measured at.
@@ -234,6 +251,27 @@ fn chunk_len(points: usize) -> usize {
     points.div_ceil(threads * 4).max(1)
 }
 
+/// Fills `values` with `G + j*omega*C` at frequency `f` (with the transmission lines'
+/// frequency-dependent coupling in place of their DC one) and factors it.
+pub(crate) fn factor_at(
+    circuit: &Circuit,
+    sys: &System,
+    analysis: &str,
+    f: f64,
+    values: &mut [Complex64],
+    lu: &mut Lu<Complex64>,
+) -> Result<(), SolveError> {
+    let w = 2.0 * std::f64::consts::PI * f;
+    for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
+        *v = Complex64::new(g, w * c);
+    }
+    for line in &sys.tlines {
+        line.stamp_ac(values, w);
+    }
+    lu.factor(&sys.pattern, values)
+        .map_err(|s| singular(circuit, sys, analysis, format!("frequency {f:e} Hz"), s.0))
+}
+
 /// The AC engine: at each frequency, fill `G + j*omega*C` (with the transmission lines'
 /// frequency-dependent coupling in place of their DC one), factor, solve every right-hand side
 /// in `rhs` and hand each solution to `store(state, k, e, x)` (`k`: the frequency's index within
@@ -264,15 +302,7 @@ fn sweep<S: Send>(
             for (k, &f) in fs.iter().enumerate() {
                 let at = || format!("frequency {f:e} Hz");
                 if n > 0 {
-                    let w = 2.0 * std::f64::consts::PI * f;
-                    for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
-                        *v = Complex64::new(g, w * c);
-                    }
-                    for line in &sys.tlines {
-                        line.stamp_ac(&mut values, w);
-                    }
-                    lu.factor(&sys.pattern, &values)
-                        .map_err(|s| singular(circuit, sys, "ac", at(), s.0))?;
+                    factor_at(circuit, sys, "ac", f, &mut values, &mut lu)?;
                 }
                 for (e, b) in rhs.iter().enumerate() {
                     x.copy_from_slice(b);

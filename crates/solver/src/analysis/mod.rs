@@ -5,6 +5,7 @@
 
 pub mod ac;
 pub mod dc;
+pub mod noise;
 pub mod op;
 pub mod tran;
 

@@ -10,13 +10,60 @@
 //! Equations, defaults and their source: [`circuit::DiodeModel`]. Voltage limiting: `pnjlim`
 //! (the SPICE junction limiter) keeps `exp(vd/nVt)` from overflowing between iterations.
 
+//!
+//! Noise (ngspice's `dionoise.c`), three current generators, `Id` the DC junction current at
+//! the operating point (including GMIN's `GMIN*vd`) and T the circuit temperature:
+//! - `_rs`: thermal noise of RS, `4 k T area/RS` (A^2/Hz) between the anode and `a'` (zero
+//!   without RS);
+//! - `_id`: shot noise `2 q |Id|` across the junction (`a'` to cathode);
+//! - `_1overf`: flicker noise `KF * max(|Id|, 1e-38)^AF / f` across the junction
+//!   (so with `AF = 0` it is `KF/f` whatever the bias).
+
+use super::{NoiseDensity, NoiseSource, BOLTZMANN, CELSIUS_TO_KELVIN, CHARGE, N_MINLOG};
 use crate::mna::Stamper;
 use circuit::{DiodeModel, NodeId};
 
 /// Boltzmann constant over electron charge (V/K), ngspice's `CONSTKoverQ`.
-const K_OVER_Q: f64 = 1.380_648_52e-23 / 1.602_176_620_8e-19;
-/// 0 C in kelvin.
-const CELSIUS_TO_KELVIN: f64 = 273.15;
+const K_OVER_Q: f64 = BOLTZMANN / CHARGE;
+
+/// The diode's noise generators: `ext` the anode, `junction` the junction's anode side
+/// (`a'` behind RS, else the anode), `k` the cathode (unknown indices, `None` = ground).
+pub(super) fn noise(
+    ext: Option<usize>,
+    junction: Option<usize>,
+    k: Option<usize>,
+    area: f64,
+    model: &DiodeModel,
+    id: f64,
+    temp_k: f64,
+) -> Vec<NoiseSource> {
+    let g_rs = if model.rs_ohm > 0.0 {
+        area / model.rs_ohm
+    } else {
+        0.0
+    };
+    let flicker = model.kf * (model.af * id.abs().max(N_MINLOG).ln()).exp();
+    vec![
+        NoiseSource {
+            suffix: "_rs",
+            a: junction,
+            b: ext,
+            density: NoiseDensity::White(4.0 * BOLTZMANN * temp_k * g_rs),
+        },
+        NoiseSource {
+            suffix: "_id",
+            a: junction,
+            b: k,
+            density: NoiseDensity::White(2.0 * CHARGE * id.abs()),
+        },
+        NoiseSource {
+            suffix: "_1overf",
+            a: junction,
+            b: k,
+            density: NoiseDensity::Flicker(flicker),
+        },
+    ]
+}
 
 /// A diode's model evaluated for its area and the circuit temperature.
 #[derive(Debug, Clone, Copy)]

@@ -18,8 +18,97 @@ mod vccs;
 mod vcvs;
 mod voltage_source;
 
-use crate::mna::Stamper;
-use circuit::{Circuit, DeviceKind};
+use crate::mna::{Stamper, Unknowns};
+use circuit::{Circuit, DeviceId, DeviceKind};
+
+/// Boltzmann's constant (J/K), ngspice's `CONSTboltz`.
+pub const BOLTZMANN: f64 = 1.380_648_52e-23;
+/// Elementary charge (C), ngspice's `CHARGE`.
+pub const CHARGE: f64 = 1.602_176_620_8e-19;
+/// 0 C in kelvin.
+pub const CELSIUS_TO_KELVIN: f64 = 273.15;
+/// The smallest value whose logarithm ngspice takes (`N_MINLOG`).
+pub const N_MINLOG: f64 = 1e-38;
+
+/// One noise generator of a device for `.noise`: a current source between unknowns `a` and `b`
+/// (`None` = ground) whose power spectral density is `density` (A^2/Hz). The generators of one
+/// device are uncorrelated with each other and with every other device's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoiseSource {
+    /// ngspice's suffix for the generator's vectors (`_thermal`, `_rs`, `_id`, `_1overf`).
+    pub suffix: &'static str,
+    pub a: Option<usize>,
+    pub b: Option<usize>,
+    pub density: NoiseDensity,
+}
+
+/// A noise generator's spectral density.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum NoiseDensity {
+    /// Frequency-independent: thermal `4kT G` or shot `2q|I|` (A^2/Hz).
+    White(f64),
+    /// Flicker: `coefficient / f` (A^2/Hz at 1 Hz).
+    Flicker(f64),
+}
+
+impl NoiseDensity {
+    /// The density at frequency `f` (A^2/Hz).
+    pub fn at(self, f: f64) -> f64 {
+        match self {
+            NoiseDensity::White(s) => s,
+            NoiseDensity::Flicker(k) => k / f,
+        }
+    }
+}
+
+/// A device's noise generators (empty for a noiseless device: sources, controlled sources,
+/// reactances, lines, `noisy=0` resistors). `diode_current` is the DC junction current of a
+/// diode at the operating point; `temp_k` the circuit temperature.
+pub fn noise_sources(
+    circuit: &Circuit,
+    unknowns: &Unknowns,
+    device: DeviceId,
+    diode_current: f64,
+    temp_k: f64,
+) -> Vec<NoiseSource> {
+    match &circuit.devices[device.index()].kind {
+        DeviceKind::Resistor {
+            a,
+            b,
+            resistance_ohm,
+            noisy,
+        } => resistor::noise(
+            unknowns.node(*a),
+            unknowns.node(*b),
+            *resistance_ohm,
+            *noisy,
+            temp_k,
+        ),
+        DeviceKind::Diode {
+            anode,
+            cathode,
+            area,
+            model,
+        } => {
+            let ext = unknowns.node(*anode);
+            let junction = if has_internal_node(&circuit.devices[device.index()].kind) {
+                Some(unknowns.internal(device))
+            } else {
+                ext
+            };
+            diode::noise(
+                ext,
+                junction,
+                unknowns.node(*cathode),
+                *area,
+                model,
+                diode_current,
+                temp_k,
+            )
+        }
+        _ => Vec::new(),
+    }
+}
 
 /// Whether the device adds a branch-current unknown.
 pub fn has_branch(kind: &DeviceKind) -> bool {
@@ -54,6 +143,7 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             a,
             b,
             resistance_ohm,
+            ..
         } => resistor::stamp(*a, *b, *resistance_ohm, st),
         Capacitor {
             a,
