@@ -2,7 +2,8 @@
 # Regenerates the ngspice reference raw files for the parity tests.
 #
 # For every tests/parity/NAME.net (tests/parity_ngspice.rs) and every
-# tests/tran/NAME.net (tests/parity_tran.rs; not tests/tran/pending/) this runs
+# tests/tran/NAME.net (tests/parity_tran.rs; not tests/tran/pending/) and every
+# tests/noise/NAME.net (tests/parity_noise.rs) this runs
 #     SPICE_ASCIIRAWFILE=1 ngspice -b -r NAME.raw NAME.net
 # from inside the netlist's directory (so `.include include/...` resolves the
 # same way as when balun reads the file), and fails if ngspice reports an error
@@ -16,7 +17,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dirs=(parity tran)
+dirs=(parity tran noise)
 
 if ! command -v ngspice >/dev/null 2>&1; then
     echo "regen-parity: ngspice not found on PATH" >&2

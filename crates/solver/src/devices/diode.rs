@@ -13,8 +13,10 @@
 //!
 //! Noise (ngspice's `dionoise.c`), three current generators, `Id` the DC junction current at
 //! the operating point (including GMIN's `GMIN*vd`) and T the circuit temperature:
-//! - `_rs`: thermal noise of RS, `4 k T area/RS` (A^2/Hz) between the anode and `a'` (zero
-//!   without RS);
+//! - `_rs`: thermal noise of RS, `4 k T area^2/RS` (A^2/Hz) between the anode and `a'` (zero
+//!   without RS). Note `area^2`, not the `area/RS` conductance actually stamped: ngspice 39's
+//!   `dionoise.c` multiplies the already area-scaled `DIOtConductance` by the area again, and
+//!   balun matches it (checked against ngspice on `tests/noise/diode.net`, area 2);
 //! - `_id`: shot noise `2 q |Id|` across the junction (`a'` to cathode);
 //! - `_1overf`: flicker noise `KF * max(|Id|, 1e-38)^AF / f` across the junction
 //!   (so with `AF = 0` it is `KF/f` whatever the bias).
@@ -48,7 +50,7 @@ pub(super) fn noise(
             suffix: "_rs",
             a: junction,
             b: ext,
-            density: NoiseDensity::White(4.0 * BOLTZMANN * temp_k * g_rs),
+            density: NoiseDensity::White(4.0 * BOLTZMANN * temp_k * g_rs * area),
         },
         NoiseSource {
             suffix: "_id",
