@@ -7,6 +7,8 @@
 //!   with a source-impedance imbalance inserted in either leg (IEC 60268-3 style).
 //! - [`xtalk`]: crosstalk matrix between channels (victim output / aggressor output, only the
 //!   aggressor driven).
+//! - [`noise`]: audio-band noise summaries on `.noise`: integrated noise (unweighted and
+//!   A-weighted) and equivalent input noise in dBu/dBV for a source resistance.
 //! - [`interference`]: output due to an interference source relative to the output due to the
 //!   signal source (signal-to-hum ratio).
 //!
@@ -19,6 +21,7 @@
 
 pub mod cmrr;
 pub mod interference;
+pub mod noise;
 pub mod xtalk;
 
 use circuit::{Circuit, DeviceId, DeviceKind, NodeId};
