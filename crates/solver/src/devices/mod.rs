@@ -57,7 +57,7 @@ impl NoiseDensity {
         match self {
             NoiseDensity::White(s) => s,
             // A zero coefficient is no source at all, even at f = 0 (a `lin` grid from 0).
-            NoiseDensity::Flicker(k) if k == 0.0 => 0.0,
+            NoiseDensity::Flicker(0.0) => 0.0,
             NoiseDensity::Flicker(k) => k / f,
         }
     }
