@@ -3,7 +3,8 @@
 //! For each model a small test bench instantiates it with default parameters: its inputs are
 //! driven by V sources with `DC` and `AC 1` parts, its outputs are loaded with resistors,
 //! op-amp macromodel rails are supplied (+-15 V), and the bench runs `.op` and
-//! `.ac dec 5 10 100k`. The netlist says `.lib balun SECTION`. balun resolves that with its
+//! `.ac dec 5 10 100k` (op-amps also `.noise v(out) Vin dec 5 10 100k 1`, with per-device
+//! summaries). The netlist says `.lib balun SECTION`. balun resolves that with its
 //! built-in resolver ([`balun::simulate_file`]); for ngspice, [`library::ngspice_lib_file`] is
 //! written as a file named `balun` next to the netlist in a temp dir, and ngspice runs
 //! `SPICE_ASCIIRAWFILE=1 ngspice -b -r out.raw net.net` there. So both simulators see the same
@@ -123,8 +124,15 @@ fn bench(model: &library::Model) -> String {
         }
         s => panic!("no bench for section {s} ({name})"),
     };
+    // The op-amps also run `.noise` with per-device summaries (en, in and every noisy
+    // element of the bench by name).
+    let noise = if model.section == "opamps" {
+        ".noise v(out) Vin dec 5 10 100k 1\n"
+    } else {
+        ""
+    };
     format!(
-        "library parity: {name} (section {section})\n.lib balun {section}\n{body}.op\n.ac dec 5 10 100k\n.end\n",
+        "library parity: {name} (section {section})\n.lib balun {section}\n{body}.op\n.ac dec 5 10 100k\n{noise}.end\n",
         section = model.section
     )
 }
@@ -312,6 +320,7 @@ macro_rules! models {
 models!(
     opamp_ideal,
     opamp_1p,
+    opamp_1p_noise,
     opamp_macro,
     xfmr_ideal,
     xfmr_audio,

@@ -109,6 +109,11 @@ pub const MODELS: &[Model] = &[
         ports: &["inp", "inn", "out"],
     },
     Model {
+        name: "opamp_1p_noise",
+        section: "opamps",
+        ports: &["inp", "inn", "out"],
+    },
+    Model {
         name: "opamp_macro",
         section: "opamps",
         ports: &["inp", "inn", "out", "vp", "vn"],

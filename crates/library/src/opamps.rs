@@ -1,6 +1,6 @@
 //! `.lib balun opamps`: op-amp models, from an ideal VCVS to a macromodel that clips and slews.
 //!
-//! All three share the pin order `inp inn out` (non-inverting input, inverting input, output);
+//! All share the pin order `inp inn out` (non-inverting input, inverting input, output);
 //! the macromodel adds the supply rails `vp vn`. Outputs are referenced to the global ground `0`
 //! (the output stage is an `E` source), as in most SPICE macromodels: inside a feedback loop the
 //! output is set by the loop, not by that reference.
@@ -41,6 +41,59 @@ Cp int 0 {1m/(6.283185307179586*gbw)}
 Eb ob 0 int 0 1
 Ro ob out {rout}
 .ends opamp_1p
+
+* ---------------------------------------------------------------------------
+* opamp_1p_noise inp inn out
+*   params: a0=1e5 gbw=10meg rout=50 en=5n in=0.7p fce=47 fci=420
+*   opamp_1p with input noise for .noise: a voltage-noise source in series
+*   with the non-inverting input and a current-noise source at each input
+*   (the two uncorrelated), of power densities
+*     en(f)^2 = en^2 * (1 + fce/f)   (V^2/Hz)
+*     in(f)^2 = in^2 * (1 + fci/f)   (A^2/Hz, at each input)
+*   en (V/sqrt(Hz)) and in (A/sqrt(Hz)) are the white levels, fce and fci
+*   (Hz) the 1/f corners (where the 1/f part equals the white part).
+*   Built from noisy ngspice primitives only, so ngspice computes the same
+*   noise: each generator is a resistor R and a diode across a 0 V sense
+*   source; both are shorted by it, so their noise currents flow through it:
+*     i^2 = 4kT/R + KF/f      (the diode sits at 0 V: Id = 0, so no shot
+*                              noise, and AF = 0 makes its flicker KF/f)
+*   With T0 = 300.15 K (27 C):
+*     en: R = 4 k T0 / (en/1k)^2, KF = (en/1k)^2 * fce, and an H of 1 kohm
+*         turns the sense current into the series voltage;
+*     in: R = 4 k T0 / in^2, KF = in^2 * fci, and an F of gain 1 injects
+*         the sense current into the input.
+*   The white parts are thermal, so they scale as T/T0 at another .temp.
+*   Rp and Ro are noisy=0 so that en and in are the model's only noise.
+*   Defaults: NE5532-class typical values (TI NE5532 data sheet: 5 nV/rtHz
+*   and 0.7 pA/rtHz at 1 kHz; 8 nV/rtHz and 2.7 pA/rtHz at 30 Hz, which
+*   give the corners fce = 30*((8/5)^2 - 1) = 47 Hz and
+*   fci = 30*((2.7/0.7)^2 - 1) = 420 Hz); a0, gbw, rout as opamp_1p.
+* ---------------------------------------------------------------------------
+.subckt opamp_1p_noise inp inn out
++ params: a0=1e5 gbw=10meg rout=50 en=5n in=0.7p fce=47 fci=420
+.model dflick_e d kf={1e-6*en*en*fce} af=0
+.model dflick_i d kf={in*in*fci} af=0
+* en: v(ni) - v(inp) = 1k * i(Ve)
+Ve se 0 0
+Re se 0 {4*1.38064852e-23*300.15/(1e-6*en*en)}
+De se 0 dflick_e
+He ni inp Ve 1k
+* in at each input
+Vip sip 0 0
+Rip sip 0 {4*1.38064852e-23*300.15/(in*in)}
+Dip sip 0 dflick_i
+Fip inp 0 Vip 1
+Vin sin 0 0
+Rin sin 0 {4*1.38064852e-23*300.15/(in*in)}
+Din sin 0 dflick_i
+Fin inn 0 Vin 1
+* the single-pole amplifier of opamp_1p, on the noisy input ni
+G1 0 int ni inn 1m
+Rp int 0 {a0/1m} noisy=0
+Cp int 0 {1m/(6.283185307179586*gbw)}
+Eb ob 0 int 0 1
+Ro ob out {rout} noisy=0
+.ends opamp_1p_noise
 
 * ---------------------------------------------------------------------------
 * opamp_macro inp inn out vp vn
