@@ -32,7 +32,6 @@ use common::*;
 use balun::solver::{Plot, Vector};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 const REL_TOL: f64 = 1e-6;
 const ABS_FLOOR: f64 = 1e-12;
@@ -240,23 +239,8 @@ fn check(name: &str) {
     }
     let text = bench(model);
     let dir = temp_dir(name);
-    std::fs::write(dir.join("balun"), library::ngspice_lib_file()).expect("write library");
     let net = dir.join("net.net");
-    std::fs::write(&net, &text).expect("write netlist");
-
-    let out = Command::new("ngspice")
-        .current_dir(&dir)
-        .env("SPICE_ASCIIRAWFILE", "1")
-        .args(["-b", "-r", "out.raw", "net.net"])
-        .output()
-        .expect("run ngspice");
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let raw = std::fs::read_to_string(dir.join("out.raw"))
-        .unwrap_or_else(|e| panic!("{name}: ngspice wrote no raw file ({e})\n{text}\n{log}"));
+    let raw = ngspice_with_library(&dir, &text).unwrap_or_else(|e| panic!("{name}: {e}\n{text}"));
     let expected = balun::output::raw::read_ascii(&raw)
         .unwrap_or_else(|e| panic!("{name}: cannot parse ngspice's raw file: {e}"));
     let actual = match balun::simulate_file(&net) {

@@ -27,6 +27,9 @@ pub enum Quantity {
     Xtalk,
     /// Interference at the output relative to signal (dB, lower is better).
     Hum,
+    /// Equivalent input noise over 20 Hz-20 kHz with the source resistance `--rs`, unweighted
+    /// and A-weighted (dBu and dBV, lower is better), from each netlist's `.noise` card.
+    Noise,
 }
 
 /// Flags shared by the measurement subcommands.
@@ -99,6 +102,9 @@ pub struct CompareArgs {
     /// Source-impedance imbalances (ohm) for `cmrr`: one row per circuit and imbalance.
     #[arg(long, value_name = "OHMS,...", value_delimiter = ',')]
     pub imbalance: Vec<String>,
+    /// Source resistance for `noise` (ohm), inserted in series with the `.noise` source.
+    #[arg(long = "rs", value_name = "OHMS", default_value = "150")]
+    pub source_resistance: String,
     /// Column frequencies (default 50,60,1k,10k,20k).
     #[arg(long, value_name = "F1,F2,...", value_delimiter = ',')]
     pub freq: Vec<String>,
@@ -578,6 +584,32 @@ struct Row {
     hum_dbv: Option<Vec<f64>>,
 }
 
+/// Loads every file and hands each circuit, with its file stem, to `f`; reports load and
+/// measurement failures and returns whether all succeeded.
+fn each_circuit(
+    renderer: &Renderer,
+    files: &[PathBuf],
+    mut f: impl FnMut(&Circuit, String) -> Result<(), MeasureError>,
+) -> bool {
+    let mut ok = true;
+    for path in files {
+        let Some(c) = load(renderer, path) else {
+            ok = false;
+            continue;
+        };
+        let name = path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into(),
+        );
+        if let Err(e) = f(&c, name) {
+            let e = fail(path, e);
+            eprint!("{}", renderer.plain(&e.at, Severity::Error, &e.message));
+            ok = false;
+        }
+    }
+    ok
+}
+
 /// `balun compare`: one row per circuit (and per imbalance for CMRR), a column per frequency.
 pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
     let here = Path::new("balun compare");
@@ -585,6 +617,9 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
         eprint!("{}", renderer.plain(&f.at, Severity::Error, &f.message));
         false
     };
+    if a.measure == Quantity::Noise {
+        return compare_noise(renderer, a);
+    }
     let freqs = if a.freq.is_empty() {
         SPOT_FREQUENCIES_HZ.to_vec()
     } else {
@@ -598,21 +633,10 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
         Err(e) => return report(fail(here, e)),
     };
     let mut rows = Vec::new();
-    let mut ok = true;
-    for path in &a.files {
-        let Some(c) = load(renderer, path) else {
-            ok = false;
-            continue;
-        };
-        let name = path.file_stem().map_or_else(
-            || path.display().to_string(),
-            |s| s.to_string_lossy().into(),
-        );
-        match compare_rows(&c, &name, a.measure, &imbalances, &freqs) {
-            Ok(r) => rows.extend(r),
-            Err(e) => ok = report(fail(path, e)),
-        }
-    }
+    let ok = each_circuit(renderer, &a.files, |c, name| {
+        rows.extend(compare_rows(c, &name, a.measure, &imbalances, &freqs)?);
+        Ok(())
+    });
     if !ok {
         return false;
     }
@@ -668,6 +692,9 @@ fn compare_rows(
                 .collect();
             Ok(vec![row(None, worst)])
         }
+        Quantity::Noise => Err(MeasureError::Invalid(
+            "noise is compared by compare_noise".into(),
+        )),
         Quantity::Hum => {
             let args = HumArgs {
                 file: PathBuf::new(),
@@ -698,6 +725,7 @@ fn quantity_label(q: Quantity) -> &'static str {
              ratio (dB: output of the signal source over that of the interference source, \
              both at 1 V; higher is better)"
         }
+        Quantity::Noise => "equivalent input noise, 20 Hz-20 kHz (lower is better)",
     }
 }
 
@@ -740,7 +768,12 @@ fn compare_text(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
 
 fn compare_json(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
     let doc = json!({
-        "measure": match q { Quantity::Cmrr => "cmrr", Quantity::Xtalk => "xtalk", Quantity::Hum => "hum" },
+        "measure": match q {
+            Quantity::Cmrr => "cmrr",
+            Quantity::Xtalk => "xtalk",
+            Quantity::Hum => "hum",
+            Quantity::Noise => "noise",
+        },
         "freqs_hz": freqs,
         "rows": rows.iter().map(|r| json!({
             "circuit": r.circuit,
@@ -751,4 +784,103 @@ fn compare_json(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
         })).collect::<Vec<_>>(),
     });
     format!("{doc:#}\n")
+}
+
+/// The output and input source of a circuit's first `.noise` card.
+fn noise_setup(c: &Circuit) -> Result<(OutputNodes, circuit::DeviceId), MeasureError> {
+    c.analyses
+        .iter()
+        .find_map(|a| match a {
+            Analysis::Noise { out, source, .. } => Some((*out, *source)),
+            _ => None,
+        })
+        .ok_or_else(|| {
+            MeasureError::Invalid(
+                "no '.noise v(out) SRC ...' card: it names the output and the input source".into(),
+            )
+        })
+}
+
+/// `balun compare --measure noise`: one row per netlist with its audio-band noise summary.
+fn compare_noise(renderer: &Renderer, a: &CompareArgs) -> bool {
+    let report = |f: Fail| {
+        eprint!("{}", renderer.plain(&f.at, Severity::Error, &f.message));
+        false
+    };
+    let rs = match numbers(
+        std::slice::from_ref(&a.source_resistance),
+        "source resistance",
+    ) {
+        Ok(v) => v[0],
+        Err(e) => return report(fail(Path::new("balun compare"), e)),
+    };
+    let mut rows = Vec::new();
+    let ok = each_circuit(renderer, &a.files, |c, name| {
+        let (out, src) = noise_setup(c)?;
+        rows.push((
+            name,
+            c.title.clone(),
+            measure::noise::audio_noise(c, out, src, rs)?,
+        ));
+        Ok(())
+    });
+    if !ok {
+        return false;
+    }
+    print(&if a.json {
+        let doc = json!({
+            "measure": "noise",
+            "band_hz": [measure::noise::AUDIO_BAND_HZ.0, measure::noise::AUDIO_BAND_HZ.1],
+            "source_resistance_ohm": rs,
+            "rows": rows.iter().map(|(name, title, s)| json!({
+                "circuit": name,
+                "title": title,
+                "gain_1k_db": num(20.0 * s.gain_1k.log10()),
+                "ein_v": num(s.input_v),
+                "ein_a_v": num(s.input_a_v),
+                "ein_dbu": num(s.ein_dbu()),
+                "ein_a_dbu": num(s.ein_a_dbu()),
+                "ein_dbv": num(s.ein_dbv()),
+                "ein_a_dbv": num(s.ein_a_dbv()),
+                "output_noise_v": num(s.output_v),
+                "output_noise_a_v": num(s.output_a_v),
+                "noise_figure_db": num(s.noise_figure_db()),
+            })).collect::<Vec<_>>(),
+        });
+        format!("{doc:#}\n")
+    } else {
+        let header: Vec<String> = [
+            "circuit",
+            "gain 1k",
+            "EIN dBu",
+            "EIN dBu(A)",
+            "EIN dBV",
+            "EIN dBV(A)",
+            "NF",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|(name, _, s)| {
+                vec![
+                    name.clone(),
+                    format!("{:.1} dB", 20.0 * s.gain_1k.log10()),
+                    format!("{:.1}", s.ein_dbu()),
+                    format!("{:.1}", s.ein_a_dbu()),
+                    format!("{:.1}", s.ein_dbv()),
+                    format!("{:.1}", s.ein_a_dbv()),
+                    format!("{:.1} dB", s.noise_figure_db()),
+                ]
+            })
+            .collect();
+        format!(
+            "{} with a {} ohm source; NF = EIN above the source's own thermal noise\n{}",
+            quantity_label(Quantity::Noise),
+            rs,
+            render_table(&header, &cells)
+        )
+    });
+    true
 }

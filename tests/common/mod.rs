@@ -35,3 +35,24 @@ pub fn max_abs(v: &Vector) -> f64 {
         .map(|i| value_at(v, i).norm())
         .fold(0.0, f64::max)
 }
+
+/// Writes `text` as `net.net` beside the library file `balun` (so `.lib balun SECTION` works in
+/// ngspice) in `dir`, runs `SPICE_ASCIIRAWFILE=1 ngspice -b -r out.raw net.net` there and
+/// returns the raw file's text, or ngspice's log when it wrote none.
+pub fn ngspice_with_library(dir: &std::path::Path, text: &str) -> Result<String, String> {
+    std::fs::write(dir.join("balun"), library::ngspice_lib_file()).expect("write library");
+    std::fs::write(dir.join("net.net"), text).expect("write netlist");
+    let out = Command::new("ngspice")
+        .current_dir(dir)
+        .env("SPICE_ASCIIRAWFILE", "1")
+        .args(["-b", "-r", "out.raw", "net.net"])
+        .output()
+        .expect("run ngspice");
+    std::fs::read_to_string(dir.join("out.raw")).map_err(|e| {
+        format!(
+            "ngspice wrote no raw file ({e})\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}

@@ -4,10 +4,11 @@
 //!
 //! **Definitions.**
 //! - Integrated noise over `[f1, f2]`: `sqrt(integral of S(f) * W(f)^2 df)` with `S` the noise
-//!   power density (V^2/Hz) and `W` the weighting (1 unweighted). The integral uses ngspice's
-//!   rule between grid points (a power law through the two end values,
-//!   [`solver::analysis::noise::integrate_interval`]), so the unweighted figure is ngspice's
-//!   `inoise_total` over the same grid.
+//!   power density (V^2/Hz) and `W` the weighting (1 unweighted). Unweighted, it is the
+//!   analysis's own `inoise_total`/`onoise_total` (ngspice's rule: each generator's density
+//!   integrated as a power law between grid points, then summed). A-weighted, the weighted
+//!   total density is integrated by the same power-law rule
+//!   ([`solver::analysis::noise::integrate_interval`]).
 //! - EIN: the input-referred noise (output noise divided by the gain from the source EMF) of
 //!   the circuit *with* its source resistance `Rs` (whose own thermal noise is the floor:
 //!   `sqrt(4 k T Rs B)`, -131.0 dBu for 150 ohm at 290 K over 20 kHz), in dBu
@@ -159,11 +160,12 @@ pub fn audio_noise(
     };
     let sys = solver::mna::System::assemble(&c);
     let plots = solver::analysis::noise::run(&c, &sys, &spec)?;
-    let spectrum = plots
-        .first()
-        .ok_or_else(|| MeasureError::Invalid("the noise analysis produced no spectrum".into()))?;
-    let real = |name: &str| -> Result<Vec<f64>, MeasureError> {
-        match spectrum.vector(name).map(|v| &v.data) {
+    let real = |plot: usize, name: &str| -> Result<Vec<f64>, MeasureError> {
+        match plots
+            .get(plot)
+            .and_then(|p| p.vector(name))
+            .map(|v| &v.data)
+        {
             Some(Data::Real(v)) => Ok(v.clone()),
             _ => Err(MeasureError::Invalid(format!(
                 "the noise analysis produced no '{name}'"
@@ -171,10 +173,15 @@ pub fn audio_noise(
         }
     };
     let (freqs, onoise, inoise) = (
-        real("frequency")?,
-        real("onoise_spectrum")?,
-        real("inoise_spectrum")?,
+        real(0, "frequency")?,
+        real(0, "onoise_spectrum")?,
+        real(0, "inoise_spectrum")?,
     );
+    let scalar = |name: &str| -> Result<f64, MeasureError> {
+        real(1, name)?.first().copied().ok_or_else(|| {
+            MeasureError::Invalid(format!("the noise analysis produced no '{name}'"))
+        })
+    };
     let gain = solver::analysis::ac::responses(
         &c,
         &[1e3],
@@ -183,13 +190,12 @@ pub fn audio_noise(
         }],
         &[crate::Probe::Voltage(out.pos, out.neg)],
     )?;
-    let unweighted = |_: f64| 1.0;
     Ok(NoiseSummary {
         source_resistance_ohm,
         temp_k: c.options.temp_c + 273.15,
-        input_v: integrate_density(&freqs, &inoise, unweighted),
+        input_v: scalar("v(inoise_total)")?,
         input_a_v: integrate_density(&freqs, &inoise, a_weighting_gain),
-        output_v: integrate_density(&freqs, &onoise, unweighted),
+        output_v: scalar("v(onoise_total)")?,
         output_a_v: integrate_density(&freqs, &onoise, a_weighting_gain),
         gain_1k: gain[0][0][0].norm(),
     })
