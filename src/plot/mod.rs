@@ -257,11 +257,11 @@ pub fn select_vectors<'a>(
             omitted_names: Vec::new(),
         });
     }
-    let mut candidates: Vec<&Vector> = plot
-        .vectors
-        .iter()
-        .filter(|v| is_top_level_voltage(v))
-        .collect();
+    // Noise spectra: the totals, not the per-device summaries.
+    let is_default = |v: &Vector| {
+        is_top_level_voltage(v) || matches!(v.name.as_str(), "onoise_spectrum" | "inoise_spectrum")
+    };
+    let mut candidates: Vec<&Vector> = plot.vectors.iter().filter(|v| is_default(v)).collect();
     if candidates.is_empty() {
         // No top-level node voltages (a raw file with other names): take what there is.
         candidates = plot.vectors.iter().collect();
@@ -462,7 +462,13 @@ fn figure(plot: &Plot, vectors: &[&Vector], title: &str) -> Figure {
     let (x, xf) = linear_axis(x_name, scale.unit, xs.iter().copied(), false);
     let runs = segments(&xs);
     let mut panels = Vec::new();
-    for unit in [Unit::Voltage, Unit::Current, Unit::Time, Unit::Frequency] {
+    for unit in [
+        Unit::Voltage,
+        Unit::Current,
+        Unit::VoltageDensity,
+        Unit::Time,
+        Unit::Frequency,
+    ] {
         let of_unit: Vec<(usize, &&Vector)> = vectors
             .iter()
             .enumerate()
