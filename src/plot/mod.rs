@@ -459,7 +459,11 @@ fn figure(plot: &Plot, vectors: &[&Vector], title: &str) -> Figure {
         Unit::Voltage | Unit::Current if kind == "dc" => "Swept source",
         u => quantity(u),
     };
-    let (x, xf) = linear_axis(x_name, scale.unit, xs.iter().copied(), false);
+    let (x, xf) = if scale.unit == Unit::Frequency {
+        frequency_axis(&xs)
+    } else {
+        linear_axis(x_name, scale.unit, xs.iter().copied(), false)
+    };
     let runs = segments(&xs);
     let mut panels = Vec::new();
     for unit in [
@@ -507,17 +511,12 @@ fn figure(plot: &Plot, vectors: &[&Vector], title: &str) -> Figure {
     }
 }
 
-/// Magnitude (dB) and phase (degrees) panels over frequency.
-fn bode(
-    title: String,
-    mut legend: Vec<(String, usize)>,
-    freq: &[f64],
-    vectors: &[&Vector],
-) -> Figure {
+/// A frequency axis: logarithmic when the sweep spans more than a factor of 20 from above 0 Hz,
+/// linear otherwise; with the factor from SI to display units.
+fn frequency_axis(freq: &[f64]) -> (Axis, f64) {
     let fmin = freq.iter().copied().fold(f64::INFINITY, f64::min);
     let fmax = freq.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let log = fmin > 0.0 && fmax / fmin > 20.0;
-    let (x, xf) = if log {
+    if fmin > 0.0 && fmax / fmin > 20.0 {
         (
             Axis {
                 label: "Frequency (Hz)".to_string(),
@@ -530,7 +529,18 @@ fn bode(
         )
     } else {
         linear_axis("Frequency", Unit::Frequency, freq.iter().copied(), false)
-    };
+    }
+}
+
+/// Magnitude (dB) and phase (degrees) panels over frequency.
+fn bode(
+    title: String,
+    mut legend: Vec<(String, usize)>,
+    freq: &[f64],
+    vectors: &[&Vector],
+) -> Figure {
+    let (x, xf) = frequency_axis(freq);
+    let log = x.log;
     let mags: Vec<Vec<f64>> = vectors
         .iter()
         .map(|v| (0..v.data.len()).map(|i| mag_db(v.data.at(i))).collect())
