@@ -135,3 +135,35 @@ fn audio_summary_of_a_noiseless_amplifier_is_the_source_floor() {
         "A-weighted EIN",
     );
 }
+
+/// The library's `opamp_1p_noise` in a non-inverting stage with a huge loop gain (a0 = 1e9,
+/// gbw = 1 THz, so the stage is ideal to ~1e-6 in the audio band): the input-referred density
+/// is the textbook sum of uncorrelated terms, `Rp = Rf || Rg`,
+///
+/// `ein^2 = 4kT (Rs + Rp) + en^2 (1 + fce/f) + in^2 (1 + fci/f) (Rs^2 + Rp^2)`,
+///
+/// which checks the model's documented equations (not only its agreement with ngspice).
+#[test]
+fn opamp_1p_noise_follows_its_en_in_equations() {
+    let dir = std::env::temp_dir().join(format!("balun-noise-opamp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let net = dir.join("amp.net");
+    std::fs::write(
+        &net,
+        "amp\n.lib balun opamps\nvs src 0 dc 0 ac 1\nrs src inp 600\n\
+         x1 inp fb out opamp_1p_noise a0=1e9 gbw=1t en=4n in=2p fce=30 fci=300\n\
+         rf out fb 9k\nrg fb 0 1k\n.noise v(out) vs dec 2 10 10k\n.end\n",
+    )
+    .expect("netlist");
+    let (_, plots) = balun::simulate_file(&net).unwrap_or_else(|(e, _)| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let f = values(&plots, "Noise Spectral Density Curves", "frequency");
+    let ein = values(&plots, "Noise Spectral Density Curves", "inoise_spectrum");
+    let (kt, rs, rp) = (4.0 * K * 300.15, 600.0, 9e3 * 1e3 / 10e3);
+    for (&f, &got) in f.iter().zip(ein) {
+        let want = kt * (rs + rp)
+            + 16e-18 * (1.0 + 30.0 / f)
+            + 4e-24 * (1.0 + 300.0 / f) * (rs * rs + rp * rp);
+        close(got, want.sqrt(), 1e-5, &format!("EIN at {f} Hz"));
+    }
+}
