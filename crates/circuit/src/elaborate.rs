@@ -33,7 +33,7 @@ use netlist::{
     AcSpec, Element, ElementKind, Ident, Item, ModelDef, Param, SourceSpec, Span, SubcktDef,
     TranSpec, Value,
 };
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 #[path = "directives.rs"]
 mod directives;
@@ -138,12 +138,12 @@ impl<'a> Elab<'a> {
             sources,
             params: Params::new(),
             envs: Vec::new(),
-            globals: HashSet::new(),
+            globals: HashSet::default(),
             nodes: vec!["0".to_string()],
-            node_ids: HashMap::from([("0".to_string(), NodeId::GROUND)]),
+            node_ids: HashMap::from_iter([("0".to_string(), NodeId::GROUND)]),
             devices: Vec::new(),
-            device_names: HashMap::new(),
-            element_spans: HashMap::new(),
+            device_names: HashMap::default(),
+            element_spans: HashMap::default(),
             fixups: Vec::new(),
             warnings: netlist
                 .warnings
@@ -181,8 +181,8 @@ impl<'a> Elab<'a> {
     fn build_env(&mut self, items: &'a [Item], parent: Option<usize>) -> usize {
         let id = self.envs.len();
         self.envs.push(Env {
-            defs: HashMap::new(),
-            models: HashMap::new(),
+            defs: HashMap::default(),
+            models: HashMap::default(),
             parent,
         });
         for item in items {
@@ -276,7 +276,7 @@ impl<'a> Elab<'a> {
         self.params.force_innermost()?;
         let ctx = Ctx {
             path: String::new(),
-            ports: HashMap::new(),
+            ports: HashMap::default(),
             env: 0,
         };
         self.expand(&netlist.items, &ctx)?;
@@ -788,7 +788,7 @@ impl<'a> Elab<'a> {
         params: &[Param],
         known: &[&str],
     ) -> Result<HashMap<String, f64>, ElabError> {
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for p in params {
             if known.contains(&p.name.name.as_str()) {
                 let v = self.eval(&p.value)?;
