@@ -7,6 +7,7 @@
 //! SPICE suffixes: `50,60,1k,10k,20k`), else from the netlist's first `.ac` card, else the spot
 //! frequencies 50, 60 Hz, 1, 10, 20 kHz. `compare` always uses `--freq` or the spot frequencies.
 
+use super::mc;
 use balun::diagnostics::{Renderer, Severity};
 use circuit::{Analysis, Circuit, Measurement, OutputNodes};
 use measure::cmrr::{cmrr_with_imbalance, CmrrPoint, CmrrSetup};
@@ -58,6 +59,8 @@ pub struct CmrrArgs {
     pub imbalance: Vec<String>,
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub mc: super::mc::McArgs,
 }
 
 /// `balun xtalk` flags.
@@ -108,12 +111,12 @@ pub struct CompareArgs {
 }
 
 /// A failure to report: where and what.
-struct Fail {
-    at: String,
-    message: String,
+pub struct Fail {
+    pub at: String,
+    pub message: String,
 }
 
-fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
+pub(super) fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
     Fail {
         at: at.display().to_string(),
         message: e.to_string(),
@@ -121,7 +124,7 @@ fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
 }
 
 /// Loads a netlist, rendering parse/elaboration errors; `None` when it failed (already reported).
-fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
+pub(super) fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
     match balun::elaborate_file(path) {
         Ok(e) => {
             crate::report_warnings(renderer, &e.sources, &e.warnings, false);
@@ -134,7 +137,7 @@ fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
     }
 }
 
-fn numbers(list: &[String], what: &str) -> Result<Vec<f64>, String> {
+pub(super) fn numbers(list: &[String], what: &str) -> Result<Vec<f64>, String> {
     list.iter()
         .map(|s| {
             netlist::parse_number(s.trim())
@@ -175,7 +178,7 @@ fn probe(o: OutputNodes) -> Probe {
 
 /// The CMRR setup from flags, filling what is missing from the first `.cmrr` card; with the
 /// card's imbalance.
-fn cmrr_setup(
+pub(super) fn cmrr_setup(
     c: &Circuit,
     out: Option<&str>,
     hot: Option<&str>,
@@ -282,7 +285,7 @@ fn hum_setup(c: &Circuit, a: &HumArgs) -> Result<InterferenceSetup, MeasureError
 }
 
 /// A number for JSON: non-finite values (an exactly zero `Acm` gives infinite CMRR) are null.
-fn num(x: f64) -> Value {
+pub(super) fn num(x: f64) -> Value {
     if x.is_finite() {
         json!(x)
     } else {
@@ -291,7 +294,7 @@ fn num(x: f64) -> Value {
 }
 
 /// dB for a table cell: `inf` is spelled out.
-fn db_cell(x: f64) -> String {
+pub(super) fn db_cell(x: f64) -> String {
     if x.is_finite() {
         format!("{x:.2}")
     } else if x > 0.0 {
@@ -304,7 +307,7 @@ fn db_cell(x: f64) -> String {
 }
 
 /// Frequency for a header: `50 Hz`, `1 kHz`, `12.5 kHz`.
-fn freq_label(f: f64) -> String {
+pub(super) fn freq_label(f: f64) -> String {
     let (v, unit) = if f >= 1e6 {
         (f / 1e6, "MHz")
     } else if f >= 1e3 {
@@ -318,7 +321,7 @@ fn freq_label(f: f64) -> String {
 }
 
 /// Renders rows under a header, columns right-aligned to their widest cell except the first.
-fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
+pub(super) fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
     let n = header.len();
     let mut width = vec![0; n];
     for r in std::iter::once(header).chain(rows.iter().map(|r| r.as_slice())) {
@@ -346,7 +349,7 @@ fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn print(text: &str) {
+pub(super) fn print(text: &str) {
     let mut stdout = io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = stdout
@@ -355,7 +358,7 @@ fn print(text: &str) {
 }
 
 /// Runs `body` on a loaded circuit; reports any failure. Returns success.
-fn with_circuit(
+pub(super) fn with_circuit(
     renderer: &Renderer,
     path: &Path,
     body: impl FnOnce(&Circuit) -> Result<String, Fail>,
@@ -381,12 +384,37 @@ pub fn cmrr(renderer: &Renderer, a: &CmrrArgs) -> bool {
         let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
         let (setup, card_dz) = cmrr_setup(c, a.out.as_deref(), a.hot.as_deref(), a.cold.as_deref())
             .map_err(|e| f(&e))?;
-        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
         let imbalances = if a.imbalance.is_empty() {
             vec![card_dz.unwrap_or(0.0)]
         } else {
             numbers(&a.imbalance, "imbalance").map_err(|e| f(&e))?
         };
+        if let Some(plan) = a.mc.plan(c).map_err(|e| f(&e))? {
+            // Monte Carlo: spot frequencies unless --freq (see commands::mc).
+            let freqs = if a.common.freq.is_empty() {
+                SPOT_FREQUENCIES_HZ.to_vec()
+            } else {
+                numbers(&a.common.freq, "frequency").map_err(|e| f(&e))?
+            };
+            let samples =
+                mc::cmrr_samples(c, &setup, &freqs, &imbalances, &plan, true).map_err(|e| f(&e))?;
+            let report = mc::CmrrReport {
+                circuit: c,
+                plan,
+                freqs: &freqs,
+                samples,
+                bins: a.mc.bins,
+            };
+            if let Some(path) = &a.mc.hist {
+                report.plot(path)?;
+            }
+            return Ok(if a.common.json {
+                report.json()
+            } else {
+                report.text()
+            });
+        }
+        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
         let mut results = Vec::new();
         for &dz in &imbalances {
             let pts = cmrr_with_imbalance(c, &setup, &freqs, dz).map_err(|e| f(&e))?;

@@ -37,6 +37,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 #[path = "directives.rs"]
 mod directives;
+#[path = "tolerances.rs"]
+mod tolerances;
 
 /// Deepest subcircuit nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 100;
@@ -128,6 +130,8 @@ struct Elab<'a> {
     /// `.save` targets so far; `save_all` once a `.save all` is seen.
     saves: Vec<SaveTarget>,
     save_all: bool,
+    tolerances: Vec<Tolerance>,
+    monte_carlo: Option<MonteCarlo>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -158,6 +162,8 @@ impl<'a> Elab<'a> {
             measurements: Vec::new(),
             saves: Vec::new(),
             save_all: false,
+            tolerances: Vec::new(),
+            monte_carlo: None,
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -298,6 +304,8 @@ impl<'a> Elab<'a> {
             warnings: self.warnings,
             measurements: self.measurements,
             saves: (!self.save_all && !self.saves.is_empty()).then_some(self.saves),
+            tolerances: self.tolerances,
+            monte_carlo: self.monte_carlo,
         }
     }
 
@@ -368,6 +376,7 @@ impl<'a> Elab<'a> {
                 | Item::Ic(_)
                 | Item::Temp(_)
                 | Item::Save(_)
+                | Item::MonteCarlo(_)
                     if !ctx.path.is_empty() =>
                 {
                     let span = match item {
@@ -376,6 +385,7 @@ impl<'a> Elab<'a> {
                         Item::Options(p) => p.first().map_or_else(Span::default, |p| p.name.span),
                         Item::Ic(list) => list.first().map_or_else(Span::default, |(n, _)| n.span),
                         Item::Temp(v) => v.span,
+                        Item::MonteCarlo(mc) => mc.span,
                         _ => Span::default(),
                     };
                     self.warn(
@@ -479,7 +489,8 @@ impl<'a> Elab<'a> {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let mut r = self.eval(value)?;
-                let extra = self.element_params(&name, params, &["m"])?;
+                let (params, tol) = self.tolerance(&name, params)?;
+                let extra = self.element_params(&name, &params, &["m"])?;
                 if r == 0.0 {
                     self.warn(
                         value.span,
@@ -493,7 +504,7 @@ impl<'a> Elab<'a> {
                 if let Some(m) = extra.get("m") {
                     r /= m;
                 }
-                self.push_device(
+                let index = self.push_device(
                     name,
                     span,
                     DeviceKind::Resistor {
@@ -502,6 +513,7 @@ impl<'a> Elab<'a> {
                         resistance_ohm: r,
                     },
                 );
+                self.add_tolerance(index, tol);
             }
             ElementKind::Capacitor {
                 nodes,
@@ -511,11 +523,12 @@ impl<'a> Elab<'a> {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let mut c = self.eval(value)?;
-                let extra = self.element_params(&name, params, &["ic", "m"])?;
+                let (params, tol) = self.tolerance(&name, params)?;
+                let extra = self.element_params(&name, &params, &["ic", "m"])?;
                 if let Some(m) = extra.get("m") {
                     c *= m;
                 }
-                self.push_device(
+                let index = self.push_device(
                     name,
                     span,
                     DeviceKind::Capacitor {
@@ -525,6 +538,7 @@ impl<'a> Elab<'a> {
                         ic_v: extra.get("ic").copied(),
                     },
                 );
+                self.add_tolerance(index, tol);
             }
             ElementKind::Inductor {
                 nodes,
@@ -534,11 +548,12 @@ impl<'a> Elab<'a> {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let mut l = self.eval(value)?;
-                let extra = self.element_params(&name, params, &["ic", "m"])?;
+                let (params, tol) = self.tolerance(&name, params)?;
+                let extra = self.element_params(&name, &params, &["ic", "m"])?;
                 if let Some(m) = extra.get("m") {
                     l /= m;
                 }
-                self.push_device(
+                let index = self.push_device(
                     name,
                     span,
                     DeviceKind::Inductor {
@@ -548,6 +563,7 @@ impl<'a> Elab<'a> {
                         ic_a: extra.get("ic").copied(),
                     },
                 );
+                self.add_tolerance(index, tol);
             }
             ElementKind::Coupling { inductors, k } => {
                 let kv = self.eval(k)?;
@@ -1211,6 +1227,7 @@ impl<'a> Elab<'a> {
                     }
                 }
             }
+            Item::MonteCarlo(mc) => self.monte_carlo = Some(self.monte_carlo_card(mc)?),
             Item::Ic(list) => {
                 for (node, value) in list {
                     let v = self.eval(value)?;

@@ -798,3 +798,63 @@ fn subckt_port_named_gnd_is_global_ground_and_warned() {
         ]
     );
 }
+
+#[test]
+fn tolerances_are_recorded_per_expanded_device() {
+    let c = elab(
+        "t\nV1 a 0 1\nR1 a b 1k tol=1%\nX1 b 0 sub\nX2 b 0 sub\n\
+         .subckt sub p q\nR1 p q 2k tol=0.5% dist=uniform m=2\nC1 p q 1n\n.ends\n\
+         .mc 50 seed=3 dist=uniform\n.op\n",
+    );
+    let t: Vec<(&str, f64, Option<Distribution>)> = c
+        .tolerances
+        .iter()
+        .map(|t| {
+            (
+                c.devices[t.device.index()].name.as_str(),
+                t.relative,
+                t.dist,
+            )
+        })
+        .collect();
+    assert_eq!(
+        t,
+        vec![
+            ("r1", 0.01, None),
+            ("r.x1.r1", 0.005, Some(Distribution::Uniform)),
+            ("r.x2.r1", 0.005, Some(Distribution::Uniform)),
+        ]
+    );
+    let mc = c.monte_carlo.expect(".mc");
+    assert_eq!((mc.runs, mc.seed, mc.dist), (50, 3, Distribution::Uniform));
+    // A run scales only the toleranced devices, each within its tolerance (uniform: +-t,
+    // gauss: clipped at 6 sigma = 2 t), and the same (seed, run) gives the same circuit.
+    for run in 0..20 {
+        let p = c.monte_carlo_run(mc.seed, run, Distribution::Gauss);
+        assert_eq!(p, c.monte_carlo_run(mc.seed, run, Distribution::Gauss));
+        let r = |c: &Circuit, n: &str| match kind(c, n) {
+            DeviceKind::Resistor { resistance_ohm, .. } => *resistance_ohm,
+            k => panic!("{k:?}"),
+        };
+        assert!((r(&p, "r1") / 1e3 - 1.0).abs() <= 0.02);
+        assert!((r(&p, "r.x1.r1") / 1e3 - 1.0).abs() <= 0.005);
+        assert_ne!(r(&p, "r.x1.r1"), r(&p, "r.x2.r1"));
+        assert_eq!(kind(&p, "c.x1.c1"), kind(&c, "c.x1.c1"));
+    }
+}
+
+#[test]
+fn bad_tolerances_are_errors_at_the_value() {
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k tol=60%\n.op\n");
+    assert!(
+        e.to_string()
+            .contains("r1: tolerance 0.6 is outside 0 to 0.5"),
+        "{e}"
+    );
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k dist=uniform\n.op\n");
+    assert!(e.to_string().contains("'dist=' needs a tolerance"), "{e}");
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k tol=1% dist=flat\n.op\n");
+    assert!(e.to_string().contains("dist=gauss or dist=uniform"), "{e}");
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k tol=1%\n.mc 2.5\n.op\n");
+    assert!(e.to_string().contains("whole number"), "{e}");
+}

@@ -46,6 +46,11 @@ pub struct Circuit {
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
+    /// Tolerances of R, C and L devices (`tol=` on their cards), in device order; used by
+    /// [`Circuit::perturbed`] (see [`crate::montecarlo`]).
+    pub tolerances: Vec<crate::montecarlo::Tolerance>,
+    /// The `.mc` card, if any (the last one wins).
+    pub monte_carlo: Option<crate::montecarlo::MonteCarlo>,
 }
 
 /// A vector named by `.save`.

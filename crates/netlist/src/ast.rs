@@ -107,6 +107,20 @@ pub enum Item {
     Measure(MeasureCard),
     /// `.save v(out) i(v1) out all`: the vectors to keep (ngspice keeps all when there is none).
     Save(Vec<SaveItem>),
+    /// `.mc N [seed=S] [dist=gauss|uniform]`: Monte Carlo over the element tolerances.
+    MonteCarlo(MonteCarloCard),
+}
+
+/// `.mc N [seed=S] [dist=gauss|uniform]` (balun's own card): `N` runs with every toleranced
+/// element (`R1 a b 10k tol=1%`) drawn at random; `dist` is the default distribution of
+/// elements that do not name one. Values are checked when the circuit is elaborated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonteCarloCard {
+    pub runs: Value,
+    pub seed: Option<Value>,
+    /// The word after `dist=` (`gauss` or `uniform`), kept as written.
+    pub dist: Option<Ident>,
+    pub span: Span,
 }
 
 /// One vector named by `.save`.
@@ -230,7 +244,8 @@ pub struct Element {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ElementKind {
-    /// `Rname n+ n- value [r=value] [other=value...]`
+    /// `Rname n+ n- value [r=value] [other=value...]`. R, C and L accept `tol=` (a fraction
+    /// or a percentage: `tol=1%` is read as `0.01`) and `dist=gauss|uniform` for Monte Carlo.
     Resistor {
         nodes: [Node; 2],
         value: Value,

@@ -215,8 +215,28 @@ impl<'c> Cursor<'c> {
             // `r=` at the end of the card: point at the parameter, not at the card's start.
             return self.error(name.span, format!("expected {what}"));
         }
+        if name.name == "tol" {
+            if let Some(value) = self.percent() {
+                return Ok(Param { name, value });
+            }
+        }
         let value = self.expect_value(&what)?;
         Ok(Param { name, value })
+    }
+
+    /// A percentage literal (`0.1%`, `5%`) at the current position, read as a fraction
+    /// (`0.001`, `0.05`) and consumed; `None` (nothing consumed) for anything else.
+    fn percent(&mut self) -> Option<Value> {
+        let t = self.peek()?;
+        if t.kind != TokKind::Word {
+            return None;
+        }
+        let v = parse_number(self.text(t).strip_suffix('%')?)?;
+        self.bump();
+        Some(Value {
+            expr: Expr::Num(v / 100.0),
+            span: self.span(t),
+        })
     }
 
     /// Splits the rest of the card into positional tokens and `name=value` parameters.
@@ -412,6 +432,7 @@ impl Builder {
             ".cmrr" => Item::Measure(cmrr_card(&mut cur)?),
             ".xtalk" => Item::Measure(xtalk_card(&mut cur)?),
             ".hum" => Item::Measure(hum_card(&mut cur)?),
+            ".mc" => Item::MonteCarlo(mc_card(&mut cur)?),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),
@@ -1314,6 +1335,43 @@ fn cmrr_card(cur: &mut Cursor) -> PResult<MeasureCard> {
         hot,
         cold,
         imbalance,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.mc N [seed=S] [dist=gauss|uniform]`
+fn mc_card(cur: &mut Cursor) -> PResult<MonteCarloCard> {
+    let usage = "'.mc RUNS [seed=S] [dist=gauss|uniform]'";
+    let runs = cur.expect_value(&format!("a number of runs in {usage}"))?;
+    let (mut seed, mut dist) = (None, None);
+    while let Some(t) = cur.peek() {
+        if !cur.at_param() {
+            return cur.extra(t, ".mc");
+        }
+        let p = cur.param()?;
+        match (p.name.name.as_str(), &p.value.expr) {
+            ("seed", _) => seed = Some(p.value),
+            ("dist", Expr::Var(word)) if matches!(word.as_str(), "gauss" | "uniform") => {
+                dist = Some(Ident {
+                    name: word.clone(),
+                    span: p.value.span,
+                });
+            }
+            ("dist", _) => {
+                return cur.error(p.value.span, "expected dist=gauss or dist=uniform in '.mc'")
+            }
+            (other, _) => {
+                return cur.error(
+                    p.name.span,
+                    format!("unknown '.mc' parameter '{other}' (expected seed= or dist=)"),
+                )
+            }
+        }
+    }
+    Ok(MonteCarloCard {
+        runs,
+        seed,
+        dist,
         span: cur.card.full_span(),
     })
 }

@@ -1277,3 +1277,53 @@ fn without_a_resolver_balun_is_an_ordinary_file() {
     );
     assert_eq!(at, "t.net:2:1");
 }
+
+#[test]
+fn tolerance_percent_and_mc_card() {
+    let n =
+        parse("t\nR1 a 0 10k tol=0.1% dist=uniform\nC1 a 0 1n tol=5\n.mc 200 seed=7 dist=gauss\n");
+    let e = elements(&n);
+    let ElementKind::Resistor { params, .. } = &e[0].kind else {
+        panic!("{:?}", e[0]);
+    };
+    // 0.1% is the fraction 0.001; `dist` stays a word for the elaborator.
+    assert_eq!(params[0].name.name, "tol");
+    assert_eq!(params[0].value.expr, Expr::Num(0.1 / 100.0));
+    assert_eq!(params[1].value.expr, Expr::Var("uniform".into()));
+    let ElementKind::Capacitor { params, .. } = &e[1].kind else {
+        panic!("{:?}", e[1]);
+    };
+    assert_eq!(params[0].value.expr, Expr::Num(5.0));
+    let mc = n
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::MonteCarlo(m) => Some(m),
+            _ => None,
+        })
+        .expect("a .mc card");
+    assert_eq!(mc.runs.expr, Expr::Num(200.0));
+    assert_eq!(mc.seed.as_ref().map(|s| &s.expr), Some(&Expr::Num(7.0)));
+    assert_eq!(mc.dist.as_ref().map(|d| d.name.as_str()), Some("gauss"));
+    // Printed back, it parses to the same card.
+    let again = parse(&format!("t\n{}\n", Item::MonteCarlo(mc.clone())));
+    let Item::MonteCarlo(m) = &again.items[0] else {
+        panic!("{again:?}");
+    };
+    assert_eq!(m.runs.expr, mc.runs.expr);
+    assert_eq!(m.seed.as_ref().map(|s| &s.expr), Some(&Expr::Num(7.0)));
+    assert_eq!(m.dist.as_ref().map(|d| d.name.as_str()), Some("gauss"));
+}
+
+#[test]
+fn mc_card_errors_name_the_problem() {
+    let (m, at) = parse_err("t\n.mc 10 dist=triangle\n");
+    assert!(m.contains("dist=gauss or dist=uniform"), "{m}");
+    assert_eq!(at, "t.net:2:13");
+    let (m, _) = parse_err("t\n.mc 10 sead=3\n");
+    assert!(m.contains("unknown '.mc' parameter 'sead'"), "{m}");
+    let (m, _) = parse_err("t\n.mc\n");
+    assert!(m.contains("number of runs"), "{m}");
+    let (m, _) = parse_err("t\nR1 a 0 1k tol=1%%\n");
+    assert!(m.contains("1%%"), "{m}");
+}

@@ -162,6 +162,16 @@ impl Display for Item {
                 }
                 Ok(())
             }
+            Item::MonteCarlo(mc) => {
+                write!(f, ".mc {}", mc.runs)?;
+                if let Some(s) = &mc.seed {
+                    write!(f, " seed={s}")?;
+                }
+                if let Some(d) = &mc.dist {
+                    write!(f, " dist={}", d.name)?;
+                }
+                Ok(())
+            }
         }
     }
 }
