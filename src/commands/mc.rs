@@ -176,7 +176,7 @@ impl CmrrReport<'_> {
     pub fn plot(&self, path: &std::path::Path) -> Result<(), Fail> {
         let (c, plan, freqs, samples, bins) = self.parts();
         let mut curves = Vec::new();
-        for s in samples {
+        for (si, s) in samples.iter().enumerate() {
             for (fi, &f) in freqs.iter().enumerate() {
                 if let Some(h) = Histogram::of(&column(s, fi), bins) {
                     let edges: Vec<f64> = (0..=h.counts.len())
@@ -185,6 +185,8 @@ impl CmrrReport<'_> {
                     curves.push(Curve {
                         name: format!("{}, {} ohm", freq_label(f), s.imbalance_ohm),
                         points: plot::histogram_outline(&edges, &h.counts),
+                        // A colour per frequency, a line pattern per imbalance.
+                        style: fi % 10 + 10 * (si % 3),
                     });
                 }
             }

@@ -108,6 +108,10 @@ pub struct CompareArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also draw the curves (one per circuit and imbalance, 10 Hz to 100 kHz, 20 points per
+    /// decade, widened to the column frequencies) overlaid on one chart: SVG or PNG.
+    #[arg(long, value_name = "OUT.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 /// A failure to report: where and what.
@@ -625,7 +629,15 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
         Ok(v) => v,
         Err(e) => return report(fail(here, e)),
     };
+    if let Some(path) = &a.plot {
+        if let Err(e) = balun::plot::Format::from_path(path) {
+            return report(fail(path, e));
+        }
+    }
+    let grid = plot_grid(&freqs);
     let mut rows = Vec::new();
+    let mut curves = Vec::new();
+    let mut curves_of = Vec::new();
     let mut ok = true;
     for path in &a.files {
         let Some(c) = load(renderer, path) else {
@@ -640,9 +652,41 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
             Ok(r) => rows.extend(r),
             Err(e) => ok = report(fail(path, e)),
         }
+        if ok && a.plot.is_some() {
+            let circuit_index = curves_of.len();
+            curves_of.push(name.clone());
+            match compare_rows(&c, &name, a.measure, &imbalances, &grid) {
+                // A colour per circuit, a line pattern per imbalance.
+                Ok(r) => {
+                    curves.extend(
+                        r.into_iter()
+                            .enumerate()
+                            .map(|(k, row)| balun::plot::Curve {
+                                name: row_label(&row),
+                                points: grid.iter().copied().zip(row.db).collect(),
+                                style: circuit_index % 10 + 10 * (k % 3),
+                            }),
+                    )
+                }
+                Err(e) => ok = report(fail(path, e)),
+            }
+        }
     }
     if !ok {
         return false;
+    }
+    if let Some(path) = &a.plot {
+        let chart = balun::plot::Chart {
+            title: quantity_label(a.measure).to_string(),
+            x_label: "Frequency (Hz)".into(),
+            x_log: true,
+            y_label: axis_label(a.measure).into(),
+            width: 1000,
+            height: 650,
+        };
+        if let Err(e) = balun::plot::write_curves(path, &chart, &curves) {
+            return report(fail(path, e));
+        }
     }
     print(&if a.json {
         compare_json(a.measure, &freqs, &rows)
@@ -714,6 +758,33 @@ fn compare_rows(
             );
             Ok(vec![r])
         }
+    }
+}
+
+/// The plot's frequencies: 20 per decade from 10 Hz (or the lowest column) to 100 kHz (or the
+/// highest).
+fn plot_grid(columns: &[f64]) -> Vec<f64> {
+    let lo = columns.iter().copied().fold(10.0, f64::min).log10();
+    let hi = columns.iter().copied().fold(100e3, f64::max).log10();
+    let n = ((hi - lo) * 20.0).ceil().max(1.0) as usize;
+    (0..=n)
+        .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / n as f64))
+        .collect()
+}
+
+/// A row's name in legends: `circuit` or `circuit, 600 ohm`.
+fn row_label(r: &Row) -> String {
+    match r.imbalance_ohm {
+        Some(dz) => format!("{}, {dz} ohm", r.circuit),
+        None => r.circuit.clone(),
+    }
+}
+
+fn axis_label(q: Quantity) -> &'static str {
+    match q {
+        Quantity::Cmrr => "CMRR (dB)",
+        Quantity::Xtalk => "Worst crosstalk (dB)",
+        Quantity::Hum => "Interference re signal (dB)",
     }
 }
 

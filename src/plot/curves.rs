@@ -10,6 +10,10 @@ use std::path::Path;
 pub struct Curve {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// Colour and line pattern: colour `style % 10` of the palette, solid for `style < 10`,
+    /// dashed for 10..20, short dashes for 20..30 (e.g. a colour per circuit and a pattern per
+    /// imbalance).
+    pub style: usize,
 }
 
 /// What the chart shows: title and axis descriptions (with units).
@@ -57,8 +61,7 @@ pub fn write_curves(path: &Path, chart: &Chart, curves: &[Curve]) -> Result<(), 
     };
     let series = curves
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|c| {
             // Split at non-finite points so a gap is not bridged.
             let mut lines: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
             for p in &c.points {
@@ -71,17 +74,13 @@ pub fn write_curves(path: &Path, chart: &Chart, curves: &[Curve]) -> Result<(), 
                 }
             }
             lines.retain(|l| !l.is_empty());
-            (i, lines)
+            (c.style, lines)
         })
         .collect();
     let (ylo, yhi) = pad(y0, y1, 0.05);
     let figure = Figure {
         title: chart.title.clone(),
-        legend: curves
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.name.clone(), i))
-            .collect(),
+        legend: curves.iter().map(|c| (c.name.clone(), c.style)).collect(),
         x: Axis {
             label: chart.x_label.clone(),
             log: chart.x_log,
