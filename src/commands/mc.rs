@@ -109,7 +109,7 @@ pub fn cmrr_samples(
     imbalances: &[f64],
     plan: &McPlan,
     show_progress: bool,
-) -> Result<Vec<CmrrSamples>, measure::MeasureError> {
+) -> Result<Vec<CmrrSamples>, mc::RunError<measure::MeasureError>> {
     let total = (plan.runs * imbalances.len()) as u64;
     let message = format!("Monte Carlo: {} runs", plan.runs);
     balun::progress::with_step_bar(show_progress, &message, total, |tick| {
@@ -152,6 +152,23 @@ fn plan_line(c: &Circuit, plan: &McPlan) -> String {
     )
 }
 
+/// The chart of Monte Carlo histograms: `what (N runs, dist): title`, counts over `x_label`.
+fn hist_chart(what: &str, plan: &McPlan, c: &Circuit, x_label: &str) -> Chart {
+    Chart {
+        title: format!(
+            "{what} ({} runs, {}): {}",
+            plan.runs,
+            plan.dist.as_str(),
+            c.title
+        ),
+        x_label: x_label.to_string(),
+        x_log: false,
+        y_label: "Runs per bin".into(),
+        width: 1000,
+        height: 600,
+    }
+}
+
 /// A CMRR Monte Carlo's results, with what is needed to report them.
 pub struct CmrrReport<'a> {
     pub circuit: &'a Circuit,
@@ -179,31 +196,16 @@ impl CmrrReport<'_> {
         for (si, s) in samples.iter().enumerate() {
             for (fi, &f) in freqs.iter().enumerate() {
                 if let Some(h) = Histogram::of(&column(s, fi), bins) {
-                    let edges: Vec<f64> = (0..=h.counts.len())
-                        .map(|i| h.lo + (h.hi - h.lo) * i as f64 / h.counts.len() as f64)
-                        .collect();
                     curves.push(Curve {
                         name: format!("{}, {} ohm", freq_label(f), s.imbalance_ohm),
-                        points: plot::histogram_outline(&edges, &h.counts),
+                        points: plot::histogram_outline(&h.edges(), &h.counts),
                         // A colour per frequency, a line pattern per imbalance.
                         style: fi % 10 + 10 * (si % 3),
                     });
                 }
             }
         }
-        let chart = Chart {
-            title: format!(
-                "CMRR Monte Carlo ({} runs, {}): {}",
-                plan.runs,
-                plan.dist.as_str(),
-                c.title
-            ),
-            x_label: "CMRR (dB)".into(),
-            x_log: false,
-            y_label: "Runs per bin".into(),
-            width: 1000,
-            height: 600,
-        };
+        let chart = hist_chart("CMRR Monte Carlo", plan, c, "CMRR (dB)");
         plot::write_curves(path, &chart, &curves).map_err(|e| Fail {
             at: path.display().to_string(),
             message: e.to_string(),
@@ -271,11 +273,17 @@ fn cmrr_text((c, plan, freqs, samples, bins): Parts) -> String {
 /// Rows `lo .. hi | ##### count`, the longest bar `width` characters.
 pub fn text_histogram(h: &Histogram, width: usize) -> String {
     let most = h.counts.iter().copied().max().unwrap_or(0).max(1);
+    // Enough decimals for neighbouring edges to differ (2 at least, 12 at most).
+    let bin_width = (h.hi - h.lo) / h.counts.len() as f64;
+    let decimals = (2.0 - bin_width.log10().floor()).clamp(2.0, 12.0) as usize;
     let mut out = String::new();
     for (i, &n) in h.counts.iter().enumerate() {
         let (a, b) = h.bin(i);
         let bar = "#".repeat((n * width).div_ceil(most));
-        let _ = writeln!(out, "  {a:>9.2} .. {b:>9.2} | {bar:<width$} {n}");
+        let _ = writeln!(
+            out,
+            "  {a:>12.decimals$} .. {b:>12.decimals$} | {bar:<width$} {n}"
+        );
     }
     out
 }
@@ -308,4 +316,207 @@ fn cmrr_json((c, plan, freqs, samples, bins): Parts) -> String {
         })).collect::<Vec<_>>(),
     });
     format!("{doc:#}\n")
+}
+
+/// One quantity of a `balun run` Monte Carlo: a vector's value at one point of one analysis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunQuantity {
+    plot: usize,
+    vector: usize,
+    point: usize,
+    /// `.op v(out)` or `.ac |v(out)| dB at 1 kHz`.
+    pub label: String,
+    ac: bool,
+}
+
+/// The analysis outputs a `balun run` Monte Carlo reports, from the nominal run's plots:
+/// `.op`: each vector's value; `.ac`: each vector's magnitude in dB at the grid frequencies
+/// nearest the spot frequencies (50, 60 Hz, 1, 10, 20 kHz) inside the sweep (else at its first
+/// and last frequency). Vectors: those named in `requested` (`out` means `v(out)`), else the
+/// top-level node voltages, at most 8 per analysis. `.dc` and `.tran` are left out (a note
+/// says so).
+pub fn run_quantities(
+    plots: &[solver::Plot],
+    requested: &[String],
+) -> (Vec<RunQuantity>, Vec<String>) {
+    let wanted: Vec<String> = requested
+        .iter()
+        .map(|r| {
+            let r = r.trim().to_ascii_lowercase();
+            if r.contains('(') {
+                r
+            } else {
+                format!("v({r})")
+            }
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for (pi, p) in plots.iter().enumerate() {
+        let kind = balun::output::plot_kind(p);
+        if kind != "op" && kind != "ac" {
+            notes.push(format!(
+                "Monte Carlo statistics cover .op and .ac; '{}' is not summarised",
+                p.name
+            ));
+            continue;
+        }
+        let vectors: Vec<usize> = if wanted.is_empty() {
+            (0..p.vectors.len())
+                .filter(|&i| balun::plot::is_top_level_voltage(&p.vectors[i]))
+                .take(8)
+                .collect()
+        } else {
+            (0..p.vectors.len())
+                .filter(|&i| wanted.contains(&p.vectors[i].name))
+                .collect()
+        };
+        let points: Vec<(usize, f64)> = match (&p.scale, kind) {
+            (Some(scale), "ac") => {
+                let f: Vec<f64> = (0..scale.data.len()).map(|i| scale.data.at(i).re).collect();
+                spot_points(&f)
+            }
+            _ => vec![(0, f64::NAN)],
+        };
+        for &vi in &vectors {
+            for &(point, hz) in &points {
+                let name = &p.vectors[vi].name;
+                out.push(RunQuantity {
+                    plot: pi,
+                    vector: vi,
+                    point,
+                    label: if kind == "ac" {
+                        format!(".ac |{name}| dB at {}", freq_label(hz))
+                    } else {
+                        format!(".op {name}")
+                    },
+                    ac: kind == "ac",
+                });
+            }
+        }
+    }
+    (out, notes)
+}
+
+/// Indices (and frequencies) of the grid points nearest the spot frequencies inside the grid.
+fn spot_points(f: &[f64]) -> Vec<(usize, f64)> {
+    let (Some(&lo), Some(&hi)) = (f.first(), f.last()) else {
+        return Vec::new();
+    };
+    let mut idx: Vec<usize> = measure::SPOT_FREQUENCIES_HZ
+        .iter()
+        .filter(|&&s| s >= lo.min(hi) && s <= hi.max(lo))
+        .filter_map(|&s| {
+            (0..f.len()).min_by(|&a, &b| (f[a] / s).ln().abs().total_cmp(&(f[b] / s).ln().abs()))
+        })
+        .collect();
+    idx.dedup();
+    if idx.is_empty() {
+        idx = vec![0, f.len() - 1];
+        idx.dedup();
+    }
+    idx.into_iter().map(|i| (i, f[i])).collect()
+}
+
+/// Simulates every run and returns `values[run][quantity]`.
+pub fn run_samples(
+    c: &Circuit,
+    plan: &McPlan,
+    quantities: &[RunQuantity],
+    show_progress: bool,
+) -> Result<Vec<Vec<f64>>, mc::RunError<solver::SolveError>> {
+    let message = format!("Monte Carlo: {} runs", plan.runs);
+    balun::progress::with_step_bar(show_progress, &message, plan.runs as u64, |tick| {
+        mc::run(c, plan, tick, |run| {
+            let plots = solver::simulate(run)?;
+            Ok(quantities
+                .iter()
+                .map(|q| {
+                    let z = plots[q.plot].vectors[q.vector].data.at(q.point);
+                    if q.ac {
+                        balun::output::mag_db(z)
+                    } else {
+                        z.re
+                    }
+                })
+                .collect())
+        })
+    })
+}
+
+/// The `balun run` Monte Carlo report: a statistics row per quantity, then histograms of the
+/// first `max_histograms` quantities.
+pub fn run_text(
+    c: &Circuit,
+    plan: &McPlan,
+    quantities: &[RunQuantity],
+    values: &[Vec<f64>],
+    bins: usize,
+    max_histograms: usize,
+) -> String {
+    let mut out = format!("\nMonte Carlo: {}\n{}\n", c.title, plan_line(c, plan));
+    let header: Vec<String> = [
+        "quantity", "min", "5%", "median", "95%", "max", "mean", "std",
+    ]
+    .map(String::from)
+    .to_vec();
+    let column = |qi: usize| -> Vec<f64> { values.iter().map(|run| run[qi]).collect() };
+    let rows: Vec<Vec<String>> = quantities
+        .iter()
+        .enumerate()
+        .map(|(qi, q)| {
+            let mut row = vec![q.label.clone()];
+            match Stats::of(&column(qi)) {
+                Some(s) => row.extend(
+                    [s.min, s.p5, s.median, s.p95, s.max, s.mean, s.std].map(|x| format!("{x:.6}")),
+                ),
+                None => row.extend(std::iter::repeat_n("-".to_string(), 7)),
+            }
+            row
+        })
+        .collect();
+    out.push_str(&render_table(&header, &rows));
+    for (qi, q) in quantities.iter().enumerate().take(max_histograms) {
+        if let Some(h) = Histogram::of(&column(qi), bins) {
+            let _ = writeln!(out, "\nhistogram of {}:", q.label);
+            out.push_str(&text_histogram(&h, 40));
+        }
+    }
+    if quantities.len() > max_histograms {
+        let _ = writeln!(
+            out,
+            "\n(histograms of the first {max_histograms} quantities; choose with --vectors)"
+        );
+    }
+    out
+}
+
+/// The histogram of the first quantity drawn to `path` (quantities differ in unit, so one
+/// chart holds one; choose it with `--vectors`).
+pub fn run_hist_plot(
+    path: &std::path::Path,
+    c: &Circuit,
+    plan: &McPlan,
+    quantities: &[RunQuantity],
+    values: &[Vec<f64>],
+    bins: usize,
+) -> Result<(), Fail> {
+    let fail = |message: String| Fail {
+        at: path.display().to_string(),
+        message,
+    };
+    let first: Vec<f64> = values
+        .iter()
+        .filter_map(|run| run.first().copied())
+        .collect();
+    let (Some(q), Some(h)) = (quantities.first(), Histogram::of(&first, bins)) else {
+        return Err(fail("no finite Monte Carlo values to draw".into()));
+    };
+    let chart = hist_chart("Monte Carlo", plan, c, &q.label);
+    let curve = Curve {
+        name: q.label.clone(),
+        points: plot::histogram_outline(&h.edges(), &h.counts),
+        style: 0,
+    };
+    plot::write_curves(path, &chart, &[curve]).map_err(|e| fail(e.to_string()))
 }

@@ -32,6 +32,20 @@ impl From<circuit::MonteCarlo> for McPlan {
     }
 }
 
+/// A Monte Carlo run that failed: its index (0-based; `(seed, run)` reproduces its circuit
+/// with [`Circuit::monte_carlo_run`]) and the error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunError<E> {
+    pub run: u64,
+    pub error: E,
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for RunError<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Monte Carlo run {}: {}", self.run, self.error)
+    }
+}
+
 /// Runs `measure` on `plan.runs` perturbed copies of `circuit` in parallel (rayon's current
 /// pool) and returns the results in run order; `tick` is called once per finished run (from
 /// any thread: a progress bar). The first error (in run order) is returned instead.
@@ -40,16 +54,16 @@ pub fn run<T, E>(
     plan: &McPlan,
     tick: &(dyn Fn() + Sync),
     measure: impl Fn(&Circuit) -> Result<T, E> + Sync,
-) -> Result<Vec<T>, E>
+) -> Result<Vec<T>, RunError<E>>
 where
     T: Send,
     E: Send,
 {
     (0..plan.runs as u64)
         .into_par_iter()
-        .map(|i| {
-            let c = circuit.monte_carlo_run(plan.seed, i, plan.dist);
-            let r = measure(&c);
+        .map(|run| {
+            let c = circuit.monte_carlo_run(plan.seed, run, plan.dist);
+            let r = measure(&c).map_err(|error| RunError { run, error });
             tick();
             r
         })
@@ -152,6 +166,14 @@ impl Histogram {
     pub fn bin(&self, i: usize) -> (f64, f64) {
         let w = (self.hi - self.lo) / self.counts.len() as f64;
         (self.lo + w * i as f64, self.lo + w * (i + 1) as f64)
+    }
+
+    /// All bin edges, `counts.len() + 1` of them, from `lo` to `hi`.
+    pub fn edges(&self) -> Vec<f64> {
+        let n = self.counts.len();
+        (0..=n)
+            .map(|i| self.lo + (self.hi - self.lo) * i as f64 / n as f64)
+            .collect()
     }
 }
 
