@@ -658,15 +658,20 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
             match compare_rows(&c, &name, a.measure, &imbalances, &grid) {
                 // A colour per circuit, a line pattern per imbalance.
                 Ok(r) => {
-                    curves.extend(
-                        r.into_iter()
-                            .enumerate()
-                            .map(|(k, row)| balun::plot::Curve {
-                                name: row_label(&row),
-                                points: grid.iter().copied().zip(row.db).collect(),
-                                style: circuit_index % 10 + 10 * (k % 3),
-                            }),
-                    )
+                    curves.extend(r.into_iter().enumerate().map(|(k, row)| {
+                        balun::plot::Curve {
+                            name: row_label(&row),
+                            // Hum is drawn as the table's signal-to-hum ratio.
+                            points: grid
+                                .iter()
+                                .zip(&row.db)
+                                .map(|(&f, &x)| {
+                                    (f, if a.measure == Quantity::Hum { -x } else { x })
+                                })
+                                .collect(),
+                            style: circuit_index % 10 + 10 * (k % 3),
+                        }
+                    }))
                 }
                 Err(e) => ok = report(fail(path, e)),
             }
@@ -677,7 +682,12 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
     }
     if let Some(path) = &a.plot {
         let chart = balun::plot::Chart {
-            title: quantity_label(a.measure).to_string(),
+            title: match a.measure {
+                Quantity::Cmrr => "CMRR, worse leg of the source imbalance (higher is better)",
+                Quantity::Xtalk => "Worst crosstalk between channels (lower is better)",
+                Quantity::Hum => "Signal-to-hum ratio (higher is better)",
+            }
+            .to_string(),
             x_label: "Frequency (Hz)".into(),
             x_log: true,
             y_label: axis_label(a.measure).into(),
@@ -784,7 +794,7 @@ fn axis_label(q: Quantity) -> &'static str {
     match q {
         Quantity::Cmrr => "CMRR (dB)",
         Quantity::Xtalk => "Worst crosstalk (dB)",
-        Quantity::Hum => "Interference re signal (dB)",
+        Quantity::Hum => "Signal-to-hum ratio (dB)",
     }
 }
 
