@@ -803,9 +803,8 @@ fn quantity_label(q: Quantity) -> &'static str {
         Quantity::Cmrr => "CMRR (dB, higher is better; worse leg of the source imbalance)",
         Quantity::Xtalk => "worst crosstalk between channels (dB, lower is better)",
         Quantity::Hum => {
-            "output hum (dBV: output per volt of the interference source) and signal-to-hum \
-             ratio (dB: output of the signal source over that of the interference source, \
-             both at 1 V; higher is better)"
+            "hum at the output (dBV per volt of interference) and signal-to-hum ratio \
+             (dB, both sources at 1 V; higher is better)"
         }
     }
 }
