@@ -421,6 +421,7 @@ mod gen {
                 ElementKind::Instance { .. } => 'x',
                 ElementKind::Diode { .. } => 'd',
                 ElementKind::TLine { .. } => 't',
+                ElementKind::CoupledLine { .. } => 'p',
             };
             Element {
                 name: ident(format!("{letter}{n}")),
@@ -519,6 +520,7 @@ mod gen {
                 name: ident(n),
                 kind: ident(k),
                 params,
+                vectors: Vec::new(),
                 span: Span::default(),
             })),
             1 => analysis().prop_map(Item::Analysis),

@@ -709,11 +709,195 @@ impl<'a> Elab<'a> {
                     },
                 );
             }
+            ElementKind::CoupledLine {
+                nodes,
+                model,
+                params,
+            } => {
+                let ids: Vec<NodeId> = nodes.iter().map(|n| self.node(ctx, n)).collect();
+                let n = ids.len() / 2 - 1;
+                let line = self.coupled_line_params(&name, span, model, params, ctx, n)?;
+                self.push_device(
+                    name,
+                    span,
+                    DeviceKind::CoupledLine {
+                        near: ids[..n].to_vec(),
+                        ref_near: ids[n],
+                        far: ids[n + 1..2 * n + 1].to_vec(),
+                        ref_far: ids[2 * n + 1],
+                        line,
+                    },
+                );
+            }
             ElementKind::Instance { .. } => {
                 unreachable!("handled above")
             }
         }
         Ok(())
+    }
+
+    /// The line of a `P` element with `n` signal conductors from its `CPL` model (`R`, `L`,
+    /// `G`, `C` matrices, `length`) and instance parameters (`len=`/`length=` overriding the
+    /// model's length, `sections=`). `R` and `G` default to zero; `L`, `C` and a length are
+    /// required. Checks in `crate::mtl`.
+    fn coupled_line_params(
+        &mut self,
+        element: &str,
+        span: Span,
+        model: &Ident,
+        params: &[Param],
+        ctx: &Ctx<'a>,
+        n: usize,
+    ) -> Result<MtlParams, ElabError> {
+        let invalid = |span: Span, message: String| ElabError::InvalidValue {
+            span,
+            element: element.to_string(),
+            message,
+        };
+        if n > MAX_LINE_CONDUCTORS {
+            return Err(invalid(
+                span,
+                format!("{n} signal conductors; at most {MAX_LINE_CONDUCTORS} are supported"),
+            ));
+        }
+        let Some(def) = self.find_model(ctx.env, &model.name) else {
+            return Err(ElabError::BadReference {
+                span: model.span,
+                element: element.to_string(),
+                message: format!("unknown model '{}'", model.name),
+            });
+        };
+        if def.kind.name != "cpl" {
+            return Err(ElabError::BadReference {
+                span: model.span,
+                element: element.to_string(),
+                message: format!(
+                    "model '{}' is a '{}' model, not a coupled line model (cpl)",
+                    model.name, def.kind.name
+                ),
+            });
+        }
+        type Given = Option<(Vec<f64>, Span)>;
+        let mut mats: [(&str, Given); 4] = [("R", None), ("L", None), ("G", None), ("C", None)];
+        let mut model_len = None;
+        for p in &def.params {
+            let v = self.eval(&p.value)?;
+            match p.name.name.as_str() {
+                "length" | "len" => model_len = Some((v, p.value.span)),
+                other => match mats.iter_mut().find(|(m, _)| m.eq_ignore_ascii_case(other)) {
+                    Some((_, slot)) => *slot = Some((vec![v], p.name.span)),
+                    None => self.warn(
+                        p.name.span,
+                        format!(
+                            "model '{}': unknown cpl parameter '{other}' ignored",
+                            def.name.name
+                        ),
+                    ),
+                },
+            }
+        }
+        for v in &def.vectors {
+            let mut values = Vec::with_capacity(v.values.len());
+            for x in &v.values {
+                values.push(self.eval(x)?);
+            }
+            match mats
+                .iter_mut()
+                .find(|(m, _)| m.eq_ignore_ascii_case(&v.name.name))
+            {
+                Some((_, slot)) => *slot = Some((values, v.name.span)),
+                None => {
+                    return Err(invalid(
+                        v.name.span,
+                        format!(
+                            "model '{}': '{}' takes one value, found {}",
+                            def.name.name,
+                            v.name.name,
+                            values.len()
+                        ),
+                    ))
+                }
+            }
+        }
+        let mut full = Vec::with_capacity(4);
+        for (name, given) in mats {
+            let (values, at) = match given {
+                Some(g) => g,
+                None if name == "R" || name == "G" => (vec![0.0; n * (n + 1) / 2], def.span),
+                None => {
+                    return Err(invalid(
+                        def.span,
+                        format!(
+                            "model '{}' gives no {name} matrix (per-unit-length {})",
+                            def.name.name,
+                            if name == "L" {
+                                "inductance, H/m"
+                            } else {
+                                "capacitance, F/m"
+                            }
+                        ),
+                    ))
+                }
+            };
+            let m = crate::mtl::matrix(name, n, &values)
+                .and_then(|m| {
+                    if name == "L" || name == "C" {
+                        crate::mtl::check_definite(name, n, &m)
+                    } else {
+                        crate::mtl::check_losses(name, n, &m)
+                    }
+                    .map(|()| m)
+                })
+                .map_err(|e| invalid(at, format!("model '{}': {e}", def.name.name)))?;
+            full.push(m);
+        }
+        let mut length = model_len;
+        let mut sections = None;
+        for p in params {
+            let v = self.eval(&p.value)?;
+            match p.name.name.as_str() {
+                "len" | "length" => length = Some((v, p.value.span)),
+                "sections" => {
+                    if !((1.0..=100_000.0).contains(&v) && v.fract() == 0.0) {
+                        return Err(invalid(
+                            p.value.span,
+                            format!(
+                                "sections = {} must be a whole number from 1 to 100000",
+                                fmt_num(v)
+                            ),
+                        ));
+                    }
+                    sections = Some(v as usize);
+                }
+                other => self.warn(
+                    p.name.span,
+                    format!("{element}: parameter '{other}' is not supported and is ignored"),
+                ),
+            }
+        }
+        let Some((length_m, len_span)) = length else {
+            return Err(invalid(
+                span,
+                "the line length is missing: give len=<metres> or length= in the model".into(),
+            ));
+        };
+        if !(length_m > 0.0 && length_m.is_finite()) {
+            return Err(invalid(
+                len_span,
+                format!("length = {} must be positive", fmt_num(length_m)),
+            ));
+        }
+        let mut it = full.into_iter();
+        let mut next = || it.next().unwrap_or_default();
+        Ok(MtlParams {
+            n,
+            r_ohm_per_m: next(),
+            l_h_per_m: next(),
+            g_s_per_m: next(),
+            c_f_per_m: next(),
+            length_m,
+            sections,
+        })
     }
 
     /// `Z0` and `TD` of a T line from `Z0=` (or `ZO=`) and `TD=`, or `F=` with `NL=` (default

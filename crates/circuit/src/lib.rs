@@ -16,6 +16,7 @@ pub mod expr;
 pub mod limits;
 pub mod models;
 pub mod montecarlo;
+mod mtl;
 mod params;
 mod suggest;
 mod topology;

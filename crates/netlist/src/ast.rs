@@ -188,7 +188,17 @@ pub struct ModelDef {
     /// Device type, lower-cased: `d`, `npn`, `r`, ...
     pub kind: Ident,
     pub params: Vec<Param>,
+    /// Parameters given more than one value (a `CPL` model's matrices, `l=1u 0.2u 1u`), in
+    /// card order; such a parameter is not also in `params`.
+    pub vectors: Vec<ParamVector>,
     pub span: Span,
+}
+
+/// `name=v1 v2 ...`: a model parameter with several values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamVector {
+    pub name: Ident,
+    pub values: Vec<Value>,
 }
 
 /// An analysis card.
@@ -307,6 +317,13 @@ pub enum ElementKind {
     /// `Tname p1+ p1- p2+ p2- z0=.. td=.. | f=.. [nl=..]`
     TLine {
         nodes: [Node; 4],
+        params: Vec<Param>,
+    },
+    /// `Pname in1 .. inN ref1 out1 .. outN ref2 MODEL [len=l] [sections=n]`: ngspice's coupled
+    /// multiconductor line (a `CPL` model); `nodes` are all `2N+2` nodes in card order.
+    CoupledLine {
+        nodes: Vec<Node>,
+        model: Ident,
         params: Vec<Param>,
     },
 }

@@ -542,12 +542,33 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
     let name = cur.expect_word("a model name after '.model'")?;
     let kind = cur.expect_word(&format!("a device type for model '{}'", name.name))?;
     let mut params = Vec::new();
+    let mut vectors = Vec::new();
     while let Some(t) = cur.peek() {
         match t.kind {
             TokKind::LParen | TokKind::RParen | TokKind::Comma => {
                 cur.bump();
             }
-            _ if cur.at_param() => params.push(cur.param()?),
+            _ if cur.at_param() => {
+                let p = cur.param()?;
+                // `l=1u 0.2u 1u`: further bare values make a vector parameter (ngspice's CPL).
+                let mut values = Vec::new();
+                while let Some(t) = cur.peek() {
+                    if cur.at_param() || !cur.is_value(t) {
+                        break;
+                    }
+                    cur.bump();
+                    values.push(cur.value_of(t, &format!("a value for '{}'", p.name.name))?);
+                }
+                if values.is_empty() {
+                    params.push(p);
+                } else {
+                    values.insert(0, p.value);
+                    vectors.push(ParamVector {
+                        name: p.name,
+                        values,
+                    });
+                }
+            }
             _ => {
                 return cur.error(
                     cur.span(t),
@@ -564,6 +585,7 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
         name,
         kind,
         params,
+        vectors,
         span: cur.card.full_span(),
     })
 }
@@ -809,7 +831,8 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         'x' => instance(cur, &n)?,
         'd' => diode(cur, &n)?,
         't' => tline(cur, &n)?,
-        'q' | 'm' | 'j' | 'b' | 's' | 'w' | 'z' | 'u' | 'o' | 'y' | 'a' | 'p' | 'n' => {
+        'p' => coupled_line(cur, &n)?,
+        'q' | 'm' | 'j' | 'b' | 's' | 'w' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1101,6 +1124,38 @@ fn tline(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     }
     Ok(ElementKind::TLine {
         nodes: cur.nodes::<4>(&positional)?,
+        params,
+    })
+}
+
+/// `Pname in1 .. inN ref1 out1 .. outN ref2 MODEL [len=..] [sections=..]` (N >= 1).
+fn coupled_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (positional, params) = cur.fields(false)?;
+    let usage = "in1 .. inN ref1 out1 .. outN ref2 and a CPL model name";
+    let Some((&model, nodes)) = positional.split_last() else {
+        return cur.error(cur.missing_span(), format!("expected {usage} for '{n}'"));
+    };
+    if nodes.len() < 4 || nodes.len() % 2 != 0 {
+        let at = if nodes.is_empty() {
+            cur.missing_span()
+        } else {
+            cur.span(model)
+        };
+        return cur.error(
+            at,
+            format!(
+                "expected {usage} for '{n}': found {} nodes, need an even number, at least 4",
+                nodes.len()
+            ),
+        );
+    }
+    let nodes = nodes
+        .iter()
+        .map(|&t| cur.node(t))
+        .collect::<PResult<Vec<_>>>()?;
+    Ok(ElementKind::CoupledLine {
+        nodes,
+        model: cur.node(model)?,
         params,
     })
 }

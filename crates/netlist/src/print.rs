@@ -131,6 +131,12 @@ impl Display for Item {
             Item::Model(m) => {
                 write!(f, ".model {} {} (", m.name.name, m.kind.name)?;
                 params(f, &m.params)?;
+                for v in &m.vectors {
+                    write!(f, " {}=", v.name.name)?;
+                    for (i, x) in v.values.iter().enumerate() {
+                        write!(f, "{}{x}", if i == 0 { "" } else { " " })?;
+                    }
+                }
                 f.write_str(" )")
             }
             Item::Analysis(a) => write!(f, "{a}"),
@@ -341,6 +347,15 @@ impl Display for Element {
             }
             ElementKind::TLine { nodes, params: p } => {
                 names(f, nodes)?;
+                params(f, p)
+            }
+            ElementKind::CoupledLine {
+                nodes,
+                model,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
                 params(f, p)
             }
         }

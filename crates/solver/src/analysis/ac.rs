@@ -271,6 +271,10 @@ fn sweep<S: Send>(
                     for line in &sys.tlines {
                         line.stamp_ac(&mut values, w);
                     }
+                    // mtl hook: the multiconductor lines' chain parameters at this frequency.
+                    for line in &sys.mtls {
+                        line.stamp_ac(&mut values, w);
+                    }
                     lu.factor(&sys.pattern, &values)
                         .map_err(|s| singular(circuit, sys, "ac", at(), s.0))?;
                 }
