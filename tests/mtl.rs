@@ -229,3 +229,29 @@ fn three_conductor_step_response_matches_ngspice_ladder() {
     }
     println!("step response vs ngspice ladder: {}", report.join(", "));
 }
+
+#[test]
+fn separate_far_reference_stays_isolated_in_every_analysis() {
+    // The far end's reference g2 is tied to ground only through rg: the ends are isolated
+    // (each end's currents sum to zero), so no current flows in rg, v(g2) = 0 and the lossless
+    // line passes v(a) = 200/210 V to v(b) - v(g2). In .tran the ladder reaches the far port
+    // through its ideal transformer; with a DC source every time point is the operating point.
+    let text = format!(
+        "isolated ends\nv1 in 0 dc 1 ac 1\nrs in a 10\np1 a 0 b g2 line len={LEN} sections=7\n\
+         .model line cpl l={L_PER_M} c={C_PER_M}\nrl b g2 200\nrg g2 0 50\n\
+         .op\n.ac lin 1 10 10\n.tran 1n 10n\n.end\n"
+    );
+    let plots = run_text(&text);
+    let expect = 200.0 / 210.0;
+    for p in &plots {
+        let last = |n: &str| {
+            let d = vector(p, n);
+            d.at(d.len() - 1)
+        };
+        let (vb, vg) = (last("v(b)"), last("v(g2)"));
+        // At 10 Hz the 3 m line is 1.9e-7 rad long: v(b) moves by ~4e-7 from the DC value.
+        let tol = if p.name.contains("AC") { 1e-6 } else { 1e-9 };
+        assert!((vb - expect).norm() < tol, "{}: v(b) = {vb}", p.name);
+        assert!(vg.norm() < 1e-9, "{}: v(g2) = {vg}", p.name);
+    }
+}
