@@ -858,3 +858,48 @@ fn bad_tolerances_are_errors_at_the_value() {
     let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k tol=1%\n.mc 2.5\n.op\n");
     assert!(e.to_string().contains("whole number"), "{e}");
 }
+
+#[test]
+fn coupled_line_matrices_length_and_sections() {
+    // ngspice's triangle order (L11 L12 L22); R and G default to zero; the instance's len=
+    // overrides the model's length=; the far end's reference may be another node.
+    let c = elab(
+        "t\nV1 a1 0 1\nR1 a2 0 1\nP1 a1 a2 0 b1 b2 g cab len=3 sections=12\n\
+         .model cab cpl length=1 l=1u 0.25u 2u c=100p -10p 120p\n\
+         R2 b1 g 1\nR3 b2 g 1\nR4 g 0 1\n.op\n.end\n",
+    );
+    let DeviceKind::CoupledLine {
+        near,
+        ref_near,
+        far,
+        ref_far,
+        line,
+    } = &c.devices[2].kind
+    else {
+        panic!("{:?}", c.devices[2].kind)
+    };
+    let node = |n: NodeId| c.nodes[n.index()].as_str();
+    assert_eq!(
+        near.iter().map(|&n| node(n)).collect::<Vec<_>>(),
+        ["a1", "a2"]
+    );
+    assert_eq!(
+        far.iter().map(|&n| node(n)).collect::<Vec<_>>(),
+        ["b1", "b2"]
+    );
+    assert_eq!((node(*ref_near), node(*ref_far)), ("0", "g"));
+    assert_eq!(line.n, 2);
+    assert_eq!(line.l_h_per_m, [1e-6, 0.25e-6, 0.25e-6, 2e-6]);
+    assert_eq!(line.c_f_per_m, [100e-12, -10e-12, -10e-12, 120e-12]);
+    assert_eq!(line.r_ohm_per_m, [0.0; 4]);
+    assert_eq!(line.g_s_per_m, [0.0; 4]);
+    assert_eq!((line.length_m, line.sections), (3.0, Some(12)));
+    // A model of another kind, and a missing C matrix, are errors naming the element.
+    let e = elab_err("t\nV1 a 0 1\nP1 a 0 b 0 dm len=1\n.model dm d\nR1 b 0 1\n.op\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "p1: model 'dm' is a 'd' model, not a coupled line model (cpl)"
+    );
+    let e = elab_err("t\nV1 a 0 1\nP1 a 0 b 0 m len=1\n.model m cpl l=1u\nR1 b 0 1\n.op\n.end\n");
+    assert!(e.to_string().contains("gives no C matrix"), "{e}");
+}

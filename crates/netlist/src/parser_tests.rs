@@ -1327,3 +1327,46 @@ fn mc_card_errors_name_the_problem() {
     let (m, _) = parse_err("t\nR1 a 0 1k tol=1%%\n");
     assert!(m.contains("1%%"), "{m}");
 }
+
+#[test]
+fn coupled_line_and_cpl_vector_parameters() {
+    match only_element("t\nP1 a1 a2 0 b1 b2 0 cable len=10 sections=40\n") {
+        ElementKind::CoupledLine {
+            nodes,
+            model,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["a1", "a2", "0", "b1", "b2", "0"]);
+            assert_eq!(model.name, "cable");
+            assert_eq!(params[0].name.name, "len");
+            assert_eq!(num(&params[1].value), 40.0);
+        }
+        k => panic!("{k:?}"),
+    }
+    // ngspice's matrix form: several values after `name=`, across continuation lines.
+    let n = parse("t\n.model cable CPL length=2\n+ L=1u 0.2u {2*0.5u}\n+ C=100p\n");
+    let Item::Model(m) = &n.items[0] else {
+        panic!("{:?}", n.items)
+    };
+    assert_eq!(m.kind.name, "cpl");
+    assert_eq!(
+        m.params.len(),
+        2,
+        "length and the one-valued C: {:?}",
+        m.params
+    );
+    assert_eq!(m.vectors.len(), 1);
+    assert_eq!(m.vectors[0].name.name, "l");
+    assert_eq!(m.vectors[0].values.len(), 3);
+    assert_eq!(num(&m.vectors[0].values[1]), 0.2e-6);
+    // Printing and parsing again gives the same model (spans aside: compared as printed).
+    let printed = n.items[0].to_string();
+    let again = parse(&format!("t\n{printed}\n"));
+    assert_eq!(again.items[0].to_string(), printed);
+    assert!(printed.contains(" l={"), "{printed}");
+    // Odd node counts are rejected at the model name.
+    let err = parse_str(Path::new("t.net"), "t\np1 a b 0 c d m\n")
+        .unwrap_err()
+        .0;
+    assert!(err.to_string().contains("found 5 nodes"), "{err}");
+}
