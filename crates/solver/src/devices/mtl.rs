@@ -59,8 +59,16 @@
 //! otherwise `n = clamp(ceil(10 * TD / t_edge), 2, 1000)`, ten sections per fastest edge of
 //! the line's delay `TD = len * sqrt(max eig(LC))`, where `t_edge` is the shortest source edge:
 //! a PULSE rise or fall time (TSTEP when not given), the shortest PWL segment that changes
-//! value, an EXP time constant, half a SIN period; with no time-varying source, TSTOP. The
-//! ladder's nodes and elements are named `p1#...` and left out of the transient plot.
+//! value, an EXP time constant, half a SIN period; with no time-varying source, TSTOP.
+//! Measured (`tests/mtl.rs`): a matched lossless 2 m line (TD = 10 ns) stepped with 1 ns edges
+//! gets 100 sections; against the exact `T` line, its far-end 50% crossing is 25 ps late
+//! (0.25% of TD), the ringing at the edge peaks at 30 mV of the 0.5 V step and the difference
+//! is 1.4 mV once the edge has passed (with `sections=20`: 240 ps, 165 mV, 16 mV; 400: 7 ps,
+//! 14 mV, 0.2 mV). The time step must resolve the edge as well (TMAX a fraction of it): with
+//! TMAX = TSTEP = 0.5 ns the trapezoidal integration alone delays that edge by 0.25 ns.
+//! Against ngspice running the same 20-section 3-conductor ladder, the step response differs
+//! by at most 0.19% of each node's range. The ladder's nodes and elements are named `p1#...`
+//! and left out of the transient plot.
 //!
 //! Parameters (model): `R` (ohm/m, default 0), `L` (H/m, required), `G` (S/m, default 0), `C`
 //! (F/m, required), `length` (m); instance: `len=`/`length=` (m, overrides the model's),
