@@ -298,3 +298,22 @@ fn default_section_rule_step_response_tracks_the_t_line() {
     assert!(diff(0.0) < 0.05, "largest difference {}", diff(0.0));
     assert!(diff(20e-9) < 0.005, "after the edge {}", diff(20e-9));
 }
+
+#[test]
+fn save_keeps_its_vectors_when_the_line_runs_as_a_ladder() {
+    // In .tran the line becomes a ladder circuit; `.save` still names the original circuit's
+    // vectors (the line's own device keeps its index) and no ladder node leaks into the plot.
+    let text = "save\nv1 in 0 dc 0 pulse(0 1 1n 1n 1n 1 2)\nrs in a 50\n\
+                p1 a 0 b 0 line len=2\n.model line cpl l=250n c=100p\nrl b 0 50\n\
+                .save v(b) i(v1)\n.tran 0.1n 20n\n.end\n";
+    let plots = run_text(text);
+    let names: Vec<&str> = plots[0].vectors.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["v(b)", "i(v1)"]);
+    // Matched line: the far end settles at half the step.
+    let d = vector(&plots[0], "v(b)");
+    assert!(
+        (d.at(d.len() - 1).re - 0.5).abs() < 0.01,
+        "{}",
+        d.at(d.len() - 1)
+    );
+}
