@@ -16,9 +16,9 @@ pub struct PlotArgs {
     /// file; with several analyses, one file each: OUT-ac1.svg, OUT-tran1.svg, ...
     #[arg(long, value_name = "OUT.svg|OUT.png")]
     pub plot: Option<PathBuf>,
-    /// Vectors to plot, comma-separated (`v(out),v(in)`, or just `out,in`); default: the
-    /// top-level node voltages, at most 8.
-    #[arg(long, value_name = "NAMES", value_delimiter = ',', requires = "plot")]
+    /// Vectors to plot (and to summarise in a Monte Carlo), comma-separated (`v(out),v(in)`,
+    /// or just `out,in`); default: the top-level node voltages, at most 8.
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
     pub vectors: Vec<String>,
 }
 

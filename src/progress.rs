@@ -79,6 +79,34 @@ fn set_style(bar: &ProgressBar, template: &str) {
     }
 }
 
+/// Runs `work` with a progress bar of `total` steps counted by the caller (Monte Carlo runs) on
+/// stderr (when `enabled` and stderr is a terminal; hidden otherwise). `work` gets the function
+/// that advances the bar by one step; it may be called from any thread (rayon workers). The
+/// bar is cleared when the work ends.
+pub fn with_step_bar<T>(
+    enabled: bool,
+    message: &str,
+    total: u64,
+    work: impl FnOnce(&(dyn Fn() + Sync)) -> T,
+) -> T {
+    let bar = if enabled && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) =
+            ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} [{elapsed}, eta {eta}]")
+        {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(message.to_string());
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let tick = || bar.inc(1);
+    let result = work(&tick);
+    bar.finish_and_clear();
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,5 +117,22 @@ mod tests {
         assert_eq!(with_spinner(true, "x", || "done"), "done");
         let control = Control::new();
         assert_eq!(with_progress(true, "x", Some(&control), || 7), 7);
+    }
+
+    #[test]
+    fn progress_passes_a_thread_safe_tick() {
+        let n = std::sync::atomic::AtomicUsize::new(0);
+        let r = with_step_bar(true, "x", 3, |tick| {
+            std::thread::scope(|s| {
+                for _ in 0..3 {
+                    s.spawn(|| {
+                        tick();
+                        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    });
+                }
+            });
+            7
+        });
+        assert_eq!((r, n.into_inner()), (7, 3));
     }
 }

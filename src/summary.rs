@@ -33,6 +33,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Ccvs { .. } => "H",
         DeviceKind::Diode { .. } => "D",
         DeviceKind::TLine { .. } => "T",
+        DeviceKind::CoupledLine { .. } => "P",
     }
 }
 

@@ -392,6 +392,37 @@ const CASES: &[Case] = &[
         "singular_g_negative.net",
         "op: singular matrix at the operating point: check ",
     ),
+    // ---- multiconductor line (P element, CPL model)
+    case(
+        "mtl_asymmetric",
+        "mtl_asymmetric.net:4:18",
+        "p1: model 'cable': L is not symmetric: L12 = 3e-7 but L21 = 2e-7",
+    ),
+    case(
+        "mtl_indefinite",
+        "mtl_indefinite.net:4:31",
+        "p1: model 'cable': C must be positive definite",
+    ),
+    case(
+        "mtl_node_count",
+        "mtl_node_count.net:3:14",
+        "for 'p1': found 5 nodes, need an even number, at least 4",
+    ),
+    case(
+        "mtl_triangle_count",
+        "mtl_triangle_count.net:4:18",
+        "L has 3 values; a 3-conductor line needs 6",
+    ),
+    case(
+        "mtl_unknown_model",
+        "mtl_unknown_model.net:3:12",
+        "p1: unknown model 'cabel'",
+    ),
+    case(
+        "mtl_length",
+        "mtl_length.net:3:22",
+        "p1: length = 0 must be positive",
+    ),
 ];
 
 /// Corpus files that succeed, with the warning they must print.

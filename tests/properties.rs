@@ -429,6 +429,7 @@ mod gen {
                 ElementKind::Instance { .. } => 'x',
                 ElementKind::Diode { .. } => 'd',
                 ElementKind::TLine { .. } => 't',
+                ElementKind::CoupledLine { .. } => 'p',
             };
             Element {
                 name: ident(format!("{letter}{n}")),
@@ -527,6 +528,7 @@ mod gen {
                 name: ident(n),
                 kind: ident(k),
                 params,
+                vectors: Vec::new(),
                 span: Span::default(),
             })),
             1 => analysis().prop_map(Item::Analysis),

@@ -7,6 +7,7 @@
 //! SPICE suffixes: `50,60,1k,10k,20k`), else from the netlist's first `.ac` card, else the spot
 //! frequencies 50, 60 Hz, 1, 10, 20 kHz. `compare` always uses `--freq` or the spot frequencies.
 
+use super::mc;
 use balun::diagnostics::{Renderer, Severity};
 use circuit::{Analysis, Circuit, Measurement, OutputNodes};
 use measure::cmrr::{cmrr_with_imbalance, CmrrPoint, CmrrSetup};
@@ -61,6 +62,8 @@ pub struct CmrrArgs {
     pub imbalance: Vec<String>,
     #[command(flatten)]
     pub common: Common,
+    #[command(flatten)]
+    pub mc: super::mc::McArgs,
 }
 
 /// `balun xtalk` flags.
@@ -111,15 +114,19 @@ pub struct CompareArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Also draw the curves (one per circuit and imbalance, 10 Hz to 100 kHz, 20 points per
+    /// decade, widened to the column frequencies) overlaid on one chart: SVG or PNG.
+    #[arg(long, value_name = "OUT.svg")]
+    pub plot: Option<PathBuf>,
 }
 
 /// A failure to report: where and what.
-struct Fail {
-    at: String,
-    message: String,
+pub struct Fail {
+    pub at: String,
+    pub message: String,
 }
 
-fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
+pub(super) fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
     Fail {
         at: at.display().to_string(),
         message: e.to_string(),
@@ -127,7 +134,7 @@ fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
 }
 
 /// Loads a netlist, rendering parse/elaboration errors; `None` when it failed (already reported).
-fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
+pub(super) fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
     match balun::elaborate_file(path) {
         Ok(e) => {
             crate::report_warnings(renderer, &e.sources, &e.warnings, false);
@@ -140,7 +147,7 @@ fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
     }
 }
 
-fn numbers(list: &[String], what: &str) -> Result<Vec<f64>, String> {
+pub(super) fn numbers(list: &[String], what: &str) -> Result<Vec<f64>, String> {
     list.iter()
         .map(|s| {
             netlist::parse_number(s.trim())
@@ -181,7 +188,7 @@ fn probe(o: OutputNodes) -> Probe {
 
 /// The CMRR setup from flags, filling what is missing from the first `.cmrr` card; with the
 /// card's imbalance.
-fn cmrr_setup(
+pub(super) fn cmrr_setup(
     c: &Circuit,
     out: Option<&str>,
     hot: Option<&str>,
@@ -288,7 +295,7 @@ fn hum_setup(c: &Circuit, a: &HumArgs) -> Result<InterferenceSetup, MeasureError
 }
 
 /// A number for JSON: non-finite values (an exactly zero `Acm` gives infinite CMRR) are null.
-fn num(x: f64) -> Value {
+pub(super) fn num(x: f64) -> Value {
     if x.is_finite() {
         json!(x)
     } else {
@@ -297,7 +304,7 @@ fn num(x: f64) -> Value {
 }
 
 /// dB for a table cell: `inf` is spelled out.
-fn db_cell(x: f64) -> String {
+pub(super) fn db_cell(x: f64) -> String {
     if x.is_finite() {
         format!("{x:.2}")
     } else if x > 0.0 {
@@ -310,7 +317,7 @@ fn db_cell(x: f64) -> String {
 }
 
 /// Frequency for a header: `50 Hz`, `1 kHz`, `12.5 kHz`.
-fn freq_label(f: f64) -> String {
+pub(super) fn freq_label(f: f64) -> String {
     let (v, unit) = if f >= 1e6 {
         (f / 1e6, "MHz")
     } else if f >= 1e3 {
@@ -324,7 +331,7 @@ fn freq_label(f: f64) -> String {
 }
 
 /// Renders rows under a header, columns right-aligned to their widest cell except the first.
-fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
+pub(super) fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
     let n = header.len();
     let mut width = vec![0; n];
     for r in std::iter::once(header).chain(rows.iter().map(|r| r.as_slice())) {
@@ -352,7 +359,7 @@ fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
     out
 }
 
-fn print(text: &str) {
+pub(super) fn print(text: &str) {
     let mut stdout = io::stdout().lock();
     // A closed pipe (`| head`) is not an error worth reporting.
     let _ = stdout
@@ -361,7 +368,7 @@ fn print(text: &str) {
 }
 
 /// Runs `body` on a loaded circuit; reports any failure. Returns success.
-fn with_circuit(
+pub(super) fn with_circuit(
     renderer: &Renderer,
     path: &Path,
     body: impl FnOnce(&Circuit) -> Result<String, Fail>,
@@ -387,12 +394,37 @@ pub fn cmrr(renderer: &Renderer, a: &CmrrArgs) -> bool {
         let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
         let (setup, card_dz) = cmrr_setup(c, a.out.as_deref(), a.hot.as_deref(), a.cold.as_deref())
             .map_err(|e| f(&e))?;
-        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
         let imbalances = if a.imbalance.is_empty() {
             vec![card_dz.unwrap_or(0.0)]
         } else {
             numbers(&a.imbalance, "imbalance").map_err(|e| f(&e))?
         };
+        if let Some(plan) = a.mc.plan(c).map_err(|e| f(&e))? {
+            // Monte Carlo: spot frequencies unless --freq (see commands::mc).
+            let freqs = if a.common.freq.is_empty() {
+                SPOT_FREQUENCIES_HZ.to_vec()
+            } else {
+                numbers(&a.common.freq, "frequency").map_err(|e| f(&e))?
+            };
+            let samples =
+                mc::cmrr_samples(c, &setup, &freqs, &imbalances, &plan, true).map_err(|e| f(&e))?;
+            let report = mc::CmrrReport {
+                circuit: c,
+                plan,
+                freqs: &freqs,
+                samples,
+                bins: a.mc.bins,
+            };
+            if let Some(path) = &a.mc.hist {
+                report.plot(path)?;
+            }
+            return Ok(if a.common.json {
+                report.json()
+            } else {
+                report.text()
+            });
+        }
+        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
         let mut results = Vec::new();
         for &dz in &imbalances {
             let pts = cmrr_with_imbalance(c, &setup, &freqs, dz).map_err(|e| f(&e))?;
@@ -632,13 +664,76 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
         Ok(v) => v,
         Err(e) => return report(fail(here, e)),
     };
+    if let Some(path) = &a.plot {
+        if let Err(e) = balun::plot::Format::from_path(path) {
+            return report(fail(path, e));
+        }
+    }
+    let grid = plot_grid(&freqs);
     let mut rows = Vec::new();
-    let ok = each_circuit(renderer, &a.files, |c, name| {
-        rows.extend(compare_rows(c, &name, a.measure, &imbalances, &freqs)?);
-        Ok(())
-    });
+    let mut curves = Vec::new();
+    let mut curves_of = Vec::new();
+    let mut ok = true;
+    for path in &a.files {
+        let Some(c) = load(renderer, path) else {
+            ok = false;
+            continue;
+        };
+        let name = path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into(),
+        );
+        match compare_rows(&c, &name, a.measure, &imbalances, &freqs) {
+            Ok(r) => rows.extend(r),
+            Err(e) => ok = report(fail(path, e)),
+        }
+        if ok && a.plot.is_some() {
+            let circuit_index = curves_of.len();
+            curves_of.push(name.clone());
+            match compare_rows(&c, &name, a.measure, &imbalances, &grid) {
+                // A colour per circuit, a line pattern per imbalance.
+                Ok(r) => {
+                    curves.extend(r.into_iter().enumerate().map(|(k, row)| {
+                        balun::plot::Curve {
+                            name: row_label(&row),
+                            // Hum is drawn as the table's signal-to-hum ratio.
+                            points: grid
+                                .iter()
+                                .zip(&row.db)
+                                .map(|(&f, &x)| {
+                                    (f, if a.measure == Quantity::Hum { -x } else { x })
+                                })
+                                .collect(),
+                            style: circuit_index % 10 + 10 * (k % 3),
+                        }
+                    }))
+                }
+                Err(e) => ok = report(fail(path, e)),
+            }
+        }
+    }
     if !ok {
         return false;
+    }
+    if let Some(path) = &a.plot {
+        let chart = balun::plot::Chart {
+            title: match a.measure {
+                Quantity::Cmrr => "CMRR, worse leg of the source imbalance (higher is better)",
+                Quantity::Xtalk => "Worst crosstalk between channels (lower is better)",
+                Quantity::Hum => "Signal-to-hum ratio (higher is better)",
+                // `compare_noise` handles noise (a table of integrated figures, no curves).
+                Quantity::Noise => "Equivalent input noise (lower is better)",
+            }
+            .to_string(),
+            x_label: "Frequency (Hz)".into(),
+            x_log: true,
+            y_label: axis_label(a.measure).into(),
+            width: 1000,
+            height: 650,
+        };
+        if let Err(e) = balun::plot::write_curves(path, &chart, &curves) {
+            return report(fail(path, e));
+        }
     }
     print(&if a.json {
         compare_json(a.measure, &freqs, &rows)
@@ -716,14 +811,41 @@ fn compare_rows(
     }
 }
 
+/// The plot's frequencies: 20 per decade from 10 Hz (or the lowest column) to 100 kHz (or the
+/// highest).
+fn plot_grid(columns: &[f64]) -> Vec<f64> {
+    let lo = columns.iter().copied().fold(10.0, f64::min).log10();
+    let hi = columns.iter().copied().fold(100e3, f64::max).log10();
+    let n = ((hi - lo) * 20.0).ceil().max(1.0) as usize;
+    (0..=n)
+        .map(|i| 10f64.powf(lo + (hi - lo) * i as f64 / n as f64))
+        .collect()
+}
+
+/// A row's name in legends: `circuit` or `circuit, 600 ohm`.
+fn row_label(r: &Row) -> String {
+    match r.imbalance_ohm {
+        Some(dz) => format!("{}, {dz} ohm", r.circuit),
+        None => r.circuit.clone(),
+    }
+}
+
+fn axis_label(q: Quantity) -> &'static str {
+    match q {
+        Quantity::Cmrr => "CMRR (dB)",
+        Quantity::Xtalk => "Worst crosstalk (dB)",
+        Quantity::Hum => "Signal-to-hum ratio (dB)",
+        Quantity::Noise => "EIN (dBu)",
+    }
+}
+
 fn quantity_label(q: Quantity) -> &'static str {
     match q {
         Quantity::Cmrr => "CMRR (dB, higher is better; worse leg of the source imbalance)",
         Quantity::Xtalk => "worst crosstalk between channels (dB, lower is better)",
         Quantity::Hum => {
-            "output hum (dBV: output per volt of the interference source) and signal-to-hum \
-             ratio (dB: output of the signal source over that of the interference source, \
-             both at 1 V; higher is better)"
+            "hum at the output (dBV per volt of interference) and signal-to-hum ratio \
+             (dB, both sources at 1 V; higher is better)"
         }
         Quantity::Noise => "equivalent input noise, 20 Hz-20 kHz (lower is better)",
     }

@@ -2,5 +2,7 @@
 //!
 //! `measure`: `balun cmrr`, `balun xtalk`, `balun hum` and `balun compare` (tables and JSON of
 //! the measurements of the `measure` crate).
+//! `mc`: Monte Carlo over element tolerances for those measurements (`--mc N`, `.mc`).
 
+pub mod mc;
 pub mod measure;

@@ -28,6 +28,16 @@ fn colour(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// Line pattern of series `i`: solid for the first round of the palette, then dashed, then
+/// short dashes (dash length, gap in pixels), so up to 30 series stay distinct.
+fn dash(i: usize) -> Option<(u32, u32)> {
+    match (i / PALETTE.len()) % 3 {
+        0 => None,
+        1 => Some((9, 5)),
+        _ => Some((3, 4)),
+    }
+}
+
 /// Registers the embedded DejaVu Sans as plotters' `sans-serif` (once per process).
 fn register_fonts() {
     static ONCE: Once = Once::new();
@@ -87,11 +97,20 @@ where
             y += row_height;
         }
         let mid = y + 9;
-        root.draw(&PathElement::new(
-            vec![(x, mid), (x + 24, mid)],
-            colour(*c).stroke_width(3),
-        ))
-        .map_err(err)?;
+        let swatch: Vec<(i32, i32)> = match dash(*c) {
+            None => vec![(x, x + 24)],
+            Some((on, off)) => (0..24)
+                .step_by((on + off) as usize)
+                .map(|s| (x + s, x + (s + on as i32).min(24)))
+                .collect(),
+        };
+        for (a, b) in swatch {
+            root.draw(&PathElement::new(
+                vec![(a, mid), (b, mid)],
+                colour(*c).stroke_width(3),
+            ))
+            .map_err(err)?;
+        }
         root.draw(&Text::new(name.clone(), (x + 30, y), legend_style.clone()))
             .map_err(err)?;
         x += item;
@@ -192,6 +211,10 @@ where
             if line.len() == 1 {
                 chart
                     .draw_series(std::iter::once(Circle::new(line[0], 2, style.filled())))
+                    .map_err(err)?;
+            } else if let Some((on, off)) = dash(*c) {
+                chart
+                    .draw_series(DashedLineSeries::new(line.iter().copied(), on, off, style))
                     .map_err(err)?;
             } else {
                 chart

@@ -28,7 +28,10 @@
 //! with plotters' `ab_glyph` font backend, so PNGs need no system fonts or fontconfig. SVGs
 //! name the `sans-serif` family and leave the glyphs to the viewer.
 
+mod curves;
 mod draw;
+
+pub use curves::{histogram_outline, write_curves, Chart, Curve};
 
 use crate::output::{mag_db, phase_deg, plot_kind, unit_symbol};
 use solver::{Plot, Unit, Vector};

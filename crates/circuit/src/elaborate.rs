@@ -33,10 +33,12 @@ use netlist::{
     AcSpec, Element, ElementKind, Ident, Item, ModelDef, Param, SourceSpec, Span, SubcktDef,
     TranSpec, Value,
 };
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 #[path = "directives.rs"]
 mod directives;
+#[path = "tolerances.rs"]
+mod tolerances;
 
 /// Deepest subcircuit nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 100;
@@ -128,6 +130,8 @@ struct Elab<'a> {
     /// `.save` targets so far; `save_all` once a `.save all` is seen.
     saves: Vec<SaveTarget>,
     save_all: bool,
+    tolerances: Vec<Tolerance>,
+    monte_carlo: Option<MonteCarlo>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -138,12 +142,12 @@ impl<'a> Elab<'a> {
             sources,
             params: Params::new(),
             envs: Vec::new(),
-            globals: HashSet::new(),
+            globals: HashSet::default(),
             nodes: vec!["0".to_string()],
-            node_ids: HashMap::from([("0".to_string(), NodeId::GROUND)]),
+            node_ids: HashMap::from_iter([("0".to_string(), NodeId::GROUND)]),
             devices: Vec::new(),
-            device_names: HashMap::new(),
-            element_spans: HashMap::new(),
+            device_names: HashMap::default(),
+            element_spans: HashMap::default(),
             fixups: Vec::new(),
             warnings: netlist
                 .warnings
@@ -158,6 +162,8 @@ impl<'a> Elab<'a> {
             measurements: Vec::new(),
             saves: Vec::new(),
             save_all: false,
+            tolerances: Vec::new(),
+            monte_carlo: None,
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -181,8 +187,8 @@ impl<'a> Elab<'a> {
     fn build_env(&mut self, items: &'a [Item], parent: Option<usize>) -> usize {
         let id = self.envs.len();
         self.envs.push(Env {
-            defs: HashMap::new(),
-            models: HashMap::new(),
+            defs: HashMap::default(),
+            models: HashMap::default(),
             parent,
         });
         for item in items {
@@ -276,7 +282,7 @@ impl<'a> Elab<'a> {
         self.params.force_innermost()?;
         let ctx = Ctx {
             path: String::new(),
-            ports: HashMap::new(),
+            ports: HashMap::default(),
             env: 0,
         };
         self.expand(&netlist.items, &ctx)?;
@@ -298,6 +304,8 @@ impl<'a> Elab<'a> {
             warnings: self.warnings,
             measurements: self.measurements,
             saves: (!self.save_all && !self.saves.is_empty()).then_some(self.saves),
+            tolerances: self.tolerances,
+            monte_carlo: self.monte_carlo,
         }
     }
 
@@ -368,6 +376,7 @@ impl<'a> Elab<'a> {
                 | Item::Ic(_)
                 | Item::Temp(_)
                 | Item::Save(_)
+                | Item::MonteCarlo(_)
                     if !ctx.path.is_empty() =>
                 {
                     let span = match item {
@@ -376,6 +385,7 @@ impl<'a> Elab<'a> {
                         Item::Options(p) => p.first().map_or_else(Span::default, |p| p.name.span),
                         Item::Ic(list) => list.first().map_or_else(Span::default, |(n, _)| n.span),
                         Item::Temp(v) => v.span,
+                        Item::MonteCarlo(mc) => mc.span,
                         _ => Span::default(),
                     };
                     self.warn(
@@ -479,7 +489,8 @@ impl<'a> Elab<'a> {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let mut r = self.eval(value)?;
-                let extra = self.element_params(&name, params, &["m", "noisy"])?;
+                let (params, tol) = self.tolerance(&name, params)?;
+                let extra = self.element_params(&name, &params, &["m", "noisy"])?;
                 if r == 0.0 {
                     self.warn(
                         value.span,
@@ -493,7 +504,7 @@ impl<'a> Elab<'a> {
                 if let Some(m) = extra.get("m") {
                     r /= m;
                 }
-                self.push_device(
+                let index = self.push_device(
                     name,
                     span,
                     DeviceKind::Resistor {
@@ -503,6 +514,7 @@ impl<'a> Elab<'a> {
                         noisy: extra.get("noisy").is_none_or(|&n| n != 0.0),
                     },
                 );
+                self.add_tolerance(index, tol);
             }
             ElementKind::Capacitor {
                 nodes,
@@ -512,11 +524,12 @@ impl<'a> Elab<'a> {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let mut c = self.eval(value)?;
-                let extra = self.element_params(&name, params, &["ic", "m"])?;
+                let (params, tol) = self.tolerance(&name, params)?;
+                let extra = self.element_params(&name, &params, &["ic", "m"])?;
                 if let Some(m) = extra.get("m") {
                     c *= m;
                 }
-                self.push_device(
+                let index = self.push_device(
                     name,
                     span,
                     DeviceKind::Capacitor {
@@ -526,6 +539,7 @@ impl<'a> Elab<'a> {
                         ic_v: extra.get("ic").copied(),
                     },
                 );
+                self.add_tolerance(index, tol);
             }
             ElementKind::Inductor {
                 nodes,
@@ -535,11 +549,12 @@ impl<'a> Elab<'a> {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let mut l = self.eval(value)?;
-                let extra = self.element_params(&name, params, &["ic", "m"])?;
+                let (params, tol) = self.tolerance(&name, params)?;
+                let extra = self.element_params(&name, &params, &["ic", "m"])?;
                 if let Some(m) = extra.get("m") {
                     l /= m;
                 }
-                self.push_device(
+                let index = self.push_device(
                     name,
                     span,
                     DeviceKind::Inductor {
@@ -549,6 +564,7 @@ impl<'a> Elab<'a> {
                         ic_a: extra.get("ic").copied(),
                     },
                 );
+                self.add_tolerance(index, tol);
             }
             ElementKind::Coupling { inductors, k } => {
                 let kv = self.eval(k)?;
@@ -694,11 +710,195 @@ impl<'a> Elab<'a> {
                     },
                 );
             }
+            ElementKind::CoupledLine {
+                nodes,
+                model,
+                params,
+            } => {
+                let ids: Vec<NodeId> = nodes.iter().map(|n| self.node(ctx, n)).collect();
+                let n = ids.len() / 2 - 1;
+                let line = self.coupled_line_params(&name, span, model, params, ctx, n)?;
+                self.push_device(
+                    name,
+                    span,
+                    DeviceKind::CoupledLine {
+                        near: ids[..n].to_vec(),
+                        ref_near: ids[n],
+                        far: ids[n + 1..2 * n + 1].to_vec(),
+                        ref_far: ids[2 * n + 1],
+                        line,
+                    },
+                );
+            }
             ElementKind::Instance { .. } => {
                 unreachable!("handled above")
             }
         }
         Ok(())
+    }
+
+    /// The line of a `P` element with `n` signal conductors from its `CPL` model (`R`, `L`,
+    /// `G`, `C` matrices, `length`) and instance parameters (`len=`/`length=` overriding the
+    /// model's length, `sections=`). `R` and `G` default to zero; `L`, `C` and a length are
+    /// required. Checks in `crate::mtl`.
+    fn coupled_line_params(
+        &mut self,
+        element: &str,
+        span: Span,
+        model: &Ident,
+        params: &[Param],
+        ctx: &Ctx<'a>,
+        n: usize,
+    ) -> Result<MtlParams, ElabError> {
+        let invalid = |span: Span, message: String| ElabError::InvalidValue {
+            span,
+            element: element.to_string(),
+            message,
+        };
+        if n > MAX_LINE_CONDUCTORS {
+            return Err(invalid(
+                span,
+                format!("{n} signal conductors; at most {MAX_LINE_CONDUCTORS} are supported"),
+            ));
+        }
+        let Some(def) = self.find_model(ctx.env, &model.name) else {
+            return Err(ElabError::BadReference {
+                span: model.span,
+                element: element.to_string(),
+                message: format!("unknown model '{}'", model.name),
+            });
+        };
+        if def.kind.name != "cpl" {
+            return Err(ElabError::BadReference {
+                span: model.span,
+                element: element.to_string(),
+                message: format!(
+                    "model '{}' is a '{}' model, not a coupled line model (cpl)",
+                    model.name, def.kind.name
+                ),
+            });
+        }
+        type Given = Option<(Vec<f64>, Span)>;
+        let mut mats: [(&str, Given); 4] = [("R", None), ("L", None), ("G", None), ("C", None)];
+        let mut model_len = None;
+        for p in &def.params {
+            let v = self.eval(&p.value)?;
+            match p.name.name.as_str() {
+                "length" | "len" => model_len = Some((v, p.value.span)),
+                other => match mats.iter_mut().find(|(m, _)| m.eq_ignore_ascii_case(other)) {
+                    Some((_, slot)) => *slot = Some((vec![v], p.name.span)),
+                    None => self.warn(
+                        p.name.span,
+                        format!(
+                            "model '{}': unknown cpl parameter '{other}' ignored",
+                            def.name.name
+                        ),
+                    ),
+                },
+            }
+        }
+        for v in &def.vectors {
+            let mut values = Vec::with_capacity(v.values.len());
+            for x in &v.values {
+                values.push(self.eval(x)?);
+            }
+            match mats
+                .iter_mut()
+                .find(|(m, _)| m.eq_ignore_ascii_case(&v.name.name))
+            {
+                Some((_, slot)) => *slot = Some((values, v.name.span)),
+                None => {
+                    return Err(invalid(
+                        v.name.span,
+                        format!(
+                            "model '{}': '{}' takes one value, found {}",
+                            def.name.name,
+                            v.name.name,
+                            values.len()
+                        ),
+                    ))
+                }
+            }
+        }
+        let mut full = Vec::with_capacity(4);
+        for (name, given) in mats {
+            let (values, at) = match given {
+                Some(g) => g,
+                None if name == "R" || name == "G" => (vec![0.0; n * (n + 1) / 2], def.span),
+                None => {
+                    return Err(invalid(
+                        def.span,
+                        format!(
+                            "model '{}' gives no {name} matrix (per-unit-length {})",
+                            def.name.name,
+                            if name == "L" {
+                                "inductance, H/m"
+                            } else {
+                                "capacitance, F/m"
+                            }
+                        ),
+                    ))
+                }
+            };
+            let m = crate::mtl::matrix(name, n, &values)
+                .and_then(|m| {
+                    if name == "L" || name == "C" {
+                        crate::mtl::check_definite(name, n, &m)
+                    } else {
+                        crate::mtl::check_losses(name, n, &m)
+                    }
+                    .map(|()| m)
+                })
+                .map_err(|e| invalid(at, format!("model '{}': {e}", def.name.name)))?;
+            full.push(m);
+        }
+        let mut length = model_len;
+        let mut sections = None;
+        for p in params {
+            let v = self.eval(&p.value)?;
+            match p.name.name.as_str() {
+                "len" | "length" => length = Some((v, p.value.span)),
+                "sections" => {
+                    if !((1.0..=100_000.0).contains(&v) && v.fract() == 0.0) {
+                        return Err(invalid(
+                            p.value.span,
+                            format!(
+                                "sections = {} must be a whole number from 1 to 100000",
+                                fmt_num(v)
+                            ),
+                        ));
+                    }
+                    sections = Some(v as usize);
+                }
+                other => self.warn(
+                    p.name.span,
+                    format!("{element}: parameter '{other}' is not supported and is ignored"),
+                ),
+            }
+        }
+        let Some((length_m, len_span)) = length else {
+            return Err(invalid(
+                span,
+                "the line length is missing: give len=<metres> or length= in the model".into(),
+            ));
+        };
+        if !(length_m > 0.0 && length_m.is_finite()) {
+            return Err(invalid(
+                len_span,
+                format!("length = {} must be positive", fmt_num(length_m)),
+            ));
+        }
+        let mut it = full.into_iter();
+        let mut next = || it.next().unwrap_or_default();
+        Ok(MtlParams {
+            n,
+            r_ohm_per_m: next(),
+            l_h_per_m: next(),
+            g_s_per_m: next(),
+            c_f_per_m: next(),
+            length_m,
+            sections,
+        })
     }
 
     /// `Z0` and `TD` of a T line from `Z0=` (or `ZO=`) and `TD=`, or `F=` with `NL=` (default
@@ -789,7 +989,7 @@ impl<'a> Elab<'a> {
         params: &[Param],
         known: &[&str],
     ) -> Result<HashMap<String, f64>, ElabError> {
-        let mut out = HashMap::new();
+        let mut out = HashMap::default();
         for p in params {
             if known.contains(&p.name.name.as_str()) {
                 let v = self.eval(&p.value)?;
@@ -1212,6 +1412,7 @@ impl<'a> Elab<'a> {
                     }
                 }
             }
+            Item::MonteCarlo(mc) => self.monte_carlo = Some(self.monte_carlo_card(mc)?),
             Item::Ic(list) => {
                 for (node, value) in list {
                     let v = self.eval(value)?;

@@ -15,6 +15,8 @@ mod error;
 pub mod expr;
 pub mod limits;
 pub mod models;
+pub mod montecarlo;
+mod mtl;
 mod params;
 mod suggest;
 mod topology;
@@ -22,6 +24,7 @@ mod types;
 
 pub use error::ElabError;
 pub use models::DiodeModel;
+pub use montecarlo::{Distribution, MonteCarlo, Rng, Tolerance};
 pub use types::*;
 
 /// Elaborates a parsed netlist into a flat circuit, checking it is solvable in structure (and

@@ -13,7 +13,7 @@
 use crate::expr::{self, ParamLookup};
 use crate::ElabError;
 use netlist::{Expr, Span};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 #[derive(Debug, Clone)]
 enum Slot {
@@ -34,7 +34,7 @@ impl Params {
     /// A stack with one (global) frame.
     pub(crate) fn new() -> Self {
         Params {
-            frames: vec![HashMap::new()],
+            frames: vec![HashMap::default()],
             busy: Vec::new(),
         }
     }
@@ -44,7 +44,7 @@ impl Params {
     }
 
     pub(crate) fn push_frame(&mut self) {
-        self.frames.push(HashMap::new());
+        self.frames.push(HashMap::default());
     }
 
     pub(crate) fn pop_frame(&mut self) {

@@ -846,3 +846,108 @@ fn noise_analysis_resolves_names_and_rejects_bad_ones() {
         "{e}"
     );
 }
+
+#[test]
+fn tolerances_are_recorded_per_expanded_device() {
+    let c = elab(
+        "t\nV1 a 0 1\nR1 a b 1k tol=1%\nX1 b 0 sub\nX2 b 0 sub\n\
+         .subckt sub p q\nR1 p q 2k tol=0.5% dist=uniform m=2\nC1 p q 1n\n.ends\n\
+         .mc 50 seed=3 dist=uniform\n.op\n",
+    );
+    let t: Vec<(&str, f64, Option<Distribution>)> = c
+        .tolerances
+        .iter()
+        .map(|t| {
+            (
+                c.devices[t.device.index()].name.as_str(),
+                t.relative,
+                t.dist,
+            )
+        })
+        .collect();
+    assert_eq!(
+        t,
+        vec![
+            ("r1", 0.01, None),
+            ("r.x1.r1", 0.005, Some(Distribution::Uniform)),
+            ("r.x2.r1", 0.005, Some(Distribution::Uniform)),
+        ]
+    );
+    let mc = c.monte_carlo.expect(".mc");
+    assert_eq!((mc.runs, mc.seed, mc.dist), (50, 3, Distribution::Uniform));
+    // A run scales only the toleranced devices, each within its tolerance (uniform: +-t,
+    // gauss: clipped at 6 sigma = 2 t), and the same (seed, run) gives the same circuit.
+    for run in 0..20 {
+        let p = c.monte_carlo_run(mc.seed, run, Distribution::Gauss);
+        assert_eq!(p, c.monte_carlo_run(mc.seed, run, Distribution::Gauss));
+        let r = |c: &Circuit, n: &str| match kind(c, n) {
+            DeviceKind::Resistor { resistance_ohm, .. } => *resistance_ohm,
+            k => panic!("{k:?}"),
+        };
+        assert!((r(&p, "r1") / 1e3 - 1.0).abs() <= 0.02);
+        assert!((r(&p, "r.x1.r1") / 1e3 - 1.0).abs() <= 0.005);
+        assert_ne!(r(&p, "r.x1.r1"), r(&p, "r.x2.r1"));
+        assert_eq!(kind(&p, "c.x1.c1"), kind(&c, "c.x1.c1"));
+    }
+}
+
+#[test]
+fn bad_tolerances_are_errors_at_the_value() {
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k tol=60%\n.op\n");
+    assert!(
+        e.to_string()
+            .contains("r1: tolerance 0.6 is outside 0 to 0.5"),
+        "{e}"
+    );
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k dist=uniform\n.op\n");
+    assert!(e.to_string().contains("'dist=' needs a tolerance"), "{e}");
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k tol=1% dist=flat\n.op\n");
+    assert!(e.to_string().contains("dist=gauss or dist=uniform"), "{e}");
+    let e = elab_err("t\nV1 a 0 1\nR1 a 0 1k tol=1%\n.mc 2.5\n.op\n");
+    assert!(e.to_string().contains("whole number"), "{e}");
+}
+
+#[test]
+fn coupled_line_matrices_length_and_sections() {
+    // ngspice's triangle order (L11 L12 L22); R and G default to zero; the instance's len=
+    // overrides the model's length=; the far end's reference may be another node.
+    let c = elab(
+        "t\nV1 a1 0 1\nR1 a2 0 1\nP1 a1 a2 0 b1 b2 g cab len=3 sections=12\n\
+         .model cab cpl length=1 l=1u 0.25u 2u c=100p -10p 120p\n\
+         R2 b1 g 1\nR3 b2 g 1\nR4 g 0 1\n.op\n.end\n",
+    );
+    let DeviceKind::CoupledLine {
+        near,
+        ref_near,
+        far,
+        ref_far,
+        line,
+    } = &c.devices[2].kind
+    else {
+        panic!("{:?}", c.devices[2].kind)
+    };
+    let node = |n: NodeId| c.nodes[n.index()].as_str();
+    assert_eq!(
+        near.iter().map(|&n| node(n)).collect::<Vec<_>>(),
+        ["a1", "a2"]
+    );
+    assert_eq!(
+        far.iter().map(|&n| node(n)).collect::<Vec<_>>(),
+        ["b1", "b2"]
+    );
+    assert_eq!((node(*ref_near), node(*ref_far)), ("0", "g"));
+    assert_eq!(line.n, 2);
+    assert_eq!(line.l_h_per_m, [1e-6, 0.25e-6, 0.25e-6, 2e-6]);
+    assert_eq!(line.c_f_per_m, [100e-12, -10e-12, -10e-12, 120e-12]);
+    assert_eq!(line.r_ohm_per_m, [0.0; 4]);
+    assert_eq!(line.g_s_per_m, [0.0; 4]);
+    assert_eq!((line.length_m, line.sections), (3.0, Some(12)));
+    // A model of another kind, and a missing C matrix, are errors naming the element.
+    let e = elab_err("t\nV1 a 0 1\nP1 a 0 b 0 dm len=1\n.model dm d\nR1 b 0 1\n.op\n.end\n");
+    assert_eq!(
+        e.to_string(),
+        "p1: model 'dm' is a 'd' model, not a coupled line model (cpl)"
+    );
+    let e = elab_err("t\nV1 a 0 1\nP1 a 0 b 0 m len=1\n.model m cpl l=1u\nR1 b 0 1\n.op\n.end\n");
+    assert!(e.to_string().contains("gives no C matrix"), "{e}");
+}

@@ -153,6 +153,22 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
             uf.union(p1p.index(), p1n.index());
             uf.union(p2p.index(), p2n.index());
         }
+        if let DeviceKind::CoupledLine {
+            near,
+            ref_near,
+            far,
+            ref_far,
+            ..
+        } = &dev.kind
+        {
+            // Like T: each end's terminals are joined through the line's port equations.
+            for k in near {
+                uf.union(k.index(), ref_near.index());
+            }
+            for k in far {
+                uf.union(k.index(), ref_far.index());
+            }
+        }
     }
     let ground = uf.find(0);
     for node in 1..n {

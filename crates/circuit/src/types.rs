@@ -46,6 +46,11 @@ pub struct Circuit {
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
+    /// Tolerances of R, C and L devices (`tol=` on their cards), in device order; used by
+    /// [`Circuit::perturbed`] (see [`crate::montecarlo`]).
+    pub tolerances: Vec<crate::montecarlo::Tolerance>,
+    /// The `.mc` card, if any (the last one wins).
+    pub monte_carlo: Option<crate::montecarlo::MonteCarlo>,
 }
 
 /// A vector named by `.save`.
@@ -165,6 +170,37 @@ pub enum DeviceKind {
         z0_ohm: f64,
         td_s: f64,
     },
+    /// P: multiconductor transmission line (ngspice's coupled line with a `CPL` model): N
+    /// signal conductors `near[k]` -> `far[k]` over a reference conductor (`ref_near` at the
+    /// near end, `ref_far` at the far end). Port currents flow into each signal terminal and
+    /// out of that end's reference terminal.
+    CoupledLine {
+        near: Vec<NodeId>,
+        ref_near: NodeId,
+        far: Vec<NodeId>,
+        ref_far: NodeId,
+        line: MtlParams,
+    },
+}
+
+/// Most signal conductors a `P` line may have (the solver names two unknowns per conductor).
+pub const MAX_LINE_CONDUCTORS: usize = 16;
+
+/// Per-unit-length parameters of a multiconductor line, validated by elaboration: `l_h_per_m`
+/// and `c_f_per_m` symmetric positive definite, `r_ohm_per_m` and `g_s_per_m` symmetric with
+/// no negative diagonal entry, `length_m > 0`. Matrices are `n x n`, row-major.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MtlParams {
+    /// Number of signal conductors N.
+    pub n: usize,
+    pub r_ohm_per_m: Vec<f64>,
+    pub l_h_per_m: Vec<f64>,
+    pub g_s_per_m: Vec<f64>,
+    pub c_f_per_m: Vec<f64>,
+    pub length_m: f64,
+    /// `sections=`: the transient ladder's section count; `None` chooses it (see the solver's
+    /// `devices/mtl.rs`).
+    pub sections: Option<usize>,
 }
 
 impl DeviceKind {
@@ -178,6 +214,19 @@ impl DeviceKind {
             TLine {
                 p1p, p1n, p2p, p2n, ..
             } => vec![*p1p, *p1n, *p2p, *p2n],
+            CoupledLine {
+                near,
+                ref_near,
+                far,
+                ref_far,
+                ..
+            } => near
+                .iter()
+                .chain([ref_near])
+                .chain(far)
+                .chain([ref_far])
+                .copied()
+                .collect(),
             VoltageSource { pos, neg, .. }
             | CurrentSource { pos, neg, .. }
             | Cccs { pos, neg, .. }

@@ -11,6 +11,8 @@
 //!   A-weighted) and equivalent input noise in dBu/dBV for a source resistance.
 //! - [`interference`]: output due to an interference source relative to the output due to the
 //!   signal source (signal-to-hum ratio).
+//! - [`montecarlo`]: any of these (or any function of a circuit) over seeded random draws of
+//!   the element tolerances, in parallel, with order statistics and histograms.
 //!
 //! What does not live here: reading netlists (the `netlist`/`circuit` crates do that; a
 //! `.cmrr`/`.xtalk`/`.hum` card arrives as a [`circuit::Measurement`]) and formatting tables or
@@ -21,6 +23,7 @@
 
 pub mod cmrr;
 pub mod interference;
+pub mod montecarlo;
 pub mod noise;
 pub mod xtalk;
 

@@ -107,6 +107,20 @@ pub enum Item {
     Measure(MeasureCard),
     /// `.save v(out) i(v1) out all`: the vectors to keep (ngspice keeps all when there is none).
     Save(Vec<SaveItem>),
+    /// `.mc N [seed=S] [dist=gauss|uniform]`: Monte Carlo over the element tolerances.
+    MonteCarlo(MonteCarloCard),
+}
+
+/// `.mc N [seed=S] [dist=gauss|uniform]` (balun's own card): `N` runs with every toleranced
+/// element (`R1 a b 10k tol=1%`) drawn at random; `dist` is the default distribution of
+/// elements that do not name one. Values are checked when the circuit is elaborated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonteCarloCard {
+    pub runs: Value,
+    pub seed: Option<Value>,
+    /// The word after `dist=` (`gauss` or `uniform`), kept as written.
+    pub dist: Option<Ident>,
+    pub span: Span,
 }
 
 /// One vector named by `.save`.
@@ -174,7 +188,17 @@ pub struct ModelDef {
     /// Device type, lower-cased: `d`, `npn`, `r`, ...
     pub kind: Ident,
     pub params: Vec<Param>,
+    /// Parameters given more than one value (a `CPL` model's matrices, `l=1u 0.2u 1u`), in
+    /// card order; such a parameter is not also in `params`.
+    pub vectors: Vec<ParamVector>,
     pub span: Span,
+}
+
+/// `name=v1 v2 ...`: a model parameter with several values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamVector {
+    pub name: Ident,
+    pub values: Vec<Value>,
 }
 
 /// An analysis card.
@@ -243,7 +267,8 @@ pub struct Element {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ElementKind {
-    /// `Rname n+ n- value [r=value] [other=value...]`
+    /// `Rname n+ n- value [r=value] [other=value...]`. R, C and L accept `tol=` (a fraction
+    /// or a percentage: `tol=1%` is read as `0.01`) and `dist=gauss|uniform` for Monte Carlo.
     Resistor {
         nodes: [Node; 2],
         value: Value,
@@ -305,6 +330,13 @@ pub enum ElementKind {
     /// `Tname p1+ p1- p2+ p2- z0=.. td=.. | f=.. [nl=..]`
     TLine {
         nodes: [Node; 4],
+        params: Vec<Param>,
+    },
+    /// `Pname in1 .. inN ref1 out1 .. outN ref2 MODEL [len=l] [sections=n]`: ngspice's coupled
+    /// multiconductor line (a `CPL` model); `nodes` are all `2N+2` nodes in card order.
+    CoupledLine {
+        nodes: Vec<Node>,
+        model: Ident,
         params: Vec<Param>,
     },
 }

@@ -215,8 +215,28 @@ impl<'c> Cursor<'c> {
             // `r=` at the end of the card: point at the parameter, not at the card's start.
             return self.error(name.span, format!("expected {what}"));
         }
+        if name.name == "tol" {
+            if let Some(value) = self.percent() {
+                return Ok(Param { name, value });
+            }
+        }
         let value = self.expect_value(&what)?;
         Ok(Param { name, value })
+    }
+
+    /// A percentage literal (`0.1%`, `5%`) at the current position, read as a fraction
+    /// (`0.001`, `0.05`) and consumed; `None` (nothing consumed) for anything else.
+    fn percent(&mut self) -> Option<Value> {
+        let t = self.peek()?;
+        if t.kind != TokKind::Word {
+            return None;
+        }
+        let v = parse_number(self.text(t).strip_suffix('%')?)?;
+        self.bump();
+        Some(Value {
+            expr: Expr::Num(v / 100.0),
+            span: self.span(t),
+        })
     }
 
     /// Splits the rest of the card into positional tokens and `name=value` parameters.
@@ -413,6 +433,7 @@ impl Builder {
             ".cmrr" => Item::Measure(cmrr_card(&mut cur)?),
             ".xtalk" => Item::Measure(xtalk_card(&mut cur)?),
             ".hum" => Item::Measure(hum_card(&mut cur)?),
+            ".mc" => Item::MonteCarlo(mc_card(&mut cur)?),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),
@@ -522,12 +543,33 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
     let name = cur.expect_word("a model name after '.model'")?;
     let kind = cur.expect_word(&format!("a device type for model '{}'", name.name))?;
     let mut params = Vec::new();
+    let mut vectors = Vec::new();
     while let Some(t) = cur.peek() {
         match t.kind {
             TokKind::LParen | TokKind::RParen | TokKind::Comma => {
                 cur.bump();
             }
-            _ if cur.at_param() => params.push(cur.param()?),
+            _ if cur.at_param() => {
+                let p = cur.param()?;
+                // `l=1u 0.2u 1u`: further bare values make a vector parameter (ngspice's CPL).
+                let mut values = Vec::new();
+                while let Some(t) = cur.peek() {
+                    if cur.at_param() || !cur.is_value(t) {
+                        break;
+                    }
+                    cur.bump();
+                    values.push(cur.value_of(t, &format!("a value for '{}'", p.name.name))?);
+                }
+                if values.is_empty() {
+                    params.push(p);
+                } else {
+                    values.insert(0, p.value);
+                    vectors.push(ParamVector {
+                        name: p.name,
+                        values,
+                    });
+                }
+            }
             _ => {
                 return cur.error(
                     cur.span(t),
@@ -544,6 +586,7 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
         name,
         kind,
         params,
+        vectors,
         span: cur.card.full_span(),
     })
 }
@@ -826,7 +869,8 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         'x' => instance(cur, &n)?,
         'd' => diode(cur, &n)?,
         't' => tline(cur, &n)?,
-        'q' | 'm' | 'j' | 'b' | 's' | 'w' | 'z' | 'u' | 'o' | 'y' | 'a' | 'p' | 'n' => {
+        'p' => coupled_line(cur, &n)?,
+        'q' | 'm' | 'j' | 'b' | 's' | 'w' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1122,6 +1166,38 @@ fn tline(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     })
 }
 
+/// `Pname in1 .. inN ref1 out1 .. outN ref2 MODEL [len=..] [sections=..]` (N >= 1).
+fn coupled_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (positional, params) = cur.fields(false)?;
+    let usage = "in1 .. inN ref1 out1 .. outN ref2 and a CPL model name";
+    let Some((&model, nodes)) = positional.split_last() else {
+        return cur.error(cur.missing_span(), format!("expected {usage} for '{n}'"));
+    };
+    if nodes.len() < 4 || nodes.len() % 2 != 0 {
+        let at = if nodes.is_empty() {
+            cur.missing_span()
+        } else {
+            cur.span(model)
+        };
+        return cur.error(
+            at,
+            format!(
+                "expected {usage} for '{n}': found {} nodes, need an even number, at least 4",
+                nodes.len()
+            ),
+        );
+    }
+    let nodes = nodes
+        .iter()
+        .map(|&t| cur.node(t))
+        .collect::<PResult<Vec<_>>>()?;
+    Ok(ElementKind::CoupledLine {
+        nodes,
+        model: cur.node(model)?,
+        params,
+    })
+}
+
 /// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP (args)]`.
 fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
     let mut nodes = Vec::new();
@@ -1352,6 +1428,43 @@ fn cmrr_card(cur: &mut Cursor) -> PResult<MeasureCard> {
         hot,
         cold,
         imbalance,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.mc N [seed=S] [dist=gauss|uniform]`
+fn mc_card(cur: &mut Cursor) -> PResult<MonteCarloCard> {
+    let usage = "'.mc RUNS [seed=S] [dist=gauss|uniform]'";
+    let runs = cur.expect_value(&format!("a number of runs in {usage}"))?;
+    let (mut seed, mut dist) = (None, None);
+    while let Some(t) = cur.peek() {
+        if !cur.at_param() {
+            return cur.extra(t, ".mc");
+        }
+        let p = cur.param()?;
+        match (p.name.name.as_str(), &p.value.expr) {
+            ("seed", _) => seed = Some(p.value),
+            ("dist", Expr::Var(word)) if matches!(word.as_str(), "gauss" | "uniform") => {
+                dist = Some(Ident {
+                    name: word.clone(),
+                    span: p.value.span,
+                });
+            }
+            ("dist", _) => {
+                return cur.error(p.value.span, "expected dist=gauss or dist=uniform in '.mc'")
+            }
+            (other, _) => {
+                return cur.error(
+                    p.name.span,
+                    format!("unknown '.mc' parameter '{other}' (expected seed= or dist=)"),
+                )
+            }
+        }
+    }
+    Ok(MonteCarloCard {
+        runs,
+        seed,
+        dist,
         span: cur.card.full_span(),
     })
 }

@@ -1324,3 +1324,96 @@ fn noise_card_forms_and_errors() {
     let (msg, _) = parse_err("t\n.noise v(out v1 dec 10 1 1k\n");
     assert!(msg.contains("expected ')'"), "{msg}");
 }
+
+#[test]
+fn tolerance_percent_and_mc_card() {
+    let n =
+        parse("t\nR1 a 0 10k tol=0.1% dist=uniform\nC1 a 0 1n tol=5\n.mc 200 seed=7 dist=gauss\n");
+    let e = elements(&n);
+    let ElementKind::Resistor { params, .. } = &e[0].kind else {
+        panic!("{:?}", e[0]);
+    };
+    // 0.1% is the fraction 0.001; `dist` stays a word for the elaborator.
+    assert_eq!(params[0].name.name, "tol");
+    assert_eq!(params[0].value.expr, Expr::Num(0.1 / 100.0));
+    assert_eq!(params[1].value.expr, Expr::Var("uniform".into()));
+    let ElementKind::Capacitor { params, .. } = &e[1].kind else {
+        panic!("{:?}", e[1]);
+    };
+    assert_eq!(params[0].value.expr, Expr::Num(5.0));
+    let mc = n
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::MonteCarlo(m) => Some(m),
+            _ => None,
+        })
+        .expect("a .mc card");
+    assert_eq!(mc.runs.expr, Expr::Num(200.0));
+    assert_eq!(mc.seed.as_ref().map(|s| &s.expr), Some(&Expr::Num(7.0)));
+    assert_eq!(mc.dist.as_ref().map(|d| d.name.as_str()), Some("gauss"));
+    // Printed back, it parses to the same card.
+    let again = parse(&format!("t\n{}\n", Item::MonteCarlo(mc.clone())));
+    let Item::MonteCarlo(m) = &again.items[0] else {
+        panic!("{again:?}");
+    };
+    assert_eq!(m.runs.expr, mc.runs.expr);
+    assert_eq!(m.seed.as_ref().map(|s| &s.expr), Some(&Expr::Num(7.0)));
+    assert_eq!(m.dist.as_ref().map(|d| d.name.as_str()), Some("gauss"));
+}
+
+#[test]
+fn mc_card_errors_name_the_problem() {
+    let (m, at) = parse_err("t\n.mc 10 dist=triangle\n");
+    assert!(m.contains("dist=gauss or dist=uniform"), "{m}");
+    assert_eq!(at, "t.net:2:13");
+    let (m, _) = parse_err("t\n.mc 10 sead=3\n");
+    assert!(m.contains("unknown '.mc' parameter 'sead'"), "{m}");
+    let (m, _) = parse_err("t\n.mc\n");
+    assert!(m.contains("number of runs"), "{m}");
+    let (m, _) = parse_err("t\nR1 a 0 1k tol=1%%\n");
+    assert!(m.contains("1%%"), "{m}");
+}
+
+#[test]
+fn coupled_line_and_cpl_vector_parameters() {
+    match only_element("t\nP1 a1 a2 0 b1 b2 0 cable len=10 sections=40\n") {
+        ElementKind::CoupledLine {
+            nodes,
+            model,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["a1", "a2", "0", "b1", "b2", "0"]);
+            assert_eq!(model.name, "cable");
+            assert_eq!(params[0].name.name, "len");
+            assert_eq!(num(&params[1].value), 40.0);
+        }
+        k => panic!("{k:?}"),
+    }
+    // ngspice's matrix form: several values after `name=`, across continuation lines.
+    let n = parse("t\n.model cable CPL length=2\n+ L=1u 0.2u {2*0.5u}\n+ C=100p\n");
+    let Item::Model(m) = &n.items[0] else {
+        panic!("{:?}", n.items)
+    };
+    assert_eq!(m.kind.name, "cpl");
+    assert_eq!(
+        m.params.len(),
+        2,
+        "length and the one-valued C: {:?}",
+        m.params
+    );
+    assert_eq!(m.vectors.len(), 1);
+    assert_eq!(m.vectors[0].name.name, "l");
+    assert_eq!(m.vectors[0].values.len(), 3);
+    assert_eq!(num(&m.vectors[0].values[1]), 0.2e-6);
+    // Printing and parsing again gives the same model (spans aside: compared as printed).
+    let printed = n.items[0].to_string();
+    let again = parse(&format!("t\n{printed}\n"));
+    assert_eq!(again.items[0].to_string(), printed);
+    assert!(printed.contains(" l={"), "{printed}");
+    // Odd node counts are rejected at the model name.
+    let err = parse_str(Path::new("t.net"), "t\np1 a b 0 c d m\n")
+        .unwrap_err()
+        .0;
+    assert!(err.to_string().contains("found 5 nodes"), "{err}");
+}

@@ -131,6 +131,12 @@ impl Display for Item {
             Item::Model(m) => {
                 write!(f, ".model {} {} (", m.name.name, m.kind.name)?;
                 params(f, &m.params)?;
+                for v in &m.vectors {
+                    write!(f, " {}=", v.name.name)?;
+                    for (i, x) in v.values.iter().enumerate() {
+                        write!(f, "{}{x}", if i == 0 { "" } else { " " })?;
+                    }
+                }
                 f.write_str(" )")
             }
             Item::Analysis(a) => write!(f, "{a}"),
@@ -159,6 +165,16 @@ impl Display for Item {
                         SaveItem::Voltage(n) => write!(f, " v({})", n.name)?,
                         SaveItem::Current(e) => write!(f, " i({})", e.name)?,
                     }
+                }
+                Ok(())
+            }
+            Item::MonteCarlo(mc) => {
+                write!(f, ".mc {}", mc.runs)?;
+                if let Some(s) = &mc.seed {
+                    write!(f, " seed={s}")?;
+                }
+                if let Some(d) = &mc.dist {
+                    write!(f, " dist={}", d.name)?;
                 }
                 Ok(())
             }
@@ -357,6 +373,15 @@ impl Display for Element {
             }
             ElementKind::TLine { nodes, params: p } => {
                 names(f, nodes)?;
+                params(f, p)
+            }
+            ElementKind::CoupledLine {
+                nodes,
+                model,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
                 params(f, p)
             }
         }

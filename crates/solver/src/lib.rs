@@ -142,7 +142,7 @@ fn run_controlled(
             tstart_s,
             tmax_s,
             uic,
-        } => analysis::tran::run_with(
+        } => run_tran(
             circuit,
             sys,
             tran_spec(*tstep_s, *tstop_s, *tstart_s, *tmax_s, *uic),
@@ -189,6 +189,35 @@ fn tran_spec(
         tmax,
         uic,
     }
+}
+
+/// `.tran`, with every multiconductor line replaced by its lumped ladder (mtl hook, see
+/// `devices/mtl.rs`); the ladders' nodes and elements (`p1#...`) are left out of the plot.
+fn run_tran(
+    circuit: &Circuit,
+    sys: &mna::System,
+    spec: analysis::tran::TranSpec,
+    control: &Control,
+) -> Result<Plot, Stopped> {
+    let Some(ladder) = devices::mtl::ladder_circuit(circuit, spec.tstep, spec.tstop) else {
+        return analysis::tran::run_with(circuit, sys, spec, control);
+    };
+    let hidden: Vec<String> = (circuit.devices.iter())
+        .filter(|d| matches!(d.kind, circuit::DeviceKind::CoupledLine { .. }))
+        .flat_map(|d| [format!("v({}#", d.name), format!("i({}#", d.name)])
+        .collect();
+    let hide = |mut plot: Plot| {
+        plot.vectors
+            .retain(|v| !hidden.iter().any(|h| v.name.starts_with(h.as_str())));
+        plot
+    };
+    let lsys = mna::System::assemble(&ladder);
+    analysis::tran::run_with(&ladder, &lsys, spec, control)
+        .map(hide)
+        .map_err(|s| Stopped {
+            error: s.error,
+            partial: s.partial.map(|p| Box::new(hide(*p))),
+        })
 }
 
 /// Runs one analysis (`.noise` gives two plots: spectra and integrated noise).
@@ -241,11 +270,13 @@ fn run_on(
             tstart_s,
             tmax_s,
             uic,
-        } => one(analysis::tran::run(
+        } => one(run_tran(
             circuit,
             sys,
             tran_spec(*tstep_s, *tstop_s, *tstart_s, *tmax_s, *uic),
-        )),
+            &Control::new(),
+        )
+        .map_err(|s| s.error)),
     }
 }
 

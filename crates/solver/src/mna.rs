@@ -198,6 +198,9 @@ pub struct System {
     /// Lossless lines: `G` holds their DC coupling; `.ac` replaces it by the
     /// frequency-dependent one at each frequency and `.tran` by delayed sources.
     pub tlines: Vec<devices::tline::TLineInstance>,
+    /// Multiconductor lines: `G` holds their DC chain parameters; `.ac` replaces them at each
+    /// frequency (`.tran` runs on a ladder circuit instead, see `devices/mtl.rs`).
+    pub mtls: Vec<devices::mtl::MtlInstance>,
 }
 
 /// What a device's stamp function writes into: matrix entries (`G` or `C` part) and source terms.
@@ -209,6 +212,7 @@ pub struct Stamper<'a> {
     sources: Vec<SourceTerm>,
     diodes: Vec<devices::diode::DiodeInstance>,
     tlines: Vec<devices::tline::TLineInstance>,
+    mtls: Vec<devices::mtl::MtlInstance>,
     device: DeviceId,
 }
 
@@ -230,6 +234,11 @@ impl<'a> Stamper<'a> {
     /// Records a transmission line for `.ac` and `.tran`.
     pub fn add_tline(&mut self, t: devices::tline::TLineInstance) {
         self.tlines.push(t);
+    }
+
+    /// Records a multiconductor line for `.ac`.
+    pub fn add_mtl(&mut self, m: devices::mtl::MtlInstance) {
+        self.mtls.push(m);
     }
 
     /// Matrix index of reported unknown `k` of the device being stamped.
@@ -307,6 +316,7 @@ impl System {
             sources: Vec::new(),
             diodes: Vec::new(),
             tlines: Vec::new(),
+            mtls: Vec::new(),
             device: DeviceId(0),
         };
         for (i, d) in circuit.devices.iter().enumerate() {
@@ -319,6 +329,7 @@ impl System {
             sources,
             mut diodes,
             mut tlines,
+            mut mtls,
             ..
         } = st;
         let pattern = builder.finish(unknowns.len());
@@ -337,6 +348,9 @@ impl System {
         for t in &mut tlines {
             t.resolve(&pattern);
         }
+        for m in &mut mtls {
+            m.resolve(&pattern);
+        }
         System {
             unknowns,
             pattern,
@@ -345,6 +359,7 @@ impl System {
             sources,
             diodes,
             tlines,
+            mtls,
         }
     }
 

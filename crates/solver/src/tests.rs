@@ -23,6 +23,8 @@ impl B {
                 warnings: vec![],
                 measurements: vec![],
                 saves: None,
+                tolerances: vec![],
+                monte_carlo: None,
             },
         }
     }

@@ -268,6 +268,10 @@ pub(crate) fn factor_at(
     for line in &sys.tlines {
         line.stamp_ac(values, w);
     }
+    // mtl hook: the multiconductor lines' chain parameters at this frequency.
+    for line in &sys.mtls {
+        line.stamp_ac(values, w);
+    }
     lu.factor(&sys.pattern, values)
         .map_err(|s| singular(circuit, sys, analysis, format!("frequency {f:e} Hz"), s.0))
 }

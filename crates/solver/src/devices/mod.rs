@@ -11,6 +11,7 @@ mod ccvs;
 mod current_source;
 pub mod diode;
 mod inductor;
+pub mod mtl;
 mod mutual;
 mod resistor;
 pub mod tline;
@@ -128,6 +129,7 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
 pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
     match kind {
         DeviceKind::TLine { .. } => &tline::UNKNOWNS,
+        DeviceKind::CoupledLine { line, .. } => mtl::unknowns(line.n),
         _ => &[],
     }
 }
@@ -205,5 +207,12 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             circuit.options.gmin,
             st,
         ),
+        CoupledLine {
+            near,
+            ref_near,
+            far,
+            ref_far,
+            line,
+        } => mtl::stamp(near, *ref_near, far, *ref_far, line, st),
     }
 }

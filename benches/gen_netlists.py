@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Writes the full-size netlists of the performance targets (issue 7), for benches/vs-ngspice.sh.
+
+    benches/gen_netlists.py KIND N OUT.net
+
+KIND:
+  ac_ladder   RC ladder, N sections of 10 ohm / 1 nF, `.ac dec 50 1 1meg`, `.save` of the far end
+  tran_ladder RC ladder, N sections, PULSE input, `.tran 10n 100u`, `.save` of the far end
+  coupled     3-conductor coupled line, N sections: R + L per conductor, K between all three
+              (the a-b and b-c couplings alternate per section, as a twist would), C between all
+              and to ground, `.ac dec 20 10 100k`, `.save` of the middle conductor's far end
+  parse       N elements (an R-C chain) and `.op`, for `balun check` (parse + elaborate only)
+Every netlist is plain SPICE that ngspice 39 reads as it is.
+"""
+
+import sys
+
+
+def rc_ladder(n: int, source: str, analysis: str) -> list[str]:
+    lines = [f"RC ladder, {n} sections of 10 ohm / 1 nF", f"V1 in 0 {source}"]
+    prev = "in"
+    for i in range(1, n + 1):
+        lines += [f"R{i} {prev} n{i} 10", f"C{i} n{i} 0 1n"]
+        prev = f"n{i}"
+    return lines + [f".save v(n{n})", analysis]
+
+
+def coupled(n: int) -> list[str]:
+    lines = [f"3-conductor coupled ladder, {n} sections", "V1 a0 0 AC 1", "Rs2 b0 0 50", "Rs3 c0 0 50"]
+    for i in range(1, n + 1):
+        for c in "abc":
+            lines += [f"R{c}{i} {c}{i - 1} {c}m{i} 0.01", f"L{c}{i} {c}m{i} {c}{i} 0.5u"]
+        k_ab, k_bc = (0.6, 0.3) if i % 2 else (0.3, 0.6)
+        lines += [
+            f"Kab{i} La{i} Lb{i} {k_ab}",
+            f"Kbc{i} Lb{i} Lc{i} {k_bc}",
+            f"Kac{i} La{i} Lc{i} 0.2",
+            f"Cab{i} a{i} b{i} 20p",
+            f"Cbc{i} b{i} c{i} 20p",
+            f"Cac{i} a{i} c{i} 10p",
+        ]
+        lines += [f"C{c}g{i} {c}{i} 0 30p" for c in "abc"]
+    return lines + [f"Rl{c} {c}{n} 0 100" for c in "abc"] + [f".save v(b{n})", ".ac dec 20 10 100k"]
+
+
+def parse(n: int) -> list[str]:
+    lines = [f"{n} elements", "V1 n0 0 1"]
+    half = max(1, (n - 2) // 2)
+    for i in range(1, half + 1):
+        lines += [f"R{i} n{i - 1} n{i} 1", f"C{i} n{i} 0 1p"]
+    return lines + [f"Rend n{half} 0 1", ".op"]
+
+
+def main() -> None:
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    kind, n, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    makers = {
+        "ac_ladder": lambda: rc_ladder(n, "AC 1", ".ac dec 50 1 1meg"),
+        "tran_ladder": lambda: rc_ladder(n, "PULSE(0 1 0 1n 1n 10u 20u)", ".tran 10n 100u"),
+        "coupled": lambda: coupled(n),
+        "parse": lambda: parse(n),
+    }
+    if kind not in makers:
+        sys.exit(f"unknown kind '{kind}'; expected one of {', '.join(makers)}")
+    with open(out, "w") as f:
+        f.write("\n".join(makers[kind]() + [".end", ""]))
+
+
+if __name__ == "__main__":
+    main()

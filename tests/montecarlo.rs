@@ -1,0 +1,302 @@
+//! Monte Carlo over element tolerances (`tol=`, `.mc`, `balun cmrr --mc`): reproducibility
+//! bit for bit (across runs and rayon thread counts) and the distribution of a difference
+//! amplifier's CMRR with 1% resistors against the distribution analysis predicts.
+
+use circuit::{Circuit, Distribution};
+use measure::cmrr::{cmrr, CmrrSetup};
+use measure::montecarlo::{self as mc, McPlan, Stats};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The 4-resistor difference amplifier (G = 1, R = 10k, op-amp a VCVS of gain 1e6) with every
+/// resistor `tol=1%`, and a `.mc` card.
+const DIFF_AMP: &str = "diff amp, 1% resistors\n\
+    Vh hot 0 AC 0.5\nVc cold 0 AC -0.5\n\
+    R1 cold inn 10k tol=1%\nR2 inn out 10k tol=1%\nR3 hot inp 10k tol=1%\nR4 inp 0 10k tol=1%\n\
+    Eop out 0 inp inn 1e6\n.cmrr out vh vc\n.mc 40 seed=11 dist=uniform\n.ac dec 1 100 1k\n";
+
+fn circuit(text: &str) -> Circuit {
+    let (ast, _) = netlist::parse_str(Path::new("t.net"), text).expect("parses");
+    circuit::elaborate(&ast).expect("elaborates")
+}
+
+fn setup(c: &Circuit) -> CmrrSetup {
+    CmrrSetup {
+        hot: c.device("vh").unwrap(),
+        cold: c.device("vc").unwrap(),
+        out: measure::find_output(c, "out").unwrap(),
+    }
+}
+
+/// CMRR (dB) at 1 kHz of each run.
+fn cmrr_samples(c: &Circuit, plan: &McPlan) -> Vec<f64> {
+    let s = setup(c);
+    mc::run(c, plan, &|| {}, |run| {
+        cmrr(run, &s, &[1e3]).map(|p| p[0].cmrr_db())
+    })
+    .expect("every run solves")
+}
+
+fn bits(x: &[f64]) -> Vec<u64> {
+    x.iter().map(|v| v.to_bits()).collect()
+}
+
+#[test]
+fn seeded_runs_are_identical_across_repeats_and_thread_counts() {
+    let c = circuit(DIFF_AMP);
+    let plan = McPlan::from(c.monte_carlo.expect(".mc card"));
+    let pool = |n| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+    };
+    let one = pool(1).install(|| cmrr_samples(&c, &plan));
+    let again = pool(1).install(|| cmrr_samples(&c, &plan));
+    let four = pool(4).install(|| cmrr_samples(&c, &plan));
+    assert_eq!(one.len(), 40);
+    assert_eq!(bits(&one), bits(&again));
+    assert_eq!(bits(&one), bits(&four));
+    // The draws differ from run to run and with the seed.
+    assert!(one.windows(2).all(|w| w[0] != w[1]));
+    let other = cmrr_samples(&c, &McPlan { seed: 12, ..plan });
+    assert_ne!(bits(&one), bits(&other));
+}
+
+/// `P(|S| < x)` for `S = d1 - d2 - d3 + d4`, the `d_i` independent with tolerance `t = 1`:
+/// - uniform on [-1, 1]: `S = 2(Y - 2)`, `Y` the sum of 4 U(0,1) (Irwin-Hall, n = 4), so
+///   `P(|S| < x) = 2 F(2 + x/2) - 1`, `F(y) = (1/24) sum_{k <= y} (-1)^k C(4,k) (y-k)^4`;
+/// - gauss with 1 = 3 sigma: `S ~ N(0, (2/3)^2)`, `P(|S| < x) = 2 Phi(x / (2/3)) - 1`
+///   (Phi by Simpson's rule on the normal density; 4000 intervals are exact to ~1e-13).
+fn abs_sum_cdf(dist: Distribution, x: f64) -> f64 {
+    match dist {
+        Distribution::Uniform => {
+            let y = 2.0 + x / 2.0;
+            let binom = [1.0, 4.0, 6.0, 4.0, 1.0];
+            let f: f64 = (0..=4)
+                .filter(|&k| f64::from(k) <= y)
+                .map(|k| {
+                    let sign = if k % 2 == 0 { 1.0 } else { -1.0 };
+                    sign * binom[k as usize] * (y - f64::from(k)).powi(4)
+                })
+                .sum::<f64>()
+                / 24.0;
+            2.0 * f.min(1.0) - 1.0
+        }
+        Distribution::Gauss => {
+            let z = x / (2.0 / 3.0);
+            let n = 4000;
+            let h = z / n as f64;
+            let pdf = |u: f64| (-u * u / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+            let simpson: f64 = (0..=n)
+                .map(|i| {
+                    let w = if i == 0 || i == n {
+                        1.0
+                    } else if i % 2 == 1 {
+                        4.0
+                    } else {
+                        2.0
+                    };
+                    w * pdf(i as f64 * h)
+                })
+                .sum::<f64>()
+                * h
+                / 3.0;
+            2.0 * simpson
+        }
+    }
+}
+
+/// The `q` quantile of `|S|` (t = 1) by bisection on [`abs_sum_cdf`].
+fn abs_sum_quantile(dist: Distribution, q: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0, 4.0);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if abs_sum_cdf(dist, mid) < q {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+#[test]
+fn diff_amp_cmrr_with_1_percent_resistors_is_distributed_as_predicted() {
+    // Analysis. With an ideal op-amp, Vout = a*Vhot - b*Vcold, a = R4/(R3+R4)*(1+R2/R1),
+    // b = R2/R1, Adm = (a+b)/2, Acm = a-b = (R1 R4 - R2 R3)/(R1 (R3+R4)). With R1 = R(1+d1),
+    // R2 = G R(1+d2), R3 = R(1+d3), R4 = G R(1+d4), to first order in the d_i:
+    //   Acm = G (d1 - d2 - d3 + d4)/(1+G) = G S/(1+G),  Adm = G,  CMRR = (1+G)/|S|.
+    // The neglected terms are relative O(t) = 1% (0.1 dB) and (1+2G)/2 next to (1+G)/|S| ~ 400
+    // (0.03 dB). CMRR is decreasing in |S|, so its q quantile is (1+G)/(the 1-q quantile of
+    // |S|), with |S| = t * (the t = 1 variable of `abs_sum_cdf`).
+    //
+    // Sampling error: the q quantile of n samples has standard deviation
+    // sqrt(q(1-q)/n) / f(x_q), f the density of |S| at its quantile x_q; in dB
+    // (20/ln 10) * sqrt(q(1-q)/n) / (x_q f(x_q)). We allow 4 of those plus 0.15 dB of model
+    // error. n = 1500: ~0.25 dB for the median, ~0.2 dB at 5% and ~1 dB at 95% (where |S|
+    // is small and sparse).
+    let g = 1.0;
+    let t = 0.01;
+    let n = 1500;
+    let base = circuit(DIFF_AMP);
+    for dist in [Distribution::Uniform, Distribution::Gauss] {
+        let plan = McPlan {
+            runs: n,
+            seed: 2024,
+            dist,
+        };
+        let x = cmrr_samples(&base, &plan);
+        let s = Stats::of(&x).expect("finite CMRRs");
+        for (q, got) in [(0.5, s.median), (0.05, s.p5), (0.95, s.p95)] {
+            let xq = abs_sum_quantile(dist, 1.0 - q);
+            let predicted = 20.0 * ((1.0 + g) / (t * xq)).log10();
+            let h = 1e-5;
+            let density = (abs_sum_cdf(dist, xq + h) - abs_sum_cdf(dist, xq - h)) / (2.0 * h);
+            let sigma_db =
+                20.0 / std::f64::consts::LN_10 * (q * (1.0 - q) / n as f64).sqrt() / (xq * density);
+            let allowed = 4.0 * sigma_db + 0.15;
+            eprintln!("{dist:?} q={q}: {got:.2} dB, predicted {predicted:.2} +- {allowed:.2}");
+            assert!(
+                (got - predicted).abs() < allowed,
+                "{dist:?} q={q}: {got:.2} dB vs predicted {predicted:.2} +- {allowed:.2}"
+            );
+        }
+    }
+    // The median quoted in the docs: gauss, |S| median = 0.6745 * 2/3 * t: 52.96 dB.
+    let gauss_median = 20.0 * (2.0 / (0.01 * abs_sum_quantile(Distribution::Gauss, 0.5))).log10();
+    assert!((gauss_median - 52.96).abs() < 0.01, "{gauss_median}");
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn balun(args: &[&str], threads: &str) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_balun"))
+        .args(args)
+        .current_dir(root())
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("runs balun");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_monte_carlo_is_reproducible_and_writes_the_histogram() {
+    let dir = std::env::temp_dir().join(format!("balun-mc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("diffamp_mc.net");
+    std::fs::write(&net, DIFF_AMP).unwrap();
+    let svg = dir.join("hist.svg");
+    let net_s = net.to_str().unwrap();
+    let args = [
+        "cmrr",
+        net_s,
+        "--freq",
+        "60,1k",
+        "--imbalance",
+        "0,600",
+        "--json",
+        "--hist",
+        svg.to_str().unwrap(),
+    ];
+    let (ok, one, err) = balun(&args, "1");
+    assert!(ok, "{err}");
+    let (_, three, _) = balun(&args, "3");
+    assert_eq!(one, three, "JSON differs between 1 and 3 threads");
+    let doc: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(doc["monte_carlo"]["runs"], 40);
+    assert_eq!(doc["monte_carlo"]["seed"], 11);
+    assert_eq!(doc["monte_carlo"]["dist"], "uniform");
+    let p = &doc["results"][1]["points"][0];
+    assert_eq!(p["samples"].as_array().unwrap().len(), 40);
+    // 600 ohm in one leg of Zcm = 20 kohm: CMRR <= ~ 20*log10(20k/600) + the resistor
+    // mismatch's contribution, which can add or subtract: the median stays within a few dB.
+    let median = p["cmrr_db"]["median"].as_f64().unwrap();
+    assert!((median - 30.5).abs() < 3.0, "{median}");
+    let svg_text = std::fs::read_to_string(&svg).unwrap();
+    for name in ["60 Hz, 0 ohm", "1 kHz, 600 ohm", "CMRR (dB)"] {
+        assert!(svg_text.contains(name), "{name} not in the SVG");
+    }
+
+    // The text report: the statistics header and a histogram.
+    let (ok, text, err) = balun(&["cmrr", net_s, "--freq", "1k", "--mc", "25"], "2");
+    assert!(ok, "{err}");
+    assert!(
+        text.contains("25 runs, seed 11, default distribution uniform"),
+        "{text}"
+    );
+    assert!(
+        text.contains("median") && text.contains("histogram at 1 kHz:"),
+        "{text}"
+    );
+    let bars = text.lines().filter(|l| l.contains(" | ")).count();
+    assert_eq!(bars, 12, "{text}");
+
+    // Without tolerances, a Monte Carlo is an error that says what to add.
+    let plain = dir.join("plain.net");
+    std::fs::write(
+        &plain,
+        DIFF_AMP
+            .replace(" tol=1%", "")
+            .replace(".mc 40 seed=11 dist=uniform\n", ""),
+    )
+    .unwrap();
+    let (ok, _, err) = balun(&["cmrr", plain.to_str().unwrap(), "--mc", "5"], "1");
+    assert!(!ok);
+    assert!(err.contains("no element has a tolerance"), "{err}");
+}
+
+/// `balun run` with a `.mc` card: statistics of the .op value of a divider of two 1% resistors
+/// (uniform). v(mid) = 10 V * R2/(R1+R2) = 5 V * (1 + (d2 - d1)/2) to first order, with
+/// d1, d2 uniform on +-1%: mean 5 V, standard deviation 2.5 V * sqrt(2 * 0.01^2/3) = 20.41 mV;
+/// the sum of two uniforms is triangular, so the 5%..95% range is 5 V +- 2.5 V * 0.02 *
+/// (1 - sqrt(0.1)) = +-34.19 mV. With n = 2000 runs: the sample std is within ~2.6% (1 sigma
+/// ~ sqrt((kurtosis - 1)/(4n)), kurtosis 2.4 for the triangle: 1.3%), the percentiles within
+/// ~1.5 mV (4 sigma: sqrt(q(1-q)/n)/density, density 8.5/V at the 5% point). Identical text
+/// with 1 and 2 threads.
+#[test]
+fn run_reports_op_statistics_of_a_toleranced_divider() {
+    let dir = std::env::temp_dir().join(format!("balun-mc-run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let net = dir.join("divider.net");
+    std::fs::write(
+        &net,
+        "divider\nV1 in 0 DC 10 AC 1\nR1 in mid 10k tol=1%\nR2 mid 0 10k tol=1%\n\
+         C1 mid 0 10n tol=5%\n.mc 2000 seed=3 dist=uniform\n.op\n.ac dec 10 10 100k\n",
+    )
+    .unwrap();
+    let args = ["run", net.to_str().unwrap(), "--vectors", "mid"];
+    let (ok, out, err) = balun(&args, "1");
+    assert!(ok, "{err}");
+    let (_, out2, _) = balun(&args, "2");
+    assert_eq!(out, out2);
+    let row: Vec<f64> = out
+        .lines()
+        .find(|l| l.starts_with(".op v(mid)"))
+        .unwrap_or_else(|| panic!("{out}"))
+        .split_whitespace()
+        .skip(2)
+        .map(|c| c.parse().unwrap())
+        .collect();
+    let [_min, p5, median, p95, _max, mean, std] = row[..] else {
+        panic!("{row:?}");
+    };
+    assert!(
+        (mean - 5.0).abs() < 4.0 * 0.02041 / 2000f64.sqrt(),
+        "{mean}"
+    );
+    assert!((median - 5.0).abs() < 2e-3, "{median}");
+    assert!((std / 0.020412 - 1.0).abs() < 0.06, "{std}");
+    let half = 2.5 * 0.02 * (1.0 - 0.1f64.sqrt());
+    assert!((p95 - 5.0 - half).abs() < 1.5e-3, "{p95}");
+    assert!((5.0 - p5 - half).abs() < 1.5e-3, "{p5}");
+    // The .ac magnitudes at the spot frequencies inside the sweep are summarised too.
+    assert!(out.contains(".ac |v(mid)| dB at 1 kHz"), "{out}");
+    assert!(out.contains("histogram of .op v(mid):"), "{out}");
+}
