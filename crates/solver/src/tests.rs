@@ -200,6 +200,20 @@ fn ac_frequency_grid_matches_ngspice() {
     assert_eq!(f.len(), 5);
     assert!(close(f[1], 10f64.sqrt(), 1e-15));
     assert!(close(f[4], 100.0, 1e-14));
+    // ngspice 39 `.ac dec 4 1k 3meg`: floor(4 * log10(3000)) = 13 steps of 3000^(1/13), so 14
+    // points ending at 3 MHz (its raw file: 1.851274698951559e+03 second, 2.999999999999998e+06
+    // last); `.noise` keeps 10^(1/4) (1.778279410038923e+03 second, 14 points to 1.78 MHz).
+    let f = crate::analysis::ac::frequencies(AcVariation::Dec, 4, 1e3, 3e6, 1e-3);
+    assert_eq!(f.len(), 14);
+    assert!(close(f[1], 1.851274698951559e3, 1e-15), "{}", f[1]);
+    assert!(close(f[13], 3e6, 1e-14), "{}", f[13]);
+    let f = crate::analysis::ac::classic_frequencies(AcVariation::Dec, 4, 1e3, 3e6, 1e-3);
+    assert_eq!(f.len(), 14);
+    assert!(close(f[1], 1.778279410038923e3, 1e-15));
+    // A range narrower than one step: its two ends (ngspice 39 loops for ever).
+    let f = crate::analysis::ac::frequencies(AcVariation::Dec, 1, 1.0, 5.0, 1e-3);
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(close(f[1], 5.0, 1e-15), "{f:?}");
     // `lin 2` is a single point in ngspice (delta = 0 when N-1 <= 1).
     assert_eq!(
         crate::analysis::ac::frequencies(AcVariation::Lin, 2, 1.0, 2.0, 1e-3).len(),

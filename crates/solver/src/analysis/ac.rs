@@ -4,10 +4,8 @@
 //! in place and refactors numerically. Frequencies are split into contiguous chunks solved in
 //! parallel (rayon), one factoriser and value array per chunk.
 //!
-//! Frequency points follow ngspice's `ACan` exactly: `dec`/`oct` multiply by
-//! `exp(ln(10)/N)` (or `ln(2)`) from fstart while `f <= fstop + delta*fstop*reltol`; `lin`
-//! adds `(fstop-fstart)/(N-1)` (a single point when `N <= 2`, as ngspice does) while
-//! `f <= fstop + delta*reltol`.
+//! Frequency points follow ngspice 39's `ACan` exactly (see [`frequencies`]; `.noise` keeps
+//! SPICE3's grid, [`classic_frequencies`]).
 
 use super::op::DcSolver;
 use super::{ac_value, singular, unit_of};
@@ -22,7 +20,13 @@ use std::borrow::Cow;
 
 pub const PLOT_NAME: &str = "AC Analysis";
 
-/// The frequencies of an `.ac` sweep, generated as ngspice generates them.
+/// The frequencies of an `.ac` sweep, generated as ngspice 39's `ACan` generates them.
+///
+/// `dec` spans the range exactly: `floor(N * log10(fstop/fstart))` steps of ratio
+/// `(fstop/fstart)^(1/steps)`, so the last point is `fstop` even when the range is not a whole
+/// number of decades (`.ac dec 4 1k 3meg`: 14 points, ratio 3000^(1/13)). `oct` and `lin` step
+/// as [`classic_frequencies`] does. A `dec` range narrower than one step (`.ac dec 1 1 5`, on
+/// which ngspice 39 never ends) gives its two ends.
 pub fn frequencies(
     variation: AcVariation,
     points: usize,
@@ -30,26 +34,31 @@ pub fn frequencies(
     fstop: f64,
     reltol: f64,
 ) -> Vec<f64> {
+    if variation != AcVariation::Dec || fstart <= 0.0 || fstop <= fstart {
+        return classic_frequencies(variation, points, fstart, fstop, reltol);
+    }
+    let ratio = fstop / fstart;
+    let steps = (ratio.log10().abs() * points.max(1) as f64)
+        .floor()
+        .max(1.0);
+    geometric(fstart, fstop, (ratio.ln() / steps).exp(), reltol)
+}
+
+/// The frequencies of a `.noise` sweep (and of SPICE3's `.ac`): `dec`/`oct` multiply by
+/// `exp(ln(10)/N)` (or `ln(2)`) from fstart while `f <= fstop + delta*fstop*reltol`; `lin`
+/// adds `(fstop-fstart)/(N-1)` (a single point when `N <= 2`, as ngspice does) while
+/// `f <= fstop + delta*reltol`.
+pub fn classic_frequencies(
+    variation: AcVariation,
+    points: usize,
+    fstart: f64,
+    fstop: f64,
+    reltol: f64,
+) -> Vec<f64> {
     let n = points.max(1);
-    let mut out = Vec::new();
     match variation {
-        AcVariation::Dec | AcVariation::Oct => {
-            let base: f64 = if variation == AcVariation::Dec {
-                10.0
-            } else {
-                2.0
-            };
-            let delta = (base.ln() / n as f64).exp();
-            let tol = delta * fstop * reltol;
-            let mut f = fstart;
-            while f <= fstop + tol {
-                out.push(f);
-                f *= delta;
-                if delta == 1.0 {
-                    break;
-                }
-            }
-        }
+        AcVariation::Dec => geometric(fstart, fstop, (10f64.ln() / n as f64).exp(), reltol),
+        AcVariation::Oct => geometric(fstart, fstop, (2f64.ln() / n as f64).exp(), reltol),
         AcVariation::Lin => {
             let delta = if n > 2 {
                 (fstop - fstart) / (n - 1) as f64
@@ -57,6 +66,7 @@ pub fn frequencies(
                 0.0
             };
             let tol = delta * reltol;
+            let mut out = Vec::new();
             let mut f = fstart;
             while f <= fstop + tol {
                 out.push(f);
@@ -65,6 +75,21 @@ pub fn frequencies(
                     break;
                 }
             }
+            out
+        }
+    }
+}
+
+/// `fstart, fstart*delta, ...` while `f <= fstop + delta*fstop*reltol`.
+fn geometric(fstart: f64, fstop: f64, delta: f64, reltol: f64) -> Vec<f64> {
+    let tol = delta * fstop * reltol;
+    let mut out = Vec::new();
+    let mut f = fstart;
+    while f <= fstop + tol {
+        out.push(f);
+        f *= delta;
+        if delta == 1.0 || !delta.is_finite() {
+            break;
         }
     }
     out

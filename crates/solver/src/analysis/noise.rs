@@ -29,7 +29,7 @@
 //! does. Devices are listed diodes first, then resistors, each in reverse netlist order
 //! (ngspice's device-type table and its instance lists).
 
-use super::ac::{ac_rhs, factor_at, frequencies, linearise};
+use super::ac::{ac_rhs, classic_frequencies, factor_at, linearise};
 use crate::devices::{noise_sources, NoiseSource, CELSIUS_TO_KELVIN, N_MINLOG};
 use crate::lu::Lu;
 use crate::mna::System;
@@ -75,7 +75,8 @@ struct Spectra {
 }
 
 pub fn run(circuit: &Circuit, sys: &System, spec: &NoiseSpec) -> Result<Vec<Plot>, SolveError> {
-    let freqs = frequencies(
+    // ngspice 39's NOISEan steps `dec` by 10^(1/N), unlike its `.ac`.
+    let freqs = classic_frequencies(
         spec.variation,
         spec.points,
         spec.fstart,
