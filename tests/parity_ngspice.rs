@@ -98,6 +98,7 @@ macro_rules! parity_cases {
 
 parity_cases!(
     ac_lin_twin_t,
+    ac_dec_partial_decades,
     ac_oct_lc_ladder,
     bridge_dc_nested,
     cccs_f,
