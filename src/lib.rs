@@ -42,13 +42,42 @@ pub struct Elaborated {
     pub warnings: Vec<circuit::Warning>,
 }
 
-/// A finished run: the circuit, its plots (one per analysis, in netlist order) and its sources.
+/// A finished run: the circuit, its plots and its sources.
+///
+/// Without `.step`, `plots` has one plot per analysis in netlist order and `runs` one [`Run`]
+/// with no parameters. With `.step`, `runs` has one [`Run`] per parameter point (the first
+/// `.step` card outermost) and `plots` holds every run's plots one run after the other;
+/// `circuit` is the first run's.
 #[derive(Debug, Clone)]
 pub struct Simulation {
     pub circuit: circuit::Circuit,
     pub plots: Vec<solver::Plot>,
     pub sources: netlist::Sources,
     pub warnings: Vec<circuit::Warning>,
+    pub runs: Vec<Run>,
+}
+
+/// One run of the analyses: its `.step` parameter values, its plots and its `.meas` results.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// (parameter, value) for each `.step` card, in card order; empty without `.step`.
+    pub params: Vec<(String, f64)>,
+    /// This run's plots within [`Simulation::plots`].
+    pub plots: std::ops::Range<usize>,
+    /// The `.meas` results, in card order.
+    pub meas: Vec<measure::meas::MeasResult>,
+}
+
+impl Run {
+    /// `name=value` pairs joined by spaces (`rval=1000 cval=1e-7`), values in Rust's shortest
+    /// exact form; empty without `.step`.
+    pub fn label(&self) -> String {
+        self.params
+            .iter()
+            .map(|(n, v)| format!("{n}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
 
 /// A failed run: the error, the files read so far, and the warnings found before it.
@@ -63,25 +92,38 @@ pub struct Failure {
 }
 
 /// What a stopped simulation finished: whole plots of the analyses before the one that
-/// stopped, then that analysis's finished points (if any).
+/// stopped, then that analysis's finished points (if any). With `.step`, the plots of the runs
+/// before the one that stopped come first.
 #[derive(Debug, Clone)]
 pub struct Partial {
     pub circuit: circuit::Circuit,
     pub plots: Vec<solver::Plot>,
 }
 
-/// Parses and elaborates a netlist file (what `balun check` does).
-pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
-    let (ast, sources) =
-        netlist::parse_file_with(path, &library::resolve).map_err(|(e, sources)| {
-            Box::new(Failure {
-                error: e.into(),
-                sources,
-                warnings: Vec::new(),
-                partial: None,
-            })
-        })?;
-    let parse_warnings: Vec<circuit::Warning> = ast
+impl Failure {
+    fn new(error: Error, sources: netlist::Sources, warnings: Vec<circuit::Warning>) -> Box<Self> {
+        Box::new(Failure {
+            error,
+            sources,
+            warnings,
+            partial: None,
+        })
+    }
+}
+
+/// Reads a netlist file with the built-in library resolver.
+fn parse(path: &Path) -> Result<(netlist::Netlist, netlist::Sources), Box<Failure>> {
+    netlist::parse_file_with(path, &library::resolve)
+        .map_err(|(e, sources)| Failure::new(e.into(), sources, Vec::new()))
+}
+
+/// Elaborates with `.step` values `params`; returns the circuit and the parser's and
+/// elaboration's warnings (each once, in the order found).
+fn elaborate_ast(
+    ast: &netlist::Netlist,
+    params: &[(String, f64)],
+) -> Result<(circuit::Circuit, Vec<circuit::Warning>), (Error, Vec<circuit::Warning>)> {
+    let mut warnings: Vec<circuit::Warning> = ast
         .warnings
         .iter()
         .map(|w| circuit::Warning {
@@ -89,27 +131,86 @@ pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
             message: w.message.clone(),
         })
         .collect();
-    match circuit::elaborate(&ast) {
+    match circuit::elaborate_with_params(ast, None, params) {
         Ok(circuit) => {
-            let mut warnings = parse_warnings;
             // Elaboration passes the parser's warnings through; keep each one once.
             for w in &circuit.warnings {
                 if !warnings.contains(w) {
                     warnings.push(w.clone());
                 }
             }
-            Ok(Elaborated {
-                circuit,
-                sources,
-                warnings,
-            })
+            Ok((circuit, warnings))
         }
-        Err(e) => Err(Box::new(Failure {
-            error: e.into(),
+        Err(e) => Err((e.into(), warnings)),
+    }
+}
+
+/// The parameter points of the netlist's `.step` cards (empty without `.step`).
+fn step_points(
+    ast: &netlist::Netlist,
+    sources: &netlist::Sources,
+) -> Result<Vec<Vec<(String, f64)>>, Box<Failure>> {
+    circuit::step_points(ast).map_err(|e| Failure::new(e.into(), sources.clone(), Vec::new()))
+}
+
+/// Parses and elaborates a netlist file (what `balun check` does); with `.step`, the first
+/// run's circuit, after checking every `.step` card.
+pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
+    let (ast, sources) = parse(path)?;
+    let points = step_points(&ast, &sources)?;
+    let first = points.first().map_or(&[][..], Vec::as_slice);
+    match elaborate_ast(&ast, first) {
+        Ok((circuit, warnings)) => Ok(Elaborated {
+            circuit,
             sources,
-            warnings: parse_warnings,
-            partial: None,
-        })),
+            warnings,
+        }),
+        Err((error, warnings)) => Err(Failure::new(error, sources, warnings)),
+    }
+}
+
+/// What one run produced: its circuit and warnings, and either its plots and `.meas` results
+/// or the error that stopped it with the plots finished before.
+struct PointRun {
+    circuit: Option<circuit::Circuit>,
+    warnings: Vec<circuit::Warning>,
+    plots: Vec<solver::Plot>,
+    meas: Vec<measure::meas::MeasResult>,
+    error: Option<Error>,
+}
+
+/// One run: elaborate with `params`, simulate, evaluate the `.meas` cards.
+fn run_point(
+    ast: &netlist::Netlist,
+    params: &[(String, f64)],
+    control: &solver::Control,
+) -> PointRun {
+    let (circuit, warnings) = match elaborate_ast(ast, params) {
+        Ok(r) => r,
+        Err((error, warnings)) => {
+            return PointRun {
+                circuit: None,
+                warnings,
+                plots: Vec::new(),
+                meas: Vec::new(),
+                error: Some(error),
+            }
+        }
+    };
+    let solver::Outcome { mut plots, stopped } = solver::simulate_with(&circuit, control);
+    let (meas, error) = match stopped {
+        None => (measure::meas::evaluate(&circuit.meas, &plots), None),
+        Some(stopped) => {
+            plots.extend(stopped.partial.map(|p| *p));
+            (Vec::new(), Some(stopped.error.into()))
+        }
+    };
+    PointRun {
+        circuit: Some(circuit),
+        warnings,
+        plots,
+        meas,
+        error,
     }
 }
 
@@ -119,31 +220,70 @@ pub fn run_file(path: &Path) -> Result<Simulation, Box<Failure>> {
 }
 
 /// [`run_file`], reporting progress to `control` and stopping when it is cancelled; a run that
-/// stops part-way keeps what it finished in [`Failure::partial`].
+/// stops part-way keeps what it finished in [`Failure::partial`]. With `.step`, the runs go in
+/// parallel (rayon) sharing `control`; each run's numbers do not depend on the number of
+/// threads, and the runs are kept in `.step` order.
 pub fn run_file_with(path: &Path, control: &solver::Control) -> Result<Simulation, Box<Failure>> {
-    let Elaborated {
-        circuit,
-        sources,
-        warnings,
-    } = elaborate_file(path)?;
-    let solver::Outcome { mut plots, stopped } = solver::simulate_with(&circuit, control);
-    match stopped {
-        None => Ok(Simulation {
+    use rayon::prelude::*;
+    let (ast, sources) = parse(path)?;
+    let mut points = step_points(&ast, &sources)?;
+    let stepped = !points.is_empty();
+    if !stepped {
+        points.push(Vec::new());
+    }
+    let results: Vec<PointRun> = if stepped {
+        points
+            .par_iter()
+            .map(|p| run_point(&ast, p, control))
+            .collect()
+    } else {
+        vec![run_point(&ast, &points[0], control)]
+    };
+    let mut first_circuit = None;
+    let mut first_warnings = None;
+    let mut plots = Vec::new();
+    let mut runs = Vec::with_capacity(points.len());
+    for (params, r) in points.into_iter().zip(results) {
+        let start = plots.len();
+        plots.extend(r.plots);
+        if let Some(error) = r.error {
+            let circuit = first_circuit.or(r.circuit);
+            let partial = circuit
+                .filter(|_| !plots.is_empty())
+                .map(|circuit| Partial { circuit, plots });
+            return Err(Box::new(Failure {
+                error,
+                sources,
+                warnings: r.warnings,
+                partial,
+            }));
+        }
+        if first_circuit.is_none() {
+            first_circuit = r.circuit;
+            first_warnings = Some(r.warnings);
+        }
+        runs.push(Run {
+            params,
+            plots: start..plots.len(),
+            meas: r.meas,
+        });
+    }
+    match first_circuit {
+        Some(circuit) => Ok(Simulation {
             circuit,
             plots,
             sources,
-            warnings,
+            warnings: first_warnings.unwrap_or_default(),
+            runs,
         }),
-        Some(stopped) => {
-            plots.extend(stopped.partial.map(|p| *p));
-            let partial = (!plots.is_empty()).then_some(Partial { circuit, plots });
-            Err(Box::new(Failure {
-                error: stopped.error.into(),
-                sources,
-                warnings,
-                partial,
-            }))
-        }
+        // Unreachable: there is always at least one run, and a run without a circuit failed.
+        None => Err(Failure::new(
+            Error::Solve(solver::SolveError::Unsupported(
+                "a run without a circuit".into(),
+            )),
+            sources,
+            Vec::new(),
+        )),
     }
 }
 

@@ -250,8 +250,7 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
     ok &= plotcmd::write_plots(renderer, title, &sim.plots, &outputs.plot, quiet, verbose);
     if !quiet {
         let mut stdout = io::stdout().lock();
-        let result = table::write(&mut stdout, &sim.plots, &table::TableOptions::default())
-            .and_then(|()| stdout.flush());
+        let result = print_runs(&mut stdout, &sim).and_then(|()| stdout.flush());
         // A closed pipe (`balun run x.net | head`) is not an error worth reporting.
         if let Err(e) = result {
             if e.kind() != io::ErrorKind::BrokenPipe {
@@ -322,11 +321,18 @@ fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbo
     let reason = failure.error.to_string();
     let mut circuit = partial.circuit;
     circuit.title = format!("{} (incomplete: {reason})", circuit.title);
+    // With .step, the finished runs' plots are written as one unlabelled run.
+    let runs = vec![balun::Run {
+        params: Vec::new(),
+        plots: 0..partial.plots.len(),
+        meas: Vec::new(),
+    }];
     let sim = Simulation {
         circuit,
         plots: partial.plots,
         sources: failure.sources,
         warnings: failure.warnings,
+        runs,
     };
     let written = write_outputs(&sim, outputs, verbose).and_then(|()| match &outputs.csv {
         Some(dir) => write_file(&dir.join("INCOMPLETE"), |w| {
@@ -341,6 +347,31 @@ fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbo
     }
 }
 
+/// The terminal output: each run's tables (under a `Step i/N: name=value` heading with
+/// `.step`) and `.meas` lines, then with `.step` the table of measures by step.
+fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
+    let stepped = sim.runs.len() > 1 || sim.runs.iter().any(|r| !r.params.is_empty());
+    let options = table::TableOptions::default();
+    for (i, run) in sim.runs.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        if stepped {
+            writeln!(w, "Step {}/{}: {}", i + 1, sim.runs.len(), run.label())?;
+        }
+        table::write(w, &sim.plots[run.plots.clone()], &options)?;
+        if !run.meas.is_empty() {
+            writeln!(w)?;
+            balun::output::meas::write_lines(w, &run.meas)?;
+        }
+    }
+    if stepped && sim.runs.iter().any(|r| !r.meas.is_empty()) {
+        writeln!(w)?;
+        balun::output::meas::write_step_table(w, &sim.runs)?;
+    }
+    Ok(())
+}
+
 /// Writes the requested files; on failure returns (path, message).
 fn write_outputs(
     sim: &Simulation,
@@ -350,7 +381,8 @@ fn write_outputs(
     let fail = |p: &Path, e: io::Error| (p.display().to_string(), format!("cannot write: {e}"));
     if let Some(path) = &outputs.raw {
         // ngspice marks dec/oct frequency sweeps grid=3: say exactly which plots are log-swept.
-        let log_scale = (sim.plots.len() == sim.circuit.analyses.len()).then(|| {
+        let per_run = sim.runs.first().map_or(0, |r| r.plots.len());
+        let log_scale = (per_run == sim.circuit.analyses.len()).then(|| {
             sim.circuit
                 .analyses
                 .iter()
@@ -365,8 +397,24 @@ fn write_outputs(
             log_scale,
             format: outputs.raw_format,
         };
+        // With .step, each run's plots follow the previous run's, the title carrying the
+        // run's `name=value` pairs (as ngspice titles the plots of each of several runs).
         write_file(path, |w| {
-            raw::write(w, &sim.circuit.title, &sim.plots, &options)
+            for run in &sim.runs {
+                let title = match run.label() {
+                    l if l.is_empty() => sim.circuit.title.clone(),
+                    l => format!("{} ({l})", sim.circuit.title),
+                };
+                let options = raw::WriteOptions {
+                    log_scale: options
+                        .log_scale
+                        .as_ref()
+                        .map(|v| v.iter().copied().cycle().take(run.plots.len()).collect()),
+                    ..options.clone()
+                };
+                raw::write(w, &title, &sim.plots[run.plots.clone()], &options)?;
+            }
+            Ok(())
         })
         .map_err(|e| fail(path, e))?;
         if verbose {
@@ -374,7 +422,25 @@ fn write_outputs(
         }
     }
     if let Some(dir) = &outputs.csv {
-        let written = csv::write_dir(dir, &sim.plots).map_err(|e| fail(dir, e))?;
+        let mut written = Vec::new();
+        let stepped = sim.runs.iter().any(|r| !r.params.is_empty());
+        for (i, run) in sim.runs.iter().enumerate() {
+            let suffix = if stepped {
+                format!("_step{}", i + 1)
+            } else {
+                String::new()
+            };
+            written.extend(
+                csv::write_dir_suffixed(dir, &sim.plots[run.plots.clone()], &suffix)
+                    .map_err(|e| fail(dir, e))?,
+            );
+        }
+        if stepped || sim.runs.iter().any(|r| !r.meas.is_empty()) {
+            let path = dir.join("meas.csv");
+            write_file(&path, |w| balun::output::meas::write_csv(w, &sim.runs))
+                .map_err(|e| fail(&path, e))?;
+            written.push(path);
+        }
         if verbose {
             for p in written {
                 eprintln!("balun: wrote {}", p.display());
@@ -382,8 +448,10 @@ fn write_outputs(
         }
     }
     if let Some(path) = &outputs.json {
-        write_file(path, |w| json::write(w, &sim.circuit.title, &sim.plots))
-            .map_err(|e| fail(path, e))?;
+        write_file(path, |w| {
+            json::write_runs(w, &sim.circuit.title, &sim.plots, &sim.runs)
+        })
+        .map_err(|e| fail(path, e))?;
         if verbose {
             eprintln!("balun: wrote {}", path.display());
         }

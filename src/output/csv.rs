@@ -2,7 +2,9 @@
 //!
 //! [`write_dir`] writes every plot into a directory, named by analysis kind and its index among
 //! plots of that kind: `op.csv` (or `op1.csv`, `op2.csv`, ... when there are several), `dc1.csv`,
-//! `ac1.csv`, `ac2.csv`, `tran1.csv`.
+//! `ac1.csv`, `ac2.csv`, `tran1.csv`. With `.step`, each run's files carry `_stepN` (N from 1,
+//! in `.step` order: `ac1_step3.csv`) and `meas.csv` maps each N to its parameter values (and
+//! the `.meas` results, which it also holds without `.step`).
 //!
 //! Layout of one file ([`write_plot`]):
 //! - The first row is the header: the scale's name (`frequency`, `v(v-sweep)`, `time`; no scale
@@ -46,9 +48,18 @@ pub fn file_names(plots: &[Plot]) -> Vec<String> {
 
 /// Writes one CSV file per plot into `dir` (created if missing). Returns the paths written.
 pub fn write_dir(dir: &Path, plots: &[Plot]) -> io::Result<Vec<PathBuf>> {
+    write_dir_suffixed(dir, plots, "")
+}
+
+/// [`write_dir`] with `suffix` before `.csv` (`ac1_step2.csv` for the second `.step` run).
+pub fn write_dir_suffixed(dir: &Path, plots: &[Plot], suffix: &str) -> io::Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir)?;
     let mut written = Vec::new();
     for (plot, name) in plots.iter().zip(file_names(plots)) {
+        let name = match name.strip_suffix(".csv") {
+            Some(stem) => format!("{stem}{suffix}.csv"),
+            None => name,
+        };
         let path = dir.join(name);
         super::atomic::write_file(&path, |w| write_plot(w, plot))?;
         written.push(path);

@@ -25,8 +25,22 @@
 //!
 //! Every array of a plot has the same length (1 for `.op`). A non-finite value (never produced
 //! by a successful run) is written as `null`, as JSON has no NaN.
+//!
+//! [`write_runs`] adds the `.meas` results and the `.step` runs:
+//!
+//! ```text
+//! without .step: { "title", "plots": [...], "measures": [Measure, ...] }
+//! with .step:    { "title", "steps": [ { "params": {"rval": 1000.0, ...},  // in .step order
+//!                                        "plots": [...], "measures": [...] }, ... ] }
+//! Measure = { "name": string, "value": number | null,   // null when the measure failed
+//!             "error": string,                          // optional: why it failed
+//!             "at"|"with"|"from"|"to"|"targ"|"trig": number  // optional: what ngspice prints
+//!           }
+//! ```
 
 use super::{plot_kind, unit_symbol};
+use crate::Run;
+use measure::meas::MeasResult;
 use serde::Serialize;
 use solver::{Data, Plot, Vector};
 use std::io::{self, Write};
@@ -35,6 +49,113 @@ use std::io::{self, Write};
 struct Document<'a> {
     title: &'a str,
     plots: Vec<JsonPlot<'a>>,
+}
+
+#[derive(Serialize)]
+struct RunsDocument<'a> {
+    title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plots: Option<Vec<JsonPlot<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    measures: Option<Vec<JsonMeasure<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: Option<Vec<JsonStep<'a>>>,
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    params: serde_json::Map<String, serde_json::Value>,
+    plots: Vec<JsonPlot<'a>>,
+    measures: Vec<JsonMeasure<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonMeasure<'a> {
+    name: &'a str,
+    value: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(flatten)]
+    detail: std::collections::BTreeMap<&'static str, f64>,
+}
+
+fn measure(r: &MeasResult) -> JsonMeasure<'_> {
+    use measure::meas::Detail;
+    let mut detail = std::collections::BTreeMap::new();
+    let (value, error) = match &r.outcome {
+        Ok(v) => {
+            let pairs: &[(&'static str, f64)] = match v.detail {
+                Detail::Find | Detail::When => &[],
+                Detail::At(a) => &[("at", a)],
+                Detail::With(w) => &[("with", w)],
+                Detail::Window { from, to } | Detail::Integral { from, to } => {
+                    &[("from", from), ("to", to)]
+                }
+                Detail::TrigTarg { targ, trig } => &[("targ", targ), ("trig", trig)],
+            };
+            for (k, x) in pairs {
+                if x.is_finite() {
+                    detail.insert(*k, *x);
+                }
+            }
+            (v.value.is_finite().then_some(v.value), None)
+        }
+        Err(e) => (None, Some(e.as_str())),
+    };
+    JsonMeasure {
+        name: &r.name,
+        value,
+        error,
+        detail,
+    }
+}
+
+fn plot(p: &Plot) -> JsonPlot<'_> {
+    JsonPlot {
+        name: &p.name,
+        kind: plot_kind(p),
+        scale: p.scale.as_ref().map(vector),
+        vectors: p.vectors.iter().map(vector).collect(),
+    }
+}
+
+/// Writes plots, `.meas` results and `.step` runs (schema in the module doc). `runs` with no
+/// parameters (a single run) gives the unstepped form.
+pub fn write_runs(w: &mut impl Write, title: &str, plots: &[Plot], runs: &[Run]) -> io::Result<()> {
+    let stepped = runs.iter().any(|r| !r.params.is_empty());
+    let doc = if stepped {
+        RunsDocument {
+            title,
+            plots: None,
+            measures: None,
+            steps: Some(
+                runs.iter()
+                    .map(|r| JsonStep {
+                        params: r
+                            .params
+                            .iter()
+                            .map(|(n, v)| (n.clone(), serde_json::json!(v)))
+                            .collect(),
+                        plots: plots[r.plots.clone()].iter().map(plot).collect(),
+                        measures: r.meas.iter().map(measure).collect(),
+                    })
+                    .collect(),
+            ),
+        }
+    } else {
+        RunsDocument {
+            title,
+            plots: Some(plots.iter().map(plot).collect()),
+            measures: Some(
+                runs.iter()
+                    .flat_map(|r| r.meas.iter().map(measure))
+                    .collect(),
+            ),
+            steps: None,
+        }
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
 }
 
 #[derive(Serialize)]
@@ -74,15 +195,7 @@ fn vector(v: &Vector) -> JsonVector<'_> {
 pub fn write(w: &mut impl Write, title: &str, plots: &[Plot]) -> io::Result<()> {
     let doc = Document {
         title,
-        plots: plots
-            .iter()
-            .map(|p| JsonPlot {
-                name: &p.name,
-                kind: plot_kind(p),
-                scale: p.scale.as_ref().map(vector),
-                vectors: p.vectors.iter().map(vector).collect(),
-            })
-            .collect(),
+        plots: plots.iter().map(plot).collect(),
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)

@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod csv;
 pub mod e15;
 pub mod json;
+pub mod meas;
 pub mod raw;
 pub mod table;
 

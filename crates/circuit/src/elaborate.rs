@@ -37,8 +37,11 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 #[path = "directives.rs"]
 mod directives;
+#[path = "meas.rs"]
+mod meas;
 #[path = "tolerances.rs"]
 mod tolerances;
+pub(crate) use meas::step_points;
 
 /// Deepest subcircuit nesting accepted.
 pub(crate) const MAX_DEPTH: usize = 100;
@@ -49,9 +52,10 @@ const ZERO_RESISTANCE_OHM: f64 = 1e-3;
 pub(crate) fn elaborate(
     netlist: &netlist::Netlist,
     sources: Option<&netlist::Sources>,
+    overrides: &[(String, f64)],
 ) -> Result<Circuit, ElabError> {
     let mut elab = Elab::new(netlist, sources);
-    elab.run(netlist)?;
+    elab.run(netlist, overrides)?;
     // The title line of the top-level file (file 0), for findings about the whole netlist.
     let title = Span::new(netlist::FileId(0), 0, netlist.title.len());
     if elab.devices.is_empty() {
@@ -132,6 +136,7 @@ struct Elab<'a> {
     save_all: bool,
     tolerances: Vec<Tolerance>,
     monte_carlo: Option<MonteCarlo>,
+    meas: Vec<Meas>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -164,6 +169,7 @@ impl<'a> Elab<'a> {
             save_all: false,
             tolerances: Vec::new(),
             monte_carlo: None,
+            meas: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -277,8 +283,24 @@ impl<'a> Elab<'a> {
         self.params.eval(&v.expr, v.span)
     }
 
-    fn run(&mut self, netlist: &'a netlist::Netlist) -> Result<(), ElabError> {
+    fn run(
+        &mut self,
+        netlist: &'a netlist::Netlist,
+        overrides: &[(String, f64)],
+    ) -> Result<(), ElabError> {
         self.define_params(&netlist.items);
+        // `.step` values replace the global definitions, so every expression using them
+        // (element values, other `.param`s) sees the stepped value.
+        for (name, value) in overrides {
+            if !self.params.defined_here(name) {
+                let span = Span::new(netlist::FileId(0), 0, netlist.title.len());
+                return Err(ElabError::Expr {
+                    span,
+                    message: format!("stepped parameter '{name}' is not defined by a .param card"),
+                });
+            }
+            self.params.define_value(name, *value);
+        }
         self.params.force_innermost()?;
         let ctx = Ctx {
             path: String::new(),
@@ -294,6 +316,22 @@ impl<'a> Elab<'a> {
     }
 
     fn finish(self, netlist: &netlist::Netlist) -> Circuit {
+        let saves = (!self.save_all && !self.saves.is_empty()).then(|| {
+            // A `.meas` needs its vectors whatever `.save` says (ngspice saves them too).
+            let mut saves = self.saves.clone();
+            let needed = meas::saved_by(
+                &self.meas,
+                &self.node_ids,
+                &self.device_names,
+                &self.devices,
+            );
+            for target in needed {
+                if !saves.contains(&target) {
+                    saves.push(target);
+                }
+            }
+            saves
+        });
         Circuit {
             title: netlist.title.clone(),
             nodes: self.nodes,
@@ -303,9 +341,10 @@ impl<'a> Elab<'a> {
             initial_conditions: self.initial_conditions,
             warnings: self.warnings,
             measurements: self.measurements,
-            saves: (!self.save_all && !self.saves.is_empty()).then_some(self.saves),
             tolerances: self.tolerances,
             monte_carlo: self.monte_carlo,
+            saves,
+            meas: self.meas,
         }
     }
 
@@ -1413,6 +1452,10 @@ impl<'a> Elab<'a> {
                 }
             }
             Item::MonteCarlo(mc) => self.monte_carlo = Some(self.monte_carlo_card(mc)?),
+            Item::Meas(m) => {
+                let m = self.meas_card(m)?;
+                self.meas.push(m);
+            }
             Item::Ic(list) => {
                 for (node, value) in list {
                     let v = self.eval(value)?;

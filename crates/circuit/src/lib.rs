@@ -30,7 +30,7 @@ pub use types::*;
 /// Elaborates a parsed netlist into a flat circuit, checking it is solvable in structure (and
 /// warning when its values make it badly conditioned).
 pub fn elaborate(netlist: &netlist::Netlist) -> Result<Circuit, ElabError> {
-    let mut circuit = elaborate::elaborate(netlist, None)?;
+    let mut circuit = elaborate::elaborate(netlist, None, &[])?;
     topology::check(&circuit)?;
     conditioning::check(&mut circuit);
     Ok(circuit)
@@ -42,10 +42,28 @@ pub fn elaborate_with_sources(
     netlist: &netlist::Netlist,
     sources: &netlist::Sources,
 ) -> Result<Circuit, ElabError> {
-    let mut circuit = elaborate::elaborate(netlist, Some(sources))?;
+    elaborate_with_params(netlist, Some(sources), &[])
+}
+
+/// Like [`elaborate_with_sources`], with top-level parameters set to the given values (one run
+/// of a `.step`): each name must be a top-level `.param`, whose definition the value replaces.
+pub fn elaborate_with_params(
+    netlist: &netlist::Netlist,
+    sources: Option<&netlist::Sources>,
+    params: &[(String, f64)],
+) -> Result<Circuit, ElabError> {
+    let mut circuit = elaborate::elaborate(netlist, sources, params)?;
     topology::check(&circuit)?;
     conditioning::check(&mut circuit);
     Ok(circuit)
+}
+
+/// The parameter values of every run the netlist's `.step` cards ask for (their outer product,
+/// the first card outermost), each run a list of (parameter, value) in card order; empty
+/// without `.step`. Errors name the card: an undefined or twice-stepped parameter, an empty or
+/// endless range, more than 10,000 runs.
+pub fn step_points(netlist: &netlist::Netlist) -> Result<Vec<Vec<(String, f64)>>, ElabError> {
+    elaborate::step_points(netlist)
 }
 
 #[cfg(test)]

@@ -43,6 +43,8 @@ pub struct Circuit {
     pub warnings: Vec<Warning>,
     /// Measurement directives (`.cmrr`, `.xtalk`, `.hum`) in netlist order, names resolved.
     pub measurements: Vec<Measurement>,
+    /// `.meas` cards in netlist order.
+    pub meas: Vec<Meas>,
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
@@ -449,4 +451,111 @@ pub enum Measurement {
         interference: DeviceId,
         span: Span,
     },
+}
+
+pub use netlist::{MeasAnalysis, MeasStat};
+
+/// A `.meas` card with its names resolved to the solver's vector names and its values evaluated.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Meas {
+    /// The result's name (lower-cased).
+    pub name: String,
+    pub analysis: MeasAnalysis,
+    pub kind: MeasKind,
+    pub span: Span,
+}
+
+/// What a `.meas` computes (ngspice's semantics: see `measure::meas`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasKind {
+    FindAt {
+        expr: VecExpr,
+        at: f64,
+    },
+    FindWhen {
+        expr: VecExpr,
+        when: Crossing,
+    },
+    When(Crossing),
+    Stat {
+        func: MeasStat,
+        expr: VecExpr,
+        from: Option<f64>,
+        to: Option<f64>,
+    },
+    TrigTarg {
+        trig: Trigger,
+        targ: Trigger,
+    },
+}
+
+/// `lhs` crossing `rhs` (a value or another vector), the `edge`-th time, not before `td`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Crossing {
+    pub lhs: VecExpr,
+    pub rhs: VecExpr,
+    pub edge: Edge,
+    /// Delay (tran only): points before it are ignored. 0 when not given.
+    pub td: f64,
+}
+
+/// Which crossing counts: `First` = the first in either direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edge {
+    First,
+    Rise(Count),
+    Fall(Count),
+    Cross(Count),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Count {
+    /// The n-th (from 1).
+    N(u32),
+    Last,
+}
+
+/// A `trig`/`targ` clause: a fixed scale value or a crossing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Trigger {
+    At(f64),
+    When(Crossing),
+}
+
+/// An expression over a plot's vectors, evaluated point by point in complex arithmetic; a
+/// `.meas` uses the real part of the result (ngspice's default for AC vectors), so `vdb`,
+/// `vm`, `vp` select dB, magnitude and phase (radians, as ngspice 39 reports `vp`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum VecExpr {
+    Const(f64),
+    /// A vector of the plot by its solver name: `v(out)`, `i(v1)`.
+    Vector(String),
+    Unary(VecFunc, Box<VecExpr>),
+    Binary(VecOp, Box<VecExpr>, Box<VecExpr>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VecFunc {
+    Neg,
+    /// `|z|`
+    Mag,
+    /// `20 log10 |z|`
+    Db,
+    /// `atan2(im, re)` in radians
+    Phase,
+    Real,
+    Imag,
+    Sqrt,
+    Exp,
+    Ln,
+    Log10,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VecOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Pow,
 }

@@ -23,6 +23,7 @@
 
 pub mod cmrr;
 pub mod interference;
+pub mod meas;
 pub mod montecarlo;
 pub mod noise;
 pub mod xtalk;

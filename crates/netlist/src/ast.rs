@@ -105,6 +105,10 @@ pub enum Item {
     Temp(Value),
     /// A measurement directive: `.cmrr`, `.xtalk`, `.hum`.
     Measure(MeasureCard),
+    /// `.meas` / `.measure`: a post-processing measurement of an analysis's vectors.
+    Meas(Box<MeasCard>),
+    /// `.step param NAME ...`: run every analysis once per value of a parameter.
+    Step(StepCard),
     /// `.save v(out) i(v1) out all`: the vectors to keep (ngspice keeps all when there is none).
     Save(Vec<SaveItem>),
     /// `.mc N [seed=S] [dist=gauss|uniform]`: Monte Carlo over the element tolerances.
@@ -132,6 +136,139 @@ pub enum SaveItem {
     Voltage(Node),
     /// `i(element)`: the branch current of a V, L, E or H element.
     Current(Ident),
+}
+
+/// `.meas[ure] ac|dc|tran NAME FUNCTION ...` (ngspice's forms).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasCard {
+    pub analysis: MeasAnalysis,
+    /// The result's name (lower-cased).
+    pub name: Ident,
+    pub kind: MeasKind,
+    pub span: Span,
+}
+
+/// Which analysis a `.meas` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasAnalysis {
+    Ac,
+    Dc,
+    Tran,
+}
+
+/// What a `.meas` computes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasKind {
+    /// `find EXPR at=X`
+    FindAt { expr: MeasExpr, at: Value },
+    /// `find EXPR when COND`
+    FindWhen { expr: MeasExpr, when: MeasCond },
+    /// `when COND`: the scale value (time, frequency, sweep) where COND holds.
+    When(MeasCond),
+    /// `max|min|avg|rms|pp|integ|max_at|min_at EXPR [from=X] [to=X]`
+    Stat {
+        func: MeasStat,
+        expr: MeasExpr,
+        from: Option<Value>,
+        to: Option<Value>,
+    },
+    /// `trig ... targ ...`: the scale distance from the trigger to the target.
+    TrigTarg { trig: MeasTrig, targ: MeasTrig },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasStat {
+    Max,
+    Min,
+    /// Scale value at the maximum.
+    MaxAt,
+    /// Scale value at the minimum.
+    MinAt,
+    Avg,
+    Rms,
+    Pp,
+    Integ,
+}
+
+/// A vector expression in a `.meas`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasExpr {
+    /// `v(a)`, `v(a,b)`, `vdb(a)`, `vm(a)`, `vp(a)`, `vr(a)`, `vi(a)`, `i(vx)` (and `idb`,
+    /// `im`, `ip`, `ir`, `ii`); a bare node name `out` is `v(out)`. `func` is lower-cased.
+    Probe {
+        func: String,
+        args: Vec<Ident>,
+        span: Span,
+    },
+    /// `par('expression')`: an expression of probes (`v(a)`, `vdb(a)`, `i(vx)`), parameters
+    /// and numbers.
+    Par(Value),
+}
+
+/// `LHS=RHS [rise|fall|cross=N|last] [td=T]`, or for `trig`/`targ`: `LHS val=V ...`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasCond {
+    pub lhs: MeasExpr,
+    pub rhs: MeasRhs,
+    pub edge: MeasEdge,
+    pub td: Option<Value>,
+}
+
+/// The right-hand side of a crossing condition.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasRhs {
+    Value(Value),
+    Expr(MeasExpr),
+}
+
+/// Which crossing counts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasEdge {
+    /// None given: the first crossing in either direction.
+    First,
+    Rise(MeasCount),
+    Fall(MeasCount),
+    Cross(MeasCount),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasCount {
+    N(Value),
+    Last,
+}
+
+/// A `trig` or `targ` clause.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MeasTrig {
+    /// `trig at=X`
+    At(Value),
+    /// `trig EXPR val=V [td=T] [rise|fall|cross=N]`
+    When(Box<MeasCond>),
+}
+
+/// `.step [param] NAME list v1 v2 ... | [lin] start stop step | dec|oct start stop n`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepCard {
+    pub param: Ident,
+    pub sweep: StepSweep,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepSweep {
+    List(Vec<Value>),
+    Lin {
+        start: Value,
+        stop: Value,
+        step: Value,
+    },
+    /// `dec` (points per decade) or `oct` (points per octave).
+    Log {
+        variation: AcVariation,
+        start: Value,
+        stop: Value,
+        points: Value,
+    },
 }
 
 /// An output named by a measurement directive: `out`, `v(out)`, or `v(a,b)` (`v(a) - v(b)`).

@@ -13,6 +13,9 @@ use crate::number::parse_number;
 use crate::span::Span;
 use crate::tokens::{tokenize, Tok, TokKind};
 
+#[path = "meas_card.rs"]
+mod meas_card;
+
 type PResult<T> = Result<T, ParseError>;
 
 /// Dot-cards accepted and ignored without a warning (output requests and the like).
@@ -434,6 +437,8 @@ impl Builder {
             ".xtalk" => Item::Measure(xtalk_card(&mut cur)?),
             ".hum" => Item::Measure(hum_card(&mut cur)?),
             ".mc" => Item::MonteCarlo(mc_card(&mut cur)?),
+            ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(&mut cur)?)),
+            ".step" => Item::Step(meas_card::step_card(&mut cur)?),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),

@@ -178,6 +178,8 @@ impl Display for Item {
                 }
                 Ok(())
             }
+            Item::Meas(m) => write!(f, "{m}"),
+            Item::Step(s) => write!(f, "{s}"),
         }
     }
 }
@@ -230,6 +232,133 @@ fn variation_name(v: AcVariation) -> &'static str {
         AcVariation::Dec => "dec",
         AcVariation::Oct => "oct",
         AcVariation::Lin => "lin",
+    }
+}
+
+impl Display for MeasExpr {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            MeasExpr::Probe { func, args, .. } => {
+                let args: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
+                write!(f, "{func}({})", args.join(","))
+            }
+            MeasExpr::Par(v) => write!(f, "par('{}')", v.expr),
+        }
+    }
+}
+
+/// A condition's edge and delay: ` rise=2 td={1e-3}`.
+fn cond_tail(f: &mut Formatter<'_>, c: &MeasCond) -> fmt::Result {
+    let count = |c: &MeasCount| match c {
+        MeasCount::N(v) => v.to_string(),
+        MeasCount::Last => "last".to_string(),
+    };
+    match &c.edge {
+        MeasEdge::First => {}
+        MeasEdge::Rise(n) => write!(f, " rise={}", count(n))?,
+        MeasEdge::Fall(n) => write!(f, " fall={}", count(n))?,
+        MeasEdge::Cross(n) => write!(f, " cross={}", count(n))?,
+    }
+    if let Some(td) = &c.td {
+        write!(f, " td={td}")?;
+    }
+    Ok(())
+}
+
+impl Display for MeasCond {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match &self.rhs {
+            MeasRhs::Value(v) => write!(f, "{}={v}", self.lhs)?,
+            MeasRhs::Expr(e) => write!(f, "{}={e}", self.lhs)?,
+        }
+        cond_tail(f, self)
+    }
+}
+
+impl Display for MeasCard {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        let analysis = match self.analysis {
+            MeasAnalysis::Ac => "ac",
+            MeasAnalysis::Dc => "dc",
+            MeasAnalysis::Tran => "tran",
+        };
+        write!(f, ".meas {analysis} {} ", self.name.name)?;
+        let trig = |f: &mut Formatter<'_>, t: &MeasTrig| match t {
+            MeasTrig::At(v) => write!(f, "at={v}"),
+            MeasTrig::When(c) => match &c.rhs {
+                // trig/targ conditions print in their `val=` form.
+                MeasRhs::Value(v) => {
+                    write!(f, "{} val={v}", c.lhs)?;
+                    cond_tail(f, c)
+                }
+                MeasRhs::Expr(_) => write!(f, "{c}"),
+            },
+        };
+        match &self.kind {
+            MeasKind::FindAt { expr, at } => write!(f, "find {expr} at={at}"),
+            MeasKind::FindWhen { expr, when } => write!(f, "find {expr} when {when}"),
+            MeasKind::When(c) => write!(f, "when {c}"),
+            MeasKind::Stat {
+                func,
+                expr,
+                from,
+                to,
+            } => {
+                let name = match func {
+                    MeasStat::Max => "max",
+                    MeasStat::Min => "min",
+                    MeasStat::MaxAt => "max_at",
+                    MeasStat::MinAt => "min_at",
+                    MeasStat::Avg => "avg",
+                    MeasStat::Rms => "rms",
+                    MeasStat::Pp => "pp",
+                    MeasStat::Integ => "integ",
+                };
+                write!(f, "{name} {expr}")?;
+                if let Some(v) = from {
+                    write!(f, " from={v}")?;
+                }
+                if let Some(v) = to {
+                    write!(f, " to={v}")?;
+                }
+                Ok(())
+            }
+            MeasKind::TrigTarg { trig: a, targ: b } => {
+                f.write_str("trig ")?;
+                trig(f, a)?;
+                f.write_str(" targ ")?;
+                trig(f, b)
+            }
+        }
+    }
+}
+
+impl Display for StepCard {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        write!(f, ".step param {}", self.param.name)?;
+        match &self.sweep {
+            StepSweep::List(values) => {
+                f.write_str(" list")?;
+                for v in values {
+                    write!(f, " {v}")?;
+                }
+                Ok(())
+            }
+            StepSweep::Lin { start, stop, step } => write!(f, " lin {start} {stop} {step}"),
+            StepSweep::Log {
+                variation,
+                start,
+                stop,
+                points,
+            } => {
+                let v = if *variation == AcVariation::Oct {
+                    "oct"
+                } else {
+                    "dec"
+                };
+                write!(f, " {v} {start} {stop} {points}")
+            }
+        }
     }
 }
 

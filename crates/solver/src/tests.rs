@@ -25,6 +25,7 @@ impl B {
                 saves: None,
                 tolerances: vec![],
                 monte_carlo: None,
+                meas: vec![],
             },
         }
     }
