@@ -1,24 +1,12 @@
 //! End-to-end tests of the `balun` binary: exit codes, printed tables, diagnostics and the files
 //! it writes. Each test writes its netlist into its own temporary directory.
 
+mod common;
 use balun::output::raw;
 use balun::solver::Data;
-use std::path::{Path, PathBuf};
+use common::{temp_dir, write};
+
 use std::process::{Command, Output};
-
-/// A fresh, empty directory for one test (removed at the start of the next run).
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("balun-cli-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write netlist");
-    path
-}
 
 fn balun(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_balun"))
@@ -44,7 +32,7 @@ R2 out 0 1k
 
 #[test]
 fn op_prints_divider_voltage() {
-    let dir = temp_dir("op");
+    let dir = temp_dir("cli", "op");
     let net = write(&dir, "div.net", DIVIDER);
     let out = balun(&["run".as_ref(), net.as_os_str()]);
     let stdout = text(&out.stdout);
@@ -63,7 +51,7 @@ fn op_prints_divider_voltage() {
 
 #[test]
 fn quiet_prints_nothing() {
-    let dir = temp_dir("quiet");
+    let dir = temp_dir("cli", "quiet");
     let net = write(&dir, "div.net", DIVIDER);
     let out = balun(&["run".as_ref(), net.as_os_str(), "-q".as_ref()]);
     assert!(out.status.success(), "stderr: {}", text(&out.stderr));
@@ -72,7 +60,7 @@ fn quiet_prints_nothing() {
 
 #[test]
 fn syntax_error_points_at_file_line_column() {
-    let dir = temp_dir("syntax");
+    let dir = temp_dir("cli", "syntax");
     // Line 3 has a resistor with no value: the error is on line 3.
     let net = write(
         &dir,
@@ -94,7 +82,7 @@ fn syntax_error_points_at_file_line_column() {
 
 #[test]
 fn elaboration_error_points_at_its_line() {
-    let dir = temp_dir("column");
+    let dir = temp_dir("cli", "column");
     // `{nope*2}` on line 3 names an undefined parameter: elaboration fails there.
     let net = write(
         &dir,
@@ -110,7 +98,7 @@ fn elaboration_error_points_at_its_line() {
 
 #[test]
 fn missing_file_is_an_error() {
-    let dir = temp_dir("missing");
+    let dir = temp_dir("cli", "missing");
     let net = dir.join("does-not-exist.net");
     let out = balun(&["run".as_ref(), net.as_os_str()]);
     assert!(!out.status.success());
@@ -127,7 +115,7 @@ fn usage_error_exits_non_zero() {
 
 #[test]
 fn raw_file_reads_back() {
-    let dir = temp_dir("raw");
+    let dir = temp_dir("cli", "raw");
     let net = write(
         &dir,
         "div.net",
@@ -182,7 +170,7 @@ fn raw_file_reads_back() {
 
 #[test]
 fn json_has_the_value() {
-    let dir = temp_dir("json");
+    let dir = temp_dir("cli", "json");
     let net = write(&dir, "div.net", DIVIDER);
     let json_path = dir.join("out.json");
     let out = balun(&[
@@ -213,7 +201,7 @@ fn json_has_the_value() {
 
 #[test]
 fn csv_writes_one_file_per_plot() {
-    let dir = temp_dir("csv");
+    let dir = temp_dir("cli", "csv");
     let net = write(
         &dir,
         "div.net",
@@ -248,7 +236,7 @@ fn csv_writes_one_file_per_plot() {
 
 #[test]
 fn check_prints_counts() {
-    let dir = temp_dir("check");
+    let dir = temp_dir("cli", "check");
     let net = write(
         &dir,
         "amp.net",
@@ -278,7 +266,7 @@ fn check_prints_counts() {
 
 #[test]
 fn warnings_go_to_stderr_unless_quiet() {
-    let dir = temp_dir("warn");
+    let dir = temp_dir("cli", "warn");
     // ngspice's interactive `.control` block is ignored with a warning at its line (5).
     let net = write(
         &dir,
@@ -298,7 +286,7 @@ fn warnings_go_to_stderr_unless_quiet() {
 
 #[test]
 fn verbose_reports_files_written() {
-    let dir = temp_dir("verbose");
+    let dir = temp_dir("cli", "verbose");
     let net = write(&dir, "div.net", DIVIDER);
     let raw_path = dir.join("v.raw");
     let out = balun(&[
@@ -330,7 +318,7 @@ fn verbose_reports_files_written() {
 
 #[test]
 fn unwritable_output_is_an_error() {
-    let dir = temp_dir("unwritable");
+    let dir = temp_dir("cli", "unwritable");
     let net = write(&dir, "div.net", DIVIDER);
     let raw_path = dir.join("no-such-dir").join("x.raw");
     let out = balun(&[

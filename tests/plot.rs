@@ -2,22 +2,10 @@
 //! for each analysis kind, `show` reads ngspice's raw files, and an `.op`-only deck has nothing
 //! to plot (a warning, exit 0, no file).
 
+mod common;
+use common::{temp_dir, write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-
-/// A fresh, empty directory for one test.
-fn temp_dir(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("balun-plot-{}-{test}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write netlist");
-    path
-}
 
 fn balun<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_balun"))
@@ -73,7 +61,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 /// `.ac` into an SVG: a Bode plot with both panels' axis labels and the vectors in the legend.
 #[test]
 fn ac_plot_svg_has_axes_and_legend() {
-    let dir = temp_dir("ac-svg");
+    let dir = temp_dir("plot", "ac-svg");
     let out = dir.join("rc.svg");
     let o = balun(&[
         "run".as_ref(),
@@ -104,7 +92,7 @@ fn ac_plot_svg_has_axes_and_legend() {
 /// lists the vectors there are.
 #[test]
 fn vectors_option_selects_and_rejects() {
-    let dir = temp_dir("vectors");
+    let dir = temp_dir("plot", "vectors");
     let out = dir.join("only_out.svg");
     let net = root("netlists/rc_lowpass.net");
     let o = balun(&[
@@ -142,7 +130,7 @@ fn vectors_option_selects_and_rejects() {
 /// `.tran` into a PNG of the default size, 1000 x 700.
 #[test]
 fn tran_plot_png_has_the_right_size() {
-    let dir = temp_dir("tran-png");
+    let dir = temp_dir("plot", "tran-png");
     let out = dir.join("rect.png");
     let o = balun(&[
         "run".as_ref(),
@@ -166,7 +154,7 @@ fn tran_plot_png_has_the_right_size() {
 /// `.op`; the transfer curves are labelled with the swept quantity.
 #[test]
 fn several_analyses_write_one_file_each() {
-    let dir = temp_dir("dc-multi");
+    let dir = temp_dir("plot", "dc-multi");
     let out = dir.join("div.svg");
     let o = balun(&[
         "run".as_ref(),
@@ -191,7 +179,7 @@ fn several_analyses_write_one_file_each() {
 /// table is printed); no file is written.
 #[test]
 fn op_only_has_nothing_to_plot() {
-    let dir = temp_dir("op-only");
+    let dir = temp_dir("plot", "op-only");
     let net = write(
         &dir,
         "op.net",
@@ -215,7 +203,7 @@ fn op_only_has_nothing_to_plot() {
 /// An extension other than .svg/.png is refused before simulating.
 #[test]
 fn unknown_plot_extension_is_an_error() {
-    let dir = temp_dir("ext");
+    let dir = temp_dir("plot", "ext");
     let out = dir.join("x.jpg");
     let o = balun(&[
         "run".as_ref(),
@@ -255,7 +243,7 @@ fn show_prints_an_ngspice_raw_file() {
 /// `balun show --plot` on ngspice's AC raw file: a Bode plot of ngspice's own numbers.
 #[test]
 fn show_plots_an_ngspice_ac_raw_file() {
-    let dir = temp_dir("show-plot");
+    let dir = temp_dir("plot", "show-plot");
     let out = dir.join("ngspice.png");
     let o = balun(&[
         "show".as_ref(),

@@ -1,10 +1,27 @@
-//! Helpers shared by the ngspice comparison tests (`parity_ngspice`, `parity_tran`,
-//! `library_parity`).
+//! Helpers shared by the integration tests: ngspice comparisons (`parity_ngspice`,
+//! `parity_tran`, `library_parity`) and temporary netlists (`cli`, `plot`, `step`).
 #![allow(dead_code)]
 
 use balun::solver::{Unit, Vector};
 use num_complex::Complex64;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// A fresh, empty directory for one test, `balun-KIND-PID-TEST` under the system's temporary
+/// directory (removed at the start of the next run of the same test).
+pub fn temp_dir(kind: &str, test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("balun-{kind}-{}-{test}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write netlist");
+    path
+}
 
 /// Whether `ngspice` runs on this machine.
 pub fn ngspice_available() -> bool {

@@ -269,12 +269,17 @@ pub fn responses(
     Ok(out)
 }
 
-/// How many frequencies each parallel chunk of [`sweep`] solves: enough chunks to balance the
-/// threads, few enough that per-chunk set-up stays negligible.
+/// How many frequencies each parallel chunk of [`sweep`] solves: [`CHUNKS`] chunks whatever
+/// the number of threads. Each chunk's first factorisation chooses its pivots, so the split
+/// must not depend on the thread count for the results to be identical bit for bit on any
+/// machine (and under `.step`, whose runs share the thread pool).
 fn chunk_len(points: usize) -> usize {
-    let threads = rayon::current_num_threads().max(1);
-    points.div_ceil(threads * 4).max(1)
+    points.div_ceil(CHUNKS).max(1)
 }
+
+/// Number of parallel chunks of an AC sweep: enough to balance 8 threads 4 ways, few enough
+/// that the per-chunk set-up (one full factorisation) stays negligible.
+const CHUNKS: usize = 32;
 
 /// Fills `values` with `G + j*omega*C` at frequency `f` (with the transmission lines'
 /// frequency-dependent coupling in place of their DC one) and factors it.
