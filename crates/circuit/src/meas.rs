@@ -472,3 +472,118 @@ fn step_values(card: &StepCard, params: &mut Params) -> Result<Vec<f64>, ElabErr
     };
     Ok(values)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::*;
+    use std::path::Path;
+
+    fn ast(text: &str) -> netlist::Netlist {
+        netlist::parse_str(Path::new("t.net"), text)
+            .unwrap_or_else(|(e, _)| panic!("{e}"))
+            .0
+    }
+
+    const RC: &str =
+        "t\n.param r=1k c=1n\nV1 in 0 AC 1\nR1 in out {r}\nC1 out 0 {c}\n.ac dec 1 1 10\n";
+
+    fn values(text: &str) -> Result<Vec<Vec<(String, f64)>>, String> {
+        step_points(&ast(&format!("{RC}{text}"))).map_err(|e| e.to_string())
+    }
+
+    fn column(points: &[Vec<(String, f64)>], i: usize) -> Vec<f64> {
+        points.iter().map(|p| p[i].1).collect()
+    }
+
+    #[test]
+    fn step_values() {
+        let p = values(".step param r lin 1 2 0.25\n").unwrap();
+        assert_eq!(column(&p, 0), [1.0, 1.25, 1.5, 1.75, 2.0]);
+        // 0.1 steps include the stop despite rounding (10 * 0.1 != 1 exactly in binary).
+        assert_eq!(values(".step param r 0 1 0.1\n").unwrap().len(), 11);
+        let p = values(".step param r dec 10 1k 2\n").unwrap();
+        let want = [
+            10.0,
+            10.0 * 10f64.sqrt(),
+            100.0,
+            100.0 * 10f64.sqrt(),
+            1000.0,
+        ];
+        for (got, want) in column(&p, 0).iter().zip(want) {
+            assert!((got - want).abs() < 1e-9 * want, "{got} {want}");
+        }
+        assert_eq!(
+            column(&values(".step oct param c 1 8 1\n").unwrap(), 0),
+            [1.0, 2.0, 4.0, 8.0]
+        );
+        let p = values(".step param r list {2*c} 5\n").unwrap();
+        assert_eq!(column(&p, 0), [2e-9, 5.0]);
+    }
+
+    #[test]
+    fn step_errors() {
+        assert!(values(".step param q list 1\n")
+            .unwrap_err()
+            .contains("'q' is not defined"));
+        assert!(values(".step param r lin 1 2 0\n")
+            .unwrap_err()
+            .contains("does not lead"));
+        assert!(values(".step param r lin 2 1 1\n")
+            .unwrap_err()
+            .contains("does not lead"));
+        assert!(values(".step param r dec 0 10 1\n")
+            .unwrap_err()
+            .contains("positive"));
+        assert!(values(".step param r dec 1 10 0.5\n")
+            .unwrap_err()
+            .contains("whole number"));
+        assert!(values(".step param r list 1\n.step param r list 2\n")
+            .unwrap_err()
+            .contains("stepped twice"));
+        assert!(
+            values(".step param r lin 1 200 1\n.step param c lin 1 100 1\n")
+                .unwrap_err()
+                .contains("more than 10000 runs")
+        );
+    }
+
+    #[test]
+    fn overrides_reach_dependent_parameters() {
+        let text = format!("{RC}.param rr={{2*r}}\nR2 out 0 {{rr}}\n.step param r list 5\n");
+        let c = elaborate_with_params(&ast(&text), None, &[("r".into(), 5.0)]).unwrap();
+        let r = |name: &str| match &c.devices[c.device(name).unwrap().index()].kind {
+            DeviceKind::Resistor { resistance_ohm, .. } => *resistance_ohm,
+            _ => panic!(),
+        };
+        assert_eq!((r("r1"), r("r2")), (5.0, 10.0));
+    }
+
+    #[test]
+    fn meas_resolves_probes() {
+        let c = elaborate(&ast(&format!(
+            "{RC}.meas ac a find vdb(out,in) at={{c*1e9}}\n.meas ac b max i(v1)\n"
+        )))
+        .unwrap();
+        let MeasKind::FindAt { expr, at } = &c.meas[0].kind else {
+            panic!()
+        };
+        assert_eq!(*at, 1.0);
+        let v = |n: &str| Box::new(VecExpr::Vector(n.to_string()));
+        assert_eq!(
+            *expr,
+            VecExpr::Unary(
+                VecFunc::Db,
+                Box::new(VecExpr::Binary(VecOp::Sub, v("v(out)"), v("v(in)")))
+            )
+        );
+        assert!(
+            matches!(&c.meas[1].kind, MeasKind::Stat { expr: VecExpr::Vector(n), .. } if n == "i(v1)")
+        );
+        let e = elaborate(&ast(&format!("{RC}.meas ac b max i(v2)\n"))).unwrap_err();
+        assert!(e.to_string().contains("no element 'v2'"), "{e}");
+        let e = elaborate(&ast(&format!("{RC}.meas ac b when v(out)=1 rise=0\n"))).unwrap_err();
+        assert!(e.to_string().contains("count of 1 or more"), "{e}");
+        let e = elaborate(&ast(&format!("{RC}.meas ac b max par('sin(v(out))')\n"))).unwrap_err();
+        assert!(e.to_string().contains("function 'sin' of a vector"), "{e}");
+    }
+}

@@ -13,6 +13,7 @@
 //!   signal source (signal-to-hum ratio).
 //! - [`montecarlo`]: any of these (or any function of a circuit) over seeded random draws of
 //!   the element tolerances, in parallel, with order statistics and histograms.
+//! - [`meas`]: `.meas` cards evaluated on finished plots (pure post-processing, ngspice's rules).
 //!
 //! What does not live here: reading netlists (the `netlist`/`circuit` crates do that; a
 //! `.cmrr`/`.xtalk`/`.hum` card arrives as a [`circuit::Measurement`]) and formatting tables or

@@ -374,6 +374,12 @@ impl Builder {
         }
         let mut cur = Cursor::new(card)?;
         cur.bump();
+        if matches!(keyword, ".meas" | ".measure" | ".step") && !self.open.is_empty() {
+            return cur.error(
+                card.span(0, keyword.len()),
+                format!("'{keyword}' must be at the top level, not inside a '.subckt'"),
+            );
+        }
         let item = match keyword {
             ".param" => Item::Params(params_card(&mut cur)?),
             ".subckt" => {

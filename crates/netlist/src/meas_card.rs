@@ -544,6 +544,7 @@ mod tests {
         assert!(err("t\n.meas tran x trig v(a) val=1 rise=1\n").contains("expected 'targ ...'"));
         assert!(err("t\n.meas tran x when v(a)=1 rize=1\n").contains("unknown parameter 'rize'"));
         assert!(err("t\n.meas tran x max v(a\n").contains("expected ')'"));
+        assert!(err("t\n.subckt s a\n.meas tran x max v(a)\n.ends\n").contains("top level"));
     }
 
     #[test]
