@@ -247,7 +247,22 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         ok = false;
     }
     let title = &sim.circuit.title;
-    ok &= plotcmd::write_plots(renderer, title, &sim.plots, &outputs.plot, quiet, verbose);
+    if sim.runs.iter().any(|r| !r.params.is_empty()) {
+        // One figure (set) per .step run: OUT_step2.svg, titled with the run's values.
+        for (i, run) in sim.runs.iter().enumerate() {
+            let mut args = outputs.plot.clone();
+            args.plot = args.plot.map(|p| {
+                let stem = p.file_stem().unwrap_or_default().to_string_lossy();
+                let ext = p.extension().unwrap_or_default().to_string_lossy();
+                p.with_file_name(format!("{stem}_step{}.{ext}", i + 1))
+            });
+            let title = format!("{title} ({})", run.label());
+            let plots = &sim.plots[run.plots.clone()];
+            ok &= plotcmd::write_plots(renderer, &title, plots, &args, quiet, verbose);
+        }
+    } else {
+        ok &= plotcmd::write_plots(renderer, title, &sim.plots, &outputs.plot, quiet, verbose);
+    }
     if !quiet {
         let mut stdout = io::stdout().lock();
         let result = print_runs(&mut stdout, &sim).and_then(|()| stdout.flush());

@@ -160,6 +160,7 @@ fn run_writes_every_format_labelled_by_step() {
             "--raw".as_ref(),
             raw.as_os_str(),
         ])
+        .args(["--plot".as_ref(), dir.join("o.svg").as_os_str()])
         .args([
             "--json".as_ref(),
             json.as_os_str(),
@@ -178,7 +179,7 @@ fn run_writes_every_format_labelled_by_step() {
     assert!(stdout.contains("Step 3/4: rval=1000"), "{stdout}");
     assert!(stdout.contains("Measurements by step"), "{stdout}");
     // The table row of step 3: rval = 1e3, fc = 1/(2 pi 2k 100n) = 795.77 Hz.
-    assert!(stdout.contains("1.0000e+03  7.957"), "{stdout}");
+    assert!(stdout.contains("1000  7.957"), "{stdout}");
 
     let raw_text = std::fs::read_to_string(&raw).expect("raw");
     assert_eq!(raw_text.matches("Plotname: AC Analysis").count(), 4);
@@ -202,6 +203,8 @@ fn run_writes_every_format_labelled_by_step() {
 
     for n in 1..=4 {
         assert!(csv.join(format!("ac1_step{n}.csv")).exists());
+        let figure = std::fs::read_to_string(dir.join(format!("o_step{n}.svg"))).expect("svg");
+        assert!(figure.contains("rval="), "step {n}: no label in the figure");
     }
     let meas_csv = std::fs::read_to_string(csv.join("meas.csv")).expect("meas.csv");
     let mut lines = meas_csv.lines();

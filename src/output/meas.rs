@@ -91,7 +91,7 @@ pub fn write_step_table(w: &mut impl Write, runs: &[Run]) -> io::Result<()> {
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(runs.len());
     for (i, run) in runs.iter().enumerate() {
         let mut row = vec![(i + 1).to_string()];
-        row.extend(run.params.iter().map(|(_, v)| c_exp(*v, 4)));
+        row.extend(run.params.iter().map(|(_, v)| v.to_string()));
         row.extend(
             run.meas
                 .iter()
