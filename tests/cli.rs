@@ -348,7 +348,7 @@ D1 b 0 dd
 
 #[test]
 fn stopped_run_writes_finished_points_marked_incomplete() {
-    let dir = temp_dir("partial");
+    let dir = temp_dir("cli", "partial");
     let net = write(&dir, "stop.net", STOPS_AT_0V714);
     let (raw_path, json_path, csv_dir) = (dir.join("o.raw"), dir.join("o.json"), dir.join("csv"));
     let out = balun(&[
@@ -394,7 +394,7 @@ fn stopped_run_writes_finished_points_marked_incomplete() {
 #[test]
 fn ctrl_c_stops_the_run_and_keeps_what_it_finished() {
     // A transient that would take minutes: 1 s of a 1 kHz sine at a 100 ns maximum step.
-    let dir = temp_dir("sigint");
+    let dir = temp_dir("cli", "sigint");
     let net = write(
         &dir,
         "long.net",
