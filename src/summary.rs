@@ -58,6 +58,10 @@ pub fn summarize(circuit: &Circuit) -> String {
     for a in &circuit.analyses {
         let _ = writeln!(s, "  {}", describe(circuit, a));
     }
+    if !circuit.meas.is_empty() {
+        let names: Vec<&str> = circuit.meas.iter().map(|m| m.name.as_str()).collect();
+        let _ = writeln!(s, "measures: {} ({})", names.len(), names.join(", "));
+    }
     s
 }
 
