@@ -237,17 +237,20 @@ R3 mid 0 3k
     );
     let net = net.replace(".meas ac bad find v(nowhere) at=1k\n", "");
     let sim = balun::run_file(&write(&dir, "p.net", &net)).expect("runs");
-    let v = |i: usize| {
-        sim.runs[0].meas[i]
-            .outcome
-            .as_ref()
-            .expect("measured")
-            .value
-    };
+    let v = |i: usize| measured(&sim, i);
     assert!((v(0) - 0.25).abs() < 1e-12, "{}", v(0));
     assert!((v(1) - 0.75).abs() < 1e-12, "{}", v(1));
     assert!((v(2) - 20.0 * 0.75f64.log10()).abs() < 1e-9, "{}", v(2));
 }
+
+/// The value of the first run's `i`-th measure (which must have succeeded).
+fn measured(sim: &balun::Simulation, i: usize) -> f64 {
+    match &sim.runs[0].meas[i].outcome {
+        Ok(v) => v.value,
+        Err(e) => panic!("measure {i} failed: {e}"),
+    }
+}
+
 /// `.save` keeps only the named vectors, but a `.meas` still reads its own (as in ngspice):
 /// the divider's v(mid) = 3/4 V is measured though only v(in) is saved (it is then written too,
 /// as ngspice adds the vectors of its .meas cards to the saved ones).
@@ -257,13 +260,7 @@ fn meas_vectors_are_kept_under_save() {
     let net = "divider\nV1 in 0 DC 1\nR2 in mid 1k\nR3 mid 0 3k\n.save v(in)\n.dc V1 0 1 0.5\n\
                .meas dc vm find v(mid) at=1\n.meas dc iv find i(v1) at=1\n.end\n";
     let sim = balun::run_file(&write(&dir, "s.net", net)).expect("runs");
-    let v = |i: usize| {
-        sim.runs[0].meas[i]
-            .outcome
-            .as_ref()
-            .expect("measured")
-            .value
-    };
+    let v = |i: usize| measured(&sim, i);
     assert!((v(0) - 0.75).abs() < 1e-12, "{}", v(0));
     assert!((v(1) + 1.0 / 4000.0).abs() < 1e-15, "{}", v(1));
 }
