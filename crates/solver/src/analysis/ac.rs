@@ -324,13 +324,22 @@ fn sweep<S: Send>(
 ) -> Result<Vec<S>, SolveError> {
     let n = sys.unknowns.len();
     let chunk = chunk_len(freqs.len());
-    let base = Lu::<Complex64>::new(&sys.pattern);
-    let workers: Vec<Lu<Complex64>> = states.iter().map(|_| base.fork()).collect();
+    // One pivoting factorisation, at the first frequency, shared by every chunk: each chunk
+    // refactors on those pivots (re-pivoting only if one goes bad), so the workers do not each
+    // pay for faer's factorisation and its allocations, and a chunk's results do not depend on
+    // which frequency it starts at.
+    let mut base = Lu::<Complex64>::new(&sys.pattern);
+    if let (Some(&f0), true) = (freqs.first(), n > 0) {
+        let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
+        factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
+    }
+    let base = &base;
     freqs
         .par_chunks(chunk)
-        .zip(workers.into_par_iter())
         .zip(states.into_par_iter())
-        .map(|((fs, mut lu), mut state)| {
+        .map(|(fs, mut state)| {
+            // Forked when the chunk starts, so only the running chunks hold factors.
+            let mut lu = base.fork();
             let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
             let mut scratch = Vec::with_capacity(2 * n);
             let mut x = vec![Complex64::new(0.0, 0.0); n];
