@@ -7,6 +7,10 @@
 //! (`--plot`, `--raw`, `--csv`, `--json`, `--hist`) go to a temporary directory instead, and must
 //! exist afterwards. The comparison is exact, line by line (trailing spaces ignored): the
 //! numbers a reader sees are the numbers balun prints.
+//!
+//! The ```` ```sh ```` blocks' `balun ...` commands (and the `ngspice -b -r OUT ...` that feed
+//! them, when ngspice is installed) run too: each must succeed and write its files. (`cargo` and
+//! `bash .ci/run` lines are what CI itself runs.)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -75,8 +79,94 @@ fn expand(arg: &str) -> Vec<String> {
     names
 }
 
-/// Options whose value is a file balun writes.
-const OUTPUT_OPTIONS: &[&str] = &["--plot", "--raw", "--csv", "--json", "--hist"];
+/// Options whose value is a file balun (or ngspice, `-r`) writes.
+const OUTPUT_OPTIONS: &[&str] = &["--plot", "--raw", "--csv", "--json", "--hist", "-r"];
+
+/// The `balun ...` and `ngspice ...` commands of the ```` ```sh ```` blocks, with their README
+/// line (a `a && b` line gives two commands, in order).
+fn shell_commands(readme: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut in_sh = false;
+    for (i, line) in readme.lines().enumerate() {
+        if line.starts_with("```") {
+            in_sh = !in_sh && line.trim() == "```sh";
+            continue;
+        }
+        if !in_sh {
+            continue;
+        }
+        for part in line.split("&&") {
+            let words: Vec<String> = part.split_whitespace().map(str::to_string).collect();
+            if matches!(words.first().map(String::as_str), Some("balun" | "ngspice")) {
+                out.push((i + 1, words));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn readme_shell_commands_run() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let scratch = std::env::temp_dir().join(format!("balun-readme-sh-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).expect("temp dir");
+    let ngspice = Command::new("ngspice").arg("--version").output().is_ok();
+    // Files written by an earlier command, by the name the README gives them.
+    let mut written: std::collections::HashMap<String, PathBuf> = Default::default();
+    let mut ran = 0;
+    for (line, words) in shell_commands(&readme) {
+        let (program, rest) = words.split_first().expect("a command");
+        if program == "ngspice" && !ngspice {
+            assert!(std::env::var_os("CI").is_none(), "ngspice missing in CI");
+            continue;
+        }
+        let mut args: Vec<String> = Vec::new();
+        let mut outputs = Vec::new();
+        let mut it = rest.iter();
+        while let Some(a) = it.next() {
+            if OUTPUT_OPTIONS.contains(&a.as_str()) {
+                let file = it.next().expect("a file after an output option");
+                let path = scratch.join(format!("l{line}-{file}"));
+                args.push(a.clone());
+                args.push(path.to_string_lossy().into_owned());
+                written.insert(file.clone(), path.clone());
+                outputs.push(path);
+            } else if let Some(path) = written.get(a) {
+                args.push(path.to_string_lossy().into_owned());
+            } else {
+                args.push(a.clone());
+            }
+        }
+        let exe = if program == "balun" {
+            PathBuf::from(env!("CARGO_BIN_EXE_balun"))
+        } else {
+            PathBuf::from("ngspice")
+        };
+        let mut cmd = Command::new(exe);
+        cmd.args(&args).current_dir(root()).env("NO_COLOR", "1");
+        if program == "balun" {
+            cmd.arg("-q");
+        }
+        let out = cmd.output().expect("run the README command");
+        assert!(
+            out.status.success(),
+            "README.md:{line}: `{}` failed: {}",
+            words.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for path in outputs {
+            assert!(
+                path.exists(),
+                "README.md:{line}: `{}` did not write {}",
+                words.join(" "),
+                path.display()
+            );
+        }
+        ran += 1;
+    }
+    assert!(ran >= 3, "expected the README's plot commands, ran {ran}");
+}
 
 #[test]
 fn readme_commands_print_what_the_readme_shows() {
