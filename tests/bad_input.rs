@@ -428,6 +428,11 @@ const CASES: &[Case] = &[
 /// Corpus files that succeed, with the warning they must print.
 const WARNING_CASES: &[Case] = &[
     case(
+        "dangling_node",
+        "dangling_node.net:3:1",
+        "node 'out' is connected to only one element (r1): a typo? (did you mean 'ot'?)",
+    ),
+    case(
         "no_analysis",
         "no_analysis.net:1:1",
         "no analysis cards (.op, .dc, .ac, .tran): nothing to simulate",

@@ -32,6 +32,7 @@ pub use types::*;
 pub fn elaborate(netlist: &netlist::Netlist) -> Result<Circuit, ElabError> {
     let mut circuit = elaborate::elaborate(netlist, None, &[])?;
     topology::check(&circuit)?;
+    topology::warn_dangling_nodes(&mut circuit);
     conditioning::check(&mut circuit);
     Ok(circuit)
 }
@@ -54,6 +55,7 @@ pub fn elaborate_with_params(
 ) -> Result<Circuit, ElabError> {
     let mut circuit = elaborate::elaborate(netlist, sources, params)?;
     topology::check(&circuit)?;
+    topology::warn_dangling_nodes(&mut circuit);
     conditioning::check(&mut circuit);
     Ok(circuit)
 }

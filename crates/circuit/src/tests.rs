@@ -794,7 +794,9 @@ fn subckt_port_named_gnd_is_global_ground_and_warned() {
         warned,
         [
             "port 'gnd' of subcircuit 'load' is the global ground (as in ngspice): what an \
-          instance connects to it is not connected; rename the port"
+             instance connects to it is not connected; rename the port",
+            // And so `g1` is left with `Rg` alone.
+            "node 'g1' is connected to only one element (rg): a typo?"
         ]
     );
 }
@@ -950,4 +952,22 @@ fn coupled_line_matrices_length_and_sections() {
     );
     let e = elab_err("t\nV1 a 0 1\nP1 a 0 b 0 m len=1\n.model m cpl l=1u\nR1 b 0 1\n.op\n.end\n");
     assert!(e.to_string().contains("gives no C matrix"), "{e}");
+}
+
+#[test]
+fn node_touched_by_one_element_is_warned_unless_voltage_driven() {
+    // `ot` and `out` each touch one resistor: both warned, each suggesting the other. `probe` is
+    // an E output read as a test point, and `x1.tp` is inside a subcircuit: no warning.
+    let c = elab(
+        "t\n.subckt s a\nR1 a tp 1k\n.ends\nV1 in 0 1\nR1 in out 1k\nR2 ot 0 1k\n\
+         E1 probe 0 in 0 1\nX1 in s\n.op\n",
+    );
+    let warned: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        warned,
+        [
+            "node 'out' is connected to only one element (r1): a typo? (did you mean 'ot'?)",
+            "node 'ot' is connected to only one element (r2): a typo? (did you mean 'out'?)",
+        ]
+    );
 }

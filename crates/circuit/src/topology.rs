@@ -17,7 +17,7 @@
 //!
 //! What does not live here: value checks (elaboration) and numerical singularity (solver).
 
-use crate::{Circuit, DeviceKind, ElabError, NodeId};
+use crate::{Circuit, DeviceKind, ElabError, NodeId, Warning};
 use std::collections::VecDeque;
 
 pub(crate) fn check(circuit: &Circuit) -> Result<(), ElabError> {
@@ -193,4 +193,46 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         });
     }
     Ok(())
+}
+
+/// Warns about top-level nodes that only one element touches (`R2 ot 0 1k` where `out` was
+/// meant): legal, and harmless to the matrix when that element carries no current, but most
+/// often a typo. Nodes driven by a voltage source or an E/H output are probe points and pass. The warning points at the element and suggests a similar node name. Nodes
+/// inside subcircuits (`x1.n2`) are left alone: a model may well leave one of its own nodes
+/// as a test point.
+pub(crate) fn warn_dangling_nodes(circuit: &mut Circuit) {
+    let mut count = vec![0u32; circuit.node_count()];
+    let mut first = vec![usize::MAX; circuit.node_count()];
+    for (i, d) in circuit.devices.iter().enumerate() {
+        for n in d.kind.terminals() {
+            count[n.index()] += 1;
+            if first[n.index()] == usize::MAX {
+                first[n.index()] = i;
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    for (n, name) in circuit.nodes.iter().enumerate().skip(1) {
+        if count[n] != 1 || name.contains('.') {
+            continue;
+        }
+        let device = &circuit.devices[first[n]];
+        // A node a voltage source or the output of an E/H drives is a well-defined probe point
+        // (`Eout probe 0 a b 1` to read v(a,b)): not a typo.
+        if voltage_branch(&device.kind).is_some_and(|(p, m)| p.index() == n || m.index() == n) {
+            continue;
+        }
+        let others = (circuit.nodes.iter().enumerate())
+            .filter(|&(m, other)| m != n && m > 0 && !other.contains('.'))
+            .map(|(_, other)| other.as_str());
+        let hint = crate::suggest::did_you_mean(name, others);
+        warnings.push(Warning {
+            span: device.span,
+            message: format!(
+                "node '{name}' is connected to only one element ({}): a typo?{hint}",
+                device.name
+            ),
+        });
+    }
+    circuit.warnings.extend(warnings);
 }
