@@ -11,6 +11,10 @@
 # data of the parity tests. Use ngspice 39 (the version the references were
 # made with; the script warns on any other).
 #
+# tests/tran/balun is the built-in library as ngspice reads it (for netlists
+# saying `.lib balun SECTION`); refresh it first with
+#     BALUN_WRITE_LIB=1 cargo test --release --test library committed_library_file_is_current
+#
 # Usage: scripts/regen-parity.sh [NAME ...]   (default: every netlist)
 #   A NAME is looked up in tests/parity, then in tests/tran; write tran/NAME
 #   (or parity/NAME, tran/pending/NAME) to choose the directory explicitly.

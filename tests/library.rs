@@ -338,6 +338,127 @@ fn opamp_macro_clips_and_slews() {
     assert!((sr / 9e6 - 1.0).abs() < 0.1, "slew rate {sr:.3e} V/s");
 }
 
+/// Thermal voltage kT/q at ngspice's default 27 C (the clamp diodes' `n = 1`), in V.
+const VT_27C: f64 = 1.380_648_52e-23 * 300.15 / 1.602_176_634e-19;
+/// Saturation current of the macromodel's clamp diodes (`dclamp`: is = 1e-14 A).
+const IS_CLAMP: f64 = 1e-14;
+/// Defaults of `opamp_macro` used below (see its comment block in crates/library/src/opamps.rs).
+const MACRO_GBW: f64 = 10e6;
+const MACRO_SR: f64 = 9e6;
+const MACRO_ROUT: f64 = 50.0;
+const MACRO_VDROP: f64 = 2.0;
+
+/// Time and values of vector `name` of the transient plot of `tests/tran/{case}.net` (the
+/// transient parity netlists, whose ngspice references `tests/parity_tran.rs` checks).
+fn tran_case(case: &str, name: &str) -> (Vec<f64>, Vec<f64>) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/tran/{case}.net"));
+    let plots = match balun::simulate_file(&path) {
+        Ok((_, plots)) => plots,
+        Err((e, _)) => panic!("{case}: balun failed: {e}"),
+    };
+    let tran = plots
+        .iter()
+        .find(|p| p.name == "Transient Analysis")
+        .expect("a transient plot");
+    let time = tran.scale.as_ref().expect("time scale");
+    let v = tran.vector(name).unwrap_or_else(|| panic!("no {name}"));
+    let n = tran.len();
+    (
+        (0..n).map(|i| time.data.at(i).re).collect(),
+        (0..n).map(|i| v.data.at(i).re).collect(),
+    )
+}
+
+/// Stage-1 clamp level of opamp_macro: x = 9.3 V + the diode drop at the clamp current
+/// `(ks*vd - x)/1k` (the Norton source into Rx = 1 kohm, less Rx's own current), solved by
+/// fixed-point iteration (the drop is logarithmic in the current: converges in a few steps).
+fn macro_stage1_clamp(vd: f64) -> f64 {
+    let ks = 10.0 * 2.0 * std::f64::consts::PI * MACRO_GBW / MACRO_SR;
+    let mut x = 10.0;
+    for _ in 0..20 {
+        x = 9.3 + VT_27C * ((ks * vd.abs() - x) / 1e3 / IS_CLAMP).ln();
+    }
+    x
+}
+
+/// opamp_macro as a unity-gain buffer (tests/tran/opamp_macro_slew.net: 0 -> 10 V step with
+/// 10 ns edges, 10 kohm load, +-15 V rails). Closed form of the slew rate: with stage 1
+/// clamped at x_c, stage 2 drives gm/ks * x_c = 1 mS * x_c / ks into Cp = 1 mS / (2 pi gbw),
+/// so d v(int)/dt = 2 pi gbw * x_c / ks = sr * x_c / 10 (ks = 2 pi gbw * 10 / sr); the output
+/// follows through the unity buffer and rout into RL: SR_out = sr * (x_c / 10) * RL / (RL + rout).
+/// x_c is 9.3 V plus a diode drop at (ks*vd - x_c)/1k, about 0.8 V at 0.13..0.55 A (vd = 8..2 V
+/// over the 20..80 % ramp): evaluated at mid-ramp vd = 5 V it gives x_c = 10.105 V, SR_out
+/// = 9.05 V/us, 0.5 % above sr (Rp's 50 nA against stage 2's 145 uA is 0.03 %). Asserted: the
+/// measured 20..80 % slew rate within 0.5 % of that closed form, and within 3 % of sr itself
+/// (the doc's "within a few %"), on both edges. The ngspice parity of the same netlist is in
+/// tests/parity_tran.rs.
+#[test]
+fn opamp_macro_slew_rate_matches_sr() {
+    let (t, v) = tran_case("opamp_macro_slew", "v(out)");
+    let x_c = macro_stage1_clamp(5.0);
+    let rl = 10e3;
+    let expected = MACRO_SR * x_c / 10.0 * rl / (rl + MACRO_ROUT);
+    // First crossing of `level` after t_from, going up (rising) or down.
+    let cross = |level: f64, t_from: f64, rising: bool| {
+        let i = (1..t.len())
+            .find(|&i| t[i] > t_from && (v[i] >= level) == rising && (v[i - 1] >= level) != rising)
+            .expect("crosses");
+        t[i - 1] + (level - v[i - 1]) / (v[i] - v[i - 1]) * (t[i] - t[i - 1])
+    };
+    let rise = 6.0 / (cross(8.0, 1e-6, true) - cross(2.0, 1e-6, true));
+    let fall = 6.0 / (cross(2.0, 4e-6, false) - cross(8.0, 4e-6, false));
+    println!("slew: rise {rise:.4e} V/s, fall {fall:.4e} V/s, closed form {expected:.4e} V/s (x_c = {x_c:.4} V), sr = {MACRO_SR:e}");
+    for (what, sr) in [("rising", rise), ("falling", fall)] {
+        assert!(
+            (sr / expected - 1.0).abs() < 0.005,
+            "{what} slew rate {sr:.4e} V/s, closed form {expected:.4e} V/s"
+        );
+        assert!(
+            (sr / MACRO_SR - 1.0).abs() < 0.03,
+            "{what} slew rate {sr:.4e} V/s vs sr"
+        );
+    }
+}
+
+/// opamp_macro as a gain-10 non-inverting stage (tests/tran/opamp_macro_clip.net: 2 V, 1 kHz
+/// sine, +-15 V rails, RF = 9k, RG = 1k, RL = 10k). Closed form of the clip level: the
+/// integrator node is held at v(vp) - (vdrop + 0.6) + Vd, Vd = VT ln(Id/IS) the clamp diode's
+/// drop at the whole stage-2 current Id = 1 mS * x_c / ks (stage 1 clamped: at the peak vd = 2 -
+/// vout/10 = 0.71 V, so ks*vd = 50 V >> 10 V), less Rp's int/Rp = 0.13 uA; the output is int
+/// through rout into RL || (RF + RG) = 5 kohm. That gives int = 13.005 V and out = +-12.876 V:
+/// "15 V rails minus vdrop = 13 V" less the 1 % rout drop. Asserted: the output's extremes
+/// within 1 mV of the closed form (symmetric rails: the same magnitude on both sides).
+#[test]
+fn opamp_macro_clips_at_rails_minus_vdrop() {
+    let (_, v) = tran_case("opamp_macro_clip", "v(out)");
+    let (lo, hi) = v
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+    let ks = 10.0 * 2.0 * std::f64::consts::PI * MACRO_GBW / MACRO_SR;
+    let rload = 1.0 / (1.0 / 10e3 + 1.0 / 10e3);
+    let mut out = 13.0;
+    for _ in 0..20 {
+        let x_c = macro_stage1_clamp(2.0 - out / 10.0);
+        let int_guess = out * (rload + MACRO_ROUT) / rload;
+        let id = 1e-3 * x_c / ks - int_guess / 1e8;
+        let int = 15.0 - (MACRO_VDROP + 0.6) + VT_27C * (id / IS_CLAMP).ln();
+        out = int * rload / (rload + MACRO_ROUT);
+    }
+    println!("clip: +{hi:.5} V / {lo:.5} V, closed form +-{out:.5} V (rails 15 V - vdrop {MACRO_VDROP} V)");
+    assert!(
+        (hi - out).abs() < 1e-3,
+        "positive clip {hi} V, closed form {out} V"
+    );
+    assert!(
+        (lo + out).abs() < 1e-3,
+        "negative clip {lo} V, closed form {} V",
+        -out
+    );
+    assert!((out - 13.0).abs() < 0.15);
+}
+
 // ---------------------------------------------------------------- every model
 
 /// Every library model, instantiated with its defaults in a small circuit (each port through
@@ -395,5 +516,30 @@ fn sections_parse_and_unknown_section_is_reported() {
     assert_eq!(
         f.error.to_string(),
         "library 'balun' has no section 'nosuch'"
+    );
+}
+
+// ---------------------------------------------------------------- committed library file
+
+/// `tests/tran/balun` is the library as ngspice reads it ([`library::ngspice_lib_file`]), so
+/// that the transient parity netlists `tests/tran/opamp_macro_*.net` run in ngspice with
+/// `.lib balun opamps` (balun itself resolves that name to its built-in library). It must equal
+/// the current library text, or the committed ngspice references would describe another model.
+/// Regenerate it with `BALUN_WRITE_LIB=1 cargo test --release --test library
+/// committed_library_file_is_current`, then run `scripts/regen-parity.sh`.
+#[test]
+fn committed_library_file_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/tran/balun");
+    let current = library::ngspice_lib_file();
+    if std::env::var_os("BALUN_WRITE_LIB").is_some() {
+        std::fs::write(&path, &current).expect("write tests/tran/balun");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == current,
+        "{} differs from library::ngspice_lib_file(); regenerate it with BALUN_WRITE_LIB=1 \
+         cargo test --release --test library committed_library_file_is_current, then run \
+         scripts/regen-parity.sh opamp_macro_slew opamp_macro_clip",
+        path.display()
     );
 }

@@ -35,6 +35,12 @@
 //! one time point neither simulator's solution is defined more closely than that, and a node
 //! pinned by a source is in practice exact on both sides.
 //!
+//! **Library models.** `opamp_macro_slew.net` and `opamp_macro_clip.net` use the built-in
+//! library (`.lib balun opamps`): balun resolves it itself, ngspice reads the file
+//! `tests/tran/balun`, which is [`library::ngspice_lib_file`] committed (tests/library.rs fails
+//! when it is stale). Their slew rate and clip levels are checked against closed forms in
+//! tests/library.rs.
+//!
 //! Run `cargo test --release --test parity_tran -- --nocapture` to see, for each case, the
 //! number of time points each simulator took and the worst difference; `summary_of_all_cases`
 //! prints the whole table.
@@ -101,6 +107,8 @@ tran_cases!(
     gear_rlc,
     halfwave_rectifier,
     ic_without_uic,
+    opamp_macro_clip,
+    opamp_macro_slew,
     pulse_rlc,
     pwl_repeat_rc,
     tline_mismatch,
