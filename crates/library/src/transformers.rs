@@ -26,8 +26,8 @@ Fp p2 p1 Vsense {1/n}
 
 * ---------------------------------------------------------------------------
 * xfmr_audio p1 p2 s1 s2 sh
-*   params: n=1 lp=10 lleak=2m rp=40 rs=40 rcore=100k cps=1p cpsh=100p
-*           cssh=100p cw=50p
+*   params: n=1 lp=144 lleak=2m rp=1.45k rs=1.55k rcore=10meg cps=1p
+*           cpsh=98p cssh=110p cw=50p
 *   Physical audio transformer, as the equivalent circuit of Whitlock,
 *   "Audio Transformers" (Handbook for Sound Engineers, 3rd ed., ch. 11,
 *   sections 1.2.2-1.2.4: winding resistances, leakage inductance, winding
@@ -48,11 +48,11 @@ Fp p2 p1 Vsense {1/n}
 *   limit from lleak, cw and the load. Common mode reaches the secondary
 *   only through cps (and through cpsh/cssh if the shield is not grounded).
 *   Units: n (V/V), lp, lleak (H), rp, rs, rcore (ohm), capacitances (F).
-*   Defaults: the line-input preset below (typical values).
+*   Defaults: the line-input preset below (see there for sources).
 * ---------------------------------------------------------------------------
 .subckt xfmr_audio p1 p2 s1 s2 sh
-+ params: n=1 lp=10 lleak=2m rp=40 rs=40 rcore=100k cps=1p cpsh=100p
-+ cssh=100p cw=50p
++ params: n=1 lp=144 lleak=2m rp=1.45k rs=1.55k rcore=10meg cps=1p cpsh=98p
++ cssh=110p cw=50p
 Rp p1 a {rp}
 Lk a b {lleak}
 Lm b p2 {lp}
@@ -70,22 +70,39 @@ Cw s1 s2 {cw}
 
 * ---------------------------------------------------------------------------
 * xfmr_line_in p1 p2 s1 s2 sh   (1:1 line input, Faraday shield)
-*   params: lp=10 lleak=2m rp=40 rs=40 rcore=100k cps=1p cpsh=100p
-*           cssh=100p cw=50p
-*   A bridging 1:1 line-input transformer of the Jensen JT-11P-1 class:
-*   tens of ohms of winding resistance per side, ~10 H of primary
-*   inductance (LF -3 dB well under 1 Hz from a low-impedance source),
-*   a Faraday shield between the windings so only ~1 pF leaks from primary
-*   to secondary, and ~50 pF from each primary end to the shield: with the
-*   shield grounded that is the common-mode load (53 Mohm at 60 Hz), which
-*   is why such an input keeps ~100 dB CMRR at 60 Hz with 600 ohm of source
-*   imbalance (Whitlock, "Balanced Lines in Audio Systems: Fact, Fiction,
-*   and Transformers", JAES 43(6), 1995). These are typical values of that
-*   order, not copied from the JT-11P-1 data sheet: check it before use.
+*   params: lp=144 lleak=2m rp=1.45k rs=1.55k rcore=10meg cps=1p cpsh=98p
+*           cssh=110p cw=50p
+*   A bridging 1:1 (10 kohm : 10 kohm) line-input transformer modelled on
+*   the Jensen JT-11P-1. Data-sheet figures (Jensen JT-11P-1 data sheet,
+*   rev. 1/01, as reprinted in Whitlock's "Audio Transformers" chapter;
+*   quoted from memory and a public transcription, no web access to
+*   re-check the PDF), all typical:
+*     DC resistance, primary 1.45 kohm, secondary 1.55 kohm  -> rp, rs
+*     capacitance primary-to-shield 98 pF, secondary-to-shield 110 pF
+*                                                        -> cpsh, cssh
+*     turns ratio 1:1 (0.999 .. 1.001)                   -> n = 1
+*     input impedance 13.0 kohm and voltage gain -2.3 dB at 1 kHz into
+*     10 kohm (= rp + rs + 10k and 10k/13k: the DCRs explain both)
+*     response at 20 Hz -0.04 dB, at 20 kHz -0.05 dB (600 ohm source,
+*     10 kohm load, relative to 1 kHz).
+*   Derived: lp = 144 H from the -0.04 dB at 20 Hz: the magnetising
+*   branch sees R = (600 + rp) || (rs + 10k) = 1741 ohm, and
+*   1/sqrt(1 + (R/(2*pi*20*lp))^2) = -0.04 dB gives lp = 144 H (LF -3 dB
+*   at R/(2*pi*lp) = 1.9 Hz in that circuit). rcore = 10 Mohm: the
+*   13.0 kohm input impedance equals rp + rs + 10k, which leaves no room
+*   for core loss (it needs rcore > 2.7 Mohm to round to 13.0 kohm).
+*   Typical, not from the data sheet: lleak = 2 mH (negligible against
+*   the 3 kohm of winding resistance: the 20 kHz response is set by the
+*   resistances and capacitances), cps = 1 pF (what a Faraday shield lets
+*   through), cw = 50 pF. With the shield grounded,
+*   half of cpsh per primary end (49 pF) is the common-mode load:
+*   54 Mohm at 60 Hz, so 600 ohm of source imbalance still leaves
+*   ~99 dB of CMRR at 60 Hz (Whitlock, "Balanced Lines in Audio Systems:
+*   Fact, Fiction, and Transformers", JAES 43(6), 1995).
 * ---------------------------------------------------------------------------
 .subckt xfmr_line_in p1 p2 s1 s2 sh
-+ params: lp=10 lleak=2m rp=40 rs=40 rcore=100k cps=1p cpsh=100p
-+ cssh=100p cw=50p
++ params: lp=144 lleak=2m rp=1.45k rs=1.55k rcore=10meg cps=1p cpsh=98p
++ cssh=110p cw=50p
 X1 p1 p2 s1 s2 sh xfmr_audio n=1 lp={lp} lleak={lleak} rp={rp} rs={rs}
 + rcore={rcore} cps={cps} cpsh={cpsh} cssh={cssh} cw={cw}
 .ends xfmr_line_in
@@ -101,7 +118,11 @@ X1 p1 p2 s1 s2 sh xfmr_audio n=1 lp={lp} lleak={lleak} rp={rp} rs={rs}
 *   20 Hz), and a secondary self-capacitance that, reflected to the primary
 *   (x100 = 10 nF), resonates with the leakage near 100 kHz: such parts are
 *   used with a damping (Zobel) network on the secondary, not included here.
-*   Typical values, not copied from a data sheet.
+*   Data-sheet figures: only the class (turns ratio 1:10, 150 ohm :
+*   15 kohm, Faraday shield) of the Jensen JT-115K-E and Lundahl LL1538;
+*   the element values are typical of that class, not copied from either
+*   data sheet (no web access to check their figures): check the data
+*   sheet of the part you model and override the parameters.
 * ---------------------------------------------------------------------------
 .subckt xfmr_mic_in p1 p2 s1 s2 sh
 + params: lp=8 lleak=0.2m rp=20 rs=2k rcore=20k cps=0.5p cpsh=100p
@@ -118,7 +139,10 @@ X1 p1 p2 s1 s2 sh xfmr_audio n=0.1 lp={lp} lleak={lleak} rp={rp} rs={rs}
 *   class: bifilar-wound for very low leakage (tens of uH) and low winding
 *   resistance (a few ohms) so it can drive cable capacitance; the price is
 *   a large primary-to-secondary capacitance (nanofarads) and no Faraday
-*   shield. Typical values, not copied from a data sheet.
+*   shield. Data-sheet figures: only the class (1:1, bifilar, no shield,
+*   low DCR, meant to drive cable capacitance); the element values are
+*   typical, not copied from the JT-123-FLPCH or JT-11-BMCF data sheets
+*   (no web access to check their figures): override them as needed.
 * ---------------------------------------------------------------------------
 .subckt xfmr_line_out p1 p2 s1 s2 sh
 + params: lp=5 lleak=20u rp=3 rs=3 rcore=20k cps=10n cpsh=100p
