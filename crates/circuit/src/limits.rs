@@ -17,7 +17,14 @@ use netlist::Span;
 /// Most elements (devices and subcircuit instances) a netlist may expand to: twice the
 /// million-element netlists balun is meant to handle, and a stop for exponential subcircuit
 /// expansion (ten instances of ten instances of ... ) long before memory runs out.
+#[cfg(not(fuzzing))]
 pub const MAX_ELEMENTS: usize = 2_000_000;
+
+/// In fuzzing builds (`--cfg fuzzing`, which cargo-fuzz sets) the limit is 50,000, so that an
+/// exponential expansion stops within the fuzzer's per-input time limit: under AddressSanitizer
+/// expanding to two million elements takes longer than the 10 s the fuzzer allows one input.
+#[cfg(fuzzing)]
+pub const MAX_ELEMENTS: usize = 50_000;
 
 /// Most points of one sweep analysis (10 million; its plot alone is then 80 MB per vector).
 pub const MAX_SWEEP_POINTS: f64 = 1e7;
