@@ -397,34 +397,13 @@ fn compare_plot(report: &mut Report, label: &str, expected: &Plot, actual: &Plot
     }
 }
 
-/// The `.net` files in `tests/parity` (names without extension), sorted.
-fn netlists_on_disk() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(parity_dir())
-        .expect("tests/parity exists")
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            (path.extension()? == "net").then(|| path.file_stem()?.to_str().map(String::from))?
-        })
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn every_netlist_has_a_case() {
-    let on_disk = netlists_on_disk();
-    let mut listed: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
-    listed.sort();
-    assert_eq!(
-        on_disk, listed,
-        "tests/parity/*.net and the parity_cases! list in tests/parity_ngspice.rs differ"
+    assert_cases_match_netlists(
+        &parity_dir(),
+        CASES,
+        "the parity_cases! list in tests/parity_ngspice.rs",
     );
-    for case in &on_disk {
-        assert!(
-            parity_dir().join(format!("{case}.raw")).is_file(),
-            "tests/parity/{case}.raw is missing: run scripts/regen-parity.sh"
-        );
-    }
 }
 
 /// Prints one line per case and the worst relative difference overall (`--nocapture`).
@@ -525,7 +504,7 @@ fn ngspice_references_are_current() {
     std::fs::create_dir_all(&tmp).expect("create temp dir");
 
     let mut problems = Vec::new();
-    for case in netlists_on_disk() {
+    for &case in CASES {
         let out = tmp.join(format!("{case}.raw"));
         // Same invocation as scripts/regen-parity.sh, from the same directory.
         let run = Command::new("ngspice")

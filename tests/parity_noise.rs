@@ -24,7 +24,7 @@ use balun::solver::Plot;
 use std::path::{Path, PathBuf};
 
 mod common;
-use common::{max_abs, value_at};
+use common::{assert_cases_match_netlists, max_abs, value_at};
 
 const REL_TOL: f64 = 1e-6;
 const ABS_FLOOR: f64 = 1e-12;
@@ -110,17 +110,12 @@ fn opamp_noise() {
     check("opamp_noise");
 }
 
-/// Every netlist in tests/noise has a case above.
+/// Every netlist in tests/noise has a case above, and its ngspice reference.
 #[test]
 fn every_netlist_has_a_case() {
-    let mut found: Vec<String> = std::fs::read_dir(dir())
-        .expect("tests/noise")
-        .filter_map(|e| {
-            let p = e.ok()?.path();
-            let stem = p.file_stem()?.to_string_lossy().into_owned();
-            (p.extension()? == "net").then_some(stem)
-        })
-        .collect();
-    found.sort();
-    assert_eq!(found, ["diode", "divider", "opamp_noise", "rc"]);
+    assert_cases_match_netlists(
+        &dir(),
+        &["diode", "divider", "opamp_noise", "rc"],
+        "the cases in tests/parity_noise.rs",
+    );
 }

@@ -453,34 +453,13 @@ fn compare_tran(report: &mut Report, tstart: f64, tstop: f64, expected: &Plot, a
     }
 }
 
-/// The `.net` files directly in `tests/tran` (names without extension), sorted.
-fn netlists_on_disk() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(tran_dir())
-        .expect("tests/tran exists")
-        .filter_map(|e| {
-            let path = e.ok()?.path();
-            (path.extension()? == "net").then(|| path.file_stem()?.to_str().map(String::from))?
-        })
-        .collect();
-    names.sort();
-    names
-}
-
 #[test]
 fn every_netlist_has_a_case() {
-    let on_disk = netlists_on_disk();
-    let mut listed: Vec<String> = CASES.iter().map(|s| s.to_string()).collect();
-    listed.sort();
-    assert_eq!(
-        on_disk, listed,
-        "tests/tran/*.net and the tran_cases! list in tests/parity_tran.rs differ"
+    assert_cases_match_netlists(
+        &tran_dir(),
+        CASES,
+        "the tran_cases! list in tests/parity_tran.rs",
     );
-    for case in &on_disk {
-        assert!(
-            tran_dir().join(format!("{case}.raw")).is_file(),
-            "tests/tran/{case}.raw is missing: run scripts/regen-parity.sh"
-        );
-    }
 }
 
 /// Prints one line per case (time points of each simulator, worst difference) and the worst
@@ -589,7 +568,7 @@ fn ngspice_references_are_current() {
     std::fs::create_dir_all(&tmp).expect("create temp dir");
 
     let mut problems = Vec::new();
-    for case in netlists_on_disk() {
+    for &case in CASES {
         let out = tmp.join(format!("{case}.raw"));
         // Same invocation as scripts/regen-parity.sh, from the same directory.
         let run = Command::new("ngspice")

@@ -73,3 +73,31 @@ pub fn ngspice_with_library(dir: &std::path::Path, text: &str) -> Result<String,
         )
     })
 }
+
+/// Checks that the `.net` files directly in `dir` are exactly `cases` (the test file's list,
+/// named `list` in the message) and that each has its committed ngspice reference `NAME.raw`.
+pub fn assert_cases_match_netlists(dir: &std::path::Path, cases: &[&str], list: &str) {
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            (path.extension()? == "net").then(|| path.file_stem()?.to_str().map(String::from))?
+        })
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = cases.iter().map(|s| s.to_string()).collect();
+    listed.sort();
+    assert_eq!(
+        on_disk,
+        listed,
+        "the .net files in {} and {list} differ",
+        dir.display()
+    );
+    for case in &on_disk {
+        assert!(
+            dir.join(format!("{case}.raw")).is_file(),
+            "{}/{case}.raw is missing: run scripts/regen-parity.sh",
+            dir.display()
+        );
+    }
+}
