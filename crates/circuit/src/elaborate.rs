@@ -765,7 +765,7 @@ impl<'a> Elab<'a> {
                         ref_near: ids[n],
                         far: ids[n + 1..2 * n + 1].to_vec(),
                         ref_far: ids[2 * n + 1],
-                        line,
+                        line: Box::new(line),
                     },
                 );
             }

@@ -181,7 +181,8 @@ pub enum DeviceKind {
         ref_near: NodeId,
         far: Vec<NodeId>,
         ref_far: NodeId,
-        line: MtlParams,
+        /// Boxed: the matrices would make every `DeviceKind` as large as this variant.
+        line: Box<MtlParams>,
     },
 }
 
