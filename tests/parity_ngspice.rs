@@ -62,7 +62,6 @@ use num_complex::Complex64;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Relative tolerance (see the module docs).
 const REL_TOL: f64 = 1e-6;
@@ -505,33 +504,10 @@ fn ngspice_references_are_current() {
 
     let mut problems = Vec::new();
     for &case in CASES {
-        let out = tmp.join(format!("{case}.raw"));
-        // Same invocation as scripts/regen-parity.sh, from the same directory.
-        let run = Command::new("ngspice")
-            .current_dir(&dir)
-            .env("SPICE_ASCIIRAWFILE", "1")
-            .arg("-b")
-            .arg("-r")
-            .arg(&out)
-            .arg(format!("{case}.net"))
-            .output();
-        let fresh = match run {
-            Ok(_) => match std::fs::read_to_string(&out) {
-                Ok(t) => t,
-                Err(e) => {
-                    problems.push(format!("{case}: ngspice wrote no raw file ({e})"));
-                    continue;
-                }
-            },
-            Err(e) => {
-                problems.push(format!("{case}: cannot run ngspice: {e}"));
-                continue;
-            }
-        };
-        let committed = match std::fs::read_to_string(dir.join(format!("{case}.raw"))) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(format!("{case}: no committed raw ({e})"));
+        let (committed, fresh) = match committed_and_fresh_raw(&dir, &tmp, case) {
+            Ok(texts) => texts,
+            Err(problem) => {
+                problems.push(problem);
                 continue;
             }
         };

@@ -101,3 +101,28 @@ pub fn assert_cases_match_netlists(dir: &std::path::Path, cases: &[&str], list: 
         );
     }
 }
+
+/// Runs ngspice on `dir/CASE.net` as `scripts/regen-parity.sh` does (from `dir`,
+/// `SPICE_ASCIIRAWFILE=1 ngspice -b -r OUT CASE.net`, OUT in `tmp`) and returns the committed
+/// `dir/CASE.raw` and the fresh raw text, or what went wrong, naming the case.
+pub fn committed_and_fresh_raw(
+    dir: &Path,
+    tmp: &Path,
+    case: &str,
+) -> Result<(String, String), String> {
+    let out = tmp.join(format!("{case}.raw"));
+    Command::new("ngspice")
+        .current_dir(dir)
+        .env("SPICE_ASCIIRAWFILE", "1")
+        .arg("-b")
+        .arg("-r")
+        .arg(&out)
+        .arg(format!("{case}.net"))
+        .output()
+        .map_err(|e| format!("{case}: cannot run ngspice: {e}"))?;
+    let fresh = std::fs::read_to_string(&out)
+        .map_err(|e| format!("{case}: ngspice wrote no raw file ({e})"))?;
+    let committed = std::fs::read_to_string(dir.join(format!("{case}.raw")))
+        .map_err(|e| format!("{case}: no committed raw ({e})"))?;
+    Ok((committed, fresh))
+}
