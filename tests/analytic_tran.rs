@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 /// Writes `text` to a fresh temporary file `name.net` and runs the whole pipeline on it.
 fn simulate(name: &str, text: &str) -> Vec<Plot> {
-    let dir = std::env::temp_dir().join(format!("balun-analytic-tran-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-analytic-tran");
     std::fs::create_dir_all(&dir).expect("create temp dir");
     let path: PathBuf = dir.join(format!("{name}.net"));
     std::fs::write(&path, text).expect("write netlist");

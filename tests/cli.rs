@@ -398,7 +398,7 @@ fn ctrl_c_stops_the_run_and_keeps_what_it_finished() {
     let net = write(
         &dir,
         "long.net",
-        "long\nV1 a 0 SIN(0 1 1k)\nR1 a b 1k\nC1 b 0 1u\n.tran 1n 1 0 100n\n.end\n",
+        "long\nV1 a 0 SIN(0 1 1k)\nR1 a b 1k\nC1 b 0 1u\n.save v(b)\n.tran 1n 1 0 100n\n.end\n",
     );
     let raw_path = dir.join("o.raw");
     let child = Command::new(env!("CARGO_BIN_EXE_balun"))

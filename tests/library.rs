@@ -21,7 +21,7 @@ const IDEAL: &str = "a0=1e12 gbw=1e15";
 fn write(name: &str, text: &str) -> PathBuf {
     static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let k = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::env::temp_dir().join(format!("balun-library-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-library");
     std::fs::create_dir_all(&dir).expect("create temp dir");
     let path = dir.join(format!("{name}-{k}.net"));
     std::fs::write(&path, text).expect("write netlist");

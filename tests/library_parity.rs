@@ -138,10 +138,8 @@ fn bench(model: &library::Model) -> String {
 
 /// A fresh temp dir per model (tests run in parallel).
 fn temp_dir(model: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "balun-library-parity-{}-{model}",
-        std::process::id()
-    ));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("balun-library-parity-{model}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir

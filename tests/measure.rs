@@ -19,7 +19,7 @@ fn elaborate(path: &Path) -> circuit::Circuit {
 
 /// Writes `text` to a fresh file in the temp directory and returns its path.
 fn netlist_file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("balun-measure-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-measure");
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
@@ -339,7 +339,7 @@ fn compare_library_receivers_against_closed_forms_and_plot() {
         .collect();
     files.sort();
     assert_eq!(files.len(), 5, "{files:?}");
-    let svg = std::env::temp_dir().join(format!("balun-compare-{}.svg", std::process::id()));
+    let svg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-compare.svg");
     let mut args = vec!["compare"];
     args.extend(files.iter().map(String::as_str));
     args.extend(["--measure", "cmrr", "--imbalance", "0,10,600"]);

@@ -188,7 +188,7 @@ fn balun(args: &[&str], threads: &str) -> (bool, String, String) {
 
 #[test]
 fn cli_monte_carlo_is_reproducible_and_writes_the_histogram() {
-    let dir = std::env::temp_dir().join(format!("balun-mc-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-mc");
     std::fs::create_dir_all(&dir).unwrap();
     let net = dir.join("diffamp_mc.net");
     std::fs::write(&net, DIFF_AMP).unwrap();
@@ -262,7 +262,7 @@ fn cli_monte_carlo_is_reproducible_and_writes_the_histogram() {
 /// with 1 and 2 threads.
 #[test]
 fn run_reports_op_statistics_of_a_toleranced_divider() {
-    let dir = std::env::temp_dir().join(format!("balun-mc-run-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-mc-run");
     std::fs::create_dir_all(&dir).unwrap();
     let net = dir.join("divider.net");
     std::fs::write(

@@ -24,7 +24,7 @@ fn mtl_dir() -> PathBuf {
 }
 
 fn run_text(text: &str) -> Vec<Plot> {
-    let dir = std::env::temp_dir().join(format!("balun-mtl-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-mtl");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!(
         "{:x}.net",

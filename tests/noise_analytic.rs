@@ -145,7 +145,7 @@ fn audio_summary_of_a_noiseless_amplifier_is_the_source_floor() {
 /// which checks the model's documented equations (not only its agreement with ngspice).
 #[test]
 fn opamp_1p_noise_follows_its_en_in_equations() {
-    let dir = std::env::temp_dir().join(format!("balun-noise-opamp-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-noise-opamp");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let net = dir.join("amp.net");
     std::fs::write(

@@ -75,8 +75,8 @@ fn ngspice_ein(name: &str) -> Option<(f64, f64)> {
         text.contains("rmic") && text.contains("dec 50"),
         "{name}: edit failed"
     );
-    let dir =
-        std::env::temp_dir().join(format!("balun-noise-compare-{}-{name}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("balun-noise-compare-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     let raw = common::ngspice_with_library(&dir, &text).unwrap_or_else(|e| panic!("{name}: {e}"));

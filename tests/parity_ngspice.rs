@@ -499,7 +499,7 @@ fn ngspice_references_are_current() {
         return;
     }
     let dir = parity_dir();
-    let tmp = std::env::temp_dir().join(format!("balun-parity-refs-{}", std::process::id()));
+    let tmp = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-parity-refs");
     std::fs::create_dir_all(&tmp).expect("create temp dir");
 
     let mut problems = Vec::new();

@@ -108,7 +108,7 @@ fn shell_commands(readme: &str) -> Vec<(usize, Vec<String>)> {
 #[test]
 fn readme_shell_commands_run() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
-    let scratch = std::env::temp_dir().join(format!("balun-readme-sh-{}", std::process::id()));
+    let scratch = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-readme-sh");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).expect("temp dir");
     let ngspice = Command::new("ngspice").arg("--version").output().is_ok();
@@ -177,7 +177,7 @@ fn readme_commands_print_what_the_readme_shows() {
         "expected the README's walk-throughs, found {} transcripts",
         all.len()
     );
-    let scratch = std::env::temp_dir().join(format!("balun-readme-{}", std::process::id()));
+    let scratch = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-readme");
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).expect("temp dir");
     let mut failures = Vec::new();

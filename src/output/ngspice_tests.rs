@@ -24,11 +24,27 @@ fn ngspice_or_skip(test: &str) -> bool {
     ok
 }
 
-fn temp_dir(test: &str) -> PathBuf {
+/// A scratch directory removed (with its files) when dropped, also when the test panics.
+struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn temp_dir(test: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("balun-raw-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+    TempDir(dir)
 }
 
 /// Simulates `net` with balun and writes its plots as a binary raw file at `out`.

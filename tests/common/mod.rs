@@ -8,12 +8,41 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// A fresh, empty directory for one test, `balun-KIND-PID-TEST` under the system's temporary
-/// directory (removed at the start of the next run of the same test).
-pub fn temp_dir(kind: &str, test: &str) -> PathBuf {
+/// directory, removed when the guard drops (also when the test panics), so repeated runs do
+/// not fill the disk.
+pub fn temp_dir(kind: &str, test: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("balun-{kind}-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
-    dir
+    TempDir(dir)
+}
+
+/// A scratch directory that is deleted with everything in it when dropped; derefs to its path.
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 /// Writes `text` to `dir/name` and returns the path.
