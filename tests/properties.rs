@@ -371,9 +371,15 @@ mod gen {
             (prop::collection::vec(name().prop_map(ident), 2..4), value())
                 .prop_map(|(inductors, k)| ElementKind::Coupling { inductors, k }),
             (any::<bool>(), two_nodes(), source()).prop_map(|(v, nodes, source)| if v {
-                ElementKind::VoltageSource { nodes, source }
+                ElementKind::VoltageSource {
+                    nodes,
+                    source: Box::new(source),
+                }
             } else {
-                ElementKind::CurrentSource { nodes, source }
+                ElementKind::CurrentSource {
+                    nodes,
+                    source: Box::new(source),
+                }
             }),
             (any::<bool>(), four_nodes(), value()).prop_map(|(e, nodes, gain)| if e {
                 ElementKind::Vcvs { nodes, gain }
@@ -531,12 +537,12 @@ mod gen {
                 vectors: Vec::new(),
                 span: Span::default(),
             })),
-            1 => analysis().prop_map(Item::Analysis),
+            1 => analysis().prop_map(|a| Item::Analysis(Box::new(a))),
             1 => params(3).prop_map(Item::Options),
             1 => prop::collection::vec(node(), 1..3).prop_map(Item::Global),
             1 => prop::collection::vec((node(), value()), 1..3).prop_map(Item::Ic),
             1 => value().prop_map(Item::Temp),
-            1 => measure().prop_map(Item::Measure),
+            1 => measure().prop_map(|m| Item::Measure(Box::new(m))),
         ]
     }
 

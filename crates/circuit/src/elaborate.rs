@@ -143,16 +143,27 @@ struct Elab<'a> {
 
 impl<'a> Elab<'a> {
     fn new(netlist: &'a netlist::Netlist, sources: Option<&'a netlist::Sources>) -> Self {
+        // Sized for the top level (each element adds about one node): growing these maps and
+        // vectors a million elements long costs more than filling them.
+        let elements = netlist
+            .items
+            .iter()
+            .filter(|i| matches!(i, Item::Element(_)))
+            .count();
+        let mut node_ids = HashMap::with_capacity_and_hasher(elements + 1, Default::default());
+        node_ids.insert("0".to_string(), NodeId::GROUND);
+        let mut nodes = Vec::with_capacity(elements + 1);
+        nodes.push("0".to_string());
         let mut elab = Elab {
             sources,
             params: Params::new(),
             envs: Vec::new(),
             globals: HashSet::default(),
-            nodes: vec!["0".to_string()],
-            node_ids: HashMap::from_iter([("0".to_string(), NodeId::GROUND)]),
-            devices: Vec::new(),
-            device_names: HashMap::default(),
-            element_spans: HashMap::default(),
+            nodes,
+            node_ids,
+            devices: Vec::with_capacity(elements),
+            device_names: HashMap::with_capacity_and_hasher(elements, Default::default()),
+            element_spans: HashMap::with_capacity_and_hasher(elements, Default::default()),
             fixups: Vec::new(),
             warnings: netlist
                 .warnings
@@ -361,24 +372,32 @@ impl<'a> Elab<'a> {
     }
 
     fn node_name(&self, ctx: &Ctx, name: &str) -> String {
+        self.node_name_ref(ctx, name).into_owned()
+    }
+
+    /// The flat name of node `name` as seen from `ctx`; borrowed unless it is a subcircuit's
+    /// internal node (so looking up the nodes of top-level elements allocates nothing).
+    fn node_name_ref<'n>(&self, ctx: &'n Ctx, name: &'n str) -> std::borrow::Cow<'n, str> {
+        use std::borrow::Cow;
         if name == "0" || name == "gnd" {
-            "0".to_string()
+            Cow::Borrowed("0")
         } else if self.globals.contains(name) {
-            name.to_string()
+            Cow::Borrowed(name)
         } else if let Some(actual) = ctx.ports.get(name) {
-            actual.clone()
+            Cow::Borrowed(actual.as_str())
         } else if ctx.path.is_empty() {
-            name.to_string()
+            Cow::Borrowed(name)
         } else {
-            format!("{}.{name}", ctx.path)
+            Cow::Owned(format!("{}.{name}", ctx.path))
         }
     }
 
     fn node(&mut self, ctx: &Ctx, n: &netlist::Node) -> NodeId {
-        let name = self.node_name(ctx, &n.name);
-        if let Some(id) = self.node_ids.get(&name) {
+        let name = self.node_name_ref(ctx, &n.name);
+        if let Some(id) = self.node_ids.get(name.as_ref()) {
             return *id;
         }
+        let name = name.into_owned();
         let id = NodeId(self.nodes.len() as u32);
         self.nodes.push(name.clone());
         self.node_ids.insert(name, id);

@@ -345,7 +345,7 @@ pub(crate) fn step_points(
         .items
         .iter()
         .filter_map(|i| match i {
-            Item::Step(s) => Some(s),
+            Item::Step(s) => Some(&**s),
             _ => None,
         })
         .collect();

@@ -86,7 +86,8 @@ pub enum BinaryOp {
     Or,
 }
 
-/// One card of the netlist.
+/// One card of the netlist. The large, rare cards are boxed so that a million elements take
+/// the space of an element each.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Element(Element),
@@ -94,7 +95,7 @@ pub enum Item {
     /// `.param a=1 b={a*2}`
     Params(Vec<Param>),
     Model(ModelDef),
-    Analysis(Analysis),
+    Analysis(Box<Analysis>),
     /// `.options` / `.option` / `.opt`: `name=value` pairs and bare flags (flags get value 1).
     Options(Vec<Param>),
     /// `.global n1 n2`
@@ -104,15 +105,15 @@ pub enum Item {
     /// `.temp 27`
     Temp(Value),
     /// A measurement directive: `.cmrr`, `.xtalk`, `.hum`.
-    Measure(MeasureCard),
+    Measure(Box<MeasureCard>),
     /// `.meas` / `.measure`: a post-processing measurement of an analysis's vectors.
     Meas(Box<MeasCard>),
     /// `.step param NAME ...`: run every analysis once per value of a parameter.
-    Step(StepCard),
+    Step(Box<StepCard>),
     /// `.save v(out) i(v1) out all`: the vectors to keep (ngspice keeps all when there is none).
     Save(Vec<SaveItem>),
     /// `.mc N [seed=S] [dist=gauss|uniform]`: Monte Carlo over the element tolerances.
-    MonteCarlo(MonteCarloCard),
+    MonteCarlo(Box<MonteCarloCard>),
 }
 
 /// `.mc N [seed=S] [dist=gauss|uniform]` (balun's own card): `N` runs with every toleranced
@@ -428,12 +429,13 @@ pub enum ElementKind {
     /// `Vname n+ n- [[DC] v] [AC mag [phase]] [SIN(...)|PULSE(...)|PWL(...)|EXP(...)]`
     VoltageSource {
         nodes: [Node; 2],
-        source: SourceSpec,
+        /// Boxed: the largest variant by far, and rare next to R, L and C.
+        source: Box<SourceSpec>,
     },
     /// `Iname n+ n- ...` (same forms as V; current flows from n+ through the source to n-)
     CurrentSource {
         nodes: [Node; 2],
-        source: SourceSpec,
+        source: Box<SourceSpec>,
     },
     /// `Ename n+ n- nc+ nc- gain`
     Vcvs { nodes: [Node; 4], gain: Value },

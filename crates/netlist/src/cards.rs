@@ -156,7 +156,7 @@ impl<'c> Cursor<'c> {
     }
 
     /// Reads token `t` as a value; `what` names what was expected (for the message).
-    fn value_of(&self, t: Tok, what: &str) -> PResult<Value> {
+    fn value_of(&self, t: Tok, what: impl std::fmt::Display) -> PResult<Value> {
         match t.kind {
             TokKind::Brace | TokKind::Quote => self.group_value(t),
             TokKind::Word => {
@@ -188,7 +188,7 @@ impl<'c> Cursor<'c> {
     }
 
     /// Reads the next token as a value, or fails at the end of the card.
-    fn expect_value(&mut self, what: &str) -> PResult<Value> {
+    fn expect_value(&mut self, what: impl std::fmt::Display) -> PResult<Value> {
         match self.bump() {
             Some(t) => self.value_of(t, what),
             None => self.error(self.missing_span(), format!("expected {what}")),
@@ -196,7 +196,7 @@ impl<'c> Cursor<'c> {
     }
 
     /// Reads the next token as a name (node, model, source...).
-    fn expect_word(&mut self, what: &str) -> PResult<Ident> {
+    fn expect_word(&mut self, what: impl std::fmt::Display) -> PResult<Ident> {
         match self.bump() {
             Some(t) if t.kind == TokKind::Word => Ok(self.ident(t)),
             Some(t) => self.error(
@@ -213,17 +213,16 @@ impl<'c> Cursor<'c> {
             return self.error(self.here(), "expected name=value");
         };
         let name = self.ident(name_tok);
-        let what = format!("a value for '{}'", name.name);
         if self.at_end() {
             // `r=` at the end of the card: point at the parameter, not at the card's start.
-            return self.error(name.span, format!("expected {what}"));
+            return self.error(name.span, format!("expected a value for '{}'", name.name));
         }
         if name.name == "tol" {
             if let Some(value) = self.percent() {
                 return Ok(Param { name, value });
             }
         }
-        let value = self.expect_value(&what)?;
+        let value = self.expect_value(format_args!("a value for '{}'", name.name))?;
         Ok(Param { name, value })
     }
 
@@ -330,9 +329,10 @@ pub(crate) struct Builder {
 }
 
 impl Builder {
-    pub(crate) fn new() -> Self {
+    /// A builder whose top level has room for `items` items.
+    pub(crate) fn with_capacity(items: usize) -> Self {
         Builder {
-            top: Vec::new(),
+            top: Vec::with_capacity(items),
             open: Vec::new(),
             warnings: Vec::new(),
         }
@@ -345,16 +345,19 @@ impl Builder {
         }
     }
 
-    /// Parses one card and adds what it defines.
-    pub(crate) fn card(&mut self, card: &Card) -> PResult<()> {
-        let keyword = card.keyword().to_string();
-        if keyword.starts_with('.') {
-            return self.dot_card(card, &keyword);
+    /// Adds card `card`, whose element (when it is an element card) was already parsed by
+    /// [`parse_element_card`] — possibly on another thread, since that needs no context.
+    pub(crate) fn add(&mut self, card: &Card, element: Option<PResult<Element>>) -> PResult<()> {
+        match element {
+            Some(element) => {
+                self.push(Item::Element(element?));
+                Ok(())
+            }
+            None => {
+                let keyword = card.keyword().to_string();
+                self.dot_card(card, &keyword)
+            }
         }
-        let mut cur = Cursor::new(card)?;
-        let element = element(&mut cur)?;
-        self.push(Item::Element(element));
-        Ok(())
     }
 
     /// Ends the netlist: every `.subckt` must have been closed.
@@ -431,20 +434,20 @@ impl Builder {
                 if let Some(t) = cur.peek() {
                     return cur.extra(t, ".op");
                 }
-                Item::Analysis(Analysis::Op {
+                Item::Analysis(Box::new(Analysis::Op {
                     span: card.full_span(),
-                })
+                }))
             }
-            ".dc" => Item::Analysis(dc_card(&mut cur)?),
-            ".ac" => Item::Analysis(ac_card(&mut cur)?),
-            ".tran" => Item::Analysis(tran_card(&mut cur)?),
-            ".noise" => Item::Analysis(noise_card(&mut cur)?),
-            ".cmrr" => Item::Measure(cmrr_card(&mut cur)?),
-            ".xtalk" => Item::Measure(xtalk_card(&mut cur)?),
-            ".hum" => Item::Measure(hum_card(&mut cur)?),
-            ".mc" => Item::MonteCarlo(mc_card(&mut cur)?),
+            ".dc" => Item::Analysis(Box::new(dc_card(&mut cur)?)),
+            ".ac" => Item::Analysis(Box::new(ac_card(&mut cur)?)),
+            ".tran" => Item::Analysis(Box::new(tran_card(&mut cur)?)),
+            ".noise" => Item::Analysis(Box::new(noise_card(&mut cur)?)),
+            ".cmrr" => Item::Measure(Box::new(cmrr_card(&mut cur)?)),
+            ".xtalk" => Item::Measure(Box::new(xtalk_card(&mut cur)?)),
+            ".hum" => Item::Measure(Box::new(hum_card(&mut cur)?)),
+            ".mc" => Item::MonteCarlo(Box::new(mc_card(&mut cur)?)),
             ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(&mut cur)?)),
-            ".step" => Item::Step(meas_card::step_card(&mut cur)?),
+            ".step" => Item::Step(Box::new(meas_card::step_card(&mut cur)?)),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),
@@ -552,7 +555,7 @@ fn subckt_header(cur: &mut Cursor) -> PResult<SubcktDef> {
 /// `.model NAME TYPE [(] p=v [,] ... [)]`
 fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
     let name = cur.expect_word("a model name after '.model'")?;
-    let kind = cur.expect_word(&format!("a device type for model '{}'", name.name))?;
+    let kind = cur.expect_word(format_args!("a device type for model '{}'", name.name))?;
     let mut params = Vec::new();
     let mut vectors = Vec::new();
     while let Some(t) = cur.peek() {
@@ -569,7 +572,7 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
                         break;
                     }
                     cur.bump();
-                    values.push(cur.value_of(t, &format!("a value for '{}'", p.name.name))?);
+                    values.push(cur.value_of(t, format_args!("a value for '{}'", p.name.name))?);
                 }
                 if values.is_empty() {
                     params.push(p);
@@ -645,7 +648,8 @@ fn ic_card(cur: &mut Cursor) -> PResult<Vec<(Node, Value)>> {
         }
         let node_tok = cur.toks[cur.pos - 3];
         let node = cur.ident(node_tok);
-        let value = cur.expect_value(&format!("an initial voltage for node '{}'", node.name))?;
+        let value =
+            cur.expect_value(format_args!("an initial voltage for node '{}'", node.name))?;
         out.push((node, value));
     }
     if out.is_empty() {
@@ -738,9 +742,10 @@ fn dc_card(cur: &mut Cursor) -> PResult<Analysis> {
             return cur.error(cur.here(), format!("{usage}: too many values"));
         }
         let source = cur.expect_word("a source name in '.dc'")?;
-        let start = cur.expect_value(&format!("a start value for '{}' in '.dc'", source.name))?;
-        let stop = cur.expect_value(&format!("a stop value for '{}' in '.dc'", source.name))?;
-        let step = cur.expect_value(&format!("a step value for '{}' in '.dc'", source.name))?;
+        let start =
+            cur.expect_value(format_args!("a start value for '{}' in '.dc'", source.name))?;
+        let stop = cur.expect_value(format_args!("a stop value for '{}' in '.dc'", source.name))?;
+        let step = cur.expect_value(format_args!("a step value for '{}' in '.dc'", source.name))?;
         sweeps.push(DcSweep {
             source,
             start,
@@ -779,9 +784,9 @@ fn freq_grid(cur: &mut Cursor, card: &str) -> PResult<(AcVariation, Value, Value
             )
         }
     };
-    let points = cur.expect_value(&format!("a number of points in '{card}'"))?;
-    let fstart = cur.expect_value(&format!("a start frequency in '{card}'"))?;
-    let fstop = cur.expect_value(&format!("a stop frequency in '{card}'"))?;
+    let points = cur.expect_value(format_args!("a number of points in '{card}'"))?;
+    let fstart = cur.expect_value(format_args!("a start frequency in '{card}'"))?;
+    let fstop = cur.expect_value(format_args!("a stop frequency in '{card}'"))?;
     Ok((variation, points, fstart, fstop))
 }
 
@@ -804,7 +809,7 @@ fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
 fn noise_card(cur: &mut Cursor) -> PResult<Analysis> {
     let usage = "'.noise v(out[,ref]) SRC dec|oct|lin N fstart fstop [pts_per_summary]'";
     let output = output_ref(cur, &format!("the output v(out[,ref]) of {usage}"))?;
-    let source = cur.expect_word(&format!("the input source name in {usage}"))?;
+    let source = cur.expect_word(format_args!("the input source name in {usage}"))?;
     let (variation, points, fstart, fstop) = freq_grid(cur, ".noise")?;
     let pts_per_summary = match cur.bump() {
         Some(t) => Some(cur.value_of(t, "a number of points per summary in '.noise'")?),
@@ -852,6 +857,15 @@ fn tran_card(cur: &mut Cursor) -> PResult<Analysis> {
 }
 
 /// Parses an element card (the first token is the element name).
+/// The element on an element card, or `None` for a dot-card (which needs the builder's
+/// context: the open `.subckt`s). Pure, so cards can be parsed in parallel.
+pub(crate) fn parse_element_card(card: &Card) -> Option<PResult<Element>> {
+    if card.keyword().starts_with('.') {
+        return None;
+    }
+    Some(Cursor::new(card).and_then(|mut cur| element(&mut cur)))
+}
+
 fn element(cur: &mut Cursor) -> PResult<Element> {
     let Some(name_tok) = cur.bump() else {
         return cur.error(cur.card.full_span(), "empty card");
@@ -867,12 +881,12 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
             if letter == 'v' {
                 ElementKind::VoltageSource {
                     nodes: positional_nodes,
-                    source,
+                    source: Box::new(source),
                 }
             } else {
                 ElementKind::CurrentSource {
                     nodes: positional_nodes,
-                    source,
+                    source: Box::new(source),
                 }
             }
         }
@@ -942,7 +956,7 @@ fn passive(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
     };
     let key = letter.to_string();
     let value = match positional.get(2) {
-        Some(&t) => cur.value_of(t, &format!("a value for {what} '{n}'"))?,
+        Some(&t) => cur.value_of(t, format_args!("a value for {what} '{n}'"))?,
         None => match params.iter().position(|p| p.name.name == key) {
             Some(i) => params.remove(i).value,
             None => {
@@ -988,7 +1002,7 @@ fn coupling(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         );
     }
     let (last, names) = positional.split_last().unwrap_or((&positional[0], &[]));
-    let k = cur.value_of(*last, &format!("a coupling value for '{n}'"))?;
+    let k = cur.value_of(*last, format_args!("a coupling value for '{n}'"))?;
     let mut inductors = Vec::new();
     for &t in names {
         if t.kind != TokKind::Word {
@@ -1064,7 +1078,7 @@ fn controlled(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
             ),
         );
     }
-    let gain = cur.value_of(positional[want - 1], &format!("a gain for '{n}'"))?;
+    let gain = cur.value_of(positional[want - 1], format_args!("a gain for '{n}'"))?;
     Ok(match letter {
         'e' => ElementKind::Vcvs {
             nodes: cur.nodes::<4>(&positional)?,
@@ -1148,7 +1162,7 @@ fn diode(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     let nodes = cur.nodes::<2>(&positional)?;
     let model = cur.node(positional[2])?;
     let area = match positional.get(3) {
-        Some(&t) => Some(cur.value_of(t, &format!("an area factor for diode '{n}'"))?),
+        Some(&t) => Some(cur.value_of(t, format_args!("an area factor for diode '{n}'"))?),
         None => None,
     };
     Ok(ElementKind::Diode {
@@ -1248,7 +1262,7 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                     // `V1 a 0 DC`: point at the `DC` that lacks its value.
                     return cur.error(cur.span(t), format!("expected a DC value for '{n}'"));
                 }
-                spec.dc = Some(cur.expect_value(&format!("a DC value for '{n}'"))?);
+                spec.dc = Some(cur.expect_value(format_args!("a DC value for '{n}'"))?);
             }
             "ac" if !cur.at_param() => {
                 cur.bump();
@@ -1292,12 +1306,12 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                 && (matches!(t.kind, TokKind::Brace | TokKind::Quote) || plain_value(cur, t)) =>
             {
                 cur.bump();
-                spec.dc = Some(cur.value_of(t, &format!("a value for source '{n}'"))?);
+                spec.dc = Some(cur.value_of(t, format_args!("a value for source '{n}'"))?);
             }
             _ => {
                 if t.kind == TokKind::Word && spec.dc.is_none() && !cur.at_param() {
                     // Give the number error (e.g. `invalid number '1.2.3'`).
-                    cur.value_of(t, &format!("a value for source '{n}'"))?;
+                    cur.value_of(t, format_args!("a value for source '{n}'"))?;
                 }
                 return cur.extra(t, n);
             }
@@ -1343,9 +1357,10 @@ fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
                     );
                 }
                 cur.bump();
-                args.push(
-                    cur.value_of(t, &format!("a {} argument for '{n}'", func.to_uppercase()))?,
-                );
+                args.push(cur.value_of(
+                    t,
+                    format_args!("a {} argument for '{n}'", func.to_uppercase()),
+                )?);
             }
         }
     }
@@ -1381,7 +1396,7 @@ fn output_ref(cur: &mut Cursor, what: &str) -> PResult<OutputRef> {
         });
     }
     cur.bump();
-    let pos = cur.expect_word(&format!("a node name in {what}"))?;
+    let pos = cur.expect_word(format_args!("a node name in {what}"))?;
     let mut neg = None;
     if matches!(
         cur.peek(),
@@ -1391,7 +1406,7 @@ fn output_ref(cur: &mut Cursor, what: &str) -> PResult<OutputRef> {
         })
     ) {
         cur.bump();
-        neg = Some(cur.expect_word(&format!("a second node name in {what}"))?);
+        neg = Some(cur.expect_word(format_args!("a second node name in {what}"))?);
     }
     match cur.bump() {
         Some(t) if t.kind == TokKind::RParen => Ok(OutputRef {
@@ -1446,7 +1461,7 @@ fn cmrr_card(cur: &mut Cursor) -> PResult<MeasureCard> {
 /// `.mc N [seed=S] [dist=gauss|uniform]`
 fn mc_card(cur: &mut Cursor) -> PResult<MonteCarloCard> {
     let usage = "'.mc RUNS [seed=S] [dist=gauss|uniform]'";
-    let runs = cur.expect_value(&format!("a number of runs in {usage}"))?;
+    let runs = cur.expect_value(format_args!("a number of runs in {usage}"))?;
     let (mut seed, mut dist) = (None, None);
     while let Some(t) = cur.peek() {
         if !cur.at_param() {
@@ -1507,8 +1522,8 @@ fn xtalk_card(cur: &mut Cursor) -> PResult<MeasureCard> {
 fn hum_card(cur: &mut Cursor) -> PResult<MeasureCard> {
     let usage = "'.hum OUT SIGNALSRC INTERFERENCESRC'";
     let out = output_ref(cur, &format!("an output in {usage}"))?;
-    let signal = cur.expect_word(&format!("the signal source in {usage}"))?;
-    let interference = cur.expect_word(&format!("the interference source in {usage}"))?;
+    let signal = cur.expect_word(format_args!("the signal source in {usage}"))?;
+    let interference = cur.expect_word(format_args!("the interference source in {usage}"))?;
     if let Some(t) = cur.peek() {
         return cur.extra(t, ".hum");
     }
@@ -1530,7 +1545,7 @@ mod measure_card_tests {
         n.items
             .into_iter()
             .filter_map(|i| match i {
-                Item::Measure(m) => Some(m),
+                Item::Measure(m) => Some(*m),
                 _ => None,
             })
             .collect()

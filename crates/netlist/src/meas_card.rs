@@ -23,7 +23,7 @@ fn next_is(cur: &Cursor, ahead: usize, kind: TokKind) -> bool {
 /// `.meas[ure] ac|dc|tran NAME ...` (the cursor is past the keyword).
 pub(super) fn meas_card(cur: &mut Cursor) -> PResult<MeasCard> {
     let usage = "'.meas ac|dc|tran NAME find|when|max|min|avg|rms|pp|integ|trig ...'";
-    let analysis = cur.expect_word(&format!("the analysis in {usage}"))?;
+    let analysis = cur.expect_word(format_args!("the analysis in {usage}"))?;
     let analysis_kind = match analysis.name.as_str() {
         "ac" => MeasAnalysis::Ac,
         "dc" => MeasAnalysis::Dc,
@@ -35,8 +35,8 @@ pub(super) fn meas_card(cur: &mut Cursor) -> PResult<MeasCard> {
             )
         }
     };
-    let name = cur.expect_word(&format!("the result's name in {usage}"))?;
-    let func = cur.expect_word(&format!("a function in {usage}"))?;
+    let name = cur.expect_word(format_args!("the result's name in {usage}"))?;
+    let func = cur.expect_word(format_args!("a function in {usage}"))?;
     let kind = match func.name.as_str() {
         "find" => {
             let expr = meas_expr(cur, "the vector after 'find'")?;
@@ -197,10 +197,10 @@ fn meas_expr(cur: &mut Cursor, what: &str) -> PResult<MeasExpr> {
             ),
         );
     }
-    let mut args = vec![cur.expect_word(&format!("a name in {}(...)", first.name))?];
+    let mut args = vec![cur.expect_word(format_args!("a name in {}(...)", first.name))?];
     if next_is(cur, 0, TokKind::Comma) {
         cur.bump();
-        args.push(cur.expect_word(&format!("a second node in {}(a,b)", first.name))?);
+        args.push(cur.expect_word(format_args!("a second node in {}(a,b)", first.name))?);
     }
     let end = close_paren(cur, &format!("{}(...)", first.name))?;
     if first.name.starts_with('i') && args.len() > 1 {
@@ -330,7 +330,7 @@ pub(super) fn step_card(cur: &mut Cursor) -> PResult<StepCard> {
     let mut variation: Option<&str> = None;
     let mut saw_param = false;
     let param = loop {
-        let w = cur.expect_word(&format!("a parameter name in {usage}"))?;
+        let w = cur.expect_word(format_args!("a parameter name in {usage}"))?;
         match w.name.as_str() {
             "param" if !saw_param => saw_param = true,
             "lin" | "dec" | "oct" if variation.is_none() && !saw_param => {
@@ -371,7 +371,7 @@ pub(super) fn step_card(cur: &mut Cursor) -> PResult<StepCard> {
         if t.kind == TokKind::Comma {
             continue;
         }
-        values.push(cur.value_of(t, &format!("a value in {usage}"))?);
+        values.push(cur.value_of(t, format_args!("a value in {usage}"))?);
     }
     let sweep = match variation.unwrap_or("lin") {
         "list" => {
@@ -555,7 +555,7 @@ mod tests {
         )
         .into_iter()
         .filter_map(|i| match i {
-            Item::Step(s) => Some(s),
+            Item::Step(s) => Some(*s),
             _ => None,
         })
         .collect();

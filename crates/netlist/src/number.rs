@@ -46,10 +46,18 @@ pub(crate) fn unsigned_number(input: &str) -> IResult<&str, f64> {
     };
     let (scale_exp, factor) = suffix_scale(letters);
     exponent += scale_exp;
-    let int = if int.is_empty() { "0" } else { int };
-    let frac = if frac.is_empty() { "0" } else { frac };
-    // Folding the suffix into the decimal exponent keeps `1.5u` correctly rounded.
-    let value: f64 = format!("{int}.{frac}e{exponent}").parse().map_err(|_| {
+    // Folding the suffix into the decimal exponent keeps `1.5u` correctly rounded: the text
+    // parsed is `INT.FRACeEXP` (a missing part written as 0), without going through `format!`
+    // (this runs once per number of a million-element netlist).
+    let mut text = String::with_capacity(int.len() + frac.len() + 24);
+    text.push_str(if int.is_empty() { "0" } else { int });
+    text.push('.');
+    text.push_str(if frac.is_empty() { "0" } else { frac });
+    if exponent != 0 {
+        text.push('e');
+        push_decimal(&mut text, exponent);
+    }
+    let value: f64 = text.parse().map_err(|_| {
         nom::Err::Error(nom::error::Error::new(start, nom::error::ErrorKind::Float))
     })?;
     let value = value * factor;
@@ -62,16 +70,39 @@ pub(crate) fn unsigned_number(input: &str) -> IResult<&str, f64> {
     Ok((input, value))
 }
 
+/// Appends the decimal digits of `n` (with a leading `-` when negative) to `text`.
+fn push_decimal(text: &mut String, n: i64) {
+    if n < 0 {
+        text.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut rest = n.unsigned_abs();
+    let mut len = 0;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    text.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+}
+
 /// Decimal exponent and extra factor of a suffix given as the letters after the digits.
 fn suffix_scale(letters: &str) -> (i64, f64) {
-    let l = letters.to_ascii_lowercase();
-    if l.starts_with("meg") {
+    let starts = |prefix: &str| {
+        letters
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    if starts("meg") {
         return (6, 1.0);
     }
-    if l.starts_with("mil") {
+    if starts("mil") {
         return (-6, 25.4);
     }
-    match l.as_bytes().first() {
+    match letters.as_bytes().first().map(u8::to_ascii_lowercase) {
         Some(b't') => (12, 1.0),
         Some(b'g') => (9, 1.0),
         Some(b'k') => (3, 1.0),

@@ -536,7 +536,7 @@ fn diode_and_transmission_line() {
 fn source(text: &str) -> SourceSpec {
     match only_element(text) {
         ElementKind::VoltageSource { source, .. } | ElementKind::CurrentSource { source, .. } => {
-            source
+            *source
         }
         k => panic!("{k:?}"),
     }
@@ -810,7 +810,7 @@ fn analyses(text: &str) -> Vec<Analysis> {
         .items
         .into_iter()
         .filter_map(|i| match i {
-            Item::Analysis(a) => Some(a),
+            Item::Analysis(a) => Some(*a),
             _ => None,
         })
         .collect()
