@@ -96,6 +96,15 @@ struct Ctx<'a> {
     env: usize,
 }
 
+/// An expanded element name: where it was first defined and, for a device, its index.
+#[derive(Debug, Clone, Copy)]
+struct Named {
+    span: Span,
+    /// Index in `devices`; `None` for an `X` instance and a `K` card of one pair (whose
+    /// device is found by the coupling fixups, not by name).
+    device: Option<usize>,
+}
+
 /// A reference to be resolved once every element is known.
 enum Fixup {
     /// F/H: the device at `device` is controlled by the element named `target` (expanded).
@@ -121,10 +130,9 @@ struct Elab<'a> {
     nodes: Vec<String>,
     node_ids: HashMap<String, NodeId>,
     devices: Vec<Device>,
-    /// Expanded device name → index in `devices` (K pair devices are not registered).
-    device_names: HashMap<String, usize>,
-    /// Expanded element names including `X` instances, with where first defined.
-    element_spans: HashMap<String, Span>,
+    /// Expanded element names including `X` instances: where each was first defined and its
+    /// device. One map for both (a million-element netlist has a million names).
+    names: HashMap<String, Named>,
     fixups: Vec<Fixup>,
     warnings: Vec<Warning>,
     /// Instances being expanded: (definition address, subckt name).
@@ -162,8 +170,7 @@ impl<'a> Elab<'a> {
             nodes,
             node_ids,
             devices: Vec::with_capacity(elements),
-            device_names: HashMap::with_capacity_and_hasher(elements, Default::default()),
-            element_spans: HashMap::with_capacity_and_hasher(elements, Default::default()),
+            names: HashMap::with_capacity_and_hasher(elements, Default::default()),
             fixups: Vec::new(),
             warnings: netlist
                 .warnings
@@ -333,7 +340,7 @@ impl<'a> Elab<'a> {
             let needed = meas::saved_by(
                 &self.meas,
                 &self.node_ids,
-                &self.device_names,
+                |name| self.device_index(name),
                 &self.devices,
             );
             for target in needed {
@@ -405,20 +412,39 @@ impl<'a> Elab<'a> {
     }
 
     fn register_name(&mut self, name: &str, span: Span) -> Result<(), ElabError> {
-        if let Some(first) = self.element_spans.get(name) {
+        if let Some(first) = self.names.get(name).map(|n| n.span) {
             return Err(ElabError::Duplicate {
                 span,
                 name: name.to_string(),
-                first: self.locate(*first),
+                first: self.locate(first),
             });
         }
-        self.element_spans.insert(name.to_string(), span);
+        self.names
+            .insert(name.to_string(), Named { span, device: None });
         Ok(())
+    }
+
+    /// The device of expanded element name `name` (none for `X` instances and one-pair `K`s).
+    pub(super) fn device_index(&self, name: &str) -> Option<usize> {
+        self.names.get(name).and_then(|n| n.device)
+    }
+
+    /// Every (expanded name, device index) of an element that is a device.
+    pub(super) fn devices_by_name(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.names
+            .iter()
+            .filter_map(|(n, named)| named.device.map(|i| (n.as_str(), i)))
     }
 
     fn push_device(&mut self, name: String, span: Span, kind: DeviceKind) -> usize {
         let index = self.devices.len();
-        self.device_names.insert(name.clone(), index);
+        match self.names.get_mut(&name) {
+            Some(named) => named.device = Some(index),
+            None => {
+                let device = Some(index);
+                self.names.insert(name.clone(), Named { span, device });
+            }
+        }
         self.devices.push(Device { name, span, kind });
         index
     }
@@ -461,7 +487,7 @@ impl<'a> Elab<'a> {
         let raw = e.name.name.as_str();
         let name = Self::device_name(ctx, raw);
         let span = e.span;
-        if self.element_spans.len() >= crate::limits::MAX_ELEMENTS {
+        if self.names.len() >= crate::limits::MAX_ELEMENTS {
             return Err(crate::limits::too_many_elements(e.name.span, &name));
         }
         if let ElementKind::Instance {
@@ -675,7 +701,9 @@ impl<'a> Elab<'a> {
                 if pairs > 1 {
                     // Register the card's own name so `Circuit::device` finds the first pair.
                     let first = self.devices.len() - pairs;
-                    self.device_names.insert(name, first);
+                    if let Some(named) = self.names.get_mut(&name) {
+                        named.device = Some(first);
+                    }
                 }
             }
             ElementKind::VoltageSource { nodes, source } => {
@@ -1407,8 +1435,8 @@ impl<'a> Elab<'a> {
         what: &str,
         ok: impl Fn(&DeviceKind) -> bool,
     ) -> Result<DeviceId, ElabError> {
-        match self.device_names.get(target) {
-            Some(&i) if ok(&self.devices[i].kind) => Ok(DeviceId(i as u32)),
+        match self.device_index(target) {
+            Some(i) if ok(&self.devices[i].kind) => Ok(DeviceId(i as u32)),
             Some(_) => Err(ElabError::BadReference {
                 span: written.span,
                 element: element.to_string(),
@@ -1418,9 +1446,8 @@ impl<'a> Elab<'a> {
                 // Suggest among the elements of the same scope and kind.
                 let scope_prefix = target.strip_suffix(written.name.as_str()).unwrap_or("");
                 let candidates: Vec<&str> = self
-                    .device_names
-                    .iter()
-                    .filter(|(n, &i)| n.starts_with(scope_prefix) && ok(&self.devices[i].kind))
+                    .devices_by_name()
+                    .filter(|&(n, i)| n.starts_with(scope_prefix) && ok(&self.devices[i].kind))
                     .filter_map(|(n, _)| n.strip_prefix(scope_prefix))
                     .filter(|n| scope_prefix.is_empty() || !n.contains('.'))
                     .collect();
@@ -1532,7 +1559,7 @@ impl<'a> Elab<'a> {
             element: ".save".to_string(),
             message,
         };
-        let Some(&index) = self.device_names.get(&element.name) else {
+        let Some(index) = self.device_index(&element.name) else {
             let names = self.devices.iter().map(|d| d.name.as_str());
             let hint = did_you_mean(&element.name, names);
             return Err(bad(format!("no element '{}'{hint}", element.name)));

@@ -115,8 +115,8 @@ impl Elab<'_> {
                     message: format!("{func}(...) takes one element name"),
                 });
             };
-            if !self.device_names.contains_key(&dev.name) {
-                let hint = did_you_mean(&dev.name, self.device_names.keys().map(String::as_str));
+            if self.device_index(&dev.name).is_none() {
+                let hint = did_you_mean(&dev.name, self.devices_by_name().map(|(n, _)| n));
                 return Err(ElabError::BadReference {
                     span: dev.span,
                     element: card,
@@ -259,7 +259,7 @@ impl Elab<'_> {
 pub(super) fn saved_by<S: std::hash::BuildHasher>(
     meas: &[Meas],
     nodes: &std::collections::HashMap<String, NodeId, S>,
-    names_of_devices: &std::collections::HashMap<String, usize, S>,
+    device_of: impl Fn(&str) -> Option<usize>,
     devices: &[Device],
 ) -> Vec<SaveTarget> {
     fn walk(e: &VecExpr, out: &mut Vec<String>) {
@@ -302,7 +302,7 @@ pub(super) fn saved_by<S: std::hash::BuildHasher>(
             if let Some(node) = inner("v(") {
                 nodes.get(node).map(|&id| SaveTarget::Voltage(id))
             } else {
-                let i = *names_of_devices.get(inner("i(")?)?;
+                let i = device_of(inner("i(")?)?;
                 // Only these have a branch current; another `i(...)` fails as a missing vector.
                 matches!(
                     devices.get(i)?.kind,
