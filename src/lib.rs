@@ -159,7 +159,10 @@ pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
     let (ast, sources) = parse(path)?;
     let points = step_points(&ast, &sources)?;
     let first = points.first().map_or(&[][..], Vec::as_slice);
-    match elaborate_ast(&ast, first) {
+    let elaborated = elaborate_ast(&ast, first);
+    let large = ast.items.len() > LARGE_AST_ITEMS;
+    drop_in_background(ast, large);
+    match elaborated {
         Ok((circuit, warnings)) => Ok(Elaborated {
             circuit,
             sources,
@@ -179,24 +182,50 @@ struct PointRun {
     error: Option<Error>,
 }
 
+impl PointRun {
+    /// A run that stopped before simulating (elaboration failed).
+    fn failed(error: Error, warnings: Vec<circuit::Warning>) -> Self {
+        PointRun {
+            circuit: None,
+            warnings,
+            plots: Vec::new(),
+            meas: Vec::new(),
+            error: Some(error),
+        }
+    }
+}
+
 /// One run: elaborate with `params`, simulate, evaluate the `.meas` cards.
 fn run_point(
     ast: &netlist::Netlist,
     params: &[(String, f64)],
     control: &solver::Control,
 ) -> PointRun {
-    let (circuit, warnings) = match elaborate_ast(ast, params) {
-        Ok(r) => r,
-        Err((error, warnings)) => {
-            return PointRun {
-                circuit: None,
-                warnings,
-                plots: Vec::new(),
-                meas: Vec::new(),
-                error: Some(error),
-            }
-        }
-    };
+    match elaborate_ast(ast, params) {
+        Ok((circuit, warnings)) => simulate_point(circuit, warnings, control),
+        Err((error, warnings)) => PointRun::failed(error, warnings),
+    }
+}
+
+/// Frees `value` on another thread when it is large: nothing needs it any more, and the
+/// analysis need not wait while a million elements' strings are freed (their memory returns
+/// to the allocator for the solver's use as it is freed).
+fn drop_in_background<T: Send + 'static>(value: T, large: bool) {
+    if large {
+        // If no thread can be started, the closure and `value` are dropped here instead.
+        let _ = std::thread::Builder::new().spawn(move || drop(value));
+    }
+}
+
+/// Netlists with more items than this have their AST freed in the background.
+const LARGE_AST_ITEMS: usize = 10_000;
+
+/// Simulates an elaborated run and evaluates its `.meas` cards.
+fn simulate_point(
+    circuit: circuit::Circuit,
+    warnings: Vec<circuit::Warning>,
+    control: &solver::Control,
+) -> PointRun {
     let solver::Outcome { mut plots, stopped } = solver::simulate_with(&circuit, control);
     let (meas, error) = match stopped {
         None => (measure::meas::evaluate(&circuit.meas, &plots), None),
@@ -237,7 +266,16 @@ pub fn run_file_with(path: &Path, control: &solver::Control) -> Result<Simulatio
             .map(|p| run_point(&ast, p, control))
             .collect()
     } else {
-        vec![run_point(&ast, &points[0], control)]
+        // One run: once elaborated, the AST is not needed; free it before the solver starts.
+        let run = match elaborate_ast(&ast, &points[0]) {
+            Ok((circuit, warnings)) => {
+                let large = ast.items.len() > LARGE_AST_ITEMS;
+                drop_in_background(ast, large);
+                simulate_point(circuit, warnings, control)
+            }
+            Err((error, warnings)) => PointRun::failed(error, warnings),
+        };
+        vec![run]
     };
     let mut first_circuit = None;
     let mut first_warnings = None;
