@@ -67,7 +67,15 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Tok>, TokError> {
     loop {
         // Any Unicode whitespace separates tokens (as `is_word_char` says), not only ASCII's:
         // a no-break space must not start a word it cannot be part of.
-        rest = rest.trim_start();
+        // ASCII blanks byte by byte; the Unicode-aware trim only when a non-ASCII byte follows.
+        let blanks = rest
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0b' | b'\x0c'))
+            .count();
+        rest = &rest[blanks..];
+        if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+            rest = rest.trim_start();
+        }
         if rest.is_empty() {
             return Ok(toks);
         }
@@ -99,10 +107,24 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Tok>, TokError> {
                 }
             }
             _ => {
-                // Never empty after `trim_start`; whole characters in any case.
-                let w = word(rest)
-                    .map(|(_, w)| w.len())
-                    .unwrap_or_else(|_| rest.chars().next().map_or(1, char::len_utf8));
+                // ASCII word characters byte by byte; from the first non-ASCII character on,
+                // `word` (whole characters).
+                let ascii = rest
+                    .bytes()
+                    .take_while(|&b| b.is_ascii() && is_word_char(char::from(b)))
+                    .count();
+                let w = if rest.as_bytes().get(ascii).is_some_and(|b| !b.is_ascii()) {
+                    ascii + word(&rest[ascii..]).map_or(0, |(_, w)| w.len())
+                } else {
+                    ascii
+                };
+                // Never empty: a character that is neither blank nor a word character (a
+                // non-ASCII one; the ASCII ones were matched above) is a one-character word.
+                let w = if w == 0 {
+                    rest.chars().next().map_or(1, char::len_utf8)
+                } else {
+                    w
+                };
                 (TokKind::Word, w)
             }
         };
