@@ -288,22 +288,24 @@ impl<'c> Cursor<'c> {
         if t.kind == TokKind::Word {
             Ok(self.ident(t))
         } else {
-            self.error(
-                self.span(t),
-                format!("expected a node name, found '{}'", self.text(t)),
-            )
+            self.not_a_node(t)
         }
     }
 
+    fn not_a_node<T>(&self, t: Tok) -> PResult<T> {
+        self.error(
+            self.span(t),
+            format!("expected a node name, found '{}'", self.text(t)),
+        )
+    }
+
+    /// The first `N` of `toks` as nodes (the caller checked there are `N`).
     fn nodes<const N: usize>(&self, toks: &[Tok]) -> PResult<[Node; N]> {
-        let mut out = Vec::with_capacity(N);
-        for &t in &toks[..N] {
-            out.push(self.node(t)?);
+        let toks = &toks[..N];
+        if let Some(&t) = toks.iter().find(|t| t.kind != TokKind::Word) {
+            return self.not_a_node(t);
         }
-        out.try_into().map_err(|_| ParseError::Syntax {
-            span: self.card.full_span(),
-            message: "internal error: node count".to_string(),
-        })
+        Ok(std::array::from_fn(|i| self.ident(toks[i])))
     }
 
     /// Error for a token after the expected fields.
