@@ -70,7 +70,7 @@ enum Command {
         #[command(flatten)]
         plot: plotcmd::PlotArgs,
         /// Monte Carlo over element tolerances (also from a `.mc` card): statistics of the
-        /// .op values and .ac magnitudes after the nominal results.
+        /// .op values, .ac magnitudes and .meas results after the nominal results.
         #[command(flatten)]
         mc: commands::mc::McArgs,
         /// Print nothing but errors (no tables, no warnings).
@@ -293,7 +293,8 @@ fn monte_carlo(renderer: &Renderer, sim: &Simulation, outputs: &Outputs, quiet: 
         Ok(None) => return true,
         Err(e) => return error("balun run", &e),
     };
-    let (quantities, notes) = mc::run_quantities(&sim.plots, &outputs.plot.vectors);
+    let nominal_meas = sim.runs.first().map_or(&[][..], |r| r.meas.as_slice());
+    let (quantities, notes) = mc::run_quantities(&sim.plots, &outputs.plot.vectors, nominal_meas);
     if !quiet {
         for n in &notes {
             eprint!("{}", renderer.plain("balun run", Severity::Warning, n));
@@ -302,7 +303,7 @@ fn monte_carlo(renderer: &Renderer, sim: &Simulation, outputs: &Outputs, quiet: 
     if quantities.is_empty() {
         return error(
             "balun run",
-            "Monte Carlo: no .op or .ac output to summarise",
+            "Monte Carlo: no .op, .ac or .meas output to summarise",
         );
     }
     let values = match mc::run_samples(c, &plan, &quantities, !quiet) {

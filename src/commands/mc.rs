@@ -318,26 +318,40 @@ fn cmrr_json((c, plan, freqs, samples, bins): Parts) -> String {
     format!("{doc:#}\n")
 }
 
-/// One quantity of a `balun run` Monte Carlo: a vector's value at one point of one analysis.
+/// One quantity of a `balun run` Monte Carlo: a vector's value at one point of one analysis,
+/// or a `.meas` result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RunQuantity {
-    plot: usize,
-    vector: usize,
-    point: usize,
-    /// `.op v(out)` or `.ac |v(out)| dB at 1 kHz`.
+    source: Source,
+    /// `.op v(out)`, `.ac |v(out)| dB at 1 kHz` or `.meas t50`.
     pub label: String,
-    ac: bool,
+}
+
+/// Where a run's value of a quantity comes from.
+#[derive(Debug, Clone, PartialEq)]
+enum Source {
+    /// Point `point` of vector `vector` of plot `plot` (the magnitude in dB for `.ac`).
+    Vector {
+        plot: usize,
+        vector: usize,
+        point: usize,
+        ac: bool,
+    },
+    /// The circuit's `index`-th `.meas` card (NaN in a run where it finds nothing).
+    Meas(usize),
 }
 
 /// The analysis outputs a `balun run` Monte Carlo reports, from the nominal run's plots:
 /// `.op`: each vector's value; `.ac`: each vector's magnitude in dB at the grid frequencies
 /// nearest the spot frequencies (50, 60 Hz, 1, 10, 20 kHz) inside the sweep (else at its first
 /// and last frequency). Vectors: those named in `requested` (`out` means `v(out)`), else the
-/// top-level node voltages, at most 8 per analysis. `.dc` and `.tran` are left out (a note
-/// says so).
+/// top-level node voltages, at most 8 per analysis. Then every `.meas` result, whatever its
+/// analysis: that is how `.dc` and `.tran` outputs are summarised (without `.meas` cards a
+/// note says they are left out).
 pub fn run_quantities(
     plots: &[solver::Plot],
     requested: &[String],
+    meas: &[measure::meas::MeasResult],
 ) -> (Vec<RunQuantity>, Vec<String>) {
     let wanted: Vec<String> = requested
         .iter()
@@ -355,10 +369,13 @@ pub fn run_quantities(
     for (pi, p) in plots.iter().enumerate() {
         let kind = balun::output::plot_kind(p);
         if kind != "op" && kind != "ac" {
-            notes.push(format!(
-                "Monte Carlo statistics cover .op and .ac; '{}' is not summarised",
-                p.name
-            ));
+            if meas.is_empty() {
+                notes.push(format!(
+                    "Monte Carlo statistics cover .op, .ac and .meas results; '{}' is not \
+                     summarised (add a .meas card)",
+                    p.name
+                ));
+            }
             continue;
         }
         let vectors: Vec<usize> = if wanted.is_empty() {
@@ -382,19 +399,25 @@ pub fn run_quantities(
             for &(point, hz) in &points {
                 let name = &p.vectors[vi].name;
                 out.push(RunQuantity {
-                    plot: pi,
-                    vector: vi,
-                    point,
+                    source: Source::Vector {
+                        plot: pi,
+                        vector: vi,
+                        point,
+                        ac: kind == "ac",
+                    },
                     label: if kind == "ac" {
                         format!(".ac |{name}| dB at {}", freq_label(hz))
                     } else {
                         format!(".op {name}")
                     },
-                    ac: kind == "ac",
                 });
             }
         }
     }
+    out.extend(meas.iter().enumerate().map(|(i, m)| RunQuantity {
+        source: Source::Meas(i),
+        label: format!(".meas {}", m.name),
+    }));
     (out, notes)
 }
 
@@ -429,19 +452,53 @@ pub fn run_samples(
     balun::progress::with_step_bar(show_progress, &message, plan.runs as u64, |tick| {
         mc::run(c, plan, tick, |run| {
             let plots = solver::simulate(run)?;
+            let wants_meas = quantities
+                .iter()
+                .any(|q| matches!(q.source, Source::Meas(_)));
+            let meas = if wants_meas {
+                measure::meas::evaluate(&run.meas, &plots)
+            } else {
+                Vec::new()
+            };
             Ok(quantities
                 .iter()
-                .map(|q| {
-                    let z = plots[q.plot].vectors[q.vector].data.at(q.point);
-                    if q.ac {
-                        balun::output::mag_db(z)
-                    } else {
-                        z.re
+                .map(|q| match q.source {
+                    Source::Vector {
+                        plot,
+                        vector,
+                        point,
+                        ac,
+                    } => {
+                        let z = plots[plot].vectors[vector].data.at(point);
+                        if ac {
+                            balun::output::mag_db(z)
+                        } else {
+                            z.re
+                        }
                     }
+                    Source::Meas(i) => meas
+                        .get(i)
+                        .and_then(|m| m.outcome.as_ref().ok())
+                        .map_or(f64::NAN, |v| v.value),
                 })
                 .collect())
         })
     })
+}
+
+/// `x` with six significant digits: fixed-point from 1e-3 to 1e6 (`5.00001`, `0.0204120`),
+/// else in exponent form (`6.93148e-4`: a time or a capacitance keeps its digits).
+fn six_digits(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    if (-3..6).contains(&magnitude) {
+        let decimals = (5 - magnitude).max(0) as usize;
+        format!("{x:.decimals$}")
+    } else {
+        format!("{x:.5e}")
+    }
 }
 
 /// The `balun run` Monte Carlo report: a statistics row per quantity, then histograms of the
@@ -467,9 +524,9 @@ pub fn run_text(
         .map(|(qi, q)| {
             let mut row = vec![q.label.clone()];
             match Stats::of(&column(qi)) {
-                Some(s) => row.extend(
-                    [s.min, s.p5, s.median, s.p95, s.max, s.mean, s.std].map(|x| format!("{x:.6}")),
-                ),
+                Some(s) => {
+                    row.extend([s.min, s.p5, s.median, s.p95, s.max, s.mean, s.std].map(six_digits))
+                }
                 None => row.extend(std::iter::repeat_n("-".to_string(), 7)),
             }
             row
