@@ -105,6 +105,7 @@ parity_cases!(
     current_source_network,
     diffamp_cm,
     diffamp_dm,
+    diode_temperature,
     divider_op_dc,
     headphone_shared_return,
     k_three_inductors,

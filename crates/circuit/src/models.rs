@@ -10,6 +10,18 @@
 /// - breakdown (`vd <= -BV`): `Id = -IS*exp(-(BV + vd)/nVt)` (BV adjusted so `Id(-BV) = -IBV`);
 /// - depletion charge for `vd < FC*VJ`: `Q = CJO*VJ*(1 - (1 - vd/VJ)^(1-M))/(1-M)`, linearised
 ///   above; diffusion charge `TT*Id`. `RS` is an ohmic resistance in series with the anode.
+///
+/// Temperature (SPICE2/ngspice `diotemp.c`, temperatures in kelvin, `Tr` = 300.15 K): at
+/// `T` = `.temp` with the parameters given at `Tn` = `TNOM` (the model's, else `.options
+/// tnom`, 27 C by default):
+/// - `IS(T) = IS*exp((T/Tn - 1)*EG/(N*Vt(T)) + XTI/N*ln(T/Tn))`;
+/// - `VJ(T) = T/Tr*VJ0 + pbfact(T)` and `CJO(T) = CJO(Tn)/(1 + M*(4e-4*(Tn - Tr) - g(Tn)))*
+///   (1 + M*(4e-4*(T - Tr) - g(T)))`, where `VJ0 = (VJ - pbfact(Tn))*Tr/Tn` is VJ referred to
+///   `Tr`, `g(T) = (VJ(T) - VJ0)/VJ0`, `pbfact(T) = -2*Vt(T)*(1.5*ln(T/Tr) + q*(-Eg(T)/(2kT)
+///   + 1.1150877/(2k*Tr)))` and `Eg(T) = 1.16 - 7.02e-4*T^2/(T + 1108)` (silicon's band gap,
+///   eV); `VJ(T)` is limited to `1/FC`;
+/// - the breakdown knee is recomputed with `IS(T)`; RS, TT, M and BV do not vary (their
+///   temperature coefficients default to 0 in ngspice and are not read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DiodeModel {
     /// Saturation current IS (A). Default 1e-14.
@@ -36,6 +48,13 @@ pub struct DiodeModel {
     pub kf: f64,
     /// Flicker noise exponent AF. Default 1.
     pub af: f64,
+    /// Activation energy EG (eV) of IS's temperature dependence. Default 1.11 (silicon).
+    pub eg_ev: f64,
+    /// Saturation-current temperature exponent XTI. Default 3 (pn junction).
+    pub xti: f64,
+    /// Temperature TNOM (C) at which the parameters were measured; `None`: the circuit's
+    /// `.options tnom` (27 C by default).
+    pub tnom_c: Option<f64>,
 }
 
 impl Default for DiodeModel {
@@ -53,13 +72,16 @@ impl Default for DiodeModel {
             ibv_a: 1e-3,
             kf: 0.0,
             af: 1.0,
+            eg_ev: 1.11,
+            xti: 3.0,
+            tnom_c: None,
         }
     }
 }
 
 impl DiodeModel {
     /// Builds the model from `.model` parameters; returns the names it does not know
-    /// (temperature and noise-only parameters it accepts and ignores are not reported).
+    /// (`level`, accepted and ignored, is not reported).
     pub fn from_params(params: &[(String, f64)]) -> (DiodeModel, Vec<String>) {
         let mut m = DiodeModel::default();
         let mut unknown = Vec::new();
@@ -78,8 +100,10 @@ impl DiodeModel {
                 "ibv" => m.ibv_a = v,
                 "kf" => m.kf = v,
                 "af" => m.af = v,
-                // Temperature and area-scaling parameters: accepted (T = TNOM by default).
-                "eg" | "xti" | "tnom" | "level" => {}
+                "eg" => m.eg_ev = v,
+                "xti" => m.xti = v,
+                "tnom" => m.tnom_c = Some(v),
+                "level" => {}
                 other => unknown.push(other.to_string()),
             }
         }

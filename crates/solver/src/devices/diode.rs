@@ -67,6 +67,35 @@ pub(super) fn noise(
     ]
 }
 
+/// ngspice's reference temperature `REFTEMP` (27 C) in kelvin.
+const REFERENCE_K: f64 = 300.15;
+
+/// Silicon's band gap (eV) at `t` kelvin, the SPICE fit `1.16 - 7.02e-4 T^2/(T + 1108)`.
+fn band_gap_ev(t: f64) -> f64 {
+    1.16 - 7.02e-4 * t * t / (t + 1108.0)
+}
+
+/// SPICE's `pbfact`: the junction potential's temperature term at `t` kelvin (V).
+fn potential_term(t: f64) -> f64 {
+    let arg = -band_gap_ev(t) / (2.0 * BOLTZMANN * t) + 1.1150877 / (2.0 * BOLTZMANN * REFERENCE_K);
+    -2.0 * K_OVER_Q * t * (1.5 * (t / REFERENCE_K).ln() + CHARGE * arg)
+}
+
+/// Junction potential VJ (V) and zero-bias capacitance CJO (F, per unit area) at `t` kelvin
+/// for parameters given at `tn` kelvin; VJ limited to `1/FC` as ngspice does.
+fn junction_at(model: &DiodeModel, t: f64, tn: f64) -> (f64, f64) {
+    let vj0 = (model.vj_v - potential_term(tn)) / (tn / REFERENCE_K);
+    let grading_old = (model.vj_v - vj0) / vj0;
+    let cj_ref = model.cjo_f / (1.0 + model.m * (4e-4 * (tn - REFERENCE_K) - grading_old));
+    let mut vj = potential_term(t) + t / REFERENCE_K * vj0;
+    let grading_new = (vj - vj0) / vj0;
+    let cjo = cj_ref * (1.0 + model.m * (4e-4 * (t - REFERENCE_K) - grading_new));
+    if model.fc * vj > 1.0 {
+        vj = 1.0 / model.fc;
+    }
+    (vj, cjo)
+}
+
 /// A diode's model evaluated for its area and the circuit temperature.
 #[derive(Debug, Clone, Copy)]
 pub struct DiodeEval {
@@ -86,10 +115,17 @@ pub struct DiodeEval {
 }
 
 impl DiodeEval {
-    pub fn new(model: &DiodeModel, area: f64, temp_c: f64) -> Self {
-        let vt = K_OVER_Q * (temp_c + CELSIUS_TO_KELVIN);
+    /// The model at `temp_c`, its parameters given at the model's TNOM, else at `tnom_c`
+    /// (the equations are in [`DiodeModel`]'s documentation).
+    pub fn new(model: &DiodeModel, area: f64, temp_c: f64, tnom_c: f64) -> Self {
+        let t = temp_c + CELSIUS_TO_KELVIN;
+        let tn = model.tnom_c.unwrap_or(tnom_c) + CELSIUS_TO_KELVIN;
+        let vt = K_OVER_Q * t;
         let vte = model.n * vt;
-        let is = model.is_a * area;
+        let is = model.is_a
+            * area
+            * ((t / tn - 1.0) * model.eg_ev / vte + model.xti / model.n * (t / tn).ln()).exp();
+        let (vj, cjo) = junction_at(model, t, tn);
         let vcrit = vte * (vte / (std::f64::consts::SQRT_2 * is)).ln();
         let bv = model.bv_v.map(|bv| {
             // Solve IS*(exp((bv - x)/vte) - 1 + x/vte) = IBV for the knee x, as SPICE does.
@@ -97,10 +133,12 @@ impl DiodeEval {
             if cbv < is * bv / vt {
                 bv
             } else {
-                let mut x = bv - vt * (1.0 + cbv / is).ln();
+                // The breakdown emission coefficient is N (ngspice's NBV defaults to N), so the
+                // exponentials use N*Vt; the linear terms use Vt, as in ngspice.
+                let mut x = bv - vte * (1.0 + cbv / is).ln();
                 for _ in 0..25 {
-                    x = bv - vt * (cbv / is + 1.0 - x / vt).ln();
-                    let c = is * ((bv - x) / vt).exp() - is + is * x / vt;
+                    x = bv - vte * (cbv / is + 1.0 - x / vt).ln();
+                    let c = is * ((bv - x) / vte).exp() - is + is * x / vt;
                     if (c - cbv).abs() <= 1e-3 * cbv {
                         break;
                     }
@@ -113,8 +151,8 @@ impl DiodeEval {
             vte,
             vcrit,
             bv,
-            cjo: model.cjo_f * area,
-            vj: model.vj_v,
+            cjo: cjo * area,
+            vj,
             m: model.m,
             fc: model.fc,
             tt: model.tt_s,
@@ -255,6 +293,7 @@ pub(super) fn stamp(
     area: f64,
     model: &DiodeModel,
     temp_c: f64,
+    tnom_c: f64,
     st: &mut Stamper,
 ) {
     let ext = st.node(anode);
@@ -278,7 +317,7 @@ pub(super) fn stamp(
         st.position(k, a),
     ];
     st.add_diode(DiodeInstance {
-        eval: DiodeEval::new(model, area, temp_c),
+        eval: DiodeEval::new(model, area, temp_c, tnom_c),
         a,
         k,
         handles,
@@ -294,7 +333,7 @@ mod tests {
     fn forward_current_follows_shockley() {
         // Id = IS (exp(vd / (N kT/q)) - 1) at 27 C.
         let m = DiodeModel::default();
-        let d = DiodeEval::new(&m, 1.0, 27.0);
+        let d = DiodeEval::new(&m, 1.0, 27.0, 27.0);
         let vt: f64 = 1.380_648_52e-23 * 300.15 / 1.602_176_620_8e-19;
         let (id, gd) = d.current(0.6);
         let expect = 1e-14 * ((0.6f64 / vt).exp() - 1.0);
@@ -309,7 +348,7 @@ mod tests {
             ibv_a: 1e-3,
             ..Default::default()
         };
-        let d = DiodeEval::new(&m, 1.0, 27.0);
+        let d = DiodeEval::new(&m, 1.0, 27.0, 27.0);
         let (id, _) = d.current(-5.0);
         assert!((id + 1e-3).abs() < 2e-5, "{id}");
     }
@@ -322,7 +361,7 @@ mod tests {
             m: 0.4,
             ..Default::default()
         };
-        let d = DiodeEval::new(&m, 1.0, 27.0);
+        let d = DiodeEval::new(&m, 1.0, 27.0, 27.0);
         for vd in [-5.0, -0.5, 0.2, 0.5] {
             let h = 1e-6;
             let (q1, _) = d.charge(vd - h, 0.0, 0.0);
@@ -334,7 +373,7 @@ mod tests {
 
     #[test]
     fn limiter_tames_large_forward_steps() {
-        let d = DiodeEval::new(&DiodeModel::default(), 1.0, 27.0);
+        let d = DiodeEval::new(&DiodeModel::default(), 1.0, 27.0, 27.0);
         let (v, lim) = d.limit(5.0, 0.6);
         assert!(lim && v < 0.8);
         let (v, lim) = d.limit(0.61, 0.6);

@@ -192,7 +192,15 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             cathode,
             area,
             model,
-        } => diode::stamp(*anode, *cathode, *area, model, circuit.options.temp_c, st),
+        } => diode::stamp(
+            *anode,
+            *cathode,
+            *area,
+            model,
+            circuit.options.temp_c,
+            circuit.options.tnom_c,
+            st,
+        ),
         TLine {
             p1p,
             p1n,
