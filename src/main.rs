@@ -241,8 +241,14 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         );
     }
 
+    // The Monte Carlo runs before anything is written, so `--json` can carry its statistics.
+    let monte_carlo = match monte_carlo(renderer, &sim, outputs, quiet) {
+        Ok(mc) => mc,
+        Err(()) => return false,
+    };
+    let mc_json = monte_carlo.as_ref().map(commands::mc::RunMonteCarlo::json);
     let mut ok = true;
-    if let Err(e) = write_outputs(&sim, outputs, verbose) {
+    if let Err(e) = write_outputs(&sim, outputs, verbose, mc_json.as_ref()) {
         eprint!("{}", renderer.plain(&e.0, Severity::Error, &e.1));
         ok = false;
     }
@@ -277,21 +283,32 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
             }
         }
     }
-    ok && monte_carlo(renderer, &sim, outputs, quiet)
+    if let Some(mc) = &monte_carlo {
+        ok &= report_monte_carlo(renderer, mc, outputs, quiet);
+    }
+    ok
 }
 
-/// The Monte Carlo after a run, when `--mc` or a `.mc` card asks for one.
-fn monte_carlo(renderer: &Renderer, sim: &Simulation, outputs: &Outputs, quiet: bool) -> bool {
+/// The Monte Carlo of a run, when `--mc` or a `.mc` card asks for one: `Ok(None)` when none is
+/// asked for, `Err` (reported) when it cannot run.
+fn monte_carlo<'s>(
+    renderer: &Renderer,
+    sim: &'s Simulation,
+    outputs: &Outputs,
+    quiet: bool,
+) -> Result<Option<commands::mc::RunMonteCarlo<'s>>, ()> {
     use commands::mc;
     let c = &sim.circuit;
-    let error = |at: &str, message: &str| {
-        eprint!("{}", renderer.plain(at, Severity::Error, message));
-        false
+    let error = |message: &str| {
+        eprint!("{}", renderer.plain("balun run", Severity::Error, message));
     };
     let plan = match outputs.mc.plan(c) {
         Ok(Some(plan)) => plan,
-        Ok(None) => return true,
-        Err(e) => return error("balun run", &e),
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            error(&e);
+            return Err(());
+        }
     };
     let nominal_meas = sim.runs.first().map_or(&[][..], |r| r.meas.as_slice());
     let (quantities, notes) = mc::run_quantities(&sim.plots, &outputs.plot.vectors, nominal_meas);
@@ -301,22 +318,38 @@ fn monte_carlo(renderer: &Renderer, sim: &Simulation, outputs: &Outputs, quiet: 
         }
     }
     if quantities.is_empty() {
-        return error(
-            "balun run",
-            "Monte Carlo: no .op, .ac or .meas output to summarise",
-        );
+        error("Monte Carlo: no .op, .ac or .meas output to summarise");
+        return Err(());
     }
-    let values = match mc::run_samples(c, &plan, &quantities, !quiet) {
-        Ok(v) => v,
-        Err(e) => return error("balun run", &e.to_string()),
-    };
+    match mc::run_samples(c, &plan, &quantities, !quiet) {
+        Ok(values) => Ok(Some(mc::RunMonteCarlo {
+            circuit: c,
+            plan,
+            quantities,
+            values,
+        })),
+        Err(e) => {
+            error(&e.to_string());
+            Err(())
+        }
+    }
+}
+
+/// Prints a run's Monte Carlo statistics and draws its histogram (`--hist`).
+fn report_monte_carlo(
+    renderer: &Renderer,
+    mc: &commands::mc::RunMonteCarlo,
+    outputs: &Outputs,
+    quiet: bool,
+) -> bool {
     if let Some(path) = &outputs.mc.hist {
-        if let Err(f) = mc::run_hist_plot(path, c, &plan, &quantities, &values, outputs.mc.bins) {
-            return error(&f.at, &f.message);
+        if let Err(f) = mc.plot(path, outputs.mc.bins) {
+            eprint!("{}", renderer.plain(&f.at, Severity::Error, &f.message));
+            return false;
         }
     }
     if !quiet {
-        let text = mc::run_text(c, &plan, &quantities, &values, outputs.mc.bins, 4);
+        let text = mc.text(outputs.mc.bins, 4);
         let mut stdout = io::stdout().lock();
         let _ = stdout
             .write_all(text.as_bytes())
@@ -350,7 +383,7 @@ fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbo
         warnings: failure.warnings,
         runs,
     };
-    let written = write_outputs(&sim, outputs, verbose).and_then(|()| match &outputs.csv {
+    let written = write_outputs(&sim, outputs, verbose, None).and_then(|()| match &outputs.csv {
         Some(dir) => write_file(&dir.join("INCOMPLETE"), |w| {
             writeln!(w, "these CSV files stop early: {reason}")
         })
@@ -393,6 +426,7 @@ fn write_outputs(
     sim: &Simulation,
     outputs: &Outputs,
     verbose: bool,
+    monte_carlo: Option<&serde_json::Value>,
 ) -> Result<(), (String, String)> {
     let fail = |p: &Path, e: io::Error| (p.display().to_string(), format!("cannot write: {e}"));
     if let Some(path) = &outputs.raw {
@@ -465,7 +499,7 @@ fn write_outputs(
     }
     if let Some(path) = &outputs.json {
         write_file(path, |w| {
-            json::write_runs(w, &sim.circuit.title, &sim.plots, &sim.runs)
+            json::write_runs(w, &sim.circuit.title, &sim.plots, &sim.runs, monte_carlo)
         })
         .map_err(|e| fail(path, e))?;
         if verbose {

@@ -342,4 +342,39 @@ fn run_reports_meas_statistics_of_a_transient() {
     assert!((mean / t0 - 1.0).abs() < 0.0017 + 1e-4, "{mean}");
     assert!((std / (t0 * 0.008165) - 1.0).abs() < 0.15, "{std}");
     assert!(out.contains("histogram of .meas t50:"), "{out}");
+
+    // `--json` carries the same statistics and every run's value.
+    let json_path = net.with_extension("json");
+    let (ok, _, err) = balun(
+        &[
+            "run",
+            net.to_str().unwrap(),
+            "-q",
+            "--json",
+            json_path.to_str().unwrap(),
+        ],
+        "2",
+    );
+    assert!(ok, "{err}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    let mc = &doc["monte_carlo"];
+    assert_eq!(mc["runs"], 400);
+    assert_eq!(mc["seed"], 7);
+    let q = &mc["quantities"][0];
+    assert_eq!(q["label"], ".meas t50");
+    let samples: Vec<f64> = q["samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(samples.len(), 400);
+    let json_mean = samples.iter().sum::<f64>() / 400.0;
+    assert!(
+        (json_mean / mean - 1.0).abs() < 1e-5,
+        "{json_mean} vs {mean}"
+    );
+    assert_eq!(q["stats"]["n"], 400);
+    assert!((q["stats"]["min"].as_f64().unwrap() / min - 1.0).abs() < 1e-5);
 }

@@ -289,13 +289,7 @@ pub fn text_histogram(h: &Histogram, width: usize) -> String {
 }
 
 fn cmrr_json((c, plan, freqs, samples, bins): Parts) -> String {
-    let stats = |x: &[f64]| match Stats::of(x) {
-        Some(s) => json!({
-            "n": s.n, "non_finite": s.non_finite, "min": s.min, "p5": s.p5,
-            "median": s.median, "p95": s.p95, "max": s.max, "mean": s.mean, "std": s.std,
-        }),
-        None => Value::Null,
-    };
+    let stats = stats_json;
     let doc = json!({
         "title": c.title,
         "measure": "cmrr",
@@ -316,6 +310,17 @@ fn cmrr_json((c, plan, freqs, samples, bins): Parts) -> String {
         })).collect::<Vec<_>>(),
     });
     format!("{doc:#}\n")
+}
+
+/// The statistics of `x` as JSON (`null` when no value is finite).
+fn stats_json(x: &[f64]) -> Value {
+    match Stats::of(x) {
+        Some(s) => json!({
+            "n": s.n, "non_finite": s.non_finite, "min": s.min, "p5": s.p5,
+            "median": s.median, "p95": s.p95, "max": s.max, "mean": s.mean, "std": s.std,
+        }),
+        None => Value::Null,
+    }
 }
 
 /// One quantity of a `balun run` Monte Carlo: a vector's value at one point of one analysis,
@@ -503,7 +508,7 @@ fn six_digits(x: f64) -> String {
 
 /// The `balun run` Monte Carlo report: a statistics row per quantity, then histograms of the
 /// first `max_histograms` quantities.
-pub fn run_text(
+fn run_text(
     c: &Circuit,
     plan: &McPlan,
     quantities: &[RunQuantity],
@@ -550,7 +555,7 @@ pub fn run_text(
 
 /// The histogram of the first quantity drawn to `path` (quantities differ in unit, so one
 /// chart holds one; choose it with `--vectors`).
-pub fn run_hist_plot(
+fn run_hist_plot(
     path: &std::path::Path,
     c: &Circuit,
     plan: &McPlan,
@@ -576,4 +581,58 @@ pub fn run_hist_plot(
         style: 0,
     };
     plot::write_curves(path, &chart, &[curve]).map_err(|e| fail(e.to_string()))
+}
+
+/// A `balun run` Monte Carlo's results, with what is needed to report them.
+pub struct RunMonteCarlo<'a> {
+    pub circuit: &'a Circuit,
+    pub plan: McPlan,
+    pub quantities: Vec<RunQuantity>,
+    /// `values[run][quantity]`.
+    pub values: Vec<Vec<f64>>,
+}
+
+impl RunMonteCarlo<'_> {
+    /// The report printed after the run's tables.
+    pub fn text(&self, bins: usize, max_histograms: usize) -> String {
+        run_text(
+            self.circuit,
+            &self.plan,
+            &self.quantities,
+            &self.values,
+            bins,
+            max_histograms,
+        )
+    }
+
+    /// The histogram of the first quantity drawn to `path`.
+    pub fn plot(&self, path: &std::path::Path, bins: usize) -> Result<(), Fail> {
+        run_hist_plot(
+            path,
+            self.circuit,
+            &self.plan,
+            &self.quantities,
+            &self.values,
+            bins,
+        )
+    }
+
+    /// The `monte_carlo` member of `balun run --json`: the plan, then per quantity its label,
+    /// statistics (`null` when no run gave a finite value) and every run's value (`null` where
+    /// not finite), in run order.
+    pub fn json(&self) -> Value {
+        json!({
+            "runs": self.plan.runs,
+            "seed": self.plan.seed,
+            "dist": self.plan.dist.as_str(),
+            "quantities": self.quantities.iter().enumerate().map(|(qi, q)| {
+                let x: Vec<f64> = self.values.iter().map(|run| run[qi]).collect();
+                json!({
+                    "label": q.label,
+                    "stats": stats_json(&x),
+                    "samples": x.iter().map(|&v| num(v)).collect::<Vec<_>>(),
+                })
+            }).collect::<Vec<_>>(),
+        })
+    }
 }

@@ -60,6 +60,8 @@ struct RunsDocument<'a> {
     measures: Option<Vec<JsonMeasure<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     steps: Option<Vec<JsonStep<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    monte_carlo: Option<&'a serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -121,13 +123,22 @@ fn plot(p: &Plot) -> JsonPlot<'_> {
 
 /// Writes plots, `.meas` results and `.step` runs (schema in the module doc). `runs` with no
 /// parameters (a single run) gives the unstepped form.
-pub fn write_runs(w: &mut impl Write, title: &str, plots: &[Plot], runs: &[Run]) -> io::Result<()> {
+/// `monte_carlo`, when given, is written as the document's `monte_carlo` member (`balun run`
+/// with `--mc` or a `.mc` card: see `src/commands/mc.rs`).
+pub fn write_runs(
+    w: &mut impl Write,
+    title: &str,
+    plots: &[Plot],
+    runs: &[Run],
+    monte_carlo: Option<&serde_json::Value>,
+) -> io::Result<()> {
     let stepped = runs.iter().any(|r| !r.params.is_empty());
     let doc = if stepped {
         RunsDocument {
             title,
             plots: None,
             measures: None,
+            monte_carlo,
             steps: Some(
                 runs.iter()
                     .map(|r| JsonStep {
@@ -152,6 +163,7 @@ pub fn write_runs(w: &mut impl Write, title: &str, plots: &[Plot], runs: &[Run])
                     .collect(),
             ),
             steps: None,
+            monte_carlo,
         }
     };
     serde_json::to_writer_pretty(&mut *w, &doc)?;
