@@ -1417,3 +1417,32 @@ fn coupled_line_and_cpl_vector_parameters() {
         .0;
     assert!(err.to_string().contains("found 5 nodes"), "{err}");
 }
+
+/// Netlists long enough to be parsed in parallel chunks (more than 1024 cards, errors in
+/// different chunks): the error reported is the first in file order, whichever card kind it
+/// is in and whichever thread finds it first; without errors the items keep file order.
+#[test]
+fn parallel_parsing_keeps_file_order_and_the_first_error() {
+    let body = |n: usize| -> String {
+        (0..n)
+            .map(|i| format!("r{i} n{i} n{} 1k\n", i + 1))
+            .collect()
+    };
+    // An element error (line 3002) before a dot-card error (line 90003).
+    let text = format!("t\n{}r_bad a b\n{}.ends\n", body(3000), body(87000));
+    let (message, at) = parse_err(&text);
+    assert_eq!(at, "t.net:3002:1", "{message}");
+    // A dot-card error (line 2002) before an element error much later (another chunk).
+    let text = format!("t\n{}.ends\n{}r_bad a b\n", body(2000), body(90000));
+    let (message, at) = parse_err(&text);
+    assert_eq!(at, "t.net:2002:1", "{message}");
+    assert!(message.contains(".ends"), "{message}");
+    // File order of the items across chunk boundaries.
+    let n = parse(&format!("t\n{}", body(70000)));
+    let names: Vec<&str> = elements(&n).iter().map(|e| e.name.name.as_str()).collect();
+    assert_eq!(names.len(), 70000);
+    assert!(names
+        .iter()
+        .enumerate()
+        .all(|(i, name)| *name == format!("r{i}")));
+}
