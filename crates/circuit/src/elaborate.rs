@@ -412,16 +412,21 @@ impl<'a> Elab<'a> {
     }
 
     fn register_name(&mut self, name: &str, span: Span) -> Result<(), ElabError> {
-        if let Some(first) = self.names.get(name).map(|n| n.span) {
-            return Err(ElabError::Duplicate {
-                span,
-                name: name.to_string(),
-                first: self.locate(first),
-            });
+        // One probe of the map: the name is inserted unless it is already there.
+        match self.names.entry(name.to_string()) {
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(Named { span, device: None });
+                Ok(())
+            }
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = first.get().span;
+                Err(ElabError::Duplicate {
+                    span,
+                    name: name.to_string(),
+                    first: self.locate(first),
+                })
+            }
         }
-        self.names
-            .insert(name.to_string(), Named { span, device: None });
-        Ok(())
     }
 
     /// The device of expanded element name `name` (none for `X` instances and one-pair `K`s).
