@@ -9,6 +9,7 @@
 use crate::ast::Warning;
 use crate::error::ParseError;
 use crate::span::{FileId, Sources, Span};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -151,10 +152,101 @@ fn split_cards(
     title: bool,
 ) -> Result<(Option<String>, Vec<Card>), ParseError> {
     let text = &sources.file(file).text;
+    let bounds = piece_bounds(text, title);
+    if bounds.len() <= 2 {
+        return split_piece(text, 0..text.len(), file, title);
+    }
+    // A large file: its pieces (each starting with a card's first line, so no card spans two)
+    // are split on several threads and joined in order; the first error in the file wins.
+    let pieces: Vec<_> = bounds
+        .par_windows(2)
+        .enumerate()
+        .map(|(i, w)| split_piece(text, w[0]..w[1], file, title && i == 0))
+        .collect();
+    let mut title_text = None;
+    let mut cards = Vec::new();
+    for piece in pieces {
+        let (piece_title, piece_cards) = piece?;
+        title_text = title_text.or(piece_title);
+        if cards.is_empty() {
+            cards = piece_cards;
+        } else {
+            cards.extend(piece_cards);
+        }
+    }
+    Ok((title_text, cards))
+}
+
+/// Files at least this long are split into cards by several threads.
+const PARALLEL_SPLIT_BYTES: usize = 1 << 20;
+
+/// The text of a line that carries card text (after leading blanks, without an inline
+/// comment or trailing blanks), with the number of leading bytes dropped; `None` for a blank
+/// or `*` comment line.
+fn line_body(line: &str) -> Option<(usize, &str)> {
+    let leading = line.len() - line.trim_start().len();
+    let body = &line[leading..];
+    if body.starts_with('*') {
+        return None;
+    }
+    let body = strip_inline_comment(body).trim_end();
+    (!body.is_empty()).then_some((leading, body))
+}
+
+/// Byte offsets `[0, b1, ..., len]` cutting `text` into pieces for [`split_cards`]: each `bi`
+/// is the start of a line that begins a card (not blank, not a comment, not a `+`
+/// continuation, not the title line). Just `[0, len]` for a short text.
+fn piece_bounds(text: &str, title: bool) -> Vec<usize> {
+    let len = text.len();
+    let mut bounds = vec![0];
+    if len >= PARALLEL_SPLIT_BYTES {
+        let bytes = text.as_bytes();
+        let line_end = |from: usize| {
+            bytes[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(len, |i| from + i)
+        };
+        let first_line_end = if title { line_end(0) + 1 } else { 0 };
+        let pieces = 4 * rayon::current_num_threads().max(1);
+        for k in 1..pieces {
+            let last = *bounds.last().unwrap_or(&0);
+            let mut at = (k * len / pieces).max(last + 1).max(first_line_end);
+            if at >= len {
+                break;
+            }
+            if bytes[at - 1] != b'\n' {
+                at = line_end(at) + 1;
+            }
+            while at < len {
+                let end = line_end(at);
+                let line = text[at..end].strip_suffix('\r').unwrap_or(&text[at..end]);
+                if line_body(line).is_some_and(|(_, body)| !body.starts_with('+')) {
+                    break;
+                }
+                at = end + 1;
+            }
+            if at >= len {
+                break;
+            }
+            bounds.push(at);
+        }
+    }
+    bounds.push(len);
+    bounds
+}
+
+/// The cards of `text[range]` (whole lines); with `title`, its first line is the title.
+fn split_piece(
+    text: &str,
+    range: std::ops::Range<usize>,
+    file: FileId,
+    title: bool,
+) -> Result<(Option<String>, Vec<Card>), ParseError> {
     let mut cards: Vec<Card> = Vec::new();
     let mut title_text = None;
-    let mut offset = 0;
-    for (index, line) in text.split('\n').enumerate() {
+    let mut offset = range.start;
+    for (index, line) in text[range].split('\n').enumerate() {
         let line_start = offset;
         offset += line.len() + 1;
         let line = line.strip_suffix('\r').unwrap_or(line);
@@ -162,15 +254,9 @@ fn split_cards(
             title_text = Some(line.trim().to_string());
             continue;
         }
-        let leading = line.len() - line.trim_start().len();
-        let body = &line[leading..];
-        if body.starts_with('*') {
+        let Some((leading, body)) = line_body(line) else {
             continue;
-        }
-        let body = strip_inline_comment(body).trim_end();
-        if body.is_empty() {
-            continue;
-        }
+        };
         let start = line_start + leading;
         if let Some(rest) = body.strip_prefix('+') {
             let rest_lead = rest.len() - rest.trim_start().len();
@@ -482,5 +568,47 @@ pub(crate) fn load(
             loader.sources,
         )),
         Err(e) => Err((e, loader.sources)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A large file split on several threads gives exactly the cards (text and segment maps)
+    /// of splitting it in one piece, with continuations, comments, blank lines and CRLF ends
+    /// sprinkled everywhere (including where the pieces are cut).
+    #[test]
+    fn parallel_split_equals_sequential_split() {
+        let mut text = String::from("title line\n");
+        let mut state = 12345u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        for i in 0..120_000 {
+            match next(10) {
+                0 => text.push_str("* a comment line\n"),
+                1 => text.push('\n'),
+                2 => text.push_str("+ 1k ; continued\n"),
+                3 => text.push_str("   ; only a comment\r\n"),
+                4 => text.push_str(&format!("  +\tr={i}\r\n")),
+                _ => text.push_str(&format!("R{i} N{i} n{} {i}K $ note\n", i + 1)),
+            }
+        }
+        // A continuation right after the title would be an error either way: keep it valid.
+        let text = text.replacen("title line\n", "title line\nR0 a b 1\n", 1);
+        assert!(text.len() >= PARALLEL_SPLIT_BYTES, "{}", text.len());
+        let mut sources = Sources::default();
+        let file = sources.add(PathBuf::from("big.net"), text.clone());
+        let bounds = piece_bounds(&text, true);
+        assert!(bounds.len() > 2, "{bounds:?}");
+        let (title_p, cards_p) = split_cards(&sources, file, true).expect("splits");
+        let (title_s, cards_s) = split_piece(&text, 0..text.len(), file, true).expect("splits");
+        assert_eq!(title_p, title_s);
+        assert_eq!(cards_p.len(), cards_s.len());
+        assert_eq!(format!("{cards_p:?}"), format!("{cards_s:?}"));
     }
 }
