@@ -40,6 +40,11 @@ const CASES: &[Case] = &[
         "invalid number '1.2.3'",
     ),
     case(
+        "european_notation",
+        "european_notation.net:3:11",
+        "invalid number '4k7' (write 4.7k: ngspice would read '4k7' as 4k)",
+    ),
+    case(
         "missing_value",
         "missing_value.net:3:1",
         "expected a value for resistor 'r1'",

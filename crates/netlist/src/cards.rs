@@ -28,6 +28,26 @@ const SOURCE_KEYWORDS: &[&str] = &["dc", "ac", "sin", "pulse", "pwl", "exp"];
 const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] =
     &["sffm", "am", "trnoise", "trrandom", "distof1", "distof2"];
 
+/// The message for a word that starts like a number but is not one; the European resistor
+/// notation (`4k7`, `2r2`) gets a hint, as the simulators disagree on it (ngspice 39 reads
+/// `4k7` as 4k, LTspice as 4.7k).
+fn invalid_number(s: &str) -> String {
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let european = ["meg", "k", "r", "m", "u", "n", "p", "g", "t"]
+        .iter()
+        .find_map(|unit| {
+            let (int, frac) = s.split_once(unit)?;
+            (digits(int) && digits(frac)).then_some((int, *unit, frac))
+        });
+    match european {
+        Some((int, unit, frac)) => {
+            let unit = if unit == "r" { "" } else { unit };
+            format!("invalid number '{s}' (write {int}.{frac}{unit}: ngspice would read '{s}' as {int}{unit})")
+        }
+        None => format!("invalid number '{s}'"),
+    }
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -168,7 +188,7 @@ impl<'c> Cursor<'c> {
                 } else if s
                     .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '.' | '+' | '-'))
                 {
-                    return self.error(self.span(t), format!("invalid number '{s}'"));
+                    return self.error(self.span(t), invalid_number(s));
                 } else {
                     return self.error(
                         self.span(t),
