@@ -124,23 +124,30 @@ impl Scalar for Complex64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SingularAt(pub usize);
 
-/// The fixed-pattern factors `P A Q = L U` in permuted indices.
-#[derive(Clone)]
-struct Factors<T> {
+/// The structure of the factors `P A Q = L U` (permuted indices), fixed by one pivoting
+/// factorisation and shared by every factoriser refactoring on those pivots (the forks of
+/// a parallel sweep). Row indices are `u32`: the pattern's dimension fits (see
+/// [`crate::sparse::PatternBuilder`]), and the solves stream less memory.
+struct Structure {
     /// Pivot position of each original row.
-    row_perm_inv: Vec<usize>,
-    /// `L` strictly below the diagonal (unit diagonal implied), permuted row indices.
+    row_perm_inv: Vec<u32>,
+    /// `L` strictly below the diagonal (unit diagonal implied): column pointers, row indices.
     l_col_ptr: Vec<usize>,
-    l_row: Vec<usize>,
-    l_val: Vec<T>,
+    l_row: Vec<u32>,
     /// `U` with each column's rows sorted ascending and the diagonal last.
     u_col_ptr: Vec<usize>,
-    u_row: Vec<usize>,
+    u_row: Vec<u32>,
+    /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
+    a_row_perm: Vec<u32>,
+}
+
+/// The numeric factors on a [`Structure`].
+struct Factors<T> {
+    structure: Arc<Structure>,
+    l_val: Vec<T>,
     u_val: Vec<T>,
     /// `1/U[j,j]`, so substitutions multiply instead of dividing.
     u_diag_inv: Vec<T>,
-    /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
-    a_row_perm: Vec<usize>,
 }
 
 /// Sparse LU of matrices sharing one [`Pattern`]; see the module docs.
@@ -150,6 +157,8 @@ pub struct Lu<T: Scalar> {
     factors: Option<Factors<T>>,
     /// Dense work vector, all zeros between uses.
     work: Vec<T>,
+    /// Row bounds `sum_j |a_ij x_j| + |b_i|` of the residual check.
+    bound: Vec<f64>,
     /// Number of pivoting factorisations done (for statistics and tests).
     pub pivotings: usize,
     /// Accuracy of this factoriser's solves.
@@ -177,20 +186,48 @@ impl<T: Scalar> Lu<T> {
             col_perm,
             factors: None,
             work: vec![T::default(); pattern.dim()],
+            bound: Vec::new(),
             pivotings: 0,
             stats: SolveStats::ZERO,
         }
     }
 
-    /// A factoriser sharing this one's ordering and pivots (one per thread).
+    /// A factoriser sharing this one's ordering and pivots (one per thread). It must
+    /// [`Lu::factor`] before it solves: it shares the structure of the factors, not their values.
     pub fn fork(&self) -> Self {
-        Lu {
+        let mut lu = Lu {
             col_perm: Arc::clone(&self.col_perm),
-            factors: self.factors.clone(),
+            factors: None,
             work: vec![T::default(); self.work.len()],
+            bound: Vec::new(),
             pivotings: 0,
             stats: SolveStats::ZERO,
-        }
+        };
+        lu.share_pivots(self);
+        lu
+    }
+
+    /// Takes `base`'s ordering and pivots (a fork of `base`, keeping this factoriser's
+    /// buffers): the next [`Lu::factor`] refactors on them, whatever this one factored before.
+    /// The values of the factors are left stale until then.
+    pub fn share_pivots(&mut self, base: &Self) {
+        self.col_perm = Arc::clone(&base.col_perm);
+        self.work.resize(base.work.len(), T::default());
+        let Some(b) = base.factors.as_ref() else {
+            self.factors = None;
+            return;
+        };
+        let mut f = self.factors.take().unwrap_or_else(|| Factors {
+            structure: Arc::clone(&b.structure),
+            l_val: Vec::new(),
+            u_val: Vec::new(),
+            u_diag_inv: Vec::new(),
+        });
+        f.structure = Arc::clone(&b.structure);
+        f.l_val.resize(b.l_val.len(), T::default());
+        f.u_val.resize(b.u_val.len(), T::default());
+        f.u_diag_inv.resize(b.u_diag_inv.len(), T::default());
+        self.factors = Some(f);
     }
 
     /// Factors the matrix with `pattern` and `values`: a refactorisation on the known pivots when
@@ -205,6 +242,7 @@ impl<T: Scalar> Lu<T> {
     /// Pivoting factorisation with faer; keeps its pivots and structure.
     fn pivot(&mut self, pattern: &Pattern, values: &[T]) -> Result<(), SingularAt> {
         self.pivotings += 1;
+        self.factors = None;
         let n = pattern.dim();
         let a = SparseColMatRef::new(pattern.symbolic.as_ref(), values);
         let (fwd, inv) = (&self.col_perm.0, &self.col_perm.1);
@@ -222,13 +260,14 @@ impl<T: Scalar> Lu<T> {
             MemStack::new(&mut mem),
         );
         if let Err(e) = result {
-            self.factors = None;
             let index = match e {
                 faer::sparse::linalg::LuError::SymbolicSingular { index } => index,
                 faer::sparse::linalg::LuError::Generic(_) => 0,
             };
             return Err(SingularAt(fwd.get(index).copied().unwrap_or(index)));
         }
+        // Indices below the dimension, which fits in u32 (the pattern is built from u32s).
+        let narrow = |i: usize| i as u32;
         // L: drop the stored unit diagonal (first entry of each column).
         let l = lu.l_factor_unsorted();
         let mut l_col_ptr = Vec::with_capacity(n + 1);
@@ -238,7 +277,7 @@ impl<T: Scalar> Lu<T> {
         for j in 0..n {
             for (&i, &v) in l.row_idx_of_col_raw(j).iter().zip(l.val_of_col(j)) {
                 if i != j {
-                    l_row.push(i);
+                    l_row.push(narrow(i));
                     l_val.push(v);
                 }
             }
@@ -261,7 +300,7 @@ impl<T: Scalar> Lu<T> {
             );
             col.sort_unstable_by_key(|e| e.0);
             for &(i, v) in &col {
-                u_row.push(i);
+                u_row.push(narrow(i));
                 u_val.push(v);
             }
             u_col_ptr.push(u_row.len());
@@ -270,31 +309,32 @@ impl<T: Scalar> Lu<T> {
             .symbolic
             .row_idx()
             .iter()
-            .map(|&r| row_perm_inv[r])
+            .map(|&r| narrow(row_perm_inv[r]))
             .collect();
-        let u_diag_inv = (0..n)
-            .map(|j| u_val[u_col_ptr[j + 1] - 1].inverse())
-            .collect();
-        let factors = Factors {
-            u_diag_inv,
-            row_perm_inv,
-            l_col_ptr,
-            l_row,
-            l_val,
-            u_col_ptr,
-            u_row,
-            u_val,
-            a_row_perm,
-        };
         // A zero pivot (faer divides by it) means a numerically singular matrix.
         for (j, &col) in fwd.iter().enumerate() {
-            let d = factors.u_val[factors.u_col_ptr[j + 1] - 1].magnitude();
+            let d = u_val[u_col_ptr[j + 1] - 1].magnitude();
             if d == 0.0 || !d.is_finite() {
-                self.factors = None;
                 return Err(SingularAt(col));
             }
         }
-        self.factors = Some(factors);
+        let u_diag_inv = (0..n)
+            .map(|j| u_val[u_col_ptr[j + 1] - 1].inverse())
+            .collect();
+        let structure = Structure {
+            row_perm_inv: row_perm_inv.into_iter().map(narrow).collect(),
+            l_col_ptr,
+            l_row,
+            u_col_ptr,
+            u_row,
+            a_row_perm,
+        };
+        self.factors = Some(Factors {
+            structure: Arc::new(structure),
+            l_val,
+            u_val,
+            u_diag_inv,
+        });
         Ok(())
     }
 
@@ -303,48 +343,48 @@ impl<T: Scalar> Lu<T> {
         let Some(f) = self.factors.as_mut() else {
             return false;
         };
+        let s = &*f.structure;
         let x = &mut self.work;
         let col_ptr = pattern.symbolic.col_ptr();
         let n = x.len();
         for j in 0..n {
             let pj = self.col_perm.0[j];
-            for p in col_ptr[pj]..col_ptr[pj + 1] {
-                x[f.a_row_perm[p]] += values[p];
+            let (a0, a1) = (col_ptr[pj], col_ptr[pj + 1]);
+            for (&r, &v) in s.a_row_perm[a0..a1].iter().zip(&values[a0..a1]) {
+                x[r as usize] += v;
             }
-            let (u0, u1) = (f.u_col_ptr[j], f.u_col_ptr[j + 1] - 1);
-            for idx in u0..u1 {
-                let k = f.u_row[idx];
+            let (u0, u1) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            for (&k, u) in s.u_row[u0..u1].iter().zip(&mut f.u_val[u0..u1]) {
+                let k = k as usize;
                 let xk = x[k];
                 x[k] = T::default();
-                f.u_val[idx] = xk;
-                for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
-                    let i = f.l_row[q];
-                    x[i] -= f.l_val[q] * xk;
+                *u = xk;
+                let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+                for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
+                    x[i as usize] -= l * xk;
                 }
             }
             let pivot = x[j];
             x[j] = T::default();
             f.u_val[u1] = pivot;
-            let (l0, l1) = (f.l_col_ptr[j], f.l_col_ptr[j + 1]);
+            let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
+            let rows = &s.l_row[l0..l1];
             let mut col_max = pivot.magnitude();
-            for q in l0..l1 {
-                col_max = col_max.max(x[f.l_row[q]].magnitude());
+            for &i in rows {
+                col_max = col_max.max(x[i as usize].magnitude());
             }
             let acceptable = pivot.magnitude() > PIVOT_REL_TOL * col_max;
             if !acceptable || !pivot.magnitude().is_finite() {
                 // Leave the work vector clean for the pivoting factorisation.
-                for q in l0..l1 {
-                    x[f.l_row[q]] = T::default();
-                }
                 x.iter_mut().for_each(|v| *v = T::default());
                 return false;
             }
             let inv = pivot.inverse();
             f.u_diag_inv[j] = inv;
-            for q in l0..l1 {
-                let i = f.l_row[q];
-                f.l_val[q] = x[i] * inv;
-                x[i] = T::default();
+            for (&i, l) in rows.iter().zip(&mut f.l_val[l0..l1]) {
+                let xi = &mut x[i as usize];
+                *l = *xi * inv;
+                *xi = T::default();
             }
         }
         true
@@ -400,39 +440,54 @@ impl<T: Scalar> Lu<T> {
         let n = b.len();
         scratch.clear();
         scratch.extend_from_slice(b);
-        // Second half of `scratch` holds the row bounds as real parts.
-        scratch.extend(b.iter().map(|v| T::from_f64_magnitude(v.magnitude())));
+        let mut bound = std::mem::take(&mut self.bound);
+        bound.clear();
+        bound.extend(b.iter().map(|v| v.magnitude()));
         solve(self, b);
-        let (residual, bound) = scratch.split_at_mut(n);
+        let residual = &mut scratch[..n];
         let col_ptr = pattern.symbolic.col_ptr();
         let row_idx = pattern.symbolic.row_idx();
         for c in 0..n {
-            for k in col_ptr[c]..col_ptr[c + 1] {
-                let r = row_idx[k];
-                // Entry a_rc: row r of A x gets a_rc x_c; row c of A^T x gets a_rc x_r.
-                let (row, x) = if transposed { (c, b[r]) } else { (r, b[c]) };
-                let ax = values[k] * x;
-                residual[row] -= ax;
-                bound[row] += T::from_f64_magnitude(ax.magnitude());
+            let (k0, k1) = (col_ptr[c], col_ptr[c + 1]);
+            let (rows, vals) = (&row_idx[k0..k1], &values[k0..k1]);
+            if transposed {
+                // Row c of A^T x gets a_rc x_r.
+                let (mut r_c, mut m_c) = (residual[c], bound[c]);
+                for (&r, &v) in rows.iter().zip(vals) {
+                    let ax = v * b[r];
+                    r_c -= ax;
+                    m_c += ax.magnitude();
+                }
+                (residual[c], bound[c]) = (r_c, m_c);
+            } else {
+                // Row r of A x gets a_rc x_c.
+                let xc = b[c];
+                for (&r, &v) in rows.iter().zip(vals) {
+                    let ax = v * xc;
+                    residual[r] -= ax;
+                    bound[r] += ax.magnitude();
+                }
             }
         }
-        let backward_error = residual
-            .iter()
-            .zip(bound.iter())
-            .map(|(r, m)| {
-                // A row whose terms underflow (a ladder's far end at -6000 dB) has no relative
-                // accuracy to lose: subnormal residuals are rounding noise, not error.
-                let (r, m) = (r.magnitude(), m.magnitude());
-                if r < f64::MIN_POSITIVE {
-                    0.0
-                } else {
-                    r / m
-                }
-            })
-            .fold(0.0, f64::max);
+        // The backward error is max_i |r_i| / m_i (rows whose residual underflows, a ladder's far
+        // end at -6000 dB, have no relative accuracy to lose: subnormal residuals are rounding
+        // noise, not error). Only its value above `floor` matters (the worst so far, and the
+        // refinement threshold), so rows whose ratio is certainly below it skip the division.
+        let threshold = 16.0 * f64::EPSILON;
+        let floor = self.stats.worst_backward_error.min(threshold) * (1.0 - 4.0 * f64::EPSILON);
+        let mut backward_error = 0.0f64;
+        for (r, &m) in residual.iter().zip(&bound) {
+            let r = r.magnitude();
+            // `r <= floor*m` is false for NaN ratios, which `max` then ignores.
+            let certainly_below = r <= floor * m;
+            if r >= f64::MIN_POSITIVE && !certainly_below {
+                backward_error = backward_error.max(r / m);
+            }
+        }
+        self.bound = bound;
         self.stats.solves += 1;
         self.stats.worst_backward_error = self.stats.worst_backward_error.max(backward_error);
-        if backward_error <= 16.0 * f64::EPSILON {
+        if backward_error <= threshold {
             return;
         }
         self.stats.refined += 1;
@@ -448,30 +503,30 @@ impl<T: Scalar> Lu<T> {
             .factors
             .as_ref()
             .expect("solve before a successful factorisation");
+        let s = &*f.structure;
         let y = &mut self.work;
         let n = y.len();
-        {
-            for i in 0..n {
-                y[f.row_perm_inv[i]] = b[i];
+        for (&p, &v) in s.row_perm_inv.iter().zip(b.iter()) {
+            y[p as usize] = v;
+        }
+        for k in 0..n {
+            let yk = y[k];
+            let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+            for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
+                y[i as usize] -= l * yk;
             }
-            for k in 0..n {
-                let yk = y[k];
-                for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
-                    y[f.l_row[q]] -= f.l_val[q] * yk;
-                }
+        }
+        for j in (0..n).rev() {
+            let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            let yj = y[j] * f.u_diag_inv[j];
+            y[j] = yj;
+            for (&i, &u) in s.u_row[u0..d].iter().zip(&f.u_val[u0..d]) {
+                y[i as usize] -= u * yj;
             }
-            for j in (0..n).rev() {
-                let d = f.u_col_ptr[j + 1] - 1;
-                let yj = y[j] * f.u_diag_inv[j];
-                y[j] = yj;
-                for q in f.u_col_ptr[j]..d {
-                    y[f.u_row[q]] -= f.u_val[q] * yj;
-                }
-            }
-            for j in 0..n {
-                b[self.col_perm.0[j]] = y[j];
-                y[j] = T::default();
-            }
+        }
+        for (&c, yj) in self.col_perm.0.iter().zip(y.iter_mut()) {
+            b[c] = *yj;
+            *yj = T::default();
         }
     }
 
@@ -482,32 +537,34 @@ impl<T: Scalar> Lu<T> {
             .factors
             .as_ref()
             .expect("solve before a successful factorisation");
+        let s = &*f.structure;
         let y = &mut self.work;
         let n = y.len();
         // y = Q^T b.
-        for j in 0..n {
-            y[j] = b[self.col_perm.0[j]];
+        for (yj, &c) in y.iter_mut().zip(&self.col_perm.0) {
+            *yj = b[c];
         }
         // U^T w = y: row j of U^T is column j of U (rows ascending, diagonal last).
         for j in 0..n {
-            let d = f.u_col_ptr[j + 1] - 1;
+            let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
             let mut acc = y[j];
-            for q in f.u_col_ptr[j]..d {
-                acc -= f.u_val[q] * y[f.u_row[q]];
+            for (&i, &u) in s.u_row[u0..d].iter().zip(&f.u_val[u0..d]) {
+                acc -= u * y[i as usize];
             }
             y[j] = acc * f.u_diag_inv[j];
         }
         // L^T v = w, unit diagonal: row k of L^T is column k of L.
         for k in (0..n).rev() {
+            let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
             let mut acc = y[k];
-            for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
-                acc -= f.l_val[q] * y[f.l_row[q]];
+            for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
+                acc -= l * y[i as usize];
             }
             y[k] = acc;
         }
         // x = P^T v.
-        for i in 0..n {
-            b[i] = y[f.row_perm_inv[i]];
+        for (bi, &p) in b.iter_mut().zip(&s.row_perm_inv) {
+            *bi = y[p as usize];
         }
         y.iter_mut().for_each(|v| *v = T::default());
     }
@@ -696,6 +753,77 @@ mod tests {
         });
         assert_eq!((total.solves, total.refined), (5, 1));
         assert_eq!(total.worst_backward_error, 1e-12);
+    }
+
+    #[test]
+    fn worst_backward_error_is_the_exact_maximum() {
+        // The residual check skips the division for rows that cannot raise the worst error;
+        // the recorded worst must still be exactly max_i |b - A x|_i / (sum_j |a_ij x_j| + |b_i|)
+        // over every solve (computed here directly from the unrefined solution).
+        let mut seed = 3;
+        let n = 40;
+        let (p, _) = random_pattern(n, 200, &mut seed);
+        let v: Vec<f64> = (0..p.nnz()).map(|_| rng(&mut seed)).collect();
+        let mut lu = Lu::<f64>::new(&p);
+        lu.factor(&p, &v).expect("non-singular");
+        let mut plain = Lu::<f64>::new(&p);
+        plain.factor(&p, &v).expect("non-singular");
+        let (cp, ri) = (p.symbolic.col_ptr(), p.symbolic.row_idx());
+        let mut expected = 0.0f64;
+        let mut scratch = Vec::new();
+        for _ in 0..20 {
+            let b: Vec<f64> = (0..n).map(|_| rng(&mut seed)).collect();
+            let mut x = b.clone();
+            plain.solve_in_place(&mut x);
+            let mut r = b.clone();
+            let mut m: Vec<f64> = b.iter().map(|v| v.abs()).collect();
+            for c in 0..n {
+                for k in cp[c]..cp[c + 1] {
+                    r[ri[k]] -= v[k] * x[c];
+                    m[ri[k]] += (v[k] * x[c]).abs();
+                }
+            }
+            for (r, m) in r.iter().zip(&m) {
+                if r.abs() >= f64::MIN_POSITIVE {
+                    expected = expected.max(r.abs() / m);
+                }
+            }
+            let mut y = b.clone();
+            lu.solve_refined(&p, &v, &mut y, &mut scratch);
+        }
+        assert!(expected > 0.0);
+        assert_eq!(lu.stats.worst_backward_error, expected);
+    }
+
+    #[test]
+    fn pooled_factoriser_returns_to_the_base_pivots() {
+        // A fork that had to pivot again (tiny diagonal) takes the base's pivots back with
+        // `share_pivots`: its next factorisation is a refactorisation, and it solves exactly.
+        let mut b = PatternBuilder::default();
+        for (r, c) in [(0, 1), (1, 0)] {
+            b.add(r, c);
+        }
+        let p = b.finish(2);
+        let set = |diag: f64| {
+            (0..p.nnz())
+                .map(|k| {
+                    let (r, c) = p.position(k);
+                    if r == c {
+                        diag
+                    } else {
+                        1.0
+                    }
+                })
+                .collect::<Vec<f64>>()
+        };
+        let mut base = Lu::<f64>::new(&p);
+        base.factor(&p, &set(10.0)).expect("non-singular");
+        let mut fork = base.fork();
+        check_solve(&p, &mut fork, &set(1e-12), &[2.0, 3.0]);
+        assert_eq!(fork.pivotings, 1);
+        fork.share_pivots(&base);
+        check_solve(&p, &mut fork, &set(9.0), &[2.0, 3.0]);
+        assert_eq!(fork.pivotings, 1, "refactored on the base pivots");
     }
 
     #[test]

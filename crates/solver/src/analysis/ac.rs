@@ -334,39 +334,84 @@ fn sweep<S: Send>(
         factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
     }
     let base = &base;
+    // Work space (factoriser, values, solution) is taken from a pool when a chunk starts and
+    // returned when it ends, so only as many sets exist as chunks run at once (one per thread),
+    // and the later chunks fault in no fresh memory. A pooled factoriser is reset to `base`'s
+    // pivots, so each chunk still starts from the same state whichever thread runs it.
+    let pool = std::sync::Mutex::new(Vec::<Workspace>::new());
     freqs
         .par_chunks(chunk)
         .zip(states.into_par_iter())
         .map(|(fs, mut state)| {
-            // Forked when the chunk starts, so only the running chunks hold factors.
-            let mut lu = base.fork();
-            let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
-            let mut scratch = Vec::with_capacity(2 * n);
-            let mut x = vec![Complex64::new(0.0, 0.0); n];
-            for (k, &f) in fs.iter().enumerate() {
-                let at = || format!("frequency {f:e} Hz");
-                if n > 0 {
-                    factor_at(circuit, sys, "ac", f, &mut values, &mut lu)?;
+            let pooled = pool.lock().ok().and_then(|mut p| p.pop());
+            let mut ws = match pooled {
+                Some(mut ws) => {
+                    ws.lu.share_pivots(base);
+                    ws
                 }
-                for (e, b) in rhs.iter().enumerate() {
-                    x.copy_from_slice(b);
-                    if n > 0 {
-                        lu.solve_refined(&sys.pattern, &values, &mut x, &mut scratch);
-                    }
-                    if let Some(i) = x
-                        .iter()
-                        .position(|v| !(v.re.is_finite() && v.im.is_finite()))
-                    {
-                        return Err(SolveError::Singular {
-                            analysis: "ac".into(),
-                            at: at(),
-                            rows: vec![sys.unknowns.name(circuit, i)],
-                        });
-                    }
-                    store(&mut state, k, e, &x);
-                }
+                None => Workspace {
+                    lu: base.fork(),
+                    values: vec![Complex64::new(0.0, 0.0); sys.g.len()],
+                    scratch: Vec::with_capacity(n),
+                    x: vec![Complex64::new(0.0, 0.0); n],
+                },
+            };
+            let result = sweep_chunk(circuit, sys, fs, rhs, &mut state, &store, &mut ws);
+            if let Ok(mut p) = pool.lock() {
+                p.push(ws);
             }
-            Ok(state)
+            result.map(|()| state)
         })
         .collect()
+}
+
+/// The buffers of one running chunk of [`sweep`].
+struct Workspace {
+    lu: Lu<Complex64>,
+    values: Vec<Complex64>,
+    scratch: Vec<Complex64>,
+    x: Vec<Complex64>,
+}
+
+/// Solves the frequencies `fs` of one chunk of [`sweep`] with the work space `ws`.
+fn sweep_chunk<S>(
+    circuit: &Circuit,
+    sys: &System,
+    fs: &[f64],
+    rhs: &[Vec<Complex64>],
+    state: &mut S,
+    store: &impl Fn(&mut S, usize, usize, &[Complex64]),
+    ws: &mut Workspace,
+) -> Result<(), SolveError> {
+    let n = sys.unknowns.len();
+    let Workspace {
+        lu,
+        values,
+        scratch,
+        x,
+    } = ws;
+    for (k, &f) in fs.iter().enumerate() {
+        let at = || format!("frequency {f:e} Hz");
+        if n > 0 {
+            factor_at(circuit, sys, "ac", f, values, lu)?;
+        }
+        for (e, b) in rhs.iter().enumerate() {
+            x.copy_from_slice(b);
+            if n > 0 {
+                lu.solve_refined(&sys.pattern, values, x, scratch);
+            }
+            if let Some(i) = x
+                .iter()
+                .position(|v| !(v.re.is_finite() && v.im.is_finite()))
+            {
+                return Err(SolveError::Singular {
+                    analysis: "ac".into(),
+                    at: at(),
+                    rows: vec![sys.unknowns.name(circuit, i)],
+                });
+            }
+            store(state, k, e, x);
+        }
+    }
+    Ok(())
 }
