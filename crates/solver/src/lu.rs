@@ -150,6 +150,42 @@ struct Factors<T> {
     u_diag_inv: Vec<T>,
 }
 
+/// A CSC pattern by rows: row `i`'s columns, ascending, are `col[row_ptr[i]..row_ptr[i + 1]]`,
+/// and `slot` gives each entry's index in the CSC value array.
+struct Rows {
+    row_ptr: Vec<usize>,
+    col: Vec<u32>,
+    slot: Vec<u32>,
+}
+
+impl Rows {
+    fn new(pattern: &Pattern) -> Self {
+        let n = pattern.dim();
+        let (col_ptr, row_idx) = (pattern.symbolic.col_ptr(), pattern.symbolic.row_idx());
+        let mut row_ptr = vec![0usize; n + 1];
+        for &r in row_idx {
+            row_ptr[r + 1] += 1;
+        }
+        for i in 0..n {
+            row_ptr[i + 1] += row_ptr[i];
+        }
+        let mut next = row_ptr.clone();
+        let mut col = vec![0u32; row_idx.len()];
+        let mut slot = vec![0u32; row_idx.len()];
+        // Columns in increasing order, so each row's come out ascending. Indices and slots fit
+        // in u32: the pattern is built from u32 positions and u32 slots.
+        for c in 0..n {
+            for k in col_ptr[c]..col_ptr[c + 1] {
+                let at = &mut next[row_idx[k]];
+                col[*at] = c as u32;
+                slot[*at] = k as u32;
+                *at += 1;
+            }
+        }
+        Rows { row_ptr, col, slot }
+    }
+}
+
 /// Sparse LU of matrices sharing one [`Pattern`]; see the module docs.
 pub struct Lu<T: Scalar> {
     /// Column ordering `Q`: position `j` holds original column `col_perm[j]` (shared by forks).
@@ -157,8 +193,8 @@ pub struct Lu<T: Scalar> {
     factors: Option<Factors<T>>,
     /// Dense work vector, all zeros between uses.
     work: Vec<T>,
-    /// Row bounds `sum_j |a_ij x_j| + |b_i|` of the residual check.
-    bound: Vec<f64>,
+    /// The pattern by rows, for the residual check (shared by forks).
+    rows: Arc<Rows>,
     /// Number of pivoting factorisations done (for statistics and tests).
     pub pivotings: usize,
     /// Accuracy of this factoriser's solves.
@@ -186,7 +222,7 @@ impl<T: Scalar> Lu<T> {
             col_perm,
             factors: None,
             work: vec![T::default(); pattern.dim()],
-            bound: Vec::new(),
+            rows: Arc::new(Rows::new(pattern)),
             pivotings: 0,
             stats: SolveStats::ZERO,
         }
@@ -199,7 +235,7 @@ impl<T: Scalar> Lu<T> {
             col_perm: Arc::clone(&self.col_perm),
             factors: None,
             work: vec![T::default(); self.work.len()],
-            bound: Vec::new(),
+            rows: Arc::clone(&self.rows),
             pivotings: 0,
             stats: SolveStats::ZERO,
         };
@@ -212,6 +248,7 @@ impl<T: Scalar> Lu<T> {
     /// The values of the factors are left stale until then.
     pub fn share_pivots(&mut self, base: &Self) {
         self.col_perm = Arc::clone(&base.col_perm);
+        self.rows = Arc::clone(&base.rows);
         self.work.resize(base.work.len(), T::default());
         let Some(b) = base.factors.as_ref() else {
             self.factors = None;
@@ -440,51 +477,55 @@ impl<T: Scalar> Lu<T> {
         let n = b.len();
         scratch.clear();
         scratch.extend_from_slice(b);
-        let mut bound = std::mem::take(&mut self.bound);
-        bound.clear();
-        bound.extend(b.iter().map(|v| v.magnitude()));
         solve(self, b);
-        let residual = &mut scratch[..n];
-        let col_ptr = pattern.symbolic.col_ptr();
-        let row_idx = pattern.symbolic.row_idx();
-        for c in 0..n {
-            let (k0, k1) = (col_ptr[c], col_ptr[c + 1]);
-            let (rows, vals) = (&row_idx[k0..k1], &values[k0..k1]);
-            if transposed {
-                // Row c of A^T x gets a_rc x_r.
-                let (mut r_c, mut m_c) = (residual[c], bound[c]);
-                for (&r, &v) in rows.iter().zip(vals) {
-                    let ax = v * b[r];
-                    r_c -= ax;
-                    m_c += ax.magnitude();
-                }
-                (residual[c], bound[c]) = (r_c, m_c);
-            } else {
-                // Row r of A x gets a_rc x_c.
-                let xc = b[c];
-                for (&r, &v) in rows.iter().zip(vals) {
-                    let ax = v * xc;
-                    residual[r] -= ax;
-                    bound[r] += ax.magnitude();
-                }
-            }
-        }
-        // The backward error is max_i |r_i| / m_i (rows whose residual underflows, a ladder's far
-        // end at -6000 dB, have no relative accuracy to lose: subnormal residuals are rounding
-        // noise, not error). Only its value above `floor` matters (the worst so far, and the
-        // refinement threshold), so rows whose ratio is certainly below it skip the division.
+        // One pass over the rows: row i's residual r_i = b_i - sum_j a_ij x_j (subtracted in
+        // increasing j, as a column-by-column product would) and its bound
+        // m_i = |b_i| + sum_j |a_ij x_j|. The backward error is max_i |r_i| / m_i (rows whose
+        // residual underflows, a ladder's far end at -6000 dB, have no relative accuracy to
+        // lose: subnormal residuals are rounding noise, not error). Only its value above
+        // `floor` matters (the worst so far, and the refinement threshold), so rows whose
+        // ratio is certainly below it skip the division.
         let threshold = 16.0 * f64::EPSILON;
         let floor = self.stats.worst_backward_error.min(threshold) * (1.0 - 4.0 * f64::EPSILON);
         let mut backward_error = 0.0f64;
-        for (r, &m) in residual.iter().zip(&bound) {
+        let mut finish_row = |r: T, m: f64| {
             let r = r.magnitude();
             // `r <= floor*m` is false for NaN ratios, which `max` then ignores.
             let certainly_below = r <= floor * m;
             if r >= f64::MIN_POSITIVE && !certainly_below {
                 backward_error = backward_error.max(r / m);
             }
+        };
+        let residual = &mut scratch[..n];
+        if transposed {
+            // Row c of A^T is column c of A.
+            let col_ptr = pattern.symbolic.col_ptr();
+            let row_idx = pattern.symbolic.row_idx();
+            for (c, res) in residual.iter_mut().enumerate() {
+                let (k0, k1) = (col_ptr[c], col_ptr[c + 1]);
+                let (mut acc, mut m) = (*res, res.magnitude());
+                for (&r, &v) in row_idx[k0..k1].iter().zip(&values[k0..k1]) {
+                    let ax = v * b[r];
+                    acc -= ax;
+                    m += ax.magnitude();
+                }
+                *res = acc;
+                finish_row(acc, m);
+            }
+        } else {
+            let rows = &*self.rows;
+            for (i, res) in residual.iter_mut().enumerate() {
+                let (k0, k1) = (rows.row_ptr[i], rows.row_ptr[i + 1]);
+                let (mut acc, mut m) = (*res, res.magnitude());
+                for (&c, &k) in rows.col[k0..k1].iter().zip(&rows.slot[k0..k1]) {
+                    let ax = values[k as usize] * b[c as usize];
+                    acc -= ax;
+                    m += ax.magnitude();
+                }
+                *res = acc;
+                finish_row(acc, m);
+            }
         }
-        self.bound = bound;
         self.stats.solves += 1;
         self.stats.worst_backward_error = self.stats.worst_backward_error.max(backward_error);
         if backward_error <= threshold {
