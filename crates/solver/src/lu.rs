@@ -440,7 +440,10 @@ impl<T: Scalar> Lu<T> {
         b: &mut [T],
         scratch: &mut Vec<T>,
     ) {
-        self.refined(pattern, values, b, scratch, false);
+        scratch.clear();
+        scratch.extend_from_slice(b);
+        self.solve_in_place(b);
+        self.check_and_refine(pattern, values, b, scratch, false);
     }
 
     /// Solves the transposed system `A^T x = b` in place (after a successful [`Lu::factor`]),
@@ -455,29 +458,24 @@ impl<T: Scalar> Lu<T> {
         b: &mut [T],
         scratch: &mut Vec<T>,
     ) {
-        self.refined(pattern, values, b, scratch, true);
+        scratch.clear();
+        scratch.extend_from_slice(b);
+        self.solve_transposed_in_place(b);
+        self.check_and_refine(pattern, values, b, scratch, true);
     }
 
-    /// [`Lu::solve_refined`] of `A` or, with `transposed`, of `A^T`.
-    fn refined(
+    /// The residual check and refinement step of [`Lu::solve_refined`] (of `A^T` with
+    /// `transposed`): `b` holds the plain solution, `scratch` the right-hand side, which
+    /// becomes the residual.
+    fn check_and_refine(
         &mut self,
         pattern: &Pattern,
         values: &[T],
         b: &mut [T],
-        scratch: &mut Vec<T>,
+        scratch: &mut [T],
         transposed: bool,
     ) {
-        let solve = |lu: &mut Self, v: &mut [T]| {
-            if transposed {
-                lu.solve_transposed_in_place(v)
-            } else {
-                lu.solve_in_place(v)
-            }
-        };
         let n = b.len();
-        scratch.clear();
-        scratch.extend_from_slice(b);
-        solve(self, b);
         // One pass over the rows: row i's residual r_i = b_i - sum_j a_ij x_j (subtracted in
         // increasing j, as a column-by-column product would) and its bound
         // m_i = |b_i| + sum_j |a_ij x_j|. The backward error is max_i |r_i| / m_i (rows whose
@@ -532,9 +530,181 @@ impl<T: Scalar> Lu<T> {
             return;
         }
         self.stats.refined += 1;
-        solve(self, residual);
+        if transposed {
+            self.solve_transposed_in_place(residual);
+        } else {
+            self.solve_in_place(residual);
+        }
         for (x, d) in b.iter_mut().zip(residual.iter()) {
             *x += *d;
+        }
+    }
+
+    /// Whether the last factorisation succeeded (the factors are ready to solve with).
+    pub fn is_factored(&self) -> bool {
+        self.factors.is_some()
+    }
+
+    /// Whether `self` and `other` refactor on the very same pivots.
+    fn same_pivots(&self, other: &Self) -> bool {
+        match (&self.factors, &other.factors) {
+            (Some(a), Some(b)) => {
+                Arc::ptr_eq(&a.structure, &b.structure)
+                    && Arc::ptr_eq(&self.col_perm, &other.col_perm)
+            }
+            _ => false,
+        }
+    }
+
+    /// Factors two matrices of `pattern` at once: exactly `a.factor(va)`, then `b` takes `a`'s
+    /// pivots and `b.factor(vb)` (the same values bit for bit). When both refactor on shared
+    /// pivots (the usual case), the two eliminations run interleaved, column by column, so the
+    /// processor overlaps their dependency chains (a refactorisation is latency-bound: each
+    /// column waits for the division of the one before). On a bad pivot they are redone one
+    /// after the other. `b`'s error is reported only when `a` succeeds.
+    pub fn factor_pair(
+        a: &mut Self,
+        b: &mut Self,
+        pattern: &Pattern,
+        va: &[T],
+        vb: &[T],
+    ) -> Result<(), SingularAt> {
+        b.share_pivots(a);
+        if a.same_pivots(b) && Self::refactor_pair(a, b, pattern, va, vb) {
+            return Ok(());
+        }
+        a.factor(pattern, va)?;
+        b.share_pivots(a);
+        b.factor(pattern, vb)
+    }
+
+    /// [`Lu::refactor`] of `a` and `b` (on the same pivots) interleaved; `false`, with both work
+    /// vectors clean, if either has a bad pivot.
+    fn refactor_pair(a: &mut Self, b: &mut Self, pattern: &Pattern, va: &[T], vb: &[T]) -> bool {
+        let (Some(fa), Some(fb)) = (a.factors.as_mut(), b.factors.as_mut()) else {
+            return false;
+        };
+        let s = &*fa.structure;
+        let (xa, xb) = (&mut a.work, &mut b.work);
+        let col_ptr = pattern.symbolic.col_ptr();
+        let n = xa.len();
+        for j in 0..n {
+            let pj = a.col_perm.0[j];
+            let (a0, a1) = (col_ptr[pj], col_ptr[pj + 1]);
+            for ((&r, &v), &w) in s.a_row_perm[a0..a1]
+                .iter()
+                .zip(&va[a0..a1])
+                .zip(&vb[a0..a1])
+            {
+                xa[r as usize] += v;
+                xb[r as usize] += w;
+            }
+            let (u0, u1) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            for (idx, &k) in (u0..u1).zip(&s.u_row[u0..u1]) {
+                let k = k as usize;
+                let (ka, kb) = (std::mem::take(&mut xa[k]), std::mem::take(&mut xb[k]));
+                (fa.u_val[idx], fb.u_val[idx]) = (ka, kb);
+                let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+                let lv = fa.l_val[l0..l1].iter().zip(&fb.l_val[l0..l1]);
+                for (&i, (&la, &lb)) in s.l_row[l0..l1].iter().zip(lv) {
+                    xa[i as usize] -= la * ka;
+                    xb[i as usize] -= lb * kb;
+                }
+            }
+            let (pa, pb) = (std::mem::take(&mut xa[j]), std::mem::take(&mut xb[j]));
+            (fa.u_val[u1], fb.u_val[u1]) = (pa, pb);
+            let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
+            let rows = &s.l_row[l0..l1];
+            let (mut max_a, mut max_b) = (pa.magnitude(), pb.magnitude());
+            for &i in rows {
+                max_a = max_a.max(xa[i as usize].magnitude());
+                max_b = max_b.max(xb[i as usize].magnitude());
+            }
+            let good =
+                |p: T, max: f64| p.magnitude() > PIVOT_REL_TOL * max && p.magnitude().is_finite();
+            if !good(pa, max_a) || !good(pb, max_b) {
+                xa.iter_mut().for_each(|v| *v = T::default());
+                xb.iter_mut().for_each(|v| *v = T::default());
+                return false;
+            }
+            let (ia, ib) = (pa.inverse(), pb.inverse());
+            fa.u_diag_inv[j] = ia;
+            fb.u_diag_inv[j] = ib;
+            let lv = fa.l_val[l0..l1].iter_mut().zip(&mut fb.l_val[l0..l1]);
+            for (&i, (la, lb)) in rows.iter().zip(lv) {
+                let i = i as usize;
+                *la = xa[i] * ia;
+                *lb = xb[i] * ib;
+                xa[i] = T::default();
+                xb[i] = T::default();
+            }
+        }
+        true
+    }
+
+    /// [`Lu::solve_refined`] of `a` with `ba` and of `b` with `bb`, the two triangular solves
+    /// interleaved when `a` and `b` share their pivots (as after [`Lu::factor_pair`]); results
+    /// bit-identical to two separate calls.
+    #[allow(clippy::too_many_arguments)]
+    pub fn solve_refined_pair(
+        a: &mut Self,
+        b: &mut Self,
+        pattern: &Pattern,
+        (va, vb): (&[T], &[T]),
+        (ba, bb): (&mut [T], &mut [T]),
+        (sa, sb): (&mut Vec<T>, &mut Vec<T>),
+    ) {
+        if !a.same_pivots(b) {
+            a.solve_refined(pattern, va, ba, sa);
+            b.solve_refined(pattern, vb, bb, sb);
+            return;
+        }
+        sa.clear();
+        sa.extend_from_slice(ba);
+        sb.clear();
+        sb.extend_from_slice(bb);
+        Self::solve_pair_in_place(a, b, ba, bb);
+        a.check_and_refine(pattern, va, ba, sa, false);
+        b.check_and_refine(pattern, vb, bb, sb, false);
+    }
+
+    /// [`Lu::solve_in_place`] of `a` and `b`, which share their pivots, interleaved.
+    fn solve_pair_in_place(a: &mut Self, b: &mut Self, ba: &mut [T], bb: &mut [T]) {
+        let (Some(fa), Some(fb)) = (a.factors.as_ref(), b.factors.as_ref()) else {
+            panic!("solve before a successful factorisation");
+        };
+        let s = &*fa.structure;
+        let (ya, yb) = (&mut a.work, &mut b.work);
+        let n = ya.len();
+        for ((&p, &v), &w) in s.row_perm_inv.iter().zip(ba.iter()).zip(bb.iter()) {
+            ya[p as usize] = v;
+            yb[p as usize] = w;
+        }
+        for k in 0..n {
+            let (ka, kb) = (ya[k], yb[k]);
+            let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+            let lv = fa.l_val[l0..l1].iter().zip(&fb.l_val[l0..l1]);
+            for (&i, (&la, &lb)) in s.l_row[l0..l1].iter().zip(lv) {
+                ya[i as usize] -= la * ka;
+                yb[i as usize] -= lb * kb;
+            }
+        }
+        for j in (0..n).rev() {
+            let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            let (ja, jb) = (ya[j] * fa.u_diag_inv[j], yb[j] * fb.u_diag_inv[j]);
+            ya[j] = ja;
+            yb[j] = jb;
+            let uv = fa.u_val[u0..d].iter().zip(&fb.u_val[u0..d]);
+            for (&i, (&ua, &ub)) in s.u_row[u0..d].iter().zip(uv) {
+                ya[i as usize] -= ua * ja;
+                yb[i as usize] -= ub * jb;
+            }
+        }
+        for ((&c, ja), jb) in a.col_perm.0.iter().zip(ya.iter_mut()).zip(yb.iter_mut()) {
+            ba[c] = *ja;
+            bb[c] = *jb;
+            *ja = T::default();
+            *jb = T::default();
         }
     }
 
@@ -865,6 +1035,80 @@ mod tests {
         fork.share_pivots(&base);
         check_solve(&p, &mut fork, &set(9.0), &[2.0, 3.0]);
         assert_eq!(fork.pivotings, 1, "refactored on the base pivots");
+    }
+
+    /// `(values, x)` after factoring `values` and solving `b` with `lu`, or after
+    /// [`Lu::factor_pair`] / [`Lu::solve_refined_pair`] of two sets.
+    fn solve_with(
+        lu: &mut Lu<Complex64>,
+        p: &Pattern,
+        v: &[Complex64],
+        b: &[Complex64],
+    ) -> Vec<Complex64> {
+        lu.factor(p, v).expect("non-singular");
+        let mut x = b.to_vec();
+        lu.solve_refined(p, v, &mut x, &mut Vec::new());
+        x
+    }
+
+    #[test]
+    fn pair_is_bit_identical_to_one_after_the_other() {
+        // Three value sets A, B, C (C has a tiny first pivot on the shared pivots, so it must
+        // pivot again): pairs (A, B) and (B, C) must give exactly what factoring and solving
+        // them one after the other, each on the pivots the one before left, gives.
+        let mut seed = 21;
+        let n = 40;
+        let (p, _) = random_pattern(n, 160, &mut seed);
+        let set = |seed: &mut u64, diag: f64| -> Vec<Complex64> {
+            (0..p.nnz())
+                .map(|k| {
+                    let (r, c) = p.position(k);
+                    let d = if r == c { diag } else { 0.0 };
+                    Complex64::new(rng(seed) + d, rng(seed))
+                })
+                .collect()
+        };
+        let va = set(&mut seed, 8.0);
+        let vb = set(&mut seed, 8.0);
+        let mut vc = set(&mut seed, 8.0);
+        for (k, v) in vc.iter_mut().enumerate() {
+            let (r, c) = p.position(k);
+            if r == c {
+                *v = Complex64::new(1e-10, 0.0);
+            }
+        }
+        let rhs: Vec<Complex64> = (0..n)
+            .map(|_| Complex64::new(rng(&mut seed), 0.5))
+            .collect();
+        let mut repivots = 0;
+        for (first, second) in [(&va, &vb), (&vb, &vc), (&vc, &va)] {
+            // One after the other.
+            let mut base = Lu::<Complex64>::new(&p);
+            base.factor(&p, &va).expect("non-singular");
+            let mut seq = base.fork();
+            let x1 = solve_with(&mut seq, &p, first, &rhs);
+            let x2 = solve_with(&mut seq, &p, second, &rhs);
+            // As a pair.
+            let (mut a, mut b) = (base.fork(), base.fork());
+            Lu::factor_pair(&mut a, &mut b, &p, first, second).expect("non-singular");
+            let (mut y1, mut y2) = (rhs.clone(), rhs.clone());
+            Lu::solve_refined_pair(
+                &mut a,
+                &mut b,
+                &p,
+                (first, second),
+                (&mut y1, &mut y2),
+                (&mut Vec::new(), &mut Vec::new()),
+            );
+            assert_eq!(x1, y1);
+            assert_eq!(x2, y2);
+            assert_eq!(seq.pivotings, a.pivotings + b.pivotings);
+            repivots += seq.pivotings;
+        }
+        assert!(
+            repivots > 0,
+            "the tiny pivot must force a pivoting factorisation"
+        );
     }
 
     #[test]
