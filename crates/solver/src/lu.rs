@@ -186,6 +186,13 @@ impl Rows {
     }
 }
 
+/// `x += d`, elementwise (a refinement step's correction).
+fn add<T: Scalar>(x: &mut [T], d: &[T]) {
+    for (x, d) in x.iter_mut().zip(d) {
+        *x += *d;
+    }
+}
+
 /// Sparse LU of matrices sharing one [`Pattern`]; see the module docs.
 pub struct Lu<T: Scalar> {
     /// Column ordering `Q`: position `j` holds original column `col_perm[j]` (shared by forks).
@@ -475,6 +482,28 @@ impl<T: Scalar> Lu<T> {
         scratch: &mut [T],
         transposed: bool,
     ) {
+        if !self.check(pattern, values, b, scratch, transposed) {
+            return;
+        }
+        let residual = &mut scratch[..b.len()];
+        if transposed {
+            self.solve_transposed_in_place(residual);
+        } else {
+            self.solve_in_place(residual);
+        }
+        add(b, residual);
+    }
+
+    /// The residual check of [`Lu::check_and_refine`]: records the backward error and returns
+    /// whether `b` needs the refinement step (`scratch` then holds the residual).
+    fn check(
+        &mut self,
+        pattern: &Pattern,
+        values: &[T],
+        b: &[T],
+        scratch: &mut [T],
+        transposed: bool,
+    ) -> bool {
         let n = b.len();
         // One pass over the rows: row i's residual r_i = b_i - sum_j a_ij x_j (subtracted in
         // increasing j, as a column-by-column product would) and its bound
@@ -526,18 +555,9 @@ impl<T: Scalar> Lu<T> {
         }
         self.stats.solves += 1;
         self.stats.worst_backward_error = self.stats.worst_backward_error.max(backward_error);
-        if backward_error <= threshold {
-            return;
-        }
-        self.stats.refined += 1;
-        if transposed {
-            self.solve_transposed_in_place(residual);
-        } else {
-            self.solve_in_place(residual);
-        }
-        for (x, d) in b.iter_mut().zip(residual.iter()) {
-            *x += *d;
-        }
+        let refine = backward_error > threshold;
+        self.stats.refined += u64::from(refine);
+        refine
     }
 
     /// Whether the last factorisation succeeded (the factors are ready to solve with).
@@ -664,8 +684,25 @@ impl<T: Scalar> Lu<T> {
         sb.clear();
         sb.extend_from_slice(bb);
         Self::solve_pair_in_place(a, b, ba, bb);
-        a.check_and_refine(pattern, va, ba, sa, false);
-        b.check_and_refine(pattern, vb, bb, sb, false);
+        let refine_a = a.check(pattern, va, ba, sa, false);
+        let refine_b = b.check(pattern, vb, bb, sb, false);
+        // The refinement solves, interleaved too when both need one.
+        match (refine_a, refine_b) {
+            (true, true) => {
+                Self::solve_pair_in_place(a, b, sa, sb);
+                add(ba, sa);
+                add(bb, sb);
+            }
+            (true, false) => {
+                a.solve_in_place(sa);
+                add(ba, sa);
+            }
+            (false, true) => {
+                b.solve_in_place(sb);
+                add(bb, sb);
+            }
+            (false, false) => {}
+        }
     }
 
     /// [`Lu::solve_in_place`] of `a` and `b`, which share their pivots, interleaved.
