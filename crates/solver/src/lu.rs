@@ -186,6 +186,14 @@ impl Rows {
     }
 }
 
+/// `y[k]`, out of line: a branch to it (not a select on its value) lets the substitutions run
+/// ahead on a carried value without waiting for the load of the other alternative.
+#[cold]
+#[inline(never)]
+fn reload<T: Copy>(y: &[T], k: usize) -> T {
+    y[k]
+}
+
 /// `x += d`, elementwise (a refinement step's correction).
 fn add<T: Scalar>(x: &mut [T], d: &[T]) {
     for (x, d) in x.iter_mut().zip(d) {
@@ -717,24 +725,41 @@ impl<T: Scalar> Lu<T> {
             ya[p as usize] = v;
             yb[p as usize] = w;
         }
+        // The values for the next row to be read are carried in registers, as in
+        // `solve_in_place`.
+        let mut carried: Option<(T, T)> = None;
         for k in 0..n {
-            let (ka, kb) = (ya[k], yb[k]);
+            let (ka, kb) = carried
+                .take()
+                .unwrap_or_else(|| (reload(ya, k), reload(yb, k)));
             let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
             let lv = fa.l_val[l0..l1].iter().zip(&fb.l_val[l0..l1]);
             for (&i, (&la, &lb)) in s.l_row[l0..l1].iter().zip(lv) {
-                ya[i as usize] -= la * ka;
-                yb[i as usize] -= lb * kb;
+                let i = i as usize;
+                let (va, vb) = (ya[i] - la * ka, yb[i] - lb * kb);
+                (ya[i], yb[i]) = (va, vb);
+                if i == k + 1 {
+                    carried = Some((va, vb));
+                }
             }
         }
+        carried = None;
         for j in (0..n).rev() {
             let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
-            let (ja, jb) = (ya[j] * fa.u_diag_inv[j], yb[j] * fb.u_diag_inv[j]);
+            let (ya_j, yb_j) = carried
+                .take()
+                .unwrap_or_else(|| (reload(ya, j), reload(yb, j)));
+            let (ja, jb) = (ya_j * fa.u_diag_inv[j], yb_j * fb.u_diag_inv[j]);
             ya[j] = ja;
             yb[j] = jb;
             let uv = fa.u_val[u0..d].iter().zip(&fb.u_val[u0..d]);
             for (&i, (&ua, &ub)) in s.u_row[u0..d].iter().zip(uv) {
-                ya[i as usize] -= ua * ja;
-                yb[i as usize] -= ub * jb;
+                let i = i as usize;
+                let (va, vb) = (ya[i] - ua * ja, yb[i] - ub * jb);
+                (ya[i], yb[i]) = (va, vb);
+                if i + 1 == j {
+                    carried = Some((va, vb));
+                }
             }
         }
         for ((&c, ja), jb) in a.col_perm.0.iter().zip(ya.iter_mut()).zip(yb.iter_mut()) {
@@ -757,19 +782,35 @@ impl<T: Scalar> Lu<T> {
         for (&p, &v) in s.row_perm_inv.iter().zip(b.iter()) {
             y[p as usize] = v;
         }
+        // The value a column writes to the next row to be read (k + 1 going forward, j - 1
+        // going back) is carried in a register: in a chain-like circuit the substitution is one
+        // long dependency chain, and reading the value back from memory would add the
+        // store-to-load forwarding latency to every link.
+        let mut carried: Option<T> = None;
         for k in 0..n {
-            let yk = y[k];
+            let yk = carried.take().unwrap_or_else(|| reload(y, k));
             let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
             for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
-                y[i as usize] -= l * yk;
+                let i = i as usize;
+                let v = y[i] - l * yk;
+                y[i] = v;
+                if i == k + 1 {
+                    carried = Some(v);
+                }
             }
         }
+        carried = None;
         for j in (0..n).rev() {
             let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
-            let yj = y[j] * f.u_diag_inv[j];
+            let yj = carried.take().unwrap_or_else(|| reload(y, j)) * f.u_diag_inv[j];
             y[j] = yj;
             for (&i, &u) in s.u_row[u0..d].iter().zip(&f.u_val[u0..d]) {
-                y[i as usize] -= u * yj;
+                let i = i as usize;
+                let v = y[i] - u * yj;
+                y[i] = v;
+                if i + 1 == j {
+                    carried = Some(v);
+                }
             }
         }
         for (&c, yj) in self.col_perm.0.iter().zip(y.iter_mut()) {
