@@ -201,6 +201,17 @@ fn add<T: Scalar>(x: &mut [T], d: &[T]) {
     }
 }
 
+/// The ordering and pivots of a factoriser, without the values of its factors (see
+/// [`Lu::pivots`]).
+#[derive(Clone)]
+pub struct Pivots {
+    col_perm: Arc<(Vec<usize>, Vec<usize>)>,
+    rows: Arc<Rows>,
+    dim: usize,
+    /// `None` before a successful factorisation.
+    structure: Option<Arc<Structure>>,
+}
+
 /// Sparse LU of matrices sharing one [`Pattern`]; see the module docs.
 pub struct Lu<T: Scalar> {
     /// Column ordering `Q`: position `j` holds original column `col_perm[j]` (shared by forks).
@@ -246,39 +257,62 @@ impl<T: Scalar> Lu<T> {
     /// A factoriser sharing this one's ordering and pivots (one per thread). It must
     /// [`Lu::factor`] before it solves: it shares the structure of the factors, not their values.
     pub fn fork(&self) -> Self {
+        Self::from_pivots(&self.pivots())
+    }
+
+    /// A factoriser on `pivots` (see [`Lu::fork`]).
+    pub fn from_pivots(pivots: &Pivots) -> Self {
         let mut lu = Lu {
-            col_perm: Arc::clone(&self.col_perm),
+            col_perm: Arc::clone(&pivots.col_perm),
             factors: None,
-            work: vec![T::default(); self.work.len()],
-            rows: Arc::clone(&self.rows),
+            work: Vec::new(),
+            rows: Arc::clone(&pivots.rows),
             pivotings: 0,
             stats: SolveStats::ZERO,
         };
-        lu.share_pivots(self);
+        lu.adopt(pivots);
         lu
+    }
+
+    /// This factoriser's ordering and pivots, without the values of its factors: what
+    /// [`Lu::from_pivots`] and [`Lu::adopt`] start from. Keeping these instead of the
+    /// factoriser frees its values.
+    pub fn pivots(&self) -> Pivots {
+        Pivots {
+            col_perm: Arc::clone(&self.col_perm),
+            rows: Arc::clone(&self.rows),
+            dim: self.work.len(),
+            structure: self.factors.as_ref().map(|f| Arc::clone(&f.structure)),
+        }
     }
 
     /// Takes `base`'s ordering and pivots (a fork of `base`, keeping this factoriser's
     /// buffers): the next [`Lu::factor`] refactors on them, whatever this one factored before.
     /// The values of the factors are left stale until then.
     pub fn share_pivots(&mut self, base: &Self) {
-        self.col_perm = Arc::clone(&base.col_perm);
-        self.rows = Arc::clone(&base.rows);
-        self.work.resize(base.work.len(), T::default());
-        let Some(b) = base.factors.as_ref() else {
+        self.adopt(&base.pivots());
+    }
+
+    /// [`Lu::share_pivots`] from a [`Pivots`].
+    pub fn adopt(&mut self, pivots: &Pivots) {
+        self.col_perm = Arc::clone(&pivots.col_perm);
+        self.rows = Arc::clone(&pivots.rows);
+        let n = pivots.dim;
+        self.work.resize(n, T::default());
+        let Some(structure) = pivots.structure.as_ref() else {
             self.factors = None;
             return;
         };
         let mut f = self.factors.take().unwrap_or_else(|| Factors {
-            structure: Arc::clone(&b.structure),
+            structure: Arc::clone(structure),
             l_val: Vec::new(),
             u_val: Vec::new(),
             u_diag_inv: Vec::new(),
         });
-        f.structure = Arc::clone(&b.structure);
-        f.l_val.resize(b.l_val.len(), T::default());
-        f.u_val.resize(b.u_val.len(), T::default());
-        f.u_diag_inv.resize(b.u_diag_inv.len(), T::default());
+        f.structure = Arc::clone(structure);
+        f.l_val.resize(structure.l_row.len(), T::default());
+        f.u_val.resize(structure.u_row.len(), T::default());
+        f.u_diag_inv.resize(n, T::default());
         self.factors = Some(f);
     }
 

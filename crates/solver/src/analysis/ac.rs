@@ -9,7 +9,7 @@
 
 use super::op::DcSolver;
 use super::{ac_value, singular, unit_of};
-use crate::lu::Lu;
+use crate::lu::{Lu, Pivots};
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::SolveError;
@@ -338,7 +338,10 @@ fn sweep<S: Send>(
         let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
         factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
     }
-    let base = &base;
+    // Only the pivots are kept: the first factorisation's values would be dead weight.
+    let pivots = base.pivots();
+    drop(base);
+    let base = &pivots;
     // Work space (factoriser, values, solution) is taken from a pool when a chunk starts and
     // returned when it ends, so only as many sets exist as chunks run at once (one per thread),
     // and the later chunks fault in no fresh memory. A pooled factoriser is reset to `base`'s
@@ -351,8 +354,8 @@ fn sweep<S: Send>(
             let pooled = pool.lock().ok().and_then(|mut p| p.pop());
             let mut ws = match pooled {
                 Some(mut ws) => {
-                    ws.a.lu.share_pivots(base);
-                    ws.b.lu.share_pivots(base);
+                    ws.a.lu.adopt(base);
+                    ws.b.lu.adopt(base);
                     ws
                 }
                 None => Workspace {
@@ -385,9 +388,9 @@ struct Slot {
 }
 
 impl Slot {
-    fn new(base: &Lu<Complex64>, nnz: usize, n: usize) -> Self {
+    fn new(base: &Pivots, nnz: usize, n: usize) -> Self {
         Slot {
-            lu: base.fork(),
+            lu: Lu::from_pivots(base),
             values: vec![Complex64::new(0.0, 0.0); nnz],
             scratch: Vec::with_capacity(n),
             x: vec![Complex64::new(0.0, 0.0); n],
