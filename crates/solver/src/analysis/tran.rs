@@ -276,17 +276,24 @@ impl<'o> Lte<'o> {
     /// `min.min(self.ratio(...))`, exactly, without the two divisions of [`Lte::ratio`] for a
     /// state whose ratio is certainly above `min` (most of them, once `min` is small): that test
     /// multiplies by `1/delta` and cross-multiplies, a few ulp off, against a 1e-9 margin.
+    ///
+    /// The test uses a plain comparison for `max` (`f64::max` also handles NaN, at several
+    /// instructions each): on finite values both agree, and a NaN anywhere fails the test, so
+    /// such a state takes the exact path.
     fn lower(&self, min: f64, q_new: f64, dq_new: f64, hist: &History) -> f64 {
         let o = self.opts;
-        let volttol = o.abstol + o.reltol * dq_new.abs().max(hist.dq.abs());
-        let charge = q_new.abs().max(hist.q[0].abs()).max(o.chgtol);
-        let tol_estimate = volttol.max(o.reltol * charge * self.inv_delta);
-        let den = self.denominator(q_new, hist);
+        let max = |a: f64, b: f64| if a > b { a } else { b };
+        let w = &self.weights;
+        let h = &hist.q;
+        let dd = w[0] * q_new + w[1] * h[0] + w[2] * h[1] + w[3] * h[2];
+        let volttol = o.abstol + o.reltol * max(dq_new.abs(), hist.dq.abs());
+        let charge = max(max(q_new.abs(), h[0].abs()), o.chgtol);
+        let tol_estimate = max(volttol, o.reltol * charge * self.inv_delta);
+        let den = max(o.abstol, self.factor * dd.abs());
         if o.trtol * tol_estimate > min * den * (1.0 + 1e-9) {
             return min;
         }
-        let tol = volttol.max(o.reltol * charge / self.delta);
-        min.min(o.trtol * tol / den)
+        min.min(self.ratio(q_new, dq_new, hist))
     }
 
     fn step(&self, min_ratio: f64) -> f64 {
