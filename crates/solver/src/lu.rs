@@ -124,23 +124,92 @@ impl Scalar for Complex64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SingularAt(pub usize);
 
-/// The fixed-pattern factors `P A Q = L U` in permuted indices.
-#[derive(Clone)]
-struct Factors<T> {
+/// The structure of the factors `P A Q = L U` (permuted indices), fixed by one pivoting
+/// factorisation and shared by every factoriser refactoring on those pivots (the forks of
+/// a parallel sweep). Row indices are `u32`: the pattern's dimension fits (see
+/// [`crate::sparse::PatternBuilder`]), and the solves stream less memory.
+struct Structure {
     /// Pivot position of each original row.
-    row_perm_inv: Vec<usize>,
-    /// `L` strictly below the diagonal (unit diagonal implied), permuted row indices.
+    row_perm_inv: Vec<u32>,
+    /// `L` strictly below the diagonal (unit diagonal implied): column pointers, row indices.
     l_col_ptr: Vec<usize>,
-    l_row: Vec<usize>,
-    l_val: Vec<T>,
+    l_row: Vec<u32>,
     /// `U` with each column's rows sorted ascending and the diagonal last.
     u_col_ptr: Vec<usize>,
-    u_row: Vec<usize>,
+    u_row: Vec<u32>,
+    /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
+    a_row_perm: Vec<u32>,
+}
+
+/// The numeric factors on a [`Structure`].
+struct Factors<T> {
+    structure: Arc<Structure>,
+    l_val: Vec<T>,
     u_val: Vec<T>,
     /// `1/U[j,j]`, so substitutions multiply instead of dividing.
     u_diag_inv: Vec<T>,
-    /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
-    a_row_perm: Vec<usize>,
+}
+
+/// A CSC pattern by rows: row `i`'s columns, ascending, are `col[row_ptr[i]..row_ptr[i + 1]]`,
+/// and `slot` gives each entry's index in the CSC value array.
+struct Rows {
+    row_ptr: Vec<usize>,
+    col: Vec<u32>,
+    slot: Vec<u32>,
+}
+
+impl Rows {
+    fn new(pattern: &Pattern) -> Self {
+        let n = pattern.dim();
+        let (col_ptr, row_idx) = (pattern.symbolic.col_ptr(), pattern.symbolic.row_idx());
+        let mut row_ptr = vec![0usize; n + 1];
+        for &r in row_idx {
+            row_ptr[r + 1] += 1;
+        }
+        for i in 0..n {
+            row_ptr[i + 1] += row_ptr[i];
+        }
+        let mut next = row_ptr.clone();
+        let mut col = vec![0u32; row_idx.len()];
+        let mut slot = vec![0u32; row_idx.len()];
+        // Columns in increasing order, so each row's come out ascending. Indices and slots fit
+        // in u32: the pattern is built from u32 positions and u32 slots.
+        for c in 0..n {
+            for k in col_ptr[c]..col_ptr[c + 1] {
+                let at = &mut next[row_idx[k]];
+                col[*at] = c as u32;
+                slot[*at] = k as u32;
+                *at += 1;
+            }
+        }
+        Rows { row_ptr, col, slot }
+    }
+}
+
+/// `y[k]`, out of line: a branch to it (not a select on its value) lets the substitutions run
+/// ahead on a carried value without waiting for the load of the other alternative.
+#[cold]
+#[inline(never)]
+fn reload<T: Copy>(y: &[T], k: usize) -> T {
+    y[k]
+}
+
+/// `x += d`, elementwise (a refinement step's correction).
+fn add<T: Scalar>(x: &mut [T], d: &[T]) {
+    for (x, d) in x.iter_mut().zip(d) {
+        *x += *d;
+    }
+}
+
+/// The ordering and pivots of a factoriser, without the values of its factors (see
+/// [`Lu::pivots`]).
+#[derive(Clone)]
+pub struct Pivots {
+    col_perm: Arc<(Vec<usize>, Vec<usize>)>,
+    rows: Arc<Rows>,
+    dim: usize,
+    /// `None` before a successful factorisation.
+    structure: Option<Arc<Structure>>,
 }
 
 /// Sparse LU of matrices sharing one [`Pattern`]; see the module docs.
@@ -150,6 +219,8 @@ pub struct Lu<T: Scalar> {
     factors: Option<Factors<T>>,
     /// Dense work vector, all zeros between uses.
     work: Vec<T>,
+    /// The pattern by rows, for the residual check (shared by forks).
+    rows: Arc<Rows>,
     /// Number of pivoting factorisations done (for statistics and tests).
     pub pivotings: usize,
     /// Accuracy of this factoriser's solves.
@@ -177,20 +248,72 @@ impl<T: Scalar> Lu<T> {
             col_perm,
             factors: None,
             work: vec![T::default(); pattern.dim()],
+            rows: Arc::new(Rows::new(pattern)),
             pivotings: 0,
             stats: SolveStats::ZERO,
         }
     }
 
-    /// A factoriser sharing this one's ordering and pivots (one per thread).
+    /// A factoriser sharing this one's ordering and pivots (one per thread). It must
+    /// [`Lu::factor`] before it solves: it shares the structure of the factors, not their values.
     pub fn fork(&self) -> Self {
-        Lu {
-            col_perm: Arc::clone(&self.col_perm),
-            factors: self.factors.clone(),
-            work: vec![T::default(); self.work.len()],
+        Self::from_pivots(&self.pivots())
+    }
+
+    /// A factoriser on `pivots` (see [`Lu::fork`]).
+    pub fn from_pivots(pivots: &Pivots) -> Self {
+        let mut lu = Lu {
+            col_perm: Arc::clone(&pivots.col_perm),
+            factors: None,
+            work: Vec::new(),
+            rows: Arc::clone(&pivots.rows),
             pivotings: 0,
             stats: SolveStats::ZERO,
+        };
+        lu.adopt(pivots);
+        lu
+    }
+
+    /// This factoriser's ordering and pivots, without the values of its factors: what
+    /// [`Lu::from_pivots`] and [`Lu::adopt`] start from. Keeping these instead of the
+    /// factoriser frees its values.
+    pub fn pivots(&self) -> Pivots {
+        Pivots {
+            col_perm: Arc::clone(&self.col_perm),
+            rows: Arc::clone(&self.rows),
+            dim: self.work.len(),
+            structure: self.factors.as_ref().map(|f| Arc::clone(&f.structure)),
         }
+    }
+
+    /// Takes `base`'s ordering and pivots (a fork of `base`, keeping this factoriser's
+    /// buffers): the next [`Lu::factor`] refactors on them, whatever this one factored before.
+    /// The values of the factors are left stale until then.
+    pub fn share_pivots(&mut self, base: &Self) {
+        self.adopt(&base.pivots());
+    }
+
+    /// [`Lu::share_pivots`] from a [`Pivots`].
+    pub fn adopt(&mut self, pivots: &Pivots) {
+        self.col_perm = Arc::clone(&pivots.col_perm);
+        self.rows = Arc::clone(&pivots.rows);
+        let n = pivots.dim;
+        self.work.resize(n, T::default());
+        let Some(structure) = pivots.structure.as_ref() else {
+            self.factors = None;
+            return;
+        };
+        let mut f = self.factors.take().unwrap_or_else(|| Factors {
+            structure: Arc::clone(structure),
+            l_val: Vec::new(),
+            u_val: Vec::new(),
+            u_diag_inv: Vec::new(),
+        });
+        f.structure = Arc::clone(structure);
+        f.l_val.resize(structure.l_row.len(), T::default());
+        f.u_val.resize(structure.u_row.len(), T::default());
+        f.u_diag_inv.resize(n, T::default());
+        self.factors = Some(f);
     }
 
     /// Factors the matrix with `pattern` and `values`: a refactorisation on the known pivots when
@@ -205,6 +328,7 @@ impl<T: Scalar> Lu<T> {
     /// Pivoting factorisation with faer; keeps its pivots and structure.
     fn pivot(&mut self, pattern: &Pattern, values: &[T]) -> Result<(), SingularAt> {
         self.pivotings += 1;
+        self.factors = None;
         let n = pattern.dim();
         let a = SparseColMatRef::new(pattern.symbolic.as_ref(), values);
         let (fwd, inv) = (&self.col_perm.0, &self.col_perm.1);
@@ -222,13 +346,14 @@ impl<T: Scalar> Lu<T> {
             MemStack::new(&mut mem),
         );
         if let Err(e) = result {
-            self.factors = None;
             let index = match e {
                 faer::sparse::linalg::LuError::SymbolicSingular { index } => index,
                 faer::sparse::linalg::LuError::Generic(_) => 0,
             };
             return Err(SingularAt(fwd.get(index).copied().unwrap_or(index)));
         }
+        // Indices below the dimension, which fits in u32 (the pattern is built from u32s).
+        let narrow = |i: usize| i as u32;
         // L: drop the stored unit diagonal (first entry of each column).
         let l = lu.l_factor_unsorted();
         let mut l_col_ptr = Vec::with_capacity(n + 1);
@@ -238,7 +363,7 @@ impl<T: Scalar> Lu<T> {
         for j in 0..n {
             for (&i, &v) in l.row_idx_of_col_raw(j).iter().zip(l.val_of_col(j)) {
                 if i != j {
-                    l_row.push(i);
+                    l_row.push(narrow(i));
                     l_val.push(v);
                 }
             }
@@ -261,7 +386,7 @@ impl<T: Scalar> Lu<T> {
             );
             col.sort_unstable_by_key(|e| e.0);
             for &(i, v) in &col {
-                u_row.push(i);
+                u_row.push(narrow(i));
                 u_val.push(v);
             }
             u_col_ptr.push(u_row.len());
@@ -270,31 +395,32 @@ impl<T: Scalar> Lu<T> {
             .symbolic
             .row_idx()
             .iter()
-            .map(|&r| row_perm_inv[r])
+            .map(|&r| narrow(row_perm_inv[r]))
             .collect();
-        let u_diag_inv = (0..n)
-            .map(|j| u_val[u_col_ptr[j + 1] - 1].inverse())
-            .collect();
-        let factors = Factors {
-            u_diag_inv,
-            row_perm_inv,
-            l_col_ptr,
-            l_row,
-            l_val,
-            u_col_ptr,
-            u_row,
-            u_val,
-            a_row_perm,
-        };
         // A zero pivot (faer divides by it) means a numerically singular matrix.
         for (j, &col) in fwd.iter().enumerate() {
-            let d = factors.u_val[factors.u_col_ptr[j + 1] - 1].magnitude();
+            let d = u_val[u_col_ptr[j + 1] - 1].magnitude();
             if d == 0.0 || !d.is_finite() {
-                self.factors = None;
                 return Err(SingularAt(col));
             }
         }
-        self.factors = Some(factors);
+        let u_diag_inv = (0..n)
+            .map(|j| u_val[u_col_ptr[j + 1] - 1].inverse())
+            .collect();
+        let structure = Structure {
+            row_perm_inv: row_perm_inv.into_iter().map(narrow).collect(),
+            l_col_ptr,
+            l_row,
+            u_col_ptr,
+            u_row,
+            a_row_perm,
+        };
+        self.factors = Some(Factors {
+            structure: Arc::new(structure),
+            l_val,
+            u_val,
+            u_diag_inv,
+        });
         Ok(())
     }
 
@@ -303,48 +429,48 @@ impl<T: Scalar> Lu<T> {
         let Some(f) = self.factors.as_mut() else {
             return false;
         };
+        let s = &*f.structure;
         let x = &mut self.work;
         let col_ptr = pattern.symbolic.col_ptr();
         let n = x.len();
         for j in 0..n {
             let pj = self.col_perm.0[j];
-            for p in col_ptr[pj]..col_ptr[pj + 1] {
-                x[f.a_row_perm[p]] += values[p];
+            let (a0, a1) = (col_ptr[pj], col_ptr[pj + 1]);
+            for (&r, &v) in s.a_row_perm[a0..a1].iter().zip(&values[a0..a1]) {
+                x[r as usize] += v;
             }
-            let (u0, u1) = (f.u_col_ptr[j], f.u_col_ptr[j + 1] - 1);
-            for idx in u0..u1 {
-                let k = f.u_row[idx];
+            let (u0, u1) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            for (&k, u) in s.u_row[u0..u1].iter().zip(&mut f.u_val[u0..u1]) {
+                let k = k as usize;
                 let xk = x[k];
                 x[k] = T::default();
-                f.u_val[idx] = xk;
-                for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
-                    let i = f.l_row[q];
-                    x[i] -= f.l_val[q] * xk;
+                *u = xk;
+                let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+                for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
+                    x[i as usize] -= l * xk;
                 }
             }
             let pivot = x[j];
             x[j] = T::default();
             f.u_val[u1] = pivot;
-            let (l0, l1) = (f.l_col_ptr[j], f.l_col_ptr[j + 1]);
+            let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
+            let rows = &s.l_row[l0..l1];
             let mut col_max = pivot.magnitude();
-            for q in l0..l1 {
-                col_max = col_max.max(x[f.l_row[q]].magnitude());
+            for &i in rows {
+                col_max = col_max.max(x[i as usize].magnitude());
             }
             let acceptable = pivot.magnitude() > PIVOT_REL_TOL * col_max;
             if !acceptable || !pivot.magnitude().is_finite() {
                 // Leave the work vector clean for the pivoting factorisation.
-                for q in l0..l1 {
-                    x[f.l_row[q]] = T::default();
-                }
                 x.iter_mut().for_each(|v| *v = T::default());
                 return false;
             }
             let inv = pivot.inverse();
             f.u_diag_inv[j] = inv;
-            for q in l0..l1 {
-                let i = f.l_row[q];
-                f.l_val[q] = x[i] * inv;
-                x[i] = T::default();
+            for (&i, l) in rows.iter().zip(&mut f.l_val[l0..l1]) {
+                let xi = &mut x[i as usize];
+                *l = *xi * inv;
+                *xi = T::default();
             }
         }
         true
@@ -363,7 +489,10 @@ impl<T: Scalar> Lu<T> {
         b: &mut [T],
         scratch: &mut Vec<T>,
     ) {
-        self.refined(pattern, values, b, scratch, false);
+        scratch.clear();
+        scratch.extend_from_slice(b);
+        self.solve_in_place(b);
+        self.check_and_refine(pattern, values, b, scratch, false);
     }
 
     /// Solves the transposed system `A^T x = b` in place (after a successful [`Lu::factor`]),
@@ -378,67 +507,300 @@ impl<T: Scalar> Lu<T> {
         b: &mut [T],
         scratch: &mut Vec<T>,
     ) {
-        self.refined(pattern, values, b, scratch, true);
+        scratch.clear();
+        scratch.extend_from_slice(b);
+        self.solve_transposed_in_place(b);
+        self.check_and_refine(pattern, values, b, scratch, true);
     }
 
-    /// [`Lu::solve_refined`] of `A` or, with `transposed`, of `A^T`.
-    fn refined(
+    /// The residual check and refinement step of [`Lu::solve_refined`] (of `A^T` with
+    /// `transposed`): `b` holds the plain solution, `scratch` the right-hand side, which
+    /// becomes the residual.
+    fn check_and_refine(
         &mut self,
         pattern: &Pattern,
         values: &[T],
         b: &mut [T],
-        scratch: &mut Vec<T>,
+        scratch: &mut [T],
         transposed: bool,
     ) {
-        let solve = |lu: &mut Self, v: &mut [T]| {
-            if transposed {
-                lu.solve_transposed_in_place(v)
-            } else {
-                lu.solve_in_place(v)
-            }
-        };
-        let n = b.len();
-        scratch.clear();
-        scratch.extend_from_slice(b);
-        // Second half of `scratch` holds the row bounds as real parts.
-        scratch.extend(b.iter().map(|v| T::from_f64_magnitude(v.magnitude())));
-        solve(self, b);
-        let (residual, bound) = scratch.split_at_mut(n);
-        let col_ptr = pattern.symbolic.col_ptr();
-        let row_idx = pattern.symbolic.row_idx();
-        for c in 0..n {
-            for k in col_ptr[c]..col_ptr[c + 1] {
-                let r = row_idx[k];
-                // Entry a_rc: row r of A x gets a_rc x_c; row c of A^T x gets a_rc x_r.
-                let (row, x) = if transposed { (c, b[r]) } else { (r, b[c]) };
-                let ax = values[k] * x;
-                residual[row] -= ax;
-                bound[row] += T::from_f64_magnitude(ax.magnitude());
-            }
-        }
-        let backward_error = residual
-            .iter()
-            .zip(bound.iter())
-            .map(|(r, m)| {
-                // A row whose terms underflow (a ladder's far end at -6000 dB) has no relative
-                // accuracy to lose: subnormal residuals are rounding noise, not error.
-                let (r, m) = (r.magnitude(), m.magnitude());
-                if r < f64::MIN_POSITIVE {
-                    0.0
-                } else {
-                    r / m
-                }
-            })
-            .fold(0.0, f64::max);
-        self.stats.solves += 1;
-        self.stats.worst_backward_error = self.stats.worst_backward_error.max(backward_error);
-        if backward_error <= 16.0 * f64::EPSILON {
+        if !self.check(pattern, values, b, scratch, transposed) {
             return;
         }
-        self.stats.refined += 1;
-        solve(self, residual);
-        for (x, d) in b.iter_mut().zip(residual.iter()) {
-            *x += *d;
+        let residual = &mut scratch[..b.len()];
+        if transposed {
+            self.solve_transposed_in_place(residual);
+        } else {
+            self.solve_in_place(residual);
+        }
+        add(b, residual);
+    }
+
+    /// The residual check of [`Lu::check_and_refine`]: records the backward error and returns
+    /// whether `b` needs the refinement step (`scratch` then holds the residual).
+    fn check(
+        &mut self,
+        pattern: &Pattern,
+        values: &[T],
+        b: &[T],
+        scratch: &mut [T],
+        transposed: bool,
+    ) -> bool {
+        let n = b.len();
+        // One pass over the rows: row i's residual r_i = b_i - sum_j a_ij x_j (subtracted in
+        // increasing j, as a column-by-column product would) and its bound
+        // m_i = |b_i| + sum_j |a_ij x_j|. The backward error is max_i |r_i| / m_i (rows whose
+        // residual underflows, a ladder's far end at -6000 dB, have no relative accuracy to
+        // lose: subnormal residuals are rounding noise, not error). Only its value above
+        // `floor` matters (the worst so far, and the refinement threshold), so rows whose
+        // ratio is certainly below it skip the division.
+        let threshold = 16.0 * f64::EPSILON;
+        let floor = self.stats.worst_backward_error.min(threshold) * (1.0 - 4.0 * f64::EPSILON);
+        let mut backward_error = 0.0f64;
+        let mut finish_row = |r: T, m: f64| {
+            let r = r.magnitude();
+            // `r <= floor*m` is false for NaN ratios, which `max` then ignores.
+            let certainly_below = r <= floor * m;
+            if r >= f64::MIN_POSITIVE && !certainly_below {
+                backward_error = backward_error.max(r / m);
+            }
+        };
+        let residual = &mut scratch[..n];
+        if transposed {
+            // Row c of A^T is column c of A.
+            let col_ptr = pattern.symbolic.col_ptr();
+            let row_idx = pattern.symbolic.row_idx();
+            for (c, res) in residual.iter_mut().enumerate() {
+                let (k0, k1) = (col_ptr[c], col_ptr[c + 1]);
+                let (mut acc, mut m) = (*res, res.magnitude());
+                for (&r, &v) in row_idx[k0..k1].iter().zip(&values[k0..k1]) {
+                    let ax = v * b[r];
+                    acc -= ax;
+                    m += ax.magnitude();
+                }
+                *res = acc;
+                finish_row(acc, m);
+            }
+        } else {
+            let rows = &*self.rows;
+            for (i, res) in residual.iter_mut().enumerate() {
+                let (k0, k1) = (rows.row_ptr[i], rows.row_ptr[i + 1]);
+                let (mut acc, mut m) = (*res, res.magnitude());
+                for (&c, &k) in rows.col[k0..k1].iter().zip(&rows.slot[k0..k1]) {
+                    let ax = values[k as usize] * b[c as usize];
+                    acc -= ax;
+                    m += ax.magnitude();
+                }
+                *res = acc;
+                finish_row(acc, m);
+            }
+        }
+        self.stats.solves += 1;
+        self.stats.worst_backward_error = self.stats.worst_backward_error.max(backward_error);
+        let refine = backward_error > threshold;
+        self.stats.refined += u64::from(refine);
+        refine
+    }
+
+    /// Whether the last factorisation succeeded (the factors are ready to solve with).
+    pub fn is_factored(&self) -> bool {
+        self.factors.is_some()
+    }
+
+    /// Whether `self` and `other` refactor on the very same pivots.
+    fn same_pivots(&self, other: &Self) -> bool {
+        match (&self.factors, &other.factors) {
+            (Some(a), Some(b)) => {
+                Arc::ptr_eq(&a.structure, &b.structure)
+                    && Arc::ptr_eq(&self.col_perm, &other.col_perm)
+            }
+            _ => false,
+        }
+    }
+
+    /// Factors two matrices of `pattern` at once: exactly `a.factor(va)`, then `b` takes `a`'s
+    /// pivots and `b.factor(vb)` (the same values bit for bit). When both refactor on shared
+    /// pivots (the usual case), the two eliminations run interleaved, column by column, so the
+    /// processor overlaps their dependency chains (a refactorisation is latency-bound: each
+    /// column waits for the division of the one before). On a bad pivot they are redone one
+    /// after the other. `b`'s error is reported only when `a` succeeds.
+    pub fn factor_pair(
+        a: &mut Self,
+        b: &mut Self,
+        pattern: &Pattern,
+        va: &[T],
+        vb: &[T],
+    ) -> Result<(), SingularAt> {
+        b.share_pivots(a);
+        if a.same_pivots(b) && Self::refactor_pair(a, b, pattern, va, vb) {
+            return Ok(());
+        }
+        a.factor(pattern, va)?;
+        b.share_pivots(a);
+        b.factor(pattern, vb)
+    }
+
+    /// [`Lu::refactor`] of `a` and `b` (on the same pivots) interleaved; `false`, with both work
+    /// vectors clean, if either has a bad pivot.
+    fn refactor_pair(a: &mut Self, b: &mut Self, pattern: &Pattern, va: &[T], vb: &[T]) -> bool {
+        let (Some(fa), Some(fb)) = (a.factors.as_mut(), b.factors.as_mut()) else {
+            return false;
+        };
+        let s = &*fa.structure;
+        let (xa, xb) = (&mut a.work, &mut b.work);
+        let col_ptr = pattern.symbolic.col_ptr();
+        let n = xa.len();
+        for j in 0..n {
+            let pj = a.col_perm.0[j];
+            let (a0, a1) = (col_ptr[pj], col_ptr[pj + 1]);
+            for ((&r, &v), &w) in s.a_row_perm[a0..a1]
+                .iter()
+                .zip(&va[a0..a1])
+                .zip(&vb[a0..a1])
+            {
+                xa[r as usize] += v;
+                xb[r as usize] += w;
+            }
+            let (u0, u1) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            for (idx, &k) in (u0..u1).zip(&s.u_row[u0..u1]) {
+                let k = k as usize;
+                let (ka, kb) = (std::mem::take(&mut xa[k]), std::mem::take(&mut xb[k]));
+                (fa.u_val[idx], fb.u_val[idx]) = (ka, kb);
+                let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+                let lv = fa.l_val[l0..l1].iter().zip(&fb.l_val[l0..l1]);
+                for (&i, (&la, &lb)) in s.l_row[l0..l1].iter().zip(lv) {
+                    xa[i as usize] -= la * ka;
+                    xb[i as usize] -= lb * kb;
+                }
+            }
+            let (pa, pb) = (std::mem::take(&mut xa[j]), std::mem::take(&mut xb[j]));
+            (fa.u_val[u1], fb.u_val[u1]) = (pa, pb);
+            let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
+            let rows = &s.l_row[l0..l1];
+            let (mut max_a, mut max_b) = (pa.magnitude(), pb.magnitude());
+            for &i in rows {
+                max_a = max_a.max(xa[i as usize].magnitude());
+                max_b = max_b.max(xb[i as usize].magnitude());
+            }
+            let good =
+                |p: T, max: f64| p.magnitude() > PIVOT_REL_TOL * max && p.magnitude().is_finite();
+            if !good(pa, max_a) || !good(pb, max_b) {
+                xa.iter_mut().for_each(|v| *v = T::default());
+                xb.iter_mut().for_each(|v| *v = T::default());
+                return false;
+            }
+            let (ia, ib) = (pa.inverse(), pb.inverse());
+            fa.u_diag_inv[j] = ia;
+            fb.u_diag_inv[j] = ib;
+            let lv = fa.l_val[l0..l1].iter_mut().zip(&mut fb.l_val[l0..l1]);
+            for (&i, (la, lb)) in rows.iter().zip(lv) {
+                let i = i as usize;
+                *la = xa[i] * ia;
+                *lb = xb[i] * ib;
+                xa[i] = T::default();
+                xb[i] = T::default();
+            }
+        }
+        true
+    }
+
+    /// [`Lu::solve_refined`] of `a` with `ba` and of `b` with `bb`, the two triangular solves
+    /// interleaved when `a` and `b` share their pivots (as after [`Lu::factor_pair`]); results
+    /// bit-identical to two separate calls.
+    #[allow(clippy::too_many_arguments)]
+    pub fn solve_refined_pair(
+        a: &mut Self,
+        b: &mut Self,
+        pattern: &Pattern,
+        (va, vb): (&[T], &[T]),
+        (ba, bb): (&mut [T], &mut [T]),
+        (sa, sb): (&mut Vec<T>, &mut Vec<T>),
+    ) {
+        if !a.same_pivots(b) {
+            a.solve_refined(pattern, va, ba, sa);
+            b.solve_refined(pattern, vb, bb, sb);
+            return;
+        }
+        sa.clear();
+        sa.extend_from_slice(ba);
+        sb.clear();
+        sb.extend_from_slice(bb);
+        Self::solve_pair_in_place(a, b, ba, bb);
+        let refine_a = a.check(pattern, va, ba, sa, false);
+        let refine_b = b.check(pattern, vb, bb, sb, false);
+        // The refinement solves, interleaved too when both need one.
+        match (refine_a, refine_b) {
+            (true, true) => {
+                Self::solve_pair_in_place(a, b, sa, sb);
+                add(ba, sa);
+                add(bb, sb);
+            }
+            (true, false) => {
+                a.solve_in_place(sa);
+                add(ba, sa);
+            }
+            (false, true) => {
+                b.solve_in_place(sb);
+                add(bb, sb);
+            }
+            (false, false) => {}
+        }
+    }
+
+    /// [`Lu::solve_in_place`] of `a` and `b`, which share their pivots, interleaved.
+    fn solve_pair_in_place(a: &mut Self, b: &mut Self, ba: &mut [T], bb: &mut [T]) {
+        let (Some(fa), Some(fb)) = (a.factors.as_ref(), b.factors.as_ref()) else {
+            panic!("solve before a successful factorisation");
+        };
+        let s = &*fa.structure;
+        let (ya, yb) = (&mut a.work, &mut b.work);
+        let n = ya.len();
+        for ((&p, &v), &w) in s.row_perm_inv.iter().zip(ba.iter()).zip(bb.iter()) {
+            ya[p as usize] = v;
+            yb[p as usize] = w;
+        }
+        // The values for the next row to be read are carried in registers, as in
+        // `solve_in_place`.
+        let mut carried: Option<(T, T)> = None;
+        for k in 0..n {
+            let (ka, kb) = carried
+                .take()
+                .unwrap_or_else(|| (reload(ya, k), reload(yb, k)));
+            let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+            let lv = fa.l_val[l0..l1].iter().zip(&fb.l_val[l0..l1]);
+            for (&i, (&la, &lb)) in s.l_row[l0..l1].iter().zip(lv) {
+                let i = i as usize;
+                let (va, vb) = (ya[i] - la * ka, yb[i] - lb * kb);
+                (ya[i], yb[i]) = (va, vb);
+                if i == k + 1 {
+                    carried = Some((va, vb));
+                }
+            }
+        }
+        carried = None;
+        for j in (0..n).rev() {
+            let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            let (ya_j, yb_j) = carried
+                .take()
+                .unwrap_or_else(|| (reload(ya, j), reload(yb, j)));
+            let (ja, jb) = (ya_j * fa.u_diag_inv[j], yb_j * fb.u_diag_inv[j]);
+            ya[j] = ja;
+            yb[j] = jb;
+            let uv = fa.u_val[u0..d].iter().zip(&fb.u_val[u0..d]);
+            for (&i, (&ua, &ub)) in s.u_row[u0..d].iter().zip(uv) {
+                let i = i as usize;
+                let (va, vb) = (ya[i] - ua * ja, yb[i] - ub * jb);
+                (ya[i], yb[i]) = (va, vb);
+                if i + 1 == j {
+                    carried = Some((va, vb));
+                }
+            }
+        }
+        for ((&c, ja), jb) in a.col_perm.0.iter().zip(ya.iter_mut()).zip(yb.iter_mut()) {
+            ba[c] = *ja;
+            bb[c] = *jb;
+            *ja = T::default();
+            *jb = T::default();
         }
     }
 
@@ -448,30 +810,46 @@ impl<T: Scalar> Lu<T> {
             .factors
             .as_ref()
             .expect("solve before a successful factorisation");
+        let s = &*f.structure;
         let y = &mut self.work;
         let n = y.len();
-        {
-            for i in 0..n {
-                y[f.row_perm_inv[i]] = b[i];
-            }
-            for k in 0..n {
-                let yk = y[k];
-                for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
-                    y[f.l_row[q]] -= f.l_val[q] * yk;
+        for (&p, &v) in s.row_perm_inv.iter().zip(b.iter()) {
+            y[p as usize] = v;
+        }
+        // The value a column writes to the next row to be read (k + 1 going forward, j - 1
+        // going back) is carried in a register: in a chain-like circuit the substitution is one
+        // long dependency chain, and reading the value back from memory would add the
+        // store-to-load forwarding latency to every link.
+        let mut carried: Option<T> = None;
+        for k in 0..n {
+            let yk = carried.take().unwrap_or_else(|| reload(y, k));
+            let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
+            for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
+                let i = i as usize;
+                let v = y[i] - l * yk;
+                y[i] = v;
+                if i == k + 1 {
+                    carried = Some(v);
                 }
             }
-            for j in (0..n).rev() {
-                let d = f.u_col_ptr[j + 1] - 1;
-                let yj = y[j] * f.u_diag_inv[j];
-                y[j] = yj;
-                for q in f.u_col_ptr[j]..d {
-                    y[f.u_row[q]] -= f.u_val[q] * yj;
+        }
+        carried = None;
+        for j in (0..n).rev() {
+            let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
+            let yj = carried.take().unwrap_or_else(|| reload(y, j)) * f.u_diag_inv[j];
+            y[j] = yj;
+            for (&i, &u) in s.u_row[u0..d].iter().zip(&f.u_val[u0..d]) {
+                let i = i as usize;
+                let v = y[i] - u * yj;
+                y[i] = v;
+                if i + 1 == j {
+                    carried = Some(v);
                 }
             }
-            for j in 0..n {
-                b[self.col_perm.0[j]] = y[j];
-                y[j] = T::default();
-            }
+        }
+        for (&c, yj) in self.col_perm.0.iter().zip(y.iter_mut()) {
+            b[c] = *yj;
+            *yj = T::default();
         }
     }
 
@@ -482,32 +860,34 @@ impl<T: Scalar> Lu<T> {
             .factors
             .as_ref()
             .expect("solve before a successful factorisation");
+        let s = &*f.structure;
         let y = &mut self.work;
         let n = y.len();
         // y = Q^T b.
-        for j in 0..n {
-            y[j] = b[self.col_perm.0[j]];
+        for (yj, &c) in y.iter_mut().zip(&self.col_perm.0) {
+            *yj = b[c];
         }
         // U^T w = y: row j of U^T is column j of U (rows ascending, diagonal last).
         for j in 0..n {
-            let d = f.u_col_ptr[j + 1] - 1;
+            let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
             let mut acc = y[j];
-            for q in f.u_col_ptr[j]..d {
-                acc -= f.u_val[q] * y[f.u_row[q]];
+            for (&i, &u) in s.u_row[u0..d].iter().zip(&f.u_val[u0..d]) {
+                acc -= u * y[i as usize];
             }
             y[j] = acc * f.u_diag_inv[j];
         }
         // L^T v = w, unit diagonal: row k of L^T is column k of L.
         for k in (0..n).rev() {
+            let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
             let mut acc = y[k];
-            for q in f.l_col_ptr[k]..f.l_col_ptr[k + 1] {
-                acc -= f.l_val[q] * y[f.l_row[q]];
+            for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
+                acc -= l * y[i as usize];
             }
             y[k] = acc;
         }
         // x = P^T v.
-        for i in 0..n {
-            b[i] = y[f.row_perm_inv[i]];
+        for (bi, &p) in b.iter_mut().zip(&s.row_perm_inv) {
+            *bi = y[p as usize];
         }
         y.iter_mut().for_each(|v| *v = T::default());
     }
@@ -696,6 +1076,151 @@ mod tests {
         });
         assert_eq!((total.solves, total.refined), (5, 1));
         assert_eq!(total.worst_backward_error, 1e-12);
+    }
+
+    #[test]
+    fn worst_backward_error_is_the_exact_maximum() {
+        // The residual check skips the division for rows that cannot raise the worst error;
+        // the recorded worst must still be exactly max_i |b - A x|_i / (sum_j |a_ij x_j| + |b_i|)
+        // over every solve (computed here directly from the unrefined solution).
+        let mut seed = 3;
+        let n = 40;
+        let (p, _) = random_pattern(n, 200, &mut seed);
+        let v: Vec<f64> = (0..p.nnz()).map(|_| rng(&mut seed)).collect();
+        let mut lu = Lu::<f64>::new(&p);
+        lu.factor(&p, &v).expect("non-singular");
+        let mut plain = Lu::<f64>::new(&p);
+        plain.factor(&p, &v).expect("non-singular");
+        let (cp, ri) = (p.symbolic.col_ptr(), p.symbolic.row_idx());
+        let mut expected = 0.0f64;
+        let mut scratch = Vec::new();
+        for _ in 0..20 {
+            let b: Vec<f64> = (0..n).map(|_| rng(&mut seed)).collect();
+            let mut x = b.clone();
+            plain.solve_in_place(&mut x);
+            let mut r = b.clone();
+            let mut m: Vec<f64> = b.iter().map(|v| v.abs()).collect();
+            for c in 0..n {
+                for k in cp[c]..cp[c + 1] {
+                    r[ri[k]] -= v[k] * x[c];
+                    m[ri[k]] += (v[k] * x[c]).abs();
+                }
+            }
+            for (r, m) in r.iter().zip(&m) {
+                if r.abs() >= f64::MIN_POSITIVE {
+                    expected = expected.max(r.abs() / m);
+                }
+            }
+            let mut y = b.clone();
+            lu.solve_refined(&p, &v, &mut y, &mut scratch);
+        }
+        assert!(expected > 0.0);
+        assert_eq!(lu.stats.worst_backward_error, expected);
+    }
+
+    #[test]
+    fn pooled_factoriser_returns_to_the_base_pivots() {
+        // A fork that had to pivot again (tiny diagonal) takes the base's pivots back with
+        // `share_pivots`: its next factorisation is a refactorisation, and it solves exactly.
+        let mut b = PatternBuilder::default();
+        for (r, c) in [(0, 1), (1, 0)] {
+            b.add(r, c);
+        }
+        let p = b.finish(2);
+        let set = |diag: f64| {
+            (0..p.nnz())
+                .map(|k| {
+                    let (r, c) = p.position(k);
+                    if r == c {
+                        diag
+                    } else {
+                        1.0
+                    }
+                })
+                .collect::<Vec<f64>>()
+        };
+        let mut base = Lu::<f64>::new(&p);
+        base.factor(&p, &set(10.0)).expect("non-singular");
+        let mut fork = base.fork();
+        check_solve(&p, &mut fork, &set(1e-12), &[2.0, 3.0]);
+        assert_eq!(fork.pivotings, 1);
+        fork.share_pivots(&base);
+        check_solve(&p, &mut fork, &set(9.0), &[2.0, 3.0]);
+        assert_eq!(fork.pivotings, 1, "refactored on the base pivots");
+    }
+
+    /// `(values, x)` after factoring `values` and solving `b` with `lu`, or after
+    /// [`Lu::factor_pair`] / [`Lu::solve_refined_pair`] of two sets.
+    fn solve_with(
+        lu: &mut Lu<Complex64>,
+        p: &Pattern,
+        v: &[Complex64],
+        b: &[Complex64],
+    ) -> Vec<Complex64> {
+        lu.factor(p, v).expect("non-singular");
+        let mut x = b.to_vec();
+        lu.solve_refined(p, v, &mut x, &mut Vec::new());
+        x
+    }
+
+    #[test]
+    fn pair_is_bit_identical_to_one_after_the_other() {
+        // Three value sets A, B, C (C has a tiny first pivot on the shared pivots, so it must
+        // pivot again): pairs (A, B) and (B, C) must give exactly what factoring and solving
+        // them one after the other, each on the pivots the one before left, gives.
+        let mut seed = 21;
+        let n = 40;
+        let (p, _) = random_pattern(n, 160, &mut seed);
+        let set = |seed: &mut u64, diag: f64| -> Vec<Complex64> {
+            (0..p.nnz())
+                .map(|k| {
+                    let (r, c) = p.position(k);
+                    let d = if r == c { diag } else { 0.0 };
+                    Complex64::new(rng(seed) + d, rng(seed))
+                })
+                .collect()
+        };
+        let va = set(&mut seed, 8.0);
+        let vb = set(&mut seed, 8.0);
+        let mut vc = set(&mut seed, 8.0);
+        for (k, v) in vc.iter_mut().enumerate() {
+            let (r, c) = p.position(k);
+            if r == c {
+                *v = Complex64::new(1e-10, 0.0);
+            }
+        }
+        let rhs: Vec<Complex64> = (0..n)
+            .map(|_| Complex64::new(rng(&mut seed), 0.5))
+            .collect();
+        let mut repivots = 0;
+        for (first, second) in [(&va, &vb), (&vb, &vc), (&vc, &va)] {
+            // One after the other.
+            let mut base = Lu::<Complex64>::new(&p);
+            base.factor(&p, &va).expect("non-singular");
+            let mut seq = base.fork();
+            let x1 = solve_with(&mut seq, &p, first, &rhs);
+            let x2 = solve_with(&mut seq, &p, second, &rhs);
+            // As a pair.
+            let (mut a, mut b) = (base.fork(), base.fork());
+            Lu::factor_pair(&mut a, &mut b, &p, first, second).expect("non-singular");
+            let (mut y1, mut y2) = (rhs.clone(), rhs.clone());
+            Lu::solve_refined_pair(
+                &mut a,
+                &mut b,
+                &p,
+                (first, second),
+                (&mut y1, &mut y2),
+                (&mut Vec::new(), &mut Vec::new()),
+            );
+            assert_eq!(x1, y1);
+            assert_eq!(x2, y2);
+            assert_eq!(seq.pivotings, a.pivotings + b.pivotings);
+            repivots += seq.pivotings;
+        }
+        assert!(
+            repivots > 0,
+            "the tiny pivot must force a pivoting factorisation"
+        );
     }
 
     #[test]

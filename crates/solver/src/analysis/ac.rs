@@ -9,7 +9,7 @@
 
 use super::op::DcSolver;
 use super::{ac_value, singular, unit_of};
-use crate::lu::Lu;
+use crate::lu::{Lu, Pivots};
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::SolveError;
@@ -292,6 +292,13 @@ pub(crate) fn factor_at(
     values: &mut [Complex64],
     lu: &mut Lu<Complex64>,
 ) -> Result<(), SolveError> {
+    fill_at(sys, f, values);
+    lu.factor(&sys.pattern, values)
+        .map_err(|s| singular(circuit, sys, analysis, format!("frequency {f:e} Hz"), s.0))
+}
+
+/// Fills `values` with the matrix of frequency `f` (see [`factor_at`]).
+fn fill_at(sys: &System, f: f64, values: &mut [Complex64]) {
     let w = 2.0 * std::f64::consts::PI * f;
     for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
         *v = Complex64::new(g, w * c);
@@ -303,8 +310,6 @@ pub(crate) fn factor_at(
     for line in &sys.mtls {
         line.stamp_ac(values, w);
     }
-    lu.factor(&sys.pattern, values)
-        .map_err(|s| singular(circuit, sys, analysis, format!("frequency {f:e} Hz"), s.0))
 }
 
 /// The AC engine: at each frequency, fill `G + j*omega*C` (with the transmission lines'
@@ -333,40 +338,156 @@ fn sweep<S: Send>(
         let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
         factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
     }
-    let base = &base;
+    // Only the pivots are kept: the first factorisation's values would be dead weight.
+    let pivots = base.pivots();
+    drop(base);
+    let base = &pivots;
+    // Work space (factoriser, values, solution) is taken from a pool when a chunk starts and
+    // returned when it ends, so only as many sets exist as chunks run at once (one per thread),
+    // and the later chunks fault in no fresh memory. A pooled factoriser is reset to `base`'s
+    // pivots, so each chunk still starts from the same state whichever thread runs it.
+    let pool = std::sync::Mutex::new(Vec::<Workspace>::new());
     freqs
         .par_chunks(chunk)
         .zip(states.into_par_iter())
         .map(|(fs, mut state)| {
-            // Forked when the chunk starts, so only the running chunks hold factors.
-            let mut lu = base.fork();
-            let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
-            let mut scratch = Vec::with_capacity(2 * n);
-            let mut x = vec![Complex64::new(0.0, 0.0); n];
-            for (k, &f) in fs.iter().enumerate() {
-                let at = || format!("frequency {f:e} Hz");
-                if n > 0 {
-                    factor_at(circuit, sys, "ac", f, &mut values, &mut lu)?;
+            let pooled = pool.lock().ok().and_then(|mut p| p.pop());
+            let mut ws = match pooled {
+                Some(mut ws) => {
+                    ws.a.lu.adopt(base);
+                    ws.b.lu.adopt(base);
+                    ws
                 }
-                for (e, b) in rhs.iter().enumerate() {
-                    x.copy_from_slice(b);
-                    if n > 0 {
-                        lu.solve_refined(&sys.pattern, &values, &mut x, &mut scratch);
-                    }
-                    if let Some(i) = x
-                        .iter()
-                        .position(|v| !(v.re.is_finite() && v.im.is_finite()))
-                    {
-                        return Err(SolveError::Singular {
-                            analysis: "ac".into(),
-                            at: at(),
-                            rows: vec![sys.unknowns.name(circuit, i)],
-                        });
-                    }
-                    store(&mut state, k, e, &x);
-                }
+                None => Workspace {
+                    a: Slot::new(base, sys.g.len(), n),
+                    b: Slot::new(base, sys.g.len(), n),
+                },
+            };
+            let result = sweep_chunk(circuit, sys, fs, rhs, &mut state, &store, &mut ws);
+            if let Ok(mut p) = pool.lock() {
+                p.push(ws);
             }
-            Ok(state)
+            result.map(|()| state)
         })
         .collect()
+}
+
+/// The buffers of one running chunk of [`sweep`]: two of everything, for the two frequencies
+/// solved at once.
+struct Workspace {
+    a: Slot,
+    b: Slot,
+}
+
+/// The buffers of one frequency of a [`Workspace`].
+struct Slot {
+    lu: Lu<Complex64>,
+    values: Vec<Complex64>,
+    scratch: Vec<Complex64>,
+    x: Vec<Complex64>,
+}
+
+impl Slot {
+    fn new(base: &Pivots, nnz: usize, n: usize) -> Self {
+        Slot {
+            lu: Lu::from_pivots(base),
+            values: vec![Complex64::new(0.0, 0.0); nnz],
+            scratch: Vec::with_capacity(n),
+            x: vec![Complex64::new(0.0, 0.0); n],
+        }
+    }
+}
+
+/// Solves the frequencies `fs` of one chunk of [`sweep`] with the work space `ws`, two at a
+/// time: [`Lu::factor_pair`] and [`Lu::solve_refined_pair`] interleave the two eliminations
+/// (each is a chain of dependent operations the processor can overlap with the other) and
+/// give the same values as solving the frequencies one after the other, each on the pivots
+/// the one before left. Errors are reported as that order would meet them.
+fn sweep_chunk<S>(
+    circuit: &Circuit,
+    sys: &System,
+    fs: &[f64],
+    rhs: &[Vec<Complex64>],
+    state: &mut S,
+    store: &impl Fn(&mut S, usize, usize, &[Complex64]),
+    ws: &mut Workspace,
+) -> Result<(), SolveError> {
+    let n = sys.unknowns.len();
+    let pattern = &sys.pattern;
+    let Workspace { a, b } = ws;
+    let not_finite = |x: &[Complex64], f: f64| {
+        x.iter()
+            .position(|v| !(v.re.is_finite() && v.im.is_finite()))
+            .map(|i| SolveError::Singular {
+                analysis: "ac".into(),
+                at: format!("frequency {f:e} Hz"),
+                rows: vec![sys.unknowns.name(circuit, i)],
+            })
+    };
+    for (pair, fk) in fs.chunks(2).enumerate() {
+        let k = 2 * pair;
+        // The pivots the previous frequency left (in `b`, or in `a` for the first).
+        if k > 0 {
+            a.lu.share_pivots(&b.lu);
+        }
+        let &[fa, fb] = fk else {
+            // An odd frequency out, alone.
+            let f = fk[0];
+            if n > 0 {
+                factor_at(circuit, sys, "ac", f, &mut a.values, &mut a.lu)?;
+            }
+            for (e, r) in rhs.iter().enumerate() {
+                a.x.copy_from_slice(r);
+                if n > 0 {
+                    a.lu.solve_refined(pattern, &a.values, &mut a.x, &mut a.scratch);
+                }
+                if let Some(err) = not_finite(&a.x, f) {
+                    return Err(err);
+                }
+                store(state, k, e, &a.x);
+            }
+            b.lu.share_pivots(&a.lu);
+            continue;
+        };
+        if n > 0 {
+            fill_at(sys, fa, &mut a.values);
+            fill_at(sys, fb, &mut b.values);
+            if let Err(s) = Lu::factor_pair(&mut a.lu, &mut b.lu, pattern, &a.values, &b.values) {
+                // `a`'s failure is reported first; `b` fails only after `a` succeeded.
+                let f = if a.lu.is_factored() { fb } else { fa };
+                let at = format!("frequency {f:e} Hz");
+                return Err(singular(circuit, sys, "ac", at, s.0));
+            }
+        }
+        // The second frequency's first error waits until the first one's solves are done.
+        let mut later: Option<SolveError> = None;
+        for (e, r) in rhs.iter().enumerate() {
+            a.x.copy_from_slice(r);
+            b.x.copy_from_slice(r);
+            if n > 0 {
+                Lu::solve_refined_pair(
+                    &mut a.lu,
+                    &mut b.lu,
+                    pattern,
+                    (&a.values, &b.values),
+                    (&mut a.x, &mut b.x),
+                    (&mut a.scratch, &mut b.scratch),
+                );
+            }
+            if let Some(err) = not_finite(&a.x, fa) {
+                return Err(err);
+            }
+            store(state, k, e, &a.x);
+            if later.is_none() {
+                later = not_finite(&b.x, fb);
+            }
+            if later.is_none() {
+                store(state, k + 1, e, &b.x);
+            }
+        }
+        if let Some(err) = later {
+            return Err(err);
+        }
+    }
+    Ok(())
 }

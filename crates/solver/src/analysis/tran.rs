@@ -98,9 +98,58 @@ impl Reactive {
 /// derivative `dq` at the newest point.
 #[derive(Debug, Clone, Copy, Default)]
 struct History {
-    q: [f64; 4],
+    q: [f64; 3],
     dq: f64,
 }
+
+/// The histories of all reactive devices as columns (`q0[k]`, `q1[k]`, `q2[k]`, `dq[k]` are
+/// [`History`] `q[0..3]` and `dq` of state `k`), so the per-step loops stream flat arrays and
+/// accepting a step rotates columns instead of copying every state.
+struct Histories {
+    q0: Vec<f64>,
+    q1: Vec<f64>,
+    q2: Vec<f64>,
+    dq: Vec<f64>,
+}
+
+impl Histories {
+    /// Every state at rest at charge `q[k]`.
+    fn at_rest(q: Vec<f64>) -> Self {
+        Histories {
+            q1: q.clone(),
+            q2: q.clone(),
+            dq: vec![0.0; q.len()],
+            q0: q,
+        }
+    }
+
+    fn get(&self, k: usize) -> History {
+        History {
+            q: [self.q0[k], self.q1[k], self.q2[k]],
+            dq: self.dq[k],
+        }
+    }
+
+    /// Accepts the step: `q_new` and `dq_new` become the newest history; they get the
+    /// discarded oldest columns back as buffers for the next step.
+    fn accept(&mut self, q_new: &mut Vec<f64>, dq_new: &mut Vec<f64>) {
+        std::mem::swap(&mut self.q2, &mut self.q1);
+        std::mem::swap(&mut self.q1, &mut self.q0);
+        std::mem::swap(&mut self.q0, q_new);
+        std::mem::swap(&mut self.dq, dq_new);
+    }
+}
+
+/// The capacitors among the reactive states (the first `len()` of them), as columns: rows
+/// `a[k]`, `b[k]` ([`NO_ROW`] for ground) and capacitance `c[k]`.
+struct Capacitors {
+    a: Vec<u32>,
+    b: Vec<u32>,
+    c: Vec<f64>,
+}
+
+/// Row index standing for ground in [`Capacitors`].
+const NO_ROW: u32 = u32::MAX;
 
 /// Integration coefficients for one step: `q' = ag[0]*q_new + ag[1]*q[0] + ag[2]*q[1]`
 /// (+ `-dq` for trapezoidal).
@@ -134,9 +183,15 @@ fn coefficients(method: IntegrationMethod, order: usize, h0: f64, h1: f64) -> Co
 
 impl Coefficients {
     fn history(&self, h: &History) -> f64 {
-        let mut v = self.ag[1] * h.q[0] + self.ag[2] * h.q[1];
+        self.history_of(h.q[0], h.q[1], h.dq)
+    }
+
+    /// [`Coefficients::history`] of a state with history `q0`, `q1` and derivative `dq`.
+    #[inline]
+    fn history_of(&self, q0: f64, q1: f64, dq: f64) -> f64 {
+        let mut v = self.ag[1] * q0 + self.ag[2] * q1;
         if self.trap {
-            v -= h.dq;
+            v -= dq;
         }
         v
     }
@@ -148,9 +203,9 @@ impl Coefficients {
 /// recurrence on unit vectors) and each state costs a dot product.
 struct Lte<'o> {
     weights: [f64; 4],
-    points: usize,
     factor: f64,
     delta: f64,
+    inv_delta: f64,
     order: usize,
     opts: &'o circuit::Options,
 }
@@ -191,9 +246,9 @@ impl<'o> Lte<'o> {
         };
         Lte {
             weights,
-            points,
             factor,
             delta: delta_old[0],
+            inv_delta: 1.0 / delta_old[0],
             order,
             opts,
         }
@@ -206,11 +261,39 @@ impl<'o> Lte<'o> {
         let volttol = o.abstol + o.reltol * dq_new.abs().max(hist.dq.abs());
         let chargetol = o.reltol * q_new.abs().max(hist.q[0].abs()).max(o.chgtol) / self.delta;
         let tol = volttol.max(chargetol);
-        let mut dd = self.weights[0] * q_new;
-        for j in 1..self.points {
-            dd += self.weights[j] * hist.q[j - 1];
+        o.trtol * tol / self.denominator(q_new, hist)
+    }
+
+    /// `max(abstol, k_order*|DD|)`, the denominator of [`Lte::ratio`].
+    fn denominator(&self, q_new: f64, hist: &History) -> f64 {
+        // The weights past `points` are zero: adding their zero terms changes no value (the
+        // history is finite), and the fixed length unrolls.
+        let w = &self.weights;
+        let dd = w[0] * q_new + w[1] * hist.q[0] + w[2] * hist.q[1] + w[3] * hist.q[2];
+        self.opts.abstol.max(self.factor * dd.abs())
+    }
+
+    /// `min.min(self.ratio(...))`, exactly, without the two divisions of [`Lte::ratio`] for a
+    /// state whose ratio is certainly above `min` (most of them, once `min` is small): that test
+    /// multiplies by `1/delta` and cross-multiplies, a few ulp off, against a 1e-9 margin.
+    ///
+    /// The test uses a plain comparison for `max` (`f64::max` also handles NaN, at several
+    /// instructions each): on finite values both agree, and a NaN anywhere fails the test, so
+    /// such a state takes the exact path.
+    fn lower(&self, min: f64, q_new: f64, dq_new: f64, hist: &History) -> f64 {
+        let o = self.opts;
+        let max = |a: f64, b: f64| if a > b { a } else { b };
+        let w = &self.weights;
+        let h = &hist.q;
+        let dd = w[0] * q_new + w[1] * h[0] + w[2] * h[1] + w[3] * h[2];
+        let volttol = o.abstol + o.reltol * max(dq_new.abs(), hist.dq.abs());
+        let charge = max(max(q_new.abs(), h[0].abs()), o.chgtol);
+        let tol_estimate = max(volttol, o.reltol * charge * self.inv_delta);
+        let den = max(o.abstol, self.factor * dd.abs());
+        if o.trtol * tol_estimate > min * den * (1.0 + 1e-9) {
+            return min;
         }
-        o.trtol * tol / o.abstol.max(self.factor * dd.abs())
+        min.min(self.ratio(q_new, dq_new, hist))
     }
 
     fn step(&self, min_ratio: f64) -> f64 {
@@ -292,17 +375,18 @@ pub fn run_with(
         let (id, gd) = d.eval.current(vd);
         let (q, _) = d.eval.charge(vd, id, gd);
         newton.vd[k] = vd;
-        diode_hist.push(History { q: [q; 4], dq: 0.0 });
+        diode_hist.push(History { q: [q; 3], dq: 0.0 });
     }
     let mut vd_accepted = newton.vd.clone();
     let mut diode_terms = vec![0.0; sys.diodes.len()];
-    let mut hist: Vec<History> = reactive
-        .iter()
-        .map(|(d, r)| {
-            let q = initial_charge(circuit, *d, r, &x, spec.uic);
-            History { q: [q; 4], dq: 0.0 }
-        })
-        .collect();
+    let mut hist = Histories::at_rest(
+        reactive
+            .iter()
+            .map(|(d, r)| initial_charge(circuit, *d, r, &x, spec.uic))
+            .collect(),
+    );
+    let caps = capacitors(&reactive);
+    let n_caps = caps.c.len();
     // tline hook: delay tables of the transmission lines, from the start point.
     let mut line_hist: Vec<tline::History> = (sys.tlines.iter())
         .map(|l| tline::History::new(l, &x, spec.uic))
@@ -363,8 +447,11 @@ pub fn run_with(
     let mut scratch = Vec::new();
     let mut q_new = vec![0.0; reactive.len()];
     let mut dq_new = vec![0.0; reactive.len()];
+    // The history part of each state's derivative at this step (`co.history`).
+    let mut hist_term = vec![0.0; reactive.len()];
     let mut next_break = 0usize;
     let mut first = true;
+    let mut accepted;
     let mut steps = 0usize;
 
     let mut stop: Option<SolveError> = None;
@@ -403,8 +490,27 @@ pub fn run_with(
         }
         let t_new = t + delta;
         super::op::dc_rhs(circuit, sys, &mut rhs, &|d| Some(source_value(d, t_new)));
-        for ((_, r), h) in reactive.iter().zip(&hist) {
-            r.stamp_history(co.history(h), &mut rhs);
+        // Capacitors (the first states), then inductors; they stamp disjoint rows (nodes,
+        // branches), so the sums of every row are in device order as before the split.
+        // (Every column sliced to the same length first, so the loops index without checks.)
+        let (q0, q1, dq) = (&hist.q0[..n_caps], &hist.q1[..n_caps], &hist.dq[..n_caps]);
+        let (ca, cb, cc) = (&caps.a[..n_caps], &caps.b[..n_caps], &caps.c[..n_caps]);
+        let term = &mut hist_term[..n_caps];
+        for k in 0..n_caps {
+            let h = co.history_of(q0[k], q1[k], dq[k]);
+            term[k] = h;
+            let (a, b) = (ca[k], cb[k]);
+            if a != NO_ROW {
+                rhs[a as usize] -= h;
+            }
+            if b != NO_ROW {
+                rhs[b as usize] += h;
+            }
+        }
+        for (k, (_, r)) in reactive.iter().enumerate().skip(n_caps) {
+            let h = co.history_of(hist.q0[k], hist.q1[k], hist.dq[k]);
+            hist_term[k] = h;
+            r.stamp_history(h, &mut rhs);
         }
         // tline hook: the waves arriving at each line port.
         for (line, h) in sys.tlines.iter().zip(&line_hist) {
@@ -454,7 +560,12 @@ pub fn run_with(
             }
             lu.solve_refined(&sys.pattern, &values, &mut rhs, &mut scratch);
         }
-        if let Some(i) = rhs.iter().position(|v| !v.is_finite()) {
+        // (A branch-free pass over all values first: it vectorises; `position` does not.)
+        let all_finite = rhs.iter().fold(true, |ok, v| ok & v.is_finite());
+        if let Some(i) = (!all_finite)
+            .then(|| rhs.iter().position(|v| !v.is_finite()))
+            .flatten()
+        {
             stop = Some(SolveError::NotFinite {
                 analysis: "tran".into(),
                 at: format!("time {t_new:.7e} s"),
@@ -465,10 +576,24 @@ pub fn run_with(
         // New states and the truncation-error step proposal.
         let lte = Lte::new(&delta_old, order, opts.method, opts);
         let mut min_ratio = f64::INFINITY;
-        for (k, ((_, r), h)) in reactive.iter().zip(&hist).enumerate() {
+        let v = |i: u32| if i == NO_ROW { 0.0 } else { rhs[i as usize] };
+        let (q0, q1, q2) = (&hist.q0[..n_caps], &hist.q1[..n_caps], &hist.q2[..n_caps]);
+        let (dq_old, term) = (&hist.dq[..n_caps], &hist_term[..n_caps]);
+        let (qn, dqn) = (&mut q_new[..n_caps], &mut dq_new[..n_caps]);
+        for k in 0..n_caps {
+            let q = cc[k] * (v(ca[k]) - v(cb[k]));
+            let dq = co.ag[0] * q + term[k];
+            (qn[k], dqn[k]) = (q, dq);
+            let past = History {
+                q: [q0[k], q1[k], q2[k]],
+                dq: dq_old[k],
+            };
+            min_ratio = lte.lower(min_ratio, q, dq, &past);
+        }
+        for (k, (_, r)) in reactive.iter().enumerate().skip(n_caps) {
             q_new[k] = r.charge(&rhs);
-            dq_new[k] = co.ag[0] * q_new[k] + co.history(h);
-            min_ratio = min_ratio.min(lte.ratio(q_new[k], dq_new[k], h));
+            dq_new[k] = co.ag[0] * q_new[k] + hist_term[k];
+            min_ratio = lte.lower(min_ratio, q_new[k], dq_new[k], &hist.get(k));
         }
         for (k, (d, h)) in sys.diodes.iter().zip(&diode_hist).enumerate() {
             if d.eval.has_charge() {
@@ -490,13 +615,10 @@ pub fn run_with(
             // Accept.
             t = t_new;
             steps += 1;
-            for (k, h) in hist.iter_mut().enumerate() {
-                h.q.copy_within(0..3, 1);
-                h.q[0] = q_new[k];
-                h.dq = dq_new[k];
-            }
+            hist.accept(&mut q_new, &mut dq_new);
+            accepted = true;
             for (k, h) in diode_hist.iter_mut().enumerate() {
-                h.q.copy_within(0..3, 1);
+                h.q.copy_within(0..2, 1);
                 h.q[0] = newton.q[k];
                 h.dq = newton.dq[k];
             }
@@ -534,12 +656,15 @@ pub fn run_with(
             }
             delta = next;
         } else {
+            accepted = false;
             // Reject: retry from the same point with the proposed step.
             newton.vd.copy_from_slice(&vd_accepted);
             delta = proposal;
         }
         if delta < min_step {
-            let worst = worst_device(circuit, &reactive, &q_new, &hist);
+            // After an accepted step the newest charges are the history's (no change).
+            let newest = if accepted { &hist.q0 } else { &q_new };
+            let worst = worst_device(circuit, &reactive, newest, &hist.q0);
             stop = Some(SolveError::TimestepTooSmall {
                 time: t,
                 step: delta,
@@ -619,7 +744,28 @@ fn reactive_devices(circuit: &Circuit, sys: &System) -> Vec<(DeviceId, Reactive)
             _ => {}
         }
     }
+    // Capacitors first (for [`capacitors`]), each kind in netlist order.
+    out.sort_by_key(|(_, r)| matches!(r, Reactive::Inductor { .. }));
     out
+}
+
+/// The leading capacitors of `reactive` (as [`reactive_devices`] orders them), as columns.
+fn capacitors(reactive: &[(DeviceId, Reactive)]) -> Capacitors {
+    let row = |i: &Option<usize>| i.map_or(NO_ROW, |i| i as u32);
+    let mut caps = Capacitors {
+        a: Vec::new(),
+        b: Vec::new(),
+        c: Vec::new(),
+    };
+    for (_, r) in reactive {
+        let Reactive::Capacitor { a, b, c } = r else {
+            break;
+        };
+        caps.a.push(row(a));
+        caps.b.push(row(b));
+        caps.c.push(*c);
+    }
+    caps
 }
 
 /// Initial state: from the start point, or a capacitor's `IC=` under `UIC` (inductor `IC=`
@@ -640,22 +786,22 @@ fn initial_charge(circuit: &Circuit, d: DeviceId, r: &Reactive, x: &[f64], uic: 
 }
 
 /// The device whose state changes fastest relative to its size (named in step-too-small errors).
+/// `q_new[k]` and `q0[k]` are state `k`'s newest and last accepted charges; ties go to the
+/// last device in netlist order.
 fn worst_device(
     circuit: &Circuit,
     reactive: &[(DeviceId, Reactive)],
     q_new: &[f64],
-    hist: &[History],
+    q0: &[f64],
 ) -> String {
-    reactive
-        .iter()
-        .zip(q_new.iter().zip(hist))
-        .max_by(|a, b| {
-            let da = (a.1 .0 - a.1 .1.q[0]).abs() / a.1 .1.q[0].abs().max(1e-30);
-            let db = (b.1 .0 - b.1 .1.q[0]).abs() / b.1 .1.q[0].abs().max(1e-30);
-            da.total_cmp(&db)
-        })
+    let mut order: Vec<usize> = (0..reactive.len()).collect();
+    order.sort_by_key(|&k| reactive[k].0);
+    let change = |k: usize| (q_new[k] - q0[k]).abs() / q0[k].abs().max(1e-30);
+    order
+        .into_iter()
+        .max_by(|&a, &b| change(a).total_cmp(&change(b)))
         .map_or_else(
             || "no reactive element".to_string(),
-            |((d, _), _)| circuit.devices[d.index()].name.clone(),
+            |k| circuit.devices[reactive[k].0.index()].name.clone(),
         )
 }
