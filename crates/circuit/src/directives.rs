@@ -106,7 +106,7 @@ impl Elab<'_> {
             return Ok(NodeId::GROUND);
         }
         self.node_ids
-            .get(&n.name)
+            .get(n.name.as_str())
             .copied()
             .ok_or_else(|| ElabError::BadReference {
                 span: n.span,

@@ -29,6 +29,7 @@ use crate::expr::fmt_num;
 use crate::params::Params;
 use crate::suggest::did_you_mean;
 use crate::*;
+use compact_str::CompactString;
 use netlist::{
     AcSpec, Element, ElementKind, Ident, Item, ModelDef, Param, SourceSpec, Span, SubcktDef,
     TranSpec, Value,
@@ -128,11 +129,13 @@ struct Elab<'a> {
     envs: Vec<Env<'a>>,
     globals: HashSet<String>,
     nodes: Vec<String>,
-    node_ids: HashMap<String, NodeId>,
+    /// Node name → id. Keys are `CompactString`s, inline up to 24 bytes: a lookup in a
+    /// million-node map then touches the table only, not a heap string as well.
+    node_ids: HashMap<CompactString, NodeId>,
     devices: Vec<Device>,
     /// Expanded element names including `X` instances: where each was first defined and its
     /// device. One map for both (a million-element netlist has a million names).
-    names: HashMap<String, Named>,
+    names: HashMap<CompactString, Named>,
     fixups: Vec<Fixup>,
     warnings: Vec<Warning>,
     /// Instances being expanded: (definition address, subckt name).
@@ -159,7 +162,7 @@ impl<'a> Elab<'a> {
             .filter(|i| matches!(i, Item::Element(_)))
             .count();
         let mut node_ids = HashMap::with_capacity_and_hasher(elements + 1, Default::default());
-        node_ids.insert("0".to_string(), NodeId::GROUND);
+        node_ids.insert(CompactString::const_new("0"), NodeId::GROUND);
         let mut nodes = Vec::with_capacity(elements + 1);
         nodes.push("0".to_string());
         let mut elab = Elab {
@@ -339,7 +342,7 @@ impl<'a> Elab<'a> {
             let mut saves = self.saves.clone();
             let needed = meas::saved_by(
                 &self.meas,
-                &self.node_ids,
+                |name| self.node_ids.get(name).copied(),
                 |name| self.device_index(name),
                 &self.devices,
             );
@@ -404,16 +407,15 @@ impl<'a> Elab<'a> {
         if let Some(id) = self.node_ids.get(name.as_ref()) {
             return *id;
         }
-        let name = name.into_owned();
         let id = NodeId(self.nodes.len() as u32);
-        self.nodes.push(name.clone());
-        self.node_ids.insert(name, id);
+        self.node_ids.insert(CompactString::from(name.as_ref()), id);
+        self.nodes.push(name.into_owned());
         id
     }
 
     fn register_name(&mut self, name: &str, span: Span) -> Result<(), ElabError> {
         // One probe of the map: the name is inserted unless it is already there.
-        match self.names.entry(name.to_string()) {
+        match self.names.entry(CompactString::from(name)) {
             std::collections::hash_map::Entry::Vacant(slot) => {
                 slot.insert(Named { span, device: None });
                 Ok(())
@@ -443,11 +445,12 @@ impl<'a> Elab<'a> {
 
     fn push_device(&mut self, name: String, span: Span, kind: DeviceKind) -> usize {
         let index = self.devices.len();
-        match self.names.get_mut(&name) {
+        match self.names.get_mut(name.as_str()) {
             Some(named) => named.device = Some(index),
             None => {
                 let device = Some(index);
-                self.names.insert(name.clone(), Named { span, device });
+                self.names
+                    .insert(CompactString::from(name.as_str()), Named { span, device });
             }
         }
         self.devices.push(Device { name, span, kind });
@@ -706,7 +709,7 @@ impl<'a> Elab<'a> {
                 if pairs > 1 {
                     // Register the card's own name so `Circuit::device` finds the first pair.
                     let first = self.devices.len() - pairs;
-                    if let Some(named) = self.names.get_mut(&name) {
+                    if let Some(named) = self.names.get_mut(name.as_str()) {
                         named.device = Some(first);
                     }
                 }
@@ -1513,7 +1516,7 @@ impl<'a> Elab<'a> {
                     let id = if node.name == "gnd" || node.name == "0" {
                         None
                     } else {
-                        self.node_ids.get(&node.name).copied()
+                        self.node_ids.get(node.name.as_str()).copied()
                     };
                     let Some(id) = id else {
                         let hint =
@@ -1548,7 +1551,7 @@ impl<'a> Elab<'a> {
                 "ground is 0 V by definition; there is nothing to save".to_string()
             ));
         }
-        match self.node_ids.get(&node.name) {
+        match self.node_ids.get(node.name.as_str()) {
             Some(&id) => Ok(SaveTarget::Voltage(id)),
             None => {
                 let hint = did_you_mean(&node.name, self.nodes[1..].iter().map(String::as_str));

@@ -161,7 +161,7 @@ impl Elab<'_> {
         if n.name == "0" || n.name == "gnd" {
             return Ok(VecExpr::Const(0.0));
         }
-        if self.node_ids.contains_key(&n.name) {
+        if self.node_ids.contains_key(n.name.as_str()) {
             return Ok(VecExpr::Vector(format!("v({})", n.name)));
         }
         Err(ElabError::BadReference {
@@ -256,9 +256,9 @@ impl Elab<'_> {
 }
 
 /// The vectors the `.meas` cards read, as `.save` targets (so a `.save` list keeps them).
-pub(super) fn saved_by<S: std::hash::BuildHasher>(
+pub(super) fn saved_by(
     meas: &[Meas],
-    nodes: &std::collections::HashMap<String, NodeId, S>,
+    node_of: impl Fn(&str) -> Option<NodeId>,
     device_of: impl Fn(&str) -> Option<usize>,
     devices: &[Device],
 ) -> Vec<SaveTarget> {
@@ -300,7 +300,7 @@ pub(super) fn saved_by<S: std::hash::BuildHasher>(
         .filter_map(|n| {
             let inner = |p: &str| n.strip_prefix(p).and_then(|r| r.strip_suffix(')'));
             if let Some(node) = inner("v(") {
-                nodes.get(node).map(|&id| SaveTarget::Voltage(id))
+                node_of(node).map(SaveTarget::Voltage)
             } else {
                 let i = device_of(inner("i(")?)?;
                 // Only these have a branch current; another `i(...)` fails as a missing vector.
