@@ -1045,28 +1045,36 @@ mod tests {
         }
     }
 
+    /// The full 2x2 pattern.
+    fn two_by_two() -> Pattern {
+        let mut b = PatternBuilder::default();
+        for (r, c) in [(0, 1), (1, 0)] {
+            b.add(r, c);
+        }
+        b.finish(2)
+    }
+
+    /// Values of `p` with `diag` on the diagonal and 1 elsewhere.
+    fn with_diagonal(p: &Pattern, diag: f64) -> Vec<f64> {
+        (0..p.nnz())
+            .map(|k| {
+                let (r, c) = p.position(k);
+                if r == c {
+                    diag
+                } else {
+                    1.0
+                }
+            })
+            .collect()
+    }
+
     #[test]
     fn bad_static_pivot_triggers_repivoting() {
         // [[10, 1], [1, 10]] pivots on the diagonal whatever the column order; with
         // [[1e-12, 1], [1, 1e-12]] those pivots are 1e-12 of their column, so the factoriser must
         // pivot again (off the diagonal) and still solve exactly.
-        let mut b = PatternBuilder::default();
-        for (r, c) in [(0, 1), (1, 0)] {
-            b.add(r, c);
-        }
-        let p = b.finish(2);
-        let set = |diag: f64| {
-            (0..p.nnz())
-                .map(|k| {
-                    let (r, c) = p.position(k);
-                    if r == c {
-                        diag
-                    } else {
-                        1.0
-                    }
-                })
-                .collect::<Vec<f64>>()
-        };
+        let p = two_by_two();
+        let set = |diag: f64| with_diagonal(&p, diag);
         let mut lu = Lu::<f64>::new(&p);
         check_solve(&p, &mut lu, &set(10.0), &[2.0, 3.0]);
         check_solve(&p, &mut lu, &set(9.0), &[2.0, 3.0]);
@@ -1155,23 +1163,8 @@ mod tests {
     fn pooled_factoriser_returns_to_the_base_pivots() {
         // A fork that had to pivot again (tiny diagonal) takes the base's pivots back with
         // `share_pivots`: its next factorisation is a refactorisation, and it solves exactly.
-        let mut b = PatternBuilder::default();
-        for (r, c) in [(0, 1), (1, 0)] {
-            b.add(r, c);
-        }
-        let p = b.finish(2);
-        let set = |diag: f64| {
-            (0..p.nnz())
-                .map(|k| {
-                    let (r, c) = p.position(k);
-                    if r == c {
-                        diag
-                    } else {
-                        1.0
-                    }
-                })
-                .collect::<Vec<f64>>()
-        };
+        let p = two_by_two();
+        let set = |diag: f64| with_diagonal(&p, diag);
         let mut base = Lu::<f64>::new(&p);
         base.factor(&p, &set(10.0)).expect("non-singular");
         let mut fork = base.fork();
