@@ -14,7 +14,10 @@ use std::path::PathBuf;
 fn simulate(name: &str, text: &str) -> Vec<Plot> {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-analytic-tran");
     std::fs::create_dir_all(&dir).expect("create temp dir");
-    let path: PathBuf = dir.join(format!("{name}.net"));
+    // Unique per call: tests run in parallel and may simulate under the same name.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path: PathBuf = dir.join(format!("{name}-{call}.net"));
     std::fs::write(&path, text).expect("write netlist");
     let result = balun::simulate_file(&path);
     let _ = std::fs::remove_file(&path);
