@@ -7,20 +7,15 @@
 //! to catch). Where a modelling approximation is involved (finite op-amp gain, a transformer
 //! with k < 1), the test states the size of that approximation and uses it as the tolerance.
 
+mod common;
+
 use balun::solver::Plot;
 use num_complex::Complex64;
 use std::f64::consts::PI;
-use std::path::PathBuf;
 
-/// Writes `text` to a fresh temporary file `name.net` and runs the whole pipeline on it.
+/// Writes `text` to a scratch netlist of its own and runs the whole pipeline on it.
 fn simulate(name: &str, text: &str) -> Vec<Plot> {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-analytic");
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    // Unique per call: tests run in parallel and may simulate under the same name.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path: PathBuf = dir.join(format!("{name}-{call}.net"));
-    std::fs::write(&path, text).expect("write netlist");
+    let path = common::scratch_netlist("analytic", name, text);
     let result = balun::simulate_file(&path);
     let _ = std::fs::remove_file(&path);
     match result {

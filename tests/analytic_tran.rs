@@ -6,19 +6,14 @@
 //! formula has a truncation error that the step control keeps near `RELTOL` (1e-3) per step.
 //! Every test states the size of that error for its circuit and uses a tolerance above it.
 
+mod common;
+
 use balun::solver::Plot;
 use std::f64::consts::PI;
-use std::path::PathBuf;
 
-/// Writes `text` to a fresh temporary file `name.net` and runs the whole pipeline on it.
+/// Writes `text` to a scratch netlist of its own and runs the whole pipeline on it.
 fn simulate(name: &str, text: &str) -> Vec<Plot> {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-analytic-tran");
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    // Unique per call: tests run in parallel and may simulate under the same name.
-    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let path: PathBuf = dir.join(format!("{name}-{call}.net"));
-    std::fs::write(&path, text).expect("write netlist");
+    let path = common::scratch_netlist("analytic-tran", name, text);
     let result = balun::simulate_file(&path);
     let _ = std::fs::remove_file(&path);
     match result {

@@ -6,6 +6,8 @@
 //! Tolerances are stated per test; most are set by effects the closed form leaves out (the
 //! cable's shunt capacitance at 50 Hz, the op-amp's finite gain), each estimated in place.
 
+mod common;
+
 use balun::circuit::Circuit;
 use balun::solver::Plot;
 use measure::interference::{interference, InterferenceSetup};
@@ -15,13 +17,7 @@ use std::path::{Path, PathBuf};
 
 /// Writes `text` to a fresh file (unique per call: tests run in parallel).
 fn write(name: &str, text: &str) -> PathBuf {
-    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let k = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-cables");
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    let path = dir.join(format!("{name}-{k}.net"));
-    std::fs::write(&path, text).expect("write netlist");
-    path
+    common::scratch_netlist("cables", name, text)
 }
 
 fn simulate(name: &str, text: &str) -> Vec<Plot> {

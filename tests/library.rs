@@ -8,6 +8,8 @@
 //! frequency of 1 Hz... see `IDEAL`): the closed-loop error is of order noise gain / a0 = 1e-11,
 //! so they are compared to `1e-8` relative.
 
+mod common;
+
 use balun::circuit::Circuit;
 use balun::solver::analysis::ac::{responses, Excitation, Probe};
 use balun::solver::Plot;
@@ -19,13 +21,7 @@ const IDEAL: &str = "a0=1e12 gbw=1e15";
 
 /// Writes `text` to a fresh file (unique per call: tests run in parallel).
 fn write(name: &str, text: &str) -> PathBuf {
-    static COUNT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let k = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-library");
-    std::fs::create_dir_all(&dir).expect("create temp dir");
-    let path = dir.join(format!("{name}-{k}.net"));
-    std::fs::write(&path, text).expect("write netlist");
-    path
+    common::scratch_netlist("library", name, text)
 }
 
 /// Parses (with the built-in library) and elaborates `text`.

@@ -24,13 +24,7 @@ fn mtl_dir() -> PathBuf {
 }
 
 fn run_text(text: &str) -> Vec<Plot> {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-mtl");
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(format!(
-        "{:x}.net",
-        text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()
-    ));
-    std::fs::write(&path, text).expect("write netlist");
+    let path = common::scratch_netlist("mtl", "net", text);
     let (_, plots) = balun::simulate_file(&path).unwrap_or_else(|(e, _)| panic!("{e}"));
     plots
 }

@@ -454,12 +454,12 @@ pub fn run_samples(
     show_progress: bool,
 ) -> Result<Vec<Vec<f64>>, mc::RunError<solver::SolveError>> {
     let message = format!("Monte Carlo: {} runs", plan.runs);
+    let wants_meas = quantities
+        .iter()
+        .any(|q| matches!(q.source, Source::Meas(_)));
     balun::progress::with_step_bar(show_progress, &message, plan.runs as u64, |tick| {
         mc::run(c, plan, tick, |run| {
             let plots = solver::simulate(run)?;
-            let wants_meas = quantities
-                .iter()
-                .any(|q| matches!(q.source, Source::Meas(_)));
             let meas = if wants_meas {
                 measure::meas::evaluate(&run.meas, &plots)
             } else {

@@ -45,6 +45,19 @@ impl Drop for TempDir {
     }
 }
 
+/// Writes netlist `text` to a file of its own, `NAME-K.net` (K counts the calls: tests run in
+/// parallel and may use one name), in directory `balun-KIND` of the tests' scratch space
+/// (`target/tmp`), and returns its path.
+pub fn scratch_netlist(kind: &str, name: &str, text: &str) -> PathBuf {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("balun-{kind}"));
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    let path = dir.join(format!("{name}-{call}.net"));
+    std::fs::write(&path, text).expect("write netlist");
+    path
+}
+
 /// Writes `text` to `dir/name` and returns the path.
 pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
