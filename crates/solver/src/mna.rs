@@ -13,8 +13,10 @@
 //! factorisation of `G` serves every sweep point.
 
 use crate::devices;
+use crate::devices::nonlinear::Nonlinear;
 use crate::sparse::{Pattern, PatternBuilder};
 use circuit::{Circuit, DeviceId, NodeId, SaveTarget};
+use std::sync::Arc;
 
 /// Numbering of the MNA unknowns and their ngspice names.
 #[derive(Debug, Clone)]
@@ -25,10 +27,12 @@ pub struct Unknowns {
     branch_of: Vec<Option<u32>>,
     /// Device owning each branch.
     branch_device: Vec<DeviceId>,
-    /// Internal node of each device that has one (a diode's anode behind RS), numbered after
-    /// the branches; these are solved for but not reported.
+    /// First internal node of each device that has some (a diode's anode behind RS, a
+    /// transistor's terminals behind RB, RC, RE, RD, RS), numbered after the reported unknowns;
+    /// these are solved for but not reported.
     internal_of: Vec<Option<u32>>,
-    internal_device: Vec<DeviceId>,
+    /// Owner and ngspice suffix (`internal`, `collector`, ...) of each internal node.
+    internal_device: Vec<(DeviceId, &'static str)>,
     /// First reported device unknown of each device that has some (T lines), numbered after
     /// the branches.
     extra_of: Vec<Option<u32>>,
@@ -56,12 +60,9 @@ impl Unknowns {
             } else {
                 branch_of.push(None);
             }
-            if devices::has_internal_node(&d.kind) {
-                internal_of.push(Some(internal_device.len() as u32));
-                internal_device.push(DeviceId(i as u32));
-            } else {
-                internal_of.push(None);
-            }
+            let internal = devices::internal_nodes(&d.kind);
+            internal_of.push((!internal.is_empty()).then_some(internal_device.len() as u32));
+            internal_device.extend(internal.into_iter().map(|s| (DeviceId(i as u32), s)));
         }
         let mut unknowns = Unknowns {
             node_count: circuit.node_count(),
@@ -123,10 +124,11 @@ impl Unknowns {
             || (self.node_count - 1 + self.branch_device.len()..self.visible()).contains(&i)
     }
 
-    /// Matrix index of a device's internal node.
-    pub fn internal(&self, d: DeviceId) -> usize {
-        let k = self.internal_of[d.index()].expect("device has no internal node");
-        self.visible() + k as usize
+    /// Matrix index of internal node `k` of device `d` (in the order of
+    /// [`devices::internal_nodes`]).
+    pub fn internal(&self, d: DeviceId, k: usize) -> usize {
+        let first = self.internal_of[d.index()].expect("device has no internal node");
+        self.visible() + first as usize + k
     }
 
     pub fn is_empty(&self) -> bool {
@@ -162,8 +164,8 @@ impl Unknowns {
         if i < self.node_count - 1 {
             format!("v({})", circuit.nodes[i + 1])
         } else if i >= self.visible() {
-            let d = self.internal_device[i - self.visible()];
-            format!("v({}#internal)", circuit.devices[d.index()].name)
+            let (d, suffix) = self.internal_device[i - self.visible()];
+            format!("v({}#{suffix})", circuit.devices[d.index()].name)
         } else if i >= self.node_count - 1 + self.branch_device.len() {
             let (d, suffix) = self.extra[i - (self.node_count - 1 + self.branch_device.len())];
             format!("v({}#{suffix})", circuit.devices[d.index()].name)
@@ -182,6 +184,52 @@ pub struct SourceTerm {
     pub sign: f64,
 }
 
+/// The nonlinear devices of a system, each behind [`Nonlinear`], with where its state and
+/// charges live in the engines' flat arrays.
+#[derive(Debug, Clone, Default)]
+pub struct NonlinearDevices {
+    pub devices: Vec<Arc<dyn Nonlinear>>,
+    /// The circuit device each one is.
+    pub ids: Vec<DeviceId>,
+    /// Device `k`'s state is `state[state_at[k]..state_at[k + 1]]`.
+    pub state_at: Vec<usize>,
+    /// Device `k`'s charges are `q[charge_at[k]..charge_at[k + 1]]`.
+    pub charge_at: Vec<usize>,
+}
+
+impl NonlinearDevices {
+    pub fn len(&self) -> usize {
+        self.devices.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.devices.is_empty()
+    }
+
+    /// Total length of the state arrays.
+    pub fn state_len(&self) -> usize {
+        self.state_at.last().copied().unwrap_or(0)
+    }
+
+    /// Total number of charges.
+    pub fn charge_len(&self) -> usize {
+        self.charge_at.last().copied().unwrap_or(0)
+    }
+
+    /// Device `k`'s slice of a flat state array.
+    pub fn state<'s>(&self, k: usize, all: &'s [f64]) -> &'s [f64] {
+        &all[self.state_at[k]..self.state_at[k + 1]]
+    }
+
+    /// The devices with their ids and their slices of the flat state array `all`.
+    pub fn with_states<'s>(
+        &'s self,
+        all: &'s [f64],
+    ) -> impl Iterator<Item = (DeviceId, &'s dyn Nonlinear, &'s [f64])> + 's {
+        (0..self.len()).map(move |k| (self.ids[k], &*self.devices[k], self.state(k, all)))
+    }
+}
+
 /// The assembled linear system `(G + sC) x = b` of a circuit.
 #[derive(Debug, Clone)]
 pub struct System {
@@ -193,8 +241,8 @@ pub struct System {
     pub c: Vec<f64>,
     /// Independent-source terms of the right-hand side.
     pub sources: Vec<SourceTerm>,
-    /// Junction diodes, linearised at each Newton iteration.
-    pub diodes: Vec<devices::diode::DiodeInstance>,
+    /// The nonlinear devices, linearised at each Newton iteration.
+    pub nonlinear: NonlinearDevices,
     /// Lossless lines: `G` holds their DC coupling; `.ac` replaces it by the
     /// frequency-dependent one at each frequency and `.tran` by delayed sources.
     pub tlines: Vec<devices::tline::TLineInstance>,
@@ -210,16 +258,17 @@ pub struct Stamper<'a> {
     /// `(pattern handle, g, c)` contributions.
     entries: Vec<(usize, f64, f64)>,
     sources: Vec<SourceTerm>,
-    diodes: Vec<devices::diode::DiodeInstance>,
+    nonlinear: Vec<(DeviceId, Box<dyn Nonlinear>)>,
     tlines: Vec<devices::tline::TLineInstance>,
     mtls: Vec<devices::mtl::MtlInstance>,
     device: DeviceId,
 }
 
 impl<'a> Stamper<'a> {
-    /// The internal node of the device being stamped.
-    pub fn own_internal(&self) -> usize {
-        self.unknowns.internal(self.device)
+    /// Matrix index of internal node `k` of the device being stamped (in the order of
+    /// [`devices::internal_nodes`]).
+    pub fn own_internal(&self, k: usize) -> usize {
+        self.unknowns.internal(self.device, k)
     }
 
     /// Registers matrix position `(row, col)` for values set later (nonlinear devices);
@@ -246,9 +295,10 @@ impl<'a> Stamper<'a> {
         self.unknowns.extra(self.device, k)
     }
 
-    /// Records a diode for the Newton loop.
-    pub fn add_diode(&mut self, d: devices::diode::DiodeInstance) {
-        self.diodes.push(d);
+    /// Hands the nonlinear part of the device being stamped to the Newton loop (its pattern
+    /// handles are resolved to slots after assembly, [`Nonlinear::resolve`]).
+    pub fn add_nonlinear(&mut self, d: Box<dyn Nonlinear>) {
+        self.nonlinear.push((self.device, d));
     }
 
     /// Matrix index of a node voltage (`None` for ground).
@@ -314,7 +364,7 @@ impl System {
             builder: PatternBuilder::default(),
             entries: Vec::new(),
             sources: Vec::new(),
-            diodes: Vec::new(),
+            nonlinear: Vec::new(),
             tlines: Vec::new(),
             mtls: Vec::new(),
             device: DeviceId(0),
@@ -327,7 +377,7 @@ impl System {
             builder,
             entries,
             sources,
-            mut diodes,
+            nonlinear,
             mut tlines,
             mut mtls,
             ..
@@ -340,10 +390,19 @@ impl System {
             g[slot] += gv;
             c[slot] += cv;
         }
-        for d in &mut diodes {
-            for (slot, handle) in d.slots.iter_mut().zip(d.handles) {
-                *slot = handle.map(|h| pattern.slot(h).0 as usize);
-            }
+        let mut devices = NonlinearDevices {
+            state_at: vec![0],
+            charge_at: vec![0],
+            ..Default::default()
+        };
+        for (id, mut d) in nonlinear {
+            d.resolve(&|h| pattern.slot(h).0 as usize);
+            devices.state_at.push(devices.state_len() + d.state_len());
+            devices
+                .charge_at
+                .push(devices.charge_len() + d.charge_len());
+            devices.ids.push(id);
+            devices.devices.push(Arc::from(d));
         }
         for t in &mut tlines {
             t.resolve(&pattern);
@@ -357,7 +416,7 @@ impl System {
             g,
             c,
             sources,
-            diodes,
+            nonlinear: devices,
             tlines,
             mtls,
         }
@@ -370,6 +429,6 @@ impl System {
 
     /// Whether the circuit needs Newton iteration.
     pub fn is_nonlinear(&self) -> bool {
-        !self.diodes.is_empty()
+        !self.nonlinear.is_empty()
     }
 }

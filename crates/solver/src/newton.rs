@@ -1,16 +1,19 @@
-//! Newton-Raphson iteration for circuits with nonlinear devices (diodes).
+//! Newton-Raphson iteration for circuits with nonlinear devices.
 //!
-//! Each iteration linearises every junction at the present solution (after SPICE's junction
-//! voltage limiting), adds the linear matrix (`G`, or `G + ag0*C` in a transient), refactors on
-//! the static pivots and solves. Convergence is ngspice's (`NIconvTest` and the devices' own
-//! tests): no junction was limited; every node voltage changed by at most
-//! `reltol*max(|new|,|old|) + vntol` and every branch current by `... + abstol`; and every
-//! junction's current agrees with its linearised prediction within `reltol*max + abstol`.
+//! Each iteration starts from the linear matrix (`G`, or `G + ag0*C` in a transient), lets every
+//! nonlinear device ([`Nonlinear::load`]) linearise itself at the present solution (after its own
+//! junction voltage limiting) on top of it, refactors on the static pivots and solves.
+//! Convergence is ngspice's (`NIconvTest` and the devices' own tests): every node voltage
+//! changed by at most `reltol*max(|new|,|old|) + vntol` and every branch current by
+//! `... + abstol`, and every device reports itself converged (nothing limited, currents within
+//! tolerance of their linearised prediction). The devices' states (junction voltages and the
+//! like) live here as one flat array, `state`, with the last accepted point's in `accepted`.
 //!
 //! The operating point tries, in order, plain Newton from junctions at their critical voltage,
 //! GMIN stepping (a shunt conductance on every node, reduced decade by decade) and source
 //! stepping (all independent sources ramped from 0 to their values), as ngspice does.
 
+use crate::devices::nonlinear::{Integrator, Load, Mode, Nonlinear, State};
 use crate::lu::Lu;
 use crate::mna::System;
 use circuit::Circuit;
@@ -18,13 +21,15 @@ use circuit::Circuit;
 /// Iteration limit of each GMIN- or source-stepping solve (ngspice's ITL2 default).
 const ITL2: u32 = 50;
 
-/// Transient companion data for the junction charges of one Newton solve.
+/// Transient companion data for the device charges of one Newton solve.
 #[derive(Debug, Clone, Copy)]
 pub struct ChargeTerms<'a> {
     /// Leading integration coefficient.
     pub ag0: f64,
-    /// History part of each diode's charge derivative (`q' = ag0*q + hist`).
+    /// History part of each device charge's derivative (`q' = ag0*q + hist`).
     pub hist: &'a [f64],
+    /// Each device charge at the last accepted time point.
+    pub previous: &'a [f64],
 }
 
 /// What a load needs besides the solution.
@@ -55,11 +60,11 @@ pub struct Newton<'a> {
     scratch: Vec<f64>,
     /// Diagonal slots of node rows (for GMIN stepping).
     node_diag: Vec<usize>,
-    /// Junction voltage, current and conductance of each diode at the last load.
-    pub vd: Vec<f64>,
-    id: Vec<f64>,
-    gd: Vec<f64>,
-    /// Junction charge and current (`q'`) of each diode at the last load (transient).
+    /// Every nonlinear device's state at the last load (SPICE's `CKTstate0`), and at the last
+    /// accepted point (`CKTstate1`).
+    pub state: Vec<f64>,
+    pub accepted: Vec<f64>,
+    /// Every device charge and its current (`q'`) at the last load (transient).
     pub q: Vec<f64>,
     pub dq: Vec<f64>,
     /// Newton iterations done (statistics).
@@ -79,7 +84,7 @@ pub enum OpMethod {
 impl<'a> Newton<'a> {
     pub fn new(circuit: &'a Circuit, sys: &'a System) -> Self {
         let n = sys.unknowns.len();
-        let nd = sys.diodes.len();
+        let nl = &sys.nonlinear;
         let col_ptr = sys.pattern.symbolic.col_ptr();
         let row_idx = sys.pattern.symbolic.row_idx();
         let node_diag = (0..sys.unknowns.node_unknowns())
@@ -98,11 +103,10 @@ impl<'a> Newton<'a> {
             x_new: vec![0.0; n],
             scratch: Vec::new(),
             node_diag,
-            vd: vec![0.0; nd],
-            id: vec![0.0; nd],
-            gd: vec![0.0; nd],
-            q: vec![0.0; nd],
-            dq: vec![0.0; nd],
+            state: vec![0.0; nl.state_len()],
+            accepted: vec![0.0; nl.state_len()],
+            q: vec![0.0; nl.charge_len()],
+            dq: vec![0.0; nl.charge_len()],
             iterations: 0,
             method: None,
         }
@@ -171,63 +175,87 @@ impl<'a> Newton<'a> {
         Err(NoConvergence { worst })
     }
 
-    /// Linearises every diode at `x` into `values`/`rhs`; returns whether all junction currents
-    /// agree with their previous linearisation (the device convergence test).
+    /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
+    /// them report convergence.
     fn load(&mut self, x: &[f64], init: bool, mode: LoadMode) -> bool {
-        let opts = &self.circuit.options;
+        let nl = &self.sys.nonlinear;
+        let analysis = if mode.charges.is_some() {
+            Mode::Tran
+        } else {
+            Mode::Dc
+        };
         let mut converged = true;
-        for (k, d) in self.sys.diodes.iter().enumerate() {
-            let raw = d.voltage(x);
-            let (vd, limited) = if init {
-                (d.eval.vcrit, true)
-            } else {
-                d.eval.limit(raw, self.vd[k])
+        for (k, device) in nl.devices.iter().enumerate() {
+            let (s0, s1) = (nl.state_at[k], nl.state_at[k + 1]);
+            let (c0, c1) = (nl.charge_at[k], nl.charge_at[k + 1]);
+            let integrator = mode.charges.map(|ch| Integrator {
+                ag0: ch.ag0,
+                hist: &ch.hist[c0..c1],
+                previous: &ch.previous[c0..c1],
+                q: &mut self.q[c0..c1],
+                dq: &mut self.dq[c0..c1],
+            });
+            let mut load = Load {
+                values: &mut self.values,
+                rhs: &mut self.rhs,
+                mode: analysis,
+                init_junctions: init,
+                options: &self.circuit.options,
+                integrator,
             };
-            let (mut id, mut gd) = d.eval.current(vd);
-            let (id_j, gd_j) = (id, gd);
-            id += opts.gmin * vd;
-            gd += opts.gmin;
-            if !init {
-                // Prediction from the previous linearisation vs the new current.
-                let predicted = self.id[k] + self.gd[k] * (raw - self.vd[k]);
-                let tol = opts.reltol * predicted.abs().max(id.abs()) + opts.abstol;
-                if limited || (predicted - id).abs() > tol {
-                    converged = false;
-                }
-            }
-            self.vd[k] = vd;
-            self.id[k] = id;
-            self.gd[k] = gd;
-            let (mut i_total, mut g_total) = (id, gd);
-            if let Some(ch) = mode.charges {
-                if d.eval.has_charge() {
-                    let (q, c) = d.eval.charge(vd, id_j, gd_j);
-                    let dq = ch.ag0 * q + ch.hist[k];
-                    self.q[k] = q;
-                    self.dq[k] = dq;
-                    i_total += dq;
-                    g_total += ch.ag0 * c;
-                }
-            }
-            d.stamp_matrix(&mut self.values, g_total);
-            d.stamp_current(&mut self.rhs, i_total - g_total * vd);
+            let state = State {
+                now: &mut self.state[s0..s1],
+                accepted: &self.accepted[s0..s1],
+            };
+            converged &= device.load(x, state, &mut load);
         }
         converged
     }
 
-    /// Junction current of diode `k` at its last linearisation (with GMIN's share `GMIN*vd`, as
-    /// ngspice's `DIOcurrent` state): the DC current its shot and flicker noise depend on.
-    pub fn junction_current(&self, k: usize) -> f64 {
-        self.id[k]
+    /// Loads every device at solution `x` in [`Mode::TranInit`] (no limiting, no integration):
+    /// their states and charges (`q`) at the point a transient starts from.
+    pub fn init_transient(&mut self, x: &[f64]) {
+        let nl = &self.sys.nonlinear;
+        let zeros = vec![0.0; nl.charge_len()];
+        for (k, device) in nl.devices.iter().enumerate() {
+            let (s0, s1) = (nl.state_at[k], nl.state_at[k + 1]);
+            let (c0, c1) = (nl.charge_at[k], nl.charge_at[k + 1]);
+            let mut load = Load {
+                values: &mut self.values,
+                rhs: &mut self.rhs,
+                mode: Mode::TranInit,
+                init_junctions: false,
+                options: &self.circuit.options,
+                integrator: Some(Integrator {
+                    ag0: 0.0,
+                    hist: &zeros[c0..c1],
+                    previous: &zeros[c0..c1],
+                    q: &mut self.q[c0..c1],
+                    dq: &mut self.dq[c0..c1],
+                }),
+            };
+            let state = State {
+                now: &mut self.state[s0..s1],
+                accepted: &self.accepted[s0..s1],
+            };
+            device.load(x, state, &mut load);
+        }
+        self.accept_state();
     }
 
-    /// Small-signal conductance and capacitance of each diode at its last operating point.
-    pub fn small_signal(&self, k: usize) -> (f64, f64) {
-        let d = &self.sys.diodes[k];
-        let vd = self.vd[k];
-        let (id, gd) = d.eval.current(vd);
-        let (_, c) = d.eval.charge(vd, id, gd);
-        (gd + self.circuit.options.gmin, c)
+    /// The last load's states become the accepted point's (a time point was accepted).
+    pub fn accept_state(&mut self) {
+        self.accepted.copy_from_slice(&self.state);
+    }
+
+    /// Back to the accepted point's states (a time step was rejected or failed).
+    pub fn restore_state(&mut self) {
+        self.state.copy_from_slice(&self.accepted);
+    }
+
+    /// The nonlinear devices with their states at the last load.
+    pub fn devices(&self) -> impl Iterator<Item = (circuit::DeviceId, &dyn Nonlinear, &[f64])> {
+        self.sys.nonlinear.with_states(&self.state)
     }
 }
 

@@ -163,14 +163,15 @@ pub(crate) fn ac_rhs(circuit: &Circuit, sys: &System) -> Vec<Complex64> {
 }
 
 /// The circuit linearised at its DC operating point: for a linear circuit the system itself;
-/// with diodes, each junction's small-signal conductance `dId/dvd` (+GMIN) joins `G` and its
-/// capacitance `dQ/dvd` joins `C`.
+/// otherwise every nonlinear device adds its small-signal conductances to `G` and its
+/// capacitances to `C` ([`crate::devices::nonlinear::Nonlinear::ac_load`]).
 pub fn small_signal<'s>(circuit: &Circuit, sys: &'s System) -> Result<Cow<'s, System>, SolveError> {
     Ok(linearise(circuit, sys)?.0)
 }
 
-/// [`small_signal`], also returning each diode's DC junction current at the operating point
-/// (in `sys.diodes` order; empty for a linear circuit), which `.noise` needs.
+/// [`small_signal`], also returning the nonlinear devices' states at the operating point (one
+/// flat array, sliced as `sys.nonlinear` says; empty for a linear circuit), which `.noise`
+/// needs.
 pub fn linearise<'s>(
     circuit: &Circuit,
     sys: &'s System,
@@ -185,16 +186,11 @@ pub fn linearise<'s>(
         .newton()
         .expect("a nonlinear circuit has a Newton solver");
     let mut lin = sys.clone();
-    for (k, d) in sys.diodes.iter().enumerate() {
-        let (g, c) = newton.small_signal(k);
-        d.stamp_matrix(&mut lin.g, g);
-        d.stamp_matrix(&mut lin.c, c);
+    for (_, device, state) in newton.devices() {
+        device.ac_load(state, &mut lin.g, &mut lin.c);
     }
-    lin.diodes.clear();
-    let currents = (0..sys.diodes.len())
-        .map(|k| newton.junction_current(k))
-        .collect();
-    Ok((Cow::Owned(lin), currents))
+    lin.nonlinear = Default::default();
+    Ok((Cow::Owned(lin), newton.state.clone()))
 }
 
 /// What an AC response is measured at.

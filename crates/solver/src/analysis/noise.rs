@@ -26,16 +26,17 @@
 //! `fstart != fstop`, `Integrated Noise` with `v(onoise_total_<dev><suffix>)`,
 //! `v(inoise_total_<dev><suffix>)` ... then `v(onoise_total)`, `v(inoise_total)`. With
 //! `pts_per_summary = n > 0` only every n-th frequency (from the first) is written, as ngspice
-//! does. Devices are listed diodes first, then resistors, each in reverse netlist order
-//! (ngspice's device-type table and its instance lists).
+//! does. Devices are listed by kind in the order of ngspice's device table (`bjt`, `dio`, `jfet`,
+//! `mos1`-`mos3`, `res`, `sw`, ...), each kind's instances in reverse netlist order.
 
 use super::ac::{ac_rhs, classic_frequencies, factor_at, linearise};
-use crate::devices::{noise_sources, NoiseSource, CELSIUS_TO_KELVIN, N_MINLOG};
+use crate::devices::nonlinear::Nonlinear;
+use crate::devices::{noise_rank, noise_sources, NoiseSource, CELSIUS_TO_KELVIN, N_MINLOG};
 use crate::lu::Lu;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::SolveError;
-use circuit::{AcVariation, Circuit, DeviceId, DeviceKind, OutputNodes};
+use circuit::{AcVariation, Circuit, DeviceId, OutputNodes};
 use num_complex::Complex64;
 
 pub const SPECTRUM_PLOT: &str = "Noise Spectral Density Curves";
@@ -83,8 +84,8 @@ pub fn run(circuit: &Circuit, sys: &System, spec: &NoiseSpec) -> Result<Vec<Plot
         spec.fstop,
         circuit.options.reltol,
     );
-    let (lin, currents) = linearise(circuit, sys)?;
-    let devices = noisy_devices(circuit, &lin, &currents);
+    let (lin, states) = linearise(circuit, sys)?;
+    let devices = noisy_devices(circuit, &lin, sys, &states);
     let spectra = solve(circuit, &lin, spec, &freqs, &devices)?;
     let mut plots = vec![spectrum_plot(spec, &freqs, &devices, &spectra)];
     if spec.fstart != spec.fstop && !freqs.is_empty() {
@@ -93,20 +94,28 @@ pub fn run(circuit: &Circuit, sys: &System, spec: &NoiseSpec) -> Result<Vec<Plot
     Ok(plots)
 }
 
-/// Every device with noise generators: diodes, then resistors, each in reverse netlist order.
-fn noisy_devices(circuit: &Circuit, sys: &System, currents: &[f64]) -> Vec<DeviceNoise> {
+/// Every device with noise generators, in ngspice's order: by kind as its device table lists
+/// them ([`noise_rank`]), each kind's instances in reverse netlist order. `assembled` is the
+/// system before linearisation (its nonlinear devices), `states` their operating-point states.
+fn noisy_devices(
+    circuit: &Circuit,
+    lin: &System,
+    assembled: &System,
+    states: &[f64],
+) -> Vec<DeviceNoise> {
     let temp_k = circuit.options.temp_c + CELSIUS_TO_KELVIN;
-    let mut diodes = Vec::new();
-    let mut resistors = Vec::new();
-    let mut diode_index = 0;
+    let mut nonlinear: Vec<Option<(&dyn Nonlinear, &[f64])>> = vec![None; circuit.devices.len()];
+    if !states.is_empty() {
+        for (id, device, state) in assembled.nonlinear.with_states(states) {
+            nonlinear[id.index()] = Some((device, state));
+        }
+    }
+    let mut ranked = Vec::new();
     for (i, d) in circuit.devices.iter().enumerate() {
-        let current = if matches!(d.kind, DeviceKind::Diode { .. }) {
-            diode_index += 1;
-            currents.get(diode_index - 1).copied().unwrap_or(0.0)
-        } else {
-            0.0
+        let sources = match nonlinear[i] {
+            Some((device, state)) => device.noise(state, temp_k),
+            None => noise_sources(circuit, &lin.unknowns, DeviceId(i as u32), temp_k),
         };
-        let sources = noise_sources(circuit, &sys.unknowns, DeviceId(i as u32), current, temp_k);
         if sources.is_empty() {
             continue;
         }
@@ -114,16 +123,10 @@ fn noisy_devices(circuit: &Circuit, sys: &System, currents: &[f64]) -> Vec<Devic
             name: d.name.clone(),
             sources,
         };
-        if matches!(d.kind, DeviceKind::Diode { .. }) {
-            diodes.push(entry);
-        } else {
-            resistors.push(entry);
-        }
+        ranked.push((noise_rank(&d.kind), std::cmp::Reverse(i), entry));
     }
-    diodes.reverse();
-    resistors.reverse();
-    diodes.extend(resistors);
-    diodes
+    ranked.sort_by_key(|(rank, order, _)| (*rank, *order));
+    ranked.into_iter().map(|(_, _, entry)| entry).collect()
 }
 
 /// Factors once per frequency; solves for the gain and the adjoint; evaluates every generator.

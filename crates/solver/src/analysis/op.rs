@@ -1,4 +1,4 @@
-//! `.op`: the DC operating point, `G x = b_dc` (Newton-Raphson when there are diodes).
+//! `.op`: the DC operating point, `G x = b_dc` (Newton-Raphson when there are nonlinear devices).
 //!
 //! Capacitors are open (their `C` entries are ignored), inductors are shorts (their branch
 //! equation reduces to `v(a) - v(b) = 0`), sources take their DC values.
@@ -181,7 +181,7 @@ impl<'a> DcSolver<'a> {
         check_finite(circuit, &sys.unknowns, self.analysis, at, x, f64::is_finite)
     }
 
-    /// The Newton workspace, for a nonlinear circuit (its diodes' operating points).
+    /// The Newton workspace, for a nonlinear circuit (its devices' operating points).
     pub fn newton(&self) -> Option<&Newton<'a>> {
         match &self.kind {
             DcKind::Nonlinear { newton, .. } => Some(newton),

@@ -367,18 +367,14 @@ pub fn run_with(
         })
         .map_err(Stopped::before_any_point)?;
     }
-    // Junction states of the diodes at the start point.
+    // The nonlinear devices' states and charges at the start point.
     let mut newton = Newton::new(circuit, sys);
-    let mut diode_hist: Vec<History> = Vec::with_capacity(sys.diodes.len());
-    for (k, d) in sys.diodes.iter().enumerate() {
-        let vd = d.voltage(&x);
-        let (id, gd) = d.eval.current(vd);
-        let (q, _) = d.eval.charge(vd, id, gd);
-        newton.vd[k] = vd;
-        diode_hist.push(History { q: [q; 3], dq: 0.0 });
-    }
-    let mut vd_accepted = newton.vd.clone();
-    let mut diode_terms = vec![0.0; sys.diodes.len()];
+    newton.init_transient(&x);
+    let mut device_hist: Vec<History> = (newton.q.iter())
+        .map(|&q| History { q: [q; 3], dq: 0.0 })
+        .collect();
+    let mut device_terms = vec![0.0; device_hist.len()];
+    let mut device_previous = vec![0.0; device_hist.len()];
     let mut hist = Histories::at_rest(
         reactive
             .iter()
@@ -517,8 +513,12 @@ pub fn run_with(
             h.stamp_rhs(line, t_new, &mut rhs);
         }
         if sys.is_nonlinear() {
-            for (term, h) in diode_terms.iter_mut().zip(&diode_hist) {
+            for ((term, prev), h) in (device_terms.iter_mut())
+                .zip(device_previous.iter_mut())
+                .zip(&device_hist)
+            {
                 *term = co.history(h);
+                *prev = h.q[0];
             }
             let b = rhs.clone();
             rhs.copy_from_slice(&x);
@@ -527,12 +527,13 @@ pub fn run_with(
                 init_junctions: false,
                 charges: Some(ChargeTerms {
                     ag0: co.ag[0],
-                    hist: &diode_terms,
+                    hist: &device_terms,
+                    previous: &device_previous,
                 }),
             };
             if let Err(e) = newton.solve(&mut rhs, &values, &b, mode, opts.itl4) {
                 // As ngspice: cut the step by 8 and restart at order 1.
-                newton.vd.copy_from_slice(&vd_accepted);
+                newton.restore_state();
                 delta /= 8.0;
                 order = 1;
                 if delta < min_step {
@@ -595,9 +596,14 @@ pub fn run_with(
             dq_new[k] = co.ag[0] * q_new[k] + hist_term[k];
             min_ratio = lte.lower(min_ratio, q_new[k], dq_new[k], &hist.get(k));
         }
-        for (k, (d, h)) in sys.diodes.iter().zip(&diode_hist).enumerate() {
-            if d.eval.has_charge() {
-                min_ratio = min_ratio.min(lte.ratio(newton.q[k], newton.dq[k], h));
+        let nl = &sys.nonlinear;
+        for (k, device) in nl.devices.iter().enumerate() {
+            for j in 0..device.charge_len() {
+                if device.charge_in_lte(j) {
+                    let c = nl.charge_at[k] + j;
+                    let h = &device_hist[c];
+                    min_ratio = min_ratio.min(lte.ratio(newton.q[c], newton.dq[c], h));
+                }
             }
         }
         // ngspice does not check the first point and keeps its step for the second.
@@ -611,13 +617,20 @@ pub fn run_with(
             .filter(|_| !first)
             .filter_map(|(l, h)| h.step_limit(l, t_new, &rhs, [delta_old[1], delta_old[2]]))
             .fold(proposal, f64::min);
+        // Devices that limit the step (a switch near its threshold).
+        let proposal = (0..nl.len())
+            .filter_map(|k| {
+                let (now, accepted) = (nl.state(k, &newton.state), nl.state(k, &newton.accepted));
+                nl.devices[k].step_limit(&rhs, now, accepted, delta)
+            })
+            .fold(proposal, f64::min);
         if first || proposal > 0.9 * delta {
             // Accept.
             t = t_new;
             steps += 1;
             hist.accept(&mut q_new, &mut dq_new);
             accepted = true;
-            for (k, h) in diode_hist.iter_mut().enumerate() {
+            for (k, h) in device_hist.iter_mut().enumerate() {
                 h.q.copy_within(0..2, 1);
                 h.q[0] = newton.q[k];
                 h.dq = newton.dq[k];
@@ -629,7 +642,7 @@ pub fn run_with(
                     tline::set_breakpoint(&mut breaks, next_break, bp, 10.0 * min_step);
                 }
             }
-            vd_accepted.copy_from_slice(&newton.vd);
+            newton.accept_state();
             delta_old.copy_within(0..4, 1);
             x.copy_from_slice(&rhs);
             if t >= spec.tstart {
@@ -658,7 +671,7 @@ pub fn run_with(
         } else {
             accepted = false;
             // Reject: retry from the same point with the proposed step.
-            newton.vd.copy_from_slice(&vd_accepted);
+            newton.restore_state();
             delta = proposal;
         }
         if delta < min_step {

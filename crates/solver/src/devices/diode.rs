@@ -21,6 +21,7 @@
 //! - `_1overf`: flicker noise `KF * max(|Id|, 1e-38)^AF / f` across the junction
 //!   (so with `AF = 0` it is `KF/f` whatever the bias).
 
+use super::nonlinear::{voltage, Load, Mode, Nonlinear, State};
 use super::{NoiseDensity, NoiseSource, BOLTZMANN, CELSIUS_TO_KELVIN, CHARGE, N_MINLOG};
 use crate::mna::Stamper;
 use circuit::{DiodeModel, NodeId};
@@ -30,21 +31,20 @@ const K_OVER_Q: f64 = BOLTZMANN / CHARGE;
 
 /// The diode's noise generators: `ext` the anode, `junction` the junction's anode side
 /// (`a'` behind RS, else the anode), `k` the cathode (unknown indices, `None` = ground).
-pub(super) fn noise(
+#[allow(clippy::too_many_arguments)]
+fn noise(
     ext: Option<usize>,
     junction: Option<usize>,
     k: Option<usize>,
     area: f64,
-    model: &DiodeModel,
+    rs_ohm: f64,
+    kf: f64,
+    af: f64,
     id: f64,
     temp_k: f64,
 ) -> Vec<NoiseSource> {
-    let g_rs = if model.rs_ohm > 0.0 {
-        area / model.rs_ohm
-    } else {
-        0.0
-    };
-    let flicker = model.kf * (model.af * id.abs().max(N_MINLOG).ln()).exp();
+    let g_rs = if rs_ohm > 0.0 { area / rs_ohm } else { 0.0 };
+    let flicker = kf * (af * id.abs().max(N_MINLOG).ln()).exp();
     vec![
         NoiseSource {
             suffix: "_rs",
@@ -247,21 +247,32 @@ fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
     }
 }
 
+/// Indices into a diode's state: the junction voltage and, with GMIN's share, its current and
+/// conductance at the last load.
+const VD: usize = 0;
+const ID: usize = 1;
+const GD: usize = 2;
+
 /// A diode placed in the matrix: its unknowns and the slots of its junction stamp.
 #[derive(Debug, Clone)]
 pub struct DiodeInstance {
-    pub eval: DiodeEval,
-    /// Junction anode (internal node when RS > 0) and cathode unknowns.
-    pub a: Option<usize>,
-    pub k: Option<usize>,
-    /// Pattern handles (resolved to slots after assembly) of (a,a), (k,k), (a,k), (k,a).
-    pub handles: [Option<usize>; 4],
-    pub slots: [Option<usize>; 4],
+    eval: DiodeEval,
+    /// External anode, junction anode (the internal node when RS > 0) and cathode unknowns.
+    ext: Option<usize>,
+    a: Option<usize>,
+    k: Option<usize>,
+    area: f64,
+    /// RS as given (ohm; 0 = none), KF and AF, for the noise generators.
+    rs_ohm: f64,
+    kf: f64,
+    af: f64,
+    /// Pattern handles, then (after [`Nonlinear::resolve`]) slots, of (a,a), (k,k), (a,k), (k,a).
+    slots: [Option<usize>; 4],
 }
 
 impl DiodeInstance {
     /// Adds conductance-like value `g` to the junction's four entries of `values`.
-    pub fn stamp_matrix(&self, values: &mut [f64], g: f64) {
+    fn stamp_matrix(&self, values: &mut [f64], g: f64) {
         for (slot, sign) in self.slots.iter().zip([1.0, 1.0, -1.0, -1.0]) {
             if let Some(s) = slot {
                 values[*s] += sign * g;
@@ -271,7 +282,7 @@ impl DiodeInstance {
 
     /// Adds a current `i` flowing from `a` through the junction to `k` to the right-hand side
     /// (as the equivalent source of a linearisation: `rhs[a] -= i`, `rhs[k] += i`).
-    pub fn stamp_current(&self, rhs: &mut [f64], i: f64) {
+    fn stamp_current(&self, rhs: &mut [f64], i: f64) {
         if let Some(a) = self.a {
             rhs[a] -= i;
         }
@@ -279,10 +290,89 @@ impl DiodeInstance {
             rhs[k] += i;
         }
     }
+}
 
-    /// Junction voltage in solution `x`.
-    pub fn voltage(&self, x: &[f64]) -> f64 {
-        self.a.map_or(0.0, |a| x[a]) - self.k.map_or(0.0, |k| x[k])
+impl Nonlinear for DiodeInstance {
+    fn state_len(&self) -> usize {
+        3
+    }
+
+    fn charge_len(&self) -> usize {
+        usize::from(self.eval.has_charge())
+    }
+
+    fn resolve(&mut self, slot: &dyn Fn(usize) -> usize) {
+        for s in &mut self.slots {
+            *s = s.map(slot);
+        }
+    }
+
+    fn load(&self, x: &[f64], state: State, load: &mut Load) -> bool {
+        let opts = load.options;
+        let st = state.now;
+        let raw = voltage(x, self.a) - voltage(x, self.k);
+        let init = load.init_junctions;
+        let (vd, limited) = if init {
+            (self.eval.vcrit, true)
+        } else if load.mode == Mode::TranInit {
+            (raw, false)
+        } else {
+            self.eval.limit(raw, st[VD])
+        };
+        let (id_j, gd_j) = self.eval.current(vd);
+        let id = id_j + opts.gmin * vd;
+        let gd = gd_j + opts.gmin;
+        let mut converged = true;
+        if !init {
+            // Prediction from the previous linearisation vs the new current.
+            let predicted = st[ID] + st[GD] * (raw - st[VD]);
+            let tol = opts.reltol * predicted.abs().max(id.abs()) + opts.abstol;
+            if limited || (predicted - id).abs() > tol {
+                converged = false;
+            }
+        }
+        st[VD] = vd;
+        st[ID] = id;
+        st[GD] = gd;
+        let (mut i_total, mut g_total) = (id, gd);
+        if let Some(integ) = load.integrator.as_mut() {
+            if self.eval.has_charge() {
+                let (q, c) = self.eval.charge(vd, id_j, gd_j);
+                i_total += integ.integrate(0, q);
+                g_total += integ.ag0 * c;
+            }
+        }
+        self.stamp_matrix(load.values, g_total);
+        self.stamp_current(load.rhs, i_total - g_total * vd);
+        converged
+    }
+
+    fn ac_load(&self, state: &[f64], g: &mut [f64], c: &mut [f64]) {
+        let vd = state[VD];
+        let (id, gd) = self.eval.current(vd);
+        let (_, cap) = self.eval.charge(vd, id, gd);
+        // The stored conductance includes GMIN, as the DC linearisation's did.
+        let _ = (id, gd);
+        self.stamp_matrix(g, state[GD]);
+        self.stamp_matrix(c, cap);
+    }
+
+    fn noise(&self, state: &[f64], temp_k: f64) -> Vec<NoiseSource> {
+        noise(
+            self.ext,
+            self.a,
+            self.k,
+            self.area,
+            self.rs_ohm,
+            self.kf,
+            self.af,
+            state[ID],
+            temp_k,
+        )
+    }
+
+    fn op_values(&self, state: &[f64]) -> Vec<(&'static str, f64)> {
+        vec![("vd", state[VD]), ("id", state[ID]), ("gd", state[GD])]
     }
 }
 
@@ -299,7 +389,7 @@ pub(super) fn stamp(
     let ext = st.node(anode);
     let k = st.node(cathode);
     let a = if model.rs_ohm > 0.0 {
-        let internal = st.own_internal();
+        let internal = st.own_internal(0);
         let g = area / model.rs_ohm;
         let i = Some(internal);
         st.g(ext, ext, g);
@@ -310,19 +400,23 @@ pub(super) fn stamp(
     } else {
         ext
     };
-    let handles = [
+    let slots = [
         st.position(a, a),
         st.position(k, k),
         st.position(a, k),
         st.position(k, a),
     ];
-    st.add_diode(DiodeInstance {
+    st.add_nonlinear(Box::new(DiodeInstance {
         eval: DiodeEval::new(model, area, temp_c, tnom_c),
+        ext,
         a,
         k,
-        handles,
-        slots: [None; 4],
-    });
+        area,
+        rs_ohm: model.rs_ohm,
+        kf: model.kf,
+        af: model.af,
+        slots,
+    }));
 }
 
 #[cfg(test)]

@@ -3,7 +3,10 @@
 //! Sign conventions (ngspice's): a branch current flows into the device's first (`+`) terminal
 //! from the circuit and out of its second; KCL rows sum currents *leaving* each node; an
 //! independent current source's value flows from its `+` node through the source to its `-` node.
-//! Adding a device kind means one new file here and one line in [`stamp`] and [`has_branch`].
+//! Adding a device kind means one new file here and one line in [`stamp`] (and in
+//! [`has_branch`], [`internal_nodes`] or [`noise_rank`] when it has a branch current, internal
+//! nodes or noise). A nonlinear device implements [`nonlinear::Nonlinear`], the only face the
+//! analyses see.
 
 mod capacitor;
 mod cccs;
@@ -13,6 +16,7 @@ pub mod diode;
 mod inductor;
 pub mod mtl;
 mod mutual;
+pub mod nonlinear;
 mod resistor;
 pub mod tline;
 mod vccs;
@@ -64,14 +68,13 @@ impl NoiseDensity {
     }
 }
 
-/// A device's noise generators (empty for a noiseless device: sources, controlled sources,
-/// reactances, lines, `noisy=0` resistors). `diode_current` is the DC junction current of a
-/// diode at the operating point; `temp_k` the circuit temperature.
+/// The noise generators of a linear device (empty for a noiseless one: sources, controlled
+/// sources, reactances, lines, `noisy=0` resistors); nonlinear devices give theirs through
+/// [`nonlinear::Nonlinear::noise`]. `temp_k` is the circuit temperature.
 pub fn noise_sources(
     circuit: &Circuit,
     unknowns: &Unknowns,
     device: DeviceId,
-    diode_current: f64,
     temp_k: f64,
 ) -> Vec<NoiseSource> {
     match &circuit.devices[device.index()].kind {
@@ -87,29 +90,18 @@ pub fn noise_sources(
             *noisy,
             temp_k,
         ),
-        DeviceKind::Diode {
-            anode,
-            cathode,
-            area,
-            model,
-        } => {
-            let ext = unknowns.node(*anode);
-            let junction = if has_internal_node(&circuit.devices[device.index()].kind) {
-                Some(unknowns.internal(device))
-            } else {
-                ext
-            };
-            diode::noise(
-                ext,
-                junction,
-                unknowns.node(*cathode),
-                *area,
-                model,
-                diode_current,
-                temp_k,
-            )
-        }
         _ => Vec::new(),
+    }
+}
+
+/// Where ngspice lists a device kind's noise (its device table, `dev.c`: `bjt` before `dio`
+/// before `jfet`, `mos1`-`mos3`, `res`, `sw`); `.noise` lists devices by this rank, each
+/// kind's instances in reverse netlist order.
+pub fn noise_rank(kind: &DeviceKind) -> u32 {
+    match kind {
+        DeviceKind::Diode { .. } => 22,
+        DeviceKind::Resistor { .. } => 40,
+        _ => u32::MAX,
     }
 }
 
@@ -134,9 +126,13 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
     }
 }
 
-/// Whether the device adds an internal node (a diode with series resistance).
-pub fn has_internal_node(kind: &DeviceKind) -> bool {
-    matches!(kind, DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0)
+/// The internal nodes a device adds (solved for, not reported), by ngspice suffix: a diode
+/// with series resistance has its junction's anode behind RS (`d1#internal`).
+pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
+    match kind {
+        DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0 => vec!["internal"],
+        _ => Vec::new(),
+    }
 }
 
 /// Stamps one device's linear equations (and registers nonlinear ones).
