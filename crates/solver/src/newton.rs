@@ -40,6 +40,11 @@ pub struct LoadMode<'a> {
     /// Start junctions at their critical voltage instead of the solution's.
     pub init_junctions: bool,
     pub charges: Option<ChargeTerms<'a>>,
+    /// A warm start at a new point (ngspice's `MODEINITPRED`: the next `.dc` sweep point, the
+    /// next time step): the devices may extrapolate their first iteration's junction
+    /// voltages from the last two accepted points, `v = (1 + f)*v1 - f*v2` with this `f`
+    /// (the step over the previous step; 1 in a sweep).
+    pub predict: Option<f64>,
 }
 
 /// Why Newton stopped without converging.
@@ -124,6 +129,9 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
+        // ngspice's MODEINITFIX: after the first iteration from scratch, iterations go on
+        // until one has converged, and only the next converged one ends the solve.
+        let mut fix = false;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -131,7 +139,8 @@ impl<'a> Newton<'a> {
             for &s in &self.node_diag {
                 self.values[s] += mode.gshunt;
             }
-            let devices_converged = self.load(x, init, mode);
+            let predict = if iter == 0 { mode.predict } else { None };
+            let devices_converged = self.load(x, init, fix, predict, mode);
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
                 return Err(NoConvergence { worst: Vec::new() });
             }
@@ -161,10 +170,16 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
-            x.copy_from_slice(&self.x_new);
-            if !init && iter > 0 && devices_converged && solution_converged {
+            let converged = !init && iter > 0 && devices_converged && solution_converged;
+            if converged && !fix {
+                // As ngspice (NIiter returns before swapping its vectors, and CKTdump writes
+                // CKTrhsOld): the answer is the iterate the devices were last linearised at,
+                // consistent with their states, not the final solve's result (which is within
+                // the tolerances of it).
                 return Ok(());
             }
+            x.copy_from_slice(&self.x_new);
+            fix = if init { true } else { fix && !converged };
             init = false;
         }
         // Name the unknowns that moved most in the last iteration.
@@ -177,7 +192,14 @@ impl<'a> Newton<'a> {
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
     /// them report convergence.
-    fn load(&mut self, x: &[f64], init: bool, mode: LoadMode) -> bool {
+    fn load(
+        &mut self,
+        x: &[f64],
+        init: bool,
+        fix: bool,
+        predict: Option<f64>,
+        mode: LoadMode,
+    ) -> bool {
         let nl = &self.sys.nonlinear;
         let analysis = if mode.charges.is_some() {
             Mode::Tran
@@ -200,6 +222,8 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: analysis,
                 init_junctions: init,
+                init_fix: fix,
+                predict,
                 options: &self.circuit.options,
                 integrator,
             };
@@ -225,6 +249,8 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: Mode::TranInit,
                 init_junctions: false,
+                init_fix: false,
+                predict: None,
                 options: &self.circuit.options,
                 integrator: Some(Integrator {
                     ag0: 0.0,
@@ -276,6 +302,7 @@ pub fn dc_operating_point(
         gshunt: 0.0,
         init_junctions: !warm,
         charges: None,
+        predict: warm.then_some(1.0),
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
@@ -297,6 +324,7 @@ pub fn dc_operating_point(
             gshunt: gs,
             init_junctions: init,
             charges: None,
+            predict: None,
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -330,6 +358,7 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: false,
             charges: None,
+            predict: None,
         };
         if newton
             .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
@@ -351,6 +380,7 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: init,
             charges: None,
+            predict: None,
         };
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {

@@ -525,6 +525,7 @@ pub fn run_with(
             let mode = LoadMode {
                 gshunt: 0.0,
                 init_junctions: false,
+                predict: Some(delta / delta_old[1]),
                 charges: Some(ChargeTerms {
                     ag0: co.ag[0],
                     hist: &device_terms,
