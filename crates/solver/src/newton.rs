@@ -9,6 +9,16 @@
 //! tolerance of their linearised prediction). The devices' states (junction voltages and the
 //! like) live here as one flat array, `state`, with the last accepted point's in `accepted`.
 //!
+//! Iteration modes follow ngspice's `NIiter`, whose iterate sequence the parity tests see:
+//! - the first iteration from scratch (`Load::init_junctions`, `MODEINITJCT`) never ends a
+//!   solve; the iterations after it (`Load::init_fix`, `MODEINITFIX`) go on until one has
+//!   converged, and only a later converged iteration (`MODEINITFLOAT`) ends it;
+//! - a warm start at a new `.dc` point or time step passes `Load::predict` to its first
+//!   iteration (`MODEINITPRED`), so devices can extrapolate their junction voltages;
+//! - the answer is the iterate the devices were last linearised at (ngspice returns before
+//!   swapping its vectors and dumps `CKTrhsOld`), consistent with their states, not the last
+//!   solve's result, which is within the tolerances of it.
+//!
 //! The operating point tries, in order, plain Newton from junctions at their critical voltage,
 //! GMIN stepping (a shunt conductance on every node, reduced decade by decade) and source
 //! stepping (all independent sources ramped from 0 to their values), as ngspice does.

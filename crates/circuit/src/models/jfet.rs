@@ -128,3 +128,22 @@ impl JfetModel {
         (m, unknown)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_defaults_and_unknowns() {
+        let params: Vec<(String, f64)> = [("vt0", -1.0), ("beta", 2e-3), ("n", 1.2), ("xti", 3.0)]
+            .iter()
+            .map(|(n, v)| (n.to_string(), *v))
+            .collect();
+        let (m, unknown) = JfetModel::from_params("pjf", &params);
+        assert!(m.p_type);
+        assert_eq!((m.vto_v, m.beta, m.xti), (-1.0, 2e-3, Some(3.0)));
+        assert_eq!((m.b, m.pb_v, m.fc, m.is_a), (1.0, 1.0, 0.5, 1e-14));
+        assert_eq!(unknown, ["n"]);
+        assert!(!JfetModel::from_params("njf", &[]).0.p_type);
+    }
+}

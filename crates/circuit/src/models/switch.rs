@@ -103,3 +103,46 @@ impl SwitchModel {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(list: &[(&str, f64)]) -> Vec<(String, f64)> {
+        list.iter().map(|(n, v)| (n.to_string(), *v)).collect()
+    }
+
+    #[test]
+    fn sw_and_csw_defaults_and_names() {
+        let (m, unknown) = SwitchModel::from_params(false, &p(&[("vt", 1.0), ("it", 2.0)]));
+        assert_eq!(m.threshold, 1.0);
+        assert_eq!((m.ron_ohm, m.roff_ohm), (1.0, None));
+        assert_eq!(unknown, ["it"]);
+        let (m, unknown) = SwitchModel::from_params(true, &p(&[("it", 1e-3), ("ih", 2e-4)]));
+        assert_eq!((m.threshold, m.hysteresis), (1e-3, 2e-4));
+        assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn vswitch_converts_as_ngspice_pspice_mode() {
+        // VT/VH: an SW with ROFF 1e12 unless given.
+        match SwitchModel::from_vswitch(&p(&[("vt", 1.5), ("vh", 0.3)])) {
+            Some((SwitchKind::Hysteresis(m), _)) => {
+                assert_eq!((m.threshold, m.hysteresis, m.ron_ohm), (1.5, 0.3, 1.0));
+                assert_eq!(m.roff_ohm, Some(1e12));
+            }
+            k => panic!("{k:?}"),
+        }
+        // VON/VOFF: the smooth pswitch, RON 1 and ROFF 1e6 unless given.
+        match SwitchModel::from_vswitch(&p(&[("von", 0.55), ("voff", 0.49)])) {
+            Some((SwitchKind::Smooth(s), _)) => {
+                assert_eq!(
+                    (s.von_v, s.voff_v, s.ron_ohm, s.roff_ohm),
+                    (0.55, 0.49, 1.0, 1e6)
+                );
+            }
+            k => panic!("{k:?}"),
+        }
+        assert!(SwitchModel::from_vswitch(&p(&[("ron", 1.0)])).is_none());
+    }
+}

@@ -41,8 +41,13 @@
 //! 1e12 ohm; VON and VOFF closer than 1e-12 V are moved 1 mV apart. The control port is a
 //! 1e12 ohm resistor (`r_cntl_in`) at DC and in transients. In `.ac` the code model's own gains
 //! are used: `1/R` across the switch and, from the control, `v_out/R*(6L/d^3*u^2 - 1.5L/d)`,
-//! the derivative of `1/R` with respect to `u`, not to the control voltage (as ngspice 39); no
-//! control-port conductance. No noise (code models have none).
+//! the derivative of `1/R` with respect to `u`, not to the control voltage, both with the
+//! opposite sign (the code model negates its AC gains but not its DC outputs, so ngspice 39
+//! shows the switch as a negative conductance in `.ac`); no control-port conductance. No noise
+//! (code models have none). ngspice evaluates the code model's Jacobian by forward differences
+//! (`cm_analog_auto_partial`, 1 uV steps) and lets XSPICE decide convergence; balun uses the
+//! analytic derivatives, so at a kink of `R(v)` (exactly at VON or VOFF) the two may stop at
+//! different iterates within `reltol`.
 //!
 //! Source: ngspice 39, `src/spicelib/devices/sw/` and `csw/` (load, acload, noise, trunc).
 
@@ -190,6 +195,9 @@ impl Nonlinear for SwitchInstance {
             // ngspice's MODEINITTRAN reads CKTstate1, which holds the operating point's
             // state there (ours: `now`, the operating point's last load).
             self.next_state(c, old, old, !self.is_current())
+        } else if load.predict.is_some() {
+            // MODEINITPRED, the first iteration at a new point: from the accepted state.
+            self.next_state(c, previous, previous, !self.is_current())
         } else {
             let keep = if self.is_current() { previous } else { old };
             let s = self.next_state(c, keep, previous, false);
@@ -380,28 +388,58 @@ impl Nonlinear for SmoothSwitch {
 
     fn load(&self, x: &[f64], state: State, load: &mut Load) -> bool {
         let st = state.now;
-        let vout = voltage(x, self.pos) - voltage(x, self.neg);
-        let vc = voltage(x, self.cp) - voltage(x, self.cn);
-        let (r, dg_du, dg_dvc) = self.eval(vc);
+        // The code model's inputs, as XSPICE's MIFload sets them: 0 at the first iteration
+        // from scratch, the last accepted point's at the start of a new point, else the
+        // solution's, each limited to a change of max(25% of the last input, 0.1 V) per
+        // iteration (XSPICE's default convergence limiting), which means "not converged".
+        let mut limited = false;
+        let (vout, vc) = if load.init_junctions {
+            (0.0, 0.0)
+        } else if load.predict.is_some() {
+            (state.accepted[S_VOUT], state.accepted[S_VC])
+        } else if load.mode == Mode::TranInit {
+            (st[S_VOUT], st[S_VC])
+        } else {
+            let mut input = |new: f64, last: f64| {
+                let step = (last.abs() * 0.25).max(0.1);
+                if (new - last).abs() > step {
+                    limited = true;
+                    last + step.copysign(new - last)
+                } else {
+                    new
+                }
+            };
+            let vout = input(voltage(x, self.pos) - voltage(x, self.neg), st[S_VOUT]);
+            let vc = input(voltage(x, self.cp) - voltage(x, self.cn), st[S_VC]);
+            (vout, vc)
+        };
+        let (r, dg_du, _) = self.eval(vc);
         let g = 1.0 / r;
         let i = g * vout;
-        let gm = vout * dg_dvc;
-        let opts = load.options;
-        let predicted = st[S_I] + st[S_G] * (vout - st[S_VOUT]);
-        let converged = !load.init_junctions
-            && (predicted - i).abs() <= opts.reltol * predicted.abs().max(i.abs()) + opts.abstol;
+        // Partial derivatives by forward differences of 1 uV, as `cm_analog_auto_partial`.
+        const EPS: f64 = 1e-6;
+        let g_out = ((vout + EPS) / r - i) / EPS;
+        let gm = (vout / self.eval(vc + EPS).0 - i) / EPS;
+        let gc = ((vc + EPS) * PSWITCH_CONTROL_G - vc * PSWITCH_CONTROL_G) / EPS;
         (st[S_VOUT], st[S_VC], st[S_G], st[S_I]) = (vout, vc, g, i);
         st[S_GAC] = vout * dg_du;
-        self.stamp_matrix(load.values, g, gm, PSWITCH_CONTROL_G);
-        // i(v) ~ i + g*(dv_out) + gm*(dv_c): the equivalent source is i - g*vout - gm*vc.
-        let ieq = i - g * vout - gm * vc;
+        self.stamp_matrix(load.values, g_out, gm, gc);
+        // Output currents `i` (switch) and `vc*G` (control port) linearised at the inputs.
+        let ieq = i - g_out * vout - gm * vc;
         load.add_rhs(self.pos, -ieq);
         load.add_rhs(self.neg, ieq);
-        converged
+        let ic = vc * PSWITCH_CONTROL_G - gc * vc;
+        load.add_rhs(self.cp, -ic);
+        load.add_rhs(self.cn, ic);
+        // No convergence items are registered by the code model (no cm_analog_converge).
+        !load.init_junctions && !limited
     }
 
     fn ac_load(&self, state: &[f64], g: &mut [f64], _c: &mut [f64]) {
-        self.stamp_matrix(g, state[S_G], state[S_GAC], 0.0);
+        // The code model's AC gains carry a minus sign (`ac_gain.real = -pi_pvout`, ...) that
+        // its DC outputs do not: ngspice 39 loads the switch in `.ac` as a negative
+        // conductance with a negated control gain. Reproduced as is.
+        self.stamp_matrix(g, -state[S_G], -state[S_GAC], 0.0);
     }
 
     fn op_values(&self, state: &[f64]) -> Vec<(&'static str, f64)> {
