@@ -21,6 +21,7 @@ pub(crate) mod mos3;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
+pub(crate) mod reactive;
 mod resistor;
 pub mod tline;
 mod vccs;
@@ -28,7 +29,7 @@ mod vcvs;
 mod voltage_source;
 
 use crate::mna::{Stamper, Unknowns};
-use circuit::{Circuit, DeviceId, DeviceKind};
+use circuit::{Circuit, DeviceId, DeviceKind, Source};
 
 /// Boltzmann's constant (J/K), ngspice's `CONSTboltz`.
 pub const BOLTZMANN: f64 = 1.380_648_52e-23;
@@ -106,6 +107,31 @@ pub fn noise_rank(kind: &DeviceKind) -> u32 {
         DeviceKind::Diode { .. } => 22,
         DeviceKind::Resistor { .. } => 40,
         _ => u32::MAX,
+    }
+}
+
+/// The source specification (DC, AC, transient waveform) of an independent source; `None` for
+/// any other device.
+pub fn independent_source(kind: &DeviceKind) -> Option<&Source> {
+    match kind {
+        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
+            Some(source)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the device is an independent current source (a `.dc` sweep of one is named
+/// `i(i-sweep)`).
+pub fn is_current_source(kind: &DeviceKind) -> bool {
+    matches!(kind, DeviceKind::CurrentSource { .. })
+}
+
+/// The branch current a device starts a `UIC` transient with (an inductor's `IC=`).
+pub fn initial_branch_current(kind: &DeviceKind) -> Option<f64> {
+    match kind {
+        DeviceKind::Inductor { ic_a, .. } => *ic_a,
+        _ => None,
     }
 }
 

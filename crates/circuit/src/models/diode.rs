@@ -1,4 +1,4 @@
-//! Device models (`.model` cards) evaluated to SI parameters with SPICE defaults.
+//! The junction diode's model card (`.model NAME D(...)`).
 
 /// SPICE level-1 junction diode model parameters (`.model NAME D (...)`), as in ngspice's
 /// `dio` device (defaults from the ngspice manual, "Diode model parameters" table).
