@@ -1037,11 +1037,12 @@ pub(crate) mod tests {
     /// The transistor `l=2u w=10u` of `card`.
     fn device(card: &Card) -> Level2 {
         let process = process_level2(&card.input).unwrap();
-        let t = temperature(1.0, &process, 0.8, card.input.tnom_k, card.temp_k);
+        let channel = card.input.channel;
+        let t = temperature(channel, &process, 0.8, card.input.tnom_k, card.temp_k);
         Level2::new(Level2Params {
             vt: t.vt,
             t_phi: t.t_phi,
-            vbi: t.t_vbi,
+            vbi: channel * t.t_vbi,
             t_pb: t.t_pb,
             t_kp: t.t_kp,
             l_m: card.l_m,
@@ -1069,12 +1070,13 @@ pub(crate) mod tests {
     /// vbs, ngspice's i(vdk) and its gm, gds, gmbs, von, vdsat.
     pub(crate) fn each_point(
         raw: &Raw,
-        transistors: usize,
+        bulk: &str,
+        transistors: impl IntoIterator<Item = usize>,
         mut f: impl FnMut(usize, [f64; 4], [f64; 5]),
     ) {
         let g = raw.col("v(g)");
-        let b = raw.col("v(b)");
-        for k in 1..=transistors {
+        let b = raw.col(&format!("v({bulk})"));
+        for k in transistors {
             let d = raw.col(&format!("v(d{k})"));
             let i = raw.col(&format!("i(vd{k})"));
             let q: Vec<usize> = ["[gm]", "[gds]", "[gmbs]"]
@@ -1102,7 +1104,7 @@ pub(crate) mod tests {
         let devices: Vec<Level2> = cards().iter().map(device).collect();
         let mut worst = [0.0f64; 6];
         let mut checked = 0;
-        each_point(&raw, 20, |k, [vg, vd, vb, i], ng| {
+        each_point(&raw, "b", 1..=20, |k, [vg, vd, vb, i], ng| {
             let r = drain_current(&devices[(k - 1) / 4], vg, vd, vb);
             // i(vd) = -(Id - GMIN vbd): the drain terminal current is the channel current less
             // the bulk-drain junction's (IS = 0, so only its GMIN).
@@ -1324,5 +1326,92 @@ pub(crate) mod tests {
         let pch = Process { vto: -0.8, ..p };
         let tp = temperature(-1.0, &pch, 0.8, 300.15, 300.15);
         assert!(rel(tp.t_vto, -0.8) && rel(-tp.t_vbi, 0.8 - 0.5 * 0.7f64.sqrt()));
+    }
+
+    /// What the MOSFET device does around the n-channel normal-mode functions
+    /// (`mos2load.c`'s type and mode handling): the node voltages times the type; for
+    /// `vds < 0` the function at (`vgd`, `-vds`, `vbd`) and the current reversed; the drain
+    /// terminal current is `type (mode Id - GMIN vbd)` (IS = 0). Returns it and the function's
+    /// value in the frame it was evaluated in.
+    pub(crate) fn terminal_current(
+        f: impl Fn(f64, f64, f64) -> DrainCurrent,
+        channel: f64,
+        vgs: f64,
+        vds: f64,
+        vbs: f64,
+    ) -> (f64, DrainCurrent) {
+        let (vgs, vds, vbs) = (channel * vgs, channel * vds, channel * vbs);
+        let vbd = vbs - vds;
+        if vds >= 0.0 {
+            let r = f(vgs, vds, vbs);
+            (channel * (r.cdrain - GMIN * vbd), r)
+        } else {
+            let r = f(vgs - vds, -vds, vbd);
+            (channel * (-r.cdrain - GMIN * vbd), r)
+        }
+    }
+
+    /// Compares [`terminal_current`] with ngspice at every point of transistors `ks` of
+    /// `mos23_pmos_dc.raw` (`channel` their type), as the n-channel tests do; ngspice reports
+    /// `type von` and `type vdsat`.
+    pub(crate) fn check_signs(
+        ks: &[usize],
+        channel: f64,
+        f: impl Fn(f64, f64, f64) -> DrainCurrent + Copy,
+    ) {
+        let raw = Raw::parse(include_str!("../../tests/data/mos23_pmos_dc.raw"));
+        let bulk = if channel > 0.0 { "bn" } else { "bp" };
+        let mut n = 0;
+        each_point(&raw, bulk, ks.iter().copied(), |k, [vg, vd, vb, i], ng| {
+            let (cd, r) = terminal_current(f, channel, vg, vd, vb);
+            let ours = [-cd, r.gm, r.gds, r.gmbs, channel * r.von, channel * r.vdsat];
+            let theirs = [i, ng[0], ng[1], ng[2], ng[3], ng[4]];
+            for q in 0..6 {
+                let abs = if q < 4 { 1e-21 } else { 1e-12 };
+                assert!(
+                    close(ours[q], theirs[q], 1e-6, abs),
+                    "m{k} vg={vg} vd={vd} vb={vb}: quantity {q} ours {} ngspice {}",
+                    ours[q],
+                    theirs[q]
+                );
+            }
+            n += 1;
+        });
+        assert_eq!(n, ks.len() * 243);
+    }
+
+    /// p-channel (`p2`, vds 0 to -4 V) and the reversed n-channel (`full`, vds = -1 V) of
+    /// `mos23_pmos_dc.cir` through [`terminal_current`]: the contract of [`Level2Params::vbi`]
+    /// (`type tVbi`) and of the caller's swap.
+    #[test]
+    fn pmos_and_reverse_mode_level2() {
+        // vto=-0.7 tox=2.5e-8 nsub=2e16 uo=250 ucrit=1.5e4 uexp=0.2 vmax=4e4 neff=1.5
+        // delta=0.8 nfs=2e11 xj=0.25u ld=0.1u
+        let full = &cards()[0];
+        let p2 = Card {
+            input: ProcessInput {
+                channel: -1.0,
+                vto: Some(-0.7),
+                tox_m: Some(2.5e-8),
+                nsub_cm3: Some(2e16),
+                uo_cm2: Some(250.0),
+                ..input(300.15)
+            },
+            ucrit: 1.5e4,
+            uexp: 0.2,
+            vmax: 4e4,
+            neff: 1.5,
+            delta: 0.8,
+            nfs: 2e11,
+            xj: 0.25e-6,
+            ld: 0.1e-6,
+            temp_k: 300.15,
+            lambda: 0.0,
+            l_m: 2e-6,
+        };
+        let p = device(&p2);
+        check_signs(&[1, 2, 3, 4], -1.0, |a, b, c| drain_current(&p, a, b, c));
+        let n = device(full);
+        check_signs(&[9], 1.0, |a, b, c| drain_current(&n, a, b, c));
     }
 }

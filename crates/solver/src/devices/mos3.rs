@@ -497,7 +497,9 @@ mod tests {
     //! Against ngspice 39: `crates/solver/tests/data/mos3_dc.cir` (one transistor per model and
     //! drain voltage, gate and bulk swept), its raw file made by `regen-mos23.sh` beside it.
 
-    use super::super::mos2::tests::{check_derivatives, close, each_point, Raw, Region, GMIN};
+    use super::super::mos2::tests::{
+        check_derivatives, check_signs, close, each_point, Raw, Region, GMIN,
+    };
     use super::super::mos2::{temperature, EPS_SI};
     use super::*;
 
@@ -656,11 +658,12 @@ mod tests {
             vto: process.common.vto + card.delvto,
             ..process.common
         };
-        let t = temperature(1.0, &shifted, 0.8, card.input.tnom_k, card.temp_k);
+        let channel = card.input.channel;
+        let t = temperature(channel, &shifted, 0.8, card.input.tnom_k, card.temp_k);
         Level3::new(Level3Params {
             vt: t.vt,
             t_phi: t.t_phi,
-            vbi: t.t_vbi,
+            vbi: channel * t.t_vbi,
             t_kp: t.t_kp,
             t_uo_cm2: t.t_uo_cm2,
             l_m: card.l_m,
@@ -691,7 +694,7 @@ mod tests {
         let devices: Vec<Level3> = cards().iter().map(|c| device(c, false)).collect();
         let mut worst = [0.0f64; 6];
         let mut checked = 0;
-        each_point(&raw, 20, |k, [vg, vd, vb, i], ng| {
+        each_point(&raw, "b", 1..=20, |k, [vg, vd, vb, i], ng| {
             let r = drain_current(&devices[(k - 1) / 4], vg, vd, vb);
             // i(vd) = -(Id - GMIN vbd), as for level 2 (IS = 0).
             let ours = [
@@ -809,5 +812,46 @@ mod tests {
             (plain.alpha, plain.narrow_factor, plain.common.xd),
             (0.0, 0.0, 0.0)
         );
+    }
+
+    /// p-channel (`p3`, vds 0 to -4 V, with DELVTO) and the reversed n-channel (`full`,
+    /// vds = -1 V) of `mos23_pmos_dc.cir`: the contract of [`Level3Params::vbi`] and the
+    /// caller's swap (see `mos2`'s `terminal_current`).
+    #[test]
+    fn pmos_and_reverse_mode_level3() {
+        // tox=2.5e-8 nsub=2e16 tpg=1 nss=2e10 uo=250 theta=0.15 eta=0.4 kappa=0.6 vmax=1.2e5
+        // delta=0.8 nfs=2e11 xj=0.25u ld=0.1u delvto=-0.05
+        let cards = cards();
+        let p3 = Card {
+            input: ProcessInput {
+                channel: -1.0,
+                tox_m: Some(2.5e-8),
+                nsub_cm3: Some(2e16),
+                tpg: Some(1),
+                nss_cm2: Some(2e10),
+                uo_cm2: Some(250.0),
+                ..input(300.15)
+            },
+            theta: 0.15,
+            eta: 0.4,
+            kappa: 0.6,
+            vmax: 1.2e5,
+            delta: 0.8,
+            nfs: 2e11,
+            xj: 0.25e-6,
+            ld: 0.1e-6,
+            delvto: -0.05,
+            ..cards[1]
+        };
+        let p3 = Card {
+            xl: 0.0,
+            wd: 0.0,
+            xw: 0.0,
+            ..p3
+        };
+        let p = device(&p3, false);
+        check_signs(&[5, 6, 7, 8], -1.0, |a, b, c| drain_current(&p, a, b, c));
+        let n = device(&cards[0], false);
+        check_signs(&[10], 1.0, |a, b, c| drain_current(&n, a, b, c));
     }
 }
