@@ -72,6 +72,18 @@
 //! Two unreachable-in-practice branches of `mos2load.c` (subthreshold with `vdsat <= 0`) leave
 //! the previous load's current in ngspice; here they give zero.
 //!
+//! # Use (what the MOSFET device does; the unit test helper `terminal_current` does the same)
+//! 1. Once per model: [`process_level2`] from the card's TOX, UO, KP, NSUB, PHI, GAMMA, VTO,
+//!    NSS, TPG (error: ngspice's fatal "Phi is not positive" / "Nsub < Ni").
+//! 2. Once per instance: [`temperature`] at the instance temperature (`TEMP`, or the circuit's
+//!    plus `DTEMP`), then [`Level2::new`] with [`Level2Params`] (`vbi = type * t_vbi`).
+//! 3. Every load, with the limited voltages `vgs`, `vds`, `vbs` already multiplied by the
+//!    type: for `vds >= 0` call [`drain_current`]`(vgs, vds, vbs)`, mode +1; otherwise
+//!    `drain_current(vgs - vds, -vds, vbs - vds)`, mode -1. The channel current into the
+//!    drain is `type * mode * cdrain`; gm, gds, gmbs stamp as ngspice's `MOS2gm` etc. (in the
+//!    swapped frame for mode -1); store `type * von` and `type * vdsat` (fetlim's `von`, the
+//!    Meyer capacitances, the operating-point values).
+//!
 //! Nothing calls this yet: the MOSFET device (branch `mos`) wires it in, hence the
 //! `dead_code` allowances.
 

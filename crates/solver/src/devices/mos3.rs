@@ -53,6 +53,11 @@
 //! Circuits SC-14 (1979) 358; P. Antognetti and G. Massobrio, "Semiconductor Device Modeling
 //! with SPICE", McGraw-Hill (1988), ch. 4. Preprocessing: ngspice's `mos3temp.c`.
 //!
+//! # Use
+//! As level 2's (`mos2.rs`, "Use"), with [`process_level3`] (which also gives α and the
+//! narrow-width factor), `temperature` on a [`Process`] whose `vto` is `VTO + DELVTO`, and
+//! [`Level3::new`].
+//!
 //! Nothing calls this yet: the MOSFET device (branch `mos`) wires it in, hence the
 //! `dead_code` allowances.
 
