@@ -1392,9 +1392,9 @@ pub(crate) mod tests {
         assert_eq!(n, ks.len() * 243);
     }
 
-    /// p-channel (`p2`, vds 0 to -4 V) and the reversed n-channel (`full`, vds = -1 V) of
-    /// `mos23_pmos_dc.cir` through [`terminal_current`]: the contract of [`Level2Params::vbi`]
-    /// (`type tVbi`) and of the caller's swap.
+    /// p-channel (`p2`, vds 0 to -4 V), the reversed n-channel (`full`, vds = -1 V) and
+    /// `full` with M = 2 of `mos23_pmos_dc.cir` through [`terminal_current`]: the contract of
+    /// [`Level2Params::vbi`] (`type tVbi`), of the caller's swap and of [`Level2Params::m`].
     #[test]
     fn pmos_and_reverse_mode_level2() {
         // vto=-0.7 tox=2.5e-8 nsub=2e16 uo=250 ucrit=1.5e4 uexp=0.2 vmax=4e4 neff=1.5
@@ -1425,5 +1425,10 @@ pub(crate) mod tests {
         check_signs(&[1, 2, 3, 4], -1.0, |a, b, c| drain_current(&p, a, b, c));
         let n = device(full);
         check_signs(&[9], 1.0, |a, b, c| drain_current(&n, a, b, c));
+        // M = 2: twice Beta, and (ngspice's choice) half the narrow-width factor, since it
+        // divides by OxideCap, which includes M.
+        let twice = Level2::new(Level2Params { m: 2.0, ..n.p });
+        assert!(close(twice.factor, 0.5 * n.factor, 1e-14, 0.0));
+        check_signs(&[11], 1.0, |a, b, c| drain_current(&twice, a, b, c));
     }
 }

@@ -819,9 +819,10 @@ mod tests {
         );
     }
 
-    /// p-channel (`p3`, vds 0 to -4 V, with DELVTO) and the reversed n-channel (`full`,
-    /// vds = -1 V) of `mos23_pmos_dc.cir`: the contract of [`Level3Params::vbi`] and the
-    /// caller's swap (see `mos2`'s `terminal_current`).
+    /// p-channel (`p3`, vds 0 to -4 V, with DELVTO), the reversed n-channel (`full`,
+    /// vds = -1 V) and `full` with M = 2 of `mos23_pmos_dc.cir`: the contract of
+    /// [`Level3Params::vbi`], of the caller's swap (see `mos2`'s `terminal_current`) and of
+    /// [`Level3Params::m`].
     #[test]
     fn pmos_and_reverse_mode_level3() {
         // tox=2.5e-8 nsub=2e16 tpg=1 nss=2e10 uo=250 theta=0.15 eta=0.4 kappa=0.6 vmax=1.2e5
@@ -858,5 +859,7 @@ mod tests {
         check_signs(&[5, 6, 7, 8], -1.0, |a, b, c| drain_current(&p, a, b, c));
         let n = device(&cards[0], false);
         check_signs(&[10], 1.0, |a, b, c| drain_current(&n, a, b, c));
+        let twice = Level3::new(Level3Params { m: 2.0, ..n.p });
+        check_signs(&[12], 1.0, |a, b, c| drain_current(&twice, a, b, c));
     }
 }
