@@ -33,21 +33,25 @@
 //!
 //! **PSpice `VSWITCH` with `VON`/`VOFF`** ([`SmoothSwitch`]): ngspice 39's PSpice mode
 //! (`set ngbehavior=ps`; `inpcom.c`) rewrites it as its XSPICE `pswitch` code model with
-//! `log=TRUE` (`src/xspice/icm/xtradev/pswitch/cfunc.mod`): with `u = (v - VOFF)/(VON - VOFF)
-//! - 1/2` (`(VON - v)/(VON - VOFF) - 1/2` when `VON < VOFF`), `L = ln(RON/ROFF)` and
+//! `log=TRUE` (`src/xspice/icm/xtradev/pswitch/cfunc.mod`). With `u = (v - VOFF)/(VON - VOFF)
+//! minus 1/2` (`(VON - v)/(VON - VOFF)` minus 1/2 when `VON < VOFF`), `L = ln(RON/ROFF)` and
 //! `d = 1` (`-1` when `VON < VOFF`), the resistance is `exp(ln(sqrt(RON*ROFF)) + 1.5*L/d*u -
 //! 2*L/d^3*u^3)` inside the control range (not below RON), RON beyond VON and ROFF beyond
-//! VOFF: smooth in `log R`, no hysteresis, no state. RON is at least 1 mohm, ROFF at most
-//! 1e12 ohm; VON and VOFF closer than 1e-12 V are moved 1 mV apart. The control port is a
-//! 1e12 ohm resistor (`r_cntl_in`) at DC and in transients. In `.ac` the code model's own gains
-//! are used: `1/R` across the switch and, from the control, `v_out/R*(6L/d^3*u^2 - 1.5L/d)`,
-//! the derivative of `1/R` with respect to `u`, not to the control voltage, both with the
-//! opposite sign (the code model negates its AC gains but not its DC outputs, so ngspice 39
-//! shows the switch as a negative conductance in `.ac`); no control-port conductance. No noise
-//! (code models have none). ngspice evaluates the code model's Jacobian by forward differences
-//! (`cm_analog_auto_partial`, 1 uV steps) and lets XSPICE decide convergence; balun uses the
-//! analytic derivatives, so at a kink of `R(v)` (exactly at VON or VOFF) the two may stop at
-//! different iterates within `reltol`.
+//! VOFF: smooth in `log R`, no hysteresis. RON is at least 1 mohm, ROFF at most 1e12 ohm;
+//! VON and VOFF closer than 1e-12 V are moved 1 mV apart. The control port is a 1e12 ohm
+//! resistor (`r_cntl_in`) at DC and in transients. As XSPICE's `MIFload` drives a code model:
+//! its inputs are 0 at the first iteration from scratch, the last accepted point's at the
+//! first iteration of a new point, and otherwise the solution's limited to a change of
+//! `max(0.25*|last|, 0.1 V)` per iteration (a limited input means "not converged"; the model
+//! registers no other convergence test); its Jacobian is by forward differences of 1 uV
+//! (`cm_analog_auto_partial`). In `.ac` the code model's own gains are used: `1/R` across the
+//! switch and, from the control, `v_out/R*(6L/d^3*u^2 - 1.5L/d)`, the derivative of `1/R`
+//! with respect to `u`, not to the control voltage, both with the opposite sign (the code
+//! model negates its AC gains but not its DC outputs, so ngspice 39 shows the switch as a
+//! negative conductance in `.ac`); no control-port conductance. No noise (code models have
+//! none). Known difference: in `.tran` ngspice takes smaller steps than balun around the
+//! switch's transitions (XSPICE's transient machinery, not reproduced), so the waveforms
+//! agree only to a few percent there.
 //!
 //! Source: ngspice 39, `src/spicelib/devices/sw/` and `csw/` (load, acload, noise, trunc).
 
@@ -398,7 +402,11 @@ impl Nonlinear for SmoothSwitch {
         } else if load.predict.is_some() {
             (state.accepted[S_VOUT], state.accepted[S_VC])
         } else if load.mode == Mode::TranInit {
-            (st[S_VOUT], st[S_VC])
+            // MODEINITTRAN reads CKTstate1, the operating point's inputs: the solution here.
+            (
+                voltage(x, self.pos) - voltage(x, self.neg),
+                voltage(x, self.cp) - voltage(x, self.cn),
+            )
         } else {
             let mut input = |new: f64, last: f64| {
                 let step = (last.abs() * 0.25).max(0.1);
