@@ -759,6 +759,9 @@ impl<'a> Elab<'a> {
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
             | DeviceKind::Ccvs { .. } => Ok(SaveTarget::Current(DeviceId(index as u32))),
+            DeviceKind::BSource(ref b) if b.voltage => {
+                Ok(SaveTarget::Current(DeviceId(index as u32)))
+            }
             _ => Err(bad(format!(
                 "'{}' has no branch current (only V, L, E and H elements do); save the \
                  voltages at its nodes instead",

@@ -40,6 +40,8 @@ pub struct LoadMode<'a> {
     /// Start junctions at their critical voltage instead of the solution's.
     pub init_junctions: bool,
     pub charges: Option<ChargeTerms<'a>>,
+    /// The transient time of the point (s); 0 for a DC point.
+    pub time: f64,
 }
 
 /// Why Newton stopped without converging.
@@ -47,6 +49,16 @@ pub struct LoadMode<'a> {
 pub struct NoConvergence {
     /// Unknowns that were still moving most at the last iteration, worst first.
     pub worst: Vec<usize>,
+    /// A device that could not be evaluated ([`Load::fault`]): which and why. Newton stops at
+    /// once (no GMIN or source stepping, no smaller time step), as ngspice does when a
+    /// device's load fails.
+    pub fault: Option<(circuit::DeviceId, String)>,
+}
+
+impl NoConvergence {
+    fn plain(worst: Vec<usize>) -> Self {
+        NoConvergence { worst, fault: None }
+    }
 }
 
 /// Reusable Newton workspace for one system.
@@ -71,6 +83,8 @@ pub struct Newton<'a> {
     pub iterations: usize,
     /// How the last DC operating point was found.
     pub method: Option<OpMethod>,
+    /// A device's evaluation failure at the last load.
+    fault: Option<(circuit::DeviceId, String)>,
 }
 
 /// Which strategy of [`dc_operating_point`] converged.
@@ -109,6 +123,7 @@ impl<'a> Newton<'a> {
             dq: vec![0.0; nl.charge_len()],
             iterations: 0,
             method: None,
+            fault: None,
         }
     }
 
@@ -132,8 +147,14 @@ impl<'a> Newton<'a> {
                 self.values[s] += mode.gshunt;
             }
             let devices_converged = self.load(x, init, mode);
+            if let Some(fault) = self.fault.take() {
+                return Err(NoConvergence {
+                    worst: Vec::new(),
+                    fault: Some(fault),
+                });
+            }
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
-                return Err(NoConvergence { worst: Vec::new() });
+                return Err(NoConvergence::plain(Vec::new()));
             }
             self.x_new.copy_from_slice(&self.rhs);
             self.lu.solve_refined(
@@ -143,7 +164,7 @@ impl<'a> Newton<'a> {
                 &mut self.scratch,
             );
             if self.x_new.iter().any(|v| !v.is_finite()) {
-                return Err(NoConvergence { worst: Vec::new() });
+                return Err(NoConvergence::plain(Vec::new()));
             }
             // Node voltages (visible and internal) get VNTOL, branch currents ABSTOL.
             let nodes = self.sys.unknowns.node_unknowns();
@@ -172,7 +193,7 @@ impl<'a> Newton<'a> {
         let moved = |i: usize| (self.rhs[i] - x[i]).abs();
         worst.sort_by(|&a, &b| moved(b).total_cmp(&moved(a)));
         worst.truncate(3);
-        Err(NoConvergence { worst })
+        Err(NoConvergence::plain(worst))
     }
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
@@ -202,12 +223,18 @@ impl<'a> Newton<'a> {
                 init_junctions: init,
                 options: &self.circuit.options,
                 integrator,
+                time: mode.time,
+                fault: None,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
                 accepted: &self.accepted[s0..s1],
             };
             converged &= device.load(x, state, &mut load);
+            if let Some(message) = load.fault {
+                self.fault = Some((nl.ids[k], message));
+                return false;
+            }
         }
         converged
     }
@@ -233,6 +260,8 @@ impl<'a> Newton<'a> {
                     q: &mut self.q[c0..c1],
                     dq: &mut self.dq[c0..c1],
                 }),
+                time: 0.0,
+                fault: None,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
@@ -276,12 +305,17 @@ pub fn dc_operating_point(
         gshunt: 0.0,
         init_junctions: !warm,
         charges: None,
+        time: 0.0,
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
-    if first.is_ok() {
-        newton.method = Some(OpMethod::Newton);
-        return Ok(());
+    match first {
+        Ok(()) => {
+            newton.method = Some(OpMethod::Newton);
+            return Ok(());
+        }
+        Err(e) if e.fault.is_some() => return Err(e),
+        Err(_) => {}
     }
     // GMIN stepping, ngspice's dynamic variant: a shunt on every node starting at 1e-2,
     // divided by `factor` after each success (the factor grows while steps converge fast and
@@ -297,6 +331,7 @@ pub fn dc_operating_point(
             gshunt: gs,
             init_junctions: init,
             charges: None,
+            time: 0.0,
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -312,6 +347,7 @@ pub fn dc_operating_point(
                 }
                 gs = (gs / factor).max(opts.gmin);
             }
+            Err(e) if e.fault.is_some() => return Err(e),
             Err(_) => {
                 if !last_gs.is_finite() {
                     break;
@@ -330,13 +366,15 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: false,
             charges: None,
+            time: 0.0,
         };
-        if newton
-            .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
-            .is_ok()
-        {
-            newton.method = Some(OpMethod::GminStepping);
-            return Ok(());
+        match newton.solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2)) {
+            Ok(()) => {
+                newton.method = Some(OpMethod::GminStepping);
+                return Ok(());
+            }
+            Err(e) if e.fault.is_some() => return Err(e),
+            Err(_) => {}
         }
     }
     // Source stepping.
@@ -351,6 +389,7 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: init,
             charges: None,
+            time: 0.0,
         };
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {
@@ -364,7 +403,7 @@ pub fn dc_operating_point(
                 step *= 1.5;
             }
             Err(e) => {
-                if init || step < 1e-4 {
+                if init || step < 1e-4 || e.fault.is_some() {
                     return Err(e);
                 }
                 x.copy_from_slice(&last_good);
