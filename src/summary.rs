@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 12] = [
+const KINDS: [(&str, &str); 13] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -17,6 +17,7 @@ const KINDS: [(&str, &str); 12] = [
     ("H", "CCVS"),
     ("D", "diodes"),
     ("T", "transmission lines"),
+    ("B", "behavioural sources"),
 ];
 
 fn letter(kind: &DeviceKind) -> &'static str {
@@ -34,6 +35,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Diode { .. } => "D",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
+        DeviceKind::BSource(_) => "B",
     }
 }
 

@@ -117,6 +117,11 @@ enum Fixup {
         written: Ident,
         element: String,
     },
+    /// B source: the `v()` and `i()` names of the expression of the device at `device`.
+    Behavioral {
+        device: usize,
+        refs: Vec<(elements::bsource::BRef, Ident)>,
+    },
     /// K pair: the device at `device` couples `l1` and `l2` (expanded names).
     Coupling {
         device: usize,
@@ -525,6 +530,7 @@ impl<'a> Elab<'a> {
             }
             ElementKind::TLine { .. } => self.tline(e, name, ctx)?,
             ElementKind::CoupledLine { .. } => self.coupled_line(e, name, ctx)?,
+            ElementKind::Behavioral { .. } => self.behavioral(e, name, ctx)?,
             ElementKind::Instance { .. } => unreachable!("handled above"),
         }
         Ok(())
@@ -588,6 +594,7 @@ impl<'a> Elab<'a> {
                         _ => panic!("control fixup on a device that is not F/H"),
                     }
                 }
+                Fixup::Behavioral { device, refs } => self.resolve_behavioral(device, refs)?,
                 Fixup::Coupling {
                     device,
                     inductors,
