@@ -100,6 +100,7 @@ parity_cases!(
     ac_dec_partial_decades,
     ac_oct_lc_ladder,
     bridge_dc_nested,
+    bsrc_nonlinear,
     cccs_f,
     ccvs_h,
     current_source_network,

@@ -139,6 +139,9 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
+        // ngspice's MODEINITFIX: a solve from junctions at their initial voltages must
+        // converge once more after its first convergence before it is accepted.
+        let mut fix_phase = mode.init_junctions;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -182,10 +185,16 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
-            x.copy_from_slice(&self.x_new);
-            if !init && iter > 0 && devices_converged && solution_converged {
+            if !init && iter > 0 && devices_converged && solution_converged && fix_phase {
+                fix_phase = false;
+            } else if !init && iter > 0 && devices_converged && solution_converged {
+                // The answer is the point the devices were linearised at, not the last
+                // solve's: ngspice reports `CKTrhsOld` (NIiter returns before swapping in
+                // the new solution), and the devices' states and charges belong to it. This
+                // matters where no device test tightens the last step (B sources).
                 return Ok(());
             }
+            x.copy_from_slice(&self.x_new);
             init = false;
         }
         // Name the unknowns that moved most in the last iteration.
