@@ -100,7 +100,10 @@ parity_cases!(
     ac_dec_partial_decades,
     ac_oct_lc_ladder,
     bridge_dc_nested,
+    bsrc_current_branch,
     bsrc_nonlinear,
+
+    bsrc_value,
     cccs_f,
     ccvs_h,
     current_source_network,

@@ -139,9 +139,13 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
-        // ngspice's MODEINITFIX: a solve from junctions at their initial voltages must
-        // converge once more after its first convergence before it is accepted.
-        let mut fix_phase = mode.init_junctions;
+        // A solve from scratch (junctions at their initial voltages) reports the last solve's
+        // solution at convergence; a warm one (a `.dc` sweep point, a time point) the point
+        // the devices were linearised at: ngspice's `CKTrhsOld` after `NIiter` in
+        // MODEINITPRED/MODEINITTRAN. Both checked against ngspice 39: the diode's `.ac` at a
+        // cold operating point (its state at the last load, to 1e-14) and B sources in a
+        // `.dc` sweep (tests/parity/bsrc_nonlinear.net, to 1e-13).
+        let cold = mode.init_junctions;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -185,13 +189,10 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
-            if !init && iter > 0 && devices_converged && solution_converged && fix_phase {
-                fix_phase = false;
-            } else if !init && iter > 0 && devices_converged && solution_converged {
-                // The answer is the point the devices were linearised at, not the last
-                // solve's: ngspice reports `CKTrhsOld` (NIiter returns before swapping in
-                // the new solution), and the devices' states and charges belong to it. This
-                // matters where no device test tightens the last step (B sources).
+            if !init && iter > 0 && devices_converged && solution_converged {
+                if cold {
+                    x.copy_from_slice(&self.x_new);
+                }
                 return Ok(());
             }
             x.copy_from_slice(&self.x_new);
