@@ -102,7 +102,6 @@ parity_cases!(
     bridge_dc_nested,
     bsrc_current_branch,
     bsrc_nonlinear,
-
     bsrc_value,
     cccs_f,
     ccvs_h,
