@@ -483,6 +483,8 @@ pub enum ElementKind {
         expr: Value,
         /// Every word of the expression with where it is written (for messages about a name).
         names: Vec<Ident>,
+        /// The expression as written (for messages at run time).
+        text: String,
     },
     /// `Pname in1 .. inN ref1 out1 .. outN ref2 MODEL [len=l] [sections=n]`: ngspice's coupled
     /// multiconductor line (a `CPL` model); `nodes` are all `2N+2` nodes in card order.

@@ -1057,7 +1057,11 @@ fn behavioral_form(cur: &Cursor) -> Option<&'static str> {
 
 /// Parses the expression text of a behavioural source starting at byte `start` of the card
 /// and running to `end`: braces are blanks (ngspice removes them), `v()`/`i()` take raw names.
-fn behavioral_expr(cur: &Cursor, start: usize, end: usize) -> PResult<(Value, Vec<Ident>)> {
+fn behavioral_expr(
+    cur: &Cursor,
+    start: usize,
+    end: usize,
+) -> PResult<(Value, Vec<Ident>, String)> {
     let text: String = cur.card.lower[start..end]
         .chars()
         .map(|c| if matches!(c, '{' | '}') { ' ' } else { c })
@@ -1085,12 +1089,14 @@ fn behavioral_expr(cur: &Cursor, start: usize, end: usize) -> PResult<(Value, Ve
     }
     let trimmed_start = start + (text.len() - text.trim_start().len());
     let trimmed_end = start + text.trim_end().len();
+    let written = cur.card.lower[trimmed_start..trimmed_end].trim().to_string();
     Ok((
         Value {
             expr,
             span: cur.card.span(trimmed_start, trimmed_end),
         },
         names,
+        written,
     ))
 }
 
@@ -1143,7 +1149,7 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
             return cur.error(cur.span(kw), format!("expected '=' after '{word}' in '{n}'"));
         };
-        let (expr, names) = behavioral_expr(cur, eq.end, card_end)?;
+        let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
         cur.pos = cur.toks.len();
         return Ok(ElementKind::Behavioral {
             nodes,
@@ -1151,6 +1157,7 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
             form: BehavioralForm::B,
             expr,
             names,
+            text,
         });
     }
     let voltage = letter == 'e';
@@ -1158,7 +1165,7 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
             return cur.error(cur.span(kw), format!("expected '=' after 'value' in '{n}'"));
         };
-        let (expr, names) = behavioral_expr(cur, eq.end, card_end)?;
+        let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
         cur.pos = cur.toks.len();
         return Ok(ElementKind::Behavioral {
             nodes,
@@ -1166,6 +1173,7 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
             form: BehavioralForm::Value,
             expr,
             names,
+            text,
         });
     }
     // TABLE [=] {expr} [=] (x1, y1) (x2, y2) ...
@@ -1178,7 +1186,7 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
             format!("expected '{{expression}}' after 'table' in '{n}'"),
         );
     };
-    let (expr, names) = behavioral_expr(cur, brace.start, brace.end)?;
+    let (expr, names, text) = behavioral_expr(cur, brace.start, brace.end)?;
     if cur.peek().is_some_and(|t| t.kind == TokKind::Eq) {
         cur.bump();
     }
@@ -1210,6 +1218,7 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         form: BehavioralForm::Table(points),
         expr,
         names,
+        text,
     })
 }
 

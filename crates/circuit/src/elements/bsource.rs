@@ -138,6 +138,7 @@ impl<'a> Elab<'a> {
             form,
             expr,
             names,
+            text,
         } = &e.kind
         else {
             unreachable!("dispatched by element kind")
@@ -152,7 +153,7 @@ impl<'a> Elab<'a> {
             refs: Vec::new(),
         };
         let bexpr = self.resolve_expr(&expr.expr, ctx, &mut r)?;
-        let text = expr.expr.to_string();
+        let text = text.clone();
         let raw = e.name.name.as_str();
         if matches!(form, BehavioralForm::B) {
             let index = self.push_device(

@@ -77,12 +77,11 @@ impl std::fmt::Display for DomainError {
         } else {
             format!("{}", self.args[0])
         };
-        let what = if self.derivative {
-            "its derivative is not finite"
+        if self.derivative {
+            write!(f, "the derivative of {}({args}) is infinite", self.function)
         } else {
-            "the result is not a finite number"
-        };
-        write!(f, "{}({args}): {what}", self.function)
+            write!(f, "{}({args}) is out of range (not a finite number)", self.function)
+        }
     }
 }
 
