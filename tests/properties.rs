@@ -436,6 +436,11 @@ mod gen {
                 ElementKind::Diode { .. } => 'd',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
+                ElementKind::Behavioral { form, voltage, .. } => match (form, voltage) {
+                    (netlist::BehavioralForm::B, _) => 'b',
+                    (_, true) => 'e',
+                    (_, false) => 'g',
+                },
             };
             Element {
                 name: ident(format!("{letter}{n}")),

@@ -1057,11 +1057,7 @@ fn behavioral_form(cur: &Cursor) -> Option<&'static str> {
 
 /// Parses the expression text of a behavioural source starting at byte `start` of the card
 /// and running to `end`: braces are blanks (ngspice removes them), `v()`/`i()` take raw names.
-fn behavioral_expr(
-    cur: &Cursor,
-    start: usize,
-    end: usize,
-) -> PResult<(Value, Vec<Ident>, String)> {
+fn behavioral_expr(cur: &Cursor, start: usize, end: usize) -> PResult<(Value, Vec<Ident>, String)> {
     let text: String = cur.card.lower[start..end]
         .chars()
         .map(|c| if matches!(c, '{' | '}') { ' ' } else { c })
@@ -1089,7 +1085,9 @@ fn behavioral_expr(
     }
     let trimmed_start = start + (text.len() - text.trim_start().len());
     let trimmed_end = start + text.trim_end().len();
-    let written = cur.card.lower[trimmed_start..trimmed_end].trim().to_string();
+    let written = cur.card.lower[trimmed_start..trimmed_end]
+        .trim()
+        .to_string();
     Ok((
         Value {
             expr,
@@ -1147,7 +1145,10 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
             }
         };
         let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
-            return cur.error(cur.span(kw), format!("expected '=' after '{word}' in '{n}'"));
+            return cur.error(
+                cur.span(kw),
+                format!("expected '=' after '{word}' in '{n}'"),
+            );
         };
         let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
         cur.pos = cur.toks.len();

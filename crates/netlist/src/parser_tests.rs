@@ -1446,3 +1446,83 @@ fn parallel_parsing_keeps_file_order_and_the_first_error() {
         .enumerate()
         .all(|(i, name)| *name == format!("r{i}")));
 }
+
+#[test]
+fn behavioral_sources_b_value_and_table() {
+    let n = parse(
+        "t\nB1 out 0 V=v(x1.n2, 1)*2 + i(vsense)\nB2 0 a I={ sqrt(v(a)) }\n\
+         E1 o 0 VALUE = {v(in)**2}\nG1 0 o value={1m*v(in)}\n\
+         E2 o2 0 TABLE {v(in)} = (-1, 0) (1, 2.5)\n.end\n",
+    );
+    let els = elements(&n);
+    let ElementKind::Behavioral {
+        nodes,
+        voltage,
+        form,
+        expr,
+        text,
+        ..
+    } = &els[0].kind
+    else {
+        panic!("not behavioral: {:?}", els[0].kind)
+    };
+    assert_eq!((nodes[0].name.as_str(), *voltage), ("out", true));
+    assert_eq!(*form, BehavioralForm::B);
+    assert_eq!(text, "v(x1.n2, 1)*2 + i(vsense)");
+    // v(a, b) and i(x) keep their raw names.
+    let Expr::Binary(BinaryOp::Add, l, r) = &expr.expr else {
+        panic!("{:?}", expr.expr)
+    };
+    assert_eq!(
+        **r,
+        Expr::Call("i".into(), vec![Expr::Var("vsense".into())])
+    );
+    let Expr::Binary(BinaryOp::Mul, v, _) = &**l else {
+        panic!("{l:?}")
+    };
+    assert_eq!(
+        **v,
+        Expr::Call(
+            "v".into(),
+            vec![Expr::Var("x1.n2".into()), Expr::Var("1".into())]
+        )
+    );
+    assert!(matches!(
+        &els[1].kind,
+        ElementKind::Behavioral { voltage: false, .. }
+    ));
+    assert!(matches!(
+        &els[2].kind,
+        ElementKind::Behavioral {
+            voltage: true,
+            form: BehavioralForm::Value,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &els[3].kind,
+        ElementKind::Behavioral {
+            voltage: false,
+            form: BehavioralForm::Value,
+            ..
+        }
+    ));
+    let ElementKind::Behavioral {
+        form: BehavioralForm::Table(points),
+        ..
+    } = &els[4].kind
+    else {
+        panic!("{:?}", els[4].kind)
+    };
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1].1.expr, Expr::Num(2.5));
+}
+
+#[test]
+fn behavioral_syntax_errors_point_inside_the_expression() {
+    let (msg, at) = parse_err("t\nB1 out 0 V=v(a)*(2+*v(a))\n.end\n");
+    assert_eq!(msg, "expected an operand in expression, found '*'");
+    assert!(at.ends_with(":2:20"), "{at}");
+    let (msg, _) = parse_err("t\nB1 out 0 X=1\n.end\n");
+    assert!(msg.contains("expected 'v=' or 'i='"), "{msg}");
+}

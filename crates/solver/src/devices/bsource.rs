@@ -80,7 +80,11 @@ impl std::fmt::Display for DomainError {
         if self.derivative {
             write!(f, "the derivative of {}({args}) is infinite", self.function)
         } else {
-            write!(f, "{}({args}) is out of range (not a finite number)", self.function)
+            write!(
+                f,
+                "{}({args}) is out of range (not a finite number)",
+                self.function
+            )
         }
     }
 }
@@ -822,13 +826,9 @@ impl BSourceInstance {
     ) -> Result<f64, DomainError> {
         let end = self.derivs_end();
         let (head, scratch) = state.split_at_mut(end);
-        let value = self.tape.eval(
-            &|k| x[self.vars[k]],
-            time,
-            fudge,
-            scratch,
-            &mut head[1..],
-        )?;
+        let value = self
+            .tape
+            .eval(&|k| x[self.vars[k]], time, fudge, scratch, &mut head[1..])?;
         head[VALUE] = value;
         Ok(value)
     }
@@ -1104,7 +1104,10 @@ mod tests {
         assert_eq!(e.function, "sqrt");
         assert!(f(BFunc::Ln, -1.0).is_err());
         assert_eq!(f(BFunc::Ln, 0.0).expect("ln 0"), (-1e99, vec![1.0 / FUDGE]));
-        assert_eq!(f(BFunc::Sqrt, 0.0).expect("sqrt 0"), (0.0, vec![1.0 / (2.0 * 0.0 + FUDGE)]));
+        assert_eq!(
+            f(BFunc::Sqrt, 0.0).expect("sqrt 0"),
+            (0.0, vec![1.0 / (2.0 * 0.0 + FUDGE)])
+        );
         assert_eq!(f(BFunc::Exp, 300.0).expect("exp").0, 1e99);
         assert!(f(BFunc::Acos, 2.0).is_err());
         // x/0 is x*1e32 (ngspice's fudge), not an error.
@@ -1139,5 +1142,49 @@ mod tests {
             let fd = (t.eval(x + h).0 - t.eval(x - h).0) / (2.0 * h);
             assert!((fd - t.eval(x).1).abs() < 1e-6, "at {x}");
         }
+    }
+
+    /// The `.op` voltages of a netlist, by node name.
+    fn op_of(text: &str) -> impl Fn(&str) -> f64 {
+        let (ast, _) = netlist::parse_str(std::path::Path::new("b.net"), text).expect("parses");
+        let circuit = circuit::elaborate(&ast).expect("elaborates");
+        let plot = crate::simulate(&circuit).expect("solves").remove(0);
+        move |name: &str| {
+            let v = plot
+                .vectors
+                .iter()
+                .find(|v| v.name == format!("v({name})"))
+                .unwrap_or_else(|| panic!("no v({name})"));
+            match &v.data {
+                crate::Data::Real(x) => x[0],
+                crate::Data::Complex(x) => x[0].re,
+            }
+        }
+    }
+
+    /// `if`, `limit`, `pwrs`, `stp` as ngspice's PSpice mode defines them (`.func` lines in
+    /// `inpcom.c`; ngspice 39 itself rejects them in B sources), the operators' 0/1 values, and
+    /// `v(a,b)`, `i()`, parameters, `temper`, `pi` (closed forms written out per line).
+    #[test]
+    fn pspice_functions_and_operators_end_to_end() {
+        let v = op_of(
+            "pspice functions\n.param two=2\nV1 a 0 0.75\nVs a s 0\nR1 s 0 1k\n\
+             B1 b1 0 V=if(v(a) > 0.5, 10, 20)\nR2 b1 0 1k\n\
+             B2 b2 0 V=limit(v(a)*4, 2, 1) + limit(v(a)*4, 1, 2) + limit(-5, 1, 2)\nR3 b2 0 1k\n\
+             B3 b3 0 V=pwrs(-v(a), two) + pwr(-2, 3) + (-2)^3 + stp(v(a)) + u(0)\nR4 b3 0 1k\n\
+             B4 b4 0 V=(v(a) == 0.75) + 2*(v(a) != 1) + 4*(1 < 2 && 0) + 8*(0 || 3) + 16*!0\nR5 b4 0 1k\n\
+             B5 b5 0 I=-i(vs)*1k + v(a, s) + temper + pi\nR6 b5 0 1\n\
+             .op\n.end\n",
+        );
+        assert_eq!(v("b1"), 10.0);
+        // limit(3, 2, 1) = 2 (bounds either way round), limit(3, 1, 2) = 2, limit(-5, 1, 2) = 1.
+        assert_eq!(v("b2"), 5.0);
+        // pwrs(-0.75, 2) = -0.5625; pwr(-2, 3) = -8; (-2)^3 = |-2|^3 = 8; stp = 1; u(0) = 0.5.
+        assert!((v("b3") - (-0.5625 - 8.0 + 8.0 + 1.0 + 0.5)).abs() < 1e-12);
+        assert_eq!(v("b4"), 1.0 + 2.0 + 0.0 + 8.0 + 16.0);
+        // I = -0.75 mA * 1k + 0 + 27 + pi flows from b5 through the source to ground, so
+        // v(b5) = -(I) * 1 ohm.
+        let i = -0.75 + 27.0 + std::f64::consts::PI;
+        assert!((v("b5") + i).abs() < 1e-9, "{}", v("b5"));
     }
 }
