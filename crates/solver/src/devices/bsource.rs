@@ -47,8 +47,8 @@
 //! points extended by one segment each side with the end values (flat ends), linear between
 //! the points, and a parabola `a x^2 + b x + c` around each point `x_i` within
 //! `0.1*min(x_i - x_{i-1}, x_{i+1} - x_i)` joining the two slopes (`cm_smooth_corner` in
-//! `cmutil.c`). [`PwlTable`] evaluates exactly that (not the code model's per-iteration input
-//! step limit, which only changes the Newton path).
+//! `cmutil.c`). [`PwlTable`] evaluates exactly that, with the code model's per-iteration input
+//! step limit (30% of the segment, stopping at breakpoints), which decides where Newton stops.
 
 use super::nonlinear::{Load, Nonlinear, State};
 use crate::mna::Stamper;
@@ -397,6 +397,78 @@ impl PwlTable {
     }
 }
 
+/// Fraction of a segment the `pwl` code model lets its input move per iteration.
+const PWL_STEP_FRACTION: f64 = 0.30;
+/// How far below a breakpoint the `pwl` model puts an input it stopped there on the way down.
+const PWL_EPSILON: f64 = 1.0e-9;
+
+/// XSPICE's `limit_x_value`: the input moved from `last` towards `x` by at most
+/// `fraction*(hi - lo)`; the new input and whether it was limited.
+fn limit_step(lo: f64, hi: f64, x: f64, last: &mut f64) -> (f64, bool) {
+    let max_delta = PWL_STEP_FRACTION * (hi - lo);
+    if max_delta < (x - *last).abs() {
+        *last = if x - *last >= 0.0 {
+            *last + max_delta
+        } else {
+            *last - max_delta
+        };
+        (*last, true)
+    } else {
+        *last = x;
+        (x, false)
+    }
+}
+
+impl PwlTable {
+    /// The `pwl` code model's input limiting (`cm_pwl` in `cfunc.mod`): from the last
+    /// iteration's input `last` (updated), the input to evaluate at and whether it was limited
+    /// (the model then reports non-convergence). The input may move by 30% of the segment it is
+    /// in per iteration and stops at the breakpoint it would cross (just below it on the way
+    /// down).
+    pub fn limit(&self, x_in: f64, last: &mut f64) -> (f64, bool) {
+        let (x, size) = (&self.x, self.x.len());
+        if *last < x[0] {
+            let (test, limited) = if x[0] - x_in > x[1] - x[0] {
+                limit_step(x_in, x[0], x_in, last)
+            } else {
+                limit_step(x[0], x[1], x_in, last)
+            };
+            if test >= x[0] {
+                *last = x[0];
+                return (x[0], true);
+            }
+            return (test, limited);
+        }
+        if *last >= x[size - 1] {
+            let (test, limited) = if x_in - x[size - 1] > x[size - 1] - x[size - 2] {
+                limit_step(x[size - 1], x_in, x_in, last)
+            } else {
+                limit_step(x[size - 2], x[size - 1], x_in, last)
+            };
+            if test < x[size - 1] {
+                *last = x[size - 1] - PWL_EPSILON;
+                return (*last, true);
+            }
+            return (test, limited);
+        }
+        for i in 1..size {
+            if *last < x[i] {
+                let (test, limited) = limit_step(x[i - 1], x[i], x_in, last);
+                if test > x[i] {
+                    *last = x[i];
+                    return (x[i], true);
+                }
+                if test < x[i - 1] {
+                    *last = x[i - 1] - PWL_EPSILON;
+                    return (*last, true);
+                }
+                return (test, limited);
+            }
+        }
+        (x_in, false)
+    }
+}
+
 /// XSPICE's `cm_smooth_corner`: the parabola joining slope `ls` left of `xc - d` to slope
 /// `us` right of `xc + d` through the corner `(xc, yc)`'s tangents; value and derivative.
 fn smooth_corner(xin: f64, xc: f64, yc: f64, d: f64, ls: f64, us: f64) -> (f64, f64) {
@@ -601,15 +673,26 @@ impl Tape {
         self.slots * (1 + self.vars)
     }
 
+    /// Number of `f64`s of memory kept between evaluations: each table's last input and
+    /// whether it has one yet.
+    pub fn memory_len(&self) -> usize {
+        2 * self.tables.len()
+    }
+
     /// Evaluates the expression with the controlling variables at `var(k)`, at transient
     /// time `time`, with ngspice's division guard `fudge`: the value and (into `grad`, one
-    /// per variable) its derivatives. `scratch` is [`Tape::scratch_len`] long.
+    /// per variable) its derivatives. `scratch` is [`Tape::scratch_len`] long; `memory`
+    /// ([`Tape::memory_len`]) persists between calls; `limited` is set when a table limited
+    /// its input's step (the result is then a linearisation at the limited input).
+    #[allow(clippy::too_many_arguments)]
     pub fn eval(
         &self,
         var: &dyn Fn(usize) -> f64,
         time: f64,
         fudge: f64,
         scratch: &mut [f64],
+        memory: &mut [f64],
+        limited: &mut bool,
         grad: &mut [f64],
     ) -> Result<f64, DomainError> {
         let n = self.vars;
@@ -670,7 +753,20 @@ impl Tape {
                     }
                 }
                 Op::Table { dst, a, table } => {
-                    let (v, dv) = self.tables[table as usize].eval(val[a as usize]);
+                    let t = &self.tables[table as usize];
+                    let x_in = val[a as usize];
+                    let m = 2 * table as usize;
+                    let x_used = if memory[m + 1] == 0.0 {
+                        memory[m] = x_in;
+                        memory[m + 1] = 1.0;
+                        x_in
+                    } else {
+                        let (x, lim) = t.limit(x_in, &mut memory[m]);
+                        *limited |= lim;
+                        x
+                    };
+                    let (out, dv) = t.eval(x_used);
+                    let v = out + dv * (x_in - x_used);
                     if !v.is_finite() {
                         return Err(DomainError {
                             function: "table",
@@ -816,6 +912,10 @@ impl BSourceInstance {
         1 + self.vars.len()
     }
 
+    fn memory_end(&self) -> usize {
+        self.derivs_end() + self.tape.memory_len()
+    }
+
     /// Evaluates at solution `x`, time `time`: value and derivatives into `state`.
     fn evaluate(
         &self,
@@ -823,12 +923,19 @@ impl BSourceInstance {
         time: f64,
         fudge: f64,
         state: &mut [f64],
+        limited: &mut bool,
     ) -> Result<f64, DomainError> {
-        let end = self.derivs_end();
-        let (head, scratch) = state.split_at_mut(end);
-        let value = self
-            .tape
-            .eval(&|k| x[self.vars[k]], time, fudge, scratch, &mut head[1..])?;
+        let (head, rest) = state.split_at_mut(self.derivs_end());
+        let (memory, scratch) = rest.split_at_mut(self.tape.memory_len());
+        let value = self.tape.eval(
+            &|k| x[self.vars[k]],
+            time,
+            fudge,
+            scratch,
+            memory,
+            limited,
+            &mut head[1..],
+        )?;
         head[VALUE] = value;
         Ok(value)
     }
@@ -854,7 +961,7 @@ impl BSourceInstance {
 
 impl Nonlinear for BSourceInstance {
     fn state_len(&self) -> usize {
-        self.derivs_end() + self.tape.scratch_len()
+        self.memory_end() + self.tape.scratch_len()
     }
 
     fn resolve(&mut self, slot: &dyn Fn(usize) -> usize) {
@@ -868,7 +975,8 @@ impl Nonlinear for BSourceInstance {
     fn load(&self, x: &[f64], state: State, load: &mut Load) -> bool {
         let st = state.now;
         let fudge = load.options.gmin * 1e-20;
-        let value = match self.evaluate(x, load.time, fudge, st) {
+        let mut limited = false;
+        let value = match self.evaluate(x, load.time, fudge, st, &mut limited) {
             Ok(v) => v,
             Err(e) => {
                 load.fault = Some(format!("{e} in '{}'", self.text));
@@ -887,7 +995,9 @@ impl Nonlinear for BSourceInstance {
             load.add_rhs(self.pos, -rhs);
             load.add_rhs(self.neg, rhs);
         }
-        true
+        // ngspice's own test is no test (see the module documentation); a table whose input
+        // step was limited is not converged, as the XSPICE model says.
+        !limited
     }
 
     fn ac_load(&self, state: &[f64], g: &mut [f64], _c: &mut [f64]) {
@@ -975,8 +1085,17 @@ mod tests {
     fn eval(e: &BExpr, x: &[f64]) -> Result<(f64, Vec<f64>), DomainError> {
         let (tape, vars) = compile(e);
         let mut scratch = vec![0.0; tape.scratch_len()];
+        let mut memory = vec![0.0; tape.memory_len()];
         let mut grad = vec![0.0; vars.len()];
-        let v = tape.eval(&|k| x[vars[k]], 0.0, FUDGE, &mut scratch, &mut grad)?;
+        let v = tape.eval(
+            &|k| x[vars[k]],
+            0.0,
+            FUDGE,
+            &mut scratch,
+            &mut memory,
+            &mut false,
+            &mut grad,
+        )?;
         let mut full = vec![0.0; x.len()];
         for (k, &u) in vars.iter().enumerate() {
             full[u] = grad[k];
