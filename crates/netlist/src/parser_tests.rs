@@ -428,13 +428,11 @@ fn controlled_source_errors() {
         "the POLY form of controlled source 'e1' is not supported yet"
     );
     assert_eq!(at, "t.net:2:8");
-    let (msg, at) = parse_err("t\nB1 a 0 v={x}\nG1 a b value={v(c)*2}\n");
-    assert_eq!(msg, "element type 'b' ('b1') is not supported yet");
-    assert_eq!(at, "t.net:2:1");
-    let (msg, at) = parse_err("t\nG1 a b value={v(c)*2}\n");
+    // B and the VALUE/TABLE forms are behavioural sources; a LAPLACE form is still refused.
+    let (msg, at) = parse_err("t\nG1 a b laplace {v(c)} = {1/s}\n");
     assert_eq!(
         msg,
-        "the VALUE form of controlled source 'g1' is not supported yet"
+        "the LAPLACE form of controlled source 'g1' is not supported yet"
     );
     assert_eq!(at, "t.net:2:8");
     let (msg, _) = parse_err("t\nF1 a b 2\n");
