@@ -15,6 +15,10 @@ mod ccvs;
 mod current_source;
 pub mod diode;
 mod inductor;
+// MOSFET levels 2 and 3: pure drain-current functions, dead code until the MOSFET device
+// (branch `mos`) calls them.
+pub(crate) mod mos2;
+pub(crate) mod mos3;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
