@@ -102,6 +102,7 @@ parity_cases!(
     bridge_dc_nested,
     bsrc_current_branch,
     bsrc_nonlinear,
+    bsrc_subckt,
     bsrc_table,
     bsrc_value,
     cccs_f,
