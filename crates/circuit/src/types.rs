@@ -219,6 +219,9 @@ pub enum DeviceKind {
         /// Boxed: the matrices would make every `DeviceKind` as large as this variant.
         line: Box<MtlParams>,
     },
+    /// B (and `E`/`G` `VALUE=`/`TABLE`): a behavioural voltage or current source whose value is
+    /// an expression of node voltages, branch currents, time and temperature.
+    BSource(Box<crate::bexpr::BSource>),
 }
 
 /// Most signal conductors a `P` line may have (the solver names two unknowns per conductor).
@@ -279,6 +282,7 @@ impl DeviceKind {
                 .chain([ref_far])
                 .copied()
                 .collect(),
+            BSource(b) => vec![b.pos, b.neg],
             VoltageSource { pos, neg, .. }
             | CurrentSource { pos, neg, .. }
             | Cccs { pos, neg, .. }
