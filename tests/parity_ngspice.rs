@@ -116,6 +116,7 @@ parity_cases!(
     jfet_diffpair,
     jfet_follower,
     jfet_pjf_rdrs,
+    jfet_temp_instance,
     k_three_inductors,
     op_gmin_stepping_latch,
     op_gmin_stepping_zener,
