@@ -758,7 +758,11 @@ impl<'a> Elab<'a> {
             DeviceKind::VoltageSource { .. }
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
-            | DeviceKind::Ccvs { .. } => Ok(SaveTarget::Current(DeviceId(index as u32))),
+            | DeviceKind::Ccvs { .. }
+            | DeviceKind::Poly {
+                voltage_output: true,
+                ..
+            } => Ok(SaveTarget::Current(DeviceId(index as u32))),
             _ => Err(bad(format!(
                 "'{}' has no branch current (only V, L, E and H elements do); save the \
                  voltages at its nodes instead",

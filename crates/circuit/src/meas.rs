@@ -310,6 +310,10 @@ pub(super) fn saved_by(
                         | DeviceKind::Inductor { .. }
                         | DeviceKind::Vcvs { .. }
                         | DeviceKind::Ccvs { .. }
+                        | DeviceKind::Poly {
+                            voltage_output: true,
+                            ..
+                        }
                 )
                 .then_some(SaveTarget::Current(DeviceId(i as u32)))
             }

@@ -17,6 +17,7 @@ mod inductor;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
+pub mod poly;
 pub(crate) mod reactive;
 mod resistor;
 pub mod tline;
@@ -139,6 +140,10 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
             | DeviceKind::Ccvs { .. }
+            | DeviceKind::Poly {
+                voltage_output: true,
+                ..
+            }
     )
 }
 
@@ -209,6 +214,13 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             control,
             transresistance_ohm,
         } => ccvs::stamp(*pos, *neg, *control, *transresistance_ohm, st),
+        Poly {
+            pos,
+            neg,
+            voltage_output,
+            controls,
+            coefficients,
+        } => poly::stamp(*pos, *neg, *voltage_output, controls, coefficients, st),
         Diode {
             anode,
             cathode,
