@@ -117,6 +117,14 @@ enum Fixup {
         written: Ident,
         element: String,
     },
+    /// F/H POLY: control `k` of the device at `device` is the element named `target`.
+    PolyControl {
+        device: usize,
+        k: usize,
+        target: String,
+        written: Ident,
+        element: String,
+    },
     /// K pair: the device at `device` couples `l1` and `l2` (expanded names).
     Coupling {
         device: usize,
@@ -523,6 +531,7 @@ impl<'a> Elab<'a> {
             ElementKind::Cccs { .. } | ElementKind::Ccvs { .. } => {
                 self.current_controlled(e, name, ctx)?
             }
+            ElementKind::Poly { .. } => self.poly(e, name, ctx)?,
             ElementKind::TLine { .. } => self.tline(e, name, ctx)?,
             ElementKind::CoupledLine { .. } => self.coupled_line(e, name, ctx)?,
             ElementKind::Instance { .. } => unreachable!("handled above"),
@@ -586,6 +595,24 @@ impl<'a> Elab<'a> {
                             *control = id;
                         }
                         _ => panic!("control fixup on a device that is not F/H"),
+                    }
+                }
+                Fixup::PolyControl {
+                    device,
+                    k,
+                    target,
+                    written,
+                    element,
+                } => {
+                    let id =
+                        self.expect_kind(&target, &written, &element, "a voltage source", |k| {
+                            matches!(k, DeviceKind::VoltageSource { .. })
+                        })?;
+                    match &mut self.devices[device].kind {
+                        DeviceKind::Poly { controls, .. } => {
+                            controls[k] = PolyControl::Current(id);
+                        }
+                        _ => panic!("POLY control fixup on a device that is not a POLY source"),
                     }
                 }
                 Fixup::Coupling {

@@ -12,6 +12,7 @@ mod diode;
 mod instance;
 mod lines;
 mod passive;
+mod poly;
 mod sources;
 
 /// A model card's parameters, evaluated, by lower-case name in card order.
