@@ -108,6 +108,7 @@ tran_cases!(
     ic_without_uic,
     opamp_macro_clip,
     opamp_macro_slew,
+    poly_opamp_tran,
     pulse_rlc,
     pwl_repeat_rc,
     tline_mismatch,

@@ -1201,7 +1201,8 @@ fn poly(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
     };
     if fields.len() <= wanted {
         let controls = if voltage_controlled {
-            format!("{dimension} controlling node pairs ({wanted} nodes)")
+            let pairs = if dimension == 1 { "pair" } else { "pairs" };
+            format!("{dimension} controlling node {pairs} ({wanted} nodes)")
         } else if dimension == 1 {
             "1 controlling voltage source".to_string()
         } else {

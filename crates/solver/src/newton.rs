@@ -6,7 +6,11 @@
 //! Convergence is ngspice's (`NIconvTest` and the devices' own tests): every node voltage
 //! changed by at most `reltol*max(|new|,|old|) + vntol` and every branch current by
 //! `... + abstol`, and every device reports itself converged (nothing limited, currents within
-//! tolerance of their linearised prediction). The devices' states (junction voltages and the
+//! tolerance of their linearised prediction). As in ngspice (`NIiter` returns before swapping
+//! `CKTrhs` and `CKTrhsOld`), the converged answer is the iterate the devices were last
+//! linearised at, and a solve that starts from initial junction voltages has a `MODEINITFIX`
+//! phase: its first converged iteration only ends that phase, the next must converge again.
+//! The devices' states (junction voltages and the
 //! like) live here as one flat array, `state`, with the last accepted point's in `accepted`.
 //!
 //! The operating point tries, in order, plain Newton from junctions at their critical voltage,
@@ -124,6 +128,9 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
+        // ngspice's MODEINITFIX: after a start from initial junction voltages, the first
+        // iteration that converges only switches to MODEINITFLOAT; one more must converge.
+        let mut fix = mode.init_junctions;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -161,10 +168,19 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
-            x.copy_from_slice(&self.x_new);
-            if !init && iter > 0 && devices_converged && solution_converged {
+            if !init && iter > 0 && devices_converged && solution_converged && !fix {
+                // The answer is the iterate the devices were last linearised at, not the
+                // solve after it: ngspice's NIiter returns before swapping CKTrhs and
+                // CKTrhsOld, and CKTdump, the small-signal load and the next time point all
+                // read CKTrhsOld. It differs from the last solve by less than the convergence
+                // tolerance, but visibly for a device without its own convergence test (a
+                // POLY source, whose last linearisation error stays in ngspice's answer).
                 return Ok(());
             }
+            if !init && iter > 0 && devices_converged && solution_converged {
+                fix = false;
+            }
+            x.copy_from_slice(&self.x_new);
             init = false;
         }
         // Name the unknowns that moved most in the last iteration.
