@@ -216,6 +216,7 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: analysis,
                 init_junctions: init,
+                cold: mode.init_junctions,
                 options: &self.circuit.options,
                 integrator,
             };
@@ -241,6 +242,7 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: Mode::TranInit,
                 init_junctions: false,
+                cold: false,
                 options: &self.circuit.options,
                 integrator: Some(Integrator {
                     ag0: 0.0,

@@ -322,10 +322,20 @@ impl Nonlinear for DiodeInstance {
         let (id_j, gd_j) = self.eval.current(vd);
         let id = id_j + opts.gmin * vd;
         let gd = gd_j + opts.gmin;
-        // ngspice 39's test: only limiting (dioload.c's Check); its DIOconvTest compares the
-        // current predicted at the load's own unlimited voltage, which differs only when
-        // limited. The engine's MODEINITFIX phase adds the iteration ngspice adds.
-        let converged = init || !limited;
+        // From a cold start, ngspice 39's test: only limiting (dioload.c's Check; its
+        // DIOconvTest compares the current predicted at the load's own unlimited voltage,
+        // which differs only when limited), the engine adding the MODEINITFIX iteration.
+        // From a warm start (where ngspice extrapolates the junction voltage, MODEINITPRED,
+        // which balun does not), also the prediction from the previous linearisation vs the
+        // new current: closer to ngspice's sweep points than limiting alone.
+        let mut converged = init || !limited;
+        if !init && !load.cold {
+            let predicted = st[ID] + st[GD] * (raw - st[VD]);
+            let tol = opts.reltol * predicted.abs().max(id.abs()) + opts.abstol;
+            if (predicted - id).abs() > tol {
+                converged = false;
+            }
+        }
         st[VD] = vd;
         st[ID] = id;
         st[GD] = gd;

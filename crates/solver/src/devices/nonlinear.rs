@@ -101,6 +101,13 @@ pub struct Load<'a> {
     /// device starts its junctions at their initial voltages (`vcrit`, `VTO`, or 0 if `off`)
     /// instead of the solution's.
     pub init_junctions: bool,
+    /// This solve started from initial junction voltages (`init_junctions` on its first
+    /// iteration): ngspice's `MODEINITJCT`, `MODEINITFIX`, `MODEINITFLOAT` sequence, where a
+    /// device's only convergence test is its limiting (the engine adds the `MODEINITFIX`
+    /// iteration). `false` for a warm start (a `.dc` sweep point after the first, a time point),
+    /// which ngspice begins with its device predictors (`MODEINITPRED`); balun has none and a
+    /// junction device there also compares its current with the previous linearisation's.
+    pub cold: bool,
     /// Tolerances (`reltol`, `abstol`, `vntol`) and `gmin` (each junction's parallel
     /// conductance) from `.options`.
     pub options: &'a Options,
