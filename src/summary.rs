@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 12] = [
+const KINDS: [(&str, &str); 15] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -16,6 +16,9 @@ const KINDS: [(&str, &str); 12] = [
     ("F", "CCCS"),
     ("H", "CCVS"),
     ("D", "diodes"),
+    ("J", "JFETs"),
+    ("S", "voltage-controlled switches"),
+    ("W", "current-controlled switches"),
     ("T", "transmission lines"),
 ];
 
@@ -45,6 +48,9 @@ fn letter(kind: &DeviceKind) -> &'static str {
             }
         }
         DeviceKind::Diode { .. } => "D",
+        DeviceKind::Jfet { .. } => "J",
+        DeviceKind::VSwitch { .. } => "S",
+        DeviceKind::CSwitch { .. } => "W",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
     }

@@ -152,6 +152,23 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         if let Some((a, b)) = dc_branch(&dev.kind) {
             uf.union(a.index(), b.index());
         }
+        match dev.kind {
+            // Both gate junctions and the channel conduct at DC (with GMIN, as in ngspice).
+            DeviceKind::Jfet {
+                drain,
+                gate,
+                source,
+                ..
+            } => {
+                uf.union(drain.index(), gate.index());
+                uf.union(gate.index(), source.index());
+            }
+            // A switch conducts (RON or ROFF) between its terminals; its control draws nothing.
+            DeviceKind::VSwitch { pos, neg, .. } | DeviceKind::CSwitch { pos, neg, .. } => {
+                uf.union(pos.index(), neg.index());
+            }
+            _ => {}
+        }
         if let DeviceKind::TLine {
             p1p, p1n, p2p, p2n, ..
         } = dev.kind

@@ -6,12 +6,18 @@
 //! Convergence is ngspice's (`NIconvTest` and the devices' own tests): every node voltage
 //! changed by at most `reltol*max(|new|,|old|) + vntol` and every branch current by
 //! `... + abstol`, and every device reports itself converged (nothing limited, currents within
-//! tolerance of their linearised prediction). As in ngspice (`NIiter` returns before swapping
-//! `CKTrhs` and `CKTrhsOld`), the converged answer is the iterate the devices were last
-//! linearised at, and a solve that starts from initial junction voltages has a `MODEINITFIX`
-//! phase: its first converged iteration only ends that phase, the next must converge again.
-//! The devices' states (junction voltages and the
+//! tolerance of their linearised prediction). The devices' states (junction voltages and the
 //! like) live here as one flat array, `state`, with the last accepted point's in `accepted`.
+//!
+//! Iteration modes follow ngspice's `NIiter`, whose iterate sequence the parity tests see:
+//! - the first iteration from scratch (`Load::init_junctions`, `MODEINITJCT`) never ends a
+//!   solve; the iterations after it (`Load::init_fix`, `MODEINITFIX`) go on until one has
+//!   converged, and only a later converged iteration (`MODEINITFLOAT`) ends it;
+//! - a warm start at a new `.dc` point or time step passes `Load::predict` to its first
+//!   iteration (`MODEINITPRED`), so devices can extrapolate their junction voltages;
+//! - the answer is the iterate the devices were last linearised at (ngspice returns before
+//!   swapping its vectors and dumps `CKTrhsOld`), consistent with their states, not the last
+//!   solve's result, which is within the tolerances of it.
 //!
 //! The operating point tries, in order, plain Newton from junctions at their critical voltage,
 //! GMIN stepping (a shunt conductance on every node, reduced decade by decade) and source
@@ -44,6 +50,11 @@ pub struct LoadMode<'a> {
     /// Start junctions at their critical voltage instead of the solution's.
     pub init_junctions: bool,
     pub charges: Option<ChargeTerms<'a>>,
+    /// A warm start at a new point (ngspice's `MODEINITPRED`: the next `.dc` sweep point, the
+    /// next time step): the devices may extrapolate their first iteration's junction
+    /// voltages from the last two accepted points, `v = (1 + f)*v1 - f*v2` with this `f`
+    /// (the step over the previous step; 1 in a sweep).
+    pub predict: Option<f64>,
 }
 
 /// Why Newton stopped without converging.
@@ -128,9 +139,9 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
-        // ngspice's MODEINITFIX: after a start from initial junction voltages, the first
-        // iteration that converges only switches to MODEINITFLOAT; one more must converge.
-        let mut fix = mode.init_junctions;
+        // ngspice's MODEINITFIX: after the first iteration from scratch, iterations go on
+        // until one has converged, and only the next converged one ends the solve.
+        let mut fix = false;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -138,7 +149,8 @@ impl<'a> Newton<'a> {
             for &s in &self.node_diag {
                 self.values[s] += mode.gshunt;
             }
-            let devices_converged = self.load(x, init, mode);
+            let predict = if iter == 0 { mode.predict } else { None };
+            let devices_converged = self.load(x, init, fix, predict, mode);
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
                 return Err(NoConvergence { worst: Vec::new() });
             }
@@ -168,19 +180,16 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
-            if !init && iter > 0 && devices_converged && solution_converged && !fix {
-                // The answer is the iterate the devices were last linearised at, not the
-                // solve after it: ngspice's NIiter returns before swapping CKTrhs and
-                // CKTrhsOld, and CKTdump, the small-signal load and the next time point all
-                // read CKTrhsOld. It differs from the last solve by less than the convergence
-                // tolerance, but visibly for a device without its own convergence test (a
-                // POLY source, whose last linearisation error stays in ngspice's answer).
+            let converged = !init && iter > 0 && devices_converged && solution_converged;
+            if converged && !fix {
+                // As ngspice (NIiter returns before swapping its vectors, and CKTdump writes
+                // CKTrhsOld): the answer is the iterate the devices were last linearised at,
+                // consistent with their states, not the final solve's result (which is within
+                // the tolerances of it).
                 return Ok(());
             }
-            if !init && iter > 0 && devices_converged && solution_converged {
-                fix = false;
-            }
             x.copy_from_slice(&self.x_new);
+            fix = if init { true } else { fix && !converged };
             init = false;
         }
         // Name the unknowns that moved most in the last iteration.
@@ -193,7 +202,14 @@ impl<'a> Newton<'a> {
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
     /// them report convergence.
-    fn load(&mut self, x: &[f64], init: bool, mode: LoadMode) -> bool {
+    fn load(
+        &mut self,
+        x: &[f64],
+        init: bool,
+        fix: bool,
+        predict: Option<f64>,
+        mode: LoadMode,
+    ) -> bool {
         let nl = &self.sys.nonlinear;
         let analysis = if mode.charges.is_some() {
             Mode::Tran
@@ -216,7 +232,8 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: analysis,
                 init_junctions: init,
-                cold: mode.init_junctions,
+                init_fix: fix,
+                predict,
                 options: &self.circuit.options,
                 integrator,
             };
@@ -242,7 +259,8 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: Mode::TranInit,
                 init_junctions: false,
-                cold: false,
+                init_fix: false,
+                predict: None,
                 options: &self.circuit.options,
                 integrator: Some(Integrator {
                     ag0: 0.0,
@@ -294,6 +312,7 @@ pub fn dc_operating_point(
         gshunt: 0.0,
         init_junctions: !warm,
         charges: None,
+        predict: warm.then_some(1.0),
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
@@ -315,6 +334,7 @@ pub fn dc_operating_point(
             gshunt: gs,
             init_junctions: init,
             charges: None,
+            predict: None,
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -348,6 +368,7 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: false,
             charges: None,
+            predict: None,
         };
         if newton
             .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
@@ -369,6 +390,7 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: init,
             charges: None,
+            predict: None,
         };
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {

@@ -4,5 +4,9 @@
 //! elaboration warns about them, as ngspice does).
 
 mod diode;
+mod jfet;
+mod switch;
 
 pub use diode::DiodeModel;
+pub use jfet::JfetModel;
+pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};

@@ -85,6 +85,7 @@ pub fn run_with(
             stop = Some(e);
             break;
         }
+        solver.accept_point();
         sys.unknowns.gather(&x, &mut solutions);
         prev.copy_from_slice(&x);
         scale.push(at);

@@ -181,6 +181,15 @@ impl<'a> DcSolver<'a> {
         check_finite(circuit, &sys.unknowns, self.analysis, at, x, f64::is_finite)
     }
 
+    /// Makes the last point's device states the accepted ones (ngspice rotates its state
+    /// vectors after each `.dc` sweep point, so switch hysteresis and the devices' predictor
+    /// look back at the previous point).
+    pub fn accept_point(&mut self) {
+        if let DcKind::Nonlinear { newton, .. } = &mut self.kind {
+            newton.accept_state();
+        }
+    }
+
     /// The Newton workspace, for a nonlinear circuit (its devices' operating points).
     pub fn newton(&self) -> Option<&Newton<'a>> {
         match &self.kind {

@@ -14,12 +14,18 @@ mod ccvs;
 mod current_source;
 pub mod diode;
 mod inductor;
+pub mod jfet;
+// MOSFET levels 2 and 3: pure drain-current functions, dead code until the MOSFET device
+// (branch `mos`) calls them.
+pub(crate) mod mos2;
+pub(crate) mod mos3;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
 pub mod poly;
 pub(crate) mod reactive;
 mod resistor;
+pub mod switch;
 pub mod tline;
 mod vccs;
 mod vcvs;
@@ -101,8 +107,11 @@ pub fn noise_sources(
 /// kind's instances in reverse netlist order.
 pub fn noise_rank(kind: &DeviceKind) -> u32 {
     match kind {
+        DeviceKind::CSwitch { .. } => 21,
         DeviceKind::Diode { .. } => 22,
+        DeviceKind::Jfet { .. } => 32,
         DeviceKind::Resistor { .. } => 40,
+        DeviceKind::VSwitch { .. } => 44,
         _ => u32::MAX,
     }
 }
@@ -162,6 +171,7 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
 pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
     match kind {
         DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0 => vec!["internal"],
+        DeviceKind::Jfet { model, .. } => jfet::internal_nodes(model),
         _ => Vec::new(),
     }
 }
@@ -233,6 +243,67 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             model,
             circuit.options.temp_c,
             circuit.options.tnom_c,
+            st,
+        ),
+        Jfet {
+            drain,
+            gate,
+            source,
+            area,
+            m,
+            off,
+            temp_c,
+            dtemp_c,
+            model,
+            ..
+        } => jfet::stamp(
+            jfet::JfetNodes {
+                drain: *drain,
+                gate: *gate,
+                source: *source,
+            },
+            *area,
+            *m,
+            *off,
+            temp_c.unwrap_or(circuit.options.temp_c + dtemp_c) + CELSIUS_TO_KELVIN,
+            model,
+            circuit.options.tnom_c,
+            st,
+        ),
+        VSwitch {
+            pos,
+            neg,
+            ctrl_pos,
+            ctrl_neg,
+            on,
+            model,
+        } => match model {
+            circuit::SwitchKind::Hysteresis(model) => switch::stamp(
+                *pos,
+                *neg,
+                switch::SwitchControl::Voltage(*ctrl_pos, *ctrl_neg),
+                *on,
+                model,
+                circuit.options.gmin,
+                st,
+            ),
+            circuit::SwitchKind::Smooth(model) => {
+                switch::stamp_smooth(*pos, *neg, *ctrl_pos, *ctrl_neg, model, st)
+            }
+        },
+        CSwitch {
+            pos,
+            neg,
+            control,
+            on,
+            model,
+        } => switch::stamp(
+            *pos,
+            *neg,
+            switch::SwitchControl::Current(*control),
+            *on,
+            model,
+            circuit.options.gmin,
             st,
         ),
         TLine {

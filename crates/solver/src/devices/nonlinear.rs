@@ -101,13 +101,15 @@ pub struct Load<'a> {
     /// device starts its junctions at their initial voltages (`vcrit`, `VTO`, or 0 if `off`)
     /// instead of the solution's.
     pub init_junctions: bool,
-    /// This solve started from initial junction voltages (`init_junctions` on its first
-    /// iteration): ngspice's `MODEINITJCT`, `MODEINITFIX`, `MODEINITFLOAT` sequence, where a
-    /// device's only convergence test is its limiting (the engine adds the `MODEINITFIX`
-    /// iteration). `false` for a warm start (a `.dc` sweep point after the first, a time point),
-    /// which ngspice begins with its device predictors (`MODEINITPRED`); balun has none and a
-    /// junction device there also compares its current with the previous linearisation's.
-    pub cold: bool,
+    /// The iterations after that first one until everything has converged once (ngspice's
+    /// `MODEINITFIX`, which never ends an operating point): an `off` device stays off and a
+    /// switch keeps the state its `on`/`off` flag gives. False in warm starts and transients.
+    pub init_fix: bool,
+    /// The first iteration of a warm start at a new point (ngspice's `MODEINITPRED`: the next
+    /// `.dc` sweep point or time step), with the extrapolation factor `f`: a device may start
+    /// from `(1 + f)*v1 - f*v2`, `v1` and `v2` its junction voltages at the last two accepted
+    /// points (`f` = 1 in a sweep, the step over the previous step in a transient).
+    pub predict: Option<f64>,
     /// Tolerances (`reltol`, `abstol`, `vntol`) and `gmin` (each junction's parallel
     /// conductance) from `.options`.
     pub options: &'a Options,
