@@ -35,6 +35,19 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Vccs { .. } => "G",
         DeviceKind::Cccs { .. } => "F",
         DeviceKind::Ccvs { .. } => "H",
+        DeviceKind::Poly {
+            voltage_output,
+            controls,
+            ..
+        } => {
+            let by_current = matches!(controls.first(), Some(circuit::PolyControl::Current(_)));
+            match (voltage_output, by_current) {
+                (true, false) => "E",
+                (false, false) => "G",
+                (false, true) => "F",
+                (true, true) => "H",
+            }
+        }
         DeviceKind::Diode { .. } => "D",
         DeviceKind::Jfet { .. } => "J",
         DeviceKind::VSwitch { .. } => "S",

@@ -192,6 +192,28 @@ const CASES: &[Case] = &[
         "f_controls_resistor.net:4:10",
         "f1: 'r1' is not a voltage source",
     ),
+    case(
+        "poly_two_one_pair",
+        "poly_two_one_pair.net:4:10",
+        "POLY(2) in 'e1' needs 2 controlling node pairs (4 nodes) followed by at least one \
+         coefficient, but 4 fields follow",
+    ),
+    case(
+        "poly_zero",
+        "poly_zero.net:4:15",
+        "POLY(0) in 'g1': the dimension must be a positive integer",
+    ),
+    case(
+        "poly_no_coefficients",
+        "poly_no_coefficients.net:4:10",
+        "POLY(1) in 'e1' needs 1 controlling node pair (2 nodes) followed by at least one \
+         coefficient, but 2 fields follow",
+    ),
+    case(
+        "poly_f_controls_resistor",
+        "poly_f_controls_resistor.net:6:21",
+        "f1: 'r1' is not a voltage source",
+    ),
     // ---- analyses
     case(
         "dc_non_source",

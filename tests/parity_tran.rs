@@ -112,6 +112,7 @@ tran_cases!(
     jfet_pjf_rdrs,
     opamp_macro_clip,
     opamp_macro_slew,
+    poly_opamp_tran,
     pulse_rlc,
     pwl_repeat_rc,
     switch_csw,

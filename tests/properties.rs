@@ -422,6 +422,21 @@ mod gen {
             ),
             (four_nodes(), params(3))
                 .prop_map(|(nodes, params)| ElementKind::TLine { nodes, params }),
+            (1usize..4)
+                .prop_flat_map(|d| (
+                    Just(d),
+                    two_nodes(),
+                    prop::collection::vec(node(), 2 * d),
+                    prop::collection::vec(value(), 1..6)
+                ))
+                .prop_map(|(dimension, nodes, controls, coefficients)| {
+                    ElementKind::Poly {
+                        nodes,
+                        dimension,
+                        controls,
+                        coefficients,
+                    }
+                }),
             (
                 four_nodes(),
                 prop::option::of(value()),
@@ -469,6 +484,8 @@ mod gen {
                 ElementKind::Diode { .. } => 'd',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
+                // Generated with node pairs: an E (or G) card.
+                ElementKind::Poly { .. } => 'e',
                 ElementKind::Jfet { .. } => 'j',
                 ElementKind::VSwitch { .. } => 's',
                 ElementKind::CSwitch { .. } => 'w',

@@ -122,6 +122,14 @@ enum Fixup {
         device: usize,
         refs: Vec<(elements::bsource::BRef, Ident)>,
     },
+    /// F/H POLY: control `k` of the device at `device` is the element named `target`.
+    PolyControl {
+        device: usize,
+        k: usize,
+        target: String,
+        written: Ident,
+        element: String,
+    },
     /// K pair: the device at `device` couples `l1` and `l2` (expanded names).
     Coupling {
         device: usize,
@@ -531,6 +539,7 @@ impl<'a> Elab<'a> {
             ElementKind::Cccs { .. } | ElementKind::Ccvs { .. } => {
                 self.current_controlled(e, name, ctx)?
             }
+            ElementKind::Poly { .. } => self.poly(e, name, ctx)?,
             ElementKind::TLine { .. } => self.tline(e, name, ctx)?,
             ElementKind::CoupledLine { .. } => self.coupled_line(e, name, ctx)?,
             ElementKind::Behavioral { .. } => self.behavioral(e, name, ctx)?,
@@ -600,6 +609,24 @@ impl<'a> Elab<'a> {
                     }
                 }
                 Fixup::Behavioral { device, refs } => self.resolve_behavioral(device, refs)?,
+                Fixup::PolyControl {
+                    device,
+                    k,
+                    target,
+                    written,
+                    element,
+                } => {
+                    let id =
+                        self.expect_kind(&target, &written, &element, "a voltage source", |k| {
+                            matches!(k, DeviceKind::VoltageSource { .. })
+                        })?;
+                    match &mut self.devices[device].kind {
+                        DeviceKind::Poly { controls, .. } => {
+                            controls[k] = PolyControl::Current(id);
+                        }
+                        _ => panic!("POLY control fixup on a device that is not a POLY source"),
+                    }
+                }
                 Fixup::Coupling {
                     device,
                     inductors,
@@ -774,6 +801,10 @@ impl<'a> Elab<'a> {
             DeviceKind::BSource(ref b) if b.voltage => {
                 Ok(SaveTarget::Current(DeviceId(index as u32)))
             }
+            DeviceKind::Poly {
+                voltage_output: true,
+                ..
+            } => Ok(SaveTarget::Current(DeviceId(index as u32))),
             _ => Err(bad(format!(
                 "'{}' has no branch current (only V, L, E and H elements do); save the \
                  voltages at its nodes instead",

@@ -310,6 +310,10 @@ pub(super) fn saved_by(
                         | DeviceKind::Inductor { .. }
                         | DeviceKind::Vcvs { .. }
                         | DeviceKind::Ccvs { .. }
+                        | DeviceKind::Poly {
+                            voltage_output: true,
+                            ..
+                        }
                 ) || matches!(&devices.get(i)?.kind, DeviceKind::BSource(b) if b.voltage))
                 .then_some(SaveTarget::Current(DeviceId(i as u32)))
             }

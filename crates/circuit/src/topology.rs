@@ -60,6 +60,12 @@ fn voltage_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
         DeviceKind::VoltageSource { pos, neg, .. }
         | DeviceKind::Vcvs { pos, neg, .. }
         | DeviceKind::Ccvs { pos, neg, .. } => Some((*pos, *neg)),
+        DeviceKind::Poly {
+            pos,
+            neg,
+            voltage_output: true,
+            ..
+        } => Some((*pos, *neg)),
         DeviceKind::Inductor { a, b, .. } => Some((*a, *b)),
         DeviceKind::BSource(b) if b.voltage => Some((b.pos, b.neg)),
         _ => None,

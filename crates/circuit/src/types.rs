@@ -154,6 +154,19 @@ pub enum DeviceKind {
         control: DeviceId,
         transresistance_ohm: f64,
     },
+    /// E, G, F or H with `POLY(n)`: the SPICE2 polynomial of the `controls` (node-pair
+    /// voltages for E and G, voltage sources' branch currents for F and H) with `coefficients`
+    /// `p0 p1 ...` in SPICE2's term order. A voltage output (E, H) forces `V(pos,neg)` to the
+    /// polynomial through a branch current; a current output (G, F) drives it from `pos` through
+    /// the source to `neg`. ngspice runs it as the XSPICE instance `a$poly$NAME`, which is the
+    /// device's name here too (so its branch current is `i(a$poly$e1)`).
+    Poly {
+        pos: NodeId,
+        neg: NodeId,
+        voltage_output: bool,
+        controls: Vec<PolyControl>,
+        coefficients: Vec<f64>,
+    },
     /// D: junction diode from anode to cathode; `area` scales IS, CJO (and divides RS).
     Diode {
         anode: NodeId,
@@ -224,6 +237,18 @@ pub enum DeviceKind {
     BSource(Box<crate::bexpr::BSource>),
 }
 
+/// One controlling quantity of a POLY source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolyControl {
+    /// `V(pos) - V(neg)` (E, G).
+    Voltage(NodeId, NodeId),
+    /// The branch current of a voltage source (F, H).
+    Current(DeviceId),
+}
+
+/// Most controls (the n of `POLY(n)`) a POLY source may have.
+pub const MAX_POLY_CONTROLS: usize = 20;
+
 /// Most signal conductors a `P` line may have (the solver names two unknowns per conductor).
 pub const MAX_LINE_CONDUCTORS: usize = 16;
 
@@ -287,6 +312,17 @@ impl DeviceKind {
             | CurrentSource { pos, neg, .. }
             | Cccs { pos, neg, .. }
             | Ccvs { pos, neg, .. } => vec![*pos, *neg],
+            Poly {
+                pos, neg, controls, ..
+            } => {
+                let mut nodes = vec![*pos, *neg];
+                for c in controls {
+                    if let PolyControl::Voltage(p, n) = c {
+                        nodes.extend([*p, *n]);
+                    }
+                }
+                nodes
+            }
             Vcvs {
                 pos,
                 neg,

@@ -453,6 +453,16 @@ pub enum ElementKind {
         control: Ident,
         gain: Value,
     },
+    /// SPICE2's polynomial sources: `Ename|Gname n+ n- POLY(n) nc1+ nc1- ... ncn+ ncn- p0 p1 ...`
+    /// (`controls` are the 2n node names) and `Fname|Hname n+ n- POLY(n) v1 ... vn p0 p1 ...`
+    /// (`controls` are the n voltage sources); the element's letter says which.
+    Poly {
+        nodes: [Node; 2],
+        /// The `n` of `POLY(n)`.
+        dimension: usize,
+        controls: Vec<Ident>,
+        coefficients: Vec<Value>,
+    },
     /// `Xname nodes... SUBCKT [params:] [a=1 ...]`
     Instance {
         nodes: Vec<Node>,

@@ -1227,6 +1227,12 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
 
 /// `E|G name n+ n- nc+ nc- gain` and `F|H name n+ n- vctrl gain`.
 fn controlled(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    let rest = &cur.toks[cur.pos..];
+    if let Some(&t) = rest.get(2) {
+        if t.kind == TokKind::Word && cur.text(t) == "poly" {
+            return poly(cur, letter, n);
+        }
+    }
     // POLY(n) ..., VALUE={...}, TABLE ..., VOL=/CUR=: behavioural forms are not handled.
     let rest = &cur.toks[cur.pos..];
     for (i, &t) in rest.iter().enumerate() {
@@ -1324,6 +1330,109 @@ fn controlled(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
                 }
             }
         }
+    })
+}
+
+/// `E|G name n+ n- POLY(n) nc1+ nc1- ... p0 p1 ...` and `F|H name n+ n- POLY(n) v1 ... p0 p1 ...`.
+/// As ngspice's translator reads them, parentheses and commas between the fields are
+/// separators (`POLY(2) (a,0) (b,0) 0 1 1`, `POLY (2)` and `POLY 2` are all read).
+fn poly(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    let mut out = Vec::with_capacity(2);
+    for _ in 0..2 {
+        out.push(cur.expect_word(format_args!("a node name for '{n}'"))?);
+    }
+    let Some(keyword) = cur.bump() else {
+        unreachable!("the caller saw POLY");
+    };
+    let mut fields = Vec::new();
+    while let Some(t) = cur.bump() {
+        match t.kind {
+            TokKind::LParen | TokKind::RParen | TokKind::Comma => {}
+            TokKind::Eq => {
+                let name_tok = fields.pop().unwrap_or(t);
+                let name = cur.text(name_tok);
+                let message = if name == "ic" {
+                    format!(
+                        "IC= on POLY source '{n}' is not supported (ngspice 39 rejects it too); \
+                         remove it"
+                    )
+                } else {
+                    format!("unexpected parameter '{name}' in '{n}'")
+                };
+                return cur.error(cur.span(name_tok), message);
+            }
+            _ => fields.push(t),
+        }
+    }
+    let Some((&dim_tok, fields)) = fields.split_first() else {
+        return cur.error(
+            cur.span(keyword),
+            format!("expected a dimension after POLY in '{n}', as in POLY(2)"),
+        );
+    };
+    let dim_text = cur.text(dim_tok);
+    let dimension = match dim_text.parse::<usize>() {
+        Ok(d) if d > 0 => d,
+        _ => {
+            return cur.error(
+                cur.span(dim_tok),
+                format!("POLY({dim_text}) in '{n}': the dimension must be a positive integer"),
+            )
+        }
+    };
+    let voltage_controlled = matches!(letter, 'e' | 'g');
+    let wanted = if voltage_controlled {
+        2 * dimension
+    } else {
+        dimension
+    };
+    if fields.len() <= wanted {
+        let controls = if voltage_controlled {
+            let pairs = if dimension == 1 { "pair" } else { "pairs" };
+            format!("{dimension} controlling node {pairs} ({wanted} nodes)")
+        } else if dimension == 1 {
+            "1 controlling voltage source".to_string()
+        } else {
+            format!("{dimension} controlling voltage sources")
+        };
+        let span = cur.span(keyword);
+        return cur.error(
+            span,
+            format!(
+                "POLY({dimension}) in '{n}' needs {controls} followed by at least one \
+                 coefficient, but {} field{} follow{}",
+                fields.len(),
+                if fields.len() == 1 { "" } else { "s" },
+                if fields.len() == 1 { "s" } else { "" },
+            ),
+        );
+    }
+    let (control_toks, coefficient_toks) = fields.split_at(wanted);
+    let what = if voltage_controlled {
+        "a controlling node name"
+    } else {
+        "a controlling voltage source name"
+    };
+    let mut controls = Vec::with_capacity(wanted);
+    for &t in control_toks {
+        if t.kind != TokKind::Word {
+            return cur.error(
+                cur.span(t),
+                format!("expected {what} for '{n}', found '{}'", cur.text(t)),
+            );
+        }
+        controls.push(cur.ident(t));
+    }
+    let coefficients = coefficient_toks
+        .iter()
+        .map(|&t| cur.value_of(t, format_args!("a POLY coefficient for '{n}'")))
+        .collect::<PResult<Vec<_>>>()?;
+    let [a, b] = [out[0].clone(), out[1].clone()];
+    Ok(ElementKind::Poly {
+        nodes: [a, b],
+        dimension,
+        controls,
+        coefficients,
     })
 }
 

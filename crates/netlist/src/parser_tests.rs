@@ -422,12 +422,6 @@ fn controlled_source_errors() {
     let (msg, at) = parse_err("t\nE1 a b 2\n");
     assert_eq!(msg, "expected 4 nodes for 'e1', found 2");
     assert_eq!(at, "t.net:2:8");
-    let (msg, at) = parse_err("t\nE1 a b POLY(1) c d 0 1\n");
-    assert_eq!(
-        msg,
-        "the POLY form of controlled source 'e1' is not supported yet"
-    );
-    assert_eq!(at, "t.net:2:8");
     // B and the VALUE/TABLE forms are behavioural sources; a LAPLACE form is still refused.
     let (msg, at) = parse_err("t\nG1 a b laplace {v(c)} = {1/s}\n");
     assert_eq!(
@@ -440,6 +434,76 @@ fn controlled_source_errors() {
         msg,
         "expected 'n+ n- vcontrol gain' for 'f1', found 3 fields"
     );
+}
+
+#[test]
+fn poly_sources() {
+    match only_element("t\nE1 out 0 POLY(2) (a,0) (b,c) 0 1 1 {k*2}\n") {
+        ElementKind::Poly {
+            nodes,
+            dimension,
+            controls,
+            coefficients,
+        } => {
+            assert_eq!(names(&nodes), ["out", "0"]);
+            assert_eq!(dimension, 2);
+            assert_eq!(names(&controls), ["a", "0", "b", "c"]);
+            assert_eq!(coefficients.len(), 4);
+            assert_eq!(num(&coefficients[2]), 1.0);
+            assert!(matches!(coefficients[3].expr, Expr::Binary(..)));
+        }
+        k => panic!("{k:?}"),
+    }
+    // `POLY (1)` and `poly 1` read as POLY(1); F and H name voltage sources.
+    for card in ["H1 o 0 POLY (1) vs 0 2m", "H1 o 0 poly 1 vs 0 2m"] {
+        match only_element(&format!("t\n{card}\n")) {
+            ElementKind::Poly {
+                dimension,
+                controls,
+                coefficients,
+                ..
+            } => {
+                assert_eq!(dimension, 1);
+                assert_eq!(names(&controls), ["vs"]);
+                assert_eq!(num(&coefficients[1]), 2e-3);
+            }
+            k => panic!("{k:?}"),
+        }
+    }
+    // A node called `poly` elsewhere is just a node.
+    assert!(matches!(
+        only_element("t\nE1 poly 0 a 0 2\n"),
+        ElementKind::Vcvs { .. }
+    ));
+}
+
+#[test]
+fn poly_source_errors() {
+    let (msg, at) = parse_err("t\nE1 a 0 POLY(2) c 0 1 2\n");
+    assert_eq!(
+        msg,
+        "POLY(2) in 'e1' needs 2 controlling node pairs (4 nodes) followed by at least one \
+         coefficient, but 4 fields follow"
+    );
+    assert_eq!(at, "t.net:2:8");
+    let (msg, at) = parse_err("t\nG1 a 0 POLY(0) c 0 1\n");
+    assert_eq!(
+        msg,
+        "POLY(0) in 'g1': the dimension must be a positive integer"
+    );
+    assert_eq!(at, "t.net:2:13");
+    let (msg, _) = parse_err("t\nF1 a 0 POLY(1) vs\n");
+    assert_eq!(
+        msg,
+        "POLY(1) in 'f1' needs 1 controlling voltage source followed by at least one \
+         coefficient, but 1 field follows"
+    );
+    let (msg, at) = parse_err("t\nE1 a 0 POLY(1) c 0 0 1 IC=0.2\n");
+    assert_eq!(
+        msg,
+        "IC= on POLY source 'e1' is not supported (ngspice 39 rejects it too); remove it"
+    );
+    assert_eq!(at, "t.net:2:24");
 }
 
 #[test]

@@ -500,6 +500,20 @@ impl Display for Element {
                 names(f, nodes)?;
                 write!(f, " {} {gain}", control.name)
             }
+            ElementKind::Poly {
+                nodes,
+                dimension,
+                controls,
+                coefficients,
+            } => {
+                names(f, nodes)?;
+                write!(f, " poly({dimension})")?;
+                names(f, controls)?;
+                for c in coefficients {
+                    write!(f, " {c}")?;
+                }
+                Ok(())
+            }
             ElementKind::Instance {
                 nodes,
                 subckt,

@@ -14,6 +14,7 @@ mod instance;
 mod jfet;
 mod lines;
 mod passive;
+mod poly;
 mod sources;
 mod switch;
 

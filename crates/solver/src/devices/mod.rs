@@ -23,6 +23,7 @@ pub(crate) mod mos3;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
+pub mod poly;
 pub(crate) mod reactive;
 mod resistor;
 pub mod switch;
@@ -149,6 +150,10 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
             | DeviceKind::Ccvs { .. }
+            | DeviceKind::Poly {
+                voltage_output: true,
+                ..
+            }
     ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
 }
 
@@ -220,6 +225,13 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             control,
             transresistance_ohm,
         } => ccvs::stamp(*pos, *neg, *control, *transresistance_ohm, st),
+        Poly {
+            pos,
+            neg,
+            voltage_output,
+            controls,
+            coefficients,
+        } => poly::stamp(*pos, *neg, *voltage_output, controls, coefficients, st),
         Diode {
             anode,
             cathode,
