@@ -146,6 +146,12 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         if let Some((a, b)) = dc_branch(&dev.kind) {
             uf.union(a.index(), b.index());
         }
+        if let DeviceKind::Bjt(q) = &dev.kind {
+            // GMIN across both junctions and the substrate junction joins all four terminals.
+            for t in [q.c, q.e, q.s] {
+                uf.union(q.b.index(), t.index());
+            }
+        }
         if let DeviceKind::TLine {
             p1p, p1n, p2p, p2n, ..
         } = dev.kind

@@ -161,6 +161,9 @@ pub enum DeviceKind {
         area: f64,
         model: crate::DiodeModel,
     },
+    /// Q: bipolar transistor (Gummel-Poon, ngspice level 1) between collector `c`, base `b`,
+    /// emitter `e` and substrate `s` (ground when the card names none).
+    Bjt(Box<BjtInstance>),
     /// T: lossless transmission line of characteristic impedance `z0_ohm` and one-way delay
     /// `td_s` between port 1 (`p1p`, `p1n`) and port 2 (`p2p`, `p2n`). The port current flows
     /// into the `+` terminal and out of the `-` terminal of the same port.
@@ -184,6 +187,31 @@ pub enum DeviceKind {
         /// Boxed: the matrices would make every `DeviceKind` as large as this variant.
         line: Box<MtlParams>,
     },
+}
+
+/// A bipolar transistor instance (`Q` card): its nodes, instance parameters and model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BjtInstance {
+    pub c: NodeId,
+    pub b: NodeId,
+    pub e: NodeId,
+    /// Substrate node (ground when not given).
+    pub s: NodeId,
+    /// Emitter area factor `area` (default 1), base `areab` and collector `areac` area
+    /// factors (default: `area`), parallel multiplier `m` (default 1).
+    pub area: f64,
+    pub areab: f64,
+    pub areac: f64,
+    pub m: f64,
+    /// `off`: the junctions start at 0 V in the operating point.
+    pub off: bool,
+    /// `ic=vbe,vce` (V), used by `.tran ... uic`.
+    pub ic_vbe: Option<f64>,
+    pub ic_vce: Option<f64>,
+    /// Device temperature (C): `temp=` if given, else the circuit's plus `dtemp=`.
+    pub temp_c: Option<f64>,
+    pub dtemp_c: f64,
+    pub model: crate::BjtModel,
 }
 
 /// Most signal conductors a `P` line may have (the solver names two unknowns per conductor).
@@ -214,6 +242,7 @@ impl DeviceKind {
             Resistor { a, b, .. } | Capacitor { a, b, .. } | Inductor { a, b, .. } => vec![*a, *b],
             MutualInductance { .. } => vec![],
             Diode { anode, cathode, .. } => vec![*anode, *cathode],
+            Bjt(q) => vec![q.c, q.b, q.e, q.s],
             TLine {
                 p1p, p1n, p2p, p2n, ..
             } => vec![*p1p, *p1n, *p2p, *p2n],

@@ -3,6 +3,8 @@
 //! their source, and has `from_params` returning the parameter names it does not know (the
 //! elaboration warns about them, as ngspice does).
 
+mod bjt;
 mod diode;
 
+pub use bjt::{BjtModel, BjtTempCoeffs, TempCoeff};
 pub use diode::DiodeModel;

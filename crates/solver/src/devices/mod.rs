@@ -8,6 +8,7 @@
 //! nodes or noise). A nonlinear device implements [`nonlinear::Nonlinear`], the only face the
 //! analyses see.
 
+pub mod bjt;
 mod capacitor;
 mod cccs;
 mod ccvs;
@@ -99,6 +100,7 @@ pub fn noise_sources(
 /// kind's instances in reverse netlist order.
 pub fn noise_rank(kind: &DeviceKind) -> u32 {
     match kind {
+        DeviceKind::Bjt(_) => 10,
         DeviceKind::Diode { .. } => 22,
         DeviceKind::Resistor { .. } => 40,
         _ => u32::MAX,
@@ -131,6 +133,7 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
 pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
     match kind {
         DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0 => vec!["internal"],
+        DeviceKind::Bjt(q) => bjt::internal_nodes(&q.model),
         _ => Vec::new(),
     }
 }
@@ -197,6 +200,7 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             circuit.options.tnom_c,
             st,
         ),
+        Bjt(q) => bjt::stamp(q, circuit.options.temp_c, circuit.options.tnom_c, st),
         TLine {
             p1p,
             p1n,
