@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 12] = [
+const KINDS: [(&str, &str); 13] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -16,6 +16,7 @@ const KINDS: [(&str, &str); 12] = [
     ("F", "CCCS"),
     ("H", "CCVS"),
     ("D", "diodes"),
+    ("Q", "bipolar transistors"),
     ("T", "transmission lines"),
 ];
 
@@ -32,6 +33,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Cccs { .. } => "F",
         DeviceKind::Ccvs { .. } => "H",
         DeviceKind::Diode { .. } => "D",
+        DeviceKind::Bjt(_) => "Q",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
     }

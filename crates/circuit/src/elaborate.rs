@@ -511,6 +511,7 @@ impl<'a> Elab<'a> {
         self.register_name(&name, span)?;
         match &e.kind {
             ElementKind::Diode { .. } => self.diode(e, name, ctx)?,
+            ElementKind::Bjt { .. } => self.bjt(e, name, ctx)?,
             ElementKind::Resistor { .. } => self.resistor(e, name, ctx)?,
             ElementKind::Capacitor { .. } => self.capacitor(e, name, ctx)?,
             ElementKind::Inductor { .. } => self.inductor(e, name, ctx)?,

@@ -500,6 +500,30 @@ impl Display for Element {
                 }
                 params(f, p)
             }
+            ElementKind::Bjt {
+                nodes,
+                words,
+                off,
+                ic,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                for w in words {
+                    match (&w.ident, &w.value) {
+                        (Some(i), _) => write!(f, " {}", i.name)?,
+                        (None, Some(v)) => write!(f, " {v}")?,
+                        (None, None) => {}
+                    }
+                }
+                if *off {
+                    write!(f, " off")?;
+                }
+                if !ic.is_empty() {
+                    let parts: Vec<String> = ic.iter().map(|v| v.to_string()).collect();
+                    write!(f, " ic={}", parts.join(","))?;
+                }
+                params(f, p)
+            }
             ElementKind::TLine { nodes, params: p } => {
                 names(f, nodes)?;
                 params(f, p)

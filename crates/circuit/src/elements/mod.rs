@@ -7,6 +7,7 @@
 
 use super::*;
 
+mod bjt;
 mod controlled;
 mod diode;
 mod instance;
