@@ -106,6 +106,16 @@ fn diode() {
 }
 
 #[test]
+fn bjt_diffpair() {
+    check("bjt_diffpair");
+}
+
+#[test]
+fn bjt_ce_temp() {
+    check("bjt_ce_temp");
+}
+
+#[test]
 fn opamp_noise() {
     check("opamp_noise");
 }
@@ -115,7 +125,14 @@ fn opamp_noise() {
 fn every_netlist_has_a_case() {
     assert_cases_match_netlists(
         &dir(),
-        &["diode", "divider", "opamp_noise", "rc"],
+        &[
+            "bjt_ce_temp",
+            "bjt_diffpair",
+            "diode",
+            "divider",
+            "opamp_noise",
+            "rc",
+        ],
         "the cases in tests/parity_noise.rs",
     );
 }

@@ -434,6 +434,7 @@ mod gen {
                 ElementKind::Ccvs { .. } => 'h',
                 ElementKind::Instance { .. } => 'x',
                 ElementKind::Diode { .. } => 'd',
+                ElementKind::Bjt { .. } => 'q',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
             };

@@ -212,6 +212,9 @@ pub struct BjtInstance {
     pub temp_c: Option<f64>,
     pub dtemp_c: f64,
     pub model: crate::BjtModel,
+    /// Which `.model` card (its name and where it is written: `name@offset`), so that
+    /// analyses can list instances model by model as ngspice does.
+    pub model_key: String,
 }
 
 /// Most signal conductors a `P` line may have (the solver names two unknowns per conductor).

@@ -40,6 +40,9 @@ pub struct LoadMode<'a> {
     /// Start junctions at their critical voltage instead of the solution's.
     pub init_junctions: bool,
     pub charges: Option<ChargeTerms<'a>>,
+    /// The first iteration continues from the last accepted point with ngspice's junction
+    /// predictor (`Load::predict`, the step ratio); `None` normally.
+    pub predict: Option<f64>,
 }
 
 /// Why Newton stopped without converging.
@@ -124,6 +127,7 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
+        let mut fix = mode.init_junctions;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -131,7 +135,8 @@ impl<'a> Newton<'a> {
             for &s in &self.node_diag {
                 self.values[s] += mode.gshunt;
             }
-            let devices_converged = self.load(x, init, mode);
+            let predict = if iter == 0 { mode.predict } else { None };
+            let devices_converged = self.load(x, init, predict, mode);
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
                 return Err(NoConvergence { worst: Vec::new() });
             }
@@ -161,10 +166,20 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
-            x.copy_from_slice(&self.x_new);
             if !init && iter > 0 && devices_converged && solution_converged {
-                return Ok(());
+                if fix {
+                    // ngspice's MODEINITFIX -> MODEINITFLOAT switch after a cold start: the
+                    // first converged iteration only switches modes, the next one may stop.
+                    fix = false;
+                } else {
+                    // As ngspice's NIiter, which returns before swapping its solution vectors:
+                    // the answer is the point the devices were last loaded at (their states,
+                    // which .ac and .noise linearise, belong to it), not the final solve's,
+                    // which agrees with it within the tolerances.
+                    return Ok(());
+                }
             }
+            x.copy_from_slice(&self.x_new);
             init = false;
         }
         // Name the unknowns that moved most in the last iteration.
@@ -177,7 +192,7 @@ impl<'a> Newton<'a> {
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
     /// them report convergence.
-    fn load(&mut self, x: &[f64], init: bool, mode: LoadMode) -> bool {
+    fn load(&mut self, x: &[f64], init: bool, predict: Option<f64>, mode: LoadMode) -> bool {
         let nl = &self.sys.nonlinear;
         let analysis = if mode.charges.is_some() {
             Mode::Tran
@@ -202,6 +217,7 @@ impl<'a> Newton<'a> {
                 init_junctions: init,
                 options: &self.circuit.options,
                 integrator,
+                predict,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
@@ -226,6 +242,7 @@ impl<'a> Newton<'a> {
                 mode: Mode::TranInit,
                 init_junctions: false,
                 options: &self.circuit.options,
+                predict: None,
                 integrator: Some(Integrator {
                     ag0: 0.0,
                     hist: &zeros[c0..c1],
@@ -272,10 +289,12 @@ pub fn dc_operating_point(
     let opts = newton.circuit.options.clone();
     let mut b = vec![0.0; x.len()];
     rhs_at(1.0, &mut b);
+    // A warm start continues a DC sweep: ngspice's predictor on the first iteration.
     let plain = LoadMode {
         gshunt: 0.0,
         init_junctions: !warm,
         charges: None,
+        predict: warm.then_some(1.0),
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
@@ -297,6 +316,7 @@ pub fn dc_operating_point(
             gshunt: gs,
             init_junctions: init,
             charges: None,
+            predict: None,
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -330,6 +350,7 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: false,
             charges: None,
+            predict: None,
         };
         if newton
             .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
@@ -351,6 +372,7 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: init,
             charges: None,
+            predict: None,
         };
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {

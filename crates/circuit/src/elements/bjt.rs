@@ -140,6 +140,7 @@ impl<'a> Elab<'a> {
                 temp_c: extra.get("temp").copied(),
                 dtemp_c: extra.get("dtemp").copied().unwrap_or(0.0),
                 model: bjt,
+                model_key: format!("{}@{}", def.name.name, def.name.span.start),
             })),
         );
         Ok(())

@@ -4,8 +4,8 @@
 /// `P*(1 + t1*dT + t2*dT^2)` at `dT = T - TNOM` (ngspice's `TRB1`/`TRB2`-style parameters).
 pub type TempCoeff = [f64; 2];
 
-/// SPICE Gummel-Poon bipolar transistor model parameters, as ngspice 39's `bjt` device (level
-/// 1) reads them (defaults from `bjtsetup.c` and the ngspice manual's BJT table; aliases as in
+/// SPICE Gummel-Poon bipolar transistor model parameters, as ngspice 39's `bjt` device
+/// (level 1) reads them (defaults from `bjtsetup.c` and the ngspice manual's BJT table; aliases as in
 /// `bjt.c`'s parameter table: `VA`=VAF, `IK`=IKF, `VB`=VAR, `PE`=VJE, `ME`=MJE, `PC`=VJC,
 /// `MC`=MJC, `PS`=VJS, `MS`=MJS, `CSUB`/`CCS`=CJS, `C2`=ISE, `C4`=ISC, `TREF`=TNOM, `NK`=NKF).
 ///

@@ -176,6 +176,8 @@ impl<'a> DcSolver<'a> {
                     });
                 }
                 *warm = true;
+                // The point is accepted: the next sweep point predicts from it.
+                newton.accept_state();
             }
         }
         check_finite(circuit, &sys.unknowns, self.analysis, at, x, f64::is_finite)

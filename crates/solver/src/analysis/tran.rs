@@ -523,6 +523,7 @@ pub fn run_with(
             let b = rhs.clone();
             rhs.copy_from_slice(&x);
             let mode = LoadMode {
+                predict: None,
                 gshunt: 0.0,
                 init_junctions: false,
                 charges: Some(ChargeTerms {

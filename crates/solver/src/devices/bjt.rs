@@ -636,7 +636,12 @@ const GEQBX: usize = 13;
 const GDSUB: usize = 14;
 const CDSUB: usize = 15;
 const CQSUB: usize = 16;
-const STATE_LEN: usize = 17;
+/// The accepted point before the last one's junction voltages (ngspice's `CKTstate2`), for
+/// the DC-sweep predictor, and whether they are known yet.
+const VBE_PREV: usize = 17;
+const VBC_PREV: usize = 18;
+const HAVE_PREV: usize = 19;
+const STATE_LEN: usize = 20;
 
 // Charge indices (ngspice's `BJTtrunc` checks qbe, qbc and qsub, not qbx).
 const QBE: usize = 0;
@@ -765,31 +770,42 @@ impl Nonlinear for BjtDevice {
         let st = state.now;
         let raw = self.voltages(x);
         let vbx = raw[2];
-        let (vbe, vbc, vsub, mut icheck);
+        let (vbe, vbc, vsub, icheck);
         if load.init_junctions {
             vbe = if self.off { 0.0 } else { self.eval.vcrit };
             vbc = 0.0;
             vsub = 0.0;
             icheck = true;
+            st[HAVE_PREV] = 0.0;
         } else if load.mode == Mode::TranInit {
             (vbe, vbc, vsub) = (raw[0], raw[1], raw[3]);
             icheck = false;
         } else {
+            let (mut pbe, mut pbc) = (raw[0], raw[1]);
+            if let Some(f) = load.predict {
+                // MODEINITPRED: the junctions extrapolated from the last two accepted points
+                // (the first continuation point has only one: f = 0), limited against the last.
+                let acc = state.accepted;
+                let (vbe2, vbc2) = if acc[HAVE_PREV] != 0.0 {
+                    (acc[VBE_PREV], acc[VBC_PREV])
+                } else {
+                    (acc[VBE], acc[VBC])
+                };
+                pbe = (1.0 + f) * acc[VBE] - f * vbe2;
+                pbc = (1.0 + f) * acc[VBC] - f * vbc2;
+                st[..VBE_PREV].copy_from_slice(&acc[..VBE_PREV]);
+                st[VBE_PREV] = acc[VBE];
+                st[VBC_PREV] = acc[VBC];
+                st[HAVE_PREV] = 1.0;
+            }
             let ([a, b, s], lim) = self
                 .eval
-                .limit([raw[0], raw[1], raw[3]], [st[VBE], st[VBC], st[VSUB]]);
+                .limit([pbe, pbc, raw[3]], [st[VBE], st[VBC], st[VSUB]]);
             (vbe, vbc, vsub) = (a, b, s);
+            // ngspice's bjtconv.c runs on the solution just loaded (before NIiter swaps its
+            // vectors), where the currents the last linearisation predicts are the ones just
+            // computed whenever nothing was limited: limiting alone decides.
             icheck = lim;
-            // bjtconv.c: the currents predicted by the last linearisation at the new
-            // solution against the last load's currents.
-            let (dvbe, dvbc) = (raw[0] - st[VBE], raw[1] - st[VBC]);
-            let cchat = st[CC] + (st[GM] + st[GO]) * dvbe - (st[GO] + st[GMU]) * dvbc;
-            let cbhat = st[CB] + st[GPI] * dvbe + st[GMU] * dvbc;
-            let tol_c = opts.reltol * cchat.abs().max(st[CC].abs()) + opts.abstol;
-            let tol_b = opts.reltol * cbhat.abs().max(st[CB].abs()) + opts.abstol;
-            if (cchat - st[CC]).abs() > tol_c || (cbhat - st[CB]).abs() > tol_b {
-                icheck = true;
-            }
         }
         let vbx = if load.init_junctions { 0.0 } else { vbx };
         let dc = self.eval.dc(vbe, vbc, vsub, opts.gmin);

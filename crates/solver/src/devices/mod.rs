@@ -107,6 +107,15 @@ pub fn noise_rank(kind: &DeviceKind) -> u32 {
     }
 }
 
+/// The `.model` card a device uses, for the devices whose noise ngspice lists model by model
+/// (its models newest first, each model's instances newest first); `None` for the others.
+pub fn noise_model(kind: &DeviceKind) -> Option<&str> {
+    match kind {
+        DeviceKind::Bjt(q) => Some(&q.model_key),
+        _ => None,
+    }
+}
+
 /// Whether the device adds a branch-current unknown.
 pub fn has_branch(kind: &DeviceKind) -> bool {
     matches!(

@@ -106,6 +106,11 @@ pub struct Load<'a> {
     pub options: &'a Options,
     /// Transient integration of the device's charges (`None` in [`Mode::Dc`]).
     pub integrator: Option<Integrator<'a>>,
+    /// The first iteration at a new point of a DC sweep (ngspice's `MODEINITPRED`): a device
+    /// that follows ngspice's predictor starts its junctions at `(1 + f)*v1 - f*v2` from its
+    /// last two accepted points' (`v1` in `state.accepted`, `v2` kept by the device itself)
+    /// instead of the solution's, `f` being this factor (the step ratio). `None` otherwise.
+    pub predict: Option<f64>,
 }
 
 impl Load<'_> {
