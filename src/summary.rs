@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 13] = [
+const KINDS: [(&str, &str); 16] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -17,6 +17,9 @@ const KINDS: [(&str, &str); 13] = [
     ("H", "CCVS"),
     ("D", "diodes"),
     ("Q", "bipolar transistors"),
+    ("J", "JFETs"),
+    ("S", "voltage-controlled switches"),
+    ("W", "current-controlled switches"),
     ("T", "transmission lines"),
 ];
 
@@ -34,6 +37,9 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Ccvs { .. } => "H",
         DeviceKind::Diode { .. } => "D",
         DeviceKind::Bjt(_) => "Q",
+        DeviceKind::Jfet { .. } => "J",
+        DeviceKind::VSwitch { .. } => "S",
+        DeviceKind::CSwitch { .. } => "W",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
     }

@@ -312,6 +312,27 @@ const CASES: &[Case] = &[
         "d1: model 'qq' is a 'npn' model, not a diode model (d)",
     ),
     case(
+        "jfet_npn_model",
+        "jfet_npn_model.net:4:10",
+        "j1: model 'qbip' is a 'npn' model, not a JFET model (njf or pjf)",
+    ),
+    case(
+        "jfet_too_few_nodes",
+        "jfet_too_few_nodes.net:4:1",
+        "expected 3 nodes (drain gate source) and a model name for JFET 'j1', found 3 fields",
+    ),
+    case(
+        "switch_no_control",
+        "switch_no_control.net:4:1",
+        "expected 4 nodes (n+ n- nc+ nc-) and a model name for switch 's1', found 3 fields",
+    ),
+    case(
+        "csw_unknown_control",
+        "csw_unknown_control.net:6:8",
+        "w1: no element 'vsens' in this scope (expected a voltage source) (did you mean \
+         'vsense'?)",
+    ),
+    case(
         "ic_unknown_node",
         "ic_unknown_node.net:5:7",
         ".ic: no node 'nosuch'",
@@ -462,6 +483,12 @@ const WARNING_CASES: &[Case] = &[
         "bjt_unknown_param",
         "bjt_unknown_param.net:6:8",
         "model 'qn': unknown bipolar transistor parameter 'foo' ignored",
+    ),
+    // ngspice 39's JFET (level 1) has no N or ISR: warned about and ignored, as ngspice does.
+    case(
+        "jfet_unknown_param",
+        "jfet_unknown_param.net:6:8",
+        "model 'jn': unknown JFET parameter 'n' ignored",
     ),
     // Warned about, then solved anyway (`circuit::conditioning`).
     case(

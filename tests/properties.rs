@@ -255,6 +255,9 @@ mod gen {
                     | "dec"
                     | "oct"
                     | "lin"
+                    | "on"
+                    | "off"
+                    | "ic"
             )
         })
     }
@@ -419,6 +422,36 @@ mod gen {
             ),
             (four_nodes(), params(3))
                 .prop_map(|(nodes, params)| ElementKind::TLine { nodes, params }),
+            (
+                four_nodes(),
+                prop::option::of(value()),
+                any::<bool>(),
+                prop::collection::vec(value(), 0..3),
+                params(2)
+            )
+                .prop_map(|([d, g, s, m], area, off, ic, params)| ElementKind::Jfet {
+                    nodes: [d, g, s],
+                    model: m,
+                    area,
+                    off,
+                    ic,
+                    params,
+                }),
+            (four_nodes(), name(), prop::option::of(any::<bool>())).prop_map(|(nodes, m, on)| {
+                ElementKind::VSwitch {
+                    nodes,
+                    model: ident(m),
+                    on,
+                }
+            }),
+            (two_nodes(), name(), name(), prop::option::of(any::<bool>())).prop_map(
+                |(nodes, c, m, on)| ElementKind::CSwitch {
+                    nodes,
+                    control: ident(c),
+                    model: ident(m),
+                    on,
+                }
+            ),
         ];
         kind.prop_map(move |kind| {
             let letter = match &kind {
@@ -437,6 +470,9 @@ mod gen {
                 ElementKind::Bjt { .. } => 'q',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
+                ElementKind::Jfet { .. } => 'j',
+                ElementKind::VSwitch { .. } => 's',
+                ElementKind::CSwitch { .. } => 'w',
             };
             Element {
                 name: ident(format!("{letter}{n}")),

@@ -512,6 +512,9 @@ impl<'a> Elab<'a> {
         match &e.kind {
             ElementKind::Diode { .. } => self.diode(e, name, ctx)?,
             ElementKind::Bjt { .. } => self.bjt(e, name, ctx)?,
+            ElementKind::Jfet { .. } => self.jfet(e, name, ctx)?,
+            ElementKind::VSwitch { .. } => self.vswitch(e, name, ctx)?,
+            ElementKind::CSwitch { .. } => self.cswitch(e, name, ctx)?,
             ElementKind::Resistor { .. } => self.resistor(e, name, ctx)?,
             ElementKind::Capacitor { .. } => self.capacitor(e, name, ctx)?,
             ElementKind::Inductor { .. } => self.inductor(e, name, ctx)?,
@@ -583,10 +586,12 @@ impl<'a> Elab<'a> {
                             matches!(k, DeviceKind::VoltageSource { .. })
                         })?;
                     match &mut self.devices[device].kind {
-                        DeviceKind::Cccs { control, .. } | DeviceKind::Ccvs { control, .. } => {
+                        DeviceKind::Cccs { control, .. }
+                        | DeviceKind::Ccvs { control, .. }
+                        | DeviceKind::CSwitch { control, .. } => {
                             *control = id;
                         }
-                        _ => panic!("control fixup on a device that is not F/H"),
+                        _ => panic!("control fixup on a device that is not F/H/W"),
                     }
                 }
                 Fixup::Coupling {

@@ -23,7 +23,7 @@ mod topology;
 mod types;
 
 pub use error::ElabError;
-pub use models::{BjtModel, DiodeModel};
+pub use models::{BjtModel, DiodeModel, JfetModel, SmoothSwitchModel, SwitchKind, SwitchModel};
 pub use montecarlo::{Distribution, MonteCarlo, Rng, Tolerance};
 pub use types::*;
 

@@ -146,11 +146,28 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         if let Some((a, b)) = dc_branch(&dev.kind) {
             uf.union(a.index(), b.index());
         }
-        if let DeviceKind::Bjt(q) = &dev.kind {
+        match &dev.kind {
             // GMIN across both junctions and the substrate junction joins all four terminals.
-            for t in [q.c, q.e, q.s] {
-                uf.union(q.b.index(), t.index());
+            DeviceKind::Bjt(q) => {
+                for t in [q.c, q.e, q.s] {
+                    uf.union(q.b.index(), t.index());
+                }
             }
+            // Both gate junctions and the channel conduct at DC (with GMIN, as in ngspice).
+            DeviceKind::Jfet {
+                drain,
+                gate,
+                source,
+                ..
+            } => {
+                uf.union(drain.index(), gate.index());
+                uf.union(gate.index(), source.index());
+            }
+            // A switch conducts (RON or ROFF) between its terminals; its control draws nothing.
+            DeviceKind::VSwitch { pos, neg, .. } | DeviceKind::CSwitch { pos, neg, .. } => {
+                uf.union(pos.index(), neg.index());
+            }
+            _ => {}
         }
         if let DeviceKind::TLine {
             p1p, p1n, p2p, p2n, ..

@@ -164,6 +164,41 @@ pub enum DeviceKind {
     /// Q: bipolar transistor (Gummel-Poon, ngspice level 1) between collector `c`, base `b`,
     /// emitter `e` and substrate `s` (ground when the card names none).
     Bjt(Box<BjtInstance>),
+    /// J: junction FET (ngspice level 1); `area` scales BETA, IS, CGS, CGD (and divides RD,
+    /// RS); `m` multiplies the whole device. Its temperature is the instance's `temp=` if given,
+    /// else the circuit's (`.temp`) plus `dtemp=`.
+    Jfet {
+        drain: NodeId,
+        gate: NodeId,
+        source: NodeId,
+        area: f64,
+        m: f64,
+        off: bool,
+        /// `ic=vds,vgs` (V), used only with `.tran ... uic` in ngspice; recorded.
+        ic: Option<(f64, f64)>,
+        temp_c: Option<f64>,
+        dtemp_c: f64,
+        model: crate::JfetModel,
+    },
+    /// S: voltage-controlled switch between `pos` and `neg`, controlled by
+    /// `v(ctrl_pos) - v(ctrl_neg)`; `on` is the instance's initial-state flag.
+    VSwitch {
+        pos: NodeId,
+        neg: NodeId,
+        ctrl_pos: NodeId,
+        ctrl_neg: NodeId,
+        on: bool,
+        model: crate::SwitchKind,
+    },
+    /// W: current-controlled switch between `pos` and `neg`, controlled by the branch current
+    /// of `control` (a voltage source).
+    CSwitch {
+        pos: NodeId,
+        neg: NodeId,
+        control: DeviceId,
+        on: bool,
+        model: crate::SwitchModel,
+    },
     /// T: lossless transmission line of characteristic impedance `z0_ohm` and one-way delay
     /// `td_s` between port 1 (`p1p`, `p1n`) and port 2 (`p2p`, `p2n`). The port current flows
     /// into the `+` terminal and out of the `-` terminal of the same port.
@@ -246,6 +281,20 @@ impl DeviceKind {
             MutualInductance { .. } => vec![],
             Diode { anode, cathode, .. } => vec![*anode, *cathode],
             Bjt(q) => vec![q.c, q.b, q.e, q.s],
+            Jfet {
+                drain,
+                gate,
+                source,
+                ..
+            } => vec![*drain, *gate, *source],
+            VSwitch {
+                pos,
+                neg,
+                ctrl_pos,
+                ctrl_neg,
+                ..
+            } => vec![*pos, *neg, *ctrl_pos, *ctrl_neg],
+            CSwitch { pos, neg, .. } => vec![*pos, *neg],
             TLine {
                 p1p, p1n, p2p, p2n, ..
             } => vec![*p1p, *p1n, *p2p, *p2n],

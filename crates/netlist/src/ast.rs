@@ -488,6 +488,31 @@ pub enum ElementKind {
         ic: Vec<Value>,
         params: Vec<Param>,
     },
+    /// `Jname drain gate source model [area] [off] [ic=vds,vgs] [area=..] [m=..] [temp=..]
+    /// [dtemp=..]`
+    Jfet {
+        nodes: [Node; 3],
+        model: Ident,
+        area: Option<Value>,
+        off: bool,
+        /// `ic=vds,vgs`: the values given (one or two).
+        ic: Vec<Value>,
+        params: Vec<Param>,
+    },
+    /// `Sname n+ n- nc+ nc- model [on|off]`
+    VSwitch {
+        nodes: [Node; 4],
+        model: Ident,
+        /// `Some(true)` for `on`, `Some(false)` for `off`.
+        on: Option<bool>,
+    },
+    /// `Wname n+ n- vcontrol model [on|off]`
+    CSwitch {
+        nodes: [Node; 2],
+        control: Ident,
+        model: Ident,
+        on: Option<bool>,
+    },
     /// `Tname p1+ p1- p2+ p2- z0=.. td=.. | f=.. [nl=..]`
     TLine {
         nodes: [Node; 4],

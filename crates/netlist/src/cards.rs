@@ -916,9 +916,11 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         'x' => instance(cur, &n)?,
         'd' => diode(cur, &n)?,
         'q' => bjt(cur, &n)?,
+        'j' => jfet(cur, &n)?,
+        's' | 'w' => switch(cur, letter, &n)?,
         't' => tline(cur, &n)?,
         'p' => coupled_line(cur, &n)?,
-        'm' | 'j' | 'b' | 's' | 'w' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
+        'm' | 'b' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1193,6 +1195,119 @@ fn diode(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         model,
         area,
         params,
+    })
+}
+
+/// `Jname drain gate source model [area] [off] [ic=vds,vgs] [name=value...]` (ngspice's
+/// order: the positional area right after the model, then `off` and parameters in any order).
+fn jfet(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let mut words = Vec::new();
+    while words.len() < 4 {
+        match cur.peek() {
+            Some(t) if t.kind == TokKind::Word && !cur.at_param() => {
+                cur.bump();
+                words.push(t);
+            }
+            _ => break,
+        }
+    }
+    if words.len() < 4 {
+        return cur.error(
+            cur.missing_span(),
+            format!(
+                "expected 3 nodes (drain gate source) and a model name for JFET '{n}', found {} fields",
+                words.len()
+            ),
+        );
+    }
+    let nodes = cur.nodes::<3>(&words)?;
+    let model = cur.node(words[3])?;
+    let (mut area, mut off, mut ic, mut params) = (None, false, Vec::new(), Vec::new());
+    while let Some(t) = cur.peek() {
+        if cur.at_param() {
+            if cur.text(t) == "ic" {
+                cur.bump();
+                cur.bump();
+                ic.push(cur.expect_value(format_args!("a value for 'ic' of '{n}'"))?);
+                if cur.peek().is_some_and(|c| c.kind == TokKind::Comma) {
+                    cur.bump();
+                    ic.push(cur.expect_value(format_args!("a second value for 'ic' of '{n}'"))?);
+                }
+            } else {
+                params.push(cur.param()?);
+            }
+        } else if t.kind == TokKind::Word && cur.text(t) == "off" {
+            cur.bump();
+            off = true;
+        } else if t.kind == TokKind::Comma {
+            cur.bump();
+        } else if area.is_none() && params.is_empty() && !off && cur.is_value(t) {
+            cur.bump();
+            area = Some(cur.value_of(t, format_args!("an area factor for JFET '{n}'"))?);
+        } else {
+            return cur.extra(t, n);
+        }
+    }
+    Ok(ElementKind::Jfet {
+        nodes,
+        model,
+        area,
+        off,
+        ic,
+        params,
+    })
+}
+
+/// `Sname n+ n- nc+ nc- model [on|off]` and `Wname n+ n- vcontrol model [on|off]`.
+fn switch(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    let (mut positional, params) = cur.fields(false)?;
+    if let Some(p) = params.first() {
+        return cur.error(
+            p.name.span,
+            format!("unexpected parameter '{}' in switch '{n}'", p.name.name),
+        );
+    }
+    let flag = match positional.last() {
+        Some(&t) if matches!(cur.text(t), "on" | "off") => {
+            positional.pop();
+            Some(cur.text(t) == "on")
+        }
+        _ => None,
+    };
+    let (want, usage) = if letter == 's' {
+        (5, "4 nodes (n+ n- nc+ nc-) and a model name")
+    } else {
+        (
+            4,
+            "2 nodes (n+ n-), a controlling voltage source and a model name",
+        )
+    };
+    if positional.len() < want {
+        return cur.error(
+            cur.missing_span(),
+            format!(
+                "expected {usage} for switch '{n}', found {} fields",
+                positional.len()
+            ),
+        );
+    }
+    if let Some(&t) = positional.get(want) {
+        return cur.extra(t, n);
+    }
+    let model = cur.node(positional[want - 1])?;
+    Ok(if letter == 's' {
+        ElementKind::VSwitch {
+            nodes: cur.nodes::<4>(&positional)?,
+            model,
+            on: flag,
+        }
+    } else {
+        ElementKind::CSwitch {
+            nodes: cur.nodes::<2>(&positional)?,
+            control: cur.node(positional[2])?,
+            model,
+            on: flag,
+        }
     })
 }
 

@@ -1486,3 +1486,77 @@ fn parallel_parsing_keeps_file_order_and_the_first_error() {
         .enumerate()
         .all(|(i, name)| *name == format!("r{i}")));
 }
+
+#[test]
+fn jfet_cards() {
+    match only_element("t\nJ1 d g s jmod 2 off ic=1.5,-0.5 m=3 temp=50\n") {
+        ElementKind::Jfet {
+            nodes,
+            model,
+            area,
+            off,
+            ic,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["d", "g", "s"]);
+            assert_eq!(model.name, "jmod");
+            assert_eq!(area.as_ref().map(num), Some(2.0));
+            assert!(off);
+            assert_eq!(ic.iter().map(num).collect::<Vec<_>>(), [1.5, -0.5]);
+            assert_eq!(params[0].name.name, "m");
+            assert_eq!(params[1].name.name, "temp");
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nJ2 d g s jmod area=1.5\n") {
+        ElementKind::Jfet {
+            area, off, params, ..
+        } => {
+            assert!(area.is_none() && !off);
+            assert_eq!(params[0].name.name, "area");
+        }
+        k => panic!("{k:?}"),
+    }
+    let (msg, _) = parse_err("t\nJ3 d g jmod\n");
+    assert_eq!(
+        msg,
+        "expected 3 nodes (drain gate source) and a model name for JFET 'j3', found 3 fields"
+    );
+}
+
+#[test]
+fn switch_cards() {
+    match only_element("t\nS1 a b c 0 smod on\n") {
+        ElementKind::VSwitch { nodes, model, on } => {
+            assert_eq!(names(&nodes), ["a", "b", "c", "0"]);
+            assert_eq!(model.name, "smod");
+            assert_eq!(on, Some(true));
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nW1 a b vsense wmod off\n") {
+        ElementKind::CSwitch {
+            nodes,
+            control,
+            model,
+            on,
+        } => {
+            assert_eq!(names(&nodes), ["a", "b"]);
+            assert_eq!(control.name, "vsense");
+            assert_eq!(model.name, "wmod");
+            assert_eq!(on, Some(false));
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nW2 a b vsense wmod\n") {
+        ElementKind::CSwitch { on, .. } => assert_eq!(on, None),
+        k => panic!("{k:?}"),
+    }
+    let (msg, _) = parse_err("t\nS2 a b smod\n");
+    assert_eq!(
+        msg,
+        "expected 4 nodes (n+ n- nc+ nc-) and a model name for switch 's2', found 3 fields"
+    );
+    let (msg, _) = parse_err("t\nS3 a b c 0 smod x\n");
+    assert_eq!(msg, "unexpected 'x' in 's3'");
+}

@@ -500,6 +500,43 @@ impl Display for Element {
                 }
                 params(f, p)
             }
+            ElementKind::Jfet {
+                nodes,
+                model,
+                area,
+                off,
+                ic,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
+                if let Some(a) = area {
+                    write!(f, " {a}")?;
+                }
+                if *off {
+                    f.write_str(" off")?;
+                }
+                for (i, v) in ic.iter().enumerate() {
+                    let sep = if i == 0 { " ic=" } else { "," };
+                    write!(f, "{sep}{v}")?;
+                }
+                params(f, p)
+            }
+            ElementKind::VSwitch { nodes, model, on } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
+                switch_flag(f, *on)
+            }
+            ElementKind::CSwitch {
+                nodes,
+                control,
+                model,
+                on,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {} {}", control.name, model.name)?;
+                switch_flag(f, *on)
+            }
             ElementKind::Bjt {
                 nodes,
                 words,
@@ -516,11 +553,11 @@ impl Display for Element {
                     }
                 }
                 if *off {
-                    write!(f, " off")?;
+                    f.write_str(" off")?;
                 }
-                if !ic.is_empty() {
-                    let parts: Vec<String> = ic.iter().map(|v| v.to_string()).collect();
-                    write!(f, " ic={}", parts.join(","))?;
+                for (i, v) in ic.iter().enumerate() {
+                    let sep = if i == 0 { " ic=" } else { "," };
+                    write!(f, "{sep}{v}")?;
                 }
                 params(f, p)
             }
@@ -538,6 +575,15 @@ impl Display for Element {
                 params(f, p)
             }
         }
+    }
+}
+
+/// A switch's ` on` / ` off` flag, when given.
+fn switch_flag(f: &mut Formatter<'_>, on: Option<bool>) -> fmt::Result {
+    match on {
+        Some(true) => f.write_str(" on"),
+        Some(false) => f.write_str(" off"),
+        None => Ok(()),
     }
 }
 

@@ -9,6 +9,16 @@
 //! tolerance of their linearised prediction). The devices' states (junction voltages and the
 //! like) live here as one flat array, `state`, with the last accepted point's in `accepted`.
 //!
+//! Iteration modes follow ngspice's `NIiter`, whose iterate sequence the parity tests see:
+//! - the first iteration from scratch (`Load::init_junctions`, `MODEINITJCT`) never ends a
+//!   solve; the iterations after it (`Load::init_fix`, `MODEINITFIX`) go on until one has
+//!   converged, and only a later converged iteration (`MODEINITFLOAT`) ends it;
+//! - a warm start at a new `.dc` point or time step passes `Load::predict` to its first
+//!   iteration (`MODEINITPRED`), so devices can extrapolate their junction voltages;
+//! - the answer is the iterate the devices were last linearised at (ngspice returns before
+//!   swapping its vectors and dumps `CKTrhsOld`), consistent with their states, not the last
+//!   solve's result, which is within the tolerances of it.
+//!
 //! The operating point tries, in order, plain Newton from junctions at their critical voltage,
 //! GMIN stepping (a shunt conductance on every node, reduced decade by decade) and source
 //! stepping (all independent sources ramped from 0 to their values), as ngspice does.
@@ -40,8 +50,10 @@ pub struct LoadMode<'a> {
     /// Start junctions at their critical voltage instead of the solution's.
     pub init_junctions: bool,
     pub charges: Option<ChargeTerms<'a>>,
-    /// The first iteration continues from the last accepted point with ngspice's junction
-    /// predictor (`Load::predict`, the step ratio); `None` normally.
+    /// A warm start at a new point (ngspice's `MODEINITPRED`: the next `.dc` sweep point, the
+    /// next time step): the devices may extrapolate their first iteration's junction
+    /// voltages from the last two accepted points, `v = (1 + f)*v1 - f*v2` with this `f`
+    /// (the step over the previous step; 1 in a sweep).
     pub predict: Option<f64>,
 }
 
@@ -127,7 +139,9 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
-        let mut fix = mode.init_junctions;
+        // ngspice's MODEINITFIX: after the first iteration from scratch, iterations go on
+        // until one has converged, and only the next converged one ends the solve.
+        let mut fix = false;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -136,7 +150,7 @@ impl<'a> Newton<'a> {
                 self.values[s] += mode.gshunt;
             }
             let predict = if iter == 0 { mode.predict } else { None };
-            let devices_converged = self.load(x, init, predict, mode);
+            let devices_converged = self.load(x, init, fix, predict, mode);
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
                 return Err(NoConvergence { worst: Vec::new() });
             }
@@ -166,20 +180,16 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
-            if !init && iter > 0 && devices_converged && solution_converged {
-                if fix {
-                    // ngspice's MODEINITFIX -> MODEINITFLOAT switch after a cold start: the
-                    // first converged iteration only switches modes, the next one may stop.
-                    fix = false;
-                } else {
-                    // As ngspice's NIiter, which returns before swapping its solution vectors:
-                    // the answer is the point the devices were last loaded at (their states,
-                    // which .ac and .noise linearise, belong to it), not the final solve's,
-                    // which agrees with it within the tolerances.
-                    return Ok(());
-                }
+            let converged = !init && iter > 0 && devices_converged && solution_converged;
+            if converged && !fix {
+                // As ngspice (NIiter returns before swapping its vectors, and CKTdump writes
+                // CKTrhsOld): the answer is the iterate the devices were last linearised at,
+                // consistent with their states, not the final solve's result (which is within
+                // the tolerances of it).
+                return Ok(());
             }
             x.copy_from_slice(&self.x_new);
+            fix = if init { true } else { fix && !converged };
             init = false;
         }
         // Name the unknowns that moved most in the last iteration.
@@ -192,7 +202,14 @@ impl<'a> Newton<'a> {
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
     /// them report convergence.
-    fn load(&mut self, x: &[f64], init: bool, predict: Option<f64>, mode: LoadMode) -> bool {
+    fn load(
+        &mut self,
+        x: &[f64],
+        init: bool,
+        fix: bool,
+        predict: Option<f64>,
+        mode: LoadMode,
+    ) -> bool {
         let nl = &self.sys.nonlinear;
         let analysis = if mode.charges.is_some() {
             Mode::Tran
@@ -215,9 +232,10 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: analysis,
                 init_junctions: init,
+                init_fix: fix,
+                predict,
                 options: &self.circuit.options,
                 integrator,
-                predict,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
@@ -241,8 +259,9 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: Mode::TranInit,
                 init_junctions: false,
-                options: &self.circuit.options,
+                init_fix: false,
                 predict: None,
+                options: &self.circuit.options,
                 integrator: Some(Integrator {
                     ag0: 0.0,
                     hist: &zeros[c0..c1],
@@ -289,7 +308,6 @@ pub fn dc_operating_point(
     let opts = newton.circuit.options.clone();
     let mut b = vec![0.0; x.len()];
     rhs_at(1.0, &mut b);
-    // A warm start continues a DC sweep: ngspice's predictor on the first iteration.
     let plain = LoadMode {
         gshunt: 0.0,
         init_junctions: !warm,

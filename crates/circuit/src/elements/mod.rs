@@ -11,9 +11,11 @@ mod bjt;
 mod controlled;
 mod diode;
 mod instance;
+mod jfet;
 mod lines;
 mod passive;
 mod sources;
+mod switch;
 
 /// A model card's parameters, evaluated, by lower-case name in card order.
 pub(crate) type ModelValues = Vec<(String, f64)>;

@@ -5,6 +5,10 @@
 
 mod bjt;
 mod diode;
+mod jfet;
+mod switch;
 
 pub use bjt::{BjtModel, BjtTempCoeffs, TempCoeff};
 pub use diode::DiodeModel;
+pub use jfet::JfetModel;
+pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};

@@ -176,11 +176,18 @@ impl<'a> DcSolver<'a> {
                     });
                 }
                 *warm = true;
-                // The point is accepted: the next sweep point predicts from it.
-                newton.accept_state();
             }
         }
         check_finite(circuit, &sys.unknowns, self.analysis, at, x, f64::is_finite)
+    }
+
+    /// Makes the last point's device states the accepted ones (ngspice rotates its state
+    /// vectors after each `.dc` sweep point, so switch hysteresis and the devices' predictor
+    /// look back at the previous point).
+    pub fn accept_point(&mut self) {
+        if let DcKind::Nonlinear { newton, .. } = &mut self.kind {
+            newton.accept_state();
+        }
     }
 
     /// The Newton workspace, for a nonlinear circuit (its devices' operating points).

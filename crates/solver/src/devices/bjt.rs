@@ -771,11 +771,13 @@ impl Nonlinear for BjtDevice {
         let raw = self.voltages(x);
         let vbx = raw[2];
         let (vbe, vbc, vsub, icheck);
-        if load.init_junctions {
+        if load.init_junctions || (load.init_fix && self.off) {
+            // MODEINITJCT: the B-E junction at vcrit (0 V if `off`); MODEINITFIX keeps an
+            // `off` device at 0 V (and does not count it as unconverged).
             vbe = if self.off { 0.0 } else { self.eval.vcrit };
             vbc = 0.0;
             vsub = 0.0;
-            icheck = true;
+            icheck = load.init_junctions;
             st[HAVE_PREV] = 0.0;
         } else if load.mode == Mode::TranInit {
             (vbe, vbc, vsub) = (raw[0], raw[1], raw[3]);
@@ -807,7 +809,11 @@ impl Nonlinear for BjtDevice {
             // computed whenever nothing was limited: limiting alone decides.
             icheck = lim;
         }
-        let vbx = if load.init_junctions { 0.0 } else { vbx };
+        let vbx = if load.init_junctions || (load.init_fix && self.off) {
+            0.0
+        } else {
+            vbx
+        };
         let dc = self.eval.dc(vbe, vbc, vsub, opts.gmin);
         let (mut cc, mut cb, mut gpi, mut gmu) = (dc.cc, dc.cb, dc.gpi, dc.gmu);
         let (mut geqcb, mut gcsub, mut geqbx, mut cqsub, mut cqbx) = (0.0, 0.0, 0.0, 0.0, 0.0);

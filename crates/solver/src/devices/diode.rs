@@ -222,11 +222,12 @@ impl DiodeEval {
 fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
     if vnew > vcrit && (vnew - vold).abs() > vt + vt {
         if vold > 0.0 {
-            let arg = 1.0 + (vnew - vold) / vt;
+            // ngspice 39's form (devsup.c).
+            let arg = (vnew - vold) / vt;
             if arg > 0.0 {
-                (vold + vt * arg.ln(), true)
+                (vold + vt * (2.0 + (arg - 2.0).ln()), true)
             } else {
-                (vcrit, true)
+                (vold - vt * (2.0 + (2.0 - arg).ln()), true)
             }
         } else {
             (vt * (vnew / vt).ln(), true)
@@ -252,10 +253,11 @@ fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
 const VD: usize = 0;
 const ID: usize = 1;
 const GD: usize = 2;
-/// The junction voltage of the accepted point before the last (ngspice's `CKTstate2`), for
-/// the DC-sweep predictor, and whether it is known yet.
-const VD_PREV: usize = 3;
-const HAVE_PREV: usize = 4;
+/// The accepted point's junction voltage as the last load saw it (once that point is
+/// accepted: the voltage two points back, for ngspice's predictor) and how many accepted
+/// points the history holds.
+const VD_BEFORE: usize = 3;
+const DEPTH: usize = 4;
 
 /// A diode placed in the matrix: its unknowns and the slots of its junction stamp.
 #[derive(Debug, Clone)]
@@ -314,39 +316,35 @@ impl Nonlinear for DiodeInstance {
     fn load(&self, x: &[f64], state: State, load: &mut Load) -> bool {
         let opts = load.options;
         let st = state.now;
-        let raw = voltage(x, self.a) - voltage(x, self.k);
+        let acc = state.accepted;
+        let mut raw = voltage(x, self.a) - voltage(x, self.k);
         let init = load.init_junctions;
+        if let Some(f) = load.predict.filter(|_| !init) {
+            // ngspice's MODEINITPRED (DEVpred): start from the accepted point's linearisation
+            // and extrapolate the junction voltage over the last two accepted points.
+            st[..=GD].copy_from_slice(&acc[..=GD]);
+            let before = if acc[DEPTH] >= 2.0 {
+                acc[VD_BEFORE]
+            } else {
+                acc[VD]
+            };
+            raw = (1.0 + f) * acc[VD] - f * before;
+        }
+        st[VD_BEFORE] = acc[VD];
+        st[DEPTH] = acc[DEPTH] + 1.0;
         let (vd, limited) = if init {
             (self.eval.vcrit, true)
         } else if load.mode == Mode::TranInit {
             (raw, false)
-        } else if let Some(f) = load.predict {
-            // MODEINITPRED (a new DC-sweep point): the junction extrapolated from the last two
-            // accepted points (only one known at the first continuation point: f = 0), then
-            // limited against the last.
-            let acc = state.accepted;
-            let v2 = if acc[HAVE_PREV] != 0.0 {
-                acc[VD_PREV]
-            } else {
-                acc[VD]
-            };
-            st[..VD_PREV].copy_from_slice(&acc[..VD_PREV]);
-            st[VD_PREV] = acc[VD];
-            st[HAVE_PREV] = 1.0;
-            self.eval.limit((1.0 + f) * acc[VD] - f * v2, st[VD])
         } else {
             self.eval.limit(raw, st[VD])
         };
-        if init {
-            st[HAVE_PREV] = 0.0;
-        }
         let (id_j, gd_j) = self.eval.current(vd);
         let id = id_j + opts.gmin * vd;
         let gd = gd_j + opts.gmin;
-        // ngspice's DIOconvTest runs on the solution just loaded, where the current the
-        // linearisation predicts is the one computed whenever nothing was limited: the
-        // junction has converged when it was not limited (the engine tests the solution).
-        let converged = init || !limited;
+        // ngspice 39's dioload: the diode has converged when its junction voltage was not
+        // limited (the current-prediction test is used only for its bypass, off by default).
+        let converged = !limited;
         st[VD] = vd;
         st[ID] = id;
         st[GD] = gd;

@@ -15,17 +15,24 @@ mod ccvs;
 mod current_source;
 pub mod diode;
 mod inductor;
+pub mod jfet;
+// MOSFET levels 2 and 3: pure drain-current functions, dead code until the MOSFET device
+// (branch `mos`) calls them.
+pub(crate) mod mos2;
+pub(crate) mod mos3;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
+pub(crate) mod reactive;
 mod resistor;
+pub mod switch;
 pub mod tline;
 mod vccs;
 mod vcvs;
 mod voltage_source;
 
 use crate::mna::{Stamper, Unknowns};
-use circuit::{Circuit, DeviceId, DeviceKind};
+use circuit::{Circuit, DeviceId, DeviceKind, Source};
 
 /// Boltzmann's constant (J/K), ngspice's `CONSTboltz`.
 pub const BOLTZMANN: f64 = 1.380_648_52e-23;
@@ -101,8 +108,11 @@ pub fn noise_sources(
 pub fn noise_rank(kind: &DeviceKind) -> u32 {
     match kind {
         DeviceKind::Bjt(_) => 10,
+        DeviceKind::CSwitch { .. } => 21,
         DeviceKind::Diode { .. } => 22,
+        DeviceKind::Jfet { .. } => 32,
         DeviceKind::Resistor { .. } => 40,
+        DeviceKind::VSwitch { .. } => 44,
         _ => u32::MAX,
     }
 }
@@ -112,6 +122,31 @@ pub fn noise_rank(kind: &DeviceKind) -> u32 {
 pub fn noise_model(kind: &DeviceKind) -> Option<&str> {
     match kind {
         DeviceKind::Bjt(q) => Some(&q.model_key),
+        _ => None,
+    }
+}
+
+/// The source specification (DC, AC, transient waveform) of an independent source; `None` for
+/// any other device.
+pub fn independent_source(kind: &DeviceKind) -> Option<&Source> {
+    match kind {
+        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
+            Some(source)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the device is an independent current source (a `.dc` sweep of one is named
+/// `i(i-sweep)`).
+pub fn is_current_source(kind: &DeviceKind) -> bool {
+    matches!(kind, DeviceKind::CurrentSource { .. })
+}
+
+/// The branch current a device starts a `UIC` transient with (an inductor's `IC=`).
+pub fn initial_branch_current(kind: &DeviceKind) -> Option<f64> {
+    match kind {
+        DeviceKind::Inductor { ic_a, .. } => *ic_a,
         _ => None,
     }
 }
@@ -143,6 +178,7 @@ pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
     match kind {
         DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0 => vec!["internal"],
         DeviceKind::Bjt(q) => bjt::internal_nodes(&q.model),
+        DeviceKind::Jfet { model, .. } => jfet::internal_nodes(model),
         _ => Vec::new(),
     }
 }
@@ -210,6 +246,67 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             st,
         ),
         Bjt(q) => bjt::stamp(q, circuit.options.temp_c, circuit.options.tnom_c, st),
+        Jfet {
+            drain,
+            gate,
+            source,
+            area,
+            m,
+            off,
+            temp_c,
+            dtemp_c,
+            model,
+            ..
+        } => jfet::stamp(
+            jfet::JfetNodes {
+                drain: *drain,
+                gate: *gate,
+                source: *source,
+            },
+            *area,
+            *m,
+            *off,
+            temp_c.unwrap_or(circuit.options.temp_c + dtemp_c) + CELSIUS_TO_KELVIN,
+            model,
+            circuit.options.tnom_c,
+            st,
+        ),
+        VSwitch {
+            pos,
+            neg,
+            ctrl_pos,
+            ctrl_neg,
+            on,
+            model,
+        } => match model {
+            circuit::SwitchKind::Hysteresis(model) => switch::stamp(
+                *pos,
+                *neg,
+                switch::SwitchControl::Voltage(*ctrl_pos, *ctrl_neg),
+                *on,
+                model,
+                circuit.options.gmin,
+                st,
+            ),
+            circuit::SwitchKind::Smooth(model) => {
+                switch::stamp_smooth(*pos, *neg, *ctrl_pos, *ctrl_neg, model, st)
+            }
+        },
+        CSwitch {
+            pos,
+            neg,
+            control,
+            on,
+            model,
+        } => switch::stamp(
+            *pos,
+            *neg,
+            switch::SwitchControl::Current(*control),
+            *on,
+            model,
+            circuit.options.gmin,
+            st,
+        ),
         TLine {
             p1p,
             p1n,

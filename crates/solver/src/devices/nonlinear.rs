@@ -101,16 +101,20 @@ pub struct Load<'a> {
     /// device starts its junctions at their initial voltages (`vcrit`, `VTO`, or 0 if `off`)
     /// instead of the solution's.
     pub init_junctions: bool,
+    /// The iterations after that first one until everything has converged once (ngspice's
+    /// `MODEINITFIX`, which never ends an operating point): an `off` device stays off and a
+    /// switch keeps the state its `on`/`off` flag gives. False in warm starts and transients.
+    pub init_fix: bool,
+    /// The first iteration of a warm start at a new point (ngspice's `MODEINITPRED`: the next
+    /// `.dc` sweep point or time step), with the extrapolation factor `f`: a device may start
+    /// from `(1 + f)*v1 - f*v2`, `v1` and `v2` its junction voltages at the last two accepted
+    /// points (`f` = 1 in a sweep, the step over the previous step in a transient).
+    pub predict: Option<f64>,
     /// Tolerances (`reltol`, `abstol`, `vntol`) and `gmin` (each junction's parallel
     /// conductance) from `.options`.
     pub options: &'a Options,
     /// Transient integration of the device's charges (`None` in [`Mode::Dc`]).
     pub integrator: Option<Integrator<'a>>,
-    /// The first iteration at a new point of a DC sweep (ngspice's `MODEINITPRED`): a device
-    /// that follows ngspice's predictor starts its junctions at `(1 + f)*v1 - f*v2` from its
-    /// last two accepted points' (`v1` in `state.accepted`, `v2` kept by the device itself)
-    /// instead of the solution's, `f` being this factor (the step ratio). `None` otherwise.
-    pub predict: Option<f64>,
 }
 
 impl Load<'_> {
