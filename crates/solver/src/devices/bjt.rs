@@ -46,8 +46,11 @@
 //!
 //! **Limiting and convergence**: `pnjlim` on `vbe` and `vbc` (with `vcrit = Vt ln(Vt/(sqrt 2
 //! IS))`) and on the substrate voltage (vcrit 50 V without ISS); converged when nothing was
-//! limited and the collector and base currents predicted from the previous linearisation
-//! agree with the stored ones within `reltol*max + abstol` (`bjtconv.c`).
+//! limited: ngspice's `bjtconv.c` compares the currents the last linearisation predicts with
+//! the stored ones *at the solution just loaded* (NIiter tests before swapping its vectors),
+//! where they agree whenever nothing was limited. At a new DC-sweep point or time step
+//! (`Load::predict`) the junction voltages start from ngspice's predictor, extrapolated from
+//! the last two accepted points; an `off` device holds its junctions at 0 V through MODEINITFIX.
 //!
 //! **AC**: `bjtacld.c`'s stamp: `gm, go, gpi, gmu, gx` and the capacitances `cpi, cmu, cbx,
 //! csub` and the transcapacitance `geqcb` at the operating point. The substrate junction's GMIN
