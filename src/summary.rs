@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 16] = [
+const KINDS: [(&str, &str); 17] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -16,6 +16,7 @@ const KINDS: [(&str, &str); 16] = [
     ("F", "CCCS"),
     ("H", "CCVS"),
     ("D", "diodes"),
+    ("Q", "bipolar transistors"),
     ("J", "JFETs"),
     ("S", "voltage-controlled switches"),
     ("W", "current-controlled switches"),
@@ -49,6 +50,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
             }
         }
         DeviceKind::Diode { .. } => "D",
+        DeviceKind::Bjt(_) => "Q",
         DeviceKind::Jfet { .. } => "J",
         DeviceKind::VSwitch { .. } => "S",
         DeviceKind::CSwitch { .. } => "W",

@@ -87,7 +87,7 @@ const CASES: &[Case] = &[
     case(
         "unsupported_letter",
         "unsupported_letter.net:3:1",
-        "element type 'q' ('q1') is not supported yet",
+        "element type 'u' ('u1') is not supported yet",
     ),
     // ---- subcircuits
     case(
@@ -314,6 +314,21 @@ const CASES: &[Case] = &[
         "d1: unknown model 'dmissing'",
     ),
     case(
+        "bjt_wrong_model_type",
+        "bjt_wrong_model_type.net:4:10",
+        "q1: model 'mynmos' is a 'nmos' model, not a bipolar transistor model (npn or pnp)",
+    ),
+    case(
+        "bjt_missing_model",
+        "bjt_missing_model.net:4:10",
+        "q1: unknown model 'qmissing'",
+    ),
+    case(
+        "bjt_too_few_nodes",
+        "bjt_too_few_nodes.net:4:1",
+        "expected 3 nodes and a model name for bipolar transistor 'q1'",
+    ),
+    case(
         "model_wrong_type",
         "model_wrong_type.net:4:8",
         "d1: model 'qq' is a 'npn' model, not a diode model (d)",
@@ -522,6 +537,12 @@ const WARNING_CASES: &[Case] = &[
         "no_analysis",
         "no_analysis.net:1:1",
         "no analysis cards (.op, .dc, .ac, .tran): nothing to simulate",
+    ),
+    // ngspice: "unrecognized parameter (foo) - ignored".
+    case(
+        "bjt_unknown_param",
+        "bjt_unknown_param.net:6:8",
+        "model 'qn': unknown bipolar transistor parameter 'foo' ignored",
     ),
     // ngspice 39's JFET (level 1) has no N or ISR: warned about and ignored, as ngspice does.
     case(

@@ -120,6 +120,16 @@ fn switch_noise() {
 }
 
 #[test]
+fn bjt_diffpair() {
+    check("bjt_diffpair");
+}
+
+#[test]
+fn bjt_ce_temp() {
+    check("bjt_ce_temp");
+}
+
+#[test]
 fn opamp_noise() {
     check("opamp_noise");
 }
@@ -130,6 +140,8 @@ fn every_netlist_has_a_case() {
     assert_cases_match_netlists(
         &dir(),
         &[
+            "bjt_ce_temp",
+            "bjt_diffpair",
             "diode",
             "divider",
             "jfet_follower",

@@ -99,6 +99,9 @@ macro_rules! tran_cases {
 }
 
 tran_cases!(
+    bjt_classab_tran,
+    bjt_diffpair_tran,
+    bjt_opamp_tran,
     bsrc_time,
     clipping_opamp,
     diode_bridge,

@@ -482,6 +482,7 @@ mod gen {
                 ElementKind::Ccvs { .. } => 'h',
                 ElementKind::Instance { .. } => 'x',
                 ElementKind::Diode { .. } => 'd',
+                ElementKind::Bjt { .. } => 'q',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
                 // Generated with node pairs: an E (or G) card.

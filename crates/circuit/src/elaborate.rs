@@ -524,6 +524,7 @@ impl<'a> Elab<'a> {
         self.register_name(&name, span)?;
         match &e.kind {
             ElementKind::Diode { .. } => self.diode(e, name, ctx)?,
+            ElementKind::Bjt { .. } => self.bjt(e, name, ctx)?,
             ElementKind::Jfet { .. } => self.jfet(e, name, ctx)?,
             ElementKind::VSwitch { .. } => self.vswitch(e, name, ctx)?,
             ElementKind::CSwitch { .. } => self.cswitch(e, name, ctx)?,

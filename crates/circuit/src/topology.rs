@@ -153,7 +153,13 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         if let Some((a, b)) = dc_branch(&dev.kind) {
             uf.union(a.index(), b.index());
         }
-        match dev.kind {
+        match &dev.kind {
+            // GMIN across both junctions and the substrate junction joins all four terminals.
+            DeviceKind::Bjt(q) => {
+                for t in [q.c, q.e, q.s] {
+                    uf.union(q.b.index(), t.index());
+                }
+            }
             // Both gate junctions and the channel conduct at DC (with GMIN, as in ngspice).
             DeviceKind::Jfet {
                 drain,

@@ -174,6 +174,9 @@ pub enum DeviceKind {
         area: f64,
         model: crate::DiodeModel,
     },
+    /// Q: bipolar transistor (Gummel-Poon, ngspice level 1) between collector `c`, base `b`,
+    /// emitter `e` and substrate `s` (ground when the card names none).
+    Bjt(Box<BjtInstance>),
     /// J: junction FET (ngspice level 1); `area` scales BETA, IS, CGS, CGD (and divides RD,
     /// RS); `m` multiplies the whole device. Its temperature is the instance's `temp=` if given,
     /// else the circuit's (`.temp`) plus `dtemp=`.
@@ -249,6 +252,34 @@ pub enum PolyControl {
 /// Most controls (the n of `POLY(n)`) a POLY source may have.
 pub const MAX_POLY_CONTROLS: usize = 20;
 
+/// A bipolar transistor instance (`Q` card): its nodes, instance parameters and model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BjtInstance {
+    pub c: NodeId,
+    pub b: NodeId,
+    pub e: NodeId,
+    /// Substrate node (ground when not given).
+    pub s: NodeId,
+    /// Emitter area factor `area` (default 1), base `areab` and collector `areac` area
+    /// factors (default: `area`), parallel multiplier `m` (default 1).
+    pub area: f64,
+    pub areab: f64,
+    pub areac: f64,
+    pub m: f64,
+    /// `off`: the junctions start at 0 V in the operating point.
+    pub off: bool,
+    /// `ic=vbe,vce` (V), used by `.tran ... uic`.
+    pub ic_vbe: Option<f64>,
+    pub ic_vce: Option<f64>,
+    /// Device temperature (C): `temp=` if given, else the circuit's plus `dtemp=`.
+    pub temp_c: Option<f64>,
+    pub dtemp_c: f64,
+    pub model: crate::BjtModel,
+    /// Which `.model` card (its name and where it is written: `name@offset`), so that
+    /// analyses can list instances model by model as ngspice does.
+    pub model_key: String,
+}
+
 /// Most signal conductors a `P` line may have (the solver names two unknowns per conductor).
 pub const MAX_LINE_CONDUCTORS: usize = 16;
 
@@ -277,6 +308,7 @@ impl DeviceKind {
             Resistor { a, b, .. } | Capacitor { a, b, .. } | Inductor { a, b, .. } => vec![*a, *b],
             MutualInductance { .. } => vec![],
             Diode { anode, cathode, .. } => vec![*anode, *cathode],
+            Bjt(q) => vec![q.c, q.b, q.e, q.s],
             Jfet {
                 drain,
                 gate,

@@ -30,6 +30,15 @@ pub struct Ident {
     pub span: Span,
 }
 
+/// A positional word whose role (node, model name or value) is decided in elaboration: its
+/// text as an identifier (when it is a plain word) and as a value (when it reads as one).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Word {
+    pub ident: Option<Ident>,
+    pub value: Option<Value>,
+    pub span: Span,
+}
+
 /// A node reference. `0` and `gnd` are ground (the parser keeps the text; elaboration maps both to ground).
 pub type Node = Ident;
 
@@ -474,6 +483,19 @@ pub enum ElementKind {
         nodes: [Node; 2],
         model: Ident,
         area: Option<Value>,
+        params: Vec<Param>,
+    },
+    /// `Qname nc nb ne [ns] model [area] [off] [ic=vbe,vce] [name=value...]`. Whether the
+    /// fourth word is the substrate node or the model depends on which models exist, so the
+    /// words after the three nodes are kept as written (`words`, 1 to 3 of them) and elaboration
+    /// resolves them as ngspice does: the fourth is the model if a model of that name exists,
+    /// else the substrate node followed by the model; a word after the model is the area.
+    Bjt {
+        nodes: [Node; 3],
+        words: Vec<Word>,
+        off: bool,
+        /// `ic=vbe[,vce]`.
+        ic: Vec<Value>,
         params: Vec<Param>,
     },
     /// `Jname drain gate source model [area] [off] [ic=vds,vgs] [area=..] [m=..] [temp=..]

@@ -917,11 +917,12 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         'e' | 'g' | 'f' | 'h' => controlled(cur, letter, &n)?,
         'x' => instance(cur, &n)?,
         'd' => diode(cur, &n)?,
+        'q' => bjt(cur, &n)?,
         'j' => jfet(cur, &n)?,
         's' | 'w' => switch(cur, letter, &n)?,
         't' => tline(cur, &n)?,
         'p' => coupled_line(cur, &n)?,
-        'q' | 'm' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
+        'm' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1601,6 +1602,89 @@ fn switch(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
             model,
             on: flag,
         }
+    })
+}
+
+/// `Qname nc nb ne [ns] model [area] [off] [ic=vbe,vce] [name=value...]`: the words after
+/// the three nodes stay unresolved (see [`ElementKind::Bjt`]).
+fn bjt(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let mut positional = Vec::new();
+    let mut params = Vec::new();
+    let mut ic = Vec::new();
+    let mut off = false;
+    while let Some(t) = cur.peek() {
+        if cur.at_param() {
+            let p = cur.param()?;
+            if p.name.name == "ic" {
+                ic.push(p.value);
+                // `ic=vbe, vce`: the second value follows a comma.
+                while let Some(Tok {
+                    kind: TokKind::Comma,
+                    ..
+                }) = cur.peek()
+                {
+                    cur.bump();
+                    match cur.bump() {
+                        Some(v) => ic
+                            .push(cur.value_of(v, format_args!("an initial condition for '{n}'"))?),
+                        None => {
+                            return cur.error(
+                                cur.missing_span(),
+                                format!("expected a value after ',' in '{n}'"),
+                            )
+                        }
+                    }
+                }
+            } else {
+                params.push(p);
+            }
+            continue;
+        }
+        match t.kind {
+            TokKind::Word if cur.text(t) == "off" => {
+                off = true;
+                cur.bump();
+            }
+            TokKind::Word | TokKind::Brace | TokKind::Quote => {
+                if !params.is_empty() || !ic.is_empty() {
+                    return cur.error(
+                        cur.span(t),
+                        format!(
+                            "expected name=value after parameters, found '{}'",
+                            cur.text(t)
+                        ),
+                    );
+                }
+                positional.push(t);
+                cur.bump();
+            }
+            _ => return cur.error(cur.span(t), format!("unexpected '{}'", cur.text(t))),
+        }
+    }
+    if positional.len() < 4 {
+        return cur.error(
+            cur.missing_span(),
+            format!("expected 3 nodes and a model name for bipolar transistor '{n}'"),
+        );
+    }
+    if let Some(&t) = positional.get(6) {
+        return cur.extra(t, n);
+    }
+    let nodes = cur.nodes::<3>(&positional)?;
+    let words = positional[3..]
+        .iter()
+        .map(|&t| Word {
+            ident: (t.kind == TokKind::Word).then(|| cur.ident(t)),
+            value: cur.value_of(t, "a value").ok(),
+            span: cur.span(t),
+        })
+        .collect();
+    Ok(ElementKind::Bjt {
+        nodes,
+        words,
+        off,
+        ic,
+        params,
     })
 }
 

@@ -550,6 +550,46 @@ fn subcircuit_instances() {
 }
 
 #[test]
+fn bjt_words_stay_unresolved() {
+    // The fourth word may be the substrate node or the model: both kept, with the area.
+    match only_element("t\nQ1 c b e sub qmod 2 off ic=0.6, 5 areab=1.5 m=2\n") {
+        ElementKind::Bjt {
+            nodes,
+            words,
+            off,
+            ic,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["c", "b", "e"]);
+            let idents: Vec<_> = words
+                .iter()
+                .map(|w| w.ident.as_ref().map(|i| i.name.as_str()))
+                .collect();
+            assert_eq!(idents, [Some("sub"), Some("qmod"), Some("2")]);
+            assert_eq!(words[2].value.as_ref().map(num), Some(2.0));
+            assert!(off);
+            assert_eq!(ic.iter().map(num).collect::<Vec<_>>(), [0.6, 5.0]);
+            assert_eq!(params[0].name.name, "areab");
+            assert_eq!(params[1].name.name, "m");
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nQ2 c b e qmod\n") {
+        ElementKind::Bjt { words, off, ic, .. } => {
+            assert_eq!(words.len(), 1);
+            assert!(!off && ic.is_empty());
+        }
+        k => panic!("{k:?}"),
+    }
+    let (msg, at) = parse_err("t\nQ3 c b qmod\n");
+    assert_eq!(
+        msg,
+        "expected 3 nodes and a model name for bipolar transistor 'q3'"
+    );
+    assert_eq!(at, "t.net:2:1");
+}
+
+#[test]
 fn diode_and_transmission_line() {
     match only_element("t\nD1 a k dmod 2 temp=50\n") {
         ElementKind::Diode {
@@ -1049,8 +1089,8 @@ fn unknown_and_unsupported_elements() {
     let (msg, at) = parse_err("t\nR1 a 0 1\nZ1 a 0 foo\n");
     assert_eq!(msg, "element type 'z' ('z1') is not supported yet");
     assert_eq!(at, "t.net:3:1");
-    let (msg, _) = parse_err("t\nQ1 c b e npn\n");
-    assert_eq!(msg, "element type 'q' ('q1') is not supported yet");
+    let (msg, _) = parse_err("t\nU1 c b e umod\n");
+    assert_eq!(msg, "element type 'u' ('u1') is not supported yet");
     let (msg, at) = parse_err("t\n  1abc x y\n");
     assert_eq!(msg, "unknown element type '1' in '1abc'");
     assert_eq!(at, "t.net:2:3");

@@ -573,6 +573,30 @@ impl Display for Element {
                 write!(f, " {} {}", control.name, model.name)?;
                 switch_flag(f, *on)
             }
+            ElementKind::Bjt {
+                nodes,
+                words,
+                off,
+                ic,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                for w in words {
+                    match (&w.ident, &w.value) {
+                        (Some(i), _) => write!(f, " {}", i.name)?,
+                        (None, Some(v)) => write!(f, " {v}")?,
+                        (None, None) => {}
+                    }
+                }
+                if *off {
+                    f.write_str(" off")?;
+                }
+                for (i, v) in ic.iter().enumerate() {
+                    let sep = if i == 0 { " ic=" } else { "," };
+                    write!(f, "{sep}{v}")?;
+                }
+                params(f, p)
+            }
             ElementKind::TLine { nodes, params: p } => {
                 names(f, nodes)?;
                 params(f, p)

@@ -7,6 +7,7 @@
 
 use super::*;
 
+mod bjt;
 pub(crate) mod bsource;
 mod controlled;
 mod diode;

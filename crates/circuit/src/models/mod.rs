@@ -3,10 +3,12 @@
 //! their source, and has `from_params` returning the parameter names it does not know (the
 //! elaboration warns about them, as ngspice does).
 
+mod bjt;
 mod diode;
 mod jfet;
 mod switch;
 
+pub use bjt::{BjtModel, BjtTempCoeffs, TempCoeff};
 pub use diode::DiodeModel;
 pub use jfet::JfetModel;
 pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};

@@ -32,13 +32,16 @@
 
 use super::ac::{ac_rhs, classic_frequencies, factor_at, linearise};
 use crate::devices::nonlinear::Nonlinear;
-use crate::devices::{noise_rank, noise_sources, NoiseSource, CELSIUS_TO_KELVIN, N_MINLOG};
+use crate::devices::{
+    noise_model, noise_rank, noise_sources, NoiseSource, CELSIUS_TO_KELVIN, N_MINLOG,
+};
 use crate::lu::Lu;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::SolveError;
 use circuit::{AcVariation, Circuit, DeviceId, OutputNodes};
 use num_complex::Complex64;
+use std::collections::HashMap;
 
 pub const SPECTRUM_PLOT: &str = "Noise Spectral Density Curves";
 pub const INTEGRATED_PLOT: &str = "Integrated Noise";
@@ -111,6 +114,14 @@ fn noisy_devices(
             nonlinear[id.index()] = Some((device, state));
         }
     }
+    // ngspice keeps each model's instances newest first and its models newest (by first use)
+    // first: devices sharing a model sort by the model's first user.
+    let mut first_user: HashMap<(u32, &str), usize> = HashMap::new();
+    for (i, d) in circuit.devices.iter().enumerate() {
+        if let Some(m) = noise_model(&d.kind) {
+            first_user.entry((noise_rank(&d.kind), m)).or_insert(i);
+        }
+    }
     let mut ranked = Vec::new();
     for (i, d) in circuit.devices.iter().enumerate() {
         let sources = match nonlinear[i] {
@@ -124,10 +135,12 @@ fn noisy_devices(
             name: d.name.clone(),
             sources,
         };
-        ranked.push((noise_rank(&d.kind), std::cmp::Reverse(i), entry));
+        let rank = noise_rank(&d.kind);
+        let model = noise_model(&d.kind).map_or(i, |m| first_user[&(rank, m)]);
+        ranked.push((rank, std::cmp::Reverse(model), std::cmp::Reverse(i), entry));
     }
-    ranked.sort_by_key(|(rank, order, _)| (*rank, *order));
-    ranked.into_iter().map(|(_, _, entry)| entry).collect()
+    ranked.sort_by_key(|(rank, model, order, _)| (*rank, *model, *order));
+    ranked.into_iter().map(|(_, _, _, entry)| entry).collect()
 }
 
 /// Factors once per frequency; solves for the gain and the adjoint; evaluates every generator.

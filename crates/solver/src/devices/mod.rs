@@ -8,6 +8,7 @@
 //! nodes or noise). A nonlinear device implements [`nonlinear::Nonlinear`], the only face the
 //! analyses see.
 
+pub mod bjt;
 pub mod bsource;
 mod capacitor;
 mod cccs;
@@ -108,12 +109,22 @@ pub fn noise_sources(
 /// kind's instances in reverse netlist order.
 pub fn noise_rank(kind: &DeviceKind) -> u32 {
     match kind {
+        DeviceKind::Bjt(_) => 10,
         DeviceKind::CSwitch { .. } => 21,
         DeviceKind::Diode { .. } => 22,
         DeviceKind::Jfet { .. } => 32,
         DeviceKind::Resistor { .. } => 40,
         DeviceKind::VSwitch { .. } => 44,
         _ => u32::MAX,
+    }
+}
+
+/// The `.model` card a device uses, for the devices whose noise ngspice lists model by model
+/// (its models newest first, each model's instances newest first); `None` for the others.
+pub fn noise_model(kind: &DeviceKind) -> Option<&str> {
+    match kind {
+        DeviceKind::Bjt(q) => Some(&q.model_key),
+        _ => None,
     }
 }
 
@@ -172,6 +183,7 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
 pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
     match kind {
         DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0 => vec!["internal"],
+        DeviceKind::Bjt(q) => bjt::internal_nodes(&q.model),
         DeviceKind::Jfet { model, .. } => jfet::internal_nodes(model),
         _ => Vec::new(),
     }
@@ -246,6 +258,7 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             circuit.options.tnom_c,
             st,
         ),
+        Bjt(q) => bjt::stamp(q, circuit.options.temp_c, circuit.options.tnom_c, st),
         Jfet {
             drain,
             gate,
