@@ -8,6 +8,7 @@
 use super::*;
 
 mod bjt;
+pub(crate) mod bsource;
 mod controlled;
 mod diode;
 mod instance;

@@ -9,6 +9,7 @@
 //! analyses see.
 
 pub mod bjt;
+pub mod bsource;
 mod capacitor;
 mod cccs;
 mod ccvs;
@@ -159,7 +160,7 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
             | DeviceKind::Ccvs { .. }
-    )
+    ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
 }
 
 /// The reported unknowns a device adds besides a branch current, by ngspice suffix
@@ -328,5 +329,6 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             ref_far,
             line,
         } => mtl::stamp(near, *ref_near, far, *ref_far, line, st),
+        BSource(b) => bsource::stamp(b, circuit.options.temp_c, st),
     }
 }
