@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 15] = [
+const KINDS: [(&str, &str); 16] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -20,6 +20,7 @@ const KINDS: [(&str, &str); 15] = [
     ("S", "voltage-controlled switches"),
     ("W", "current-controlled switches"),
     ("T", "transmission lines"),
+    ("B", "behavioural sources"),
 ];
 
 fn letter(kind: &DeviceKind) -> &'static str {
@@ -53,6 +54,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::CSwitch { .. } => "W",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
+        DeviceKind::BSource(_) => "B",
     }
 }
 

@@ -471,6 +471,44 @@ const CASES: &[Case] = &[
         "mtl_length.net:3:22",
         "p1: length = 0 must be positive",
     ),
+    // ---- behavioural sources (B, E/G VALUE and TABLE)
+    case(
+        "bsrc_unknown_function",
+        "bsrc_unknown_function.net:4:12",
+        "b1: unknown function 'sqr' (did you mean 'sqrt'?)",
+    ),
+    case(
+        "bsrc_unknown_node",
+        "bsrc_unknown_node.net:4:20",
+        "b1: unknown node 'nowhere' in v(): no element connects to it",
+    ),
+    case(
+        "bsrc_current_of_resistor",
+        "bsrc_current_of_resistor.net:4:12",
+        "b1: 'r1' is not an element with a branch current (V, E, H, L or a B source with V=)",
+    ),
+    case(
+        "bsrc_syntax",
+        "bsrc_syntax.net:4:18",
+        "expected an operand in expression, found '*'",
+    ),
+    case(
+        "bsrc_table_unsorted",
+        "bsrc_table_unsorted.net:4:38",
+        "e1: table x values must increase: 1 follows 2",
+    ),
+    // Run-time domain errors stop the analysis, as in ngspice ("out of range for sqrt").
+    case(
+        "bsrc_sqrt_negative",
+        "bsrc_sqrt_negative.net",
+        "op: b1: sqrt(-1) is out of range (not a finite number) in 'sqrt(v(a))+1' at the \
+         operating point",
+    ),
+    case(
+        "bsrc_ln_negative_tran",
+        "bsrc_ln_negative_tran.net",
+        "tran: b1: ln(-",
+    ),
 ];
 
 /// Corpus files that succeed, with the warning they must print.

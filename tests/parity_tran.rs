@@ -99,6 +99,7 @@ macro_rules! tran_cases {
 }
 
 tran_cases!(
+    bsrc_time,
     clipping_opamp,
     diode_bridge,
     diode_bridge_floating,

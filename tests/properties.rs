@@ -489,6 +489,11 @@ mod gen {
                 ElementKind::Jfet { .. } => 'j',
                 ElementKind::VSwitch { .. } => 's',
                 ElementKind::CSwitch { .. } => 'w',
+                ElementKind::Behavioral { form, voltage, .. } => match (form, voltage) {
+                    (netlist::BehavioralForm::B, _) => 'b',
+                    (_, true) => 'e',
+                    (_, false) => 'g',
+                },
             };
             Element {
                 name: ident(format!("{letter}{n}")),

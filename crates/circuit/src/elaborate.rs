@@ -125,6 +125,11 @@ enum Fixup {
         written: Ident,
         element: String,
     },
+    /// B source: the `v()` and `i()` names of the expression of the device at `device`.
+    Behavioral {
+        device: usize,
+        refs: Vec<(elements::bsource::BRef, Ident)>,
+    },
     /// K pair: the device at `device` couples `l1` and `l2` (expanded names).
     Coupling {
         device: usize,
@@ -537,6 +542,7 @@ impl<'a> Elab<'a> {
             ElementKind::Poly { .. } => self.poly(e, name, ctx)?,
             ElementKind::TLine { .. } => self.tline(e, name, ctx)?,
             ElementKind::CoupledLine { .. } => self.coupled_line(e, name, ctx)?,
+            ElementKind::Behavioral { .. } => self.behavioral(e, name, ctx)?,
             ElementKind::Instance { .. } => unreachable!("handled above"),
         }
         Ok(())
@@ -620,6 +626,7 @@ impl<'a> Elab<'a> {
                         _ => panic!("POLY control fixup on a device that is not a POLY source"),
                     }
                 }
+                Fixup::Behavioral { device, refs } => self.resolve_behavioral(device, refs)?,
                 Fixup::Coupling {
                     device,
                     inductors,
@@ -795,6 +802,9 @@ impl<'a> Elab<'a> {
                 voltage_output: true,
                 ..
             } => Ok(SaveTarget::Current(DeviceId(index as u32))),
+            DeviceKind::BSource(ref b) if b.voltage => {
+                Ok(SaveTarget::Current(DeviceId(index as u32)))
+            }
             _ => Err(bad(format!(
                 "'{}' has no branch current (only V, L, E and H elements do); save the \
                  voltages at its nodes instead",

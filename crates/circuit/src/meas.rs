@@ -304,7 +304,7 @@ pub(super) fn saved_by(
             } else {
                 let i = device_of(inner("i(")?)?;
                 // Only these have a branch current; another `i(...)` fails as a missing vector.
-                matches!(
+                (matches!(
                     devices.get(i)?.kind,
                     DeviceKind::VoltageSource { .. }
                         | DeviceKind::Inductor { .. }
@@ -314,7 +314,7 @@ pub(super) fn saved_by(
                             voltage_output: true,
                             ..
                         }
-                )
+                ) || matches!(&devices.get(i)?.kind, DeviceKind::BSource(b) if b.voltage))
                 .then_some(SaveTarget::Current(DeviceId(i as u32)))
             }
         })

@@ -67,6 +67,7 @@ fn voltage_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
             ..
         } => Some((*pos, *neg)),
         DeviceKind::Inductor { a, b, .. } => Some((*a, *b)),
+        DeviceKind::BSource(b) if b.voltage => Some((b.pos, b.neg)),
         _ => None,
     }
 }

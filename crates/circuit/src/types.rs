@@ -232,6 +232,9 @@ pub enum DeviceKind {
         /// Boxed: the matrices would make every `DeviceKind` as large as this variant.
         line: Box<MtlParams>,
     },
+    /// B (and `E`/`G` `VALUE=`/`TABLE`): a behavioural voltage or current source whose value is
+    /// an expression of node voltages, branch currents, time and temperature.
+    BSource(Box<crate::bexpr::BSource>),
 }
 
 /// One controlling quantity of a POLY source.
@@ -304,6 +307,7 @@ impl DeviceKind {
                 .chain([ref_far])
                 .copied()
                 .collect(),
+            BSource(b) => vec![b.pos, b.neg],
             VoltageSource { pos, neg, .. }
             | CurrentSource { pos, neg, .. }
             | Cccs { pos, neg, .. }

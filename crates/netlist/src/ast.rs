@@ -506,6 +506,21 @@ pub enum ElementKind {
         nodes: [Node; 4],
         params: Vec<Param>,
     },
+    /// `Bname n+ n- V=expr | I=expr` (braces optional, as ngspice accepts: `V=v(a)*2`), and the
+    /// PSpice forms ngspice translates into B sources: `E|Gname n+ n- VALUE={expr}` and
+    /// `E|Gname n+ n- TABLE {expr} = (x1,y1) (x2,y2) ...`.
+    Behavioral {
+        nodes: [Node; 2],
+        /// `V=` and `E`: the expression is a voltage; `I=` and `G`: a current.
+        voltage: bool,
+        form: BehavioralForm,
+        /// The expression (`v(a)`, `v(a,b)`, `i(vx)` are calls of `v`/`i` on raw names).
+        expr: Value,
+        /// Every word of the expression with where it is written (for messages about a name).
+        names: Vec<Ident>,
+        /// The expression as written (for messages at run time).
+        text: String,
+    },
     /// `Pname in1 .. inN ref1 out1 .. outN ref2 MODEL [len=l] [sections=n]`: ngspice's coupled
     /// multiconductor line (a `CPL` model); `nodes` are all `2N+2` nodes in card order.
     CoupledLine {
@@ -513,6 +528,17 @@ pub enum ElementKind {
         model: Ident,
         params: Vec<Param>,
     },
+}
+
+/// Which card a behavioural source was written as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BehavioralForm {
+    /// `B ... V=`/`I=`.
+    B,
+    /// `E`/`G ... VALUE={expr}`.
+    Value,
+    /// `E`/`G ... TABLE {expr} = (x, y) ...`: the points as written.
+    Table(Vec<(Value, Value)>),
 }
 
 /// What an independent source produces in each analysis.

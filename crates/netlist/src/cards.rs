@@ -7,7 +7,7 @@
 
 use crate::ast::*;
 use crate::error::ParseError;
-use crate::expr::{parse_expr_all, parse_expr_prefix};
+use crate::expr::{parse_behavioral, parse_expr_all, parse_expr_prefix};
 use crate::lines::Card;
 use crate::number::parse_number;
 use crate::span::Span;
@@ -912,6 +912,8 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
                 }
             }
         }
+        'b' => behavioral(cur, &n)?,
+        'e' | 'g' if behavioral_form(cur).is_some() => behavioral(cur, &n)?,
         'e' | 'g' | 'f' | 'h' => controlled(cur, letter, &n)?,
         'x' => instance(cur, &n)?,
         'd' => diode(cur, &n)?,
@@ -919,7 +921,7 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         's' | 'w' => switch(cur, letter, &n)?,
         't' => tline(cur, &n)?,
         'p' => coupled_line(cur, &n)?,
-        'q' | 'm' | 'b' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
+        'q' | 'm' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1038,6 +1040,189 @@ fn coupling(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         inductors.push(cur.ident(t));
     }
     Ok(ElementKind::Coupling { inductors, k })
+}
+
+/// The keyword of an `E`/`G` card's behavioural form (`value=`, `table`), if it has one in
+/// the place ngspice looks for it (the fourth field).
+fn behavioral_form(cur: &Cursor) -> Option<&'static str> {
+    let t = cur.toks.get(cur.pos + 2)?;
+    if t.kind != TokKind::Word {
+        return None;
+    }
+    let next = cur.toks.get(cur.pos + 3).map(|t| t.kind);
+    match cur.text(*t) {
+        "value" if next == Some(TokKind::Eq) => Some("value"),
+        "table" if matches!(next, Some(TokKind::Eq | TokKind::Brace)) => Some("table"),
+        _ => None,
+    }
+}
+
+/// Parses the expression text of a behavioural source starting at byte `start` of the card
+/// and running to `end`: braces are blanks (ngspice removes them), `v()`/`i()` take raw names.
+fn behavioral_expr(cur: &Cursor, start: usize, end: usize) -> PResult<(Value, Vec<Ident>, String)> {
+    let text: String = cur.card.lower[start..end]
+        .chars()
+        .map(|c| if matches!(c, '{' | '}') { ' ' } else { c })
+        .collect();
+    if text.trim().is_empty() {
+        return cur.error(cur.card.span(start, end), "expected an expression");
+    }
+    let expr = parse_behavioral(&text).map_err(|e| ParseError::Syntax {
+        span: cur.card.span(start + e.offset, start + e.offset + 1),
+        message: e.message,
+    })?;
+    // Every word (names, numbers) with its span, for elaboration's messages about a name.
+    let mut names = Vec::new();
+    let is_sep = |c: char| c.is_whitespace() || "()^+-*/,?:<>=!&|".contains(c);
+    let mut at = 0;
+    for piece in text.split(is_sep) {
+        if !piece.is_empty() {
+            let s = start + at;
+            names.push(Ident {
+                name: piece.to_string(),
+                span: cur.card.span(s, s + piece.len()),
+            });
+        }
+        at += piece.len() + 1;
+    }
+    let trimmed_start = start + (text.len() - text.trim_start().len());
+    let trimmed_end = start + text.trim_end().len();
+    let written = cur.card.lower[trimmed_start..trimmed_end]
+        .trim()
+        .to_string();
+    Ok((
+        Value {
+            expr,
+            span: cur.card.span(trimmed_start, trimmed_end),
+        },
+        names,
+        written,
+    ))
+}
+
+/// `Bname n+ n- V=expr | I=expr`, `E|Gname n+ n- VALUE={expr}` and
+/// `E|Gname n+ n- TABLE {expr} = (x1,y1) (x2,y2) ...`.
+fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let letter = n.chars().next().unwrap_or('b');
+    let mut nodes = Vec::with_capacity(2);
+    for _ in 0..2 {
+        match cur.bump() {
+            Some(t) if t.kind == TokKind::Word => nodes.push(cur.ident(t)),
+            Some(t) => return cur.not_a_node(t),
+            None => {
+                return cur.error(
+                    cur.missing_span(),
+                    format!("expected 2 nodes for '{n}', found {}", nodes.len()),
+                )
+            }
+        }
+    }
+    let nodes: [Node; 2] = [nodes[0].clone(), nodes[1].clone()];
+    let card_end = cur.card.lower.len();
+    let Some(kw) = cur.bump() else {
+        let what = if letter == 'b' {
+            "'v=expression' or 'i=expression'"
+        } else {
+            "'value={expression}' or 'table {expression} = (x, y) ...'"
+        };
+        return cur.error(cur.missing_span(), format!("expected {what} for '{n}'"));
+    };
+    let word = if kw.kind == TokKind::Word {
+        cur.text(kw)
+    } else {
+        ""
+    };
+    if letter == 'b' {
+        let voltage = match word {
+            "v" => true,
+            "i" => false,
+            _ => {
+                return cur.error(
+                    cur.span(kw),
+                    format!(
+                        "expected 'v=' or 'i=' after the nodes of '{n}', found '{}'",
+                        cur.text(kw)
+                    ),
+                )
+            }
+        };
+        let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
+            return cur.error(
+                cur.span(kw),
+                format!("expected '=' after '{word}' in '{n}'"),
+            );
+        };
+        let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
+        cur.pos = cur.toks.len();
+        return Ok(ElementKind::Behavioral {
+            nodes,
+            voltage,
+            form: BehavioralForm::B,
+            expr,
+            names,
+            text,
+        });
+    }
+    let voltage = letter == 'e';
+    if word == "value" {
+        let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
+            return cur.error(cur.span(kw), format!("expected '=' after 'value' in '{n}'"));
+        };
+        let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
+        cur.pos = cur.toks.len();
+        return Ok(ElementKind::Behavioral {
+            nodes,
+            voltage,
+            form: BehavioralForm::Value,
+            expr,
+            names,
+            text,
+        });
+    }
+    // TABLE [=] {expr} [=] (x1, y1) (x2, y2) ...
+    if cur.peek().is_some_and(|t| t.kind == TokKind::Eq) {
+        cur.bump();
+    }
+    let Some(brace) = cur.bump().filter(|t| t.kind == TokKind::Brace) else {
+        return cur.error(
+            cur.here(),
+            format!("expected '{{expression}}' after 'table' in '{n}'"),
+        );
+    };
+    let (expr, names, text) = behavioral_expr(cur, brace.start, brace.end)?;
+    if cur.peek().is_some_and(|t| t.kind == TokKind::Eq) {
+        cur.bump();
+    }
+    let mut values = Vec::new();
+    while let Some(t) = cur.bump() {
+        match t.kind {
+            TokKind::LParen | TokKind::RParen | TokKind::Comma => {}
+            _ => values.push(cur.value_of(t, format_args!("a table value for '{n}'"))?),
+        }
+    }
+    if values.len() % 2 == 1 {
+        let last = values.last().map_or(cur.missing_span(), |v| v.span);
+        return cur.error(last, format!("table of '{n}' has an x without its y"));
+    }
+    if values.is_empty() {
+        return cur.error(
+            cur.missing_span(),
+            format!("expected the points '(x, y) ...' of the table of '{n}'"),
+        );
+    }
+    let mut points = Vec::with_capacity(values.len() / 2);
+    let mut it = values.into_iter();
+    while let (Some(x), Some(y)) = (it.next(), it.next()) {
+        points.push((x, y));
+    }
+    Ok(ElementKind::Behavioral {
+        nodes,
+        voltage,
+        form: BehavioralForm::Table(points),
+        expr,
+        names,
+        text,
+    })
 }
 
 /// `E|G name n+ n- nc+ nc- gain` and `F|H name n+ n- vctrl gain`.

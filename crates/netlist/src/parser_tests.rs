@@ -422,13 +422,11 @@ fn controlled_source_errors() {
     let (msg, at) = parse_err("t\nE1 a b 2\n");
     assert_eq!(msg, "expected 4 nodes for 'e1', found 2");
     assert_eq!(at, "t.net:2:8");
-    let (msg, at) = parse_err("t\nB1 a 0 v={x}\nG1 a b value={v(c)*2}\n");
-    assert_eq!(msg, "element type 'b' ('b1') is not supported yet");
-    assert_eq!(at, "t.net:2:1");
-    let (msg, at) = parse_err("t\nG1 a b value={v(c)*2}\n");
+    // B and the VALUE/TABLE forms are behavioural sources; a LAPLACE form is still refused.
+    let (msg, at) = parse_err("t\nG1 a b laplace {v(c)} = {1/s}\n");
     assert_eq!(
         msg,
-        "the VALUE form of controlled source 'g1' is not supported yet"
+        "the LAPLACE form of controlled source 'g1' is not supported yet"
     );
     assert_eq!(at, "t.net:2:8");
     let (msg, _) = parse_err("t\nF1 a b 2\n");
@@ -1583,4 +1581,84 @@ fn switch_cards() {
     );
     let (msg, _) = parse_err("t\nS3 a b c 0 smod x\n");
     assert_eq!(msg, "unexpected 'x' in 's3'");
+}
+
+#[test]
+fn behavioral_sources_b_value_and_table() {
+    let n = parse(
+        "t\nB1 out 0 V=v(x1.n2, 1)*2 + i(vsense)\nB2 0 a I={ sqrt(v(a)) }\n\
+         E1 o 0 VALUE = {v(in)**2}\nG1 0 o value={1m*v(in)}\n\
+         E2 o2 0 TABLE {v(in)} = (-1, 0) (1, 2.5)\n.end\n",
+    );
+    let els = elements(&n);
+    let ElementKind::Behavioral {
+        nodes,
+        voltage,
+        form,
+        expr,
+        text,
+        ..
+    } = &els[0].kind
+    else {
+        panic!("not behavioral: {:?}", els[0].kind)
+    };
+    assert_eq!((nodes[0].name.as_str(), *voltage), ("out", true));
+    assert_eq!(*form, BehavioralForm::B);
+    assert_eq!(text, "v(x1.n2, 1)*2 + i(vsense)");
+    // v(a, b) and i(x) keep their raw names.
+    let Expr::Binary(BinaryOp::Add, l, r) = &expr.expr else {
+        panic!("{:?}", expr.expr)
+    };
+    assert_eq!(
+        **r,
+        Expr::Call("i".into(), vec![Expr::Var("vsense".into())])
+    );
+    let Expr::Binary(BinaryOp::Mul, v, _) = &**l else {
+        panic!("{l:?}")
+    };
+    assert_eq!(
+        **v,
+        Expr::Call(
+            "v".into(),
+            vec![Expr::Var("x1.n2".into()), Expr::Var("1".into())]
+        )
+    );
+    assert!(matches!(
+        &els[1].kind,
+        ElementKind::Behavioral { voltage: false, .. }
+    ));
+    assert!(matches!(
+        &els[2].kind,
+        ElementKind::Behavioral {
+            voltage: true,
+            form: BehavioralForm::Value,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &els[3].kind,
+        ElementKind::Behavioral {
+            voltage: false,
+            form: BehavioralForm::Value,
+            ..
+        }
+    ));
+    let ElementKind::Behavioral {
+        form: BehavioralForm::Table(points),
+        ..
+    } = &els[4].kind
+    else {
+        panic!("{:?}", els[4].kind)
+    };
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1].1.expr, Expr::Num(2.5));
+}
+
+#[test]
+fn behavioral_syntax_errors_point_inside_the_expression() {
+    let (msg, at) = parse_err("t\nB1 out 0 V=v(a)*(2+*v(a))\n.end\n");
+    assert_eq!(msg, "expected an operand in expression, found '*'");
+    assert!(at.ends_with(":2:20"), "{at}");
+    let (msg, _) = parse_err("t\nB1 out 0 X=1\n.end\n");
+    assert!(msg.contains("expected 'v=' or 'i='"), "{msg}");
 }

@@ -465,6 +465,28 @@ impl Display for Element {
                 names(f, nodes)?;
                 write!(f, " {gain}")
             }
+            ElementKind::Behavioral {
+                nodes,
+                voltage,
+                form,
+                expr,
+                ..
+            } => {
+                names(f, nodes)?;
+                match form {
+                    BehavioralForm::B => {
+                        write!(f, " {}={expr}", if *voltage { "v" } else { "i" })
+                    }
+                    BehavioralForm::Value => write!(f, " value={expr}"),
+                    BehavioralForm::Table(points) => {
+                        write!(f, " table {expr} =")?;
+                        for (x, y) in points {
+                            write!(f, " ({x}, {y})")?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
             ElementKind::Cccs {
                 nodes,
                 control,

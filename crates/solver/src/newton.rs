@@ -55,6 +55,8 @@ pub struct LoadMode<'a> {
     /// voltages from the last two accepted points, `v = (1 + f)*v1 - f*v2` with this `f`
     /// (the step over the previous step; 1 in a sweep).
     pub predict: Option<f64>,
+    /// The transient time of the point (s); 0 for a DC point.
+    pub time: f64,
 }
 
 /// Why Newton stopped without converging.
@@ -62,6 +64,16 @@ pub struct LoadMode<'a> {
 pub struct NoConvergence {
     /// Unknowns that were still moving most at the last iteration, worst first.
     pub worst: Vec<usize>,
+    /// A device that could not be evaluated ([`Load::fault`]): which and why. Newton stops at
+    /// once (no GMIN or source stepping, no smaller time step), as ngspice does when a
+    /// device's load fails.
+    pub fault: Option<(circuit::DeviceId, String)>,
+}
+
+impl NoConvergence {
+    fn plain(worst: Vec<usize>) -> Self {
+        NoConvergence { worst, fault: None }
+    }
 }
 
 /// Reusable Newton workspace for one system.
@@ -86,6 +98,8 @@ pub struct Newton<'a> {
     pub iterations: usize,
     /// How the last DC operating point was found.
     pub method: Option<OpMethod>,
+    /// A device's evaluation failure at the last load.
+    fault: Option<(circuit::DeviceId, String)>,
 }
 
 /// Which strategy of [`dc_operating_point`] converged.
@@ -124,6 +138,7 @@ impl<'a> Newton<'a> {
             dq: vec![0.0; nl.charge_len()],
             iterations: 0,
             method: None,
+            fault: None,
         }
     }
 
@@ -151,8 +166,14 @@ impl<'a> Newton<'a> {
             }
             let predict = if iter == 0 { mode.predict } else { None };
             let devices_converged = self.load(x, init, fix, predict, mode);
+            if let Some(fault) = self.fault.take() {
+                return Err(NoConvergence {
+                    worst: Vec::new(),
+                    fault: Some(fault),
+                });
+            }
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
-                return Err(NoConvergence { worst: Vec::new() });
+                return Err(NoConvergence::plain(Vec::new()));
             }
             self.x_new.copy_from_slice(&self.rhs);
             self.lu.solve_refined(
@@ -162,7 +183,7 @@ impl<'a> Newton<'a> {
                 &mut self.scratch,
             );
             if self.x_new.iter().any(|v| !v.is_finite()) {
-                return Err(NoConvergence { worst: Vec::new() });
+                return Err(NoConvergence::plain(Vec::new()));
             }
             // Node voltages (visible and internal) get VNTOL, branch currents ABSTOL.
             let nodes = self.sys.unknowns.node_unknowns();
@@ -197,7 +218,7 @@ impl<'a> Newton<'a> {
         let moved = |i: usize| (self.rhs[i] - x[i]).abs();
         worst.sort_by(|&a, &b| moved(b).total_cmp(&moved(a)));
         worst.truncate(3);
-        Err(NoConvergence { worst })
+        Err(NoConvergence::plain(worst))
     }
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
@@ -236,12 +257,18 @@ impl<'a> Newton<'a> {
                 predict,
                 options: &self.circuit.options,
                 integrator,
+                time: mode.time,
+                fault: None,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
                 accepted: &self.accepted[s0..s1],
             };
             converged &= device.load(x, state, &mut load);
+            if let Some(message) = load.fault {
+                self.fault = Some((nl.ids[k], message));
+                return false;
+            }
         }
         converged
     }
@@ -269,6 +296,8 @@ impl<'a> Newton<'a> {
                     q: &mut self.q[c0..c1],
                     dq: &mut self.dq[c0..c1],
                 }),
+                time: 0.0,
+                fault: None,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
@@ -313,12 +342,17 @@ pub fn dc_operating_point(
         init_junctions: !warm,
         charges: None,
         predict: warm.then_some(1.0),
+        time: 0.0,
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
-    if first.is_ok() {
-        newton.method = Some(OpMethod::Newton);
-        return Ok(());
+    match first {
+        Ok(()) => {
+            newton.method = Some(OpMethod::Newton);
+            return Ok(());
+        }
+        Err(e) if e.fault.is_some() => return Err(e),
+        Err(_) => {}
     }
     // GMIN stepping, ngspice's dynamic variant: a shunt on every node starting at 1e-2,
     // divided by `factor` after each success (the factor grows while steps converge fast and
@@ -335,6 +369,7 @@ pub fn dc_operating_point(
             init_junctions: init,
             charges: None,
             predict: None,
+            time: 0.0,
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -350,6 +385,7 @@ pub fn dc_operating_point(
                 }
                 gs = (gs / factor).max(opts.gmin);
             }
+            Err(e) if e.fault.is_some() => return Err(e),
             Err(_) => {
                 if !last_gs.is_finite() {
                     break;
@@ -369,13 +405,15 @@ pub fn dc_operating_point(
             init_junctions: false,
             charges: None,
             predict: None,
+            time: 0.0,
         };
-        if newton
-            .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
-            .is_ok()
-        {
-            newton.method = Some(OpMethod::GminStepping);
-            return Ok(());
+        match newton.solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2)) {
+            Ok(()) => {
+                newton.method = Some(OpMethod::GminStepping);
+                return Ok(());
+            }
+            Err(e) if e.fault.is_some() => return Err(e),
+            Err(_) => {}
         }
     }
     // Source stepping.
@@ -391,6 +429,7 @@ pub fn dc_operating_point(
             init_junctions: init,
             charges: None,
             predict: None,
+            time: 0.0,
         };
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {
@@ -404,7 +443,7 @@ pub fn dc_operating_point(
                 step *= 1.5;
             }
             Err(e) => {
-                if init || step < 1e-4 {
+                if init || step < 1e-4 || e.fault.is_some() {
                     return Err(e);
                 }
                 x.copy_from_slice(&last_good);

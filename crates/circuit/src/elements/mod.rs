@@ -7,6 +7,7 @@
 
 use super::*;
 
+pub(crate) mod bsource;
 mod controlled;
 mod diode;
 mod instance;

@@ -159,12 +159,23 @@ impl<'a> DcSolver<'a> {
                     b.iter_mut().for_each(|v| *v *= scale);
                     apply_clamp(b, scale);
                 };
-                let result = dc_operating_point(newton, x, &rhs_at, *warm).or_else(|_| {
+                let result = dc_operating_point(newton, x, &rhs_at, *warm).or_else(|e| {
+                    if e.fault.is_some() {
+                        return Err(e);
+                    }
                     // A warm start that fails gets the full cold procedure.
                     x.iter_mut().for_each(|v| *v = 0.0);
                     dc_operating_point(newton, x, &rhs_at, false)
                 });
                 if let Err(e) = result {
+                    if let Some((device, message)) = e.fault {
+                        return Err(SolveError::Device {
+                            analysis: self.analysis.into(),
+                            at: at(),
+                            element: circuit.devices[device.index()].name.clone(),
+                            message,
+                        });
+                    }
                     return Err(SolveError::NoConvergence {
                         analysis: self.analysis.into(),
                         at: at(),

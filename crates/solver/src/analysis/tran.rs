@@ -490,8 +490,18 @@ pub fn run_with(
                     hist: &device_terms,
                     previous: &device_previous,
                 }),
+                time: t_new,
             };
             if let Err(e) = newton.solve(&mut rhs, &values, &b, mode, opts.itl4) {
+                if let Some((device, message)) = e.fault {
+                    stop = Some(SolveError::Device {
+                        analysis: "tran".into(),
+                        at: format!("time {t_new:.7e} s"),
+                        element: circuit.devices[device.index()].name.clone(),
+                        message,
+                    });
+                    break;
+                }
                 // As ngspice: cut the step by 8 and restart at order 1.
                 newton.restore_state();
                 delta /= 8.0;

@@ -8,6 +8,7 @@
 //! nodes or noise). A nonlinear device implements [`nonlinear::Nonlinear`], the only face the
 //! analyses see.
 
+pub mod bsource;
 mod capacitor;
 mod cccs;
 mod ccvs;
@@ -153,7 +154,7 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
                 voltage_output: true,
                 ..
             }
-    )
+    ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
 }
 
 /// The reported unknowns a device adds besides a branch current, by ngspice suffix
@@ -327,5 +328,6 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             ref_far,
             line,
         } => mtl::stamp(near, *ref_near, far, *ref_far, line, st),
+        BSource(b) => bsource::stamp(b, circuit.options.temp_c, st),
     }
 }

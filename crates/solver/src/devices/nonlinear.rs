@@ -115,6 +115,11 @@ pub struct Load<'a> {
     pub options: &'a Options,
     /// Transient integration of the device's charges (`None` in [`Mode::Dc`]).
     pub integrator: Option<Integrator<'a>>,
+    /// The transient time of this point (s); 0 at a DC point (what a B source's `time` is).
+    pub time: f64,
+    /// Set by a device that cannot be evaluated at this solution (a B source's `sqrt` of a
+    /// negative number): the analysis stops with this message, naming the device.
+    pub fault: Option<String>,
 }
 
 impl Load<'_> {

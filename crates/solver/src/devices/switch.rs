@@ -17,7 +17,11 @@
 //!   zero, i.e. off, during an operating point). A state change means "not converged", so
 //!   Newton iterates once more with the new conductance;
 //! - with `VH < 0` the band is `VT + VH .. VT - VH` and entering it from one side flips the
-//!   state to the in-band state of the other side (ngspice's negative-hysteresis rule).
+//!   state to the in-band state of the other side (ngspice's negative-hysteresis rule; at the
+//!   first iteration of a new point and at the transient start an S switch flips to the
+//!   definite state of the other side instead, as ngspice's `MODEINITPRED`/`MODEINITTRAN`);
+//! - the transient starts from the operating point's state; a `.dc` sweep point starts from
+//!   the previous point's.
 //!
 //! **AC and noise**: ngspice evaluates the switch there with the state of the last accepted
 //! point (`CKTstate1`), and any nonzero state, even 2 ("off in the band"), as on; for an
