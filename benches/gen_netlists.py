@@ -10,10 +10,15 @@ KIND:
               (the a-b and b-c couplings alternate per section, as a twist would), C between all
               and to ground, `.ac dec 20 10 100k`, `.save` of the middle conductor's far end
   parse       N elements (an R-C chain) and `.op`, for `balun check` (parse + elaborate only)
+  opamp_tran  N copies (N = 1 for the row) of the 21-transistor 741-style op-amp of
+              tests/tran/bjt_opamp_tran.net, each an inverting amplifier (gain -10) driven by the
+              same 1 kHz sine, `.tran` of 20 ms (issue 14's transistor-level transient row)
 Every netlist is plain SPICE that ngspice 39 reads as it is.
 """
 
+import re
 import sys
+from pathlib import Path
 
 
 def rc_ladder(n: int, source: str, analysis: str) -> list[str]:
@@ -51,6 +56,14 @@ def parse(n: int) -> list[str]:
     return lines + [f"Rend n{half} 0 1", ".op"]
 
 
+def opamp_tran(n: int) -> list[str]:
+    text = (Path(__file__).resolve().parent.parent / "tests/tran/bjt_opamp_tran.net").read_text()
+    lines = [l for l in text.splitlines() if not re.match(r"\s*\.end\s*$", l, re.I)]
+    if n == 1:
+        return lines
+    sys.exit("opamp_tran: only N = 1 is generated")
+
+
 def main() -> None:
     if len(sys.argv) != 4:
         sys.exit(__doc__)
@@ -60,6 +73,7 @@ def main() -> None:
         "tran_ladder": lambda: rc_ladder(n, "PULSE(0 1 0 1n 1n 10u 20u)", ".tran 10n 100u"),
         "coupled": lambda: coupled(n),
         "parse": lambda: parse(n),
+        "opamp_tran": lambda: opamp_tran(n),
     }
     if kind not in makers:
         sys.exit(f"unknown kind '{kind}'; expected one of {', '.join(makers)}")

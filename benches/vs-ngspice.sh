@@ -34,7 +34,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 printf '%-12s %9s | %9s %9s %8s | %9s %9s %8s | %7s %7s\n' \
     row size "balun s" "cpu s" "RSS MB" "ngspice s" "cpu s" "RSS MB" "wall x" "cpu x"
-rows=("ac_ladder 100000" "coupled 20000" "tran_ladder 10000" "parse 1000000")
+rows=("ac_ladder 100000" "coupled 20000" "tran_ladder 10000" "parse 1000000" "opamp_tran 1")
 for row in "${rows[@]}"; do
     read -r kind n <<<"$row"
     [[ -n "${ONLY:-}" && "$ONLY" != "$kind" ]] && continue
