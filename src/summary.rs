@@ -32,6 +32,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Cccs { .. } => "F",
         DeviceKind::Ccvs { .. } => "H",
         DeviceKind::Diode { .. } => "D",
+        DeviceKind::Mosfet { .. } => "M",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
     }

@@ -106,6 +106,7 @@ parity_cases!(
     diffamp_cm,
     diffamp_dm,
     diode_temperature,
+    mos1_inverter,
     divider_op_dc,
     headphone_shared_return,
     k_three_inductors,

@@ -419,6 +419,23 @@ mod gen {
             ),
             (four_nodes(), params(3))
                 .prop_map(|(nodes, params)| ElementKind::TLine { nodes, params }),
+            (
+                four_nodes(),
+                name(),
+                any::<bool>(),
+                prop::collection::vec(value(), 0..4),
+                params(3)
+            )
+                .prop_map(|(nodes, m, off, ic, params)| ElementKind::Mosfet {
+                    nodes,
+                    model: ident(m),
+                    off,
+                    ic,
+                    params: params
+                        .into_iter()
+                        .filter(|p| p.name.name != "ic")
+                        .collect(),
+                }),
         ];
         kind.prop_map(move |kind| {
             let letter = match &kind {
@@ -434,6 +451,7 @@ mod gen {
                 ElementKind::Ccvs { .. } => 'h',
                 ElementKind::Instance { .. } => 'x',
                 ElementKind::Diode { .. } => 'd',
+                ElementKind::Mosfet { .. } => 'm',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
             };

@@ -511,6 +511,7 @@ impl<'a> Elab<'a> {
         self.register_name(&name, span)?;
         match &e.kind {
             ElementKind::Diode { .. } => self.diode(e, name, ctx)?,
+            ElementKind::Mosfet { .. } => self.mosfet(e, name, ctx)?,
             ElementKind::Resistor { .. } => self.resistor(e, name, ctx)?,
             ElementKind::Capacitor { .. } => self.capacitor(e, name, ctx)?,
             ElementKind::Inductor { .. } => self.inductor(e, name, ctx)?,
@@ -1072,7 +1073,7 @@ impl<'a> Elab<'a> {
         }
         let known = [
             "reltol", "abstol", "vntol", "chgtol", "trtol", "gmin", "itl1", "itl4", "temp", "tnom",
-            "maxord",
+            "maxord", "defl", "defw", "defad", "defas",
         ];
         if !known.contains(&name) {
             let hint = did_you_mean(name, known.into_iter().chain(["method"]));
@@ -1117,6 +1118,10 @@ impl<'a> Elab<'a> {
             "itl4" => o.itl4 = count(v)?,
             "temp" => o.temp_c = v,
             "tnom" => o.tnom_c = v,
+            "defl" => o.defl_m = positive(v)?,
+            "defw" => o.defw_m = positive(v)?,
+            "defad" => o.defad_m2 = v.max(0.0),
+            "defas" => o.defas_m2 = v.max(0.0),
             "maxord" => {
                 let m = count(v)?;
                 if m > 2 {

@@ -23,7 +23,7 @@ mod topology;
 mod types;
 
 pub use error::ElabError;
-pub use models::DiodeModel;
+pub use models::{DiodeModel, MosInstance, MosModel};
 pub use montecarlo::{Distribution, MonteCarlo, Rng, Tolerance};
 pub use types::*;
 

@@ -146,6 +146,12 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         if let Some((a, b)) = dc_branch(&dev.kind) {
             uf.union(a.index(), b.index());
         }
+        if let DeviceKind::Mosfet { d, s, b, .. } = dev.kind {
+            // The bulk junctions carry GMIN (as in ngspice) and the channel joins drain and
+            // source; the gate has no DC path.
+            uf.union(d.index(), b.index());
+            uf.union(s.index(), b.index());
+        }
         if let DeviceKind::TLine {
             p1p, p1n, p2p, p2n, ..
         } = dev.kind

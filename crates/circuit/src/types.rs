@@ -161,6 +161,16 @@ pub enum DeviceKind {
         area: f64,
         model: crate::DiodeModel,
     },
+    /// M: MOSFET (levels 1-3) with drain, gate, source and bulk nodes.
+    Mosfet {
+        d: NodeId,
+        g: NodeId,
+        s: NodeId,
+        b: NodeId,
+        /// Boxed: the model's parameters would make every `DeviceKind` as large as this variant.
+        model: Box<crate::MosModel>,
+        instance: crate::MosInstance,
+    },
     /// T: lossless transmission line of characteristic impedance `z0_ohm` and one-way delay
     /// `td_s` between port 1 (`p1p`, `p1n`) and port 2 (`p2p`, `p2n`). The port current flows
     /// into the `+` terminal and out of the `-` terminal of the same port.
@@ -214,6 +224,7 @@ impl DeviceKind {
             Resistor { a, b, .. } | Capacitor { a, b, .. } | Inductor { a, b, .. } => vec![*a, *b],
             MutualInductance { .. } => vec![],
             Diode { anode, cathode, .. } => vec![*anode, *cathode],
+            Mosfet { d, g, s, b, .. } => vec![*d, *g, *s, *b],
             TLine {
                 p1p, p1n, p2p, p2n, ..
             } => vec![*p1p, *p1n, *p2p, *p2n],
@@ -368,6 +379,12 @@ pub struct Options {
     pub method: IntegrationMethod,
     /// Maximum order for Gear (1 or 2).
     pub maxord: u32,
+    /// MOSFET length, width, drain and source areas when an instance gives none
+    /// (`.options defl defw defad defas`; m, m, m^2, m^2).
+    pub defl_m: f64,
+    pub defw_m: f64,
+    pub defad_m2: f64,
+    pub defas_m2: f64,
 }
 
 impl Default for Options {
@@ -385,6 +402,10 @@ impl Default for Options {
             itl4: 10,
             method: IntegrationMethod::Trapezoidal,
             maxord: 2,
+            defl_m: 100e-6,
+            defw_m: 100e-6,
+            defad_m2: 0.0,
+            defas_m2: 0.0,
         }
     }
 }

@@ -466,6 +466,18 @@ pub enum ElementKind {
         area: Option<Value>,
         params: Vec<Param>,
     },
+    /// `Mname nd ng ns nb model [l=..] [w=..] [ad=..] [as=..] [pd=..] [ps=..] [nrd=..]
+    /// [nrs=..] [m=..] [off] [ic=vds,vgs,vbs] [temp=..]`
+    Mosfet {
+        nodes: [Node; 4],
+        model: Ident,
+        /// `off` given (anywhere after the model name).
+        off: bool,
+        /// The values of `ic=vds[,vgs[,vbs]]`, in order.
+        ic: Vec<Value>,
+        /// The other `name=value` parameters.
+        params: Vec<Param>,
+    },
     /// `Tname p1+ p1- p2+ p2- z0=.. td=.. | f=.. [nl=..]`
     TLine {
         nodes: [Node; 4],

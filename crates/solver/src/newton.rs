@@ -40,6 +40,9 @@ pub struct LoadMode<'a> {
     /// Start junctions at their critical voltage instead of the solution's.
     pub init_junctions: bool,
     pub charges: Option<ChargeTerms<'a>>,
+    /// Whether the first iteration starts a new DC sweep point, predicted from the last two
+    /// ([`crate::devices::nonlinear::Load::predict`]).
+    pub sweep_start: bool,
 }
 
 /// Why Newton stopped without converging.
@@ -64,9 +67,16 @@ pub struct Newton<'a> {
     /// accepted point (`CKTstate1`).
     pub state: Vec<f64>,
     pub accepted: Vec<f64>,
+    /// The final device states of the last two DC sweep points ([`State::sweep_last`],
+    /// [`State::sweep_before`]).
+    sweep_last: Vec<f64>,
+    sweep_before: Vec<f64>,
     /// Every device charge and its current (`q'`) at the last load (transient).
     pub q: Vec<f64>,
     pub dq: Vec<f64>,
+    /// At a converged DC sweep point (warm start), the solution the last iteration was loaded
+    /// at: what ngspice reports for the point (empty otherwise; see [`Newton::reported`]).
+    load_point: Vec<f64>,
     /// Newton iterations done (statistics).
     pub iterations: usize,
     /// How the last DC operating point was found.
@@ -105,6 +115,9 @@ impl<'a> Newton<'a> {
             node_diag,
             state: vec![0.0; nl.state_len()],
             accepted: vec![0.0; nl.state_len()],
+            sweep_last: vec![0.0; nl.state_len()],
+            sweep_before: vec![0.0; nl.state_len()],
+            load_point: Vec::new(),
             q: vec![0.0; nl.charge_len()],
             dq: vec![0.0; nl.charge_len()],
             iterations: 0,
@@ -131,7 +144,8 @@ impl<'a> Newton<'a> {
             for &s in &self.node_diag {
                 self.values[s] += mode.gshunt;
             }
-            let devices_converged = self.load(x, init, mode);
+            let predict = (iter == 0 && mode.sweep_start).then_some(1.0);
+            let devices_converged = self.load(x, init, predict, mode);
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
                 return Err(NoConvergence { worst: Vec::new() });
             }
@@ -161,8 +175,18 @@ impl<'a> Newton<'a> {
                         };
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
+            let converged = !init && iter > 0 && devices_converged && solution_converged;
+            if converged && mode.sweep_start {
+                // ngspice reports `CKTrhsOld`, the solution the converging iteration was
+                // loaded at, and goes on to the next point from the new one. From a cold
+                // start the two agree here (ngspice's MODEINITFIX phase converges once more in
+                // MODEINITFLOAT before returning); a sweep point starts in MODEINITFLOAT and
+                // returns at its first convergence.
+                self.load_point.clear();
+                self.load_point.extend_from_slice(x);
+            }
             x.copy_from_slice(&self.x_new);
-            if !init && iter > 0 && devices_converged && solution_converged {
+            if converged {
                 return Ok(());
             }
             init = false;
@@ -177,7 +201,7 @@ impl<'a> Newton<'a> {
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
     /// them report convergence.
-    fn load(&mut self, x: &[f64], init: bool, mode: LoadMode) -> bool {
+    fn load(&mut self, x: &[f64], init: bool, predict: Option<f64>, mode: LoadMode) -> bool {
         let nl = &self.sys.nonlinear;
         let analysis = if mode.charges.is_some() {
             Mode::Tran
@@ -202,10 +226,13 @@ impl<'a> Newton<'a> {
                 init_junctions: init,
                 options: &self.circuit.options,
                 integrator,
+                predict,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
                 accepted: &self.accepted[s0..s1],
+                sweep_last: &self.sweep_last[s0..s1],
+                sweep_before: &self.sweep_before[s0..s1],
             };
             converged &= device.load(x, state, &mut load);
         }
@@ -233,19 +260,55 @@ impl<'a> Newton<'a> {
                     q: &mut self.q[c0..c1],
                     dq: &mut self.dq[c0..c1],
                 }),
+                predict: None,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
                 accepted: &self.accepted[s0..s1],
+                sweep_last: &self.sweep_last[s0..s1],
+                sweep_before: &self.sweep_before[s0..s1],
             };
             device.load(x, state, &mut load);
         }
         self.accept_state();
     }
 
+    /// What ngspice reports for the point just solved into `x`: the last iteration's load
+    /// point at a DC sweep point, else `x` itself.
+    pub fn reported<'x>(&'x self, x: &'x [f64]) -> &'x [f64] {
+        if self.load_point.len() == x.len() {
+            &self.load_point
+        } else {
+            x
+        }
+    }
+
     /// The last load's states become the accepted point's (a time point was accepted).
     pub fn accept_state(&mut self) {
         self.accepted.copy_from_slice(&self.state);
+    }
+
+    /// Ends a solved DC point for the sweep predictor: a warm (sweep) point's final states
+    /// become the last point's; after a cold start ngspice has loaded the devices once more at
+    /// the solution it reports (its MODEINITFLOAT pass after MODEINITFIX converged), so the
+    /// devices are loaded at `x` first and those states are both previous points'.
+    fn end_sweep_point(&mut self, x: &[f64], warm: bool) {
+        if warm {
+            std::mem::swap(&mut self.sweep_before, &mut self.sweep_last);
+            self.sweep_last.copy_from_slice(&self.state);
+        } else {
+            self.values.copy_from_slice(&self.sys.g);
+            self.rhs.fill(0.0);
+            let mode = LoadMode {
+                gshunt: 0.0,
+                init_junctions: false,
+                charges: None,
+                sweep_start: false,
+            };
+            self.load(x, false, None, mode);
+            self.sweep_last.copy_from_slice(&self.state);
+            self.sweep_before.copy_from_slice(&self.state);
+        }
     }
 
     /// Back to the accepted point's states (a time step was rejected or failed).
@@ -272,15 +335,18 @@ pub fn dc_operating_point(
     let opts = newton.circuit.options.clone();
     let mut b = vec![0.0; x.len()];
     rhs_at(1.0, &mut b);
+    newton.load_point.clear();
     let plain = LoadMode {
         gshunt: 0.0,
         init_junctions: !warm,
         charges: None,
+        sweep_start: warm,
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
     if first.is_ok() {
         newton.method = Some(OpMethod::Newton);
+        newton.end_sweep_point(x, warm);
         return Ok(());
     }
     // GMIN stepping, ngspice's dynamic variant: a shunt on every node starting at 1e-2,
@@ -297,6 +363,7 @@ pub fn dc_operating_point(
             gshunt: gs,
             init_junctions: init,
             charges: None,
+            sweep_start: false,
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -330,12 +397,14 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: false,
             charges: None,
+            sweep_start: false,
         };
         if newton
             .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
             .is_ok()
         {
             newton.method = Some(OpMethod::GminStepping);
+            newton.end_sweep_point(x, warm);
             return Ok(());
         }
     }
@@ -351,11 +420,13 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: init,
             charges: None,
+            sweep_start: false,
         };
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {
                 if scale >= 1.0 {
                     newton.method = Some(OpMethod::SourceStepping);
+                    newton.end_sweep_point(x, warm);
                     return Ok(());
                 }
                 last_good.copy_from_slice(x);

@@ -11,6 +11,7 @@ mod controlled;
 mod diode;
 mod instance;
 mod lines;
+mod mosfet;
 mod passive;
 mod sources;
 

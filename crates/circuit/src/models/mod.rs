@@ -4,5 +4,7 @@
 //! elaboration warns about them, as ngspice does).
 
 mod diode;
+mod mosfet;
 
 pub use diode::DiodeModel;
+pub use mosfet::{MosInstance, MosModel};

@@ -181,6 +181,15 @@ impl<'a> DcSolver<'a> {
         check_finite(circuit, &sys.unknowns, self.analysis, at, x, f64::is_finite)
     }
 
+    /// The solution to report for the point just solved into `x` (ngspice reports a DC sweep
+    /// point's last load point, [`Newton::reported`]).
+    pub fn reported<'x>(&'x self, x: &'x [f64]) -> &'x [f64] {
+        match &self.kind {
+            DcKind::Nonlinear { newton, .. } => newton.reported(x),
+            DcKind::Linear { .. } => x,
+        }
+    }
+
     /// The Newton workspace, for a nonlinear circuit (its devices' operating points).
     pub fn newton(&self) -> Option<&Newton<'a>> {
         match &self.kind {

@@ -524,6 +524,7 @@ pub fn run_with(
             rhs.copy_from_slice(&x);
             let mode = LoadMode {
                 gshunt: 0.0,
+                sweep_start: false,
                 init_junctions: false,
                 charges: Some(ChargeTerms {
                     ag0: co.ag[0],

@@ -14,6 +14,7 @@ mod ccvs;
 mod current_source;
 pub mod diode;
 mod inductor;
+pub mod mosfet;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
@@ -100,6 +101,7 @@ pub fn noise_sources(
 pub fn noise_rank(kind: &DeviceKind) -> u32 {
     match kind {
         DeviceKind::Diode { .. } => 22,
+        DeviceKind::Mosfet { model, .. } => 36 + model.level,
         DeviceKind::Resistor { .. } => 40,
         _ => u32::MAX,
     }
@@ -131,6 +133,15 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
 pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
     match kind {
         DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0 => vec!["internal"],
+        DeviceKind::Mosfet {
+            model, instance, ..
+        } => {
+            let (drain, source) = mosfet::internal_nodes(model, instance);
+            [(drain, "drain"), (source, "source")]
+                .into_iter()
+                .filter_map(|(has, name)| has.then_some(name))
+                .collect()
+        }
         _ => Vec::new(),
     }
 }
@@ -197,6 +208,14 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             circuit.options.tnom_c,
             st,
         ),
+        Mosfet {
+            d,
+            g,
+            s,
+            b,
+            model,
+            instance,
+        } => mosfet::stamp([*d, *g, *s, *b], model, instance, &circuit.options, st),
         TLine {
             p1p,
             p1n,

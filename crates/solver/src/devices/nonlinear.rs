@@ -82,11 +82,16 @@ impl Integrator<'_> {
     }
 }
 
-/// A device's state slices: `now` (this iteration's; on entry the previous iteration's) and
-/// `accepted` (the last accepted point's).
+/// A device's state slices: `now` (this iteration's; on entry the previous iteration's),
+/// `accepted` (the last accepted point's), and for the DC-sweep predictor
+/// ([`Load::predict`]) the final states of the last two sweep points.
 pub struct State<'a> {
     pub now: &'a mut [f64],
     pub accepted: &'a [f64],
+    /// The last sweep point's final state (ngspice's `CKTstate1` in a DC sweep).
+    pub sweep_last: &'a [f64],
+    /// The sweep point's before that (`CKTstate2`).
+    pub sweep_before: &'a [f64],
 }
 
 /// Everything a [`Nonlinear::load`] writes into and reads besides the solution.
@@ -106,6 +111,11 @@ pub struct Load<'a> {
     pub options: &'a Options,
     /// Transient integration of the device's charges (`None` in [`Mode::Dc`]).
     pub integrator: Option<Integrator<'a>>,
+    /// ngspice's `MODEINITPRED` at the first iteration of a new DC sweep point: a device that
+    /// predicts (ngspice's MOSFETs do) starts from its voltages extrapolated from the last two
+    /// points, `(1 + xfact)*sweep_last - xfact*sweep_before` with `xfact` this value, and
+    /// limits against `sweep_last`'s. `None` otherwise.
+    pub predict: Option<f64>,
 }
 
 impl Load<'_> {
