@@ -106,6 +106,8 @@ parity_cases!(
     diffamp_cm,
     diffamp_dm,
     diode_temperature,
+    mos1_diffpair,
+    mos1_diffpair_85c,
     mos1_inverter,
     divider_op_dc,
     headphone_shared_return,

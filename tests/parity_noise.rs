@@ -110,12 +110,23 @@ fn opamp_noise() {
     check("opamp_noise");
 }
 
+#[test]
+fn mos1_diffpair_noise() {
+    check("mos1_diffpair_noise");
+}
+
 /// Every netlist in tests/noise has a case above, and its ngspice reference.
 #[test]
 fn every_netlist_has_a_case() {
     assert_cases_match_netlists(
         &dir(),
-        &["diode", "divider", "opamp_noise", "rc"],
+        &[
+            "diode",
+            "divider",
+            "mos1_diffpair_noise",
+            "opamp_noise",
+            "rc",
+        ],
         "the cases in tests/parity_noise.rs",
     );
 }

@@ -105,6 +105,8 @@ tran_cases!(
     exp_sources,
     gear_rlc,
     halfwave_rectifier,
+    mos1_diffpair_tran,
+    mos1_inverter_tran,
     ic_without_uic,
     opamp_macro_clip,
     opamp_macro_slew,

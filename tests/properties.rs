@@ -431,10 +431,7 @@ mod gen {
                     model: ident(m),
                     off,
                     ic,
-                    params: params
-                        .into_iter()
-                        .filter(|p| p.name.name != "ic")
-                        .collect(),
+                    params: params.into_iter().filter(|p| p.name.name != "ic").collect(),
                 }),
         ];
         kind.prop_map(move |kind| {

@@ -64,7 +64,8 @@ impl<'a> Elab<'a> {
             });
         }
         let pmos = def.kind.name == "pmos";
-        let (mos, unknown) = crate::MosModel::from_params(level, pmos, &values);
+        let (mut mos, unknown) = crate::MosModel::from_params(level, pmos, &values);
+        mos.card_order = (u64::from(def.name.span.file.0) << 32) | u64::from(def.name.span.start);
         self.warn_unknown_params(def, "MOSFET", unknown);
         let param_span = |n: &str| {
             def.params

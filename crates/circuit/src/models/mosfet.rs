@@ -100,6 +100,9 @@ pub struct MosModel {
     pub af: f64,
     /// Parameter measurement temperature TNOM (C); `None`: `.options tnom`.
     pub tnom_c: Option<f64>,
+    /// Where the `.model` card stands in the input (file, then offset): ngspice lists the
+    /// instances of later-defined models first (its `.noise` output order).
+    pub card_order: u64,
 }
 
 impl MosModel {
@@ -157,6 +160,7 @@ impl MosModel {
             kf: 0.0,
             af: 1.0,
             tnom_c: None,
+            card_order: 0,
         }
     }
 

@@ -95,15 +95,20 @@ pub fn noise_sources(
     }
 }
 
-/// Where ngspice lists a device kind's noise (its device table, `dev.c`: `bjt` before `dio`
-/// before `jfet`, `mos1`-`mos3`, `res`, `sw`); `.noise` lists devices by this rank, each
-/// kind's instances in reverse netlist order.
-pub fn noise_rank(kind: &DeviceKind) -> u32 {
+/// Where ngspice lists a device's noise: by kind as its device table does (`dev.c`: `bjt`
+/// before `dio` before `jfet`, `mos1`-`mos3`, `res`, `sw`; the high bits), then by model for
+/// kinds with model cards (a later `.model` first, as ngspice prepends models to its list);
+/// `.noise` lists devices by this rank, equal ranks in reverse netlist order.
+pub fn noise_rank(kind: &DeviceKind) -> u64 {
+    let kind_rank = |r: u64| r << 48;
     match kind {
-        DeviceKind::Diode { .. } => 22,
-        DeviceKind::Mosfet { model, .. } => 36 + model.level,
-        DeviceKind::Resistor { .. } => 40,
-        _ => u32::MAX,
+        DeviceKind::Diode { .. } => kind_rank(22),
+        DeviceKind::Mosfet { model, .. } => {
+            kind_rank(36 + u64::from(model.level))
+                | ((1 << 48) - 1 - (model.card_order & ((1 << 48) - 1)))
+        }
+        DeviceKind::Resistor { .. } => kind_rank(40),
+        _ => u64::MAX,
     }
 }
 

@@ -10,8 +10,10 @@
 //!   terminal voltages from the trial solution, limits them against the previous iteration's
 //!   (kept in its [`State`]), evaluates its currents and their Jacobian and stamps the
 //!   linearisation (`G_ij` into the matrix values, `I - sum_j G_ij v_j` into the right-hand
-//!   side), and says whether it has converged (nothing limited, currents within tolerance of
-//!   the previous linearisation's prediction).
+//!   side), and says whether it has converged: nothing limited (ngspice's `Check`; its
+//!   devices' current tests, `DEVconvTest`, have no effect in ngspice 39, whose `NIconvTest`
+//!   overwrites `CKTnoncon` with `CKTconvTest`'s return value, so balun's devices do not make
+//!   them either).
 //! - **Transient** (`analysis/tran.rs`): a device declares [`Nonlinear::charge_len`] charges.
 //!   The engine keeps each charge's history and integration coefficients; during a transient
 //!   load the device computes each charge `q_k` at the trial point and calls
@@ -170,8 +172,8 @@ pub trait Nonlinear: std::fmt::Debug + Send + Sync {
     fn resolve(&mut self, slot: &dyn Fn(usize) -> usize);
 
     /// Linearises the device at solution `x` and stamps it into `load`; returns whether the
-    /// device has converged (nothing limited, currents agree with the previous linearisation's
-    /// prediction within `reltol*max + abstol`). On the first iteration the answer is ignored.
+    /// device has converged (nothing limited, see the module documentation). On the first
+    /// iteration the answer is ignored.
     fn load(&self, x: &[f64], state: State, load: &mut Load) -> bool;
 
     /// Adds the small-signal conductances (to `g`) and capacitances (to `c`) at the operating
