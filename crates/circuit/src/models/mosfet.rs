@@ -318,3 +318,42 @@ impl MosInstance {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parameters_and_aliases_are_read_and_unknown_names_returned() {
+        let params: Vec<(String, f64)> = [
+            ("level", 1.0),
+            ("vt0", 0.7),
+            ("uo", 450.0),
+            ("tox", 20e-9),
+            ("vth0", 0.5),
+        ]
+        .iter()
+        .map(|(n, v)| (n.to_string(), *v))
+        .collect();
+        let (m, unknown) = MosModel::from_params(1, true, &params);
+        assert_eq!(m.vto_v, Some(0.7));
+        assert_eq!(m.u0, Some(450.0));
+        assert_eq!(m.tox_m, Some(20e-9));
+        assert_eq!(m.type_sign(), -1.0);
+        assert_eq!(unknown, ["vth0"]);
+    }
+
+    #[test]
+    fn geometry_defaults_come_from_the_options() {
+        let o = crate::Options {
+            defl_m: 2e-6,
+            defw_m: 5e-6,
+            ..Default::default()
+        };
+        let inst = MosInstance {
+            w_m: Some(1e-6),
+            ..Default::default()
+        };
+        assert_eq!(inst.geometry(&o), (2e-6, 1e-6, 0.0, 0.0));
+    }
+}

@@ -1147,7 +1147,9 @@ mod tests {
     fn derivatives_match_finite_differences() {
         let p = params(nmos());
         let h = 1e-7;
-        for &(vgs, vds, vbs) in &[(2.0, 3.0, -0.5), (2.5, 0.4, -1.0), (1.5, 0.8, 0.1)] {
+        // (vbs <= 0: for a forward-biased bulk ngspice linearises sqrt(PHI - vbs) but keeps
+        // gmbs = gm*GAMMA/(2 sarg), which is then not the exact derivative.)
+        for &(vgs, vds, vbs) in &[(2.0, 3.0, -0.5), (2.5, 0.4, -1.0), (1.5, 0.8, -0.1)] {
             let (_, gm, gds, gmbs, _, _) = level1(&p, vgs, vds, vbs);
             let f = |a: f64, b: f64, c: f64| level1(&p, a, b, c).0;
             let gm_fd = (f(vgs + h, vds, vbs) - f(vgs - h, vds, vbs)) / (2.0 * h);
@@ -1199,7 +1201,7 @@ mod tests {
     fn meyer_capacitances_in_saturation_and_off() {
         // Saturation: Cgs = 2/3 Cox (half returned), Cgd = Cgb = 0; deep off: Cgb = Cox.
         let (cgs, cgd, cgb) = qmeyer(2.0, -1.0, 0.7, 1.3, 0.6, 3e-15);
-        assert_eq!((cgs, cgd, cgb), (1e-15, 0.0, 0.0));
+        assert!((cgs - 1e-15).abs() < 1e-30 && cgd == 0.0 && cgb == 0.0);
         let (cgs, cgd, cgb) = qmeyer(-2.0, -3.0, 0.7, 0.0, 0.6, 3e-15);
         assert_eq!((cgs, cgd, cgb), (0.0, 0.0, 1.5e-15));
     }
