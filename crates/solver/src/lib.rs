@@ -202,10 +202,7 @@ fn run_tran(
     let Some(ladder) = devices::mtl::ladder_circuit(circuit, spec.tstep, spec.tstop) else {
         return analysis::tran::run_with(circuit, sys, spec, control);
     };
-    let hidden: Vec<String> = (circuit.devices.iter())
-        .filter(|d| matches!(d.kind, circuit::DeviceKind::CoupledLine { .. }))
-        .flat_map(|d| [format!("v({}#", d.name), format!("i({}#", d.name)])
-        .collect();
+    let hidden = devices::mtl::ladder_prefixes(circuit);
     let hide = |mut plot: Plot| {
         plot.vectors
             .retain(|v| !hidden.iter().any(|h| v.name.starts_with(h.as_str())));

@@ -9,10 +9,11 @@
 use super::op::DcSolver;
 use super::vectors_real;
 use crate::control::Control;
+use crate::devices;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::{SolveError, Stopped};
-use circuit::{Circuit, DcSweep, DeviceKind};
+use circuit::{Circuit, DcSweep};
 
 pub const PLOT_NAME: &str = "DC transfer characteristic";
 
@@ -102,9 +103,11 @@ pub fn run_with(
         scale.push(at);
         control.advance(1);
     }
-    let scale_name = match circuit.devices[sweeps[0].source.index()].kind {
-        DeviceKind::CurrentSource { .. } => ("i(i-sweep)", Unit::Current),
-        _ => ("v(v-sweep)", Unit::Voltage),
+    let scale_name = if devices::is_current_source(&circuit.devices[sweeps[0].source.index()].kind)
+    {
+        ("i(i-sweep)", Unit::Current)
+    } else {
+        ("v(v-sweep)", Unit::Voltage)
     };
     let plot = Plot {
         name: PLOT_NAME.into(),

@@ -9,30 +9,23 @@ pub mod noise;
 pub mod op;
 pub mod tran;
 
+use crate::devices::independent_source;
 use crate::mna::{System, Unknowns};
 use crate::result::{Data, Unit, Vector};
 use crate::SolveError;
-use circuit::{Circuit, DeviceId, DeviceKind};
+use circuit::{Circuit, DeviceId};
 use num_complex::Complex64;
 
 /// DC value of an independent source (0 for anything else).
 pub(crate) fn dc_value(circuit: &Circuit, d: DeviceId) -> f64 {
-    match &circuit.devices[d.index()].kind {
-        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
-            source.dc
-        }
-        _ => 0.0,
-    }
+    independent_source(&circuit.devices[d.index()].kind).map_or(0.0, |s| s.dc)
 }
 
 /// AC phasor `mag * exp(j*phase)` of an independent source.
 pub(crate) fn ac_value(circuit: &Circuit, d: DeviceId) -> Complex64 {
-    match &circuit.devices[d.index()].kind {
-        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
-            Complex64::from_polar(source.ac_mag, source.ac_phase_deg.to_radians())
-        }
-        _ => Complex64::new(0.0, 0.0),
-    }
+    independent_source(&circuit.devices[d.index()].kind).map_or(Complex64::new(0.0, 0.0), |s| {
+        Complex64::from_polar(s.ac_mag, s.ac_phase_deg.to_radians())
+    })
 }
 
 /// Vectors for the reported unknowns, from per-point values stored point-major as

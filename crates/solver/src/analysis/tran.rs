@@ -29,14 +29,15 @@
 use super::op::DcSolver;
 use super::vectors_real;
 use crate::control::{Control, TRAN_UNITS};
-use crate::devices::tline;
+use crate::devices::reactive::{self, Reactive};
+use crate::devices::{self, tline};
 use crate::lu::Lu;
 use crate::mna::System;
 use crate::newton::{ChargeTerms, LoadMode, Newton};
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::waveform::{self, Defaults};
 use crate::{SolveError, Stopped};
-use circuit::{Circuit, DeviceId, DeviceKind, IntegrationMethod};
+use circuit::{Circuit, DeviceId, IntegrationMethod};
 
 pub const PLOT_NAME: &str = "Transient Analysis";
 
@@ -48,50 +49,6 @@ pub struct TranSpec {
     pub tstart: f64,
     pub tmax: Option<f64>,
     pub uic: bool,
-}
-
-/// A reactive device's state `q` as a function of the unknowns.
-#[derive(Debug, Clone)]
-enum Reactive {
-    /// Capacitor: `q = c*(v(a) - v(b))`, companion current at rows a (+) and b (-).
-    Capacitor {
-        a: Option<usize>,
-        b: Option<usize>,
-        c: f64,
-    },
-    /// Inductor: `q = sum(coef * i_branch)` over its own branch (`L`) and coupled ones (`M`);
-    /// the companion voltage enters its branch row.
-    Inductor {
-        branch: usize,
-        terms: Vec<(usize, f64)>,
-    },
-}
-
-impl Reactive {
-    fn charge(&self, x: &[f64]) -> f64 {
-        match self {
-            Reactive::Capacitor { a, b, c } => {
-                let v = |i: &Option<usize>| i.map_or(0.0, |i| x[i]);
-                c * (v(a) - v(b))
-            }
-            Reactive::Inductor { terms, .. } => terms.iter().map(|&(i, m)| m * x[i]).sum(),
-        }
-    }
-
-    /// Adds the history part `hist` of `q' = ag0*q + hist` to the right-hand side.
-    fn stamp_history(&self, hist: f64, rhs: &mut [f64]) {
-        match self {
-            Reactive::Capacitor { a, b, .. } => {
-                if let Some(a) = a {
-                    rhs[*a] -= hist;
-                }
-                if let Some(b) = b {
-                    rhs[*b] += hist;
-                }
-            }
-            Reactive::Inductor { branch, .. } => rhs[*branch] += hist,
-        }
-    }
 }
 
 /// History of one reactive device: `q[k]` at the last accepted points (`q[0]` newest) and its
@@ -327,17 +284,14 @@ pub fn run_with(
         tstop: spec.tstop,
     };
     let source_value = |d: DeviceId, t: f64| -> f64 {
-        match &circuit.devices[d.index()].kind {
-            DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
-                match &source.tran {
-                    Some(w) => waveform::value_at(w, t, defaults),
-                    None => source.dc,
-                }
+        devices::independent_source(&circuit.devices[d.index()].kind).map_or(0.0, |source| {
+            match &source.tran {
+                Some(w) => waveform::value_at(w, t, defaults),
+                None => source.dc,
             }
-            _ => 0.0,
-        }
+        })
     };
-    let reactive = reactive_devices(circuit, sys);
+    let reactive = reactive::reactive_devices(circuit, sys);
 
     // Initial point.
     let mut x = vec![0.0; n];
@@ -348,7 +302,7 @@ pub fn run_with(
             }
         }
         for (i, d) in circuit.devices.iter().enumerate() {
-            if let DeviceKind::Inductor { ic_a: Some(ic), .. } = d.kind {
+            if let Some(ic) = devices::initial_branch_current(&d.kind) {
                 x[sys.unknowns.branch(DeviceId(i as u32))] = ic;
             }
         }
@@ -378,7 +332,7 @@ pub fn run_with(
     let mut hist = Histories::at_rest(
         reactive
             .iter()
-            .map(|(d, r)| initial_charge(circuit, *d, r, &x, spec.uic))
+            .map(|(d, r)| reactive::initial_charge(circuit, *d, r, &x, spec.uic))
             .collect(),
     );
     let caps = capacitors(&reactive);
@@ -389,16 +343,13 @@ pub fn run_with(
         .collect();
 
     // Breakpoints: every source corner, and the end.
-    let mut breaks: Vec<f64> =
-        sys.sources
-            .iter()
-            .filter_map(|t| match &circuit.devices[t.device.index()].kind {
-                DeviceKind::VoltageSource { source, .. }
-                | DeviceKind::CurrentSource { source, .. } => source.tran.as_ref(),
-                _ => None,
-            })
-            .flat_map(|w| waveform::breakpoints(w, defaults))
-            .collect();
+    let mut breaks: Vec<f64> = (sys.sources.iter())
+        .filter_map(|t| {
+            devices::independent_source(&circuit.devices[t.device.index()].kind)
+                .and_then(|source| source.tran.as_ref())
+        })
+        .flat_map(|w| waveform::breakpoints(w, defaults))
+        .collect();
     breaks.push(spec.tstop);
     if spec.uic {
         // As ngspice: a breakpoint at TSTEP to damp the start-up ringing of an inconsistent
@@ -712,57 +663,6 @@ pub fn run_with(
     }
 }
 
-/// The reactive devices with their state functions.
-fn reactive_devices(circuit: &Circuit, sys: &System) -> Vec<(DeviceId, Reactive)> {
-    let unk = &sys.unknowns;
-    let mut out = Vec::new();
-    for (i, d) in circuit.devices.iter().enumerate() {
-        let id = DeviceId(i as u32);
-        match d.kind {
-            DeviceKind::Capacitor {
-                a,
-                b,
-                capacitance_f,
-                ..
-            } => out.push((
-                id,
-                Reactive::Capacitor {
-                    a: unk.node(a),
-                    b: unk.node(b),
-                    c: capacitance_f,
-                },
-            )),
-            DeviceKind::Inductor { inductance_h, .. } => {
-                let branch = unk.branch(id);
-                let mut terms = vec![(branch, inductance_h)];
-                for other in &circuit.devices {
-                    if let DeviceKind::MutualInductance { l1, l2, k } = other.kind {
-                        let partner = if l1 == id {
-                            Some(l2)
-                        } else if l2 == id {
-                            Some(l1)
-                        } else {
-                            None
-                        };
-                        if let Some(p) = partner {
-                            let lp = match circuit.devices[p.index()].kind {
-                                DeviceKind::Inductor { inductance_h, .. } => inductance_h,
-                                _ => continue,
-                            };
-                            terms.push((unk.branch(p), k * (inductance_h * lp).sqrt()));
-                        }
-                    }
-                }
-                out.push((id, Reactive::Inductor { branch, terms }));
-            }
-            _ => {}
-        }
-    }
-    // Capacitors first (for [`capacitors`]), each kind in netlist order.
-    out.sort_by_key(|(_, r)| matches!(r, Reactive::Inductor { .. }));
-    out
-}
-
 /// The leading capacitors of `reactive` (as [`reactive_devices`] orders them), as columns.
 fn capacitors(reactive: &[(DeviceId, Reactive)]) -> Capacitors {
     let row = |i: &Option<usize>| i.map_or(NO_ROW, |i| i as u32);
@@ -780,23 +680,6 @@ fn capacitors(reactive: &[(DeviceId, Reactive)]) -> Capacitors {
         caps.c.push(*c);
     }
     caps
-}
-
-/// Initial state: from the start point, or a capacitor's `IC=` under `UIC` (inductor `IC=`
-/// currents are already in the start point).
-fn initial_charge(circuit: &Circuit, d: DeviceId, r: &Reactive, x: &[f64], uic: bool) -> f64 {
-    if let (
-        true,
-        DeviceKind::Capacitor {
-            capacitance_f,
-            ic_v: Some(v),
-            ..
-        },
-    ) = (uic, &circuit.devices[d.index()].kind)
-    {
-        return capacitance_f * v;
-    }
-    r.charge(x)
 }
 
 /// The device whose state changes fastest relative to its size (named in step-too-small errors).

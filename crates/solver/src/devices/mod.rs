@@ -14,10 +14,15 @@ mod ccvs;
 mod current_source;
 pub mod diode;
 mod inductor;
+// MOSFET levels 2 and 3: pure drain-current functions, dead code until the MOSFET device
+// (branch `mos`) calls them.
+pub(crate) mod mos2;
+pub(crate) mod mos3;
 pub mod mosfet;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
+pub(crate) mod reactive;
 mod resistor;
 pub mod tline;
 mod vccs;
@@ -25,7 +30,7 @@ mod vcvs;
 mod voltage_source;
 
 use crate::mna::{Stamper, Unknowns};
-use circuit::{Circuit, DeviceId, DeviceKind};
+use circuit::{Circuit, DeviceId, DeviceKind, Source};
 
 /// Boltzmann's constant (J/K), ngspice's `CONSTboltz`.
 pub const BOLTZMANN: f64 = 1.380_648_52e-23;
@@ -109,6 +114,31 @@ pub fn noise_rank(kind: &DeviceKind) -> u64 {
         }
         DeviceKind::Resistor { .. } => kind_rank(40),
         _ => u64::MAX,
+    }
+}
+
+/// The source specification (DC, AC, transient waveform) of an independent source; `None` for
+/// any other device.
+pub fn independent_source(kind: &DeviceKind) -> Option<&Source> {
+    match kind {
+        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
+            Some(source)
+        }
+        _ => None,
+    }
+}
+
+/// Whether the device is an independent current source (a `.dc` sweep of one is named
+/// `i(i-sweep)`).
+pub fn is_current_source(kind: &DeviceKind) -> bool {
+    matches!(kind, DeviceKind::CurrentSource { .. })
+}
+
+/// The branch current a device starts a `UIC` transient with (an inductor's `IC=`).
+pub fn initial_branch_current(kind: &DeviceKind) -> Option<f64> {
+    match kind {
+        DeviceKind::Inductor { ic_a, .. } => *ic_a,
+        _ => None,
     }
 }
 

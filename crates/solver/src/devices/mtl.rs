@@ -586,6 +586,15 @@ impl Ladder<'_> {
     }
 }
 
+/// The name prefixes (`v(p1#`, `i(p1#`) of the nodes and elements [`ladder_circuit`] adds for
+/// each coupled line, which the transient's plot leaves out.
+pub fn ladder_prefixes(circuit: &Circuit) -> Vec<String> {
+    (circuit.devices.iter())
+        .filter(|d| matches!(d.kind, DeviceKind::CoupledLine { .. }))
+        .flat_map(|d| [format!("v({}#", d.name), format!("i({}#", d.name)])
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     //! Accuracy of [`chain_matrix`] (the `expm` of the telegrapher block matrix) against
