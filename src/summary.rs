@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 12] = [
+const KINDS: [(&str, &str); 16] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -16,7 +16,11 @@ const KINDS: [(&str, &str); 12] = [
     ("F", "CCCS"),
     ("H", "CCVS"),
     ("D", "diodes"),
+    ("J", "JFETs"),
+    ("S", "voltage-controlled switches"),
+    ("W", "current-controlled switches"),
     ("T", "transmission lines"),
+    ("B", "behavioural sources"),
 ];
 
 fn letter(kind: &DeviceKind) -> &'static str {
@@ -31,10 +35,27 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::Vccs { .. } => "G",
         DeviceKind::Cccs { .. } => "F",
         DeviceKind::Ccvs { .. } => "H",
+        DeviceKind::Poly {
+            voltage_output,
+            controls,
+            ..
+        } => {
+            let by_current = matches!(controls.first(), Some(circuit::PolyControl::Current(_)));
+            match (voltage_output, by_current) {
+                (true, false) => "E",
+                (false, false) => "G",
+                (false, true) => "F",
+                (true, true) => "H",
+            }
+        }
         DeviceKind::Diode { .. } => "D",
         DeviceKind::Mosfet { .. } => "M",
+        DeviceKind::Jfet { .. } => "J",
+        DeviceKind::VSwitch { .. } => "S",
+        DeviceKind::CSwitch { .. } => "W",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
+        DeviceKind::BSource(_) => "B",
     }
 }
 

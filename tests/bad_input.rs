@@ -192,6 +192,28 @@ const CASES: &[Case] = &[
         "f_controls_resistor.net:4:10",
         "f1: 'r1' is not a voltage source",
     ),
+    case(
+        "poly_two_one_pair",
+        "poly_two_one_pair.net:4:10",
+        "POLY(2) in 'e1' needs 2 controlling node pairs (4 nodes) followed by at least one \
+         coefficient, but 4 fields follow",
+    ),
+    case(
+        "poly_zero",
+        "poly_zero.net:4:15",
+        "POLY(0) in 'g1': the dimension must be a positive integer",
+    ),
+    case(
+        "poly_no_coefficients",
+        "poly_no_coefficients.net:4:10",
+        "POLY(1) in 'e1' needs 1 controlling node pair (2 nodes) followed by at least one \
+         coefficient, but 2 fields follow",
+    ),
+    case(
+        "poly_f_controls_resistor",
+        "poly_f_controls_resistor.net:6:21",
+        "f1: 'r1' is not a voltage source",
+    ),
     // ---- analyses
     case(
         "dc_non_source",
@@ -321,6 +343,27 @@ const CASES: &[Case] = &[
         "model_wrong_type",
         "model_wrong_type.net:4:8",
         "d1: model 'qq' is a 'npn' model, not a diode model (d)",
+    ),
+    case(
+        "jfet_npn_model",
+        "jfet_npn_model.net:4:10",
+        "j1: model 'qbip' is a 'npn' model, not a JFET model (njf or pjf)",
+    ),
+    case(
+        "jfet_too_few_nodes",
+        "jfet_too_few_nodes.net:4:1",
+        "expected 3 nodes (drain gate source) and a model name for JFET 'j1', found 3 fields",
+    ),
+    case(
+        "switch_no_control",
+        "switch_no_control.net:4:1",
+        "expected 4 nodes (n+ n- nc+ nc-) and a model name for switch 's1', found 3 fields",
+    ),
+    case(
+        "csw_unknown_control",
+        "csw_unknown_control.net:6:8",
+        "w1: no element 'vsens' in this scope (expected a voltage source) (did you mean \
+         'vsense'?)",
     ),
     case(
         "ic_unknown_node",
@@ -454,6 +497,44 @@ const CASES: &[Case] = &[
         "mtl_length.net:3:22",
         "p1: length = 0 must be positive",
     ),
+    // ---- behavioural sources (B, E/G VALUE and TABLE)
+    case(
+        "bsrc_unknown_function",
+        "bsrc_unknown_function.net:4:12",
+        "b1: unknown function 'sqr' (did you mean 'sqrt'?)",
+    ),
+    case(
+        "bsrc_unknown_node",
+        "bsrc_unknown_node.net:4:20",
+        "b1: unknown node 'nowhere' in v(): no element connects to it",
+    ),
+    case(
+        "bsrc_current_of_resistor",
+        "bsrc_current_of_resistor.net:4:12",
+        "b1: 'r1' is not an element with a branch current (V, E, H, L or a B source with V=)",
+    ),
+    case(
+        "bsrc_syntax",
+        "bsrc_syntax.net:4:18",
+        "expected an operand in expression, found '*'",
+    ),
+    case(
+        "bsrc_table_unsorted",
+        "bsrc_table_unsorted.net:4:38",
+        "e1: table x values must increase: 1 follows 2",
+    ),
+    // Run-time domain errors stop the analysis, as in ngspice ("out of range for sqrt").
+    case(
+        "bsrc_sqrt_negative",
+        "bsrc_sqrt_negative.net",
+        "op: b1: sqrt(-1) is out of range (not a finite number) in 'sqrt(v(a))+1' at the \
+         operating point",
+    ),
+    case(
+        "bsrc_ln_negative_tran",
+        "bsrc_ln_negative_tran.net",
+        "tran: b1: ln(-",
+    ),
 ];
 
 /// Corpus files that succeed, with the warning they must print.
@@ -472,6 +553,12 @@ const WARNING_CASES: &[Case] = &[
         "mos_unknown_param",
         "mos_unknown_param.net:4:8",
         "model 'nmod': unknown MOSFET parameter 'vth0' ignored",
+    ),
+    // ngspice 39's JFET (level 1) has no N or ISR: warned about and ignored, as ngspice does.
+    case(
+        "jfet_unknown_param",
+        "jfet_unknown_param.net:6:8",
+        "model 'jn': unknown JFET parameter 'n' ignored",
     ),
     // Warned about, then solved anyway (`circuit::conditioning`).
     case(

@@ -100,6 +100,11 @@ parity_cases!(
     ac_dec_partial_decades,
     ac_oct_lc_ladder,
     bridge_dc_nested,
+    bsrc_current_branch,
+    bsrc_nonlinear,
+    bsrc_subckt,
+    bsrc_table,
+    bsrc_value,
     cccs_f,
     ccvs_h,
     current_source_network,
@@ -111,13 +116,22 @@ parity_cases!(
     mos1_inverter,
     divider_op_dc,
     headphone_shared_return,
+    jfet_diffpair,
+    jfet_follower,
+    jfet_pjf_rdrs,
+    jfet_temp_instance,
     k_three_inductors,
     op_gmin_stepping_latch,
     op_gmin_stepping_zener,
+    poly_cubic,
+    poly_mult,
+    poly_opamp,
     rc_lowpass_ac_dec,
     rlc_bandpass_ac_dec,
     save_vectors,
     subckt_nested_params,
+    switch_csw,
+    switch_schmitt,
     syntax_suffixes_include,
     thevenin_op_ac,
     tline_mismatch,
@@ -214,8 +228,43 @@ impl Report {
 
 /// Runs balun on `tests/parity/{case}.net` and compares with `tests/parity/{case}.raw`.
 fn run_case(case: &str) -> Report {
+    run_case_in(&parity_dir(), case)
+}
+
+/// PSpice-style cases: `tests/pspice`, whose `.spiceinit` puts ngspice 39 in its PSpice mode
+/// (`set ngbehavior=ps`) for the reference run; balun reads the same netlists unchanged.
+const PSPICE_CASES: &[&str] = &["switch_vswitch"];
+
+fn pspice_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("pspice")
+}
+
+/// `VSWITCH` with `VON`/`VOFF` (ngspice's `pswitch` code model: log-cubic resistance, its AC
+/// gains with their sign quirk, XSPICE's input limiting and forward-difference Jacobian) and
+/// with `VT`/`VH` (an `SW` switch), in a subcircuit from an included library.
+#[test]
+fn pspice_switch_vswitch() {
+    let report = run_case_in(&pspice_dir(), "switch_vswitch");
+    println!("{}", report.summary_line());
+    if !report.passed() {
+        panic!("{}", report.failure_text());
+    }
+}
+
+#[test]
+fn every_pspice_netlist_has_a_case() {
+    assert_cases_match_netlists(
+        &pspice_dir(),
+        PSPICE_CASES,
+        "PSPICE_CASES in tests/parity_ngspice.rs",
+    );
+}
+
+/// Runs balun on `{dir}/{case}.net` and compares with `{dir}/{case}.raw`.
+fn run_case_in(dir: &Path, case: &str) -> Report {
     let mut report = Report::new(case);
-    let dir = parity_dir();
     let net = dir.join(format!("{case}.net"));
     let raw = dir.join(format!("{case}.raw"));
 
@@ -507,8 +556,10 @@ fn ngspice_references_are_current() {
     std::fs::create_dir_all(&tmp).expect("create temp dir");
 
     let mut problems = Vec::new();
-    for &case in CASES {
-        let (committed, fresh) = match committed_and_fresh_raw(&dir, &tmp, case) {
+    let pspice = pspice_dir();
+    let all = (CASES.iter().map(|&c| (&dir, c))).chain(PSPICE_CASES.iter().map(|&c| (&pspice, c)));
+    for (dir, case) in all {
+        let (committed, fresh) = match committed_and_fresh_raw(dir, &tmp, case) {
             Ok(texts) => texts,
             Err(problem) => {
                 problems.push(problem);

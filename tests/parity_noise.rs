@@ -105,6 +105,20 @@ fn diode() {
     check("diode");
 }
 
+/// JFET source follower with RD and RS: `_rd`, `_rs`, channel thermal `_id` (2/3 gm) and
+/// flicker `_1overf` generators, with the noise summaries.
+#[test]
+fn jfet_follower() {
+    check("jfet_follower");
+}
+
+/// S and W switches: thermal noise of the resistance ngspice uses in `.noise` (the state of
+/// the last accepted point, 0 = off after an operating point).
+#[test]
+fn switch_noise() {
+    check("switch_noise");
+}
+
 #[test]
 fn opamp_noise() {
     check("opamp_noise");
@@ -123,9 +137,11 @@ fn every_netlist_has_a_case() {
         &[
             "diode",
             "divider",
+            "jfet_follower",
             "mos1_diffpair_noise",
             "opamp_noise",
             "rc",
+            "switch_noise",
         ],
         "the cases in tests/parity_noise.rs",
     );

@@ -99,6 +99,7 @@ macro_rules! tran_cases {
 }
 
 tran_cases!(
+    bsrc_time,
     clipping_opamp,
     diode_bridge,
     diode_bridge_floating,
@@ -108,10 +109,16 @@ tran_cases!(
     mos1_diffpair_tran,
     mos1_inverter_tran,
     ic_without_uic,
+    jfet_diffpair,
+    jfet_follower,
+    jfet_pjf_rdrs,
     opamp_macro_clip,
     opamp_macro_slew,
+    poly_opamp_tran,
     pulse_rlc,
     pwl_repeat_rc,
+    switch_csw,
+    switch_schmitt,
     tline_mismatch,
     transformer_sine,
     tstart_tmax,

@@ -255,6 +255,9 @@ mod gen {
                     | "dec"
                     | "oct"
                     | "lin"
+                    | "on"
+                    | "off"
+                    | "ic"
             )
         })
     }
@@ -433,6 +436,51 @@ mod gen {
                     ic,
                     params: params.into_iter().filter(|p| p.name.name != "ic").collect(),
                 }),
+            (1usize..4)
+                .prop_flat_map(|d| (
+                    Just(d),
+                    two_nodes(),
+                    prop::collection::vec(node(), 2 * d),
+                    prop::collection::vec(value(), 1..6)
+                ))
+                .prop_map(|(dimension, nodes, controls, coefficients)| {
+                    ElementKind::Poly {
+                        nodes,
+                        dimension,
+                        controls,
+                        coefficients,
+                    }
+                }),
+            (
+                four_nodes(),
+                prop::option::of(value()),
+                any::<bool>(),
+                prop::collection::vec(value(), 0..3),
+                params(2)
+            )
+                .prop_map(|([d, g, s, m], area, off, ic, params)| ElementKind::Jfet {
+                    nodes: [d, g, s],
+                    model: m,
+                    area,
+                    off,
+                    ic,
+                    params,
+                }),
+            (four_nodes(), name(), prop::option::of(any::<bool>())).prop_map(|(nodes, m, on)| {
+                ElementKind::VSwitch {
+                    nodes,
+                    model: ident(m),
+                    on,
+                }
+            }),
+            (two_nodes(), name(), name(), prop::option::of(any::<bool>())).prop_map(
+                |(nodes, c, m, on)| ElementKind::CSwitch {
+                    nodes,
+                    control: ident(c),
+                    model: ident(m),
+                    on,
+                }
+            ),
         ];
         kind.prop_map(move |kind| {
             let letter = match &kind {
@@ -451,6 +499,16 @@ mod gen {
                 ElementKind::Mosfet { .. } => 'm',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
+                // Generated with node pairs: an E (or G) card.
+                ElementKind::Poly { .. } => 'e',
+                ElementKind::Jfet { .. } => 'j',
+                ElementKind::VSwitch { .. } => 's',
+                ElementKind::CSwitch { .. } => 'w',
+                ElementKind::Behavioral { form, voltage, .. } => match (form, voltage) {
+                    (netlist::BehavioralForm::B, _) => 'b',
+                    (_, true) => 'e',
+                    (_, false) => 'g',
+                },
             };
             Element {
                 name: ident(format!("{letter}{n}")),

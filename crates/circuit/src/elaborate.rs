@@ -117,6 +117,19 @@ enum Fixup {
         written: Ident,
         element: String,
     },
+    /// B source: the `v()` and `i()` names of the expression of the device at `device`.
+    Behavioral {
+        device: usize,
+        refs: Vec<(elements::bsource::BRef, Ident)>,
+    },
+    /// F/H POLY: control `k` of the device at `device` is the element named `target`.
+    PolyControl {
+        device: usize,
+        k: usize,
+        target: String,
+        written: Ident,
+        element: String,
+    },
     /// K pair: the device at `device` couples `l1` and `l2` (expanded names).
     Coupling {
         device: usize,
@@ -512,6 +525,9 @@ impl<'a> Elab<'a> {
         match &e.kind {
             ElementKind::Diode { .. } => self.diode(e, name, ctx)?,
             ElementKind::Mosfet { .. } => self.mosfet(e, name, ctx)?,
+            ElementKind::Jfet { .. } => self.jfet(e, name, ctx)?,
+            ElementKind::VSwitch { .. } => self.vswitch(e, name, ctx)?,
+            ElementKind::CSwitch { .. } => self.cswitch(e, name, ctx)?,
             ElementKind::Resistor { .. } => self.resistor(e, name, ctx)?,
             ElementKind::Capacitor { .. } => self.capacitor(e, name, ctx)?,
             ElementKind::Inductor { .. } => self.inductor(e, name, ctx)?,
@@ -524,8 +540,10 @@ impl<'a> Elab<'a> {
             ElementKind::Cccs { .. } | ElementKind::Ccvs { .. } => {
                 self.current_controlled(e, name, ctx)?
             }
+            ElementKind::Poly { .. } => self.poly(e, name, ctx)?,
             ElementKind::TLine { .. } => self.tline(e, name, ctx)?,
             ElementKind::CoupledLine { .. } => self.coupled_line(e, name, ctx)?,
+            ElementKind::Behavioral { .. } => self.behavioral(e, name, ctx)?,
             ElementKind::Instance { .. } => unreachable!("handled above"),
         }
         Ok(())
@@ -583,10 +601,31 @@ impl<'a> Elab<'a> {
                             matches!(k, DeviceKind::VoltageSource { .. })
                         })?;
                     match &mut self.devices[device].kind {
-                        DeviceKind::Cccs { control, .. } | DeviceKind::Ccvs { control, .. } => {
+                        DeviceKind::Cccs { control, .. }
+                        | DeviceKind::Ccvs { control, .. }
+                        | DeviceKind::CSwitch { control, .. } => {
                             *control = id;
                         }
-                        _ => panic!("control fixup on a device that is not F/H"),
+                        _ => panic!("control fixup on a device that is not F/H/W"),
+                    }
+                }
+                Fixup::Behavioral { device, refs } => self.resolve_behavioral(device, refs)?,
+                Fixup::PolyControl {
+                    device,
+                    k,
+                    target,
+                    written,
+                    element,
+                } => {
+                    let id =
+                        self.expect_kind(&target, &written, &element, "a voltage source", |k| {
+                            matches!(k, DeviceKind::VoltageSource { .. })
+                        })?;
+                    match &mut self.devices[device].kind {
+                        DeviceKind::Poly { controls, .. } => {
+                            controls[k] = PolyControl::Current(id);
+                        }
+                        _ => panic!("POLY control fixup on a device that is not a POLY source"),
                     }
                 }
                 Fixup::Coupling {
@@ -760,6 +799,13 @@ impl<'a> Elab<'a> {
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
             | DeviceKind::Ccvs { .. } => Ok(SaveTarget::Current(DeviceId(index as u32))),
+            DeviceKind::BSource(ref b) if b.voltage => {
+                Ok(SaveTarget::Current(DeviceId(index as u32)))
+            }
+            DeviceKind::Poly {
+                voltage_output: true,
+                ..
+            } => Ok(SaveTarget::Current(DeviceId(index as u32))),
             _ => Err(bad(format!(
                 "'{}' has no branch current (only V, L, E and H elements do); save the \
                  voltages at its nodes instead",

@@ -9,6 +9,7 @@
 //!
 //! **Architecture invariant**: this crate knows nothing of matrices; the solver knows nothing of text.
 
+pub mod bexpr;
 pub mod conditioning;
 mod elaborate;
 mod error;
@@ -22,8 +23,11 @@ mod suggest;
 mod topology;
 mod types;
 
+pub use bexpr::{BExpr, BFunc, BOp, BSource};
 pub use error::ElabError;
-pub use models::{DiodeModel, MosInstance, MosModel};
+pub use models::{
+    DiodeModel, JfetModel, MosInstance, MosModel, SmoothSwitchModel, SwitchKind, SwitchModel,
+};
 pub use montecarlo::{Distribution, MonteCarlo, Rng, Tolerance};
 pub use types::*;
 

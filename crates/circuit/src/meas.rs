@@ -304,13 +304,17 @@ pub(super) fn saved_by(
             } else {
                 let i = device_of(inner("i(")?)?;
                 // Only these have a branch current; another `i(...)` fails as a missing vector.
-                matches!(
+                (matches!(
                     devices.get(i)?.kind,
                     DeviceKind::VoltageSource { .. }
                         | DeviceKind::Inductor { .. }
                         | DeviceKind::Vcvs { .. }
                         | DeviceKind::Ccvs { .. }
-                )
+                        | DeviceKind::Poly {
+                            voltage_output: true,
+                            ..
+                        }
+                ) || matches!(&devices.get(i)?.kind, DeviceKind::BSource(b) if b.voltage))
                 .then_some(SaveTarget::Current(DeviceId(i as u32)))
             }
         })

@@ -60,7 +60,14 @@ fn voltage_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
         DeviceKind::VoltageSource { pos, neg, .. }
         | DeviceKind::Vcvs { pos, neg, .. }
         | DeviceKind::Ccvs { pos, neg, .. } => Some((*pos, *neg)),
+        DeviceKind::Poly {
+            pos,
+            neg,
+            voltage_output: true,
+            ..
+        } => Some((*pos, *neg)),
         DeviceKind::Inductor { a, b, .. } => Some((*a, *b)),
+        DeviceKind::BSource(b) if b.voltage => Some((b.pos, b.neg)),
         _ => None,
     }
 }
@@ -146,11 +153,28 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         if let Some((a, b)) = dc_branch(&dev.kind) {
             uf.union(a.index(), b.index());
         }
-        if let DeviceKind::Mosfet { d, s, b, .. } = dev.kind {
+        match dev.kind {
+            // Both gate junctions and the channel conduct at DC (with GMIN, as in ngspice).
+            DeviceKind::Jfet {
+                drain,
+                gate,
+                source,
+                ..
+            } => {
+                uf.union(drain.index(), gate.index());
+                uf.union(gate.index(), source.index());
+            }
+            // A switch conducts (RON or ROFF) between its terminals; its control draws nothing.
+            DeviceKind::VSwitch { pos, neg, .. } | DeviceKind::CSwitch { pos, neg, .. } => {
+                uf.union(pos.index(), neg.index());
+            }
             // The bulk junctions carry GMIN (as in ngspice) and the channel joins drain and
             // source; the gate has no DC path.
-            uf.union(d.index(), b.index());
-            uf.union(s.index(), b.index());
+            DeviceKind::Mosfet { d, s, b, .. } => {
+                uf.union(d.index(), b.index());
+                uf.union(s.index(), b.index());
+            }
+            _ => {}
         }
         if let DeviceKind::TLine {
             p1p, p1n, p2p, p2n, ..

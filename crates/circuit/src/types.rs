@@ -154,6 +154,19 @@ pub enum DeviceKind {
         control: DeviceId,
         transresistance_ohm: f64,
     },
+    /// E, G, F or H with `POLY(n)`: the SPICE2 polynomial of the `controls` (node-pair
+    /// voltages for E and G, voltage sources' branch currents for F and H) with `coefficients`
+    /// `p0 p1 ...` in SPICE2's term order. A voltage output (E, H) forces `V(pos,neg)` to the
+    /// polynomial through a branch current; a current output (G, F) drives it from `pos` through
+    /// the source to `neg`. ngspice runs it as the XSPICE instance `a$poly$NAME`, which is the
+    /// device's name here too (so its branch current is `i(a$poly$e1)`).
+    Poly {
+        pos: NodeId,
+        neg: NodeId,
+        voltage_output: bool,
+        controls: Vec<PolyControl>,
+        coefficients: Vec<f64>,
+    },
     /// D: junction diode from anode to cathode; `area` scales IS, CJO (and divides RS).
     Diode {
         anode: NodeId,
@@ -170,6 +183,41 @@ pub enum DeviceKind {
         /// Boxed: the model's parameters would make every `DeviceKind` as large as this variant.
         model: Box<crate::MosModel>,
         instance: crate::MosInstance,
+    },
+    /// J: junction FET (ngspice level 1); `area` scales BETA, IS, CGS, CGD (and divides RD,
+    /// RS); `m` multiplies the whole device. Its temperature is the instance's `temp=` if given,
+    /// else the circuit's (`.temp`) plus `dtemp=`.
+    Jfet {
+        drain: NodeId,
+        gate: NodeId,
+        source: NodeId,
+        area: f64,
+        m: f64,
+        off: bool,
+        /// `ic=vds,vgs` (V), used only with `.tran ... uic` in ngspice; recorded.
+        ic: Option<(f64, f64)>,
+        temp_c: Option<f64>,
+        dtemp_c: f64,
+        model: crate::JfetModel,
+    },
+    /// S: voltage-controlled switch between `pos` and `neg`, controlled by
+    /// `v(ctrl_pos) - v(ctrl_neg)`; `on` is the instance's initial-state flag.
+    VSwitch {
+        pos: NodeId,
+        neg: NodeId,
+        ctrl_pos: NodeId,
+        ctrl_neg: NodeId,
+        on: bool,
+        model: crate::SwitchKind,
+    },
+    /// W: current-controlled switch between `pos` and `neg`, controlled by the branch current
+    /// of `control` (a voltage source).
+    CSwitch {
+        pos: NodeId,
+        neg: NodeId,
+        control: DeviceId,
+        on: bool,
+        model: crate::SwitchModel,
     },
     /// T: lossless transmission line of characteristic impedance `z0_ohm` and one-way delay
     /// `td_s` between port 1 (`p1p`, `p1n`) and port 2 (`p2p`, `p2n`). The port current flows
@@ -194,7 +242,22 @@ pub enum DeviceKind {
         /// Boxed: the matrices would make every `DeviceKind` as large as this variant.
         line: Box<MtlParams>,
     },
+    /// B (and `E`/`G` `VALUE=`/`TABLE`): a behavioural voltage or current source whose value is
+    /// an expression of node voltages, branch currents, time and temperature.
+    BSource(Box<crate::bexpr::BSource>),
 }
+
+/// One controlling quantity of a POLY source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolyControl {
+    /// `V(pos) - V(neg)` (E, G).
+    Voltage(NodeId, NodeId),
+    /// The branch current of a voltage source (F, H).
+    Current(DeviceId),
+}
+
+/// Most controls (the n of `POLY(n)`) a POLY source may have.
+pub const MAX_POLY_CONTROLS: usize = 20;
 
 /// Most signal conductors a `P` line may have (the solver names two unknowns per conductor).
 pub const MAX_LINE_CONDUCTORS: usize = 16;
@@ -225,6 +288,20 @@ impl DeviceKind {
             MutualInductance { .. } => vec![],
             Diode { anode, cathode, .. } => vec![*anode, *cathode],
             Mosfet { d, g, s, b, .. } => vec![*d, *g, *s, *b],
+            Jfet {
+                drain,
+                gate,
+                source,
+                ..
+            } => vec![*drain, *gate, *source],
+            VSwitch {
+                pos,
+                neg,
+                ctrl_pos,
+                ctrl_neg,
+                ..
+            } => vec![*pos, *neg, *ctrl_pos, *ctrl_neg],
+            CSwitch { pos, neg, .. } => vec![*pos, *neg],
             TLine {
                 p1p, p1n, p2p, p2n, ..
             } => vec![*p1p, *p1n, *p2p, *p2n],
@@ -241,10 +318,22 @@ impl DeviceKind {
                 .chain([ref_far])
                 .copied()
                 .collect(),
+            BSource(b) => vec![b.pos, b.neg],
             VoltageSource { pos, neg, .. }
             | CurrentSource { pos, neg, .. }
             | Cccs { pos, neg, .. }
             | Ccvs { pos, neg, .. } => vec![*pos, *neg],
+            Poly {
+                pos, neg, controls, ..
+            } => {
+                let mut nodes = vec![*pos, *neg];
+                for c in controls {
+                    if let PolyControl::Voltage(p, n) = c {
+                        nodes.extend([*p, *n]);
+                    }
+                }
+                nodes
+            }
             Vcvs {
                 pos,
                 neg,

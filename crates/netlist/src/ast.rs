@@ -453,6 +453,16 @@ pub enum ElementKind {
         control: Ident,
         gain: Value,
     },
+    /// SPICE2's polynomial sources: `Ename|Gname n+ n- POLY(n) nc1+ nc1- ... ncn+ ncn- p0 p1 ...`
+    /// (`controls` are the 2n node names) and `Fname|Hname n+ n- POLY(n) v1 ... vn p0 p1 ...`
+    /// (`controls` are the n voltage sources); the element's letter says which.
+    Poly {
+        nodes: [Node; 2],
+        /// The `n` of `POLY(n)`.
+        dimension: usize,
+        controls: Vec<Ident>,
+        coefficients: Vec<Value>,
+    },
     /// `Xname nodes... SUBCKT [params:] [a=1 ...]`
     Instance {
         nodes: Vec<Node>,
@@ -478,10 +488,50 @@ pub enum ElementKind {
         /// The other `name=value` parameters.
         params: Vec<Param>,
     },
+    /// `Jname drain gate source model [area] [off] [ic=vds,vgs] [area=..] [m=..] [temp=..]
+    /// [dtemp=..]`
+    Jfet {
+        nodes: [Node; 3],
+        model: Ident,
+        area: Option<Value>,
+        off: bool,
+        /// `ic=vds,vgs`: the values given (one or two).
+        ic: Vec<Value>,
+        params: Vec<Param>,
+    },
+    /// `Sname n+ n- nc+ nc- model [on|off]`
+    VSwitch {
+        nodes: [Node; 4],
+        model: Ident,
+        /// `Some(true)` for `on`, `Some(false)` for `off`.
+        on: Option<bool>,
+    },
+    /// `Wname n+ n- vcontrol model [on|off]`
+    CSwitch {
+        nodes: [Node; 2],
+        control: Ident,
+        model: Ident,
+        on: Option<bool>,
+    },
     /// `Tname p1+ p1- p2+ p2- z0=.. td=.. | f=.. [nl=..]`
     TLine {
         nodes: [Node; 4],
         params: Vec<Param>,
+    },
+    /// `Bname n+ n- V=expr | I=expr` (braces optional, as ngspice accepts: `V=v(a)*2`), and the
+    /// PSpice forms ngspice translates into B sources: `E|Gname n+ n- VALUE={expr}` and
+    /// `E|Gname n+ n- TABLE {expr} = (x1,y1) (x2,y2) ...`.
+    Behavioral {
+        nodes: [Node; 2],
+        /// `V=` and `E`: the expression is a voltage; `I=` and `G`: a current.
+        voltage: bool,
+        form: BehavioralForm,
+        /// The expression (`v(a)`, `v(a,b)`, `i(vx)` are calls of `v`/`i` on raw names).
+        expr: Value,
+        /// Every word of the expression with where it is written (for messages about a name).
+        names: Vec<Ident>,
+        /// The expression as written (for messages at run time).
+        text: String,
     },
     /// `Pname in1 .. inN ref1 out1 .. outN ref2 MODEL [len=l] [sections=n]`: ngspice's coupled
     /// multiconductor line (a `CPL` model); `nodes` are all `2N+2` nodes in card order.
@@ -490,6 +540,17 @@ pub enum ElementKind {
         model: Ident,
         params: Vec<Param>,
     },
+}
+
+/// Which card a behavioural source was written as.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BehavioralForm {
+    /// `B ... V=`/`I=`.
+    B,
+    /// `E`/`G ... VALUE={expr}`.
+    Value,
+    /// `E`/`G ... TABLE {expr} = (x, y) ...`: the points as written.
+    Table(Vec<(Value, Value)>),
 }
 
 /// What an independent source produces in each analysis.

@@ -7,7 +7,7 @@
 
 use crate::ast::*;
 use crate::error::ParseError;
-use crate::expr::{parse_expr_all, parse_expr_prefix};
+use crate::expr::{parse_behavioral, parse_expr_all, parse_expr_prefix};
 use crate::lines::Card;
 use crate::number::parse_number;
 use crate::span::Span;
@@ -912,13 +912,17 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
                 }
             }
         }
+        'b' => behavioral(cur, &n)?,
+        'e' | 'g' if behavioral_form(cur).is_some() => behavioral(cur, &n)?,
         'e' | 'g' | 'f' | 'h' => controlled(cur, letter, &n)?,
         'x' => instance(cur, &n)?,
         'd' => diode(cur, &n)?,
+        'j' => jfet(cur, &n)?,
+        's' | 'w' => switch(cur, letter, &n)?,
         'm' => mosfet(cur, &n)?,
         't' => tline(cur, &n)?,
         'p' => coupled_line(cur, &n)?,
-        'q' | 'j' | 'b' | 's' | 'w' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
+        'q' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1039,8 +1043,197 @@ fn coupling(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     Ok(ElementKind::Coupling { inductors, k })
 }
 
+/// The keyword of an `E`/`G` card's behavioural form (`value=`, `table`), if it has one in
+/// the place ngspice looks for it (the fourth field).
+fn behavioral_form(cur: &Cursor) -> Option<&'static str> {
+    let t = cur.toks.get(cur.pos + 2)?;
+    if t.kind != TokKind::Word {
+        return None;
+    }
+    let next = cur.toks.get(cur.pos + 3).map(|t| t.kind);
+    match cur.text(*t) {
+        "value" if next == Some(TokKind::Eq) => Some("value"),
+        "table" if matches!(next, Some(TokKind::Eq | TokKind::Brace)) => Some("table"),
+        _ => None,
+    }
+}
+
+/// Parses the expression text of a behavioural source starting at byte `start` of the card
+/// and running to `end`: braces are blanks (ngspice removes them), `v()`/`i()` take raw names.
+fn behavioral_expr(cur: &Cursor, start: usize, end: usize) -> PResult<(Value, Vec<Ident>, String)> {
+    let text: String = cur.card.lower[start..end]
+        .chars()
+        .map(|c| if matches!(c, '{' | '}') { ' ' } else { c })
+        .collect();
+    if text.trim().is_empty() {
+        return cur.error(cur.card.span(start, end), "expected an expression");
+    }
+    let expr = parse_behavioral(&text).map_err(|e| ParseError::Syntax {
+        span: cur.card.span(start + e.offset, start + e.offset + 1),
+        message: e.message,
+    })?;
+    // Every word (names, numbers) with its span, for elaboration's messages about a name.
+    let mut names = Vec::new();
+    let is_sep = |c: char| c.is_whitespace() || "()^+-*/,?:<>=!&|".contains(c);
+    let mut at = 0;
+    for piece in text.split(is_sep) {
+        if !piece.is_empty() {
+            let s = start + at;
+            names.push(Ident {
+                name: piece.to_string(),
+                span: cur.card.span(s, s + piece.len()),
+            });
+        }
+        at += piece.len() + 1;
+    }
+    let trimmed_start = start + (text.len() - text.trim_start().len());
+    let trimmed_end = start + text.trim_end().len();
+    let written = cur.card.lower[trimmed_start..trimmed_end]
+        .trim()
+        .to_string();
+    Ok((
+        Value {
+            expr,
+            span: cur.card.span(trimmed_start, trimmed_end),
+        },
+        names,
+        written,
+    ))
+}
+
+/// `Bname n+ n- V=expr | I=expr`, `E|Gname n+ n- VALUE={expr}` and
+/// `E|Gname n+ n- TABLE {expr} = (x1,y1) (x2,y2) ...`.
+fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let letter = n.chars().next().unwrap_or('b');
+    let mut nodes = Vec::with_capacity(2);
+    for _ in 0..2 {
+        match cur.bump() {
+            Some(t) if t.kind == TokKind::Word => nodes.push(cur.ident(t)),
+            Some(t) => return cur.not_a_node(t),
+            None => {
+                return cur.error(
+                    cur.missing_span(),
+                    format!("expected 2 nodes for '{n}', found {}", nodes.len()),
+                )
+            }
+        }
+    }
+    let nodes: [Node; 2] = [nodes[0].clone(), nodes[1].clone()];
+    let card_end = cur.card.lower.len();
+    let Some(kw) = cur.bump() else {
+        let what = if letter == 'b' {
+            "'v=expression' or 'i=expression'"
+        } else {
+            "'value={expression}' or 'table {expression} = (x, y) ...'"
+        };
+        return cur.error(cur.missing_span(), format!("expected {what} for '{n}'"));
+    };
+    let word = if kw.kind == TokKind::Word {
+        cur.text(kw)
+    } else {
+        ""
+    };
+    if letter == 'b' {
+        let voltage = match word {
+            "v" => true,
+            "i" => false,
+            _ => {
+                return cur.error(
+                    cur.span(kw),
+                    format!(
+                        "expected 'v=' or 'i=' after the nodes of '{n}', found '{}'",
+                        cur.text(kw)
+                    ),
+                )
+            }
+        };
+        let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
+            return cur.error(
+                cur.span(kw),
+                format!("expected '=' after '{word}' in '{n}'"),
+            );
+        };
+        let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
+        cur.pos = cur.toks.len();
+        return Ok(ElementKind::Behavioral {
+            nodes,
+            voltage,
+            form: BehavioralForm::B,
+            expr,
+            names,
+            text,
+        });
+    }
+    let voltage = letter == 'e';
+    if word == "value" {
+        let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
+            return cur.error(cur.span(kw), format!("expected '=' after 'value' in '{n}'"));
+        };
+        let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
+        cur.pos = cur.toks.len();
+        return Ok(ElementKind::Behavioral {
+            nodes,
+            voltage,
+            form: BehavioralForm::Value,
+            expr,
+            names,
+            text,
+        });
+    }
+    // TABLE [=] {expr} [=] (x1, y1) (x2, y2) ...
+    if cur.peek().is_some_and(|t| t.kind == TokKind::Eq) {
+        cur.bump();
+    }
+    let Some(brace) = cur.bump().filter(|t| t.kind == TokKind::Brace) else {
+        return cur.error(
+            cur.here(),
+            format!("expected '{{expression}}' after 'table' in '{n}'"),
+        );
+    };
+    let (expr, names, text) = behavioral_expr(cur, brace.start, brace.end)?;
+    if cur.peek().is_some_and(|t| t.kind == TokKind::Eq) {
+        cur.bump();
+    }
+    let mut values = Vec::new();
+    while let Some(t) = cur.bump() {
+        match t.kind {
+            TokKind::LParen | TokKind::RParen | TokKind::Comma => {}
+            _ => values.push(cur.value_of(t, format_args!("a table value for '{n}'"))?),
+        }
+    }
+    if values.len() % 2 == 1 {
+        let last = values.last().map_or(cur.missing_span(), |v| v.span);
+        return cur.error(last, format!("table of '{n}' has an x without its y"));
+    }
+    if values.is_empty() {
+        return cur.error(
+            cur.missing_span(),
+            format!("expected the points '(x, y) ...' of the table of '{n}'"),
+        );
+    }
+    let mut points = Vec::with_capacity(values.len() / 2);
+    let mut it = values.into_iter();
+    while let (Some(x), Some(y)) = (it.next(), it.next()) {
+        points.push((x, y));
+    }
+    Ok(ElementKind::Behavioral {
+        nodes,
+        voltage,
+        form: BehavioralForm::Table(points),
+        expr,
+        names,
+        text,
+    })
+}
+
 /// `E|G name n+ n- nc+ nc- gain` and `F|H name n+ n- vctrl gain`.
 fn controlled(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    let rest = &cur.toks[cur.pos..];
+    if let Some(&t) = rest.get(2) {
+        if t.kind == TokKind::Word && cur.text(t) == "poly" {
+            return poly(cur, letter, n);
+        }
+    }
     // POLY(n) ..., VALUE={...}, TABLE ..., VOL=/CUR=: behavioural forms are not handled.
     let rest = &cur.toks[cur.pos..];
     for (i, &t) in rest.iter().enumerate() {
@@ -1141,6 +1334,109 @@ fn controlled(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
     })
 }
 
+/// `E|G name n+ n- POLY(n) nc1+ nc1- ... p0 p1 ...` and `F|H name n+ n- POLY(n) v1 ... p0 p1 ...`.
+/// As ngspice's translator reads them, parentheses and commas between the fields are
+/// separators (`POLY(2) (a,0) (b,0) 0 1 1`, `POLY (2)` and `POLY 2` are all read).
+fn poly(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    let mut out = Vec::with_capacity(2);
+    for _ in 0..2 {
+        out.push(cur.expect_word(format_args!("a node name for '{n}'"))?);
+    }
+    let Some(keyword) = cur.bump() else {
+        unreachable!("the caller saw POLY");
+    };
+    let mut fields = Vec::new();
+    while let Some(t) = cur.bump() {
+        match t.kind {
+            TokKind::LParen | TokKind::RParen | TokKind::Comma => {}
+            TokKind::Eq => {
+                let name_tok = fields.pop().unwrap_or(t);
+                let name = cur.text(name_tok);
+                let message = if name == "ic" {
+                    format!(
+                        "IC= on POLY source '{n}' is not supported (ngspice 39 rejects it too); \
+                         remove it"
+                    )
+                } else {
+                    format!("unexpected parameter '{name}' in '{n}'")
+                };
+                return cur.error(cur.span(name_tok), message);
+            }
+            _ => fields.push(t),
+        }
+    }
+    let Some((&dim_tok, fields)) = fields.split_first() else {
+        return cur.error(
+            cur.span(keyword),
+            format!("expected a dimension after POLY in '{n}', as in POLY(2)"),
+        );
+    };
+    let dim_text = cur.text(dim_tok);
+    let dimension = match dim_text.parse::<usize>() {
+        Ok(d) if d > 0 => d,
+        _ => {
+            return cur.error(
+                cur.span(dim_tok),
+                format!("POLY({dim_text}) in '{n}': the dimension must be a positive integer"),
+            )
+        }
+    };
+    let voltage_controlled = matches!(letter, 'e' | 'g');
+    let wanted = if voltage_controlled {
+        2 * dimension
+    } else {
+        dimension
+    };
+    if fields.len() <= wanted {
+        let controls = if voltage_controlled {
+            let pairs = if dimension == 1 { "pair" } else { "pairs" };
+            format!("{dimension} controlling node {pairs} ({wanted} nodes)")
+        } else if dimension == 1 {
+            "1 controlling voltage source".to_string()
+        } else {
+            format!("{dimension} controlling voltage sources")
+        };
+        let span = cur.span(keyword);
+        return cur.error(
+            span,
+            format!(
+                "POLY({dimension}) in '{n}' needs {controls} followed by at least one \
+                 coefficient, but {} field{} follow{}",
+                fields.len(),
+                if fields.len() == 1 { "" } else { "s" },
+                if fields.len() == 1 { "s" } else { "" },
+            ),
+        );
+    }
+    let (control_toks, coefficient_toks) = fields.split_at(wanted);
+    let what = if voltage_controlled {
+        "a controlling node name"
+    } else {
+        "a controlling voltage source name"
+    };
+    let mut controls = Vec::with_capacity(wanted);
+    for &t in control_toks {
+        if t.kind != TokKind::Word {
+            return cur.error(
+                cur.span(t),
+                format!("expected {what} for '{n}', found '{}'", cur.text(t)),
+            );
+        }
+        controls.push(cur.ident(t));
+    }
+    let coefficients = coefficient_toks
+        .iter()
+        .map(|&t| cur.value_of(t, format_args!("a POLY coefficient for '{n}'")))
+        .collect::<PResult<Vec<_>>>()?;
+    let [a, b] = [out[0].clone(), out[1].clone()];
+    Ok(ElementKind::Poly {
+        nodes: [a, b],
+        dimension,
+        controls,
+        coefficients,
+    })
+}
+
 /// `Xname nodes... SUBCKT [params:] [a=1 ...]`
 fn instance(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     let (mut positional, params) = cur.fields(true)?;
@@ -1193,6 +1489,119 @@ fn diode(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         model,
         area,
         params,
+    })
+}
+
+/// `Jname drain gate source model [area] [off] [ic=vds,vgs] [name=value...]` (ngspice's
+/// order: the positional area right after the model, then `off` and parameters in any order).
+fn jfet(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let mut words = Vec::new();
+    while words.len() < 4 {
+        match cur.peek() {
+            Some(t) if t.kind == TokKind::Word && !cur.at_param() => {
+                cur.bump();
+                words.push(t);
+            }
+            _ => break,
+        }
+    }
+    if words.len() < 4 {
+        return cur.error(
+            cur.missing_span(),
+            format!(
+                "expected 3 nodes (drain gate source) and a model name for JFET '{n}', found {} fields",
+                words.len()
+            ),
+        );
+    }
+    let nodes = cur.nodes::<3>(&words)?;
+    let model = cur.node(words[3])?;
+    let (mut area, mut off, mut ic, mut params) = (None, false, Vec::new(), Vec::new());
+    while let Some(t) = cur.peek() {
+        if cur.at_param() {
+            if cur.text(t) == "ic" {
+                cur.bump();
+                cur.bump();
+                ic.push(cur.expect_value(format_args!("a value for 'ic' of '{n}'"))?);
+                if cur.peek().is_some_and(|c| c.kind == TokKind::Comma) {
+                    cur.bump();
+                    ic.push(cur.expect_value(format_args!("a second value for 'ic' of '{n}'"))?);
+                }
+            } else {
+                params.push(cur.param()?);
+            }
+        } else if t.kind == TokKind::Word && cur.text(t) == "off" {
+            cur.bump();
+            off = true;
+        } else if t.kind == TokKind::Comma {
+            cur.bump();
+        } else if area.is_none() && params.is_empty() && !off && cur.is_value(t) {
+            cur.bump();
+            area = Some(cur.value_of(t, format_args!("an area factor for JFET '{n}'"))?);
+        } else {
+            return cur.extra(t, n);
+        }
+    }
+    Ok(ElementKind::Jfet {
+        nodes,
+        model,
+        area,
+        off,
+        ic,
+        params,
+    })
+}
+
+/// `Sname n+ n- nc+ nc- model [on|off]` and `Wname n+ n- vcontrol model [on|off]`.
+fn switch(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
+    let (mut positional, params) = cur.fields(false)?;
+    if let Some(p) = params.first() {
+        return cur.error(
+            p.name.span,
+            format!("unexpected parameter '{}' in switch '{n}'", p.name.name),
+        );
+    }
+    let flag = match positional.last() {
+        Some(&t) if matches!(cur.text(t), "on" | "off") => {
+            positional.pop();
+            Some(cur.text(t) == "on")
+        }
+        _ => None,
+    };
+    let (want, usage) = if letter == 's' {
+        (5, "4 nodes (n+ n- nc+ nc-) and a model name")
+    } else {
+        (
+            4,
+            "2 nodes (n+ n-), a controlling voltage source and a model name",
+        )
+    };
+    if positional.len() < want {
+        return cur.error(
+            cur.missing_span(),
+            format!(
+                "expected {usage} for switch '{n}', found {} fields",
+                positional.len()
+            ),
+        );
+    }
+    if let Some(&t) = positional.get(want) {
+        return cur.extra(t, n);
+    }
+    let model = cur.node(positional[want - 1])?;
+    Ok(if letter == 's' {
+        ElementKind::VSwitch {
+            nodes: cur.nodes::<4>(&positional)?,
+            model,
+            on: flag,
+        }
+    } else {
+        ElementKind::CSwitch {
+            nodes: cur.nodes::<2>(&positional)?,
+            control: cur.node(positional[2])?,
+            model,
+            on: flag,
+        }
     })
 }
 

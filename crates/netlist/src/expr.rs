@@ -17,7 +17,7 @@
 use crate::ast::{BinaryOp, Expr, UnaryOp};
 use crate::number::unsigned_number;
 use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while};
+use nom::bytes::complete::{tag, take_while, take_while1};
 use nom::character::complete::{char, multispace0, satisfy};
 use nom::combinator::{cut, opt, recognize};
 use nom::error::{context, ContextError, ErrorKind, ParseError};
@@ -66,6 +66,8 @@ const TOO_DEEP: &str = "<too deep>";
 thread_local! {
     /// Current (nesting, tree depth) of the expression being parsed on this thread.
     static DEPTH: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+    /// Whether `v(...)` and `i(...)` take raw node and element names (a B-source expression).
+    static PROBES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Restores the depth counters when a nested parse returns (by value or by error).
@@ -156,6 +158,46 @@ pub(crate) fn parse_expr_all(text: &str) -> Result<Expr, ExprError> {
     } else {
         Err(error_at(text, rest, "an operator"))
     }
+}
+
+/// Parses a behavioural source's expression (`B ... V=`, `E ... VALUE=`): the grammar of
+/// [`parse_expr_all`] where `v(...)` and `i(...)` take raw node and element names as ngspice's
+/// B-source lexer does (`v(x1.n2)`, `v(1, out)`, `i(vsense)`): each becomes
+/// `Call("v"|"i", [Var(name), ...])`.
+pub(crate) fn parse_behavioral(text: &str) -> Result<Expr, ExprError> {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            PROBES.with(|p| p.set(false));
+        }
+    }
+    let _reset = Reset;
+    PROBES.with(|p| p.set(true));
+    parse_expr_all(text)
+}
+
+/// The names of a probe `v(a)`, `v(a,b)`, `i(x)` after its `(`: raw words up to `,` or `)`.
+fn probe_args(i: &str) -> Res<'_, Vec<Expr>> {
+    let raw = |i| -> Res<'_, &str> {
+        let (i, _) = sp(i)?;
+        context(
+            "a node or element name",
+            take_while1(|c: char| !c.is_whitespace() && !matches!(c, ',' | '(' | ')')),
+        )
+        .parse(i)
+    };
+    let (i, first) = cut(raw).parse(i)?;
+    let mut args = vec![Expr::Var(first.to_string())];
+    let (i, comma) = opt(preceded(sp, char(','))).parse(i)?;
+    let i = if comma.is_some() {
+        let (i, second) = cut(raw).parse(i)?;
+        args.push(Expr::Var(second.to_string()));
+        i
+    } else {
+        i
+    };
+    let (i, _) = cut(context("')'", preceded(sp, char(')')))).parse(i)?;
+    Ok((i, args))
 }
 
 fn sp(i: &str) -> Res<'_, &str> {
@@ -309,6 +351,12 @@ fn primary(i: &str) -> Res<'_, Expr> {
     }
     let (i, name) = context("an operand", identifier).parse(i)?;
     let (after_ws, _) = sp(i)?;
+    if matches!(name, "v" | "i") && PROBES.with(|p| p.get()) {
+        if let Some(rest) = after_ws.strip_prefix('(') {
+            let (rest, args) = probe_args(rest)?;
+            return Ok((rest, Expr::Call(name.to_string(), args)));
+        }
+    }
     if let Some(rest) = after_ws.strip_prefix('(') {
         let (rest, args) = nested(rest, |i| {
             separated_list0(preceded(sp, char(',')), ternary).parse(i)

@@ -422,19 +422,11 @@ fn controlled_source_errors() {
     let (msg, at) = parse_err("t\nE1 a b 2\n");
     assert_eq!(msg, "expected 4 nodes for 'e1', found 2");
     assert_eq!(at, "t.net:2:8");
-    let (msg, at) = parse_err("t\nE1 a b POLY(1) c d 0 1\n");
+    // B and the VALUE/TABLE forms are behavioural sources; a LAPLACE form is still refused.
+    let (msg, at) = parse_err("t\nG1 a b laplace {v(c)} = {1/s}\n");
     assert_eq!(
         msg,
-        "the POLY form of controlled source 'e1' is not supported yet"
-    );
-    assert_eq!(at, "t.net:2:8");
-    let (msg, at) = parse_err("t\nB1 a 0 v={x}\nG1 a b value={v(c)*2}\n");
-    assert_eq!(msg, "element type 'b' ('b1') is not supported yet");
-    assert_eq!(at, "t.net:2:1");
-    let (msg, at) = parse_err("t\nG1 a b value={v(c)*2}\n");
-    assert_eq!(
-        msg,
-        "the VALUE form of controlled source 'g1' is not supported yet"
+        "the LAPLACE form of controlled source 'g1' is not supported yet"
     );
     assert_eq!(at, "t.net:2:8");
     let (msg, _) = parse_err("t\nF1 a b 2\n");
@@ -442,6 +434,76 @@ fn controlled_source_errors() {
         msg,
         "expected 'n+ n- vcontrol gain' for 'f1', found 3 fields"
     );
+}
+
+#[test]
+fn poly_sources() {
+    match only_element("t\nE1 out 0 POLY(2) (a,0) (b,c) 0 1 1 {k*2}\n") {
+        ElementKind::Poly {
+            nodes,
+            dimension,
+            controls,
+            coefficients,
+        } => {
+            assert_eq!(names(&nodes), ["out", "0"]);
+            assert_eq!(dimension, 2);
+            assert_eq!(names(&controls), ["a", "0", "b", "c"]);
+            assert_eq!(coefficients.len(), 4);
+            assert_eq!(num(&coefficients[2]), 1.0);
+            assert!(matches!(coefficients[3].expr, Expr::Binary(..)));
+        }
+        k => panic!("{k:?}"),
+    }
+    // `POLY (1)` and `poly 1` read as POLY(1); F and H name voltage sources.
+    for card in ["H1 o 0 POLY (1) vs 0 2m", "H1 o 0 poly 1 vs 0 2m"] {
+        match only_element(&format!("t\n{card}\n")) {
+            ElementKind::Poly {
+                dimension,
+                controls,
+                coefficients,
+                ..
+            } => {
+                assert_eq!(dimension, 1);
+                assert_eq!(names(&controls), ["vs"]);
+                assert_eq!(num(&coefficients[1]), 2e-3);
+            }
+            k => panic!("{k:?}"),
+        }
+    }
+    // A node called `poly` elsewhere is just a node.
+    assert!(matches!(
+        only_element("t\nE1 poly 0 a 0 2\n"),
+        ElementKind::Vcvs { .. }
+    ));
+}
+
+#[test]
+fn poly_source_errors() {
+    let (msg, at) = parse_err("t\nE1 a 0 POLY(2) c 0 1 2\n");
+    assert_eq!(
+        msg,
+        "POLY(2) in 'e1' needs 2 controlling node pairs (4 nodes) followed by at least one \
+         coefficient, but 4 fields follow"
+    );
+    assert_eq!(at, "t.net:2:8");
+    let (msg, at) = parse_err("t\nG1 a 0 POLY(0) c 0 1\n");
+    assert_eq!(
+        msg,
+        "POLY(0) in 'g1': the dimension must be a positive integer"
+    );
+    assert_eq!(at, "t.net:2:13");
+    let (msg, _) = parse_err("t\nF1 a 0 POLY(1) vs\n");
+    assert_eq!(
+        msg,
+        "POLY(1) in 'f1' needs 1 controlling voltage source followed by at least one \
+         coefficient, but 1 field follows"
+    );
+    let (msg, at) = parse_err("t\nE1 a 0 POLY(1) c 0 0 1 IC=0.2\n");
+    assert_eq!(
+        msg,
+        "IC= on POLY source 'e1' is not supported (ngspice 39 rejects it too); remove it"
+    );
+    assert_eq!(at, "t.net:2:24");
 }
 
 #[test]
@@ -1445,6 +1507,160 @@ fn parallel_parsing_keeps_file_order_and_the_first_error() {
         .iter()
         .enumerate()
         .all(|(i, name)| *name == format!("r{i}")));
+}
+
+#[test]
+fn jfet_cards() {
+    match only_element("t\nJ1 d g s jmod 2 off ic=1.5,-0.5 m=3 temp=50\n") {
+        ElementKind::Jfet {
+            nodes,
+            model,
+            area,
+            off,
+            ic,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["d", "g", "s"]);
+            assert_eq!(model.name, "jmod");
+            assert_eq!(area.as_ref().map(num), Some(2.0));
+            assert!(off);
+            assert_eq!(ic.iter().map(num).collect::<Vec<_>>(), [1.5, -0.5]);
+            assert_eq!(params[0].name.name, "m");
+            assert_eq!(params[1].name.name, "temp");
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nJ2 d g s jmod area=1.5\n") {
+        ElementKind::Jfet {
+            area, off, params, ..
+        } => {
+            assert!(area.is_none() && !off);
+            assert_eq!(params[0].name.name, "area");
+        }
+        k => panic!("{k:?}"),
+    }
+    let (msg, _) = parse_err("t\nJ3 d g jmod\n");
+    assert_eq!(
+        msg,
+        "expected 3 nodes (drain gate source) and a model name for JFET 'j3', found 3 fields"
+    );
+}
+
+#[test]
+fn switch_cards() {
+    match only_element("t\nS1 a b c 0 smod on\n") {
+        ElementKind::VSwitch { nodes, model, on } => {
+            assert_eq!(names(&nodes), ["a", "b", "c", "0"]);
+            assert_eq!(model.name, "smod");
+            assert_eq!(on, Some(true));
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nW1 a b vsense wmod off\n") {
+        ElementKind::CSwitch {
+            nodes,
+            control,
+            model,
+            on,
+        } => {
+            assert_eq!(names(&nodes), ["a", "b"]);
+            assert_eq!(control.name, "vsense");
+            assert_eq!(model.name, "wmod");
+            assert_eq!(on, Some(false));
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nW2 a b vsense wmod\n") {
+        ElementKind::CSwitch { on, .. } => assert_eq!(on, None),
+        k => panic!("{k:?}"),
+    }
+    let (msg, _) = parse_err("t\nS2 a b smod\n");
+    assert_eq!(
+        msg,
+        "expected 4 nodes (n+ n- nc+ nc-) and a model name for switch 's2', found 3 fields"
+    );
+    let (msg, _) = parse_err("t\nS3 a b c 0 smod x\n");
+    assert_eq!(msg, "unexpected 'x' in 's3'");
+}
+
+#[test]
+fn behavioral_sources_b_value_and_table() {
+    let n = parse(
+        "t\nB1 out 0 V=v(x1.n2, 1)*2 + i(vsense)\nB2 0 a I={ sqrt(v(a)) }\n\
+         E1 o 0 VALUE = {v(in)**2}\nG1 0 o value={1m*v(in)}\n\
+         E2 o2 0 TABLE {v(in)} = (-1, 0) (1, 2.5)\n.end\n",
+    );
+    let els = elements(&n);
+    let ElementKind::Behavioral {
+        nodes,
+        voltage,
+        form,
+        expr,
+        text,
+        ..
+    } = &els[0].kind
+    else {
+        panic!("not behavioral: {:?}", els[0].kind)
+    };
+    assert_eq!((nodes[0].name.as_str(), *voltage), ("out", true));
+    assert_eq!(*form, BehavioralForm::B);
+    assert_eq!(text, "v(x1.n2, 1)*2 + i(vsense)");
+    // v(a, b) and i(x) keep their raw names.
+    let Expr::Binary(BinaryOp::Add, l, r) = &expr.expr else {
+        panic!("{:?}", expr.expr)
+    };
+    assert_eq!(
+        **r,
+        Expr::Call("i".into(), vec![Expr::Var("vsense".into())])
+    );
+    let Expr::Binary(BinaryOp::Mul, v, _) = &**l else {
+        panic!("{l:?}")
+    };
+    assert_eq!(
+        **v,
+        Expr::Call(
+            "v".into(),
+            vec![Expr::Var("x1.n2".into()), Expr::Var("1".into())]
+        )
+    );
+    assert!(matches!(
+        &els[1].kind,
+        ElementKind::Behavioral { voltage: false, .. }
+    ));
+    assert!(matches!(
+        &els[2].kind,
+        ElementKind::Behavioral {
+            voltage: true,
+            form: BehavioralForm::Value,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &els[3].kind,
+        ElementKind::Behavioral {
+            voltage: false,
+            form: BehavioralForm::Value,
+            ..
+        }
+    ));
+    let ElementKind::Behavioral {
+        form: BehavioralForm::Table(points),
+        ..
+    } = &els[4].kind
+    else {
+        panic!("{:?}", els[4].kind)
+    };
+    assert_eq!(points.len(), 2);
+    assert_eq!(points[1].1.expr, Expr::Num(2.5));
+}
+
+#[test]
+fn behavioral_syntax_errors_point_inside_the_expression() {
+    let (msg, at) = parse_err("t\nB1 out 0 V=v(a)*(2+*v(a))\n.end\n");
+    assert_eq!(msg, "expected an operand in expression, found '*'");
+    assert!(at.ends_with(":2:20"), "{at}");
+    let (msg, _) = parse_err("t\nB1 out 0 X=1\n.end\n");
+    assert!(msg.contains("expected 'v=' or 'i='"), "{msg}");
 }
 
 #[test]

@@ -465,6 +465,28 @@ impl Display for Element {
                 names(f, nodes)?;
                 write!(f, " {gain}")
             }
+            ElementKind::Behavioral {
+                nodes,
+                voltage,
+                form,
+                expr,
+                ..
+            } => {
+                names(f, nodes)?;
+                match form {
+                    BehavioralForm::B => {
+                        write!(f, " {}={expr}", if *voltage { "v" } else { "i" })
+                    }
+                    BehavioralForm::Value => write!(f, " value={expr}"),
+                    BehavioralForm::Table(points) => {
+                        write!(f, " table {expr} =")?;
+                        for (x, y) in points {
+                            write!(f, " ({x}, {y})")?;
+                        }
+                        Ok(())
+                    }
+                }
+            }
             ElementKind::Cccs {
                 nodes,
                 control,
@@ -477,6 +499,20 @@ impl Display for Element {
             } => {
                 names(f, nodes)?;
                 write!(f, " {} {gain}", control.name)
+            }
+            ElementKind::Poly {
+                nodes,
+                dimension,
+                controls,
+                coefficients,
+            } => {
+                names(f, nodes)?;
+                write!(f, " poly({dimension})")?;
+                names(f, controls)?;
+                for c in coefficients {
+                    write!(f, " {c}")?;
+                }
+                Ok(())
             }
             ElementKind::Instance {
                 nodes,
@@ -499,6 +535,43 @@ impl Display for Element {
                     write!(f, " {a}")?;
                 }
                 params(f, p)
+            }
+            ElementKind::Jfet {
+                nodes,
+                model,
+                area,
+                off,
+                ic,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
+                if let Some(a) = area {
+                    write!(f, " {a}")?;
+                }
+                if *off {
+                    f.write_str(" off")?;
+                }
+                for (i, v) in ic.iter().enumerate() {
+                    let sep = if i == 0 { " ic=" } else { "," };
+                    write!(f, "{sep}{v}")?;
+                }
+                params(f, p)
+            }
+            ElementKind::VSwitch { nodes, model, on } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
+                switch_flag(f, *on)
+            }
+            ElementKind::CSwitch {
+                nodes,
+                control,
+                model,
+                on,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {} {}", control.name, model.name)?;
+                switch_flag(f, *on)
             }
             ElementKind::Mosfet {
                 nodes,
@@ -533,6 +606,15 @@ impl Display for Element {
                 params(f, p)
             }
         }
+    }
+}
+
+/// A switch's ` on` / ` off` flag, when given.
+fn switch_flag(f: &mut Formatter<'_>, on: Option<bool>) -> fmt::Result {
+    match on {
+        Some(true) => f.write_str(" on"),
+        Some(false) => f.write_str(" off"),
+        None => Ok(()),
     }
 }
 

@@ -45,6 +45,14 @@ pub enum SolveError {
         at: String,
         unknowns: Vec<String>,
     },
+    /// A device could not be evaluated (a B source's `sqrt` of a negative number, ...).
+    #[error("{analysis}: {element}: {message} at {at}")]
+    Device {
+        analysis: String,
+        at: String,
+        element: String,
+        message: String,
+    },
     /// The transient time step fell below its minimum.
     #[error("tran: time step too small ({step:.3e} s) at time {time:.7e} s; the fastest-changing element is {element}")]
     TimestepTooSmall {

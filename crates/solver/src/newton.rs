@@ -9,6 +9,16 @@
 //! tolerance of their linearised prediction). The devices' states (junction voltages and the
 //! like) live here as one flat array, `state`, with the last accepted point's in `accepted`.
 //!
+//! Iteration modes follow ngspice's `NIiter`, whose iterate sequence the parity tests see:
+//! - the first iteration from scratch (`Load::init_junctions`, `MODEINITJCT`) never ends a
+//!   solve; the iterations after it (`Load::init_fix`, `MODEINITFIX`) go on until one has
+//!   converged, and only a later converged iteration (`MODEINITFLOAT`) ends it;
+//! - a warm start at a new `.dc` point or time step passes `Load::predict` to its first
+//!   iteration (`MODEINITPRED`), so devices can extrapolate their junction voltages;
+//! - the answer is the iterate the devices were last linearised at (ngspice returns before
+//!   swapping its vectors and dumps `CKTrhsOld`), consistent with their states, not the last
+//!   solve's result, which is within the tolerances of it.
+//!
 //! The operating point tries, in order, plain Newton from junctions at their critical voltage,
 //! GMIN stepping (a shunt conductance on every node, reduced decade by decade) and source
 //! stepping (all independent sources ramped from 0 to their values), as ngspice does.
@@ -40,9 +50,13 @@ pub struct LoadMode<'a> {
     /// Start junctions at their critical voltage instead of the solution's.
     pub init_junctions: bool,
     pub charges: Option<ChargeTerms<'a>>,
-    /// Whether the first iteration starts a new DC sweep point, predicted from the last two
-    /// ([`crate::devices::nonlinear::Load::predict`]).
-    pub sweep_start: bool,
+    /// A warm start at a new point (ngspice's `MODEINITPRED`: the next `.dc` sweep point, the
+    /// next time step): the devices may extrapolate their first iteration's junction
+    /// voltages from the last two accepted points, `v = (1 + f)*v1 - f*v2` with this `f`
+    /// (the step over the previous step; 1 in a sweep).
+    pub predict: Option<f64>,
+    /// The transient time of the point (s); 0 for a DC point.
+    pub time: f64,
 }
 
 /// Why Newton stopped without converging.
@@ -50,6 +64,16 @@ pub struct LoadMode<'a> {
 pub struct NoConvergence {
     /// Unknowns that were still moving most at the last iteration, worst first.
     pub worst: Vec<usize>,
+    /// A device that could not be evaluated ([`Load::fault`]): which and why. Newton stops at
+    /// once (no GMIN or source stepping, no smaller time step), as ngspice does when a
+    /// device's load fails.
+    pub fault: Option<(circuit::DeviceId, String)>,
+}
+
+impl NoConvergence {
+    fn plain(worst: Vec<usize>) -> Self {
+        NoConvergence { worst, fault: None }
+    }
 }
 
 /// Reusable Newton workspace for one system.
@@ -67,20 +91,15 @@ pub struct Newton<'a> {
     /// accepted point (`CKTstate1`).
     pub state: Vec<f64>,
     pub accepted: Vec<f64>,
-    /// The final device states of the last two DC sweep points ([`State::sweep_last`],
-    /// [`State::sweep_before`]).
-    sweep_last: Vec<f64>,
-    sweep_before: Vec<f64>,
     /// Every device charge and its current (`q'`) at the last load (transient).
     pub q: Vec<f64>,
     pub dq: Vec<f64>,
-    /// At a converged DC sweep point (warm start), the solution the last iteration was loaded
-    /// at: what ngspice reports for the point (empty otherwise; see [`Newton::reported`]).
-    load_point: Vec<f64>,
     /// Newton iterations done (statistics).
     pub iterations: usize,
     /// How the last DC operating point was found.
     pub method: Option<OpMethod>,
+    /// A device's evaluation failure at the last load.
+    fault: Option<(circuit::DeviceId, String)>,
 }
 
 /// Which strategy of [`dc_operating_point`] converged.
@@ -115,13 +134,11 @@ impl<'a> Newton<'a> {
             node_diag,
             state: vec![0.0; nl.state_len()],
             accepted: vec![0.0; nl.state_len()],
-            sweep_last: vec![0.0; nl.state_len()],
-            sweep_before: vec![0.0; nl.state_len()],
-            load_point: Vec::new(),
             q: vec![0.0; nl.charge_len()],
             dq: vec![0.0; nl.charge_len()],
             iterations: 0,
             method: None,
+            fault: None,
         }
     }
 
@@ -137,6 +154,9 @@ impl<'a> Newton<'a> {
     ) -> Result<(), NoConvergence> {
         let opts = &self.circuit.options;
         let mut init = mode.init_junctions;
+        // ngspice's MODEINITFIX: after the first iteration from scratch, iterations go on
+        // until one has converged, and only the next converged one ends the solve.
+        let mut fix = false;
         for iter in 0..max_iter.max(1) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
@@ -144,10 +164,16 @@ impl<'a> Newton<'a> {
             for &s in &self.node_diag {
                 self.values[s] += mode.gshunt;
             }
-            let predict = (iter == 0 && mode.sweep_start).then_some(1.0);
-            let devices_converged = self.load(x, init, predict, mode);
+            let predict = if iter == 0 { mode.predict } else { None };
+            let devices_converged = self.load(x, init, fix, predict, mode);
+            if let Some(fault) = self.fault.take() {
+                return Err(NoConvergence {
+                    worst: Vec::new(),
+                    fault: Some(fault),
+                });
+            }
             if self.lu.factor(&self.sys.pattern, &self.values).is_err() {
-                return Err(NoConvergence { worst: Vec::new() });
+                return Err(NoConvergence::plain(Vec::new()));
             }
             self.x_new.copy_from_slice(&self.rhs);
             self.lu.solve_refined(
@@ -157,7 +183,7 @@ impl<'a> Newton<'a> {
                 &mut self.scratch,
             );
             if self.x_new.iter().any(|v| !v.is_finite()) {
-                return Err(NoConvergence { worst: Vec::new() });
+                return Err(NoConvergence::plain(Vec::new()));
             }
             // Node voltages (visible and internal) get VNTOL, branch currents ABSTOL.
             let nodes = self.sys.unknowns.node_unknowns();
@@ -176,19 +202,15 @@ impl<'a> Newton<'a> {
                         (new - old).abs() <= opts.reltol * new.abs().max(old.abs()) + abs
                     });
             let converged = !init && iter > 0 && devices_converged && solution_converged;
-            if converged && mode.sweep_start {
-                // ngspice reports `CKTrhsOld`, the solution the converging iteration was
-                // loaded at, and goes on to the next point from the new one. From a cold
-                // start the two agree here (ngspice's MODEINITFIX phase converges once more in
-                // MODEINITFLOAT before returning); a sweep point starts in MODEINITFLOAT and
-                // returns at its first convergence.
-                self.load_point.clear();
-                self.load_point.extend_from_slice(x);
-            }
-            x.copy_from_slice(&self.x_new);
-            if converged {
+            if converged && !fix {
+                // As ngspice (NIiter returns before swapping its vectors, and CKTdump writes
+                // CKTrhsOld): the answer is the iterate the devices were last linearised at,
+                // consistent with their states, not the final solve's result (which is within
+                // the tolerances of it).
                 return Ok(());
             }
+            x.copy_from_slice(&self.x_new);
+            fix = if init { true } else { fix && !converged };
             init = false;
         }
         // Name the unknowns that moved most in the last iteration.
@@ -196,12 +218,19 @@ impl<'a> Newton<'a> {
         let moved = |i: usize| (self.rhs[i] - x[i]).abs();
         worst.sort_by(|&a, &b| moved(b).total_cmp(&moved(a)));
         worst.truncate(3);
-        Err(NoConvergence { worst })
+        Err(NoConvergence::plain(worst))
     }
 
     /// Linearises every nonlinear device at `x` into `values`/`rhs`; returns whether all of
     /// them report convergence.
-    fn load(&mut self, x: &[f64], init: bool, predict: Option<f64>, mode: LoadMode) -> bool {
+    fn load(
+        &mut self,
+        x: &[f64],
+        init: bool,
+        fix: bool,
+        predict: Option<f64>,
+        mode: LoadMode,
+    ) -> bool {
         let nl = &self.sys.nonlinear;
         let analysis = if mode.charges.is_some() {
             Mode::Tran
@@ -224,17 +253,22 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: analysis,
                 init_junctions: init,
+                init_fix: fix,
+                predict,
                 options: &self.circuit.options,
                 integrator,
-                predict,
+                time: mode.time,
+                fault: None,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
                 accepted: &self.accepted[s0..s1],
-                sweep_last: &self.sweep_last[s0..s1],
-                sweep_before: &self.sweep_before[s0..s1],
             };
             converged &= device.load(x, state, &mut load);
+            if let Some(message) = load.fault {
+                self.fault = Some((nl.ids[k], message));
+                return false;
+            }
         }
         converged
     }
@@ -252,6 +286,8 @@ impl<'a> Newton<'a> {
                 rhs: &mut self.rhs,
                 mode: Mode::TranInit,
                 init_junctions: false,
+                init_fix: false,
+                predict: None,
                 options: &self.circuit.options,
                 integrator: Some(Integrator {
                     ag0: 0.0,
@@ -260,55 +296,21 @@ impl<'a> Newton<'a> {
                     q: &mut self.q[c0..c1],
                     dq: &mut self.dq[c0..c1],
                 }),
-                predict: None,
+                time: 0.0,
+                fault: None,
             };
             let state = State {
                 now: &mut self.state[s0..s1],
                 accepted: &self.accepted[s0..s1],
-                sweep_last: &self.sweep_last[s0..s1],
-                sweep_before: &self.sweep_before[s0..s1],
             };
             device.load(x, state, &mut load);
         }
         self.accept_state();
     }
 
-    /// What ngspice reports for the point just solved into `x`: the last iteration's load
-    /// point at a DC sweep point, else `x` itself.
-    pub fn reported<'x>(&'x self, x: &'x [f64]) -> &'x [f64] {
-        if self.load_point.len() == x.len() {
-            &self.load_point
-        } else {
-            x
-        }
-    }
-
     /// The last load's states become the accepted point's (a time point was accepted).
     pub fn accept_state(&mut self) {
         self.accepted.copy_from_slice(&self.state);
-    }
-
-    /// Ends a solved DC point for the sweep predictor: a warm (sweep) point's final states
-    /// become the last point's; after a cold start ngspice has loaded the devices once more at
-    /// the solution it reports (its MODEINITFLOAT pass after MODEINITFIX converged), so the
-    /// devices are loaded at `x` first and those states are both previous points'.
-    fn end_sweep_point(&mut self, x: &[f64], warm: bool) {
-        if warm {
-            std::mem::swap(&mut self.sweep_before, &mut self.sweep_last);
-            self.sweep_last.copy_from_slice(&self.state);
-        } else {
-            self.values.copy_from_slice(&self.sys.g);
-            self.rhs.fill(0.0);
-            let mode = LoadMode {
-                gshunt: 0.0,
-                init_junctions: false,
-                charges: None,
-                sweep_start: false,
-            };
-            self.load(x, false, None, mode);
-            self.sweep_last.copy_from_slice(&self.state);
-            self.sweep_before.copy_from_slice(&self.state);
-        }
     }
 
     /// Back to the accepted point's states (a time step was rejected or failed).
@@ -335,19 +337,22 @@ pub fn dc_operating_point(
     let opts = newton.circuit.options.clone();
     let mut b = vec![0.0; x.len()];
     rhs_at(1.0, &mut b);
-    newton.load_point.clear();
     let plain = LoadMode {
         gshunt: 0.0,
         init_junctions: !warm,
         charges: None,
-        sweep_start: warm,
+        predict: warm.then_some(1.0),
+        time: 0.0,
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
-    if first.is_ok() {
-        newton.method = Some(OpMethod::Newton);
-        newton.end_sweep_point(x, warm);
-        return Ok(());
+    match first {
+        Ok(()) => {
+            newton.method = Some(OpMethod::Newton);
+            return Ok(());
+        }
+        Err(e) if e.fault.is_some() => return Err(e),
+        Err(_) => {}
     }
     // GMIN stepping, ngspice's dynamic variant: a shunt on every node starting at 1e-2,
     // divided by `factor` after each success (the factor grows while steps converge fast and
@@ -363,7 +368,8 @@ pub fn dc_operating_point(
             gshunt: gs,
             init_junctions: init,
             charges: None,
-            sweep_start: false,
+            predict: None,
+            time: 0.0,
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -379,6 +385,7 @@ pub fn dc_operating_point(
                 }
                 gs = (gs / factor).max(opts.gmin);
             }
+            Err(e) if e.fault.is_some() => return Err(e),
             Err(_) => {
                 if !last_gs.is_finite() {
                     break;
@@ -397,15 +404,16 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: false,
             charges: None,
-            sweep_start: false,
+            predict: None,
+            time: 0.0,
         };
-        if newton
-            .solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2))
-            .is_ok()
-        {
-            newton.method = Some(OpMethod::GminStepping);
-            newton.end_sweep_point(x, warm);
-            return Ok(());
+        match newton.solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2)) {
+            Ok(()) => {
+                newton.method = Some(OpMethod::GminStepping);
+                return Ok(());
+            }
+            Err(e) if e.fault.is_some() => return Err(e),
+            Err(_) => {}
         }
     }
     // Source stepping.
@@ -420,13 +428,13 @@ pub fn dc_operating_point(
             gshunt: 0.0,
             init_junctions: init,
             charges: None,
-            sweep_start: false,
+            predict: None,
+            time: 0.0,
         };
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {
                 if scale >= 1.0 {
                     newton.method = Some(OpMethod::SourceStepping);
-                    newton.end_sweep_point(x, warm);
                     return Ok(());
                 }
                 last_good.copy_from_slice(x);
@@ -435,7 +443,7 @@ pub fn dc_operating_point(
                 step *= 1.5;
             }
             Err(e) => {
-                if init || step < 1e-4 {
+                if init || step < 1e-4 || e.fault.is_some() {
                     return Err(e);
                 }
                 x.copy_from_slice(&last_good);

@@ -7,13 +7,17 @@
 
 use super::*;
 
+pub(crate) mod bsource;
 mod controlled;
 mod diode;
 mod instance;
+mod jfet;
 mod lines;
 mod mosfet;
 mod passive;
+mod poly;
 mod sources;
+mod switch;
 
 /// A model card's parameters, evaluated, by lower-case name in card order.
 pub(crate) type ModelValues = Vec<(String, f64)>;

@@ -4,7 +4,11 @@
 //! elaboration warns about them, as ngspice does).
 
 mod diode;
+mod jfet;
 mod mosfet;
+mod switch;
 
 pub use diode::DiodeModel;
+pub use jfet::JfetModel;
 pub use mosfet::{MosInstance, MosModel};
+pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};

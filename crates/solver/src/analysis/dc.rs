@@ -55,7 +55,6 @@ pub fn run_with(
     let mut index = vec![0usize; sweeps.len()];
     let mut x = vec![0.0; n];
     let mut prev = vec![0.0; n];
-    let mut prev2 = vec![0.0; n];
     for p in 0..total {
         // Mixed-radix counter, inner sweep fastest.
         let mut rem = p;
@@ -72,13 +71,6 @@ pub fn run_with(
             break;
         }
         x.copy_from_slice(&prev);
-        if p > 0 {
-            // ngspice starts each sweep point from the solution extrapolated linearly from
-            // the last two (the first point after the cold one from that one).
-            for ((xi, &a), &b) in x.iter_mut().zip(&prev).zip(&prev2) {
-                *xi = 2.0 * a - b;
-            }
-        }
         let solved = solver.solve_point(
             &mut x,
             &|d| {
@@ -93,12 +85,8 @@ pub fn run_with(
             stop = Some(e);
             break;
         }
-        sys.unknowns.gather(solver.reported(&x), &mut solutions);
-        if p == 0 {
-            prev2.copy_from_slice(&x);
-        } else {
-            prev2.copy_from_slice(&prev);
-        }
+        solver.accept_point();
+        sys.unknowns.gather(&x, &mut solutions);
         prev.copy_from_slice(&x);
         scale.push(at);
         control.advance(1);

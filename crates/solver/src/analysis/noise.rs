@@ -22,7 +22,8 @@
 //!
 //! **Output.** Two plots, as ngspice 39 writes them: `Noise Spectral Density Curves`
 //! (`frequency`, then with a summary interval per device generator `onoise_<dev><suffix>` and
-//! the device total `onoise_<dev>`, then `onoise_spectrum`, `inoise_spectrum`), and, when
+//! the device total `onoise_<dev>` (no total for a device whose one generator has no suffix:
+//! ngspice's switches), then `onoise_spectrum`, `inoise_spectrum`), and, when
 //! `fstart != fstop`, `Integrated Noise` with `v(onoise_total_<dev><suffix>)`,
 //! `v(inoise_total_<dev><suffix>)` ... then `v(onoise_total)`, `v(inoise_total)`. With
 //! `pts_per_summary = n > 0` only every n-th frequency (from the first) is written, as ngspice
@@ -216,9 +217,12 @@ fn spectrum_plot(
                     spectra.densities[k][d][s]
                 }));
             }
-            vectors.push(column(format!("onoise_{}", dev.name), &|k| {
-                spectra.densities[k][d].iter().sum()
-            }));
+            // A generator without suffix (ngspice's switches) is the device's only vector.
+            if dev.sources.iter().all(|src| !src.suffix.is_empty()) {
+                vectors.push(column(format!("onoise_{}", dev.name), &|k| {
+                    spectra.densities[k][d].iter().sum()
+                }));
+            }
         }
     }
     let total = |k: usize| -> f64 { spectra.densities[k].iter().flatten().sum() };
@@ -337,7 +341,7 @@ fn integrated_plot(
             o_dev += o;
             i_dev += i;
         }
-        if spec.pts_per_summary != 0 {
+        if spec.pts_per_summary != 0 && dev.sources.iter().all(|src| !src.suffix.is_empty()) {
             vectors.push(scalar(format!("v(onoise_total_{})", dev.name), o_dev));
             vectors.push(scalar(format!("v(inoise_total_{})", dev.name), i_dev));
         }

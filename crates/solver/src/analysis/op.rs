@@ -159,12 +159,23 @@ impl<'a> DcSolver<'a> {
                     b.iter_mut().for_each(|v| *v *= scale);
                     apply_clamp(b, scale);
                 };
-                let result = dc_operating_point(newton, x, &rhs_at, *warm).or_else(|_| {
+                let result = dc_operating_point(newton, x, &rhs_at, *warm).or_else(|e| {
+                    if e.fault.is_some() {
+                        return Err(e);
+                    }
                     // A warm start that fails gets the full cold procedure.
                     x.iter_mut().for_each(|v| *v = 0.0);
                     dc_operating_point(newton, x, &rhs_at, false)
                 });
                 if let Err(e) = result {
+                    if let Some((device, message)) = e.fault {
+                        return Err(SolveError::Device {
+                            analysis: self.analysis.into(),
+                            at: at(),
+                            element: circuit.devices[device.index()].name.clone(),
+                            message,
+                        });
+                    }
                     return Err(SolveError::NoConvergence {
                         analysis: self.analysis.into(),
                         at: at(),
@@ -181,12 +192,12 @@ impl<'a> DcSolver<'a> {
         check_finite(circuit, &sys.unknowns, self.analysis, at, x, f64::is_finite)
     }
 
-    /// The solution to report for the point just solved into `x` (ngspice reports a DC sweep
-    /// point's last load point, [`Newton::reported`]).
-    pub fn reported<'x>(&'x self, x: &'x [f64]) -> &'x [f64] {
-        match &self.kind {
-            DcKind::Nonlinear { newton, .. } => newton.reported(x),
-            DcKind::Linear { .. } => x,
+    /// Makes the last point's device states the accepted ones (ngspice rotates its state
+    /// vectors after each `.dc` sweep point, so switch hysteresis and the devices' predictor
+    /// look back at the previous point).
+    pub fn accept_point(&mut self) {
+        if let DcKind::Nonlinear { newton, .. } = &mut self.kind {
+            newton.accept_state();
         }
     }
 

@@ -295,6 +295,10 @@ pub fn run_with(
 
     // Initial point.
     let mut x = vec![0.0; n];
+    // The devices' states at the operating point's last load (ngspice copies CKTstate0 to
+    // CKTstate1 before MODEINITTRAN: a switch starts the transient in its operating-point
+    // state).
+    let mut op_state = None;
     if spec.uic {
         for &(node, v) in &circuit.initial_conditions {
             if let Some(i) = sys.unknowns.node(node) {
@@ -320,9 +324,13 @@ pub fn run_with(
             "the initial operating point".into()
         })
         .map_err(Stopped::before_any_point)?;
+        op_state = dc.newton().map(|nt| nt.state.clone());
     }
     // The nonlinear devices' states and charges at the start point.
     let mut newton = Newton::new(circuit, sys);
+    if let Some(s) = op_state.filter(|s| s.len() == newton.state.len()) {
+        newton.state.copy_from_slice(&s);
+    }
     newton.init_transient(&x);
     let mut device_hist: Vec<History> = (newton.q.iter())
         .map(|&q| History { q: [q; 3], dq: 0.0 })
@@ -475,15 +483,25 @@ pub fn run_with(
             rhs.copy_from_slice(&x);
             let mode = LoadMode {
                 gshunt: 0.0,
-                sweep_start: false,
                 init_junctions: false,
+                predict: Some(delta / delta_old[1]),
                 charges: Some(ChargeTerms {
                     ag0: co.ag[0],
                     hist: &device_terms,
                     previous: &device_previous,
                 }),
+                time: t_new,
             };
             if let Err(e) = newton.solve(&mut rhs, &values, &b, mode, opts.itl4) {
+                if let Some((device, message)) = e.fault {
+                    stop = Some(SolveError::Device {
+                        analysis: "tran".into(),
+                        at: format!("time {t_new:.7e} s"),
+                        element: circuit.devices[device.index()].name.clone(),
+                        message,
+                    });
+                    break;
+                }
                 // As ngspice: cut the step by 8 and restart at order 1.
                 newton.restore_state();
                 delta /= 8.0;

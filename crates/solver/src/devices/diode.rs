@@ -222,11 +222,12 @@ impl DiodeEval {
 fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
     if vnew > vcrit && (vnew - vold).abs() > vt + vt {
         if vold > 0.0 {
-            let arg = 1.0 + (vnew - vold) / vt;
+            // ngspice 39's form (devsup.c).
+            let arg = (vnew - vold) / vt;
             if arg > 0.0 {
-                (vold + vt * arg.ln(), true)
+                (vold + vt * (2.0 + (arg - 2.0).ln()), true)
             } else {
-                (vcrit, true)
+                (vold - vt * (2.0 + (2.0 - arg).ln()), true)
             }
         } else {
             (vt * (vnew / vt).ln(), true)
@@ -252,6 +253,11 @@ fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
 const VD: usize = 0;
 const ID: usize = 1;
 const GD: usize = 2;
+/// The accepted point's junction voltage as the last load saw it (once that point is
+/// accepted: the voltage two points back, for ngspice's predictor) and how many accepted
+/// points the history holds.
+const VD_BEFORE: usize = 3;
+const DEPTH: usize = 4;
 
 /// A diode placed in the matrix: its unknowns and the slots of its junction stamp.
 #[derive(Debug, Clone)]
@@ -294,7 +300,7 @@ impl DiodeInstance {
 
 impl Nonlinear for DiodeInstance {
     fn state_len(&self) -> usize {
-        3
+        5
     }
 
     fn charge_len(&self) -> usize {
@@ -310,8 +316,22 @@ impl Nonlinear for DiodeInstance {
     fn load(&self, x: &[f64], state: State, load: &mut Load) -> bool {
         let opts = load.options;
         let st = state.now;
-        let raw = voltage(x, self.a) - voltage(x, self.k);
+        let acc = state.accepted;
+        let mut raw = voltage(x, self.a) - voltage(x, self.k);
         let init = load.init_junctions;
+        if let Some(f) = load.predict.filter(|_| !init) {
+            // ngspice's MODEINITPRED (DEVpred): start from the accepted point's linearisation
+            // and extrapolate the junction voltage over the last two accepted points.
+            st[..=GD].copy_from_slice(&acc[..=GD]);
+            let before = if acc[DEPTH] >= 2.0 {
+                acc[VD_BEFORE]
+            } else {
+                acc[VD]
+            };
+            raw = (1.0 + f) * acc[VD] - f * before;
+        }
+        st[VD_BEFORE] = acc[VD];
+        st[DEPTH] = acc[DEPTH] + 1.0;
         let (vd, limited) = if init {
             (self.eval.vcrit, true)
         } else if load.mode == Mode::TranInit {
@@ -322,10 +342,9 @@ impl Nonlinear for DiodeInstance {
         let (id_j, gd_j) = self.eval.current(vd);
         let id = id_j + opts.gmin * vd;
         let gd = gd_j + opts.gmin;
-        // Only the limiter marks the iteration unconverged: ngspice 39's current test
-        // (`dioconv.c`) has no effect, since `NIconvTest` sets `CKTnoncon` to the return value
-        // of `CKTconvTest`, which is OK whatever the devices found.
-        let converged = !init && !limited;
+        // ngspice 39's dioload: the diode has converged when its junction voltage was not
+        // limited (the current-prediction test is used only for its bypass, off by default).
+        let converged = !limited;
         st[VD] = vd;
         st[ID] = id;
         st[GD] = gd;

@@ -8,12 +8,14 @@
 //! nodes or noise). A nonlinear device implements [`nonlinear::Nonlinear`], the only face the
 //! analyses see.
 
+pub mod bsource;
 mod capacitor;
 mod cccs;
 mod ccvs;
 mod current_source;
 pub mod diode;
 mod inductor;
+pub mod jfet;
 // MOSFET levels 2 and 3: pure drain-current functions, dead code until the MOSFET device
 // (branch `mos`) calls them.
 pub(crate) mod mos2;
@@ -22,8 +24,10 @@ pub mod mosfet;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
+pub mod poly;
 pub(crate) mod reactive;
 mod resistor;
+pub mod switch;
 pub mod tline;
 mod vccs;
 mod vcvs;
@@ -107,12 +111,15 @@ pub fn noise_sources(
 pub fn noise_rank(kind: &DeviceKind) -> u64 {
     let kind_rank = |r: u64| r << 48;
     match kind {
+        DeviceKind::CSwitch { .. } => kind_rank(21),
         DeviceKind::Diode { .. } => kind_rank(22),
+        DeviceKind::Jfet { .. } => kind_rank(32),
         DeviceKind::Mosfet { model, .. } => {
             kind_rank(36 + u64::from(model.level))
                 | ((1 << 48) - 1 - (model.card_order & ((1 << 48) - 1)))
         }
         DeviceKind::Resistor { .. } => kind_rank(40),
+        DeviceKind::VSwitch { .. } => kind_rank(44),
         _ => u64::MAX,
     }
 }
@@ -150,7 +157,11 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
             | DeviceKind::Ccvs { .. }
-    )
+            | DeviceKind::Poly {
+                voltage_output: true,
+                ..
+            }
+    ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
 }
 
 /// The reported unknowns a device adds besides a branch current, by ngspice suffix
@@ -177,6 +188,7 @@ pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
                 .filter_map(|(has, name)| has.then_some(name))
                 .collect()
         }
+        DeviceKind::Jfet { model, .. } => jfet::internal_nodes(model),
         _ => Vec::new(),
     }
 }
@@ -229,6 +241,13 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             control,
             transresistance_ohm,
         } => ccvs::stamp(*pos, *neg, *control, *transresistance_ohm, st),
+        Poly {
+            pos,
+            neg,
+            voltage_output,
+            controls,
+            coefficients,
+        } => poly::stamp(*pos, *neg, *voltage_output, controls, coefficients, st),
         Diode {
             anode,
             cathode,
@@ -251,6 +270,67 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             model,
             instance,
         } => mosfet::stamp([*d, *g, *s, *b], model, instance, &circuit.options, st),
+        Jfet {
+            drain,
+            gate,
+            source,
+            area,
+            m,
+            off,
+            temp_c,
+            dtemp_c,
+            model,
+            ..
+        } => jfet::stamp(
+            jfet::JfetNodes {
+                drain: *drain,
+                gate: *gate,
+                source: *source,
+            },
+            *area,
+            *m,
+            *off,
+            temp_c.unwrap_or(circuit.options.temp_c + dtemp_c) + CELSIUS_TO_KELVIN,
+            model,
+            circuit.options.tnom_c,
+            st,
+        ),
+        VSwitch {
+            pos,
+            neg,
+            ctrl_pos,
+            ctrl_neg,
+            on,
+            model,
+        } => match model {
+            circuit::SwitchKind::Hysteresis(model) => switch::stamp(
+                *pos,
+                *neg,
+                switch::SwitchControl::Voltage(*ctrl_pos, *ctrl_neg),
+                *on,
+                model,
+                circuit.options.gmin,
+                st,
+            ),
+            circuit::SwitchKind::Smooth(model) => {
+                switch::stamp_smooth(*pos, *neg, *ctrl_pos, *ctrl_neg, model, st)
+            }
+        },
+        CSwitch {
+            pos,
+            neg,
+            control,
+            on,
+            model,
+        } => switch::stamp(
+            *pos,
+            *neg,
+            switch::SwitchControl::Current(*control),
+            *on,
+            model,
+            circuit.options.gmin,
+            st,
+        ),
         TLine {
             p1p,
             p1n,
@@ -272,5 +352,6 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             ref_far,
             line,
         } => mtl::stamp(near, *ref_near, far, *ref_far, line, st),
+        BSource(b) => bsource::stamp(b, circuit.options.temp_c, st),
     }
 }

@@ -507,7 +507,14 @@ mod st {
     pub const VON: usize = 16;
     pub const VDSAT: usize = 17;
     pub const CDRAIN: usize = 18;
-    pub const LEN: usize = 19;
+    /// The accepted point's VBS, VGS, VDS as the last load saw them (so, once that point is
+    /// accepted, the voltages two points back, for the predictor), and how many accepted
+    /// points the history holds.
+    pub const VBS_BEFORE: usize = 19;
+    pub const VGS_BEFORE: usize = 20;
+    pub const VDS_BEFORE: usize = 21;
+    pub const DEPTH: usize = 22;
+    pub const LEN: usize = 23;
 }
 
 /// Charges: the three Meyer gate charges (in the truncation-error control), then the
@@ -705,6 +712,10 @@ impl Nonlinear for MosfetInstance {
         let vt = self.p.vt;
         let (mut vbs, mut vgs, mut vds) = self.voltages(x);
         let mut converged = true;
+        stt[st::VBS_BEFORE] = acc[st::VBS];
+        stt[st::VGS_BEFORE] = acc[st::VGS];
+        stt[st::VDS_BEFORE] = acc[st::VDS];
+        stt[st::DEPTH] = acc[st::DEPTH] + 1.0;
         if load.init_junctions {
             // MODEINITJCT: start from `ic=`, else from VTO with the bulk reverse biased.
             if self.off {
@@ -719,23 +730,34 @@ impl Nonlinear for MosfetInstance {
                 }
             }
             converged = false;
+        } else if load.init_fix && self.off {
+            // MODEINITFIX: an `off` device stays off.
+            (vbs, vgs, vds) = (0.0, 0.0, 0.0);
         } else if load.mode != Mode::TranInit {
             // Only the junction limiter marks the iteration unconverged (ngspice's `Check`):
             // ngspice 39's device convergence tests (`mos1conv.c`) have no effect, since
             // `NIconvTest` overwrites `CKTnoncon` with `CKTconvTest`'s return value (OK).
-            // The voltages to limit against: the last load's, or at the start of a DC sweep
-            // point what ngspice's rotated state vector holds there (`von` is an instance
-            // value in ngspice, so it stays the last load's).
-            if let Some(xfact) = load.predict {
-                // MODEINITPRED (mos1load.c): extrapolate from the last two sweep points and
-                // limit against the last one's voltages.
-                let (last, before) = (state.sweep_last, state.sweep_before);
-                let pred = |k: usize| (1.0 + xfact) * last[k] - xfact * before[k];
-                (vbs, vgs, vds) = (pred(st::VBS), pred(st::VGS), pred(st::VDS));
-                stt[st::VBS] = last[st::VBS];
-                stt[st::VGS] = last[st::VGS];
-                stt[st::VDS] = last[st::VDS];
-                stt[st::VBD] = last[st::VBS] - last[st::VDS];
+            if let Some(xfact) = load.predict.filter(|_| !self.off) {
+                // MODEINITPRED (mos1load.c): extrapolate over the last two accepted points
+                // (the same point twice while only one is known) and limit against the last
+                // one's voltages (`von` is an instance value in ngspice: the last load's).
+                let before = |k: usize, b: usize| {
+                    if acc[st::DEPTH] >= 2.0 {
+                        acc[b]
+                    } else {
+                        acc[k]
+                    }
+                };
+                let pred = |k: usize, b: usize| (1.0 + xfact) * acc[k] - xfact * before(k, b);
+                (vbs, vgs, vds) = (
+                    pred(st::VBS, st::VBS_BEFORE),
+                    pred(st::VGS, st::VGS_BEFORE),
+                    pred(st::VDS, st::VDS_BEFORE),
+                );
+                stt[st::VBS] = acc[st::VBS];
+                stt[st::VGS] = acc[st::VGS];
+                stt[st::VDS] = acc[st::VDS];
+                stt[st::VBD] = acc[st::VBS] - acc[st::VDS];
             }
             let old: &[f64] = stt;
             let vbd = vbs - vds;

@@ -10,10 +10,8 @@
 //!   terminal voltages from the trial solution, limits them against the previous iteration's
 //!   (kept in its [`State`]), evaluates its currents and their Jacobian and stamps the
 //!   linearisation (`G_ij` into the matrix values, `I - sum_j G_ij v_j` into the right-hand
-//!   side), and says whether it has converged: nothing limited (ngspice's `Check`; its
-//!   devices' current tests, `DEVconvTest`, have no effect in ngspice 39, whose `NIconvTest`
-//!   overwrites `CKTnoncon` with `CKTconvTest`'s return value, so balun's devices do not make
-//!   them either).
+//!   side), and says whether it has converged (nothing limited, currents within tolerance of
+//!   the previous linearisation's prediction).
 //! - **Transient** (`analysis/tran.rs`): a device declares [`Nonlinear::charge_len`] charges.
 //!   The engine keeps each charge's history and integration coefficients; during a transient
 //!   load the device computes each charge `q_k` at the trial point and calls
@@ -84,16 +82,11 @@ impl Integrator<'_> {
     }
 }
 
-/// A device's state slices: `now` (this iteration's; on entry the previous iteration's),
-/// `accepted` (the last accepted point's), and for the DC-sweep predictor
-/// ([`Load::predict`]) the final states of the last two sweep points.
+/// A device's state slices: `now` (this iteration's; on entry the previous iteration's) and
+/// `accepted` (the last accepted point's).
 pub struct State<'a> {
     pub now: &'a mut [f64],
     pub accepted: &'a [f64],
-    /// The last sweep point's final state (ngspice's `CKTstate1` in a DC sweep).
-    pub sweep_last: &'a [f64],
-    /// The sweep point's before that (`CKTstate2`).
-    pub sweep_before: &'a [f64],
 }
 
 /// Everything a [`Nonlinear::load`] writes into and reads besides the solution.
@@ -108,16 +101,25 @@ pub struct Load<'a> {
     /// device starts its junctions at their initial voltages (`vcrit`, `VTO`, or 0 if `off`)
     /// instead of the solution's.
     pub init_junctions: bool,
+    /// The iterations after that first one until everything has converged once (ngspice's
+    /// `MODEINITFIX`, which never ends an operating point): an `off` device stays off and a
+    /// switch keeps the state its `on`/`off` flag gives. False in warm starts and transients.
+    pub init_fix: bool,
+    /// The first iteration of a warm start at a new point (ngspice's `MODEINITPRED`: the next
+    /// `.dc` sweep point or time step), with the extrapolation factor `f`: a device may start
+    /// from `(1 + f)*v1 - f*v2`, `v1` and `v2` its junction voltages at the last two accepted
+    /// points (`f` = 1 in a sweep, the step over the previous step in a transient).
+    pub predict: Option<f64>,
     /// Tolerances (`reltol`, `abstol`, `vntol`) and `gmin` (each junction's parallel
     /// conductance) from `.options`.
     pub options: &'a Options,
     /// Transient integration of the device's charges (`None` in [`Mode::Dc`]).
     pub integrator: Option<Integrator<'a>>,
-    /// ngspice's `MODEINITPRED` at the first iteration of a new DC sweep point: a device that
-    /// predicts (ngspice's MOSFETs do) starts from its voltages extrapolated from the last two
-    /// points, `(1 + xfact)*sweep_last - xfact*sweep_before` with `xfact` this value, and
-    /// limits against `sweep_last`'s. `None` otherwise.
-    pub predict: Option<f64>,
+    /// The transient time of this point (s); 0 at a DC point (what a B source's `time` is).
+    pub time: f64,
+    /// Set by a device that cannot be evaluated at this solution (a B source's `sqrt` of a
+    /// negative number): the analysis stops with this message, naming the device.
+    pub fault: Option<String>,
 }
 
 impl Load<'_> {
@@ -172,8 +174,8 @@ pub trait Nonlinear: std::fmt::Debug + Send + Sync {
     fn resolve(&mut self, slot: &dyn Fn(usize) -> usize);
 
     /// Linearises the device at solution `x` and stamps it into `load`; returns whether the
-    /// device has converged (nothing limited, see the module documentation). On the first
-    /// iteration the answer is ignored.
+    /// device has converged (nothing limited, currents agree with the previous linearisation's
+    /// prediction within `reltol*max + abstol`). On the first iteration the answer is ignored.
     fn load(&self, x: &[f64], state: State, load: &mut Load) -> bool;
 
     /// Adds the small-signal conductances (to `g`) and capacitances (to `c`) at the operating
