@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 17] = [
+const KINDS: [(&str, &str); 18] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -17,6 +17,7 @@ const KINDS: [(&str, &str); 17] = [
     ("H", "CCVS"),
     ("D", "diodes"),
     ("Q", "bipolar transistors"),
+    ("M", "MOSFETs"),
     ("J", "JFETs"),
     ("S", "voltage-controlled switches"),
     ("W", "current-controlled switches"),
@@ -51,6 +52,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         }
         DeviceKind::Diode { .. } => "D",
         DeviceKind::Bjt(_) => "Q",
+        DeviceKind::Mosfet { .. } => "M",
         DeviceKind::Jfet { .. } => "J",
         DeviceKind::VSwitch { .. } => "S",
         DeviceKind::CSwitch { .. } => "W",

@@ -329,6 +329,32 @@ const CASES: &[Case] = &[
         "expected 3 nodes and a model name for bipolar transistor 'q1'",
     ),
     case(
+        "mos_bjt_model",
+        "mos_bjt_model.net:3:12",
+        "m1: model 'qmod' is a 'npn' model, not a MOSFET model (nmos or pmos)",
+    ),
+    case(
+        "mos_too_few_nodes",
+        "mos_too_few_nodes.net:3:1",
+        "expected 4 nodes (drain gate source bulk) and a model name for MOSFET 'm1', found 4 \
+         fields",
+    ),
+    case(
+        "mos_bsim3",
+        "mos_bsim3.net:4:24",
+        "m1: MOSFET level 8 (BSIM3) is not supported; levels 1-3 are",
+    ),
+    case(
+        "mos_bsim4",
+        "mos_bsim4.net:4:24",
+        "m1: MOSFET level 54 (BSIM4) is not supported; levels 1-3 are",
+    ),
+    case(
+        "mos_negative_w",
+        "mos_negative_w.net:3:19",
+        "m1: channel width w = -1e-6 must be positive",
+    ),
+    case(
         "model_wrong_type",
         "model_wrong_type.net:4:8",
         "d1: model 'qq' is a 'npn' model, not a diode model (d)",
@@ -543,6 +569,11 @@ const WARNING_CASES: &[Case] = &[
         "bjt_unknown_param",
         "bjt_unknown_param.net:6:8",
         "model 'qn': unknown bipolar transistor parameter 'foo' ignored",
+    ),
+    case(
+        "mos_unknown_param",
+        "mos_unknown_param.net:4:8",
+        "model 'nmod': unknown MOSFET parameter 'vth0' ignored",
     ),
     // ngspice 39's JFET (level 1) has no N or ISR: warned about and ignored, as ngspice does.
     case(

@@ -134,6 +134,11 @@ fn opamp_noise() {
     check("opamp_noise");
 }
 
+#[test]
+fn mos1_diffpair_noise() {
+    check("mos1_diffpair_noise");
+}
+
 /// Every netlist in tests/noise has a case above, and its ngspice reference.
 #[test]
 fn every_netlist_has_a_case() {
@@ -145,6 +150,7 @@ fn every_netlist_has_a_case() {
             "diode",
             "divider",
             "jfet_follower",
+            "mos1_diffpair_noise",
             "opamp_noise",
             "rc",
             "switch_noise",

@@ -109,6 +109,8 @@ tran_cases!(
     exp_sources,
     gear_rlc,
     halfwave_rectifier,
+    mos1_diffpair_tran,
+    mos1_inverter_tran,
     ic_without_uic,
     jfet_diffpair,
     jfet_follower,

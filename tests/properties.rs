@@ -422,6 +422,20 @@ mod gen {
             ),
             (four_nodes(), params(3))
                 .prop_map(|(nodes, params)| ElementKind::TLine { nodes, params }),
+            (
+                four_nodes(),
+                name(),
+                any::<bool>(),
+                prop::collection::vec(value(), 0..4),
+                params(3)
+            )
+                .prop_map(|(nodes, m, off, ic, params)| ElementKind::Mosfet {
+                    nodes,
+                    model: ident(m),
+                    off,
+                    ic,
+                    params: params.into_iter().filter(|p| p.name.name != "ic").collect(),
+                }),
             (1usize..4)
                 .prop_flat_map(|d| (
                     Just(d),
@@ -483,6 +497,7 @@ mod gen {
                 ElementKind::Instance { .. } => 'x',
                 ElementKind::Diode { .. } => 'd',
                 ElementKind::Bjt { .. } => 'q',
+                ElementKind::Mosfet { .. } => 'm',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
                 // Generated with node pairs: an E (or G) card.

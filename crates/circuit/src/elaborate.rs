@@ -525,6 +525,7 @@ impl<'a> Elab<'a> {
         match &e.kind {
             ElementKind::Diode { .. } => self.diode(e, name, ctx)?,
             ElementKind::Bjt { .. } => self.bjt(e, name, ctx)?,
+            ElementKind::Mosfet { .. } => self.mosfet(e, name, ctx)?,
             ElementKind::Jfet { .. } => self.jfet(e, name, ctx)?,
             ElementKind::VSwitch { .. } => self.vswitch(e, name, ctx)?,
             ElementKind::CSwitch { .. } => self.cswitch(e, name, ctx)?,
@@ -1119,7 +1120,7 @@ impl<'a> Elab<'a> {
         }
         let known = [
             "reltol", "abstol", "vntol", "chgtol", "trtol", "gmin", "itl1", "itl4", "temp", "tnom",
-            "maxord",
+            "maxord", "defl", "defw", "defad", "defas",
         ];
         if !known.contains(&name) {
             let hint = did_you_mean(name, known.into_iter().chain(["method"]));
@@ -1164,6 +1165,10 @@ impl<'a> Elab<'a> {
             "itl4" => o.itl4 = count(v)?,
             "temp" => o.temp_c = v,
             "tnom" => o.tnom_c = v,
+            "defl" => o.defl_m = positive(v)?,
+            "defw" => o.defw_m = positive(v)?,
+            "defad" => o.defad_m2 = v.max(0.0),
+            "defas" => o.defas_m2 = v.max(0.0),
             "maxord" => {
                 let m = count(v)?;
                 if m > 2 {

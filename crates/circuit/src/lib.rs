@@ -25,7 +25,10 @@ mod types;
 
 pub use bexpr::{BExpr, BFunc, BOp, BSource};
 pub use error::ElabError;
-pub use models::{BjtModel, DiodeModel, JfetModel, SmoothSwitchModel, SwitchKind, SwitchModel};
+pub use models::{
+    BjtModel, DiodeModel, JfetModel, MosInstance, MosModel, SmoothSwitchModel, SwitchKind,
+    SwitchModel,
+};
 pub use montecarlo::{Distribution, MonteCarlo, Rng, Tolerance};
 pub use types::*;
 

@@ -174,6 +174,12 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
             DeviceKind::VSwitch { pos, neg, .. } | DeviceKind::CSwitch { pos, neg, .. } => {
                 uf.union(pos.index(), neg.index());
             }
+            // The bulk junctions carry GMIN (as in ngspice) and the channel joins drain and
+            // source; the gate has no DC path.
+            DeviceKind::Mosfet { d, s, b, .. } => {
+                uf.union(d.index(), b.index());
+                uf.union(s.index(), b.index());
+            }
             _ => {}
         }
         if let DeviceKind::TLine {

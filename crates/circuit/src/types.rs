@@ -177,6 +177,16 @@ pub enum DeviceKind {
     /// Q: bipolar transistor (Gummel-Poon, ngspice level 1) between collector `c`, base `b`,
     /// emitter `e` and substrate `s` (ground when the card names none).
     Bjt(Box<BjtInstance>),
+    /// M: MOSFET (levels 1-3) with drain, gate, source and bulk nodes.
+    Mosfet {
+        d: NodeId,
+        g: NodeId,
+        s: NodeId,
+        b: NodeId,
+        /// Boxed: the model's parameters would make every `DeviceKind` as large as this variant.
+        model: Box<crate::MosModel>,
+        instance: crate::MosInstance,
+    },
     /// J: junction FET (ngspice level 1); `area` scales BETA, IS, CGS, CGD (and divides RD,
     /// RS); `m` multiplies the whole device. Its temperature is the instance's `temp=` if given,
     /// else the circuit's (`.temp`) plus `dtemp=`.
@@ -309,6 +319,7 @@ impl DeviceKind {
             MutualInductance { .. } => vec![],
             Diode { anode, cathode, .. } => vec![*anode, *cathode],
             Bjt(q) => vec![q.c, q.b, q.e, q.s],
+            Mosfet { d, g, s, b, .. } => vec![*d, *g, *s, *b],
             Jfet {
                 drain,
                 gate,
@@ -489,6 +500,12 @@ pub struct Options {
     pub method: IntegrationMethod,
     /// Maximum order for Gear (1 or 2).
     pub maxord: u32,
+    /// MOSFET length, width, drain and source areas when an instance gives none
+    /// (`.options defl defw defad defas`; m, m, m^2, m^2).
+    pub defl_m: f64,
+    pub defw_m: f64,
+    pub defad_m2: f64,
+    pub defas_m2: f64,
 }
 
 impl Default for Options {
@@ -506,6 +523,10 @@ impl Default for Options {
             itl4: 10,
             method: IntegrationMethod::Trapezoidal,
             maxord: 2,
+            defl_m: 100e-6,
+            defw_m: 100e-6,
+            defad_m2: 0.0,
+            defas_m2: 0.0,
         }
     }
 }

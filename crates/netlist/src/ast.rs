@@ -498,6 +498,18 @@ pub enum ElementKind {
         ic: Vec<Value>,
         params: Vec<Param>,
     },
+    /// `Mname nd ng ns nb model [l=..] [w=..] [ad=..] [as=..] [pd=..] [ps=..] [nrd=..]
+    /// [nrs=..] [m=..] [off] [ic=vds,vgs,vbs] [temp=..]`
+    Mosfet {
+        nodes: [Node; 4],
+        model: Ident,
+        /// `off` given (anywhere after the model name).
+        off: bool,
+        /// The values of `ic=vds[,vgs[,vbs]]`, in order.
+        ic: Vec<Value>,
+        /// The other `name=value` parameters.
+        params: Vec<Param>,
+    },
     /// `Jname drain gate source model [area] [off] [ic=vds,vgs] [area=..] [m=..] [temp=..]
     /// [dtemp=..]`
     Jfet {

@@ -920,9 +920,10 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         'q' => bjt(cur, &n)?,
         'j' => jfet(cur, &n)?,
         's' | 'w' => switch(cur, letter, &n)?,
+        'm' => mosfet(cur, &n)?,
         't' => tline(cur, &n)?,
         'p' => coupled_line(cur, &n)?,
-        'm' | 'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
+        'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1682,6 +1683,71 @@ fn bjt(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     Ok(ElementKind::Bjt {
         nodes,
         words,
+        off,
+        ic,
+        params,
+    })
+}
+
+/// `Mname nd ng ns nb model [name=value...] [off] [ic=vds,vgs,vbs]` (`off` and the
+/// parameters in any order after the model name).
+fn mosfet(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let mut positional = Vec::new();
+    let mut params = Vec::new();
+    let mut ic = Vec::new();
+    let mut off = false;
+    while let Some(t) = cur.peek() {
+        if cur.at_param() {
+            let p = cur.param()?;
+            if p.name.name == "ic" {
+                ic.push(p.value);
+                while cur.peek().is_some_and(|c| c.kind == TokKind::Comma) {
+                    cur.bump();
+                    let Some(v) = cur.bump() else {
+                        return cur
+                            .error(cur.here(), format!("expected a value after ',' in '{n}'"));
+                    };
+                    ic.push(cur.value_of(v, format_args!("an ic= value for '{n}'"))?);
+                }
+                if ic.len() > 3 {
+                    return cur.error(
+                        p.name.span,
+                        format!("ic= of MOSFET '{n}' takes at most 3 values (vds,vgs,vbs)"),
+                    );
+                }
+            } else {
+                params.push(p);
+            }
+            continue;
+        }
+        match t.kind {
+            TokKind::Word if positional.len() >= 5 && cur.text(t) == "off" => {
+                off = true;
+                cur.bump();
+            }
+            TokKind::Word | TokKind::Brace | TokKind::Quote if positional.len() < 5 => {
+                positional.push(t);
+                cur.bump();
+            }
+            _ => return cur.extra(t, n),
+        }
+    }
+    if positional.len() < 5 {
+        return cur.error(
+            cur.missing_span(),
+            format!(
+                "expected 4 nodes (drain gate source bulk) and a model name for MOSFET '{n}', \
+                 found {} field{}",
+                positional.len(),
+                if positional.len() == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    let nodes = cur.nodes::<4>(&positional)?;
+    let model = cur.node(positional[4])?;
+    Ok(ElementKind::Mosfet {
+        nodes,
+        model,
         off,
         ic,
         params,

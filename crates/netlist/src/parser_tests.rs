@@ -1702,3 +1702,35 @@ fn behavioral_syntax_errors_point_inside_the_expression() {
     let (msg, _) = parse_err("t\nB1 out 0 X=1\n.end\n");
     assert!(msg.contains("expected 'v=' or 'i='"), "{msg}");
 }
+
+#[test]
+fn mosfet_card_with_off_and_ic() {
+    match only_element("t\nM1 d g s b nmod L=1u W=10u off ic=1, 2, -0.5 m=2\n") {
+        ElementKind::Mosfet {
+            nodes,
+            model,
+            off,
+            ic,
+            params,
+        } => {
+            assert_eq!(names(&nodes), ["d", "g", "s", "b"]);
+            assert_eq!(model.name, "nmod");
+            assert!(off);
+            assert_eq!(ic.iter().map(num).collect::<Vec<_>>(), [1.0, 2.0, -0.5]);
+            let p: Vec<(&str, f64)> = params
+                .iter()
+                .map(|p| (p.name.name.as_str(), num(&p.value)))
+                .collect();
+            assert_eq!(p, [("l", 1e-6), ("w", 10e-6), ("m", 2.0)]);
+        }
+        k => panic!("{k:?}"),
+    }
+    match only_element("t\nM2 d g s b pmod\n") {
+        ElementKind::Mosfet {
+            off, ic, params, ..
+        } => {
+            assert!(!off && ic.is_empty() && params.is_empty());
+        }
+        k => panic!("{k:?}"),
+    }
+}

@@ -597,6 +597,25 @@ impl Display for Element {
                 }
                 params(f, p)
             }
+            ElementKind::Mosfet {
+                nodes,
+                model,
+                off,
+                ic,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
+                params(f, p)?;
+                if *off {
+                    write!(f, " off")?;
+                }
+                if !ic.is_empty() {
+                    let values: Vec<String> = ic.iter().map(|v| v.to_string()).collect();
+                    write!(f, " ic={}", values.join(","))?;
+                }
+                Ok(())
+            }
             ElementKind::TLine { nodes, params: p } => {
                 names(f, nodes)?;
                 params(f, p)

@@ -14,6 +14,7 @@ mod diode;
 mod instance;
 mod jfet;
 mod lines;
+mod mosfet;
 mod passive;
 mod poly;
 mod sources;

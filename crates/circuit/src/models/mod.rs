@@ -6,9 +6,11 @@
 mod bjt;
 mod diode;
 mod jfet;
+mod mosfet;
 mod switch;
 
 pub use bjt::{BjtModel, BjtTempCoeffs, TempCoeff};
 pub use diode::DiodeModel;
 pub use jfet::JfetModel;
+pub use mosfet::{MosInstance, MosModel};
 pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};

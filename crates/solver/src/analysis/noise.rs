@@ -116,7 +116,7 @@ fn noisy_devices(
     }
     // ngspice keeps each model's instances newest first and its models newest (by first use)
     // first: devices sharing a model sort by the model's first user.
-    let mut first_user: HashMap<(u32, &str), usize> = HashMap::new();
+    let mut first_user: HashMap<(u64, &str), usize> = HashMap::new();
     for (i, d) in circuit.devices.iter().enumerate() {
         if let Some(m) = noise_model(&d.kind) {
             first_user.entry((noise_rank(&d.kind), m)).or_insert(i);

@@ -21,6 +21,7 @@ pub mod jfet;
 // (branch `mos`) calls them.
 pub(crate) mod mos2;
 pub(crate) mod mos3;
+pub mod mosfet;
 pub mod mtl;
 mod mutual;
 pub mod nonlinear;
@@ -104,18 +105,24 @@ pub fn noise_sources(
     }
 }
 
-/// Where ngspice lists a device kind's noise (its device table, `dev.c`: `bjt` before `dio`
-/// before `jfet`, `mos1`-`mos3`, `res`, `sw`); `.noise` lists devices by this rank, each
-/// kind's instances in reverse netlist order.
-pub fn noise_rank(kind: &DeviceKind) -> u32 {
+/// Where ngspice lists a device's noise: by kind as its device table does (`dev.c`: `bjt`
+/// before `dio` before `jfet`, `mos1`-`mos3`, `res`, `sw`; the high bits), then by model for
+/// kinds with model cards (a later `.model` first, as ngspice prepends models to its list);
+/// `.noise` lists devices by this rank, equal ranks in reverse netlist order.
+pub fn noise_rank(kind: &DeviceKind) -> u64 {
+    let kind_rank = |r: u64| r << 48;
     match kind {
-        DeviceKind::Bjt(_) => 10,
-        DeviceKind::CSwitch { .. } => 21,
-        DeviceKind::Diode { .. } => 22,
-        DeviceKind::Jfet { .. } => 32,
-        DeviceKind::Resistor { .. } => 40,
-        DeviceKind::VSwitch { .. } => 44,
-        _ => u32::MAX,
+        DeviceKind::Bjt(_) => kind_rank(10),
+        DeviceKind::CSwitch { .. } => kind_rank(21),
+        DeviceKind::Diode { .. } => kind_rank(22),
+        DeviceKind::Jfet { .. } => kind_rank(32),
+        DeviceKind::Mosfet { model, .. } => {
+            kind_rank(36 + u64::from(model.level))
+                | ((1 << 48) - 1 - (model.card_order & ((1 << 48) - 1)))
+        }
+        DeviceKind::Resistor { .. } => kind_rank(40),
+        DeviceKind::VSwitch { .. } => kind_rank(44),
+        _ => u64::MAX,
     }
 }
 
@@ -184,6 +191,15 @@ pub fn internal_nodes(kind: &DeviceKind) -> Vec<&'static str> {
     match kind {
         DeviceKind::Diode { model, .. } if model.rs_ohm > 0.0 => vec!["internal"],
         DeviceKind::Bjt(q) => bjt::internal_nodes(&q.model),
+        DeviceKind::Mosfet {
+            model, instance, ..
+        } => {
+            let (drain, source) = mosfet::internal_nodes(model, instance);
+            [(drain, "drain"), (source, "source")]
+                .into_iter()
+                .filter_map(|(has, name)| has.then_some(name))
+                .collect()
+        }
         DeviceKind::Jfet { model, .. } => jfet::internal_nodes(model),
         _ => Vec::new(),
     }
@@ -259,6 +275,14 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             st,
         ),
         Bjt(q) => bjt::stamp(q, circuit.options.temp_c, circuit.options.tnom_c, st),
+        Mosfet {
+            d,
+            g,
+            s,
+            b,
+            model,
+            instance,
+        } => mosfet::stamp([*d, *g, *s, *b], model, instance, &circuit.options, st),
         Jfet {
             drain,
             gate,
