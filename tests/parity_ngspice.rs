@@ -126,6 +126,7 @@ parity_cases!(
     jfet_pjf_rdrs,
     jfet_temp_instance,
     k_three_inductors,
+    mixed_devices,
     op_gmin_stepping_latch,
     op_gmin_stepping_zener,
     poly_cubic,
