@@ -21,6 +21,7 @@
 //! - `_1overf`: flicker noise `KF * max(|Id|, 1e-38)^AF / f` across the junction
 //!   (so with `AF = 0` it is `KF/f` whatever the bias).
 
+use super::limit::pnjlim;
 use super::nonlinear::{voltage, Load, Mode, Nonlinear, State};
 use super::{NoiseDensity, NoiseSource, BOLTZMANN, CELSIUS_TO_KELVIN, CHARGE, N_MINLOG};
 use crate::mna::Stamper;
@@ -215,36 +216,6 @@ impl DiodeEval {
             }
         }
         pnjlim(vnew, vold, self.vte, self.vcrit)
-    }
-}
-
-/// The SPICE junction voltage limiter.
-fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
-    if vnew > vcrit && (vnew - vold).abs() > vt + vt {
-        if vold > 0.0 {
-            // ngspice 39's form (devsup.c).
-            let arg = (vnew - vold) / vt;
-            if arg > 0.0 {
-                (vold + vt * (2.0 + (arg - 2.0).ln()), true)
-            } else {
-                (vold - vt * (2.0 + (2.0 - arg).ln()), true)
-            }
-        } else {
-            (vt * (vnew / vt).ln(), true)
-        }
-    } else if vnew < 0.0 {
-        let arg = if vold > 0.0 {
-            -vold - 1.0
-        } else {
-            2.0 * vold - 1.0
-        };
-        if vnew < arg {
-            (arg, true)
-        } else {
-            (vnew, false)
-        }
-    } else {
-        (vnew, false)
     }
 }
 

@@ -53,6 +53,7 @@
 //! H. Shichman, D. A. Hodges, IEEE JSSC SC-3 (1968) 285; A. E. Parker, D. J. Skellern,
 //! "A realistic large-signal MESFET model for SPICE", IEEE T-MTT 45 (1997) 1563.
 
+use super::limit::{fetlim, pnjlim};
 use super::nonlinear::{voltage, Load, Mode, Nonlinear, State};
 use super::{NoiseDensity, NoiseSource, BOLTZMANN, CELSIUS_TO_KELVIN, CHARGE, N_MINLOG};
 use crate::mna::Stamper;
@@ -73,83 +74,6 @@ fn potential_term(t: f64) -> f64 {
     let kt = BOLTZMANN * t;
     let arg = -band_gap_ev(t) / (kt + kt) + 1.1150877 / (BOLTZMANN * (REFERENCE_K + REFERENCE_K));
     -2.0 * K_OVER_Q * t * (1.5 * (t / REFERENCE_K).ln() + CHARGE * arg)
-}
-
-/// ngspice 39's junction limiter (`DEVpnjlim`); returns the voltage and whether it limited.
-pub fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
-    if vnew > vcrit && (vnew - vold).abs() > vt + vt {
-        let v = if vold > 0.0 {
-            let arg = (vnew - vold) / vt;
-            if arg > 0.0 {
-                vold + vt * (2.0 + (arg - 2.0).ln())
-            } else {
-                vold - vt * (2.0 + (2.0 - arg).ln())
-            }
-        } else {
-            vt * (vnew / vt).ln()
-        };
-        (v, true)
-    } else if vnew < 0.0 {
-        let arg = if vold > 0.0 {
-            -vold - 1.0
-        } else {
-            2.0 * vold - 1.0
-        };
-        if vnew < arg {
-            (arg, true)
-        } else {
-            (vnew, false)
-        }
-    } else {
-        (vnew, false)
-    }
-}
-
-/// SPICE's FET gate-voltage limiter (`DEVfetlim`) around threshold `vto`.
-pub fn fetlim(vnew: f64, vold: f64, vto: f64) -> f64 {
-    let vtsthi = (2.0 * (vold - vto)).abs() + 2.0;
-    let vtstlo = (vold - vto).abs() + 1.0;
-    let vtox = vto + 3.5;
-    let delv = vnew - vold;
-    if vold >= vto {
-        if vold >= vtox {
-            if delv <= 0.0 {
-                if vnew >= vtox {
-                    if -delv > vtstlo {
-                        return vold - vtstlo;
-                    }
-                    vnew
-                } else {
-                    vnew.max(vto + 2.0)
-                }
-            } else if delv >= vtsthi {
-                vold + vtsthi
-            } else {
-                vnew
-            }
-        } else if delv <= 0.0 {
-            vnew.max(vto - 0.5)
-        } else {
-            vnew.min(vto + 4.0)
-        }
-    } else if delv <= 0.0 {
-        if -delv > vtsthi {
-            vold - vtsthi
-        } else {
-            vnew
-        }
-    } else {
-        let vtemp = vto + 0.5;
-        if vnew <= vtemp {
-            if delv > vtstlo {
-                vold + vtstlo
-            } else {
-                vnew
-            }
-        } else {
-            vtemp
-        }
-    }
 }
 
 /// A JFET's model evaluated at its temperature and area (everything the load needs).

@@ -17,6 +17,7 @@ mod current_source;
 pub mod diode;
 mod inductor;
 pub mod jfet;
+pub mod limit;
 // MOSFET levels 2 and 3: pure drain-current functions, dead code until the MOSFET device
 // (branch `mos`) calls them.
 pub(crate) mod mos2;

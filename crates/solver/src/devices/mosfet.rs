@@ -49,6 +49,7 @@
 //!
 //! Parameters, units and defaults: [`circuit::MosModel`] and [`circuit::MosInstance`].
 
+use super::limit::{fetlim, limvds, pnjlim};
 use super::nonlinear::{voltage, Load, Mode, Nonlinear, State};
 use super::{NoiseDensity, NoiseSource, BOLTZMANN, CELSIUS_TO_KELVIN, CHARGE, N_MINLOG};
 use crate::mna::Stamper;
@@ -261,100 +262,6 @@ pub fn level1(p: &Params, vgs: f64, vds: f64, vbs: f64) -> (f64, f64, f64, f64, 
         let gm = betap * vds;
         let gds = betap * (vgst - vds) + p.lambda * p.beta * vds * (vgst - 0.5 * vds);
         (cdrain, gm, gds, gm * arg, von, vdsat)
-    }
-}
-
-/// ngspice's `DEVfetlim`: limits a new gate voltage against the previous iteration's around
-/// the threshold `vto`.
-fn fetlim(vnew: f64, vold: f64, vto: f64) -> f64 {
-    let vtsthi = (2.0 * (vold - vto)).abs() + 2.0;
-    let vtstlo = (vold - vto).abs() + 1.0;
-    let vtox = vto + 3.5;
-    let delv = vnew - vold;
-    if vold >= vto {
-        if vold >= vtox {
-            if delv <= 0.0 {
-                if vnew >= vtox {
-                    if -delv > vtstlo {
-                        return vold - vtstlo;
-                    }
-                    vnew
-                } else {
-                    vnew.max(vto + 2.0)
-                }
-            } else if delv >= vtsthi {
-                vold + vtsthi
-            } else {
-                vnew
-            }
-        } else if delv <= 0.0 {
-            vnew.max(vto - 0.5)
-        } else {
-            vnew.min(vto + 4.0)
-        }
-    } else if delv <= 0.0 {
-        if -delv > vtsthi {
-            vold - vtsthi
-        } else {
-            vnew
-        }
-    } else {
-        let vtemp = vto + 0.5;
-        if vnew <= vtemp {
-            if delv > vtstlo {
-                vold + vtstlo
-            } else {
-                vnew
-            }
-        } else {
-            vtemp
-        }
-    }
-}
-
-/// ngspice's `DEVlimvds`: limits the per-iteration change of the drain-source voltage.
-fn limvds(vnew: f64, vold: f64) -> f64 {
-    if vold >= 3.5 {
-        if vnew > vold {
-            vnew.min(3.0 * vold + 2.0)
-        } else if vnew < 3.5 {
-            vnew.max(2.0)
-        } else {
-            vnew
-        }
-    } else if vnew > vold {
-        vnew.min(4.0)
-    } else {
-        vnew.max(-0.5)
-    }
-}
-
-/// ngspice 39's `DEVpnjlim`: limits a junction voltage; returns it and whether it was limited.
-fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
-    if vnew > vcrit && (vnew - vold).abs() > vt + vt {
-        if vold > 0.0 {
-            let arg = (vnew - vold) / vt;
-            if arg > 0.0 {
-                (vold + vt * (2.0 + (arg - 2.0).ln()), true)
-            } else {
-                (vold - vt * (2.0 + (2.0 - arg).ln()), true)
-            }
-        } else {
-            (vt * (vnew / vt).ln(), true)
-        }
-    } else if vnew < 0.0 {
-        let arg = if vold > 0.0 {
-            -vold - 1.0
-        } else {
-            2.0 * vold - 1.0
-        };
-        if vnew < arg {
-            (arg, true)
-        } else {
-            (vnew, false)
-        }
-    } else {
-        (vnew, false)
     }
 }
 
