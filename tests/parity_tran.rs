@@ -111,6 +111,7 @@ tran_cases!(
     halfwave_rectifier,
     mos1_diffpair_tran,
     mos1_inverter_tran,
+    mos3_inverter_tran,
     ic_without_uic,
     jfet_diffpair,
     jfet_follower,

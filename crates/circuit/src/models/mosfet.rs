@@ -109,7 +109,7 @@ impl MosModel {
     /// The levels whose drain-current equations balun has (the solver's
     /// `devices::mosfet::drain_current_fn` has one arm for each); levels 2 and 3 parse and
     /// elaborate up to this check.
-    pub const IMPLEMENTED_LEVELS: &'static [u32] = &[1];
+    pub const IMPLEMENTED_LEVELS: &'static [u32] = &[1, 2, 3];
 
     /// A model of `level` with every parameter at its default.
     pub fn new(level: u32, pmos: bool) -> Self {

@@ -50,6 +50,8 @@
 //! Parameters, units and defaults: [`circuit::MosModel`] and [`circuit::MosInstance`].
 
 use super::limit::{fetlim, limvds, pnjlim};
+use super::mos2::{self, Level2, Level2Params, ProcessInput};
+use super::mos3::{self, Level3, Level3Params};
 use super::nonlinear::{voltage, Load, Mode, Nonlinear, State};
 use super::{NoiseDensity, NoiseSource, BOLTZMANN, CELSIUS_TO_KELVIN, CHARGE, N_MINLOG};
 use crate::mna::Stamper;
@@ -80,6 +82,7 @@ pub type DrainCurrentFn = fn(&Params, f64, f64, f64) -> (f64, f64, f64, f64, f64
 pub fn drain_current_fn(level: u32) -> Option<DrainCurrentFn> {
     match level {
         1 => Some(level1),
+        2 | 3 => Some(level23),
         _ => None,
     }
 }
@@ -120,6 +123,15 @@ pub struct Params {
     /// GAMMA (V^0.5) and LAMBDA (1/V) as used by the current equations.
     pub gamma: f64,
     pub lambda: f64,
+    /// The level 2 or 3 drain-current evaluator built for this instance (`None` at level 1).
+    pub(crate) eval: Option<Evaluator>,
+}
+
+/// The per-instance drain-current constants of levels 2 and 3 (`mos2.rs`, `mos3.rs`).
+#[derive(Debug, Clone)]
+pub(crate) enum Evaluator {
+    Level2(Level2),
+    Level3(Level3),
 }
 
 /// Silicon's band gap (eV) at `t` kelvin.
@@ -210,6 +222,12 @@ impl Params {
         let vto_t = vbi_t + sign * gamma * phi_t.sqrt();
         let l_eff = l - 2.0 * m.ld_m;
         let kp_t = kp / ratio4;
+        let eval = level23_evaluator(model, &m, inst, (l, w), tnom, temp);
+        let (l_eff, oxide_cap) = match &eval {
+            Some(Evaluator::Level2(d)) => (d.l_eff, d.oxide_cap),
+            Some(Evaluator::Level3(d)) => (d.l_eff, d.oxide_cap),
+            None => (l_eff, cox * l_eff * inst.m * w),
+        };
         Params {
             model: m,
             sign,
@@ -219,7 +237,7 @@ impl Params {
             l_eff,
             m: inst.m,
             cox,
-            oxide_cap: cox * l_eff * inst.m * w,
+            oxide_cap,
             kp_t,
             beta: kp_t * inst.m * w / l_eff,
             u0_t: u0 / ratio4,
@@ -228,8 +246,119 @@ impl Params {
             vto_t,
             gamma,
             lambda: m.lambda,
+            eval,
         }
     }
+}
+
+/// Builds the level 2 or 3 evaluator (`mos2temp.c` / `mos3temp.c` preprocessing, then the
+/// instance temperature values) from the card as given (`card`) and with its defaults filled
+/// (`m`); `tnom`, `temp` in kelvin. `None` at level 1.
+fn level23_evaluator(
+    card: &MosModel,
+    m: &MosModel,
+    inst: &MosInstance,
+    (l, w): (f64, f64),
+    tnom: f64,
+    temp: f64,
+) -> Option<Evaluator> {
+    if m.level != 2 && m.level != 3 {
+        return None;
+    }
+    let sign = m.type_sign();
+    let mut input = ProcessInput {
+        channel: sign,
+        tnom_k: tnom,
+        tox_m: card.tox_m,
+        uo_cm2: card.u0,
+        kp: card.kp,
+        nsub_cm3: card.nsub,
+        phi: card.phi_v,
+        gamma: card.gamma,
+        vto: card.vto_v,
+        nss_cm2: card.nss,
+        tpg: card.tpg.map(|t| t as i32),
+    };
+    // ngspice stops on these model errors; balun falls back to the card without NSUB and a
+    // positive PHI rather than failing at this point.
+    let fallback = |input: &mut ProcessInput| {
+        input.nsub_cm3 = None;
+        input.phi = Some(input.phi.unwrap_or(0.6).max(0.1));
+    };
+    if m.level == 2 {
+        let process = mos2::process_level2(&input).unwrap_or_else(|_| {
+            fallback(&mut input);
+            mos2::process_level2(&input).expect("valid fallback process")
+        });
+        let t = mos2::temperature(sign, &process, m.pb_v, tnom, temp);
+        Some(Evaluator::Level2(Level2::new(Level2Params {
+            vt: t.vt,
+            t_phi: t.t_phi,
+            vbi: sign * t.t_vbi,
+            t_pb: t.t_pb,
+            t_kp: t.t_kp,
+            l_m: l,
+            w_m: w,
+            ld_m: m.ld_m,
+            m: inst.m,
+            oxide_cap_factor: process.oxide_cap_factor,
+            gamma: process.gamma,
+            nsub_cm3: process.nsub_cm3,
+            xd: process.xd,
+            xj_m: m.xj_m,
+            delta: m.delta,
+            lambda: m.lambda,
+            ucrit_v_cm: m.ucrit,
+            uexp: m.uexp,
+            uo_cm2: process.uo_cm2,
+            vmax_m_s: m.vmax,
+            neff: m.neff,
+            nfs_cm2: m.nfs,
+        })))
+    } else {
+        let lp = mos3::process_level3(&input, m.delta).unwrap_or_else(|_| {
+            fallback(&mut input);
+            mos3::process_level3(&input, m.delta).expect("valid fallback process")
+        });
+        let process = lp.common;
+        let t = mos2::temperature(sign, &process, m.pb_v, tnom, temp);
+        Some(Evaluator::Level3(Level3::new(Level3Params {
+            vt: t.vt,
+            t_phi: t.t_phi,
+            vbi: sign * t.t_vbi,
+            t_kp: t.t_kp,
+            t_uo_cm2: t.t_uo_cm2,
+            l_m: l,
+            w_m: w,
+            ld_m: m.ld_m,
+            xl_m: m.xl_m,
+            wd_m: m.wd_m,
+            xw_m: m.xw_m,
+            m: inst.m,
+            oxide_cap_factor: process.oxide_cap_factor,
+            gamma: process.gamma,
+            xd: process.xd,
+            alpha: lp.alpha,
+            xj_m: m.xj_m,
+            narrow_factor: lp.narrow_factor,
+            eta: m.eta,
+            theta: m.theta,
+            kappa: m.kappa,
+            vmax_m_s: m.vmax,
+            nfs_cm2: m.nfs,
+            bad_mos3: false,
+        })))
+    }
+}
+
+/// Levels 2 and 3: the instance's [`Evaluator`] (`mos2load.c`, `mos3load.c`).
+pub fn level23(p: &Params, vgs: f64, vds: f64, vbs: f64) -> (f64, f64, f64, f64, f64, f64) {
+    let d = match &p.eval {
+        Some(Evaluator::Level2(d)) => mos2::drain_current(d, vgs, vds, vbs),
+        Some(Evaluator::Level3(d)) => mos3::drain_current(d, vgs, vds, vbs),
+        None => unreachable!("levels 2 and 3 build their evaluator"),
+    };
+    (d.cdrain, d.gm, d.gds, d.gmbs, d.von, d.vdsat)
 }
 
 /// Level 1 (Shichman-Hodges, `mos1load.c`): see the module documentation.
