@@ -12,7 +12,7 @@
 //!    `k0 + 1`, `k0 = ⌊(e + 63)·log10 2⌋` (computed as `(e + 63)·78913 >> 18`, exact for
 //!    `|e + 63| ≤ 2620`).
 //! 2. `y = x·10^(15−k)` lies in `[10^15, 10^16)`. With `10^q ≈ P·2^b` (`P` a 128-bit mantissa
-//!    truncated from the exact power, see [`pow10`]), `y ≈ T·2^−s` where `T` is the top 128 bits
+//!    truncated from the exact power, see `pow10`), `y ≈ T·2^−s` where `T` is the top 128 bits
 //!    of the 192-bit product `m·P` and `s` is 69..=79. Both truncations err low and by less than
 //!    2 units of `T` in all: `T ≤ T_exact < T + 2`.
 //! 3. `N = round(y)`: the integer part of `T·2^−s` plus one when its fraction is above one half.

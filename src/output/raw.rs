@@ -76,7 +76,7 @@ pub fn write_binary(w: &mut impl Write, title: &str, plots: &[Plot]) -> io::Resu
     write(w, title, plots, &options)
 }
 
-/// Options for [`write`] and [`write_ascii_with`].
+/// Options for [`write`](fn@write) and [`write_ascii_with`].
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// The `Date:` text; `None` means now (UTC), as `Tue Nov 24 21:09:46  2026`.
@@ -430,7 +430,7 @@ pub struct RawError {
 }
 
 /// Reads every plot of an ngspice raw file, ASCII or binary, or both mixed (each plot says which
-/// with `Values:` or `Binary:`), as written by `ngspice -b -r` or by [`write`].
+/// with `Values:` or `Binary:`), as written by `ngspice -b -r` or by [`write`](fn@write).
 ///
 /// Every plot except `Operating Point` takes variable 0 as its scale. Units come from the type
 /// word (`voltage`, `current`, `frequency`, `time`). In a `complex` plot the data vectors are

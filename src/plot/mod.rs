@@ -101,7 +101,7 @@ pub enum PlotError {
     Draw { path: String, message: String },
 }
 
-/// What [`write`] did: the files written and remarks for the user (vectors left out,
+/// What [`write`](fn@write) did: the files written and remarks for the user (vectors left out,
 /// analyses skipped).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PlotReport {

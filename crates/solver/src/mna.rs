@@ -111,7 +111,7 @@ impl Unknowns {
     }
 
     /// Matrix index of reported device unknown `k` of device `d` (in the order of
-    /// [`devices::extra_unknowns`]).
+    /// `devices::extra_unknowns`).
     pub fn extra(&self, d: DeviceId, k: usize) -> usize {
         let first = self.extra_of[d.index()].expect("device has no reported unknowns");
         self.node_count - 1 + self.branch_device.len() + first as usize + k
@@ -125,7 +125,7 @@ impl Unknowns {
     }
 
     /// Matrix index of internal node `k` of device `d` (in the order of
-    /// [`devices::internal_nodes`]).
+    /// `devices::internal_nodes`).
     pub fn internal(&self, d: DeviceId, k: usize) -> usize {
         let first = self.internal_of[d.index()].expect("device has no internal node");
         self.visible() + first as usize + k
@@ -184,7 +184,7 @@ pub struct SourceTerm {
     pub sign: f64,
 }
 
-/// The nonlinear devices of a system, each behind [`Nonlinear`], with where its state and
+/// The nonlinear devices of a system, each behind `Nonlinear`, with where its state and
 /// charges live in the engines' flat arrays.
 #[derive(Debug, Clone, Default)]
 pub struct NonlinearDevices {
@@ -266,7 +266,7 @@ pub struct Stamper<'a> {
 
 impl<'a> Stamper<'a> {
     /// Matrix index of internal node `k` of the device being stamped (in the order of
-    /// [`devices::internal_nodes`]).
+    /// `devices::internal_nodes`).
     pub fn own_internal(&self, k: usize) -> usize {
         self.unknowns.internal(self.device, k)
     }
@@ -296,7 +296,7 @@ impl<'a> Stamper<'a> {
     }
 
     /// Hands the nonlinear part of the device being stamped to the Newton loop (its pattern
-    /// handles are resolved to slots after assembly, [`Nonlinear::resolve`]).
+    /// handles are resolved to slots after assembly, `Nonlinear::resolve`).
     pub fn add_nonlinear(&mut self, d: Box<dyn Nonlinear>) {
         self.nonlinear.push((self.device, d));
     }

@@ -1,7 +1,7 @@
 //! Newton-Raphson iteration for circuits with nonlinear devices.
 //!
 //! Each iteration starts from the linear matrix (`G`, or `G + ag0*C` in a transient), lets every
-//! nonlinear device ([`Nonlinear::load`]) linearise itself at the present solution (after its own
+//! nonlinear device (`Nonlinear::load`) linearise itself at the present solution (after its own
 //! junction voltage limiting) on top of it, refactors on the static pivots and solves.
 //! Convergence is ngspice's (`NIconvTest` and the devices' own tests): every node voltage
 //! changed by at most `reltol*max(|new|,|old|) + vntol` and every branch current by
@@ -64,7 +64,7 @@ pub struct LoadMode<'a> {
 pub struct NoConvergence {
     /// Unknowns that were still moving most at the last iteration, worst first.
     pub worst: Vec<usize>,
-    /// A device that could not be evaluated ([`Load::fault`]): which and why. Newton stops at
+    /// A device that could not be evaluated (`Load::fault`): which and why. Newton stops at
     /// once (no GMIN or source stepping, no smaller time step), as ngspice does when a
     /// device's load fails.
     pub fault: Option<(circuit::DeviceId, String)>,
@@ -273,7 +273,7 @@ impl<'a> Newton<'a> {
         converged
     }
 
-    /// Loads every device at solution `x` in [`Mode::TranInit`] (no limiting, no integration):
+    /// Loads every device at solution `x` in `Mode::TranInit` (no limiting, no integration):
     /// their states and charges (`q`) at the point a transient starts from.
     pub fn init_transient(&mut self, x: &[f64]) {
         let nl = &self.sys.nonlinear;

@@ -164,7 +164,7 @@ pub(crate) fn ac_rhs(circuit: &Circuit, sys: &System) -> Vec<Complex64> {
 
 /// The circuit linearised at its DC operating point: for a linear circuit the system itself;
 /// otherwise every nonlinear device adds its small-signal conductances to `G` and its
-/// capacitances to `C` ([`crate::devices::nonlinear::Nonlinear::ac_load`]).
+/// capacitances to `C` (`crate::devices::nonlinear::Nonlinear::ac_load`).
 pub fn small_signal<'s>(circuit: &Circuit, sys: &'s System) -> Result<Cow<'s, System>, SolveError> {
     Ok(linearise(circuit, sys)?.0)
 }

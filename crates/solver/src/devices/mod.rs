@@ -18,8 +18,7 @@ pub mod diode;
 mod inductor;
 pub mod jfet;
 pub mod limit;
-// MOSFET levels 2 and 3: pure drain-current functions, dead code until the MOSFET device
-// (branch `mos`) calls them.
+// MOSFET levels 2 and 3: their drain-current functions, called by `mosfet.rs`.
 pub(crate) mod mos2;
 pub(crate) mod mos3;
 pub mod mosfet;

@@ -83,11 +83,6 @@
 //!    drain is `type * mode * cdrain`; gm, gds, gmbs stamp as ngspice's `MOS2gm` etc. (in the
 //!    swapped frame for mode -1); store `type * von` and `type * vdsat` (fetlim's `von`, the
 //!    Meyer capacitances, the operating-point values).
-//!
-//! Nothing calls this yet: the MOSFET device (branch `mos`) wires it in, hence the
-//! `dead_code` allowances.
-
-#![allow(dead_code)]
 
 use super::{BOLTZMANN, CHARGE};
 
@@ -1110,16 +1105,21 @@ pub(crate) mod tests {
         }
     }
 
-    #[test]
-    fn reproduces_ngspice_level2() {
-        let raw = Raw::parse(include_str!("../../tests/data/mos2_dc.raw"));
-        let devices: Vec<Level2> = cards().iter().map(device).collect();
+    /// Checks `eval(k, vgs, vds, vbs)` (transistor `m{k}` of the data) against every point of
+    /// ngspice's raw file `raw`: i(vd) = -(Id - GMIN vbd) (the bulk-drain junction has IS = 0,
+    /// so it carries only GMIN), gm, gds, gmbs, von and vdsat, each within 1e-6 relative;
+    /// absolute 1e-21 A or S (below ngspice's printed resolution of the cancelling terms) and
+    /// 1e-12 V. Prints the worst relative difference of each quantity.
+    pub(crate) fn assert_matches_ngspice(
+        raw: &str,
+        level: &str,
+        eval: impl Fn(usize, f64, f64, f64) -> DrainCurrent,
+    ) {
+        let raw = Raw::parse(raw);
         let mut worst = [0.0f64; 6];
         let mut checked = 0;
         each_point(&raw, "b", 1..=20, |k, [vg, vd, vb, i], ng| {
-            let r = drain_current(&devices[(k - 1) / 4], vg, vd, vb);
-            // i(vd) = -(Id - GMIN vbd): the drain terminal current is the channel current less
-            // the bulk-drain junction's (IS = 0, so only its GMIN).
+            let r = eval(k, vg, vd, vb);
             let ours = [
                 -r.cdrain + GMIN * (vb - vd),
                 r.gm,
@@ -1130,12 +1130,10 @@ pub(crate) mod tests {
             ];
             let theirs = [i, ng[0], ng[1], ng[2], ng[3], ng[4]];
             for q in 0..6 {
-                // Relative 1e-6; absolute 1e-21 A or S (below ngspice's printed resolution of
-                // the cancelling terms) and 1e-12 V.
                 let abs = if q < 4 { 1e-21 } else { 1e-12 };
                 assert!(
                     close(ours[q], theirs[q], 1e-6, abs),
-                    "m{k} vgs={vg} vds={vd} vbs={vb}: quantity {q} ours {} ngspice {}",
+                    "{level} m{k} vgs={vg} vds={vd} vbs={vb}: quantity {q} ours {} ngspice {}",
                     ours[q],
                     theirs[q]
                 );
@@ -1144,7 +1142,17 @@ pub(crate) mod tests {
             checked += 1;
         });
         assert_eq!(checked, 20 * 138);
-        eprintln!("level 2 worst relative differences (i, gm, gds, gmbs, von, vdsat): {worst:?}");
+        eprintln!("{level} worst relative differences (i, gm, gds, gmbs, von, vdsat): {worst:?}");
+    }
+
+    #[test]
+    fn reproduces_ngspice_level2() {
+        let devices = all_devices();
+        assert_matches_ngspice(
+            include_str!("../../tests/data/mos2_dc.raw"),
+            "level 2",
+            |k, vg, vd, vb| drain_current(&devices[(k - 1) / 4], vg, vd, vb),
+        );
     }
 
     /// The region of a point, for choosing where the derivatives are checked.

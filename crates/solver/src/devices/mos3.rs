@@ -57,11 +57,6 @@
 //! As level 2's (`mos2.rs`, "Use"), with [`process_level3`] (which also gives α and the
 //! narrow-width factor), `temperature` on a [`Process`] whose `vto` is `VTO + DELVTO`, and
 //! [`Level3::new`].
-//!
-//! Nothing calls this yet: the MOSFET device (branch `mos`) wires it in, hence the
-//! `dead_code` allowances.
-
-#![allow(dead_code)]
 
 pub(crate) use super::mos2::DrainCurrent;
 use super::mos2::{max_c, min_c, process, Process, ProcessError, ProcessInput, EPS_SI, K_OVER_Q};
@@ -503,7 +498,7 @@ mod tests {
     //! drain voltage, gate and bulk swept), its raw file made by `regen-mos23.sh` beside it.
 
     use super::super::mos2::tests::{
-        check_derivatives, check_signs, close, each_point, Raw, Region, GMIN,
+        assert_matches_ngspice, check_derivatives, check_signs, close, Region,
     };
     use super::super::mos2::{temperature, EPS_SI};
     use super::*;
@@ -695,36 +690,12 @@ mod tests {
 
     #[test]
     fn reproduces_ngspice_level3() {
-        let raw = Raw::parse(include_str!("../../tests/data/mos3_dc.raw"));
-        let devices: Vec<Level3> = cards().iter().map(|c| device(c, false)).collect();
-        let mut worst = [0.0f64; 6];
-        let mut checked = 0;
-        each_point(&raw, "b", 1..=20, |k, [vg, vd, vb, i], ng| {
-            let r = drain_current(&devices[(k - 1) / 4], vg, vd, vb);
-            // i(vd) = -(Id - GMIN vbd), as for level 2 (IS = 0).
-            let ours = [
-                -r.cdrain + GMIN * (vb - vd),
-                r.gm,
-                r.gds,
-                r.gmbs,
-                r.von,
-                r.vdsat,
-            ];
-            let theirs = [i, ng[0], ng[1], ng[2], ng[3], ng[4]];
-            for q in 0..6 {
-                let abs = if q < 4 { 1e-21 } else { 1e-12 };
-                assert!(
-                    close(ours[q], theirs[q], 1e-6, abs),
-                    "m{k} vgs={vg} vds={vd} vbs={vb}: quantity {q} ours {} ngspice {}",
-                    ours[q],
-                    theirs[q]
-                );
-                worst[q] = worst[q].max((ours[q] - theirs[q]).abs() / (theirs[q].abs() + abs));
-            }
-            checked += 1;
-        });
-        assert_eq!(checked, 20 * 138);
-        eprintln!("level 3 worst relative differences (i, gm, gds, gmbs, von, vdsat): {worst:?}");
+        let devices = all_devices(false);
+        assert_matches_ngspice(
+            include_str!("../../tests/data/mos3_dc.raw"),
+            "level 3",
+            |k, vg, vd, vb| drain_current(&devices[(k - 1) / 4], vg, vd, vb),
+        );
     }
 
     /// Where ngspice's level-3 derivatives are exact: below saturation when no
