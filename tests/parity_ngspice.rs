@@ -137,6 +137,8 @@ parity_cases!(
     mm_c4_adi_polezero,
     mm_c5_darlington_hlim,
     mm_c6_cmos_twostage,
+    mm_m1_value_tanh,
+    mm_m2_bsrc_switch,
     op_gmin_stepping_latch,
     op_gmin_stepping_zener,
     poly_cubic,

@@ -122,6 +122,8 @@ tran_cases!(
     mm_c4_adi_polezero_tran,
     mm_c5_darlington_hlim_tran,
     mm_c6_cmos_twostage_tran,
+    mm_m1_value_tanh_tran,
+    mm_m2_bsrc_switch_tran,
     opamp_macro_clip,
     opamp_macro_slew,
     poly_opamp_tran,
