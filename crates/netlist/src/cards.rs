@@ -303,6 +303,13 @@ impl<'c> Cursor<'c> {
         Ok((positional, params))
     }
 
+    /// Consumes an `=` at the current position, if there is one (`dc=5` read as `dc 5`).
+    fn skip_eq(&mut self) {
+        if self.peek().is_some_and(|t| t.kind == TokKind::Eq) {
+            self.bump();
+        }
+    }
+
     /// Reads positional token `t` as a node name.
     fn node(&self, t: Tok) -> PResult<Node> {
         if t.kind == TokKind::Word {
@@ -1837,16 +1844,20 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
             ""
         };
         match word {
-            "dc" if !cur.at_param() => {
+            // `DC 5`, or as ngspice also reads it (its tokenizer takes `=` for a blank)
+            // `dc=5`, `dc = 'gold'`.
+            "dc" => {
                 cur.bump();
+                cur.skip_eq();
                 if cur.at_end() {
                     // `V1 a 0 DC`: point at the `DC` that lacks its value.
                     return cur.error(cur.span(t), format!("expected a DC value for '{n}'"));
                 }
                 spec.dc = Some(cur.expect_value(format_args!("a DC value for '{n}'"))?);
             }
-            "ac" if !cur.at_param() => {
+            "ac" => {
                 cur.bump();
+                cur.skip_eq();
                 let mut ac = AcSpec {
                     mag: None,
                     phase_deg: None,
