@@ -116,6 +116,7 @@ parity_cases!(
     diffamp_cm,
     diffamp_dm,
     diode_temperature,
+    func_macros,
     mos1_diffpair,
     mos1_diffpair_85c,
     mos1_inverter,

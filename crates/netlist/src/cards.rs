@@ -414,6 +414,7 @@ impl Builder {
         }
         let item = match keyword {
             ".param" => Item::Params(params_card(&mut cur)?),
+            ".func" => Item::Func(func_card(&mut cur)?),
             ".subckt" => {
                 let def = subckt_header(&mut cur)?;
                 self.open.push(OpenSubckt {
@@ -562,6 +563,102 @@ fn params_card(cur: &mut Cursor) -> PResult<Vec<Param>> {
         return cur.error(cur.missing_span(), "expected name=value after '.param'");
     }
     Ok(params)
+}
+
+/// `.func NAME(ARG, ...) BODY` where BODY is `{expr}`, `'expr'`, `= expr`, `= {expr}` or a bare
+/// expression to the end of the card (ngspice's and PSpice's forms).
+fn func_card(cur: &mut Cursor) -> PResult<FuncDef> {
+    let name = cur.expect_word("a function name after '.func'")?;
+    if !is_identifier(&name.name) {
+        return cur.error(
+            name.span,
+            format!(
+                "expected a function name after '.func', found '{}'",
+                name.name
+            ),
+        );
+    }
+    match cur.bump() {
+        Some(t) if t.kind == TokKind::LParen => {}
+        _ => {
+            return cur.error(
+                name.span,
+                format!("expected '(' and the arguments after '.func {}'", name.name),
+            )
+        }
+    }
+    let mut args: Vec<Ident> = Vec::new();
+    loop {
+        match cur.bump() {
+            Some(t) if t.kind == TokKind::RParen => break,
+            Some(t) if t.kind == TokKind::Comma && !args.is_empty() => {}
+            Some(t) if t.kind == TokKind::Word && is_identifier(cur.text(t)) => {
+                let arg = cur.ident(t);
+                if args.iter().any(|a| a.name == arg.name) {
+                    return cur.error(
+                        arg.span,
+                        format!("argument '{}' of '{}' is named twice", arg.name, name.name),
+                    );
+                }
+                args.push(arg);
+            }
+            Some(t) => {
+                return cur.error(
+                    cur.span(t),
+                    format!(
+                        "expected an argument name or ')' in '.func {}', found '{}'",
+                        name.name,
+                        cur.text(t)
+                    ),
+                )
+            }
+            None => {
+                return cur.error(
+                    name.span,
+                    format!("unclosed '(' after '.func {}'", name.name),
+                )
+            }
+        }
+    }
+    cur.skip_eq();
+    let Some(first) = cur.peek() else {
+        return cur.error(
+            cur.missing_span(),
+            format!("expected the body of '.func {}'", name.name),
+        );
+    };
+    let end = cur.card.lower.len();
+    // A single `{...}` or `'...'` group is the body; else the text to the end of the card.
+    let (start, stop) =
+        if matches!(first.kind, TokKind::Brace | TokKind::Quote) && cur.peek_at(1).is_none() {
+            (first.start + 1, first.end - 1)
+        } else {
+            (first.start, end)
+        };
+    let text: String = cur.card.lower[start..stop]
+        .chars()
+        .map(|c| {
+            if matches!(c, '{' | '}' | '\'') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let expr = parse_behavioral(&text).map_err(|e| ParseError::Syntax {
+        span: cur.card.span(start + e.offset, start + e.offset + 1),
+        message: e.message,
+    })?;
+    cur.pos = cur.toks.len();
+    Ok(FuncDef {
+        name,
+        args,
+        body: Value {
+            expr,
+            span: cur.card.span(first.start, end),
+        },
+        span: cur.card.full_span(),
+    })
 }
 
 /// `.subckt NAME ports... [params:] [a=1 ...]` (the body and `.ends` come later).
@@ -1067,11 +1164,17 @@ fn behavioral_form(cur: &Cursor) -> Option<&'static str> {
 }
 
 /// Parses the expression text of a behavioural source starting at byte `start` of the card
-/// and running to `end`: braces are blanks (ngspice removes them), `v()`/`i()` take raw names.
+/// and running to `end`: braces and quotes are blanks (ngspice removes them), `v()`/`i()` take raw names.
 fn behavioral_expr(cur: &Cursor, start: usize, end: usize) -> PResult<(Value, Vec<Ident>, String)> {
     let text: String = cur.card.lower[start..end]
         .chars()
-        .map(|c| if matches!(c, '{' | '}') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '{' | '}' | '\'') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     if text.trim().is_empty() {
         return cur.error(cur.card.span(start, end), "expected an expression");
