@@ -140,6 +140,21 @@ const CASES: &[Case] = &[
         "unknown function 'foo'",
     ),
     case(
+        "func_recursive",
+        "func_recursive.net:3:8",
+        "function 'grow' nests calls too deeply (does it call itself?)",
+    ),
+    case(
+        "func_arity",
+        "func_arity.net:4:10",
+        "b1: function 'gain' takes 2 arguments, but 1 were given",
+    ),
+    case(
+        "func_syntax",
+        "func_syntax.net:2:7",
+        "expected '(' and the arguments after '.func gain'",
+    ),
+    case(
         "param_div_zero",
         "param_div_zero.net:3:10",
         "division by zero (1 / 0)",

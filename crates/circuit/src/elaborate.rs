@@ -233,6 +233,8 @@ impl<'a> Elab<'a> {
             models: HashMap::default(),
             parent,
         });
+        let scope = self.params.add_func_scope(parent, items);
+        debug_assert_eq!(scope, id, "function scopes are numbered as environments");
         for item in items {
             if let Item::Model(m) = item {
                 self.envs[id].models.insert(m.name.name.as_str(), m);

@@ -357,6 +357,7 @@ pub(crate) fn step_points(
         return Ok(Vec::new());
     }
     let mut params = Params::new();
+    params.add_func_scope(None, &netlist.items);
     let mut defined: Vec<&str> = Vec::new();
     for item in &netlist.items {
         if let Item::Params(list) = item {

@@ -123,6 +123,20 @@ pub enum Item {
     Save(Vec<SaveItem>),
     /// `.mc N [seed=S] [dist=gauss|uniform]`: Monte Carlo over the element tolerances.
     MonteCarlo(Box<MonteCarloCard>),
+    /// `.func name(a, b) {expr}` (ngspice) or `.func name(a, b) = expr` (PSpice).
+    Func(FuncDef),
+}
+
+/// `.func NAME(ARG, ...) {BODY}`: a user function, expanded where it is called (as ngspice
+/// expands it, like a macro): each argument replaces its name in the body, except inside
+/// `v(...)`/`i(...)`, whose names are nodes and elements. The body is parsed as a behavioural
+/// expression (raw names in `v()`/`i()`), so it may be used in `.param`s, values and B sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncDef {
+    pub name: Ident,
+    pub args: Vec<Ident>,
+    pub body: Value,
+    pub span: Span,
 }
 
 /// `.mc N [seed=S] [dist=gauss|uniform]` (balun's own card): `N` runs with every toleranced
