@@ -286,6 +286,7 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
     if let Some(mc) = &monte_carlo {
         ok &= report_monte_carlo(renderer, mc, outputs, quiet);
     }
+    ok &= report_four_failures(renderer, &sim);
     ok
 }
 
@@ -375,6 +376,7 @@ fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbo
         params: Vec::new(),
         plots: 0..partial.plots.len(),
         meas: Vec::new(),
+        four: Vec::new(),
     }];
     let sim = Simulation {
         circuit,
@@ -413,12 +415,39 @@ fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
             writeln!(w)?;
             balun::output::meas::write_lines(w, &run.meas)?;
         }
+        write_four(w, run)?;
     }
     if stepped && sim.runs.iter().any(|r| !r.meas.is_empty()) {
         writeln!(w)?;
         balun::output::meas::write_step_table(w, &sim.runs)?;
     }
     Ok(())
+}
+
+/// A run's `.four` tables, after its analyses (as ngspice prints them).
+fn write_four(w: &mut impl Write, run: &balun::Run) -> io::Result<()> {
+    if run.four.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    balun::output::four::write(w, &run.four)
+}
+
+/// Reports each `.four` output that could not be analysed (at its card) as an error; returns
+/// whether all were.
+fn report_four_failures(renderer: &Renderer, sim: &Simulation) -> bool {
+    let mut ok = true;
+    for r in sim.runs.iter().flat_map(|r| &r.four) {
+        if let Err(reason) = &r.outcome {
+            let message = format!(".four {}: {reason}", r.name);
+            eprint!(
+                "{}",
+                renderer.spanned(&sim.sources, r.span, Severity::Error, &message)
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// Writes the requested files; on failure returns (path, message).
@@ -488,6 +517,12 @@ fn write_outputs(
         if stepped || sim.runs.iter().any(|r| !r.meas.is_empty()) {
             let path = dir.join("meas.csv");
             write_file(&path, |w| balun::output::meas::write_csv(w, &sim.runs))
+                .map_err(|e| fail(&path, e))?;
+            written.push(path);
+        }
+        if sim.runs.iter().any(|r| !r.four.is_empty()) {
+            let path = dir.join("four.csv");
+            write_file(&path, |w| balun::output::four::write_csv(w, &sim.runs))
                 .map_err(|e| fail(&path, e))?;
             written.push(path);
         }

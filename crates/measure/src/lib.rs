@@ -14,6 +14,7 @@
 //! - [`montecarlo`]: any of these (or any function of a circuit) over seeded random draws of
 //!   the element tolerances, in parallel, with order statistics and histograms.
 //! - [`meas`]: `.meas` cards evaluated on finished plots (pure post-processing, ngspice's rules).
+//! - [`four`]: `.four` (harmonics and THD of a transient's last period, ngspice's algorithm).
 //!
 //! What does not live here: reading netlists (the `netlist`/`circuit` crates do that; a
 //! `.cmrr`/`.xtalk`/`.hum` card arrives as a [`circuit::Measurement`]) and formatting tables or
@@ -23,6 +24,7 @@
 //! so every [`circuit::NodeId`] and [`circuit::DeviceId`] of the original stays valid.
 
 pub mod cmrr;
+pub mod four;
 pub mod interference;
 pub mod meas;
 pub mod montecarlo;

@@ -180,6 +180,13 @@ impl Display for Item {
             }
             Item::Meas(m) => write!(f, "{m}"),
             Item::Step(s) => write!(f, "{s}"),
+            Item::Four(c) => {
+                write!(f, ".four {}", c.freq)?;
+                for o in &c.outputs {
+                    write!(f, " {o}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
