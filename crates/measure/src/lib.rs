@@ -15,6 +15,7 @@
 //!   the element tolerances, in parallel, with order statistics and histograms.
 //! - [`meas`]: `.meas` cards evaluated on finished plots (pure post-processing, ngspice's rules).
 //! - [`four`]: `.four` (harmonics and THD of a transient's last period, ngspice's algorithm).
+//! - [`thd`]: THD against drive level (the input's `SIN` amplitude swept, runs in parallel).
 //!
 //! What does not live here: reading netlists (the `netlist`/`circuit` crates do that; a
 //! `.cmrr`/`.xtalk`/`.hum` card arrives as a [`circuit::Measurement`]) and formatting tables or
@@ -29,6 +30,7 @@ pub mod interference;
 pub mod meas;
 pub mod montecarlo;
 pub mod noise;
+pub mod thd;
 pub mod xtalk;
 
 use circuit::{Circuit, DeviceId, DeviceKind, NodeId};
