@@ -1,7 +1,8 @@
 //! The `balun` command line: `balun run FILE.net [--raw OUT [--raw-format ascii|binary]]
 //! [--csv DIR] [--json FILE]` and
 //! `balun check FILE.net`, and the measurements (`src/commands/measure.rs`):
-//! `balun cmrr`, `balun xtalk`, `balun hum`, `balun compare`.
+//! `balun cmrr`, `balun xtalk`, `balun hum`, `balun compare`, and `balun thd`
+//! (`src/commands/thd.rs`).
 //!
 //! Exit status: 0 on success, 1 on any error in the netlist, the simulation or writing output,
 //! 2 on a usage error (from clap).
@@ -97,6 +98,9 @@ enum Command {
     Hum(commands::measure::HumArgs),
     /// Compare circuits: one row per netlist (and imbalance), a column per frequency.
     Compare(commands::measure::CompareArgs),
+    /// Total harmonic distortion against drive level: the input's SIN amplitude set to each
+    /// --level, the transient run (in parallel), the output's harmonics as .four computes them.
+    Thd(commands::thd::ThdArgs),
     /// Read an ngspice raw file (ngspice's or balun's), print its tables, optionally plot it.
     Show(plotcmd::ShowArgs),
 }
@@ -158,6 +162,7 @@ fn main() -> ExitCode {
         Command::Xtalk(args) => commands::measure::xtalk(&renderer, &args),
         Command::Hum(args) => commands::measure::hum(&renderer, &args),
         Command::Compare(args) => commands::measure::compare(&renderer, &args),
+        Command::Thd(args) => commands::thd::thd(&renderer, &args),
         Command::Show(args) => plotcmd::show(&renderer, &args),
     };
     if CONTROL.is_cancelled() {

@@ -2,7 +2,9 @@
 //!
 //! `measure`: `balun cmrr`, `balun xtalk`, `balun hum` and `balun compare` (tables and JSON of
 //! the measurements of the `measure` crate).
+//! `thd`: `balun thd` and `balun compare --measure thd` (THD against drive level).
 //! `mc`: Monte Carlo over element tolerances for those measurements (`--mc N`, `.mc`).
 
 pub mod mc;
 pub mod measure;
+pub mod thd;

@@ -2,8 +2,8 @@
 //! level in turn, its `.tran` run, and the output's harmonics taken as `.four` takes them
 //! ([`crate::four`], ngspice's algorithm over the last period).
 //!
-//! Like `.step`, each level is its own copy of the circuit (only the source's `SIN` amplitude
-//! differs), simulated in parallel (rayon); results come back in level order and do not depend
+//! Like `.step`, each level is its own copy of the circuit (only the input's `SIN` amplitudes
+//! differ, see [`at_level`]), simulated in parallel (rayon); results come back in level order and do not depend
 //! on the number of threads. Only the last `.tran` card is run (every other analysis of the
 //! netlist is left out, as are its `.meas` and `.four` cards and any `.save` list).
 //!
@@ -81,8 +81,8 @@ pub fn parse_level(text: &str) -> Result<Level, String> {
 /// What a THD sweep drives and measures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ThdSetup {
-    /// The independent source whose `SIN` amplitude is set to each level.
-    pub source: DeviceId,
+    /// The independent sources whose `SIN` amplitudes make up the level (see [`at_level`]).
+    pub sources: Vec<DeviceId>,
     /// The output's name (`v(out)`) and vector expression.
     pub out: (String, VecExpr),
     pub fundamental_hz: f64,
@@ -108,42 +108,40 @@ fn sin_of(circuit: &Circuit, id: DeviceId) -> Option<&Waveform> {
     }
 }
 
-/// The source a sweep drives: `name` (an independent V or I source with a `SIN` waveform), or
-/// the netlist's only sinusoidal source.
-pub fn sine_source(circuit: &Circuit, name: Option<&str>) -> Result<DeviceId, MeasureError> {
-    if let Some(name) = name {
-        let lower = name.to_ascii_lowercase();
-        let id = circuit
-            .device(&lower)
-            .ok_or_else(|| MeasureError::UnknownElement {
-                name: lower.clone(),
-                hint: String::new(),
-            })?;
-        return match sin_of(circuit, id) {
-            Some(_) => Ok(id),
-            None => Err(MeasureError::Invalid(format!(
-                "'{lower}' is not an independent source with a SIN(...) waveform"
-            ))),
-        };
+/// The sources a sweep drives: those named (independent V or I sources with a `SIN`
+/// waveform), or when none is named every source with a `SIN` waveform (the hot and cold legs of
+/// a balanced input, say).
+pub fn sine_sources(circuit: &Circuit, names: &[String]) -> Result<Vec<DeviceId>, MeasureError> {
+    if names.is_empty() {
+        let sines: Vec<DeviceId> = (0..circuit.devices.len())
+            .map(|i| DeviceId(i as u32))
+            .filter(|&id| sin_of(circuit, id).is_some())
+            .collect();
+        if sines.is_empty() {
+            return Err(MeasureError::Invalid(
+                "no source with a SIN(...) waveform to drive: THD needs a sinusoidal input".into(),
+            ));
+        }
+        return Ok(sines);
     }
-    let sines: Vec<DeviceId> = (0..circuit.devices.len())
-        .map(|i| DeviceId(i as u32))
-        .filter(|&id| sin_of(circuit, id).is_some())
-        .collect();
-    match sines.as_slice() {
-        [one] => Ok(*one),
-        [] => Err(MeasureError::Invalid(
-            "no source with a SIN(...) waveform to drive: THD needs a sinusoidal input".into(),
-        )),
-        many => Err(MeasureError::Invalid(format!(
-            "{} sources have a SIN(...) waveform ({}): name the input with --source",
-            many.len(),
-            many.iter()
-                .map(|id| circuit.devices[id.index()].name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
-    }
+    names
+        .iter()
+        .map(|name| {
+            let lower = name.trim().to_ascii_lowercase();
+            let id = circuit
+                .device(&lower)
+                .ok_or_else(|| MeasureError::UnknownElement {
+                    name: lower.clone(),
+                    hint: String::new(),
+                })?;
+            match sin_of(circuit, id) {
+                Some(_) => Ok(id),
+                None => Err(MeasureError::Invalid(format!(
+                    "'{lower}' is not an independent source with a SIN(...) waveform"
+                ))),
+            }
+        })
+        .collect()
 }
 
 /// The `SIN` frequency of `source` (ngspice's default, 1/TSTOP, when the card gives none).
@@ -193,12 +191,16 @@ pub fn probe_output(circuit: &Circuit, probe: Probe) -> (String, VecExpr) {
     }
 }
 
-/// A copy of `circuit` with `source`'s `SIN` amplitude set to `amplitude`, running only its last
-/// `.tran` (and no `.meas`, `.four` or `.save`).
+/// A copy of `circuit` driven at `level` (a peak amplitude) by `sources`, running only its last
+/// `.tran` (and no `.meas`, `.four` or `.save`). The sources' `SIN` amplitudes are scaled
+/// together so that they add up to `level`, each keeping its share of the netlist's amplitudes
+/// (equal shares if those are all 0): one source takes the whole level; the hot and cold legs
+/// of a balanced input, written in antiphase with equal amplitudes, take half each, so the
+/// differential input is the level.
 pub fn at_level(
     circuit: &Circuit,
-    source: DeviceId,
-    amplitude: f64,
+    sources: &[DeviceId],
+    level: f64,
 ) -> Result<Circuit, MeasureError> {
     let tran = circuit
         .analyses
@@ -211,24 +213,31 @@ pub fn at_level(
                 "no .tran card: THD needs a transient of at least one period".into(),
             )
         })?;
+    let own: Vec<f64> = sources
+        .iter()
+        .map(|&id| sine_amplitude(circuit, id).map(f64::abs))
+        .collect::<Option<_>>()
+        .ok_or_else(|| MeasureError::Invalid("a source has no SIN(...) waveform".into()))?;
+    let total: f64 = own.iter().sum();
     let mut c = circuit.clone();
     c.analyses = vec![tran];
     c.meas.clear();
     c.four.clear();
     c.saves = None;
-    let kind = &mut c.devices[source.index()].kind;
-    match kind {
-        DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } => {
-            match &mut source.tran {
-                Some(Waveform::Sin { amplitude: a, .. }) => *a = amplitude,
-                _ => {
-                    return Err(MeasureError::Invalid(
-                        "the source has no SIN(...) waveform".into(),
-                    ))
-                }
+    for (&id, &a) in sources.iter().zip(&own) {
+        let share = if total > 0.0 {
+            a / total
+        } else {
+            1.0 / sources.len() as f64
+        };
+        if let DeviceKind::VoltageSource { source, .. } | DeviceKind::CurrentSource { source, .. } =
+            &mut c.devices[id.index()].kind
+        {
+            if let Some(Waveform::Sin { amplitude, .. }) = &mut source.tran {
+                // The sign (a leg written with a negative amplitude) is kept.
+                *amplitude = amplitude.signum() * level * share;
             }
         }
-        _ => return Err(MeasureError::Invalid("not an independent source".into())),
     }
     Ok(c)
 }
@@ -242,7 +251,7 @@ pub fn sweep(
     levels
         .par_iter()
         .map(|level| {
-            let c = at_level(circuit, setup.source, level.amplitude)?;
+            let c = at_level(circuit, &setup.sources, level.amplitude)?;
             let plots = solver::simulate(&c)?;
             let tran = plots
                 .iter()
@@ -291,10 +300,10 @@ mod tests {
             "t\nV1 in 0 SIN(0 1 1k)\nR1 in out 1k\nD1 out 0 DX\nD2 0 out DX\nR2 out 0 10k\n\
              .model DX D(IS=1e-14)\n.tran 5u 2m 0 5u\n.end\n",
         );
-        let source = sine_source(&c, None).unwrap();
+        let sources = sine_sources(&c, &[]).unwrap();
         let out = probe_output(&c, crate::find_output(&c, "out").unwrap());
         let setup = ThdSetup {
-            source,
+            sources,
             out,
             fundamental_hz: 1e3,
             options: FourierOptions::default(),
