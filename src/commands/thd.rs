@@ -146,7 +146,7 @@ pub fn thd(renderer: &Renderer, a: &ThdArgs) -> bool {
         .iter()
         .map(|id| c.devices[id.index()].name.as_str())
         .collect::<Vec<_>>()
-        .join(", ");
+        .join(" + ");
     if let Some(path) = &a.plot {
         let name = a
             .file
@@ -208,8 +208,8 @@ fn text(title: &str, s: &ThdSetup, source: &str, points: &[ThdPoint]) -> String 
         })
         .collect();
     format!(
-        "THD of {} at {}: {title}\n(level = the SIN amplitude of {source}, in peak volts; \
-         harmonics 2-{} of the transient's last period, as .four computes them)\n{}",
+        "THD of {} at {}: {title}\n(level: the input's peak, {source}; harmonics 2-{} of the \
+         transient's last period, as .four computes them)\n{}",
         s.out.0,
         super::measure::freq_label(s.fundamental_hz),
         rows.saturating_sub(1),
