@@ -50,6 +50,11 @@ const CASES: &[Case] = &[
         ".options: nfreqs must be a positive integer, got 0",
     ),
     case(
+        "four_in_subckt",
+        "four_in_subckt.net:4:1",
+        "'.four' must be at the top level, not inside a '.subckt'",
+    ),
+    case(
         "four_no_output",
         "four_no_output.net:6:9",
         "expected an output in '.four FREQ v(out) ...'",

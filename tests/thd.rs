@@ -110,6 +110,38 @@ fn run_prints_the_four_table_after_the_analyses() {
     assert!(lines[2].starts_with("v(out),1,1000,"), "{}", lines[2]);
 }
 
+/// With `.step`, each run prints its own table (under its step heading) and carries its own
+/// results in JSON; the second-order term is the stepped parameter: THD follows it.
+#[test]
+fn four_with_step_gives_each_run_its_table() {
+    let dir = temp_dir("thd", "step");
+    write(
+        &dir,
+        "step.net",
+        &POLY
+            .replace("0.1*V(in)*V(in)", "{k2}*V(in)*V(in)")
+            .replace(".tran", ".param k2=0.1\n.step param k2 list 0.1 0.2\n.tran"),
+    );
+    let out = balun(&dir, &["run", "step.net", "--json", "s.json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let step2 = stdout.find("Step 2/2").expect("second step");
+    let tables: Vec<usize> = stdout
+        .match_indices("Fourier analysis for v(out):")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(tables.len(), 2, "{stdout}");
+    assert!(tables[0] < step2 && step2 < tables[1], "{stdout}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("s.json")).unwrap()).unwrap();
+    for (i, k2) in [0.1, 0.2].into_iter().enumerate() {
+        let h = &doc["steps"][i]["fourier"][0]["harmonics"];
+        let got = h[2]["magnitude"].as_f64().unwrap();
+        // |H2| = k2 A^2 / 2 at A = 1.
+        assert!(close(got, k2 / 2.0, 1e-4), "step {}: H2 {got}", i + 1);
+    }
+}
+
 #[test]
 fn a_four_that_cannot_be_computed_is_an_error_at_its_card() {
     let dir = temp_dir("thd", "four-errors");
