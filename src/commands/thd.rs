@@ -135,8 +135,14 @@ pub fn thd(renderer: &Renderer, a: &ThdArgs) -> bool {
     let Some(c) = load(renderer, &a.file) else {
         return false;
     };
-    let result = setup(&c, a.out.as_deref(), &a.source, a.freq.as_deref(), &levels)
-        .and_then(|(s, levels)| Ok((thd::sweep(&c, &s, &levels)?, s)));
+    let result = setup(&c, a.out.as_deref(), &a.source, a.freq.as_deref(), &levels).and_then(
+        |(s, levels)| {
+            let message = format!("THD of {} at {} levels", s.out.0, levels.len());
+            let points =
+                balun::progress::with_spinner(true, &message, || thd::sweep(&c, &s, &levels))?;
+            Ok((points, s))
+        },
+    );
     let (points, s) = match result {
         Ok(r) => r,
         Err(e) => return report(fail(&a.file, e)),
@@ -330,8 +336,13 @@ pub fn compare(
             || path.display().to_string(),
             |s| s.to_string_lossy().into(),
         );
-        let r = setup(&c, None, &[], freq.first().map(String::as_str), &levels)
-            .and_then(|(s, l)| Ok((thd::sweep(&c, &s, &l)?, s.out.0)));
+        let r =
+            setup(&c, None, &[], freq.first().map(String::as_str), &levels).and_then(|(s, l)| {
+                let message = format!("THD of {} ({})", name, s.out.0);
+                let points =
+                    balun::progress::with_spinner(true, &message, || thd::sweep(&c, &s, &l))?;
+                Ok((points, s.out.0))
+            });
         match r {
             Ok((pts, out)) => sweeps.push((name, c.title.clone(), out, pts)),
             Err(e) => ok = report(fail(path, e)),
