@@ -356,7 +356,7 @@ fn bad_arguments_get_exact_errors() {
              peak amplitude such as 1.5)",
         ),
         (
-            &["thd", "poly.net", "--level=-1"],
+            &["thd", "poly.net", "--level", "-1"],
             "balun thd: error: level '-1': the amplitude must be positive, got -1",
         ),
         (

@@ -47,7 +47,12 @@ pub struct ThdArgs {
 pub struct LevelArgs {
     /// Drive levels, comma-separated: `0dBu,+10dBu,+20dBu`, `-10dBV`, `2Vrms`, or the SIN
     /// amplitude in volts peak (default: the netlist's own amplitude).
-    #[arg(long = "level", value_name = "L1,L2,...", value_delimiter = ',')]
+    #[arg(
+        long = "level",
+        value_name = "L1,L2,...",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
     pub levels: Vec<String>,
 }
 
