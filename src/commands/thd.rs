@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 /// `balun thd` flags.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ThdArgs {
+    /// The netlist: a sinusoidal input and a `.tran` reaching steady state (the last period of
+    /// the fundamental is analysed).
     pub file: PathBuf,
     /// The output: `out`, `v(out)`, `v(a,b)` or `i(vx)` (default: the first `.four` card's).
     #[arg(long)]
