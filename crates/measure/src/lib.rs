@@ -13,6 +13,8 @@
 //!   signal source (signal-to-hum ratio).
 //! - [`montecarlo`]: any of these (or any function of a circuit) over seeded random draws of
 //!   the element tolerances, in parallel, with order statistics and histograms.
+//! - [`rfi`]: RF immunity (EMIRR, the DC shift and the demodulated tone an RF carrier on the
+//!   line causes), from the solver's second-order rectification analysis.
 //! - [`meas`]: `.meas` cards evaluated on finished plots (pure post-processing, ngspice's rules).
 //! - [`four`]: `.four` (harmonics and THD of a transient's last period, ngspice's algorithm).
 //! - [`thd`]: THD against drive level (the input's `SIN` amplitude swept, runs in parallel).
@@ -30,6 +32,7 @@ pub mod interference;
 pub mod meas;
 pub mod montecarlo;
 pub mod noise;
+pub mod rfi;
 pub mod thd;
 pub mod xtalk;
 
