@@ -33,6 +33,32 @@ const fn case(file: &'static str, at: &'static str, message: &'static str) -> Ca
 }
 
 const CASES: &[Case] = &[
+    // ---- .four
+    case(
+        "four_zero_freq",
+        "four_zero_freq.net:6:7",
+        ".four: the fundamental frequency must be positive, got 0",
+    ),
+    case(
+        "four_unknown_node",
+        "four_unknown_node.net:6:19",
+        ".four: no node 'outt' (did you mean 'out'?)",
+    ),
+    case(
+        "four_bad_nfreqs",
+        "four_bad_nfreqs.net:5:17",
+        ".options: nfreqs must be a positive integer, got 0",
+    ),
+    case(
+        "four_in_subckt",
+        "four_in_subckt.net:4:1",
+        "'.four' must be at the top level, not inside a '.subckt'",
+    ),
+    case(
+        "four_no_output",
+        "four_no_output.net:6:9",
+        "expected an output in '.four FREQ v(out) ...'",
+    ),
     // ---- syntax
     case(
         "bad_number",

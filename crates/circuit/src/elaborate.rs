@@ -163,6 +163,7 @@ struct Elab<'a> {
     tolerances: Vec<Tolerance>,
     monte_carlo: Option<MonteCarlo>,
     meas: Vec<Meas>,
+    four: Vec<Four>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -206,6 +207,7 @@ impl<'a> Elab<'a> {
             tolerances: Vec::new(),
             monte_carlo: None,
             meas: Vec::new(),
+            four: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -359,6 +361,7 @@ impl<'a> Elab<'a> {
             let mut saves = self.saves.clone();
             let needed = meas::saved_by(
                 &self.meas,
+                &self.four,
                 |name| self.node_ids.get(name).copied(),
                 |name| self.device_index(name),
                 &self.devices,
@@ -383,6 +386,7 @@ impl<'a> Elab<'a> {
             monte_carlo: self.monte_carlo,
             saves,
             meas: self.meas,
+            four: self.four,
         }
     }
 
@@ -734,6 +738,10 @@ impl<'a> Elab<'a> {
             Item::Meas(m) => {
                 let m = self.meas_card(m)?;
                 self.meas.push(m);
+            }
+            Item::Four(c) => {
+                let c = self.four_card(c)?;
+                self.four.push(c);
             }
             Item::Ic(list) => {
                 for (node, value) in list {
@@ -1121,8 +1129,24 @@ impl<'a> Elab<'a> {
             return Ok(());
         }
         let known = [
-            "reltol", "abstol", "vntol", "chgtol", "trtol", "gmin", "itl1", "itl4", "temp", "tnom",
-            "maxord", "defl", "defw", "defad", "defas",
+            "reltol",
+            "abstol",
+            "vntol",
+            "chgtol",
+            "trtol",
+            "gmin",
+            "itl1",
+            "itl4",
+            "temp",
+            "tnom",
+            "maxord",
+            "defl",
+            "defw",
+            "defad",
+            "defas",
+            "nfreqs",
+            "fourgridsize",
+            "polydegree",
         ];
         if !known.contains(&name) {
             let hint = did_you_mean(name, known.into_iter().chain(["method"]));
@@ -1171,6 +1195,17 @@ impl<'a> Elab<'a> {
             "defw" => o.defw_m = positive(v)?,
             "defad" => o.defad_m2 = v.max(0.0),
             "defas" => o.defas_m2 = v.max(0.0),
+            "nfreqs" => o.nfreqs = count(v)?,
+            "fourgridsize" => o.fourgridsize = count(v)?,
+            "polydegree" => {
+                if !(v >= 0.0 && v.fract() == 0.0 && v <= 100.0) {
+                    return Err(bad(format!(
+                        "polydegree must be an integer from 0 to 100, got {}",
+                        fmt_num(v)
+                    )));
+                }
+                o.polydegree = v as u32;
+            }
             "maxord" => {
                 let m = count(v)?;
                 if m > 2 {

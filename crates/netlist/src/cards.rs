@@ -406,7 +406,13 @@ impl Builder {
         }
         let mut cur = Cursor::new(card)?;
         cur.bump();
-        if matches!(keyword, ".meas" | ".measure" | ".step") && !self.open.is_empty() {
+        // ngspice takes any keyword starting `.four` (`.fourier`) as a Fourier card.
+        let keyword = if keyword.starts_with(".four") {
+            ".four"
+        } else {
+            keyword
+        };
+        if matches!(keyword, ".meas" | ".measure" | ".step" | ".four") && !self.open.is_empty() {
             return cur.error(
                 card.span(0, keyword.len()),
                 format!("'{keyword}' must be at the top level, not inside a '.subckt'"),
@@ -478,6 +484,7 @@ impl Builder {
             ".mc" => Item::MonteCarlo(Box::new(mc_card(&mut cur)?)),
             ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(&mut cur)?)),
             ".step" => Item::Step(Box::new(meas_card::step_card(&mut cur)?)),
+            ".four" => Item::Four(Box::new(meas_card::four_card(&mut cur)?)),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),

@@ -187,6 +187,13 @@ impl Display for Item {
                 }
                 write!(f, ") {}", d.body)
             }
+            Item::Four(c) => {
+                write!(f, ".four {}", c.freq)?;
+                for o in &c.outputs {
+                    write!(f, " {o}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
