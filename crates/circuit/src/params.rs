@@ -51,6 +51,11 @@ impl Params {
         self.frames.pop();
     }
 
+    /// Whether any frame defines `name`.
+    pub(crate) fn is_defined(&self, name: &str) -> bool {
+        self.frames.iter().any(|f| f.contains_key(name))
+    }
+
     /// Whether the innermost frame defines `name` already.
     pub(crate) fn defined_here(&self, name: &str) -> bool {
         self.frames.last().is_some_and(|f| f.contains_key(name))

@@ -697,6 +697,12 @@ pub enum MeasKind {
         trig: Trigger,
         targ: Trigger,
     },
+    /// `param='expr'`: evaluated after the vector measures of its analysis, its free names
+    /// being other measures' results (the `.param`s are already folded into numbers).
+    Param {
+        expr: netlist::Expr,
+        span: Span,
+    },
 }
 
 /// `lhs` crossing `rhs` (a value or another vector), the `edge`-th time, not before `td`.

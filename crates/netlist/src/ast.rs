@@ -184,6 +184,8 @@ pub enum MeasKind {
     },
     /// `trig ... targ ...`: the scale distance from the trigger to the target.
     TrigTarg { trig: MeasTrig, targ: MeasTrig },
+    /// `param='expr'`: an expression of `.param`s and other measures' results.
+    Param(Value),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

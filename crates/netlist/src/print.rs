@@ -329,6 +329,7 @@ impl Display for MeasCard {
                 f.write_str(" targ ")?;
                 trig(f, b)
             }
+            MeasKind::Param(v) => write!(f, "param={v}"),
         }
     }
 }
