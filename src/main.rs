@@ -243,6 +243,12 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
             sim.plots.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
+        if !sim.circuit.options.ignored.is_empty() {
+            eprintln!(
+                "balun: ngspice options accepted and not applied: {}",
+                sim.circuit.options.ignored.join(", ")
+            );
+        }
         let st = solver::lu::take_process_stats();
         eprintln!(
             "balun: {} linear solves, worst componentwise backward error {:.1e} \

@@ -591,6 +591,18 @@ const CASES: &[Case] = &[
         "bsrc_ln_negative_tran.net",
         "tran: b1: ln(-",
     ),
+    // ---- random sources
+    case(
+        "trrandom_type",
+        "trrandom_type.net:3:17",
+        "v1: TRRANDOM type must be 1 (uniform), 2 (Gaussian), 3 (exponential) or 4 (Poisson), \
+         got 5",
+    ),
+    case(
+        "trnoise_rts_times",
+        "trnoise_rts_times.net:3:1",
+        "v1: TRNOISE random telegraph noise needs positive capture and emission times",
+    ),
 ];
 
 /// Corpus files that succeed, with the warning they must print.

@@ -101,7 +101,7 @@ fn measure(r: &MeasResult) -> JsonMeasure<'_> {
     let (value, error) = match &r.outcome {
         Ok(v) => {
             let pairs: &[(&'static str, f64)] = match v.detail {
-                Detail::Find | Detail::When => &[],
+                Detail::Find | Detail::When | Detail::Param => &[],
                 Detail::At(a) => &[("at", a)],
                 Detail::With(w) => &[("with", w)],
                 Detail::Window { from, to } | Detail::Integral { from, to } => {

@@ -57,6 +57,10 @@ impl Elab<'_> {
                 trig: self.trigger(trig, m)?,
                 targ: self.trigger(targ, m)?,
             },
+            netlist::MeasKind::Param(v) => MeasKind::Param {
+                expr: self.fold_params(&v.expr, v)?,
+                span: v.span,
+            },
         };
         Ok(Meas {
             name: m.name.name.clone(),
@@ -90,6 +94,21 @@ impl Elab<'_> {
             outputs,
             span: c.span,
         })
+    }
+
+    /// `param='...'`: every name that is a `.param` becomes its value; the others stay, to be
+    /// other measures' results when the measures are evaluated.
+    fn fold_params(&mut self, e: &Expr, v: &Value) -> Result<Expr, ElabError> {
+        let mut out = e.clone();
+        let mut names = Vec::new();
+        collect_vars(e, &mut names);
+        for name in names {
+            if self.params.is_defined(&name) {
+                let x = self.params.eval(&Expr::Var(name.clone()), v.span)?;
+                substitute(&mut out, &name, x);
+            }
+        }
+        Ok(out)
     }
 
     fn trigger(&mut self, t: &MeasTrig, m: &MeasCard) -> Result<Trigger, ElabError> {
@@ -339,6 +358,7 @@ pub(super) fn saved_by(
                     }
                 }
             }
+            MeasKind::Param { .. } => {}
         }
     }
     names
@@ -365,6 +385,48 @@ pub(super) fn saved_by(
             }
         })
         .collect()
+}
+
+/// The free names of `e` (variables), each once.
+fn collect_vars(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Var(n) => {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        Expr::Num(_) => {}
+        Expr::Unary(_, a) => collect_vars(a, out),
+        Expr::Binary(_, a, b) => {
+            collect_vars(a, out);
+            collect_vars(b, out);
+        }
+        Expr::Call(_, args) => args.iter().for_each(|a| collect_vars(a, out)),
+        Expr::Ternary(c, a, b) => {
+            collect_vars(c, out);
+            collect_vars(a, out);
+            collect_vars(b, out);
+        }
+    }
+}
+
+/// Replaces every `Var(name)` in `e` by the number `x`.
+fn substitute(e: &mut Expr, name: &str, x: f64) {
+    match e {
+        Expr::Var(n) if n == name => *e = Expr::Num(x),
+        Expr::Var(_) | Expr::Num(_) => {}
+        Expr::Unary(_, a) => substitute(a, name, x),
+        Expr::Binary(_, a, b) => {
+            substitute(a, name, x);
+            substitute(b, name, x);
+        }
+        Expr::Call(_, args) => args.iter_mut().for_each(|a| substitute(a, name, x)),
+        Expr::Ternary(c, a, b) => {
+            substitute(c, name, x);
+            substitute(a, name, x);
+            substitute(b, name, x);
+        }
+    }
 }
 
 fn is_probe_call(f: &str) -> bool {

@@ -200,6 +200,8 @@ pub enum MeasKind {
     },
     /// `trig ... targ ...`: the scale distance from the trigger to the target.
     TrigTarg { trig: MeasTrig, targ: MeasTrig },
+    /// `param='expr'`: an expression of `.param`s and other measures' results.
+    Param(Value),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -631,4 +633,12 @@ pub enum TranSpec {
     },
     /// `EXP(V1 V2 TD1 TAU1 TD2 TAU2)`
     Exp(Vec<Value>),
+    /// `SFFM(VO VA FC MDI FS PHASEC PHASES)`
+    Sffm(Vec<Value>),
+    /// `AM(VA VO MF FC TD PHASEC PHASES)`
+    Am(Vec<Value>),
+    /// `TRNOISE(NA TS NALPHA NAMP RTSAM RTSCAPT RTSEMT)`
+    TrNoise(Vec<Value>),
+    /// `TRRANDOM(TYPE TS TD PARAM1 PARAM2)`
+    TrRandom(Vec<Value>),
 }

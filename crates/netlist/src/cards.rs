@@ -22,11 +22,12 @@ type PResult<T> = Result<T, ParseError>;
 const SILENT_CARDS: &[&str] = &[".print", ".plot", ".probe", ".width", ".end"];
 
 /// Words that start a part of an independent source specification.
-const SOURCE_KEYWORDS: &[&str] = &["dc", "ac", "sin", "pulse", "pwl", "exp"];
+const SOURCE_KEYWORDS: &[&str] = &[
+    "dc", "ac", "sin", "pulse", "pwl", "exp", "sffm", "am", "trnoise", "trrandom",
+];
 
 /// Source functions ngspice knows that this parser does not.
-const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] =
-    &["sffm", "am", "trnoise", "trrandom", "distof1", "distof2"];
+const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] = &["distof1", "distof2"];
 
 /// The message for a word that starts like a number but is not one; the European resistor
 /// notation (`4k7`, `2r2`) gets a hint, as the simulators disagree on it (ngspice 39 reads
@@ -1921,7 +1922,7 @@ fn coupled_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     })
 }
 
-/// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP (args)]`.
+/// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP|SFFM|AM|TRNOISE|TRRANDOM (args)]`.
 fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
     let mut nodes = Vec::new();
     for _ in 0..2 {
@@ -1982,7 +1983,9 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                 }
                 spec.ac = Some(ac);
             }
-            "sin" | "pulse" | "pwl" | "exp" if !cur.at_param() => {
+            "sin" | "pulse" | "pwl" | "exp" | "sffm" | "am" | "trnoise" | "trrandom"
+                if !cur.at_param() =>
+            {
                 if spec.tran.is_some() {
                     return cur.error(
                         cur.span(t),
@@ -2022,7 +2025,8 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
     Ok((nodes, spec))
 }
 
-/// Arguments of `SIN`/`PULSE`/`PWL`/`EXP`, with or without parentheses (the keyword is consumed).
+/// Arguments of a transient function (`SIN`, `PULSE`, `PWL`, `EXP`, `SFFM`, `AM`, `TRNOISE`,
+/// `TRRANDOM`), with or without parentheses (the keyword is consumed).
 fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
     let paren = cur.peek().is_some_and(|t| t.kind == TokKind::LParen);
     let open = cur.peek();
@@ -2070,6 +2074,10 @@ fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
         "sin" => TranSpec::Sin(args),
         "pulse" => TranSpec::Pulse(args),
         "exp" => TranSpec::Exp(args),
+        "sffm" => TranSpec::Sffm(args),
+        "am" => TranSpec::Am(args),
+        "trnoise" => TranSpec::TrNoise(args),
+        "trrandom" => TranSpec::TrRandom(args),
         _ => TranSpec::Pwl {
             points: args,
             params,
