@@ -13,6 +13,8 @@
 //!   signal source (signal-to-hum ratio).
 //! - [`montecarlo`]: any of these (or any function of a circuit) over seeded random draws of
 //!   the element tolerances, in parallel, with order statistics and histograms.
+//! - [`rfi`]: RF immunity (EMIRR, the DC shift and the demodulated tone an RF carrier on the
+//!   line causes), from the solver's second-order rectification analysis.
 //! - [`meas`]: `.meas` cards evaluated on finished plots (pure post-processing, ngspice's rules).
 //!
 //! What does not live here: reading netlists (the `netlist`/`circuit` crates do that; a
@@ -27,6 +29,7 @@ pub mod interference;
 pub mod meas;
 pub mod montecarlo;
 pub mod noise;
+pub mod rfi;
 pub mod xtalk;
 
 use circuit::{Circuit, DeviceId, DeviceKind, NodeId};
