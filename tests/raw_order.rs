@@ -210,3 +210,48 @@ fn references_are_current() {
     };
     assert_eq!(undated(&committed), undated(&fresh));
 }
+
+/// Every committed ngspice reference (`tests/{parity,tran,noise,pspice}/*.raw`, made by
+/// `scripts/regen-parity.sh`): balun's plots of the same netlist, in the order its raw file
+/// writes them, have ngspice's names and vectors in ngspice's order (node voltages in order of
+/// first appearance, then branch currents in ngspice's setup order, controlling sources with
+/// the devices that read them).
+#[test]
+fn vectors_come_in_ngspice_order_in_every_reference() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut checked = 0;
+    let mut wrong = Vec::new();
+    for dir in ["parity", "tran", "noise", "pspice"] {
+        let mut nets: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .expect("reference directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "net"))
+            .filter(|p| p.with_extension("raw").is_file())
+            .collect();
+        nets.sort();
+        for net in nets {
+            let text = std::fs::read_to_string(net.with_extension("raw")).expect("reference");
+            let theirs = raw::read_ascii(&text).expect("reference parses");
+            let sim = balun::run_file(&net).unwrap_or_else(|f| panic!("{net:?}: {}", f.error));
+            let names = |p: &balun::solver::Plot| -> Vec<String> {
+                std::iter::once(p.name.clone())
+                    .chain(p.scale.iter().chain(&p.vectors).map(|v| v.name.clone()))
+                    .collect()
+            };
+            let ours: Vec<Vec<String>> = raw::ngspice_plot_order(&sim.plots)
+                .into_iter()
+                .map(|i| names(&sim.plots[i]))
+                .collect();
+            let theirs: Vec<Vec<String>> = theirs.iter().map(names).collect();
+            if ours != theirs {
+                wrong.push(format!(
+                    "{}: ngspice {theirs:?}\nbalun {ours:?}",
+                    net.display()
+                ));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} references");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
