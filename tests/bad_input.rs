@@ -603,6 +603,22 @@ const CASES: &[Case] = &[
         "trnoise_rts_times.net:3:1",
         "v1: TRNOISE random telegraph noise needs positive capture and emission times",
     ),
+    // ---- balun's measurement cards (.cmrr, .xtalk, .hum)
+    case(
+        "cmrr_unknown_source",
+        "cmrr_unknown_source.net:7:17",
+        ".cmrr: no element 'vcold' in this scope (expected an independent voltage source)",
+    ),
+    case(
+        "xtalk_unknown_node",
+        "xtalk_unknown_node.net:8:22",
+        ".xtalk: no node 'oright'",
+    ),
+    case(
+        "hum_not_vsource",
+        "hum_not_vsource.net:5:16",
+        ".hum: 'rh' is not an independent voltage source",
+    ),
 ];
 
 /// Corpus files that succeed, with the warning they must print.

@@ -6,6 +6,9 @@
 //! `thd`: `balun thd` and `balun compare --measure thd` (THD against drive level).
 //! `mc`: Monte Carlo over element tolerances for those measurements (`--mc N`, `.mc`).
 
+//! `cards`: the `.cmrr`, `.xtalk` and `.hum` cards as `balun run` executes them.
+
+pub mod cards;
 pub mod mc;
 pub mod measure;
 pub mod rfi;
