@@ -141,11 +141,7 @@ fn diff_amp_cmrr_with_1_percent_resistors_is_distributed_as_predicted() {
     let n = 1500;
     let base = circuit(DIFF_AMP);
     for dist in [Distribution::Uniform, Distribution::Gauss] {
-        let plan = McPlan {
-            runs: n,
-            seed: 2024,
-            dist,
-        };
+        let plan = McPlan::new(n, 2024, dist);
         let x = cmrr_samples(&base, &plan);
         let s = Stats::of(&x).expect("finite CMRRs");
         for (q, got) in [(0.5, s.median), (0.05, s.p5), (0.95, s.p95)] {
