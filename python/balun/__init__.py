@@ -297,7 +297,7 @@ class MonteCarlo:
 
     def _as_raw(self) -> dict:
         return {"runs": self.runs, "seed": self.seed, "dist": self.dist, "shard": self.shard,
-                "labels": self.labels, "samples": self.samples}
+                "labels": self.labels, "samples": np.ascontiguousarray(self.samples)}
 
     def __repr__(self) -> str:
         which = f"runs {self.shard[0]}..{self.shard[1]} of {self.runs}" if self.shard else f"{self.runs} runs"
@@ -314,7 +314,7 @@ def merge_monte_carlo(shards: Iterable[Union[MonteCarlo, str, "os.PathLike[str]"
 
 def stats(samples) -> Optional[dict]:
     """The statistics balun reports of ``samples`` (non-finite values counted apart)."""
-    return _balun.stats(np.asarray(samples, dtype=np.float64).tolist())
+    return _balun.stats(np.ascontiguousarray(samples, dtype=np.float64).reshape(-1))
 
 
 class Table(dict):

@@ -247,9 +247,10 @@ fn samples_from(d: &Bound<'_, PyDict>) -> PyResult<Samples> {
         plan = plan.with_shard(start, end).map_err(value_error)?;
     }
     let labels: Vec<String> = get("labels")?.extract()?;
-    let samples = get("samples")?;
-    let rows: Vec<Vec<f64>> = samples.call_method0("tolist")?.extract()?;
-    if rows.len() != plan.indices().len() || rows.iter().any(|r| r.len() != labels.len()) {
+    let samples: numpy::PyReadonlyArray2<f64> = get("samples")?.extract()?;
+    let view = samples.as_array();
+    let rows: Vec<Vec<f64>> = view.rows().into_iter().map(|r| r.to_vec()).collect();
+    if rows.len() != plan.indices().len() || view.ncols() != labels.len() {
         return Err(value_error(format!(
             "samples: expected {} runs of {} values",
             plan.indices().len(),
@@ -414,7 +415,11 @@ fn read_raw<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyList>>
 /// The statistics of `samples` (non-finite values counted apart): the dict of
 /// `balun run --json`'s `stats`, or `None` when no value is finite.
 #[pyfunction]
-fn stats<'py>(py: Python<'py>, samples: Vec<f64>) -> PyResult<Option<Bound<'py, PyDict>>> {
+fn stats<'py>(
+    py: Python<'py>,
+    samples: numpy::PyReadonlyArray1<'py, f64>,
+) -> PyResult<Option<Bound<'py, PyDict>>> {
+    let samples = samples.as_array().to_vec();
     let Some(s) = Stats::of(&samples) else {
         return Ok(None);
     };
