@@ -24,6 +24,9 @@ pub enum Quantity {
     /// Equivalent input noise over 20 Hz-20 kHz with the source resistance `--rs`, unweighted
     /// and A-weighted (dBu and dBV, lower is better), from each netlist's `.noise` card.
     Noise,
+    /// Total harmonic distortion (%, lower is better) of each netlist's `.four` output, at each
+    /// `--level` of its sinusoidal input (see `balun thd`).
+    Thd,
 }
 
 impl Quantity {
@@ -34,6 +37,7 @@ impl Quantity {
             Quantity::Xtalk => "xtalk",
             Quantity::Hum => "hum",
             Quantity::Noise => "noise",
+            Quantity::Thd => "thd",
         }
     }
 
@@ -44,6 +48,7 @@ impl Quantity {
             Quantity::Xtalk,
             Quantity::Hum,
             Quantity::Noise,
+            Quantity::Thd,
         ]
         .into_iter()
         .find(|q| q.as_str() == name)
@@ -319,7 +324,7 @@ pub struct CompareRow {
 }
 
 /// The rows of `compare` for one circuit named `name` (CMRR, crosstalk or hum; noise has its
-/// own summary, [`noise`]).
+/// own summary, [`noise`], and THD its level sweep, `measure::thd`).
 pub fn compare_rows(
     c: &Circuit,
     name: &str,
@@ -359,8 +364,10 @@ pub fn compare_rows(
                 .collect();
             Ok(vec![row(None, worst)])
         }
-        Quantity::Noise => Err(MeasureError::Invalid(
-            "noise is compared by its audio-band summary (measurements::noise)".into(),
+        Quantity::Noise | Quantity::Thd => Err(MeasureError::Invalid(
+            "noise and THD are compared by their own functions (measurements::noise, \
+             measure::thd)"
+                .into(),
         )),
         Quantity::Hum => {
             let pts = hum(c, &HumRequest::default(), freqs)?;

@@ -96,9 +96,12 @@ pub struct CompareArgs {
     /// Source resistance for `noise` (ohm), inserted in series with the `.noise` source.
     #[arg(long = "rs", value_name = "OHMS", default_value = "150")]
     pub source_resistance: String,
-    /// Column frequencies (default 50,60,1k,10k,20k).
+    /// Column frequencies (default 50,60,1k,10k,20k); for `thd`, the fundamental.
     #[arg(long, value_name = "F1,F2,...", value_delimiter = ',')]
     pub freq: Vec<String>,
+    /// For `thd`: the input's drive levels (one column each).
+    #[command(flatten)]
+    pub levels: super::thd::LevelArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -399,6 +402,19 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
     if a.measure == Quantity::Noise {
         return compare_noise(renderer, a);
     }
+    if a.measure == Quantity::Thd {
+        return super::thd::compare(
+            renderer,
+            &a.files,
+            &a.levels,
+            &a.freq,
+            a.json,
+            a.plot.as_deref(),
+        );
+    }
+    if !a.levels.levels.is_empty() {
+        return report(fail(here, "--level is for --measure thd"));
+    }
     let freqs = match numbers(&a.freq, "frequency") {
         Ok(f) => m::spot_or(&f),
         Err(e) => return report(fail(here, e)),
@@ -466,6 +482,8 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
                 Quantity::Hum => "Signal-to-hum ratio (higher is better)",
                 // `compare_noise` handles noise (a table of integrated figures, no curves).
                 Quantity::Noise => "Equivalent input noise (lower is better)",
+                // `thd::compare` handles THD.
+                Quantity::Thd => "THD (lower is better)",
             }
             .to_string(),
             x_label: "Frequency (Hz)".into(),
@@ -511,6 +529,7 @@ fn axis_label(q: Quantity) -> &'static str {
         Quantity::Xtalk => "Worst crosstalk (dB)",
         Quantity::Hum => "Signal-to-hum ratio (dB)",
         Quantity::Noise => "EIN (dBu)",
+        Quantity::Thd => "THD (dB)",
     }
 }
 
@@ -523,6 +542,7 @@ fn quantity_label(q: Quantity) -> &'static str {
              (dB, both sources at 1 V; higher is better)"
         }
         Quantity::Noise => "equivalent input noise, 20 Hz-20 kHz (lower is better)",
+        Quantity::Thd => "total harmonic distortion (%, lower is better)",
     }
 }
 
