@@ -273,7 +273,7 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         Ok(mc) => mc,
         Err(()) => return false,
     };
-    let mc_json = monte_carlo.as_ref().map(commands::mc::RunMonteCarlo::json);
+    let mc_json = monte_carlo.as_ref().map(|mc| mc.samples.json());
     let mut ok = true;
     if let Err(e) = write_outputs(&sim, outputs, verbose, mc_json.as_ref(), &cards) {
         eprint!("{}", renderer.plain(&e.0, Severity::Error, &e.1));
@@ -341,7 +341,8 @@ fn monte_carlo<'s>(
         }
     };
     let nominal_meas = sim.runs.first().map_or(&[][..], |r| r.meas.as_slice());
-    let (quantities, notes) = mc::run_quantities(&sim.plots, &outputs.plot.vectors, nominal_meas);
+    let (quantities, notes) =
+        balun::montecarlo::run_quantities(&sim.plots, &outputs.plot.vectors, nominal_meas);
     if !quiet {
         for n in &notes {
             eprint!("{}", renderer.plain("balun run", Severity::Warning, n));
@@ -351,12 +352,10 @@ fn monte_carlo<'s>(
         error("Monte Carlo: no .op, .ac or .meas output to summarise");
         return Err(());
     }
-    match mc::run_samples(c, &plan, &quantities, !quiet) {
-        Ok(values) => Ok(Some(mc::RunMonteCarlo {
+    match balun::montecarlo::run_samples(c, &plan, &quantities, !quiet) {
+        Ok(samples) => Ok(Some(mc::RunMonteCarlo {
             circuit: c,
-            plan,
-            quantities,
-            values,
+            samples,
         })),
         Err(e) => {
             error(&e.to_string());

@@ -13,3 +13,17 @@ pub mod mc;
 pub mod measure;
 pub mod rfi;
 pub mod thd;
+
+/// A failure to report: where and what.
+pub struct Fail {
+    pub at: String,
+    pub message: String,
+}
+
+/// A [`Fail`] at `at`.
+pub fn fail(at: &std::path::Path, e: impl std::fmt::Display) -> Fail {
+    Fail {
+        at: at.display().to_string(),
+        message: e.to_string(),
+    }
+}

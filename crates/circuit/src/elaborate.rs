@@ -336,7 +336,7 @@ impl<'a> Elab<'a> {
                 let span = Span::new(netlist::FileId(0), 0, netlist.title.len());
                 return Err(ElabError::Expr {
                     span,
-                    message: format!("stepped parameter '{name}' is not defined by a .param card"),
+                    message: format!("parameter '{name}' is not defined by a .param card"),
                 });
             }
             self.params.define_value(name, *value);
