@@ -8,7 +8,7 @@
 //! run command calls; [`CardTable::text`] and [`CardTable::json`] render what it returns, and
 //! [`CardTable::csv`] is the `meas_cards.csv` file of `--csv`.
 
-use super::measure::{db_cell, freq_label, num, render_table};
+use balun::output::report::{db_cell, freq_label, num, render_table};
 use circuit::{Circuit, Measurement, OutputNodes};
 use measure::cmrr::{cmrr_with_imbalance, CmrrSetup};
 use measure::interference::{interference, InterferenceSetup};
