@@ -22,11 +22,12 @@ type PResult<T> = Result<T, ParseError>;
 const SILENT_CARDS: &[&str] = &[".print", ".plot", ".probe", ".width", ".end"];
 
 /// Words that start a part of an independent source specification.
-const SOURCE_KEYWORDS: &[&str] = &["dc", "ac", "sin", "pulse", "pwl", "exp"];
+const SOURCE_KEYWORDS: &[&str] = &[
+    "dc", "ac", "sin", "pulse", "pwl", "exp", "sffm", "am", "trnoise", "trrandom",
+];
 
 /// Source functions ngspice knows that this parser does not.
-const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] =
-    &["sffm", "am", "trnoise", "trrandom", "distof1", "distof2"];
+const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] = &["distof1", "distof2"];
 
 /// The message for a word that starts like a number but is not one; the European resistor
 /// notation (`4k7`, `2r2`) gets a hint, as the simulators disagree on it (ngspice 39 reads
@@ -406,7 +407,13 @@ impl Builder {
         }
         let mut cur = Cursor::new(card)?;
         cur.bump();
-        if matches!(keyword, ".meas" | ".measure" | ".step") && !self.open.is_empty() {
+        // ngspice takes any keyword starting `.four` (`.fourier`) as a Fourier card.
+        let keyword = if keyword.starts_with(".four") {
+            ".four"
+        } else {
+            keyword
+        };
+        if matches!(keyword, ".meas" | ".measure" | ".step" | ".four") && !self.open.is_empty() {
             return cur.error(
                 card.span(0, keyword.len()),
                 format!("'{keyword}' must be at the top level, not inside a '.subckt'"),
@@ -478,6 +485,7 @@ impl Builder {
             ".mc" => Item::MonteCarlo(Box::new(mc_card(&mut cur)?)),
             ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(&mut cur)?)),
             ".step" => Item::Step(Box::new(meas_card::step_card(&mut cur)?)),
+            ".four" => Item::Four(Box::new(meas_card::four_card(&mut cur)?)),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),
@@ -1914,7 +1922,7 @@ fn coupled_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     })
 }
 
-/// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP (args)]`.
+/// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP|SFFM|AM|TRNOISE|TRRANDOM (args)]`.
 fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
     let mut nodes = Vec::new();
     for _ in 0..2 {
@@ -1975,7 +1983,9 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                 }
                 spec.ac = Some(ac);
             }
-            "sin" | "pulse" | "pwl" | "exp" if !cur.at_param() => {
+            "sin" | "pulse" | "pwl" | "exp" | "sffm" | "am" | "trnoise" | "trrandom"
+                if !cur.at_param() =>
+            {
                 if spec.tran.is_some() {
                     return cur.error(
                         cur.span(t),
@@ -2015,7 +2025,8 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
     Ok((nodes, spec))
 }
 
-/// Arguments of `SIN`/`PULSE`/`PWL`/`EXP`, with or without parentheses (the keyword is consumed).
+/// Arguments of a transient function (`SIN`, `PULSE`, `PWL`, `EXP`, `SFFM`, `AM`, `TRNOISE`,
+/// `TRRANDOM`), with or without parentheses (the keyword is consumed).
 fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
     let paren = cur.peek().is_some_and(|t| t.kind == TokKind::LParen);
     let open = cur.peek();
@@ -2063,6 +2074,10 @@ fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
         "sin" => TranSpec::Sin(args),
         "pulse" => TranSpec::Pulse(args),
         "exp" => TranSpec::Exp(args),
+        "sffm" => TranSpec::Sffm(args),
+        "am" => TranSpec::Am(args),
+        "trnoise" => TranSpec::TrNoise(args),
+        "trrandom" => TranSpec::TrRandom(args),
         _ => TranSpec::Pwl {
             points: args,
             params,
