@@ -587,6 +587,22 @@ const CASES: &[Case] = &[
          operating point",
     ),
     case(
+        "bsrc_sqrt_negative_dc",
+        "bsrc_sqrt_negative_dc.net",
+        "dc: b1: sqrt(-0.5) is out of range (not a finite number) in 'sqrt(v(a))' at sweep \
+         value -5e-1",
+    ),
+    case(
+        "value_unknown_node",
+        "value_unknown_node.net:4:19",
+        "e1: unknown node 'nowhere' in v(): no element connects to it",
+    ),
+    case(
+        "value_unknown_function",
+        "value_unknown_function.net:4:15",
+        "g1: unknown function 'limt' (did you mean 'limit'?)",
+    ),
+    case(
         "bsrc_ln_negative_tran",
         "bsrc_ln_negative_tran.net",
         "tran: b1: ln(-",
