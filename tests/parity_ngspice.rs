@@ -133,6 +133,7 @@ parity_cases!(
     mixed_devices,
     op_gmin_stepping_latch,
     op_gmin_stepping_zener,
+    passive_models,
     poly_cubic,
     poly_mult,
     poly_opamp,
