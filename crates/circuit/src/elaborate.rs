@@ -166,6 +166,7 @@ struct Elab<'a> {
     tolerances: Vec<Tolerance>,
     monte_carlo: Option<MonteCarlo>,
     meas: Vec<Meas>,
+    four: Vec<Four>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -210,6 +211,7 @@ impl<'a> Elab<'a> {
             tolerances: Vec::new(),
             monte_carlo: None,
             meas: Vec::new(),
+            four: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -237,6 +239,8 @@ impl<'a> Elab<'a> {
             models: HashMap::default(),
             parent,
         });
+        let scope = self.params.add_func_scope(parent, items);
+        debug_assert_eq!(scope, id, "function scopes are numbered as environments");
         for item in items {
             if let Item::Model(m) = item {
                 self.envs[id].models.insert(m.name.name.as_str(), m);
@@ -362,6 +366,7 @@ impl<'a> Elab<'a> {
             let mut saves = self.saves.clone();
             let needed = meas::saved_by(
                 &self.meas,
+                &self.four,
                 |name| self.node_ids.get(name).copied(),
                 |name| self.device_index(name),
                 &self.devices,
@@ -386,6 +391,7 @@ impl<'a> Elab<'a> {
             monte_carlo: self.monte_carlo,
             saves,
             meas: self.meas,
+            four: self.four,
         }
     }
 
@@ -737,6 +743,10 @@ impl<'a> Elab<'a> {
             Item::Meas(m) => {
                 let m = self.meas_card(m)?;
                 self.meas.push(m);
+            }
+            Item::Four(c) => {
+                let c = self.four_card(c)?;
+                self.four.push(c);
             }
             Item::Ic(list) => {
                 for (node, value) in list {
@@ -1190,6 +1200,17 @@ impl<'a> Elab<'a> {
             "defw" => o.defw_m = positive(v)?,
             "defad" => o.defad_m2 = v.max(0.0),
             "defas" => o.defas_m2 = v.max(0.0),
+            "nfreqs" => o.nfreqs = count(v)?,
+            "fourgridsize" => o.fourgridsize = count(v)?,
+            "polydegree" => {
+                if !(v >= 0.0 && v.fract() == 0.0 && v <= 100.0) {
+                    return Err(bad(format!(
+                        "polydegree must be an integer from 0 to 100, got {}",
+                        fmt_num(v)
+                    )));
+                }
+                o.polydegree = v as u32;
+            }
             "maxord" => {
                 let m = count(v)?;
                 if m > 6 {
@@ -1223,8 +1244,25 @@ impl<'a> Elab<'a> {
 
 /// `.options` names balun applies (besides `method`).
 const APPLIED_OPTIONS: &[&str] = &[
-    "reltol", "abstol", "vntol", "chgtol", "trtol", "gmin", "itl1", "itl4", "temp", "tnom",
-    "maxord", "defl", "defw", "defad", "defas", "seed",
+    "reltol",
+    "abstol",
+    "vntol",
+    "chgtol",
+    "trtol",
+    "gmin",
+    "itl1",
+    "itl4",
+    "temp",
+    "tnom",
+    "maxord",
+    "defl",
+    "defw",
+    "defad",
+    "defas",
+    "seed",
+    "nfreqs",
+    "fourgridsize",
+    "polydegree",
 ];
 
 /// Every other `.options` name ngspice 39 knows (its `OPTtbl` in `cktsopt.c`, the XSPICE

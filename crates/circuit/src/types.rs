@@ -45,6 +45,8 @@ pub struct Circuit {
     pub measurements: Vec<Measurement>,
     /// `.meas` cards in netlist order.
     pub meas: Vec<Meas>,
+    /// `.four` cards in netlist order.
+    pub four: Vec<Four>,
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
@@ -567,6 +569,13 @@ pub struct Options {
     pub defw_m: f64,
     pub defad_m2: f64,
     pub defas_m2: f64,
+    /// `.four`: rows of the harmonics table, the DC row included (`.options nfreqs`, 10).
+    pub nfreqs: u32,
+    /// `.four`: points the last period is interpolated onto (`.options fourgridsize`, 200).
+    pub fourgridsize: u32,
+    /// `.four`: degree of the interpolating polynomials, 0 for none, using the transient's
+    /// own points (`.options polydegree`, 1).
+    pub polydegree: u32,
     /// `.options seed=N`: the seed of the transient noise sources' random streams.
     pub seed: u64,
     /// ngspice options the netlist sets that balun accepts without applying, in card order.
@@ -592,6 +601,9 @@ impl Default for Options {
             defw_m: 100e-6,
             defad_m2: 0.0,
             defas_m2: 0.0,
+            nfreqs: 10,
+            fourgridsize: 200,
+            polydegree: 1,
             seed: 1,
             ignored: Vec::new(),
         }
@@ -672,6 +684,16 @@ pub struct Meas {
     pub name: String,
     pub analysis: MeasAnalysis,
     pub kind: MeasKind,
+    pub span: Span,
+}
+
+/// A `.four FREQ OUT...` card: the harmonics of each output over the transient's last period
+/// of `fundamental_hz` (computed by `measure::four`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Four {
+    pub fundamental_hz: f64,
+    /// (name as ngspice prints it, e.g. `v(out)`, the vector expression).
+    pub outputs: Vec<(String, VecExpr)>,
     pub span: Span,
 }
 

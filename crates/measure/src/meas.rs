@@ -207,6 +207,24 @@ pub fn evaluate_one(m: &Meas, plots: &[Plot]) -> Result<MeasValue, String> {
     }
 }
 
+/// The real parts of a plot's scale (time, frequency or the swept source).
+pub fn scale_values(plot: &Plot) -> Result<Vec<f64>, String> {
+    let scale = plot.scale.as_ref().ok_or("the plot has no scale")?;
+    Ok((0..scale.data.len()).map(|i| scale.data.at(i).re).collect())
+}
+
+/// The real part of vector expression `e` at every point of `plot` (as a `.meas` of
+/// `analysis` reads it; the error names a missing vector).
+pub fn vector_values(plot: &Plot, e: &VecExpr, analysis: MeasAnalysis) -> Result<Vec<f64>, String> {
+    let x = scale_values(plot)?;
+    Ctx {
+        plot,
+        x: &x,
+        analysis,
+    }
+    .values(e)
+}
+
 fn never() -> String {
     "the 'when' condition is never met (out of interval)".into()
 }

@@ -161,6 +161,24 @@ pub(super) fn meas_card(cur: &mut Cursor) -> PResult<MeasCard> {
     })
 }
 
+/// `.four FREQ OUT1 [OUT2 ...]` (the cursor is past the keyword).
+pub(super) fn four_card(cur: &mut Cursor) -> PResult<FourCard> {
+    let freq = cur.expect_value("the fundamental frequency in '.four FREQ v(out) ...'")?;
+    let mut outputs = vec![meas_expr(cur, "an output in '.four FREQ v(out) ...'")?];
+    while !cur.at_end() {
+        if cur.peek().is_some_and(|t| t.kind == TokKind::Comma) {
+            cur.bump();
+            continue;
+        }
+        outputs.push(meas_expr(cur, "an output in '.four FREQ v(out) ...'")?);
+    }
+    Ok(FourCard {
+        freq,
+        outputs,
+        span: cur.card.full_span(),
+    })
+}
+
 /// A vector: `v(a)`, `v(a,b)`, `vdb(a)`, `i(vx)`, `par('expr')` or a bare node name.
 fn meas_expr(cur: &mut Cursor, what: &str) -> PResult<MeasExpr> {
     let first = cur.expect_word(what)?;

@@ -1349,7 +1349,7 @@ fn missing_parameter_values() {
 
 #[test]
 fn warnings_do_not_stop_parsing() {
-    let n = parse("t\n.nodeset v(a)=1\nR1 a 0 1\n.control\nrun\n.endc\n.four 1k v(a)\n");
+    let n = parse("t\n.nodeset v(a)=1\nR1 a 0 1\n.control\nrun\n.endc\n.sens v(a)\n");
     assert_eq!(elements(&n).len(), 1);
     let msgs: Vec<_> = n.warnings.iter().map(|w| w.message.as_str()).collect();
     assert_eq!(
@@ -1357,9 +1357,24 @@ fn warnings_do_not_stop_parsing() {
         [
             "unknown control card '.nodeset' ignored",
             "'.control' block ignored (interactive commands are not supported)",
-            "unknown control card '.four' ignored"
+            "unknown control card '.sens' ignored"
         ]
     );
+}
+
+#[test]
+fn four_card_takes_a_frequency_and_outputs() {
+    let n = parse("t\nR1 a 0 1\n.fourier 1k v(a) v(a,b), i(v1) out\n");
+    assert!(n.warnings.is_empty());
+    let Some(Item::Four(c)) = n.items.last() else {
+        panic!("no .four item: {:?}", n.items);
+    };
+    assert_eq!(c.freq.expr, Expr::Num(1000.0));
+    let printed: Vec<String> = c.outputs.iter().map(|o| o.to_string()).collect();
+    assert_eq!(printed, ["v(a)", "v(a,b)", "i(v1)", "v(out)"]);
+    let (msg, at) = parse_err("t\nR1 a 0 1\n.four 1k\n");
+    assert_eq!(msg, "expected an output in '.four FREQ v(out) ...'");
+    assert_eq!(at, "t.net:3:9");
 }
 
 // ---------------------------------------------------------------- built-in library

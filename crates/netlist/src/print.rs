@@ -180,6 +180,20 @@ impl Display for Item {
             }
             Item::Meas(m) => write!(f, "{m}"),
             Item::Step(s) => write!(f, "{s}"),
+            Item::Func(d) => {
+                write!(f, ".func {}(", d.name.name)?;
+                for (i, a) in d.args.iter().enumerate() {
+                    write!(f, "{}{}", if i == 0 { "" } else { ", " }, a.name)?;
+                }
+                write!(f, ") {}", d.body)
+            }
+            Item::Four(c) => {
+                write!(f, ".four {}", c.freq)?;
+                for o in &c.outputs {
+                    write!(f, " {o}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
