@@ -143,6 +143,7 @@ parity_cases!(
     mm_m2_bsrc_switch,
     op_gmin_stepping_latch,
     op_gmin_stepping_zener,
+    passive_models,
     poly_cubic,
     poly_mult,
     poly_opamp,

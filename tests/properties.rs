@@ -411,17 +411,20 @@ mod gen {
                 match k {
                     0 => ElementKind::Resistor {
                         nodes,
-                        value,
+                        value: Some(value),
+                        model: None,
                         params,
                     },
                     1 => ElementKind::Capacitor {
                         nodes,
-                        value,
+                        value: Some(value),
+                        model: None,
                         params,
                     },
                     _ => ElementKind::Inductor {
                         nodes,
-                        value,
+                        value: Some(value),
+                        model: None,
                         params,
                     },
                 }

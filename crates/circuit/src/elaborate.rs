@@ -154,6 +154,9 @@ struct Elab<'a> {
     /// device. One map for both (a million-element netlist has a million names).
     names: HashMap<CompactString, Named>,
     fixups: Vec<Fixup>,
+    /// R, C, L values to scale by their temperature factor once `.temp`/`.options` are known:
+    /// (device index, coefficients, instance `temp=`, instance `dtemp=`).
+    passive_temps: Vec<(usize, PassiveTemp, Option<f64>, f64)>,
     warnings: Vec<Warning>,
     /// Instances being expanded: (definition address, subckt name).
     stack: Vec<(usize, String)>,
@@ -193,6 +196,7 @@ impl<'a> Elab<'a> {
             devices: Vec::with_capacity(elements),
             names: HashMap::with_capacity_and_hasher(elements, Default::default()),
             fixups: Vec::new(),
+            passive_temps: Vec::new(),
             warnings: netlist
                 .warnings
                 .iter()
@@ -354,6 +358,7 @@ impl<'a> Elab<'a> {
         for item in &netlist.items {
             self.control_card(item)?;
         }
+        self.apply_passive_temps();
         Ok(())
     }
 

@@ -446,19 +446,28 @@ pub enum ElementKind {
     /// or a percentage: `tol=1%` is read as `0.01`) and `dist=gauss|uniform` for Monte Carlo.
     Resistor {
         nodes: [Node; 2],
-        value: Value,
+        /// The value, positional or `r=`; `None` when a `.model` gives it.
+        value: Option<Value>,
+        /// The `.model` name written after the value (or instead of it).
+        model: Option<Ident>,
         params: Vec<Param>,
     },
     /// `Cname n+ n- value [ic=v0]`
     Capacitor {
         nodes: [Node; 2],
-        value: Value,
+        /// The value, positional or `c=`; `None` when a `.model` gives it.
+        value: Option<Value>,
+        /// The `.model` name written after the value (or instead of it).
+        model: Option<Ident>,
         params: Vec<Param>,
     },
     /// `Lname n+ n- value [ic=i0]`
     Inductor {
         nodes: [Node; 2],
-        value: Value,
+        /// The value, positional or `i=`; `None` when a `.model` gives it.
+        value: Option<Value>,
+        /// The `.model` name written after the value (or instead of it).
+        model: Option<Ident>,
         params: Vec<Param>,
     },
     /// `Kname L1 L2 [L3 ...] k`

@@ -1080,12 +1080,16 @@ fn node_count_error<T>(cur: &Cursor, positional: &[Tok], want: usize, n: &str) -
 }
 
 /// `R|C|L name n+ n- [value] [name=value...]`, the value possibly given as `r=`/`c=`/`l=`.
+/// `R|C|L name n+ n- [value] [model] [name=value ...]`, the value also as `r=`/`c=`/`l=` (and
+/// `resistance=`, `capacitance=`/`cap=`, `inductance=`); a model-only card takes its value from
+/// the `.model` (or, for R and C, from the geometry). ngspice's resistor shorthand `tc=a b` is
+/// `tc1=a tc2=b`.
 fn passive(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
-    let (positional, mut params) = cur.fields(false)?;
+    let (positional, mut params) = passive_fields(cur, letter == 'r')?;
     if positional.len() < 2 {
         return node_count_error(cur, &positional, 2, n);
     }
-    if let Some(&t) = positional.get(3) {
+    if let Some(&t) = positional.get(4) {
         return cur.extra(t, n);
     }
     let nodes = cur.nodes::<2>(&positional)?;
@@ -1094,36 +1098,108 @@ fn passive(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
         'c' => "capacitor",
         _ => "inductor",
     };
-    let key = letter.to_string();
-    let value = match positional.get(2) {
-        Some(&t) => cur.value_of(t, format_args!("a value for {what} '{n}'"))?,
-        None => match params.iter().position(|p| p.name.name == key) {
-            Some(i) => params.remove(i).value,
-            None => {
-                return cur.error(
-                    cur.missing_span(),
-                    format!("expected a value for {what} '{n}'"),
-                )
-            }
-        },
+    let keys: &[&str] = match letter {
+        'r' => &["r", "resistance"],
+        'c' => &["c", "cap", "capacitance"],
+        _ => &["l", "inductance"],
     };
+    // A fourth field is the model. A lone third field that is a name stays a value (a
+    // parameter); elaboration takes it as the model when a `.model` of that name exists.
+    let is_model = |t: Tok| {
+        let s = cur.text(t);
+        t.kind == TokKind::Word
+            && s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.:$".contains(c))
+    };
+    let (mut value, mut model) = (None, None);
+    if let Some(&t) = positional.get(2) {
+        value = Some(cur.value_of(t, format_args!("a value for {what} '{n}'"))?);
+        if let Some(&m) = positional.get(3) {
+            if !is_model(m) {
+                return cur.extra(m, n);
+            }
+            model = Some(cur.ident(m));
+        }
+    }
+    if value.is_none() {
+        if let Some(i) = params
+            .iter()
+            .position(|p| keys.contains(&p.name.name.as_str()))
+        {
+            value = Some(params.remove(i).value);
+        }
+    }
+    if value.is_none() && model.is_none() {
+        return cur.error(
+            cur.missing_span(),
+            format!("expected a value for {what} '{n}'"),
+        );
+    }
     Ok(match letter {
         'r' => ElementKind::Resistor {
             nodes,
             value,
+            model,
             params,
         },
         'c' => ElementKind::Capacitor {
             nodes,
             value,
+            model,
             params,
         },
         _ => ElementKind::Inductor {
             nodes,
             value,
+            model,
             params,
         },
     })
+}
+
+/// [`Cursor::fields`] for R, C and L, with ngspice's `inp2r.c` rewrite of a resistor's
+/// `tc=a b` (two numbers) as `tc=a tc2=b`.
+fn passive_fields(cur: &mut Cursor, tc_pair: bool) -> PResult<(Vec<Tok>, Vec<Param>)> {
+    let mut positional = Vec::new();
+    let mut params: Vec<Param> = Vec::new();
+    while let Some(t) = cur.peek() {
+        if cur.at_param() {
+            params.push(cur.param()?);
+            continue;
+        }
+        let after_tc = params.last().is_some_and(|p| p.name.name == "tc");
+        match t.kind {
+            TokKind::Word if tc_pair && after_tc && parse_number(cur.text(t)).is_some() => {
+                cur.bump();
+                params.push(Param {
+                    name: Ident {
+                        name: "tc2".to_string(),
+                        span: cur.span(t),
+                    },
+                    value: cur.value_of(t, "the second temperature coefficient")?,
+                });
+            }
+            TokKind::Word | TokKind::Brace | TokKind::Quote if params.is_empty() => {
+                positional.push(t);
+                cur.bump();
+            }
+            TokKind::Word | TokKind::Brace | TokKind::Quote => {
+                return cur.error(
+                    cur.span(t),
+                    format!(
+                        "expected name=value after parameters, found '{}'",
+                        cur.text(t)
+                    ),
+                );
+            }
+            TokKind::Comma if !params.is_empty() => {
+                cur.bump();
+            }
+            _ => return cur.error(cur.span(t), format!("unexpected '{}'", cur.text(t))),
+        }
+    }
+    Ok((positional, params))
 }
 
 /// `Kname L1 L2 [L3...] k`

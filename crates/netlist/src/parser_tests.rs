@@ -115,14 +115,20 @@ fn comments_are_stripped() {
     assert_eq!(els.len(), 4);
     match &els[1].kind {
         // `$` not followed by a blank is part of the name.
-        ElementKind::Resistor { nodes, value, .. } => {
+        ElementKind::Resistor {
+            nodes,
+            value: Some(value),
+            ..
+        } => {
             assert_eq!(names(nodes), ["a$b", "0"]);
             assert_eq!(num(value), 2.0);
         }
         k => panic!("{k:?}"),
     }
     match &els[2].kind {
-        ElementKind::Resistor { value, .. } => assert_eq!(num(value), 3.0),
+        ElementKind::Resistor {
+            value: Some(value), ..
+        } => assert_eq!(num(value), 3.0),
         k => panic!("{k:?}"),
     }
 }
@@ -135,8 +141,9 @@ fn continuation_lines_join_and_spans_map_back() {
     match &e.kind {
         ElementKind::Resistor {
             nodes,
-            value,
+            value: Some(value),
             params,
+            ..
         } => {
             assert_eq!(names(nodes), ["a", "b"]);
             assert_eq!(num(value), 2000.0);
@@ -173,7 +180,9 @@ fn crlf_line_endings() {
     let els = elements(&n);
     assert_eq!(els.len(), 2);
     match &els[1].kind {
-        ElementKind::Resistor { value, .. } => {
+        ElementKind::Resistor {
+            value: Some(value), ..
+        } => {
             assert_eq!(source_text(&s, value.span), "2k");
             assert_eq!(s.locate(value.span), "t.net:3:8");
         }
@@ -186,8 +195,9 @@ fn everything_is_lower_cased() {
     match only_element("t\nRLOAD OUT GND 1K TC1=0\n") {
         ElementKind::Resistor {
             nodes,
-            value,
+            value: Some(value),
             params,
+            ..
         } => {
             assert_eq!(names(&nodes), ["out", "gnd"]);
             assert_eq!(num(&value), 1000.0);
@@ -278,8 +288,9 @@ fn resistor_capacitor_inductor() {
     match only_element("t\nR1 n+ x1.a 4.7k m=2\n") {
         ElementKind::Resistor {
             nodes,
-            value,
+            value: Some(value),
             params,
+            ..
         } => {
             assert_eq!(names(&nodes), ["n+", "x1.a"]);
             assert_eq!(num(&value), 4700.0);
@@ -289,7 +300,11 @@ fn resistor_capacitor_inductor() {
         k => panic!("{k:?}"),
     }
     match only_element("t\nC1 out 0 10u ic=1.5\n") {
-        ElementKind::Capacitor { value, params, .. } => {
+        ElementKind::Capacitor {
+            value: Some(value),
+            params,
+            ..
+        } => {
             assert_eq!(num(&value), 10e-6);
             assert_eq!(params[0].name.name, "ic");
             assert_eq!(num(&params[0].value), 1.5);
@@ -299,8 +314,9 @@ fn resistor_capacitor_inductor() {
     match only_element("t\nL1 a net_3 1m ic=0\n") {
         ElementKind::Inductor {
             nodes,
-            value,
+            value: Some(value),
             params,
+            ..
         } => {
             assert_eq!(names(&nodes), ["a", "net_3"]);
             assert_eq!(num(&value), 1e-3);
@@ -313,21 +329,31 @@ fn resistor_capacitor_inductor() {
 #[test]
 fn value_given_as_keyword_parameter() {
     match only_element("t\nR1 a b r=1k tc1=0\n") {
-        ElementKind::Resistor { value, params, .. } => {
+        ElementKind::Resistor {
+            value: Some(value),
+            params,
+            ..
+        } => {
             assert_eq!(num(&value), 1000.0);
             assert_eq!(names(&[params[0].name.clone()]), ["tc1"]);
         }
         k => panic!("{k:?}"),
     }
     match only_element("t\nC1 a b c=1u\n") {
-        ElementKind::Capacitor { value, params, .. } => {
+        ElementKind::Capacitor {
+            value: Some(value),
+            params,
+            ..
+        } => {
             assert_eq!(num(&value), 1e-6);
             assert!(params.is_empty());
         }
         k => panic!("{k:?}"),
     }
     match only_element("t\nL1 a b l={2*lx}\n") {
-        ElementKind::Inductor { value, .. } => assert_eq!(
+        ElementKind::Inductor {
+            value: Some(value), ..
+        } => assert_eq!(
             value.expr,
             Expr::Binary(
                 BinaryOp::Mul,
@@ -344,7 +370,9 @@ fn values_forms_and_spans() {
     let (n, s) = parse_with_sources("t\nR1 a b rval\nR2 a b {rval*2}\nR3 a b 'rval+1'\n");
     let els = elements(&n);
     let value = |i: usize| match &els[i].kind {
-        ElementKind::Resistor { value, .. } => value.clone(),
+        ElementKind::Resistor {
+            value: Some(value), ..
+        } => value.clone(),
         k => panic!("{k:?}"),
     };
     assert_eq!(value(0).expr, Expr::Var("rval".into()));
@@ -1146,7 +1174,9 @@ fn include_relative_to_including_file() {
     let loc = s.locate(els[3].span);
     assert!(loc.ends_with("Other File.inc:2:1"), "{loc}");
     match &els[3].kind {
-        ElementKind::Resistor { value, .. } => {
+        ElementKind::Resistor {
+            value: Some(value), ..
+        } => {
             assert!(s.locate(value.span).ends_with("Other File.inc:3:3"))
         }
         k => panic!("{k:?}"),

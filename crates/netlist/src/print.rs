@@ -451,20 +451,28 @@ impl Display for Element {
             ElementKind::Resistor {
                 nodes,
                 value,
+                model,
                 params: p,
             }
             | ElementKind::Capacitor {
                 nodes,
                 value,
+                model,
                 params: p,
             }
             | ElementKind::Inductor {
                 nodes,
                 value,
+                model,
                 params: p,
             } => {
                 names(f, nodes)?;
-                write!(f, " {value}")?;
+                if let Some(value) = value {
+                    write!(f, " {value}")?;
+                }
+                if let Some(model) = model {
+                    write!(f, " {}", model.name)?;
+                }
                 params(f, p)
             }
             ElementKind::Coupling { inductors, k } => {

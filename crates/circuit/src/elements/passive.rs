@@ -1,9 +1,152 @@
-//! `R`, `C`, `L` and `K` elements.
+//! `R`, `C`, `L` and `K` elements. R, C and L take ngspice 39's forms: `[value] [model]
+//! [params]`, the value from the `.model` (see [`crate::models::ResistorModel`] and its
+//! siblings) when the card gives none, temperature coefficients from the model or the instance.
 
 use super::*;
 
+/// The three passive families: their letter, card keywords and model type.
+#[derive(Clone, Copy, PartialEq)]
+enum Passive {
+    R,
+    C,
+    L,
+}
+
+impl Passive {
+    fn what(self) -> &'static str {
+        match self {
+            Passive::R => "resistor",
+            Passive::C => "capacitor",
+            Passive::L => "inductor",
+        }
+    }
+
+    /// Instance parameters besides the value (ngspice 39's `res.c`, `cap.c`, `ind.c`; `ac`,
+    /// `bv_max`, `nt` are not among them: ignored with a warning).
+    fn params(self) -> &'static [&'static str] {
+        match self {
+            Passive::R => &[
+                "m", "noisy", "noise", "tc", "tc1", "tc2", "tce", "temp", "dtemp", "scale", "w",
+                "l",
+            ],
+            Passive::C => &["ic", "m", "tc1", "tc2", "temp", "dtemp", "scale", "w", "l"],
+            Passive::L => &["ic", "m", "tc1", "tc2", "temp", "dtemp", "scale"],
+        }
+    }
+}
+
+/// A passive card's nominal value (model and geometry applied, before `m`, scale and
+/// temperature) and its temperature coefficients.
+struct Nominal {
+    value: f64,
+    temp: PassiveTemp,
+}
+
 impl<'a> Elab<'a> {
-    /// `R`, with `m=`, `noisy=` and tolerances.
+    /// The value of an R, C or L card: its own, or its `.model`'s (geometry for R and C); the
+    /// model's temperature coefficients with the instance's overriding them. A lone name
+    /// that is no `.param` but a `.model` is the model (`R2 a b rmod`).
+    fn passive_nominal(
+        &mut self,
+        kind: Passive,
+        name: &str,
+        value: Option<&'a Value>,
+        model: Option<&'a Ident>,
+        extra: &HashMap<String, f64>,
+        ctx: &Ctx<'a>,
+    ) -> Result<Nominal, ElabError> {
+        let mut value = value;
+        let mut model = model.cloned();
+        if let (Some(v), None) = (value, &model) {
+            if let netlist::Expr::Var(n) = &v.expr {
+                if !self.params.is_defined(n) && self.find_model(ctx.env, n).is_some() {
+                    model = Some(Ident {
+                        name: n.clone(),
+                        span: v.span,
+                    });
+                    value = None;
+                }
+            }
+        }
+        let given = value.map(|v| self.eval(v)).transpose()?;
+        let mut temp = PassiveTemp::default();
+        let mut nominal = given;
+        if let Some(model) = &model {
+            let (kinds, expected): (&[&str], _) = match kind {
+                Passive::R => (&["r", "res"], "a resistor model (r)"),
+                Passive::C => (&["c"], "a capacitor model (c)"),
+                Passive::L => (&["l"], "an inductor model (l)"),
+            };
+            let (def, values) = self.model_card(ctx, model, name, kinds, expected)?;
+            let (w, l) = (extra.get("w").copied(), extra.get("l").copied());
+            let (value_of_model, unknown) = match kind {
+                Passive::R => {
+                    let (m, u) = ResistorModel::from_params(&values);
+                    temp = m.temp;
+                    (m.resistance(w, l), u)
+                }
+                Passive::C => {
+                    let (m, u) = CapacitorModel::from_params(&values);
+                    temp = m.temp;
+                    (Some(m.capacitance(w, l)), u)
+                }
+                Passive::L => {
+                    let (m, u) = InductorModel::from_params(&values);
+                    temp = m.temp;
+                    (Some(m.ind_h), u)
+                }
+            };
+            self.warn_unknown_params(def, kind.what(), unknown);
+            nominal = nominal.or(value_of_model);
+        }
+        for (key, field) in [("tc1", 0), ("tc", 0), ("tc2", 1)] {
+            if let Some(&v) = extra.get(key) {
+                if field == 0 {
+                    temp.tc1 = v;
+                } else {
+                    temp.tc2 = v;
+                }
+            }
+        }
+        if let Some(&tce) = extra.get("tce") {
+            temp.tce = Some(tce);
+        }
+        // 0 when neither a value, nor geometry, nor a model value gives one (the resistor
+        // then takes ngspice's 1 mOhm, as `RESupdate_conduct`).
+        let value = nominal.unwrap_or(0.0);
+        Ok(Nominal { value, temp })
+    }
+
+    /// Registers the temperature scaling of device `index` (applied once `.temp` is known).
+    fn passive_temp(&mut self, index: usize, temp: PassiveTemp, extra: &HashMap<String, f64>) {
+        let t = extra.get("temp").copied();
+        let dtemp = if t.is_some() {
+            0.0
+        } else {
+            extra.get("dtemp").copied().unwrap_or(0.0)
+        };
+        if temp.tc1 != 0.0 || temp.tc2 != 0.0 || temp.tce.is_some_and(|x| x != 0.0) {
+            self.passive_temps.push((index, temp, t, dtemp));
+        }
+    }
+
+    /// Scales every temperature-dependent R, C and L by `1 + TC1 dT + TC2 dT^2` (or
+    /// `1.01^(TCE dT)`) at its temperature, now that `.temp` and `.options` are read.
+    pub(crate) fn apply_passive_temps(&mut self) {
+        let (circuit_t, tnom) = (self.options.temp_c, self.options.tnom_c);
+        for (index, temp, t, dtemp) in std::mem::take(&mut self.passive_temps) {
+            let f = temp.factor(t.unwrap_or(circuit_t) + dtemp, tnom);
+            match &mut self.devices[index].kind {
+                DeviceKind::Resistor { resistance_ohm, .. } => *resistance_ohm *= f,
+                DeviceKind::Capacitor { capacitance_f, .. } => *capacitance_f *= f,
+                DeviceKind::Inductor { inductance_h, .. } => *inductance_h *= f,
+                _ => {}
+            }
+        }
+    }
+
+    /// `R`, with a `.model` (`RSH`, geometry, `TC1`...), `m=`, `scale=`, `tc1=`/`tc2=`/
+    /// `tce=` (`tc=a b`), `temp=`/`dtemp=`, `noisy=` and tolerances.
     pub(crate) fn resistor(
         &mut self,
         e: &'a Element,
@@ -15,23 +158,25 @@ impl<'a> Elab<'a> {
             ElementKind::Resistor {
                 nodes,
                 value,
+                model,
                 params,
             } => {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
-                let mut r = match &value.expr {
-                    netlist::Expr::Var(m)
-                        if !self.params.is_defined(m) && self.find_model(ctx.env, m).is_some() =>
-                    {
-                        self.resistor_model(ctx, value.span, m, &name)?
-                    }
-                    _ => self.eval(value)?,
-                };
                 let (params, tol) = self.tolerance(&name, params)?;
-                let extra = self.element_params(&name, &params, &["m", "noisy"])?;
+                let extra = self.element_params(&name, &params, Passive::R.params())?;
+                let nominal = self.passive_nominal(
+                    Passive::R,
+                    &name,
+                    value.as_ref(),
+                    model.as_ref(),
+                    &extra,
+                    ctx,
+                )?;
+                let mut r = nominal.value;
                 if r == 0.0 {
                     self.warn(
-                        value.span,
+                        value.as_ref().map_or(span, |v| v.span),
                         format!(
                             "{name}: zero resistance replaced by {} ohm, as ngspice does",
                             fmt_num(ZERO_RESISTANCE_OHM)
@@ -39,9 +184,14 @@ impl<'a> Elab<'a> {
                     );
                     r = ZERO_RESISTANCE_OHM;
                 }
+                r *= extra.get("scale").copied().unwrap_or(1.0);
                 if let Some(m) = extra.get("m") {
                     r /= m;
                 }
+                let noisy = ["noisy", "noise"]
+                    .iter()
+                    .filter_map(|k| extra.get(*k))
+                    .all(|&n| n != 0.0);
                 let index = self.push_device(
                     name,
                     span,
@@ -49,9 +199,10 @@ impl<'a> Elab<'a> {
                         a,
                         b,
                         resistance_ohm: r,
-                        noisy: extra.get("noisy").is_none_or(|&n| n != 0.0),
+                        noisy,
                     },
                 );
+                self.passive_temp(index, nominal.temp, &extra);
                 self.add_tolerance(index, tol);
             }
             _ => unreachable!("dispatched by element kind"),
@@ -59,42 +210,8 @@ impl<'a> Elab<'a> {
         Ok(())
     }
 
-    /// The resistance of `Rname a b MODEL` with `.model MODEL R (r=VALUE)` (ngspice's
-    /// resistor model: its `r`, alias `res`, is the default resistance). The geometric and
-    /// temperature parameters (`rsh`, `tc1`...) are not modelled: warned about and ignored.
-    fn resistor_model(
-        &mut self,
-        ctx: &Ctx<'a>,
-        span: Span,
-        model: &str,
-        element: &str,
-    ) -> Result<f64, ElabError> {
-        let ident = Ident {
-            name: model.to_string(),
-            span,
-        };
-        let (def, values) =
-            self.model_card(ctx, &ident, element, &["r", "res"], "a resistor model (r)")?;
-        let mut r = None;
-        let mut unknown = Vec::new();
-        for (k, v) in values {
-            match k.as_str() {
-                "r" | "res" => r = Some(v),
-                _ => unknown.push(k),
-            }
-        }
-        self.warn_unknown_params(def, "resistor", unknown);
-        r.ok_or_else(|| ElabError::BadReference {
-            span,
-            element: element.to_string(),
-            message: format!(
-                "resistor model '{model}' gives no resistance (balun reads its r=, not the \
-                 geometry)"
-            ),
-        })
-    }
-
-    /// `C`, with `ic=`, `m=` and tolerances.
+    /// `C`, with a `.model` (`CAP`, `CJ`/`CJSW` geometry, `TC1`...), `ic=`, `m=`, `scale=`,
+    /// `tc1=`/`tc2=`, `temp=`/`dtemp=` and tolerances.
     pub(crate) fn capacitor(
         &mut self,
         e: &'a Element,
@@ -106,13 +223,22 @@ impl<'a> Elab<'a> {
             ElementKind::Capacitor {
                 nodes,
                 value,
+                model,
                 params,
             } => {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
-                let mut c = self.eval(value)?;
                 let (params, tol) = self.tolerance(&name, params)?;
-                let extra = self.element_params(&name, &params, &["ic", "m"])?;
+                let extra = self.element_params(&name, &params, Passive::C.params())?;
+                let nominal = self.passive_nominal(
+                    Passive::C,
+                    &name,
+                    value.as_ref(),
+                    model.as_ref(),
+                    &extra,
+                    ctx,
+                )?;
+                let mut c = nominal.value * extra.get("scale").copied().unwrap_or(1.0);
                 if let Some(m) = extra.get("m") {
                     c *= m;
                 }
@@ -126,6 +252,7 @@ impl<'a> Elab<'a> {
                         ic_v: extra.get("ic").copied(),
                     },
                 );
+                self.passive_temp(index, nominal.temp, &extra);
                 self.add_tolerance(index, tol);
             }
             _ => unreachable!("dispatched by element kind"),
@@ -133,7 +260,8 @@ impl<'a> Elab<'a> {
         Ok(())
     }
 
-    /// `L`, with `ic=`, `m=` and tolerances.
+    /// `L`, with a `.model` (`IND`, `TC1`...), `ic=`, `m=`, `scale=`, `tc1=`/`tc2=`,
+    /// `temp=`/`dtemp=` and tolerances.
     pub(crate) fn inductor(
         &mut self,
         e: &'a Element,
@@ -145,13 +273,22 @@ impl<'a> Elab<'a> {
             ElementKind::Inductor {
                 nodes,
                 value,
+                model,
                 params,
             } => {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
-                let mut l = self.eval(value)?;
                 let (params, tol) = self.tolerance(&name, params)?;
-                let extra = self.element_params(&name, &params, &["ic", "m"])?;
+                let extra = self.element_params(&name, &params, Passive::L.params())?;
+                let nominal = self.passive_nominal(
+                    Passive::L,
+                    &name,
+                    value.as_ref(),
+                    model.as_ref(),
+                    &extra,
+                    ctx,
+                )?;
+                let mut l = nominal.value * extra.get("scale").copied().unwrap_or(1.0);
                 if let Some(m) = extra.get("m") {
                     l /= m;
                 }
@@ -165,6 +302,7 @@ impl<'a> Elab<'a> {
                         ic_a: extra.get("ic").copied(),
                     },
                 );
+                self.passive_temp(index, nominal.temp, &extra);
                 self.add_tolerance(index, tol);
             }
             _ => unreachable!("dispatched by element kind"),

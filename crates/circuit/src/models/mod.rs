@@ -7,10 +7,12 @@ mod bjt;
 mod diode;
 mod jfet;
 mod mosfet;
+mod passive;
 mod switch;
 
 pub use bjt::{BjtModel, BjtTempCoeffs, TempCoeff};
 pub use diode::DiodeModel;
 pub use jfet::JfetModel;
 pub use mosfet::{MosInstance, MosModel};
+pub use passive::{CapacitorModel, InductorModel, PassiveTemp, ResistorModel};
 pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};
