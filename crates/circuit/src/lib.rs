@@ -26,8 +26,8 @@ mod types;
 pub use bexpr::{BExpr, BFunc, BOp, BSource};
 pub use error::ElabError;
 pub use models::{
-    BjtModel, DiodeModel, JfetModel, MosInstance, MosModel, SmoothSwitchModel, SwitchKind,
-    SwitchModel,
+    BjtModel, DiodeModel, JfetModel, LtraInterp, LtraKind, LtraModel, MosInstance, MosModel,
+    SmoothSwitchModel, SwitchKind, SwitchModel,
 };
 pub use montecarlo::{Distribution, MonteCarlo, Rng, Tolerance};
 pub use types::*;

@@ -6,11 +6,13 @@
 mod bjt;
 mod diode;
 mod jfet;
+mod ltra;
 mod mosfet;
 mod switch;
 
 pub use bjt::{BjtModel, BjtTempCoeffs, TempCoeff};
 pub use diode::DiodeModel;
 pub use jfet::JfetModel;
+pub use ltra::{LtraInterp, LtraKind, LtraModel};
 pub use mosfet::{MosInstance, MosModel};
 pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};
