@@ -18,7 +18,9 @@
 //! `DD`, and proposes `h = (trtol * tol / max(abstol, k_order*|DD|))^(1/order)` with
 //! `tol = max(abstol + reltol*max|q'|, reltol*max(|q|, chgtol)/h)` and `k = 1/2, 1/12` (trap) or
 //! `1/2, 2/9` (Gear). The step is accepted if the smallest proposal exceeds 0.9 of the step taken;
-//! otherwise it is retried with the proposal. Steps never exceed `TMAX` (default
+//! otherwise it is retried with the proposal. After an accepted order-1 step the error is
+//! estimated again at order 2: the order rises only if that allows more than 1.05 times the
+//! step, and the next step is order 2's proposal either way (ngspice's rule). Steps never exceed `TMAX` (default
 //! `min(TSTEP, (TSTOP-TSTART)/50)`), never step over a source breakpoint, and may at most double.
 //! The initial step is `min(TSTEP, TSTOP/100)/10`.
 //!
