@@ -4,7 +4,7 @@ use circuit::{AcVariation, Analysis, Circuit, DeviceKind};
 use std::fmt::Write;
 
 /// Element types in the order they are listed, with their SPICE letter.
-const KINDS: [(&str, &str); 18] = [
+const KINDS: [(&str, &str); 19] = [
     ("R", "resistors"),
     ("C", "capacitors"),
     ("L", "inductors"),
@@ -22,6 +22,7 @@ const KINDS: [(&str, &str); 18] = [
     ("S", "voltage-controlled switches"),
     ("W", "current-controlled switches"),
     ("T", "transmission lines"),
+    ("O", "lossy transmission lines"),
     ("B", "behavioural sources"),
 ];
 
@@ -58,6 +59,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::CSwitch { .. } => "W",
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
+        DeviceKind::LossyLine { .. } => "O",
         DeviceKind::BSource(_) => "B",
     }
 }

@@ -115,6 +115,47 @@ const CASES: &[Case] = &[
         "unsupported_letter.net:3:1",
         "element type 'u' ('u1') is not supported yet",
     ),
+    // ---- lossy lines (O, LTRA models)
+    case(
+        "ltra_g_with_c",
+        "ltra_g_with_c.net:5:1",
+        "o1: model 'cab': a nonzero G is supported only with R alone (the RG line), as in ngspice",
+    ),
+    case(
+        "ltra_missing_len",
+        "ltra_missing_len.net:5:1",
+        "o1: model 'cab': the line length is missing: give LEN=<metres>",
+    ),
+    case(
+        "ltra_missing_model",
+        "ltra_missing_model.net:3:1",
+        "expected 4 nodes and an LTRA model name for 'o1', found 4 fields",
+    ),
+    case(
+        "ltra_negative_len",
+        "ltra_negative_len.net:5:41",
+        "o1: model 'cab': LEN = -100 must be positive",
+    ),
+    case(
+        "ltra_negative_r",
+        "ltra_negative_r.net:5:19",
+        "o1: model 'cab': R = -0.1 must not be negative",
+    ),
+    case(
+        "ltra_one_param",
+        "ltra_one_param.net:5:1",
+        "o1: model 'cab': at least two of R, L, G, C must be given and nonzero",
+    ),
+    case(
+        "ltra_rl_line",
+        "ltra_rl_line.net:5:1",
+        "o1: model 'cab': an RL line (C = 0) is not supported, as in ngspice",
+    ),
+    case(
+        "ltra_wrong_model",
+        "ltra_wrong_model.net:3:12",
+        "o1: model 'dmod' is a 'd' model, not a lossy line model (ltra)",
+    ),
     // ---- subcircuits
     case(
         "unknown_subckt",

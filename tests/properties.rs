@@ -480,6 +480,13 @@ mod gen {
             ),
             (four_nodes(), params(3))
                 .prop_map(|(nodes, params)| ElementKind::TLine { nodes, params }),
+            (four_nodes(), name(), params(2)).prop_map(|(nodes, m, params)| {
+                ElementKind::LossyLine {
+                    nodes,
+                    model: ident(m),
+                    params,
+                }
+            }),
             (
                 four_nodes(),
                 name(),
@@ -558,6 +565,7 @@ mod gen {
                 ElementKind::Mosfet { .. } => 'm',
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
+                ElementKind::LossyLine { .. } => 'o',
                 // Generated with node pairs: an E (or G) card.
                 ElementKind::Poly { .. } => 'e',
                 ElementKind::Jfet { .. } => 'j',

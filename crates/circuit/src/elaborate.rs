@@ -557,6 +557,7 @@ impl<'a> Elab<'a> {
             ElementKind::Poly { .. } => self.poly(e, name, ctx)?,
             ElementKind::TLine { .. } => self.tline(e, name, ctx)?,
             ElementKind::CoupledLine { .. } => self.coupled_line(e, name, ctx)?,
+            ElementKind::LossyLine { .. } => self.lossy_line(e, name, ctx)?,
             ElementKind::Behavioral { .. } => self.behavioral(e, name, ctx)?,
             ElementKind::Instance { .. } => unreachable!("handled above"),
         }

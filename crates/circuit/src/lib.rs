@@ -26,8 +26,9 @@ mod types;
 pub use bexpr::{BExpr, BFunc, BOp, BSource};
 pub use error::ElabError;
 pub use models::{
-    BjtModel, CapacitorModel, DiodeModel, InductorModel, JfetModel, MosInstance, MosModel,
-    PassiveTemp, ResistorModel, SmoothSwitchModel, SwitchKind, SwitchModel,
+    BjtModel, CapacitorModel, DiodeModel, InductorModel, JfetModel, LtraInterp, LtraKind,
+    LtraModel, MosInstance, MosModel, PassiveTemp, ResistorModel, SmoothSwitchModel, SwitchKind,
+    SwitchModel,
 };
 pub use montecarlo::{Distribution, MonteCarlo, Rng, Tolerance};
 pub use types::*;

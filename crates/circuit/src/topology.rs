@@ -184,10 +184,17 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
         }
         if let DeviceKind::TLine {
             p1p, p1n, p2p, p2n, ..
+        }
+        | DeviceKind::LossyLine {
+            p1p, p1n, p2p, p2n, ..
         } = dev.kind
         {
             uf.union(p1p.index(), p1n.index());
             uf.union(p2p.index(), p2n.index());
+        }
+        if let DeviceKind::LossyLine { p1p, p2p, .. } = dev.kind {
+            // ngspice's DC model of the line: v(p1+) - v(p2+) = R*LEN*i1.
+            uf.union(p1p.index(), p2p.index());
         }
         if let DeviceKind::CoupledLine {
             near,

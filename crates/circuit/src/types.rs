@@ -247,6 +247,16 @@ pub enum DeviceKind {
         /// Boxed: the matrices would make every `DeviceKind` as large as this variant.
         line: Box<MtlParams>,
     },
+    /// O: lossy transmission line (ngspice's `LTRA` model) between port 1 (`p1p`, `p1n`) and
+    /// port 2 (`p2p`, `p2n`); port currents flow into each `+` terminal and out of its `-`.
+    LossyLine {
+        p1p: NodeId,
+        p1n: NodeId,
+        p2p: NodeId,
+        p2n: NodeId,
+        /// Boxed: keeps `DeviceKind` small.
+        line: Box<LtraLine>,
+    },
     /// B (and `E`/`G` `VALUE=`/`TABLE`): a behavioural voltage or current source whose value is
     /// an expression of node voltages, branch currents, time and temperature.
     BSource(Box<crate::bexpr::BSource>),
@@ -312,6 +322,17 @@ pub struct MtlParams {
     pub sections: Option<usize>,
 }
 
+/// A lossy line's model, validated by elaboration: the parameters are finite, none negative,
+/// `length_m > 0`, and `kind` is the special case they make.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LtraLine {
+    pub model: crate::LtraModel,
+    pub kind: crate::LtraKind,
+    pub length_m: f64,
+    /// Instance `V1 I1 V2 I2`: the port voltages and currents a `UIC` transient starts from.
+    pub initial: [f64; 4],
+}
+
 impl DeviceKind {
     /// The nodes this device connects to (for topology checks and listings).
     pub fn terminals(&self) -> Vec<NodeId> {
@@ -337,6 +358,9 @@ impl DeviceKind {
             } => vec![*pos, *neg, *ctrl_pos, *ctrl_neg],
             CSwitch { pos, neg, .. } => vec![*pos, *neg],
             TLine {
+                p1p, p1n, p2p, p2n, ..
+            }
+            | LossyLine {
                 p1p, p1n, p2p, p2n, ..
             } => vec![*p1p, *p1n, *p2p, *p2n],
             CoupledLine {

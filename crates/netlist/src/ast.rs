@@ -599,6 +599,12 @@ pub enum ElementKind {
         model: Ident,
         params: Vec<Param>,
     },
+    /// `Oname p1+ p1- p2+ p2- MODEL`: ngspice's lossy transmission line (an `LTRA` model).
+    LossyLine {
+        nodes: [Node; 4],
+        model: Ident,
+        params: Vec<Param>,
+    },
 }
 
 /// Which card a behavioural source was written as.

@@ -702,7 +702,9 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
                 // `l=1u 0.2u 1u`: further bare values make a vector parameter (ngspice's CPL).
                 let mut values = Vec::new();
                 while let Some(t) = cur.peek() {
-                    if cur.at_param() || !cur.is_value(t) {
+                    // (An `LTRA` model's bare words are flags, not further values.)
+                    let flag = kind.name == "ltra" && t.kind == TokKind::Word;
+                    if cur.at_param() || !cur.is_value(t) || flag {
                         break;
                     }
                     cur.bump();
@@ -717,6 +719,17 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
                         values,
                     });
                 }
+            }
+            // A bare word in an `LTRA` model is a flag (`steplimit`, `nocontrol`): the value 1.
+            TokKind::Word if kind.name == "ltra" => {
+                cur.bump();
+                params.push(Param {
+                    name: cur.ident(t),
+                    value: Value {
+                        expr: Expr::Num(1.0),
+                        span: cur.span(t),
+                    },
+                });
             }
             _ => {
                 return cur.error(
@@ -1035,7 +1048,8 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         'm' => mosfet(cur, &n)?,
         't' => tline(cur, &n)?,
         'p' => coupled_line(cur, &n)?,
-        'z' | 'u' | 'o' | 'y' | 'a' | 'n' => {
+        'o' => lossy_line(cur, &n)?,
+        'z' | 'u' | 'y' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -1994,6 +2008,29 @@ fn coupled_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     Ok(ElementKind::CoupledLine {
         nodes,
         model: cur.node(model)?,
+        params,
+    })
+}
+
+/// `Oname p1+ p1- p2+ p2- MODEL [v1=.. i1=.. v2=.. i2=..]`
+fn lossy_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (positional, params) = cur.fields(false)?;
+    if positional.len() != 5 {
+        if let Some(&t) = positional.get(5) {
+            return cur.extra(t, n);
+        }
+        return cur.error(
+            cur.missing_span(),
+            format!(
+                "expected 4 nodes and an LTRA model name for '{n}', found {} field{}",
+                positional.len(),
+                if positional.len() == 1 { "" } else { "s" }
+            ),
+        );
+    }
+    Ok(ElementKind::LossyLine {
+        nodes: cur.nodes::<4>(&positional[..4])?,
+        model: cur.node(positional[4])?,
         params,
     })
 }

@@ -652,6 +652,15 @@ impl Display for Element {
                 write!(f, " {}", model.name)?;
                 params(f, p)
             }
+            ElementKind::LossyLine {
+                nodes,
+                model,
+                params: p,
+            } => {
+                names(f, nodes)?;
+                write!(f, " {}", model.name)?;
+                params(f, p)
+            }
         }
     }
 }

@@ -290,6 +290,9 @@ pub struct System {
     /// Multiconductor lines: `G` holds their DC chain parameters; `.ac` replaces them at each
     /// frequency (`.tran` runs on a ladder circuit instead, see `devices/mtl.rs`).
     pub mtls: Vec<devices::mtl::MtlInstance>,
+    /// Lossy lines: `G` holds their DC rows; `.ac` replaces them at each frequency and `.tran`
+    /// by each step's convolution terms (see `devices/ltra.rs`).
+    pub ltras: Vec<devices::ltra::LtraInstance>,
 }
 
 /// What a device's stamp function writes into: matrix entries (`G` or `C` part) and source terms.
@@ -302,6 +305,7 @@ pub struct Stamper<'a> {
     nonlinear: Vec<(DeviceId, Box<dyn Nonlinear>)>,
     tlines: Vec<devices::tline::TLineInstance>,
     mtls: Vec<devices::mtl::MtlInstance>,
+    ltras: Vec<devices::ltra::LtraInstance>,
     device: DeviceId,
 }
 
@@ -329,6 +333,11 @@ impl<'a> Stamper<'a> {
     /// Records a multiconductor line for `.ac`.
     pub fn add_mtl(&mut self, m: devices::mtl::MtlInstance) {
         self.mtls.push(m);
+    }
+
+    /// Records a lossy line for `.ac` and `.tran`.
+    pub fn add_ltra(&mut self, l: devices::ltra::LtraInstance) {
+        self.ltras.push(l);
     }
 
     /// Matrix index of reported unknown `k` of the device being stamped.
@@ -408,6 +417,7 @@ impl System {
             nonlinear: Vec::new(),
             tlines: Vec::new(),
             mtls: Vec::new(),
+            ltras: Vec::new(),
             device: DeviceId(0),
         };
         for (i, d) in circuit.devices.iter().enumerate() {
@@ -421,6 +431,7 @@ impl System {
             nonlinear,
             mut tlines,
             mut mtls,
+            mut ltras,
             ..
         } = st;
         let pattern = builder.finish(unknowns.len());
@@ -451,6 +462,9 @@ impl System {
         for m in &mut mtls {
             m.resolve(&pattern);
         }
+        for l in &mut ltras {
+            l.resolve(&pattern);
+        }
         System {
             unknowns,
             pattern,
@@ -460,6 +474,7 @@ impl System {
             nonlinear: devices,
             tlines,
             mtls,
+            ltras,
         }
     }
 

@@ -1,4 +1,4 @@
-//! `T` and `P` elements: lossless and coupled multiconductor lines.
+//! `T`, `P` and `O` elements: lossless, coupled multiconductor and lossy lines.
 
 use super::*;
 
@@ -64,6 +64,114 @@ impl<'a> Elab<'a> {
             }
             _ => unreachable!("dispatched by element kind"),
         }
+        Ok(())
+    }
+
+    /// `O`: a lossy transmission line (`LTRA` model). The model's checks follow ngspice 39's
+    /// `LTRAsetup` (its special cases, see [`crate::LtraModel::kind`]); a missing `R` or `L` is
+    /// assumed zero with a warning, as there. Negative parameters and a non-positive length,
+    /// which ngspice takes as given, are errors here.
+    pub(crate) fn lossy_line(
+        &mut self,
+        e: &'a Element,
+        name: String,
+        ctx: &Ctx<'a>,
+    ) -> Result<(), ElabError> {
+        let span = e.span;
+        let ElementKind::LossyLine {
+            nodes,
+            model,
+            params,
+        } = &e.kind
+        else {
+            unreachable!("dispatched by element kind")
+        };
+        let [p1p, p1n, p2p, p2n] = [0, 1, 2, 3].map(|i| self.node(ctx, &nodes[i]));
+        let (def, values) =
+            self.model_card(ctx, model, &name, &["ltra"], "a lossy line model (ltra)")?;
+        let (m, unknown) = crate::LtraModel::from_params(&values);
+        self.warn_unknown_params(def, "ltra", unknown);
+        let invalid = |span: Span, message: String| ElabError::InvalidValue {
+            span,
+            element: name.clone(),
+            message,
+        };
+        let value_span = |key: &str| {
+            def.params
+                .iter()
+                .rev()
+                .find(|p| p.name.name == key)
+                .map_or(def.span, |p| p.value.span)
+        };
+        for (key, v) in [
+            ("r", m.r_ohm_per_m),
+            ("l", m.l_h_per_m),
+            ("g", m.g_s_per_m),
+            ("c", m.c_f_per_m),
+        ] {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(invalid(
+                    value_span(key),
+                    format!(
+                        "model '{}': {} = {} must not be negative",
+                        def.name.name,
+                        key.to_uppercase(),
+                        fmt_num(v)
+                    ),
+                ));
+            }
+        }
+        let Some(length_m) = m.length_m else {
+            return Err(invalid(
+                def.span,
+                format!(
+                    "model '{}': the line length is missing: give LEN=<metres>",
+                    def.name.name
+                ),
+            ));
+        };
+        if !(length_m > 0.0 && length_m.is_finite()) {
+            return Err(invalid(
+                value_span("len"),
+                format!(
+                    "model '{}': LEN = {} must be positive",
+                    def.name.name,
+                    fmt_num(length_m)
+                ),
+            ));
+        }
+        let kind = m
+            .kind()
+            .map_err(|e| invalid(def.span, format!("model '{}': {e}", def.name.name)))?;
+        for (given, what) in [(m.r_given, "resistance R"), (m.l_given, "inductance L")] {
+            if !given {
+                self.warn(
+                    def.span,
+                    format!(
+                        "model '{}': lossy line series {what} not given, assumed zero",
+                        def.name.name
+                    ),
+                );
+            }
+        }
+        let p = self.element_params(&name, params, &["v1", "i1", "v2", "i2"])?;
+        let initial = ["v1", "i1", "v2", "i2"].map(|k| p.get(k).copied().unwrap_or(0.0));
+        self.push_device(
+            name,
+            span,
+            DeviceKind::LossyLine {
+                p1p,
+                p1n,
+                p2p,
+                p2n,
+                line: Box::new(crate::LtraLine {
+                    model: m,
+                    kind,
+                    length_m,
+                    initial,
+                }),
+            },
+        );
         Ok(())
     }
 

@@ -6,6 +6,7 @@
 mod bjt;
 mod diode;
 mod jfet;
+mod ltra;
 mod mosfet;
 mod passive;
 mod switch;
@@ -13,6 +14,7 @@ mod switch;
 pub use bjt::{BjtModel, BjtTempCoeffs, TempCoeff};
 pub use diode::DiodeModel;
 pub use jfet::JfetModel;
+pub use ltra::{LtraInterp, LtraKind, LtraModel};
 pub use mosfet::{MosInstance, MosModel};
 pub use passive::{CapacitorModel, InductorModel, PassiveTemp, ResistorModel};
 pub use switch::{SmoothSwitchModel, SwitchKind, SwitchModel};

@@ -306,6 +306,10 @@ fn fill_at(sys: &System, f: f64, values: &mut [Complex64]) {
     for line in &sys.mtls {
         line.stamp_ac(values, w);
     }
+    // ltra hook: the lossy lines' exact two-ports at this frequency.
+    for line in &sys.ltras {
+        line.stamp_ac(values, w);
+    }
 }
 
 /// The AC engine: at each frequency, fill `G + j*omega*C` (with the transmission lines'

@@ -18,7 +18,9 @@
 //! `DD`, and proposes `h = (trtol * tol / max(abstol, k_order*|DD|))^(1/order)` with
 //! `tol = max(abstol + reltol*max|q'|, reltol*max(|q|, chgtol)/h)` and `k = 1/2, 1/12` (trap) or
 //! `1/2, 2/9` (Gear). The step is accepted if the smallest proposal exceeds 0.9 of the step taken;
-//! otherwise it is retried with the proposal. Steps never exceed `TMAX` (default
+//! otherwise it is retried with the proposal. After an accepted order-1 step the error is
+//! estimated again at order 2: the order rises only if that allows more than 1.05 times the
+//! step, and the next step is order 2's proposal either way (ngspice's rule). Steps never exceed `TMAX` (default
 //! `min(TSTEP, (TSTOP-TSTART)/50)`), never step over a source breakpoint, and may at most double.
 //! The initial step is `min(TSTEP, TSTOP/100)/10`.
 //!
@@ -30,7 +32,7 @@ use super::op::DcSolver;
 use super::vectors_real;
 use crate::control::{Control, TRAN_UNITS};
 use crate::devices::reactive::{self, Reactive};
-use crate::devices::{self, tline};
+use crate::devices::{self, ltra, tline};
 use crate::lu::Lu;
 use crate::mna::System;
 use crate::newton::{ChargeTerms, LoadMode, Newton};
@@ -361,6 +363,11 @@ pub fn run_with(
     let mut line_hist: Vec<tline::History> = (sys.tlines.iter())
         .map(|l| tline::History::new(l, &x, spec.uic))
         .collect();
+    // ltra hook: the lossy lines' histories from the start point, and each step's terms.
+    let mut ltra_hist: Vec<ltra::History> = (sys.ltras.iter())
+        .map(|l| ltra::History::new(l, &x, spec.uic))
+        .collect();
+    let mut ltra_terms = vec![ltra::StepTerms::default(); sys.ltras.len()];
 
     // Breakpoints: every source corner, and the end.
     let mut breaks: Vec<f64> = (sys.sources.iter())
@@ -409,7 +416,8 @@ pub fn run_with(
     }
 
     let mut lu = Lu::<f64>::new(&sys.pattern);
-    let mut factored_ag0: Option<f64> = None;
+    // The (ag0, step) the factorisation was made for (the lossy lines' rows depend on the step).
+    let mut factored: Option<(f64, f64)> = None;
     let mut values = vec![0.0; sys.g.len()];
     let mut rhs = vec![0.0; n];
     let mut scratch = Vec::new();
@@ -444,9 +452,15 @@ pub fn run_with(
         }
         delta_old[0] = delta;
         let co = coefficients(opts.method, order, delta, delta_old[1]);
-        // The matrix G + ag0*C changes only with ag0: a linear circuit stepping at a constant
-        // step and order reuses the last factorisation.
-        let same_matrix = factored_ag0 == Some(co.ag[0]);
+        let t_new = t + delta;
+        // ltra hook: the convolutions up to this step.
+        for ((line, h), terms) in sys.ltras.iter().zip(&mut ltra_hist).zip(&mut ltra_terms) {
+            *terms = h.prepare(line, t_new);
+        }
+        // The matrix G + ag0*C changes only with ag0 (and the step, with lossy lines): a
+        // linear circuit stepping at a constant step and order reuses the last factorisation.
+        let key = (co.ag[0], if sys.ltras.is_empty() { 0.0 } else { delta });
+        let same_matrix = factored == Some(key);
         if !same_matrix {
             for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
                 *v = g + co.ag[0] * c;
@@ -455,8 +469,11 @@ pub fn run_with(
             for line in &sys.tlines {
                 line.remove_dc_coupling(&mut values);
             }
+            // ltra hook: this step's port rows in place of the DC ones.
+            for (line, terms) in sys.ltras.iter().zip(&ltra_terms) {
+                line.stamp_tran(&mut values, terms);
+            }
         }
-        let t_new = t + delta;
         super::op::dc_rhs(circuit, sys, &mut rhs, &|d| Some(source_value(d, t_new)));
         // Capacitors (the first states), then inductors; they stamp disjoint rows (nodes,
         // branches), so the sums of every row are in device order as before the split.
@@ -483,6 +500,10 @@ pub fn run_with(
         // tline hook: the waves arriving at each line port.
         for (line, h) in sys.tlines.iter().zip(&line_hist) {
             h.stamp_rhs(line, t_new, &mut rhs);
+        }
+        // ltra hook: the lossy lines' port sources.
+        for (line, terms) in sys.ltras.iter().zip(&ltra_terms) {
+            line.stamp_rhs(terms, &mut rhs);
         }
         if sys.is_nonlinear() {
             for ((term, prev), h) in (device_terms.iter_mut())
@@ -540,7 +561,7 @@ pub fn run_with(
                     stop = Some(super::singular(circuit, sys, "tran", at, s.0));
                     break;
                 }
-                factored_ag0 = Some(co.ag[0]);
+                factored = Some(key);
             }
             lu.solve_refined(&sys.pattern, &values, &mut rhs, &mut scratch);
         }
@@ -589,25 +610,54 @@ pub fn run_with(
                 }
             }
         }
+        // The step the devices allow besides the truncation error, applied to `proposal`.
+        let limits = |proposal: f64| {
+            // tline hook: do not step past a slope change's arrival at the far end.
+            let proposal = (sys.tlines.iter().zip(&line_hist))
+                .filter(|_| !first)
+                .filter_map(|(l, h)| h.step_limit(l, t_new, &rhs, [delta_old[1], delta_old[2]]))
+                .fold(proposal, f64::min);
+            // ltra hook: the lossy lines' step limits.
+            let proposal = (sys.ltras.iter().zip(&ltra_hist))
+                .filter(|_| !first)
+                .filter_map(|(l, h)| h.step_limit(l, t_new, &rhs))
+                .fold(proposal, f64::min);
+            // Devices that limit the step (a switch near its threshold).
+            (0..nl.len())
+                .filter_map(|k| {
+                    let (now, accepted) =
+                        (nl.state(k, &newton.state), nl.state(k, &newton.accepted));
+                    nl.devices[k].step_limit(&rhs, now, accepted, delta)
+                })
+                .fold(proposal, f64::min)
+        };
         // ngspice does not check the first point and keeps its step for the second.
-        let proposal = if first {
+        let mut proposal = limits(if first {
             delta
         } else {
             (2.0 * delta).min(lte.step(min_ratio))
-        };
-        // tline hook: do not step past a slope change's arrival at the far end.
-        let proposal = (sys.tlines.iter().zip(&line_hist))
-            .filter(|_| !first)
-            .filter_map(|(l, h)| h.step_limit(l, t_new, &rhs, [delta_old[1], delta_old[2]]))
-            .fold(proposal, f64::min);
-        // Devices that limit the step (a switch near its threshold).
-        let proposal = (0..nl.len())
-            .filter_map(|k| {
-                let (now, accepted) = (nl.state(k, &newton.state), nl.state(k, &newton.accepted));
-                nl.devices[k].step_limit(&rhs, now, accepted, delta)
-            })
-            .fold(proposal, f64::min);
-        if first || proposal > 0.9 * delta {
+        });
+        // After an accepted order-1 step, ngspice (`DCtran`) estimates the error again at
+        // order 2: it raises the order only if that allows more than 1.05 times this step, and
+        // continues with order 2's step either way.
+        let accept = first || proposal > 0.9 * delta;
+        let mut raise = false;
+        if !first && accept && order == 1 && max_order > 1 {
+            let lte2 = Lte::new(&delta_old, 2, opts.method, opts);
+            let mut ratio2 = f64::INFINITY;
+            for k in 0..reactive.len() {
+                ratio2 = lte2.lower(ratio2, q_new[k], dq_new[k], &hist.get(k));
+            }
+            for (k, device) in nl.devices.iter().enumerate() {
+                for j in (0..device.charge_len()).filter(|&j| device.charge_in_lte(j)) {
+                    let c = nl.charge_at[k] + j;
+                    ratio2 = ratio2.min(lte2.ratio(newton.q[c], newton.dq[c], &device_hist[c]));
+                }
+            }
+            proposal = limits((2.0 * delta).min(lte2.step(ratio2)));
+            raise = proposal > 1.05 * delta;
+        }
+        if accept {
             // Accept.
             t = t_new;
             steps += 1;
@@ -625,6 +675,13 @@ pub fn run_with(
                     tline::set_breakpoint(&mut breaks, next_break, bp, 10.0 * min_step);
                 }
             }
+            // ltra hook: record the ports; a bend schedules its arrival (merged with
+            // breakpoints closer than ngspice's CKTminBreak, 5e-5 of the largest step).
+            for (line, h) in sys.ltras.iter().zip(&mut ltra_hist) {
+                if let Some(bp) = h.accept(line, t, &rhs).filter(|&bp| bp > t + min_step) {
+                    tline::set_breakpoint(&mut breaks, next_break, bp, 5e-5 * max_step);
+                }
+            }
             newton.accept_state();
             delta_old.copy_within(0..4, 1);
             x.copy_from_slice(&rhs);
@@ -637,7 +694,7 @@ pub fn run_with(
                 control.advance(now - reported);
                 reported = now;
             }
-            if order == 1 && max_order > 1 && !first {
+            if raise {
                 order = 2;
             }
             first = false;

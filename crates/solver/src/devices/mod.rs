@@ -18,6 +18,7 @@ pub mod diode;
 mod inductor;
 pub mod jfet;
 pub mod limit;
+pub mod ltra;
 // MOSFET levels 2 and 3: their drain-current functions, called by `mosfet.rs`.
 pub(crate) mod mos2;
 pub(crate) mod mos3;
@@ -192,6 +193,8 @@ pub fn setup_rank(kind: &DeviceKind) -> u32 {
         DeviceKind::CSwitch { .. } => 21,
         DeviceKind::CoupledLine { .. } => 20,
         DeviceKind::Inductor { .. } => 29,
+        // ngspice's device table: ... ind, jfet, jfet2, ltra, mes, ...
+        DeviceKind::LossyLine { .. } => 33,
         DeviceKind::TLine { .. } => 45,
         DeviceKind::Vcvs { .. } => 49,
         DeviceKind::VoltageSource { .. } => 50,
@@ -248,6 +251,7 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
     match kind {
         DeviceKind::TLine { .. } => &tline::UNKNOWNS,
         DeviceKind::CoupledLine { line, .. } => mtl::unknowns(line.n),
+        DeviceKind::LossyLine { .. } => &ltra::UNKNOWNS,
         _ => &[],
     }
 }
@@ -432,6 +436,13 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             ref_far,
             line,
         } => mtl::stamp(near, *ref_near, far, *ref_far, line, st),
+        LossyLine {
+            p1p,
+            p1n,
+            p2p,
+            p2n,
+            line,
+        } => ltra::stamp([*p1p, *p1n, *p2p, *p2n], line, &circuit.options, st),
         BSource(b) => bsource::stamp(b, circuit.options.temp_c, st),
     }
 }
