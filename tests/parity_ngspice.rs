@@ -131,6 +131,7 @@ parity_cases!(
     jfet_temp_instance,
     k_three_inductors,
     mixed_devices,
+    ds_opamps,
     mm_c1_boyle_npn,
     mm_c2_pnp_classb,
     mm_c3_jfet_boyle,

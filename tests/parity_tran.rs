@@ -116,6 +116,7 @@ tran_cases!(
     jfet_diffpair,
     jfet_follower,
     jfet_pjf_rdrs,
+    ds_opamps_slew,
     mm_c1_boyle_npn_tran,
     mm_c2_pnp_classb_tran,
     mm_c3_jfet_boyle_tran,
