@@ -635,6 +635,15 @@ pub fn that1240_en(out_dbu: f64, r_ohm: f64) -> f64 {
     (n * n - 4.0 * four_kt_r).sqrt() / 2.0
 }
 
+/// The relative error of R4 that gives a unity-gain difference amplifier the CMRR
+/// `cmrr_db` together with its op-amp's own `opamp_cmrr_db`: the two common-mode errors add
+/// in phase (for `d4 > 0`), so the resistors take `1/CMRR - 1/CMRR_op`, and the one-resistor
+/// formula `CMRR_r = (1+G)/d + (1+2G)/2` at `G = 1` gives `d = 2/(CMRR_r - 1.5)`.
+pub fn that1240_d4(cmrr_db: f64, opamp_cmrr_db: f64) -> f64 {
+    let cmrr_r = 1.0 / (10f64.powf(-cmrr_db / 20.0) - 10f64.powf(-opamp_cmrr_db / 20.0));
+    2.0 / (cmrr_r - 1.5)
+}
+
 /// The DRV134-class driver's op-amps (15 V/us; GBW a model choice: 8 MHz).
 pub const DRV134_OPAMP: DataSheet = DataSheet {
     gbw_hz: 8e6,
@@ -731,7 +740,7 @@ pub fn receivers_text() -> String {
             name = p.subckt_name()
         );
     }
-    let d4 = 2.0 / (10f64.powf(90.0 / 20.0) - 1.5);
+    let d4 = that1240_d4(90.0, THAT1240_OPAMP.cmrr_db);
     let en = that1240_en(-104.0, 10e3);
     let _ = write!(
         s,
@@ -740,8 +749,10 @@ pub fn receivers_text() -> String {
          *   THAT1240-class balanced line receiver (THAT 1240/1243/1246 data sheet,\n\
          *   typical: CMRR 90 dB at 60 Hz, bandwidth > 8.6 MHz, slew rate 12 V/us,\n\
          *   noise -104 dBu, 2 mA). A unity-gain rx_diffamp whose R4 is off by\n\
-         *   d4 = 2/(10^(90/20) - 1.5) = {d4:.4e} (the one-resistor formula\n\
-         *   CMRR = (1+G)/d + (1+2G)/2 = 90 dB: the laser-trimmed match), around\n\
+         *   d4 = 2/(1/(1/10^(90/20) - 1/10^(100/20)) - 1.5) = {d4:.4e}: the\n\
+         *   one-resistor formula CMRR = (1+G)/d + (1+2G)/2 for the part of the\n\
+         *   90 dB that the op-amp's own 100 dB (in phase with it) leaves (the\n\
+         *   laser-trimmed match), around\n\
          *   opamp_that1240: GBW 17.2 MHz (8.6 MHz closed-loop at noise gain 2),\n\
          *   12 V/us, en = {en:.3e} V/rtHz = what is left of -104 dBu in 20 kHz\n\
          *   (34.6 nV/rtHz at the output) after the four resistors' 25.7 nV/rtHz,\n\
