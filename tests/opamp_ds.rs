@@ -7,7 +7,9 @@
 //!   `A = -v(out)/v(inn)` and at `f = GBW/20` (40 dB above the unity-gain frequency, 1000x the
 //!   dominant pole) `|A| f = GBW / sqrt(1 + (fp/f)^2)` to 1e-6;
 //! - **slew rate** from `.tran`: the same stage, a 0 -> -10 V input step, 2 kohm load; the
-//!   output's 20 %..80 % ramp;
+//!   output's 20 %..80 % ramp. The integrator ramps at `Iee/C2` exactly; the output lags it by
+//!   the growing drop on `Ro` (load 2 kohm || 10 kohm of feedback: `Ro * 0.6 mS`, 3 % for
+//!   Ro = 50 ohm), as a real output stage's would;
 //! - **CMRR and its corner** with `measure::cmrr` (what `balun cmrr` runs) on
 //!   `rx_diffamp_<class>` with exact resistors: CMRR(receiver) = CMRR(op-amp, f) |Adm(f)|
 //!   (see the receivers section), so at 10 Hz it is the data sheet's CMRR and it is 3.01 dB
@@ -266,4 +268,68 @@ fn unity_gain_phase_margin_into_2k_100p() {
         );
         assert!(pm >= 45.0, "{}: phase margin {pm} deg", p.class);
     }
+}
+
+/// Output swing, current limit and PSRR, each from one `.op` or `.ac` of a follower:
+/// - swing: input at 14.9 V (beyond the clip), 1 Mohm load: the integrator is clamped at
+///   `v(vp) - (vdrop + 0.6 V) + Vd`, Vd the clamp diode's drop at the stage current Iee
+///   (0.5..0.65 V): the output within 0.15 V of `15 V - vdrop`;
+/// - current limit: 1 V into 1 ohm asks for 1 A; the output gives `ilim` (the clamp sits at
+///   `ilim Ro` with the diode's drop at Iee, which it then carries): within 5 %;
+/// - PSRR: both rails AC +-1 V (input AC 0): the output is the input error
+///   `(1 - (-1)) / (2 PSRR) = 1/PSRR` at the follower's gain 1: within 5 % at 100 Hz.
+#[test]
+fn swing_current_limit_and_psrr() {
+    for p in PRESETS {
+        let f = &p.figures;
+        let name = p.subckt_name();
+        let op = |tag: &str, vin: f64, load: &str| -> f64 {
+            let text = format!(
+                "{tag} {c}\n.lib balun opamps\n{RAILS}Vin in 0 DC {vin}\n\
+                 X1 in out out vp vn {name}\nRl out 0 {load}\n.op\n.end\n",
+                c = p.class
+            );
+            let plots = simulate(&format!("{tag}_{}", p.class), &text);
+            series_op(&plots, "v(out)")
+        };
+        let swing = op("swing", 14.9, "1meg");
+        println!(
+            "{:<8} swing {swing:.4} V (15 V - vdrop = {})",
+            p.class,
+            15.0 - f.vdrop_v
+        );
+        assert!(
+            (swing - (15.0 - f.vdrop_v)).abs() < 0.15,
+            "{}: {swing}",
+            p.class
+        );
+        let ilim = op("ilim", 1.0, "1");
+        within("current limit (A)", p.class, ilim, f.ilim_a, 0.05);
+        let text = format!(
+            "psrr {c}\n.lib balun opamps\nVp vp 0 DC 15 AC 1\nVn vn 0 DC -15 AC -1\n\
+             Vin in 0 DC 0 AC 0\nX1 in out out vp vn {name}\n.ac lin 1 100 100\n.end\n",
+            c = p.class
+        );
+        let plots = simulate(&format!("psrr_{}", p.class), &text);
+        let (_, out) = series(&plots, "AC Analysis", "v(out)");
+        within(
+            "PSRR (ratio)",
+            p.class,
+            1.0 / out[0].norm(),
+            10f64.powf(f.psrr_db / 20.0),
+            0.05,
+        );
+    }
+}
+
+fn series_op(plots: &[Plot], name: &str) -> f64 {
+    let p = plots
+        .iter()
+        .find(|p| p.name == "Operating Point")
+        .expect("an operating point");
+    p.vector(name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .data
+        .at(0)
+        .re
 }

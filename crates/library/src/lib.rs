@@ -51,7 +51,7 @@ pub const SECTIONS: &[(&str, SectionText)] = &[
     ("transformers", || transformers::TEXT),
     ("receivers", receivers::text),
     ("drivers", drivers::text),
-    ("headphones", || headphones::TEXT),
+    ("headphones", headphones::text),
     ("cables", cables::text),
 ];
 
@@ -97,6 +97,8 @@ const XF: &[&str] = &["p1", "p2", "s1", "s2", "sh"];
 const STP: &[&str] = &["a1", "b1", "s1", "a2", "b2", "s2", "fld", "agg"];
 const UTP: &[&str] = &["a1", "b1", "a2", "b2", "fld", "agg"];
 const COAX: &[&str] = &["c1", "s1", "c2", "s2", "agg"];
+const HP3: &[&str] = &["inl", "inr", "ref", "lt", "rt", "sl"];
+const HP4: &[&str] = &["inl", "inr", "ref", "lp", "ln", "rp", "rn"];
 const OPAMP5: &[&str] = &["inp", "inn", "out", "vp", "vn"];
 
 /// A data-sheet op-amp ([`opamp_ds`]) of section `opamps`.
@@ -280,12 +282,62 @@ pub const MODELS: &[Model] = &[
     Model {
         name: "hp_trs3",
         section: "headphones",
-        ports: &["inl", "inr", "ref", "lt", "rt", "sl"],
+        ports: HP3,
     },
     Model {
         name: "hp_bal4",
         section: "headphones",
-        ports: &["inl", "inr", "ref", "lp", "ln", "rp", "rn"],
+        ports: HP4,
+    },
+    Model {
+        name: "hp_trs3_ne5532",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_opa1612",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_lm4562",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_tl072",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_opa134",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_bal4_ne5532",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_opa1612",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_lm4562",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_tl072",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_opa134",
+        section: "headphones",
+        ports: HP4,
     },
     Model {
         name: "cab_seg_stp",

@@ -57,12 +57,14 @@
 //!   5 pF; JFET: `gm >= 64 kT/(3 en^2)`). Every other resistor is `noisy=0`.
 //! - **Output swing**: diodes clamp `int` to `v(vp) - vdrop` and `v(vn) + vdrop` (the sources
 //!   include the clamp diode's ~0.6 V).
-//! - **Current limit**: `Hl` turns the output current into 1 V/mA; past `ilim` a diode conducts
-//!   and an `F` of gain 1 pulls the integrator back (the diode's knee, ~0.3 V between 1 uA and
-//!   the whole stage current, is ~0.3 mA: within ~2 % of `ilim`). The gain is 1, not more: the
-//!   reverse-biased diode's leakage (gmin times tens of volts, ~40 pA) has shot noise, and a
-//!   larger gain would put it into the integrator amplified (at gain 100 it added 2.8 nV/rtHz to
-//!   the TL072 class's 15 nV/rtHz).
+//! - **Current limit** (Boyle's): two diodes clamp the integrator to `v(out) +- ilim Ro`: each
+//!   goes to a node held at `v(out) +- (ilim Ro - Vd - Iee * 1 ohm)` (a `G` copying `v(out)`
+//!   into 1 ohm plus a DC current), `Vd = VT ln(Iee/IS)` the clamp diode's drop at the whole
+//!   stage current, which it carries (into that 1 ohm) at the limit.
+//!   The knee is a diode's: ~`VT/Ro` per e-fold of diode current (0.5 mA for 50 ohm). (An
+//!   earlier form sensed the current with an `H` and fed a clamp diode's current back with an
+//!   `F`: ngspice 39 and balun both stopped Newton on a point where that diode, pinned between
+//!   two ideal sources, was off its I-V curve, a latched output; this form has no such loop.)
 //!
 //! No capacitor sits between two internal nodes (Boyle's excess-phase C1 is left out: a
 //! femtofarad-scale floating capacitor near a rail makes the transient step control decide on
@@ -404,22 +406,29 @@ impl DataSheet {
         let _ = writeln!(s, "Ga 0 int c1 c2 {:e}", 1.0 / d.rc_ohm);
         let _ = writeln!(s, "R2 int 0 {:e} noisy=0\nC2 int 0 {:e}", d.r2_ohm, d.c2_f);
         let _ = writeln!(s, "* output swing clamps");
+        // Clamp levels v(vp) - (vdrop + 0.6 V) and v(vn) + (vdrop + 0.6 V) as Norton copies of
+        // the rails (a G into 1 ohm plus a DC current), so that the rails' sources carry no
+        // small-signal current (a near-cancellation between op-amps on shared rails).
         let clamp = self.vdrop_v + 0.6;
         let _ = writeln!(
             s,
-            "Dcp int cp dcl\nVcp vp cp {clamp}\nDcn cn int dcl\nVcn cn vn {clamp}"
+            "Dcp int cp dcl\nGkp 0 cp vp 0 1\nRkp cp 0 1 noisy=0\nIkp cp 0 {clamp}\n\
+             Dcn cn int dcl\nGkn 0 cn vn 0 1\nRkn cn 0 1 noisy=0\nIkn 0 cn {clamp}"
         );
-        let _ = writeln!(s, "* output buffer, Ro, current limit (1 V/mA past ilim)");
         let _ = writeln!(
             s,
-            "Eo ob 0 int 0 1\nVo ob oc 0\nRo oc out {:e} noisy=0",
-            self.rout_ohm
+            "* output buffer, Ro; current limit: int clamped to out +- (ilim Ro - Vd + Vd)"
         );
-        let vlim = 1e3 * self.ilim_a - 0.6;
+        let _ = writeln!(s, "Eo ob 0 int 0 1\nRo ob out {:e} noisy=0", self.rout_ohm);
+        // The clamp levels out +- vlim are Norton copies of v(out) (G of 1 S into 1 ohm, plus a
+        // DC current): no voltage source, whose branch current (the diode's leakage, a
+        // near-cancellation in .ac) would be an output vector. At the limit the clamp diode
+        // carries the whole stage current Iee (Vd = VT ln(Iee/IS)) into that 1 ohm.
+        let vlim = self.ilim_a * self.rout_ohm - VT * (d.iee_a / 1e-14).ln() - d.iee_a;
         let _ = writeln!(
             s,
-            "Hl hl 0 Vo 1k\nDl1 hl l1 dcl\nVl1 l1 0 {vlim:e}\nFl1 int 0 Vl1 1\n\
-             Dl2 l2 hl dcl\nVl2 0 l2 {vlim:e}\nFl2 0 int Vl2 1"
+            "Dlp int xp dcl\nGxp 0 xp out 0 1\nRxp xp 0 1 noisy=0\nIxp 0 xp {vlim:e}\n\
+             Dln xn int dcl\nGxn 0 xn out 0 1\nRxn xn 0 1 noisy=0\nIxn xn 0 {vlim:e}"
         );
         let _ = writeln!(s, ".ends {name}");
         Ok(s)
@@ -666,7 +675,8 @@ const SECTION_HEAD: &str = "*
 *     generators (resistor + diode across a 0 V source, as opamp_1p_noise)
 *     for the rest of en and in and all of their 1/f parts;
 *   - output: clamps at vdrop from the rails, unity buffer Eo (referenced to
-*     ground: supply current is not modelled), Ro, current limit ilim.
+*     ground: supply current is not modelled), Ro, current limit ilim
+*     (diodes clamp int to out +- ilim Ro).
 *   No floating capacitor between internal nodes; the only poles are C2 and
 *   Ro into the load.
 * ===========================================================================
@@ -809,6 +819,61 @@ pub fn drivers_text() -> String {
          .subckt drv_drv134 in hot cold ref params: rout=50 r=30k\n{}",
         body("drv_drv134", "opamp_drv134")
     );
+    s
+}
+
+/// The headphone outputs built on the presets: `hp_trs3_<class>` and `hp_bal4_<class>`
+/// (hp_trs3 and hp_bal4 with each ideal source replaced by `opamp_ds_<class>` stages).
+pub fn headphones_text() -> String {
+    let mut s = String::from(
+        "*
+* ---------------------------------------------------------------------------
+* hp_trs3_<class> inl inr ref lt rt sl   params: rout=0.5 rw=0.05 rg=0.1 re=32 le=20u
+* hp_bal4_<class> inl inr ref lp ln rp rn   params: rout=0.5 rw=0.05 re=32 le=20u r=10k
+*   hp_trs3 and hp_bal4 (same wiring, conductors and drivers, same formulas
+*   while the op-amps are linear) with each channel's ideal source replaced
+*   by opamp_ds_<class> on +-15 V rails (inside, against ref): a follower
+*   per channel for hp_trs3; for hp_bal4 a follower (+v(in)) and a unity
+*   inverter (r, r: -v(in)) per channel. So the outputs now slew, clip at
+*   the class's headroom and limit their current at its ilim (26-40 mA:
+*   about 1 V peak into 32 ohm), which the ideal sources never did.
+* ---------------------------------------------------------------------------
+",
+    );
+    let rails = "Vsp vp ref 15\nVsn ref vn 15\n";
+    for p in PRESETS {
+        let (c, op) = (p.class, p.subckt_name());
+        let _ = write!(
+            s,
+            ".subckt hp_trs3_{c} inl inr ref lt rt sl\n\
+             + params: rout=0.5 rw=0.05 rg=0.1 re=32 le=20u\n{rails}\
+             Xal inl al al vp vn {op}\nRol al lj {{rout}}\nRwl lj lt {{rw}}\n\
+             Xar inr ar ar vp vn {op}\nRor ar rj {{rout}}\nRwr rj rt {{rw}}\n\
+             Rg sl ref {{rg}}\n\
+             Xl lt sl hp_driver re={{re}} le={{le}}\nXr rt sl hp_driver re={{re}} le={{le}}\n\
+             .ends hp_trs3_{c}\n\n"
+        );
+        let _ = write!(
+            s,
+            ".subckt hp_bal4_{c} inl inr ref lp ln rp rn\n\
+             + params: rout=0.5 rw=0.05 re=32 le=20u r=10k\n{rails}"
+        );
+        for (side, input, pos, neg) in [("l", "inl", "lp", "ln"), ("r", "inr", "rp", "rn")] {
+            let _ = write!(
+                s,
+                "Xa{pos} {input} a{pos} a{pos} vp vn {op}\n\
+                 Ri{side} {input} m{side} {{r}}\nRf{side} m{side} a{neg} {{r}}\n\
+                 Xa{neg} ref m{side} a{neg} vp vn {op}\n\
+                 Ro{pos} a{pos} {pos}j {{rout}}\nRw{pos} {pos}j {pos} {{rw}}\n\
+                 Ro{neg} a{neg} {neg}j {{rout}}\nRw{neg} {neg}j {neg} {{rw}}\n"
+            );
+        }
+        let _ = write!(
+            s,
+            "Xl lp ln hp_driver re={{re}} le={{le}}\nXr rp rn hp_driver re={{re}} le={{le}}\n\
+             .ends hp_bal4_{c}\n\n"
+        );
+    }
     s
 }
 
