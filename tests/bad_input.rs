@@ -587,6 +587,22 @@ const CASES: &[Case] = &[
          operating point",
     ),
     case(
+        "bsrc_sqrt_negative_dc",
+        "bsrc_sqrt_negative_dc.net",
+        "dc: b1: sqrt(-0.5) is out of range (not a finite number) in 'sqrt(v(a))' at sweep \
+         value -5e-1",
+    ),
+    case(
+        "value_unknown_node",
+        "value_unknown_node.net:4:19",
+        "e1: unknown node 'nowhere' in v(): no element connects to it",
+    ),
+    case(
+        "value_unknown_function",
+        "value_unknown_function.net:4:15",
+        "g1: unknown function 'limt' (did you mean 'limit'?)",
+    ),
+    case(
         "bsrc_ln_negative_tran",
         "bsrc_ln_negative_tran.net",
         "tran: b1: ln(-",
@@ -602,6 +618,22 @@ const CASES: &[Case] = &[
         "trnoise_rts_times",
         "trnoise_rts_times.net:3:1",
         "v1: TRNOISE random telegraph noise needs positive capture and emission times",
+    ),
+    // ---- balun's measurement cards (.cmrr, .xtalk, .hum)
+    case(
+        "cmrr_unknown_source",
+        "cmrr_unknown_source.net:7:17",
+        ".cmrr: no element 'vcold' in this scope (expected an independent voltage source)",
+    ),
+    case(
+        "xtalk_unknown_node",
+        "xtalk_unknown_node.net:8:22",
+        ".xtalk: no node 'oright'",
+    ),
+    case(
+        "hum_not_vsource",
+        "hum_not_vsource.net:5:16",
+        ".hum: 'rh' is not an independent voltage source",
     ),
 ];
 

@@ -131,6 +131,7 @@ parity_cases!(
     jfet_pjf_rdrs,
     jfet_temp_instance,
     k_three_inductors,
+    lib_sections,
     mixed_devices,
     ds_opamps,
     mm_c1_boyle_npn,
@@ -281,6 +282,40 @@ fn pspice_switch_vswitch() {
 #[test]
 fn pspice_dialect() {
     let report = run_case_in(&pspice_dir(), "pspice_dialect");
+    println!("{}", report.summary_line());
+    if !report.passed() {
+        panic!("{}", report.failure_text());
+    }
+}
+
+/// Files as LTspice and Windows editors write them: `pspice_dialect.net` as UTF-16LE with a
+/// byte-order mark and CRLF line ends, its library as UTF-16BE with a BOM, read transparently
+/// (ngspice 39 reads only 8-bit text, so the reference is its run on the UTF-8 originals).
+#[test]
+fn pspice_dialect_utf16_crlf() {
+    let dir = temp_dir("parity", "utf16");
+    let utf16 = |text: &str, le: bool| -> Vec<u8> {
+        let mut out = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.replace('\n', "\r\n").encode_utf16() {
+            out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        out
+    };
+    let src = pspice_dir();
+    for (name, le) in [("pspice_dialect.net", true), ("pspice_dialect.inc", false)] {
+        let text = std::fs::read_to_string(src.join(name)).expect("read the UTF-8 original");
+        std::fs::write(dir.join(name), utf16(&text, le)).expect("write the UTF-16 copy");
+    }
+    std::fs::copy(
+        src.join("pspice_dialect.raw"),
+        dir.join("pspice_dialect.raw"),
+    )
+    .expect("copy the reference");
+    let report = run_case_in(&dir, "pspice_dialect");
     println!("{}", report.summary_line());
     if !report.passed() {
         panic!("{}", report.failure_text());

@@ -5,10 +5,11 @@
 //! The line sources and the output come from `--hot`/`--cold`/`--out`, else from the netlist's
 //! `.cmrr OUT HOT COLD` card (the same receiver description `balun cmrr` uses).
 
-use super::measure::{
-    cmrr_setup, db_cell, fail, freq_label, num, numbers, render_table, with_circuit,
-};
+use super::fail;
+use super::measure::with_circuit;
 use balun::diagnostics::{Renderer, Severity};
+use balun::measurements::{cmrr_setup, numbers};
+use balun::output::report::{db_cell, freq_label, num, render_table};
 use measure::rfi::{rfi as measure_rfi, Mode, RfiPoint, RfiSetup, RF_FREQUENCIES_HZ};
 use serde_json::json;
 use std::path::PathBuf;

@@ -7,9 +7,11 @@
 //! `--source` or every `SIN` source (their amplitudes scaled together to add up to the level:
 //! see `measure::thd::at_level`), the levels from `--level` or the netlist's own amplitudes.
 
-use super::measure::{fail, load, num, print, render_table, Fail};
+use super::measure::{load, print};
+use super::{fail, Fail};
 use balun::diagnostics::{Renderer, Severity};
 use balun::output::four::{c_g, fourier_json};
+use balun::output::report::{freq_label, num, render_table};
 use balun::output::table::eng;
 use circuit::Circuit;
 use measure::four::FourierOptions;
@@ -86,7 +88,7 @@ fn setup(
             })?,
     };
     let fundamental_hz = match freq {
-        Some(f) => super::measure::numbers(&[f.to_string()], "frequency")
+        Some(f) => balun::measurements::numbers(&[f.to_string()], "frequency")
             .map_err(MeasureError::Invalid)?[0],
         None => match card {
             Some(f) => f.fundamental_hz,
@@ -224,7 +226,7 @@ fn text(title: &str, s: &ThdSetup, source: &str, points: &[ThdPoint]) -> String 
         "THD of {} at {}: {title}\n(level: the input's peak, {source}; harmonics 2-{} of the \
          transient's last period, as .four computes them)\n{}",
         s.out.0,
-        super::measure::freq_label(s.fundamental_hz),
+        freq_label(s.fundamental_hz),
         rows.saturating_sub(1),
         render_table(&header, &cells)
     )

@@ -32,6 +32,9 @@
 //! without .step: { "title", "plots": [...], "measures": [Measure, ...] }
 //! with .step:    { "title", "steps": [ { "params": {"rval": 1000.0, ...},  // in .step order
 //!                                        "plots": [...], "measures": [...] }, ... ] }
+//! with measurement cards (.cmrr, .xtalk, .hum), first:
+//!                "measurement_cards": [ { "measure": "cmrr"|"xtalk"|"hum", "freqs_hz": [...],
+//!                                         "rows": [ { "card", "db": [...], "hum_dbv"?: [...] } ] } ]
 //! Measure = { "name": string, "value": number | null,   // null when the measure failed
 //!             "error": string,                          // optional: why it failed
 //!             "at"|"with"|"from"|"to"|"targ"|"trig": number  // optional: what ngspice prints
@@ -64,6 +67,8 @@ struct Document<'a> {
 #[derive(Serialize)]
 struct RunsDocument<'a> {
     title: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    measurement_cards: Option<&'a serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     plots: Option<Vec<JsonPlot<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,11 +150,13 @@ pub fn write_runs(
     plots: &[Plot],
     runs: &[Run],
     monte_carlo: Option<&serde_json::Value>,
+    measurement_cards: Option<&serde_json::Value>,
 ) -> io::Result<()> {
     let stepped = runs.iter().any(|r| !r.params.is_empty());
     let doc = if stepped {
         RunsDocument {
             title,
+            measurement_cards,
             plots: None,
             measures: None,
             fourier: None,
@@ -172,6 +179,7 @@ pub fn write_runs(
     } else {
         RunsDocument {
             title,
+            measurement_cards,
             plots: Some(plots.iter().map(plot).collect()),
             measures: Some(
                 runs.iter()

@@ -120,6 +120,8 @@ enum Fixup {
     /// B source: the `v()` and `i()` names of the expression of the device at `device`.
     Behavioral {
         device: usize,
+        /// The element as written (`e1` for the `be1` of `E1 ... VALUE=`), for messages.
+        element: String,
         refs: Vec<(elements::bsource::BRef, Ident)>,
     },
     /// F/H POLY: control `k` of the device at `device` is the element named `target`.
@@ -336,7 +338,7 @@ impl<'a> Elab<'a> {
                 let span = Span::new(netlist::FileId(0), 0, netlist.title.len());
                 return Err(ElabError::Expr {
                     span,
-                    message: format!("stepped parameter '{name}' is not defined by a .param card"),
+                    message: format!("parameter '{name}' is not defined by a .param card"),
                 });
             }
             self.params.define_value(name, *value);
@@ -616,7 +618,11 @@ impl<'a> Elab<'a> {
                         _ => panic!("control fixup on a device that is not F/H/W"),
                     }
                 }
-                Fixup::Behavioral { device, refs } => self.resolve_behavioral(device, refs)?,
+                Fixup::Behavioral {
+                    device,
+                    element,
+                    refs,
+                } => self.resolve_behavioral(device, element, refs)?,
                 Fixup::PolyControl {
                     device,
                     k,

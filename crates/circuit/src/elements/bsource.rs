@@ -228,6 +228,7 @@ impl<'a> Elab<'a> {
             );
             self.fixups.push(Fixup::Behavioral {
                 device: index,
+                element: r.element.clone(),
                 refs: r.refs,
             });
             return Ok(());
@@ -274,6 +275,7 @@ impl<'a> Elab<'a> {
                 );
                 self.fixups.push(Fixup::Behavioral {
                     device: index,
+                    element: r.element.clone(),
                     refs: r.refs,
                 });
             }
@@ -330,6 +332,7 @@ impl<'a> Elab<'a> {
                 );
                 self.fixups.push(Fixup::Behavioral {
                     device: index,
+                    element: r.element.clone(),
                     refs: r.refs,
                 });
                 let a_name = Self::device_name(ctx, &format!("a{raw}"));
@@ -618,9 +621,9 @@ impl<'a> Elab<'a> {
     pub(crate) fn resolve_behavioral(
         &mut self,
         device: usize,
+        element: String,
         refs: Vec<(BRef, Ident)>,
     ) -> Result<(), ElabError> {
-        let element = self.devices[device].name.clone();
         let mut nodes = Vec::with_capacity(refs.len());
         let mut branches = Vec::with_capacity(refs.len());
         for (r, written) in &refs {
