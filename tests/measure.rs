@@ -321,6 +321,9 @@ fn compare_prints_a_row_per_circuit_and_imbalance() {
 ///   op-amp gain 1e6);
 /// - rx_inamp: Zcm = Rin = 1 Mohm, 1666.7, and CMRR_0 = 3*2001.5 (input gain 3 times the
 ///   difference stage's): 62.31 dB (0.05 dB);
+/// - rx_ds_ne5532, rx_ds_tl072, rx_that1240: exact resistors (20 kohm per leg) around data-sheet
+///   op-amps, so CMRR_0 is the op-amp's own CMRR at 60 Hz (100 dB, 86 dB) or the THAT1240's
+///   trimmed 90 dB: 30.58, 30.57, 30.58 dB (0.05 dB);
 /// - rx_bootstrap: Zcm = rb/(1-ab) = 10 Mohm: 84.44 dB (CMRR_0 ~ 145 dB is negligible); 0.3 dB
 ///   allowed for the op-amps' finite gain (a0 = 1e5) in the buffers and bootstrap;
 /// - rx_xfmr and rx_transformer: Zcm = the 50 pF from each primary end to the grounded shield,
@@ -338,7 +341,7 @@ fn compare_library_receivers_against_closed_forms_and_plot() {
         .map(|n| format!("netlists/{n}"))
         .collect();
     files.sort();
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 8, "{files:?}");
     let svg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-compare.svg");
     let mut args = vec!["compare"];
     args.extend(files.iter().map(String::as_str));
@@ -359,6 +362,19 @@ fn compare_library_receivers_against_closed_forms_and_plot() {
         ("rx_diffamp", combine(20e3 / 600.0 + 0.5, 2001.5), 0.05),
         ("rx_inamp", combine(1e6 / 600.0, 3.0 * 2001.5), 0.05),
         ("rx_bootstrap", db(10e6 / 600.0), 0.3),
+        // Exact resistors around data-sheet op-amps: the imbalance's Zcm/dZ + 1/2 in series
+        // with the op-amp's own CMRR (100 dB, 86 dB), or the THAT1240's trimmed 90 dB.
+        ("rx_ds_ne5532", combine(20e3 / 600.0 + 0.5, 1e5), 0.05),
+        (
+            "rx_ds_tl072",
+            combine(20e3 / 600.0 + 0.5, 10f64.powf(4.3)),
+            0.05,
+        ),
+        (
+            "rx_that1240",
+            combine(20e3 / 600.0 + 0.5, 10f64.powf(4.5)),
+            0.05,
+        ),
         ("rx_xfmr", db(shield), 1.0),
         ("rx_transformer", db(shield), 1.0),
     ];

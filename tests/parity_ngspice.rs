@@ -136,6 +136,7 @@ parity_cases!(
     ltra_balanced_pair,
     ltra_rg_line,
     mixed_devices,
+    ds_opamps,
     mm_c1_boyle_npn,
     mm_c2_pnp_classb,
     mm_c3_jfet_boyle,

@@ -117,6 +117,7 @@ tran_cases!(
     jfet_diffpair,
     jfet_follower,
     jfet_pjf_rdrs,
+    ds_opamps_slew,
     ltra_balanced_tran,
     ltra_cable_pulse,
     ltra_rc_line,

@@ -4,7 +4,15 @@
 //! driver's ground. Each output's impedances to `ref` from hot and from cold are what decide the
 //! line's balance (see the primer: balance is about equal impedances, not equal signals).
 
-/// The section text. See the comment block of each subcircuit for equations and sources.
+/// The section text: [`TEXT`] followed by what [`crate::opamp_ds::drivers_text`] writes (built once).
+pub fn text() -> &'static str {
+    static FULL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{TEXT}{}", crate::opamp_ds::drivers_text()));
+    &FULL
+}
+
+/// The hand-written part of the section text. See the comment block of each subcircuit for
+/// equations and sources.
 pub const TEXT: &str = r#"* balun built-in library, section 'drivers'
 * Ports of every driver: in hot cold ref.
 .lib balun opamps

@@ -1,8 +1,18 @@
 //! `.lib balun headphones`: headphone drivers (loads) and the two ways of wiring a stereo pair:
 //! a 3-conductor TRS plug with a shared return, and 4-conductor balanced drive.
 
-/// The section text. See the comment block of each subcircuit for equations and sources.
+/// The section text: [`TEXT`] followed by what [`crate::opamp_ds::headphones_text`] writes
+/// (built once).
+pub fn text() -> &'static str {
+    static FULL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{TEXT}{}", crate::opamp_ds::headphones_text()));
+    &FULL
+}
+
+/// The hand-written part of the section text. See the comment block of each subcircuit for
+/// equations and sources.
 pub const TEXT: &str = r#"* balun built-in library, section 'headphones'
+.lib balun opamps
 *
 * ---------------------------------------------------------------------------
 * hp_driver p n   params: re=32 le=20u

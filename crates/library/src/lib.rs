@@ -1,7 +1,8 @@
 //! balun's built-in component library: SPICE subcircuits for balanced audio interconnects.
 //!
 //! The library is SPICE text, one section per family, each a module holding the section's text
-//! as a `&'static str` ([`opamps::TEXT`], ...). Every subcircuit is built from primitives
+//! as a `&'static str` ([`opamps::text`], ...; the data-sheet op-amps of [`opamp_ds`] and the
+//! receivers and drivers built on them are written by Rust code when first used). Every subcircuit is built from primitives
 //! (R L C K E F G H V D), takes `params:` with defaults, and carries a comment block with its
 //! equations, its parameters with units and defaults, and where the defaults come from.
 //!
@@ -31,6 +32,7 @@
 pub mod cables;
 pub mod drivers;
 pub mod headphones;
+pub mod opamp_ds;
 pub mod opamps;
 pub mod receivers;
 pub mod transformers;
@@ -45,11 +47,11 @@ pub type SectionText = fn() -> &'static str;
 
 /// Every section: `(name, text)`.
 pub const SECTIONS: &[(&str, SectionText)] = &[
-    ("opamps", || opamps::TEXT),
+    ("opamps", opamps::text),
     ("transformers", || transformers::TEXT),
-    ("receivers", || receivers::TEXT),
-    ("drivers", || drivers::TEXT),
-    ("headphones", || headphones::TEXT),
+    ("receivers", receivers::text),
+    ("drivers", drivers::text),
+    ("headphones", headphones::text),
     ("cables", cables::text),
 ];
 
@@ -95,6 +97,18 @@ const XF: &[&str] = &["p1", "p2", "s1", "s2", "sh"];
 const STP: &[&str] = &["a1", "b1", "s1", "a2", "b2", "s2", "fld", "agg"];
 const UTP: &[&str] = &["a1", "b1", "a2", "b2", "fld", "agg"];
 const COAX: &[&str] = &["c1", "s1", "c2", "s2", "agg"];
+const HP3: &[&str] = &["inl", "inr", "ref", "lt", "rt", "sl"];
+const HP4: &[&str] = &["inl", "inr", "ref", "lp", "ln", "rp", "rn"];
+const OPAMP5: &[&str] = &["inp", "inn", "out", "vp", "vn"];
+
+/// A data-sheet op-amp ([`opamp_ds`]) of section `opamps`.
+const fn ds_opamp(name: &'static str) -> Model {
+    Model {
+        name,
+        section: "opamps",
+        ports: OPAMP5,
+    }
+}
 
 /// Every model in the library (the tests check this table against the section texts).
 pub const MODELS: &[Model] = &[
@@ -118,6 +132,13 @@ pub const MODELS: &[Model] = &[
         section: "opamps",
         ports: &["inp", "inn", "out", "vp", "vn"],
     },
+    ds_opamp("opamp_ds_ne5532"),
+    ds_opamp("opamp_ds_opa1612"),
+    ds_opamp("opamp_ds_lm4562"),
+    ds_opamp("opamp_ds_tl072"),
+    ds_opamp("opamp_ds_opa134"),
+    ds_opamp("opamp_that1240"),
+    ds_opamp("opamp_drv134"),
     Model {
         name: "xfmr_ideal",
         section: "transformers",
@@ -169,6 +190,36 @@ pub const MODELS: &[Model] = &[
         ports: RX,
     },
     Model {
+        name: "rx_diffamp_ne5532",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_diffamp_opa1612",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_diffamp_lm4562",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_diffamp_tl072",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_diffamp_opa134",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
+        name: "rx_that1240",
+        section: "receivers",
+        ports: RX,
+    },
+    Model {
         name: "drv_se",
         section: "drivers",
         ports: DRV,
@@ -189,6 +240,36 @@ pub const MODELS: &[Model] = &[
         ports: DRV,
     },
     Model {
+        name: "drv_active_ne5532",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_active_opa1612",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_active_lm4562",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_active_tl072",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_active_opa134",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
+        name: "drv_drv134",
+        section: "drivers",
+        ports: DRV,
+    },
+    Model {
         name: "hp_driver",
         section: "headphones",
         ports: &["p", "n"],
@@ -201,12 +282,62 @@ pub const MODELS: &[Model] = &[
     Model {
         name: "hp_trs3",
         section: "headphones",
-        ports: &["inl", "inr", "ref", "lt", "rt", "sl"],
+        ports: HP3,
     },
     Model {
         name: "hp_bal4",
         section: "headphones",
-        ports: &["inl", "inr", "ref", "lp", "ln", "rp", "rn"],
+        ports: HP4,
+    },
+    Model {
+        name: "hp_trs3_ne5532",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_opa1612",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_lm4562",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_tl072",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_trs3_opa134",
+        section: "headphones",
+        ports: HP3,
+    },
+    Model {
+        name: "hp_bal4_ne5532",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_opa1612",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_lm4562",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_tl072",
+        section: "headphones",
+        ports: HP4,
+    },
+    Model {
+        name: "hp_bal4_opa134",
+        section: "headphones",
+        ports: HP4,
     },
     Model {
         name: "cab_seg_stp",

@@ -5,7 +5,15 @@
 //! (the output stage is an `E` source), as in most SPICE macromodels: inside a feedback loop the
 //! output is set by the loop, not by that reference.
 
-/// The section text. See the comment block of each subcircuit for equations and sources.
+/// The section text: [`TEXT`] followed by what [`crate::opamp_ds::opamps_text`] writes (built once).
+pub fn text() -> &'static str {
+    static FULL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{TEXT}{}", crate::opamp_ds::opamps_text()));
+    &FULL
+}
+
+/// The hand-written part of the section text. See the comment block of each subcircuit for
+/// equations and sources.
 pub const TEXT: &str = r#"* balun built-in library, section 'opamps'
 *
 * ---------------------------------------------------------------------------

@@ -5,7 +5,15 @@
 //! is the single-ended output. (The port is `ref`, not `gnd`: `gnd` is the global ground in
 //! SPICE, so a port of that name could never be connected elsewhere.) The section pulls in `opamps` and `transformers` itself.
 
-/// The section text. See the comment block of each subcircuit for equations and sources.
+/// The section text: [`TEXT`] followed by what [`crate::opamp_ds::receivers_text`] writes (built once).
+pub fn text() -> &'static str {
+    static FULL: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("{TEXT}{}", crate::opamp_ds::receivers_text()));
+    &FULL
+}
+
+/// The hand-written part of the section text. See the comment block of each subcircuit for
+/// equations and sources.
 pub const TEXT: &str = r#"* balun built-in library, section 'receivers'
 * Ports of every receiver: hot cold ref out.
 .lib balun opamps
