@@ -17,7 +17,7 @@
 //! common-mode input impedance is `Zcm` per leg, the imbalance converts `Vcm` to
 //! `Vdm ~ Vcm*dZ/Zcm`, so CMRR tends to `20*log10(Zcm/dZ)`.
 
-use crate::{check_freqs, expect_vsource, with_source_resistance, MeasureError, Probe};
+use crate::{check_freqs, check_line_sources, with_source_resistance, MeasureError, Probe};
 use circuit::{Circuit, DeviceId};
 use num_complex::Complex64;
 use solver::analysis::ac::{responses, Excitation};
@@ -86,13 +86,7 @@ pub fn cmrr(
     freqs_hz: &[f64],
 ) -> Result<Vec<CmrrPoint>, MeasureError> {
     check_freqs(freqs_hz)?;
-    expect_vsource(circuit, setup.hot)?;
-    expect_vsource(circuit, setup.cold)?;
-    if setup.hot == setup.cold {
-        return Err(MeasureError::Invalid(
-            "the hot and cold sources must be two different sources".into(),
-        ));
-    }
+    check_line_sources(circuit, setup.hot, setup.cold)?;
     let half = Complex64::new(0.5, 0.0);
     let one = Complex64::new(1.0, 0.0);
     let excitations = [

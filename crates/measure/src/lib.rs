@@ -78,6 +78,23 @@ pub fn expect_vsource(circuit: &Circuit, id: DeviceId) -> Result<(), MeasureErro
     }
 }
 
+/// The two line sources of a balanced measurement: independent voltage sources, and two
+/// different ones.
+pub(crate) fn check_line_sources(
+    circuit: &Circuit,
+    hot: DeviceId,
+    cold: DeviceId,
+) -> Result<(), MeasureError> {
+    expect_vsource(circuit, hot)?;
+    expect_vsource(circuit, cold)?;
+    if hot == cold {
+        return Err(MeasureError::Invalid(
+            "the hot and cold sources must be two different sources".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Finds an independent voltage source by name (any case).
 pub fn find_vsource(circuit: &Circuit, name: &str) -> Result<DeviceId, MeasureError> {
     let lower = name.to_ascii_lowercase();

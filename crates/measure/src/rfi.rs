@@ -18,7 +18,7 @@
 //! **Demodulated tone**: the carrier modulated `A (1 + m cos(2 pi fm t))` gives an output tone
 //! at `fm`; reported as its RMS level in dBV.
 
-use crate::{check_freqs, expect_vsource, MeasureError, Probe};
+use crate::{check_freqs, check_line_sources, MeasureError, Probe};
 use circuit::{Circuit, DeviceId};
 use num_complex::Complex64;
 use solver::analysis::ac::{responses, Excitation};
@@ -92,13 +92,7 @@ pub fn rfi(
     freqs_hz: &[f64],
 ) -> Result<Vec<RfiPoint>, MeasureError> {
     check_freqs(freqs_hz)?;
-    expect_vsource(circuit, setup.hot)?;
-    expect_vsource(circuit, setup.cold)?;
-    if setup.hot == setup.cold {
-        return Err(MeasureError::Invalid(
-            "the hot and cold sources must be two different sources".into(),
-        ));
-    }
+    check_line_sources(circuit, setup.hot, setup.cold)?;
     if !(setup.level_vpk.is_finite() && setup.level_vpk > 0.0) {
         return Err(MeasureError::Invalid(format!(
             "the carrier level must be positive, got {} V",
