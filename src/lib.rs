@@ -66,6 +66,8 @@ pub struct Run {
     pub plots: std::ops::Range<usize>,
     /// The `.meas` results, in card order.
     pub meas: Vec<measure::meas::MeasResult>,
+    /// The `.four` results: one per output of each card, in card order.
+    pub four: Vec<measure::four::FourResult>,
 }
 
 impl Run {
@@ -179,6 +181,7 @@ struct PointRun {
     warnings: Vec<circuit::Warning>,
     plots: Vec<solver::Plot>,
     meas: Vec<measure::meas::MeasResult>,
+    four: Vec<measure::four::FourResult>,
     error: Option<Error>,
 }
 
@@ -190,6 +193,7 @@ impl PointRun {
             warnings,
             plots: Vec::new(),
             meas: Vec::new(),
+            four: Vec::new(),
             error: Some(error),
         }
     }
@@ -220,18 +224,22 @@ fn drop_in_background<T: Send + 'static>(value: T, large: bool) {
 /// Netlists with more items than this have their AST freed in the background.
 const LARGE_AST_ITEMS: usize = 10_000;
 
-/// Simulates an elaborated run and evaluates its `.meas` cards.
+/// Simulates an elaborated run and evaluates its `.meas` and `.four` cards.
 fn simulate_point(
     circuit: circuit::Circuit,
     warnings: Vec<circuit::Warning>,
     control: &solver::Control,
 ) -> PointRun {
     let solver::Outcome { mut plots, stopped } = solver::simulate_with(&circuit, control);
-    let (meas, error) = match stopped {
-        None => (measure::meas::evaluate(&circuit.meas, &plots), None),
+    let (meas, four, error) = match stopped {
+        None => (
+            measure::meas::evaluate(&circuit.meas, &plots),
+            measure::four::evaluate(&circuit.four, &circuit.options, &plots),
+            None,
+        ),
         Some(stopped) => {
             plots.extend(stopped.partial.map(|p| *p));
-            (Vec::new(), Some(stopped.error.into()))
+            (Vec::new(), Vec::new(), Some(stopped.error.into()))
         }
     };
     PointRun {
@@ -239,6 +247,7 @@ fn simulate_point(
         warnings,
         plots,
         meas,
+        four,
         error,
     }
 }
@@ -304,6 +313,7 @@ pub fn run_file_with(path: &Path, control: &solver::Control) -> Result<Simulatio
             params,
             plots: start..plots.len(),
             meas: r.meas,
+            four: r.four,
         });
     }
     match first_circuit {

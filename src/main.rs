@@ -1,7 +1,8 @@
 //! The `balun` command line: `balun run FILE.net [--raw OUT [--raw-format ascii|binary]]
 //! [--csv DIR] [--json FILE]` and
 //! `balun check FILE.net`, and the measurements (`src/commands/measure.rs`):
-//! `balun cmrr`, `balun xtalk`, `balun hum`, `balun compare`.
+//! `balun cmrr`, `balun xtalk`, `balun hum`, `balun compare`, `balun rfi`
+//! (`src/commands/rfi.rs`) and `balun thd` (`src/commands/thd.rs`).
 //!
 //! Exit status: 0 on success, 1 on any error in the netlist, the simulation or writing output,
 //! 2 on a usage error (from clap).
@@ -97,6 +98,13 @@ enum Command {
     Hum(commands::measure::HumArgs),
     /// Compare circuits: one row per netlist (and imbalance), a column per frequency.
     Compare(commands::measure::CompareArgs),
+    /// RF immunity of a receiver: the DC shift an RF carrier on the line causes, EMIRR and the
+    /// tone an AM carrier demodulates into (second-order perturbation, no transient). Uses
+    /// `.cmrr` for the line sources and output.
+    Rfi(commands::rfi::RfiArgs),
+    /// Total harmonic distortion against drive level: the input's SIN amplitude set to each
+    /// --level, the transient run (in parallel), the output's harmonics as .four computes them.
+    Thd(commands::thd::ThdArgs),
     /// Read an ngspice raw file (ngspice's or balun's), print its tables, optionally plot it.
     Show(plotcmd::ShowArgs),
 }
@@ -158,6 +166,8 @@ fn main() -> ExitCode {
         Command::Xtalk(args) => commands::measure::xtalk(&renderer, &args),
         Command::Hum(args) => commands::measure::hum(&renderer, &args),
         Command::Compare(args) => commands::measure::compare(&renderer, &args),
+        Command::Rfi(args) => commands::rfi::rfi(&renderer, &args),
+        Command::Thd(args) => commands::thd::thd(&renderer, &args),
         Command::Show(args) => plotcmd::show(&renderer, &args),
     };
     if CONTROL.is_cancelled() {
@@ -233,6 +243,12 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
             sim.plots.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
+        if !sim.circuit.options.ignored.is_empty() {
+            eprintln!(
+                "balun: ngspice options accepted and not applied: {}",
+                sim.circuit.options.ignored.join(", ")
+            );
+        }
         let st = solver::lu::take_process_stats();
         eprintln!(
             "balun: {} linear solves, worst componentwise backward error {:.1e} \
@@ -316,6 +332,7 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
     if let Some(mc) = &monte_carlo {
         ok &= report_monte_carlo(renderer, mc, outputs, quiet);
     }
+    ok &= report_four_failures(renderer, &sim);
     ok
 }
 
@@ -405,6 +422,7 @@ fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbo
         params: Vec::new(),
         plots: 0..partial.plots.len(),
         meas: Vec::new(),
+        four: Vec::new(),
     }];
     let sim = Simulation {
         circuit,
@@ -452,12 +470,39 @@ fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
             writeln!(w)?;
             balun::output::meas::write_lines(w, &run.meas)?;
         }
+        write_four(w, run)?;
     }
     if stepped && sim.runs.iter().any(|r| !r.meas.is_empty()) {
         writeln!(w)?;
         balun::output::meas::write_step_table(w, &sim.runs)?;
     }
     Ok(())
+}
+
+/// A run's `.four` tables, after its analyses (as ngspice prints them).
+fn write_four(w: &mut impl Write, run: &balun::Run) -> io::Result<()> {
+    if run.four.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    balun::output::four::write(w, &run.four)
+}
+
+/// Reports each `.four` output that could not be analysed (at its card) as an error; returns
+/// whether all were.
+fn report_four_failures(renderer: &Renderer, sim: &Simulation) -> bool {
+    let mut ok = true;
+    for r in sim.runs.iter().flat_map(|r| &r.four) {
+        if let Err(reason) = &r.outcome {
+            let message = format!(".four {}: {reason}", r.name);
+            eprint!(
+                "{}",
+                renderer.spanned(&sim.sources, r.span, Severity::Error, &message)
+            );
+            ok = false;
+        }
+    }
+    ok
 }
 
 /// Writes the requested files; on failure returns (path, message).
@@ -522,6 +567,12 @@ fn write_outputs(
         if stepped || sim.runs.iter().any(|r| !r.meas.is_empty()) {
             let path = dir.join("meas.csv");
             write_file(&path, |w| balun::output::meas::write_csv(w, &sim.runs))
+                .map_err(|e| fail(&path, e))?;
+            written.push(path);
+        }
+        if sim.runs.iter().any(|r| !r.four.is_empty()) {
+            let path = dir.join("four.csv");
+            write_file(&path, |w| balun::output::four::write_csv(w, &sim.runs))
                 .map_err(|e| fail(&path, e))?;
             written.push(path);
         }

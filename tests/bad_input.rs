@@ -33,6 +33,32 @@ const fn case(file: &'static str, at: &'static str, message: &'static str) -> Ca
 }
 
 const CASES: &[Case] = &[
+    // ---- .four
+    case(
+        "four_zero_freq",
+        "four_zero_freq.net:6:7",
+        ".four: the fundamental frequency must be positive, got 0",
+    ),
+    case(
+        "four_unknown_node",
+        "four_unknown_node.net:6:19",
+        ".four: no node 'outt' (did you mean 'out'?)",
+    ),
+    case(
+        "four_bad_nfreqs",
+        "four_bad_nfreqs.net:5:17",
+        ".options: nfreqs must be a positive integer, got 0",
+    ),
+    case(
+        "four_in_subckt",
+        "four_in_subckt.net:4:1",
+        "'.four' must be at the top level, not inside a '.subckt'",
+    ),
+    case(
+        "four_no_output",
+        "four_no_output.net:6:9",
+        "expected an output in '.four FREQ v(out) ...'",
+    ),
     // ---- syntax
     case(
         "bad_number",
@@ -138,6 +164,21 @@ const CASES: &[Case] = &[
         "unknown_function",
         "unknown_function.net:3:11",
         "unknown function 'foo'",
+    ),
+    case(
+        "func_recursive",
+        "func_recursive.net:3:8",
+        "function 'grow' nests calls too deeply (does it call itself?)",
+    ),
+    case(
+        "func_arity",
+        "func_arity.net:4:10",
+        "b1: function 'gain' takes 2 arguments, but 1 were given",
+    ),
+    case(
+        "func_syntax",
+        "func_syntax.net:2:7",
+        "expected '(' and the arguments after '.func gain'",
     ),
     case(
         "param_div_zero",
@@ -549,6 +590,18 @@ const CASES: &[Case] = &[
         "bsrc_ln_negative_tran",
         "bsrc_ln_negative_tran.net",
         "tran: b1: ln(-",
+    ),
+    // ---- random sources
+    case(
+        "trrandom_type",
+        "trrandom_type.net:3:17",
+        "v1: TRRANDOM type must be 1 (uniform), 2 (Gaussian), 3 (exponential) or 4 (Poisson), \
+         got 5",
+    ),
+    case(
+        "trnoise_rts_times",
+        "trnoise_rts_times.net:3:1",
+        "v1: TRNOISE random telegraph noise needs positive capture and emission times",
     ),
     // ---- balun's measurement cards (.cmrr, .xtalk, .hum)
     case(

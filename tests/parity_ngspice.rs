@@ -116,6 +116,7 @@ parity_cases!(
     diffamp_cm,
     diffamp_dm,
     diode_temperature,
+    func_macros,
     mos1_diffpair,
     mos1_diffpair_85c,
     mos1_inverter,
@@ -147,6 +148,7 @@ parity_cases!(
     rc_lowpass_ac_dec,
     rlc_bandpass_ac_dec,
     save_vectors,
+    source_keywords,
     subckt_nested_params,
     switch_csw,
     switch_schmitt,
@@ -251,7 +253,7 @@ fn run_case(case: &str) -> Report {
 
 /// PSpice-style cases: `tests/pspice`, whose `.spiceinit` puts ngspice 39 in its PSpice mode
 /// (`set ngbehavior=ps`) for the reference run; balun reads the same netlists unchanged.
-const PSPICE_CASES: &[&str] = &["switch_vswitch"];
+const PSPICE_CASES: &[&str] = &["switch_vswitch", "pspice_dialect"];
 
 fn pspice_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -265,6 +267,19 @@ fn pspice_dir() -> PathBuf {
 #[test]
 fn pspice_switch_vswitch() {
     let report = run_case_in(&pspice_dir(), "switch_vswitch");
+    println!("{}", report.summary_line());
+    if !report.passed() {
+        panic!("{}", report.failure_text());
+    }
+}
+
+/// The PSpice dialect of vendor model files: `PARAMS:` with commas on `.SUBCKT` and `X` lines,
+/// `+PARAMS:` on a continuation line, `.FUNC` in both forms, `IF`/`LIMIT` in `.PARAM` and
+/// `VALUE`, `TABLE`, a `VSWITCH` model named `X1:S_VSWITCH_1` defined after its use, `;`
+/// comments; `.op`, `.dc` across the limits and `.ac`.
+#[test]
+fn pspice_dialect() {
+    let report = run_case_in(&pspice_dir(), "pspice_dialect");
     println!("{}", report.summary_line());
     if !report.passed() {
         panic!("{}", report.failure_text());

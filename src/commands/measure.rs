@@ -31,6 +31,9 @@ pub enum Quantity {
     /// Equivalent input noise over 20 Hz-20 kHz with the source resistance `--rs`, unweighted
     /// and A-weighted (dBu and dBV, lower is better), from each netlist's `.noise` card.
     Noise,
+    /// Total harmonic distortion (%, lower is better) of each netlist's `.four` output, at each
+    /// `--level` of its sinusoidal input (see `balun thd`).
+    Thd,
 }
 
 /// Flags shared by the measurement subcommands.
@@ -108,9 +111,12 @@ pub struct CompareArgs {
     /// Source resistance for `noise` (ohm), inserted in series with the `.noise` source.
     #[arg(long = "rs", value_name = "OHMS", default_value = "150")]
     pub source_resistance: String,
-    /// Column frequencies (default 50,60,1k,10k,20k).
+    /// Column frequencies (default 50,60,1k,10k,20k); for `thd`, the fundamental.
     #[arg(long, value_name = "F1,F2,...", value_delimiter = ',')]
     pub freq: Vec<String>,
+    /// For `thd`: the input's drive levels (one column each).
+    #[command(flatten)]
+    pub levels: super::thd::LevelArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -652,6 +658,19 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
     if a.measure == Quantity::Noise {
         return compare_noise(renderer, a);
     }
+    if a.measure == Quantity::Thd {
+        return super::thd::compare(
+            renderer,
+            &a.files,
+            &a.levels,
+            &a.freq,
+            a.json,
+            a.plot.as_deref(),
+        );
+    }
+    if !a.levels.levels.is_empty() {
+        return report(fail(here, "--level is for --measure thd"));
+    }
     let freqs = if a.freq.is_empty() {
         SPOT_FREQUENCIES_HZ.to_vec()
     } else {
@@ -723,6 +742,8 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
                 Quantity::Hum => "Signal-to-hum ratio (higher is better)",
                 // `compare_noise` handles noise (a table of integrated figures, no curves).
                 Quantity::Noise => "Equivalent input noise (lower is better)",
+                // `thd::compare` handles THD.
+                Quantity::Thd => "THD (lower is better)",
             }
             .to_string(),
             x_label: "Frequency (Hz)".into(),
@@ -787,8 +808,8 @@ fn compare_rows(
                 .collect();
             Ok(vec![row(None, worst)])
         }
-        Quantity::Noise => Err(MeasureError::Invalid(
-            "noise is compared by compare_noise".into(),
+        Quantity::Noise | Quantity::Thd => Err(MeasureError::Invalid(
+            "noise and THD are compared by their own functions".into(),
         )),
         Quantity::Hum => {
             let args = HumArgs {
@@ -836,6 +857,7 @@ fn axis_label(q: Quantity) -> &'static str {
         Quantity::Xtalk => "Worst crosstalk (dB)",
         Quantity::Hum => "Signal-to-hum ratio (dB)",
         Quantity::Noise => "EIN (dBu)",
+        Quantity::Thd => "THD (dB)",
     }
 }
 
@@ -848,6 +870,7 @@ fn quantity_label(q: Quantity) -> &'static str {
              (dB, both sources at 1 V; higher is better)"
         }
         Quantity::Noise => "equivalent input noise, 20 Hz-20 kHz (lower is better)",
+        Quantity::Thd => "total harmonic distortion (%, lower is better)",
     }
 }
 
@@ -895,6 +918,7 @@ fn compare_json(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
             Quantity::Xtalk => "xtalk",
             Quantity::Hum => "hum",
             Quantity::Noise => "noise",
+            Quantity::Thd => "thd",
         },
         "freqs_hz": freqs,
         "rows": rows.iter().map(|r| json!({

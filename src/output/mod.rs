@@ -8,6 +8,7 @@
 pub mod atomic;
 pub mod csv;
 pub mod e15;
+pub mod four;
 pub mod json;
 pub mod meas;
 pub mod raw;

@@ -24,7 +24,7 @@
 //! derivative of the devices' currents `i(x0 + e r)`, taken as the central second difference
 //! `(i(x0 + e r) - 2 i(x0) + i(x0 - e r)) / e^2` with one Richardson extrapolation
 //! (`(4 D(e/2) - D(e)) / 3`, error `O(e^4)`), `e` scaled so that the largest voltage step is
-//! [`STEP_VOLTS`]. Every device evaluates its currents exactly as in a Newton iteration (the
+//! [`STEP_VOLTS`] on the unknowns the devices depend on. Every device evaluates its currents exactly as in a Newton iteration (the
 //! `Nonlinear::load` of the interface, in DC mode, from the operating point's state, so no
 //! junction limiting acts on steps this small), so every device kind — and behavioural sources,
 //! whose load differentiates exactly — rectifies without a second-derivative method of its own.
@@ -216,6 +216,8 @@ struct Evaluator<'a> {
     newton: Newton<'a>,
     sys: &'a System,
     state: &'a [f64],
+    /// Which unknowns the devices' currents depend on (filled on first use).
+    controlling: Vec<bool>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -224,6 +226,7 @@ impl<'a> Evaluator<'a> {
             newton: Newton::new(circuit, sys),
             sys,
             state,
+            controlling: Vec::new(),
         }
     }
 
@@ -264,14 +267,23 @@ impl<'a> Evaluator<'a> {
     }
 
     /// `H[r, r]`, the second directional derivative of the devices' currents at `x0` along `r`
-    /// (see the module documentation).
+    /// (see the module documentation). The step is scaled on the unknowns the devices depend on
+    /// (the columns of their Jacobian at `x0`): a filter in front of the receiver may leave its
+    /// junctions a thousandth of the carrier at the line, and the step must be small there, not
+    /// at the line's nodes, for the difference to stay far above rounding.
     fn second_difference(&mut self, x0: &[f64], r: &[f64]) -> Result<Vec<f64>, SolveError> {
         let n = x0.len();
-        let nodes = self.sys.unknowns.node_unknowns();
-        let scale = r[..nodes.min(n)]
-            .iter()
-            .chain(&r[self.sys.unknowns.visible().min(n)..])
-            .fold(0.0f64, |m, v| m.max(v.abs()));
+        if self.controlling.is_empty() {
+            let mut values = vec![0.0; self.sys.g.len()];
+            self.jacobian_at(x0, &mut values)?;
+            let col_ptr = self.sys.pattern.symbolic.col_ptr();
+            self.controlling = (0..n)
+                .map(|c| values[col_ptr[c]..col_ptr[c + 1]].iter().any(|&v| v != 0.0))
+                .collect();
+        }
+        let scale = (r.iter().zip(&self.controlling))
+            .filter(|(_, &c)| c)
+            .fold(0.0f64, |m, (v, _)| m.max(v.abs()));
         if scale == 0.0 {
             return Ok(vec![0.0; n]);
         }
