@@ -296,6 +296,23 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
     } else {
         ok &= plotcmd::write_plots(renderer, title, &sim.plots, &outputs.plot, quiet, verbose);
     }
+    if let (Some(path), false) = (&outputs.plot.plot, cards.is_empty()) {
+        match commands::cards::plot(&sim.circuit, path) {
+            Ok(files) if verbose => {
+                for f in files {
+                    eprintln!("balun: wrote {}", f.display());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                eprint!(
+                    "{}",
+                    renderer.plain(&path.display().to_string(), Severity::Error, &e)
+                );
+                ok = false;
+            }
+        }
+    }
     if !quiet {
         let mut stdout = io::stdout().lock();
         let result = print_cards(&mut stdout, &cards)

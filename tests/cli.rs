@@ -453,7 +453,8 @@ fn ctrl_c_stops_the_run_and_keeps_what_it_finished() {
 
 /// `balun run` executes the netlist's measurement cards: each card's numbers are those of the
 /// card's subcommand at the same frequencies (`balun cmrr`/`xtalk`/`hum --freq 50,60,1k,10k,20k
-/// --json`), printed first, and carried in `--json` and `--csv` (`meas_cards.csv`).
+/// --json`), printed first, carried in `--json` and `--csv` (`meas_cards.csv`) and drawn by
+/// `--plot` (`OUT-cmrr.svg`, ...).
 #[test]
 fn run_executes_measurement_cards_as_the_subcommands_do() {
     let dir = temp_dir("cli", "cards");
@@ -480,8 +481,15 @@ fn run_executes_measurement_cards_as_the_subcommands_do() {
         json_path.as_os_str(),
         "--csv".as_ref(),
         csv_dir.as_os_str(),
+        "--plot".as_ref(),
+        dir.join("o.svg").as_os_str(),
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // One chart per kind of card beside the AC figure.
+    for kind in ["cmrr", "xtalk", "hum"] {
+        let chart = std::fs::read_to_string(dir.join(format!("o-{kind}.svg"))).expect("chart");
+        assert!(chart.contains("v(out)") || kind == "xtalk", "{kind}");
+    }
     let stdout = text(&out.stdout);
     let first: Vec<&str> = stdout.lines().take(4).collect();
     assert!(first[0].starts_with("CMRR (dB"), "{stdout}");

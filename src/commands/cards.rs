@@ -5,8 +5,9 @@
 //! numbers `balun cmrr`/`xtalk`/`hum --freq 50,60,1k,10k,20k` print for that card (CMRR of the
 //! worse leg with the card's `imbalance=`, the worst crosstalk between the card's channels, the
 //! hum at the output and the signal-to-hum ratio). [`run_cards`] is the one entry point the
-//! run command calls; [`CardTable::text`] and [`CardTable::json`] render what it returns, and
-//! [`CardTable::csv`] is the `meas_cards.csv` file of `--csv`.
+//! run command calls; [`CardTable::text`] and [`CardTable::json`] render what it returns,
+//! [`csv`] is the `meas_cards.csv` file of `--csv`, and [`plot`] draws `--plot`'s charts
+//! (each kind against frequency).
 
 use balun::output::report::{db_cell, freq_label, num, render_table};
 use circuit::{Circuit, Measurement, OutputNodes};
@@ -56,10 +57,82 @@ fn probe(o: OutputNodes) -> Probe {
     Probe::Voltage(o.pos, o.neg)
 }
 
-/// Runs every measurement card of `c` (none: an empty list), grouped by kind in the order
-/// `.cmrr`, `.xtalk`, `.hum`.
+/// Runs every measurement card of `c` (none: an empty list) at the spot frequencies, grouped
+/// by kind in the order `.cmrr`, `.xtalk`, `.hum`.
 pub fn run_cards(c: &Circuit) -> Result<Vec<CardTable>, MeasureError> {
-    let freqs = SPOT_FREQUENCIES_HZ.to_vec();
+    run_cards_at(c, &SPOT_FREQUENCIES_HZ)
+}
+
+/// The frequencies of `--plot`'s charts: 20 per decade from 10 Hz to 100 kHz.
+fn plot_frequencies() -> Vec<f64> {
+    (0..=80)
+        .map(|i| 10f64.powf(1.0 + i as f64 / 20.0))
+        .collect()
+}
+
+/// `--plot OUT.svg` with measurement cards: one chart per kind against frequency (10 Hz to
+/// 100 kHz), a curve per card, written beside the analyses' figures as `OUT-cmrr.svg`,
+/// `OUT-xtalk.svg`, `OUT-hum.svg` (hum as the signal-to-hum ratio). Returns the files written.
+pub fn plot(c: &Circuit, path: &std::path::Path) -> Result<Vec<std::path::PathBuf>, String> {
+    let freqs = plot_frequencies();
+    let tables = run_cards_at(c, &freqs).map_err(|e| e.to_string())?;
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let ext = path.extension().unwrap_or_default().to_string_lossy();
+    let mut written = Vec::new();
+    for t in &tables {
+        let out = path.with_file_name(format!("{stem}-{}.{ext}", t.kind));
+        let (title, y_label) = match t.kind {
+            "cmrr" => ("CMRR (higher is better)", "CMRR (dB)"),
+            "xtalk" => (
+                "Worst crosstalk between channels (lower is better)",
+                "Crosstalk (dB)",
+            ),
+            _ => (
+                "Signal-to-hum ratio (higher is better)",
+                "Signal-to-hum ratio (dB)",
+            ),
+        };
+        let chart = balun::plot::Chart {
+            title: title.to_string(),
+            x_label: "Frequency (Hz)".into(),
+            x_log: true,
+            y_label: y_label.into(),
+            width: 1000,
+            height: 650,
+        };
+        let curves: Vec<balun::plot::Curve> = t
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(k, r)| balun::plot::Curve {
+                name: r.label.clone(),
+                // An unbounded CMRR (rounding) is drawn at the table's limit.
+                points: freqs
+                    .iter()
+                    .zip(&r.db)
+                    .map(|(&f, &x)| {
+                        (
+                            f,
+                            if t.kind == "cmrr" {
+                                x.min(CMRR_SHOWN_DB)
+                            } else {
+                                x
+                            },
+                        )
+                    })
+                    .collect(),
+                style: k % 10,
+            })
+            .collect();
+        balun::plot::write_curves(&out, &chart, &curves).map_err(|e| e.to_string())?;
+        written.push(out);
+    }
+    Ok(written)
+}
+
+/// [`run_cards`] at `freqs`.
+fn run_cards_at(c: &Circuit, freqs: &[f64]) -> Result<Vec<CardTable>, MeasureError> {
+    let freqs = freqs.to_vec();
     let dev = |d: circuit::DeviceId| c.devices[d.index()].name.clone();
     let mut tables: Vec<CardTable> = ["cmrr", "xtalk", "hum"]
         .into_iter()
