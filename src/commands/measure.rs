@@ -32,10 +32,10 @@ pub struct Common {
     pub json: bool,
 }
 
-/// `balun cmrr` flags.
-#[derive(clap::Args, Debug, Clone)]
-pub struct CmrrArgs {
-    pub file: PathBuf,
+/// The balanced receiver a measurement drives (`balun cmrr`, `balun rfi`): its output and its
+/// two line sources; what is not given comes from the netlist's `.cmrr` card.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct LineArgs {
     /// The receiver output: `out`, `v(out)`, `v(a,b)` or `a,b` (default: from `.cmrr`).
     #[arg(long)]
     pub out: Option<String>,
@@ -45,6 +45,14 @@ pub struct CmrrArgs {
     /// The cold-leg voltage source (default: from `.cmrr`).
     #[arg(long)]
     pub cold: Option<String>,
+}
+
+/// `balun cmrr` flags.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CmrrArgs {
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub line: LineArgs,
     /// Source-impedance imbalances in ohm, comma-separated (default: the card's, else 0).
     #[arg(long, value_name = "OHMS,...", value_delimiter = ',')]
     pub imbalance: Vec<String>,
@@ -159,9 +167,9 @@ pub fn cmrr(renderer: &Renderer, a: &CmrrArgs) -> bool {
     with_circuit(renderer, &a.file, |c| {
         let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
         let request = CmrrRequest {
-            out: a.out.clone(),
-            hot: a.hot.clone(),
-            cold: a.cold.clone(),
+            out: a.line.out.clone(),
+            hot: a.line.hot.clone(),
+            cold: a.line.cold.clone(),
             imbalance_ohm: numbers(&a.imbalance, "imbalance").map_err(|e| f(&e))?,
         };
         let freqs = numbers(&a.common.freq, "frequency").map_err(|e| f(&e))?;

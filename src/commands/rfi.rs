@@ -6,7 +6,7 @@
 //! `.cmrr OUT HOT COLD` card (the same receiver description `balun cmrr` uses).
 
 use super::fail;
-use super::measure::with_circuit;
+use super::measure::{with_circuit, LineArgs};
 use balun::diagnostics::{Renderer, Severity};
 use balun::measurements::{cmrr_setup, numbers};
 use balun::output::report::{db_cell, freq_label, num, render_table};
@@ -27,15 +27,8 @@ pub enum ModeArg {
 #[derive(clap::Args, Debug, Clone)]
 pub struct RfiArgs {
     pub file: PathBuf,
-    /// The receiver output: `out`, `v(out)`, `v(a,b)` or `a,b` (default: from `.cmrr`).
-    #[arg(long)]
-    pub out: Option<String>,
-    /// The hot-leg voltage source (default: from `.cmrr`).
-    #[arg(long)]
-    pub hot: Option<String>,
-    /// The cold-leg voltage source (default: from `.cmrr`).
-    #[arg(long)]
-    pub cold: Option<String>,
+    #[command(flatten)]
+    pub line: LineArgs,
     /// Carrier frequencies, comma-separated with SPICE suffixes (`meg` is mega, `m` milli;
     /// default 1meg,10meg,100meg,400meg,900meg,1.8g).
     #[arg(long, value_name = "F1,F2,...", value_delimiter = ',')]
@@ -78,8 +71,13 @@ pub fn rfi(renderer: &Renderer, a: &RfiArgs) -> bool {
     }
     with_circuit(renderer, &a.file, |c| {
         let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
-        let (cm, _) = cmrr_setup(c, a.out.as_deref(), a.hot.as_deref(), a.cold.as_deref())
-            .map_err(|e| f(&e))?;
+        let (cm, _) = cmrr_setup(
+            c,
+            a.line.out.as_deref(),
+            a.line.hot.as_deref(),
+            a.line.cold.as_deref(),
+        )
+        .map_err(|e| f(&e))?;
         let freqs = if a.freq.is_empty() {
             RF_FREQUENCIES_HZ.to_vec()
         } else {
