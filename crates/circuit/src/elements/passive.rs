@@ -3,6 +3,7 @@
 //! siblings) when the card gives none, temperature coefficients from the model or the instance.
 
 use super::*;
+use crate::elaborate::tolerances::ElementTolerance;
 
 /// The three passive families: their letter, card keywords and model type.
 #[derive(Clone, Copy, PartialEq)]
@@ -42,7 +43,35 @@ struct Nominal {
     temp: PassiveTemp,
 }
 
+/// What an R, C or L card says besides its nodes (see [`Elab::passive_card`]).
+struct Card {
+    tol: Option<ElementTolerance>,
+    extra: HashMap<String, f64>,
+    nominal: Nominal,
+}
+
 impl<'a> Elab<'a> {
+    /// An R, C or L card's parameters: its tolerance (`tol=`, `dist=`), its other keyword
+    /// parameters and its nominal value ([`Elab::passive_nominal`]).
+    fn passive_card(
+        &mut self,
+        kind: Passive,
+        name: &str,
+        value: Option<&'a Value>,
+        model: Option<&'a Ident>,
+        params: &[Param],
+        ctx: &Ctx<'a>,
+    ) -> Result<Card, ElabError> {
+        let (params, tol) = self.tolerance(name, params)?;
+        let extra = self.element_params(name, &params, kind.params())?;
+        let nominal = self.passive_nominal(kind, name, value, model, &extra, ctx)?;
+        Ok(Card {
+            tol,
+            extra,
+            nominal,
+        })
+    }
+
     /// The value of an R, C or L card: its own, or its `.model`'s (geometry for R and C); the
     /// model's temperature coefficients with the instance's overriding them. A lone name
     /// that is no `.param` but a `.model` is the model (`R2 a b rmod`).
@@ -163,14 +192,16 @@ impl<'a> Elab<'a> {
             } => {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
-                let (params, tol) = self.tolerance(&name, params)?;
-                let extra = self.element_params(&name, &params, Passive::R.params())?;
-                let nominal = self.passive_nominal(
+                let Card {
+                    tol,
+                    extra,
+                    nominal,
+                } = self.passive_card(
                     Passive::R,
                     &name,
                     value.as_ref(),
                     model.as_ref(),
-                    &extra,
+                    params,
                     ctx,
                 )?;
                 let mut r = nominal.value;
@@ -228,14 +259,16 @@ impl<'a> Elab<'a> {
             } => {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
-                let (params, tol) = self.tolerance(&name, params)?;
-                let extra = self.element_params(&name, &params, Passive::C.params())?;
-                let nominal = self.passive_nominal(
+                let Card {
+                    tol,
+                    extra,
+                    nominal,
+                } = self.passive_card(
                     Passive::C,
                     &name,
                     value.as_ref(),
                     model.as_ref(),
-                    &extra,
+                    params,
                     ctx,
                 )?;
                 let mut c = nominal.value * extra.get("scale").copied().unwrap_or(1.0);
@@ -278,14 +311,16 @@ impl<'a> Elab<'a> {
             } => {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
-                let (params, tol) = self.tolerance(&name, params)?;
-                let extra = self.element_params(&name, &params, Passive::L.params())?;
-                let nominal = self.passive_nominal(
+                let Card {
+                    tol,
+                    extra,
+                    nominal,
+                } = self.passive_card(
                     Passive::L,
                     &name,
                     value.as_ref(),
                     model.as_ref(),
-                    &extra,
+                    params,
                     ctx,
                 )?;
                 let mut l = nominal.value * extra.get("scale").copied().unwrap_or(1.0);
