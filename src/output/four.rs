@@ -14,6 +14,7 @@
 //! (ngspice pads every column, so its lines end in spaces; these do not.) A `.four` output
 //! that cannot be analysed prints `Fourier analysis for v(out): failed: REASON`.
 
+use super::meas::c_non_finite;
 use crate::Run;
 use measure::four::{FourResult, Fourier};
 use serde_json::{json, Value};
@@ -21,14 +22,8 @@ use std::io::{self, Write};
 
 /// C's `printf("%.*g", precision, x)`.
 pub fn c_g(x: f64, precision: usize) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "nan".into()
-        } else if x > 0.0 {
-            "inf".into()
-        } else {
-            "-inf".into()
-        };
+    if let Some(s) = c_non_finite(x) {
+        return s;
     }
     if x == 0.0 {
         return if x.is_sign_negative() { "-0" } else { "0" }.into();

@@ -9,16 +9,25 @@ use crate::Run;
 use measure::meas::{Detail, MeasResult};
 use std::io::{self, Write};
 
+/// How C's `printf` writes a value that is not finite: `nan`, `inf`, `-inf`; `None` for a
+/// finite one.
+pub fn c_non_finite(x: f64) -> Option<String> {
+    (!x.is_finite()).then(|| {
+        if x.is_nan() {
+            "nan"
+        } else if x > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        }
+        .to_string()
+    })
+}
+
 /// C's `printf("%.*e", prec, x)`: `1.587780e+03`, `-5.00000e-04`, `nan`, `inf`.
 pub fn c_exp(x: f64, prec: usize) -> String {
-    if !x.is_finite() {
-        return if x.is_nan() {
-            "nan".into()
-        } else if x > 0.0 {
-            "inf".into()
-        } else {
-            "-inf".into()
-        };
+    if let Some(s) = c_non_finite(x) {
+        return s;
     }
     let s = format!("{x:.prec$e}");
     let Some((mantissa, exp)) = s.split_once('e') else {
