@@ -9,6 +9,7 @@
 
 use super::op::DcSolver;
 use super::{ac_value, singular, unit_of};
+use crate::lu::batch::{GPlusJwC, LaneValues, Lanes, LuBatch, LANES};
 use crate::lu::{Lu, Pivots};
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
@@ -338,28 +339,18 @@ fn sweep<S: Send>(
     let pivots = base.pivots();
     drop(base);
     let base = &pivots;
-    // Work space (factoriser, values, solution) is taken from a pool when a chunk starts and
+    // Work space (factorisers, values, solutions) is taken from a pool when a chunk starts and
     // returned when it ends, so only as many sets exist as chunks run at once (one per thread),
-    // and the later chunks fault in no fresh memory. A pooled factoriser is reset to `base`'s
-    // pivots, so each chunk still starts from the same state whichever thread runs it.
+    // and the later chunks fault in no fresh memory. Each chunk starts from `base`'s pivots,
+    // so it gives the same results whichever thread runs it.
     let pool = std::sync::Mutex::new(Vec::<Workspace>::new());
     freqs
         .par_chunks(chunk)
         .zip(states.into_par_iter())
         .map(|(fs, mut state)| {
             let pooled = pool.lock().ok().and_then(|mut p| p.pop());
-            let mut ws = match pooled {
-                Some(mut ws) => {
-                    ws.a.lu.adopt(base);
-                    ws.b.lu.adopt(base);
-                    ws
-                }
-                None => Workspace {
-                    a: Slot::new(base, sys.g.len(), n),
-                    b: Slot::new(base, sys.g.len(), n),
-                },
-            };
-            let result = sweep_chunk(circuit, sys, fs, rhs, &mut state, &store, &mut ws);
+            let mut ws = pooled.unwrap_or_else(|| Workspace::new(base, sys));
+            let result = sweep_chunk(circuit, sys, fs, rhs, &mut state, &store, &mut ws, base);
             if let Ok(mut p) = pool.lock() {
                 p.push(ws);
             }
@@ -368,14 +359,43 @@ fn sweep<S: Send>(
         .collect()
 }
 
-/// The buffers of one running chunk of [`sweep`]: two of everything, for the two frequencies
-/// solved at once.
+/// The buffers of one running chunk of [`sweep`].
 struct Workspace {
-    a: Slot,
-    b: Slot,
+    /// [`LANES`] frequencies at once (`None` for an empty system).
+    batch: Option<LuBatch>,
+    /// Their matrices, when the circuit has frequency-dependent elements (transmission
+    /// lines), which [`fill_at`] stamps; otherwise the batch forms `G + j*omega*C` as it reads.
+    values: Vec<Lanes>,
+    /// One frequency's matrix, spread into `values`.
+    one: Vec<Complex64>,
+    /// Right-hand sides becoming solutions, and the residuals of the refinement.
+    x: Vec<Lanes>,
+    scratch: Vec<Lanes>,
+    /// One lane's solution, as `store` takes it.
+    out: Vec<Complex64>,
+    /// A frequency whose static pivots fail, factored alone with fresh pivoting (made when
+    /// first needed).
+    alone: Option<Slot>,
 }
 
-/// The buffers of one frequency of a [`Workspace`].
+impl Workspace {
+    fn new(base: &Pivots, sys: &System) -> Self {
+        let n = sys.unknowns.len();
+        let stored = !(sys.tlines.is_empty() && sys.mtls.is_empty());
+        let nnz = if stored { sys.g.len() } else { 0 };
+        Workspace {
+            batch: LuBatch::new(base),
+            values: vec![Lanes::ZERO; nnz],
+            one: vec![Complex64::new(0.0, 0.0); nnz],
+            x: vec![Lanes::ZERO; n],
+            scratch: Vec::with_capacity(n),
+            out: vec![Complex64::new(0.0, 0.0); n],
+            alone: None,
+        }
+    }
+}
+
+/// The buffers of one frequency factored alone.
 struct Slot {
     lu: Lu<Complex64>,
     values: Vec<Complex64>,
@@ -394,11 +414,15 @@ impl Slot {
     }
 }
 
-/// Solves the frequencies `fs` of one chunk of [`sweep`] with the work space `ws`, two at a
-/// time: [`Lu::factor_pair`] and [`Lu::solve_refined_pair`] interleave the two eliminations
-/// (each is a chain of dependent operations the processor can overlap with the other) and
-/// give the same values as solving the frequencies one after the other, each on the pivots
-/// the one before left. Errors are reported as that order would meet them.
+/// Solves the frequencies `fs` of one chunk of [`sweep`] with the work space `ws`, starting
+/// from the pivots `base`, [`LANES`] at a time ([`LuBatch`]: one pass over the structure of
+/// the factors for all of them). The results are those of solving the frequencies one after
+/// the other, each refactored on the pivots the one before left, bit for bit: each lane computes
+/// exactly what a lone refactorisation would, and at the first lane whose static pivot is too
+/// small, the lanes before it are kept, that frequency is factored alone with fresh pivoting
+/// (as a lone factoriser would after its refactorisation failed), and the batch continues
+/// after it on the new pivots. Errors are reported as that order would meet them.
+#[allow(clippy::too_many_arguments)]
 fn sweep_chunk<S>(
     circuit: &Circuit,
     sys: &System,
@@ -407,10 +431,18 @@ fn sweep_chunk<S>(
     state: &mut S,
     store: &impl Fn(&mut S, usize, usize, &[Complex64]),
     ws: &mut Workspace,
+    base: &Pivots,
 ) -> Result<(), SolveError> {
-    let n = sys.unknowns.len();
     let pattern = &sys.pattern;
-    let Workspace { a, b } = ws;
+    let Some(batch) = ws.batch.as_mut() else {
+        // No unknowns: every solution is empty.
+        for k in 0..fs.len() {
+            for e in 0..rhs.len() {
+                store(state, k, e, &[]);
+            }
+        }
+        return Ok(());
+    };
     let not_finite = |x: &[Complex64], f: f64| {
         x.iter()
             .position(|v| !(v.re.is_finite() && v.im.is_finite()))
@@ -420,70 +452,142 @@ fn sweep_chunk<S>(
                 rows: vec![sys.unknowns.name(circuit, i)],
             })
     };
-    for (pair, fk) in fs.chunks(2).enumerate() {
-        let k = 2 * pair;
-        // The pivots the previous frequency left (in `b`, or in `a` for the first).
-        if k > 0 {
-            a.lu.share_pivots(&b.lu);
-        }
-        let &[fa, fb] = fk else {
-            // An odd frequency out, alone.
-            let f = fk[0];
-            if n > 0 {
-                factor_at(circuit, sys, "ac", f, &mut a.values, &mut a.lu)?;
-            }
-            for (e, r) in rhs.iter().enumerate() {
-                a.x.copy_from_slice(r);
-                if n > 0 {
-                    a.lu.solve_refined(pattern, &a.values, &mut a.x, &mut a.scratch);
-                }
-                if let Some(err) = not_finite(&a.x, f) {
-                    return Err(err);
-                }
-                store(state, k, e, &a.x);
-            }
-            b.lu.share_pivots(&a.lu);
-            continue;
+    let stored = !ws.values.is_empty();
+    let mut pivots = base.clone();
+    batch.adopt(&pivots);
+    let mut k = 0;
+    while k < fs.len() {
+        // The next LANES frequencies, the last repeated in unused lanes.
+        let group = &fs[k..(k + LANES).min(fs.len())];
+        let used = group.len();
+        let lane_f = |l: usize| group[l.min(used - 1)];
+        let omega = std::array::from_fn(|l| 2.0 * std::f64::consts::PI * lane_f(l));
+        let formed = GPlusJwC {
+            g: &sys.g,
+            c: &sys.c,
+            omega,
         };
-        if n > 0 {
-            fill_at(sys, fa, &mut a.values);
-            fill_at(sys, fb, &mut b.values);
-            if let Err(s) = Lu::factor_pair(&mut a.lu, &mut b.lu, pattern, &a.values, &b.values) {
-                // `a`'s failure is reported first; `b` fails only after `a` succeeded.
-                let f = if a.lu.is_factored() { fb } else { fa };
-                let at = format!("frequency {f:e} Hz");
-                return Err(singular(circuit, sys, "ac", at, s.0));
+        if stored {
+            for l in 0..LANES {
+                fill_at(sys, lane_f(l), &mut ws.one);
+                for (v, &c) in ws.values.iter_mut().zip(&ws.one) {
+                    v.set(l, c);
+                }
             }
         }
-        // The second frequency's first error waits until the first one's solves are done.
-        let mut later: Option<SolveError> = None;
+        let lanes = LaneBuffers {
+            x: &mut ws.x,
+            scratch: &mut ws.scratch,
+            out: &mut ws.out,
+        };
+        let good = if stored {
+            solve_lanes(
+                batch,
+                pattern,
+                &ws.values[..],
+                rhs,
+                group,
+                lanes,
+                &mut |l, e, x| {
+                    let found = not_finite(x, group[l]);
+                    store(state, k + l, e, x);
+                    found
+                },
+            )?
+        } else {
+            solve_lanes(
+                batch,
+                pattern,
+                &formed,
+                rhs,
+                group,
+                lanes,
+                &mut |l, e, x| {
+                    let found = not_finite(x, group[l]);
+                    store(state, k + l, e, x);
+                    found
+                },
+            )?
+        };
+        if good == used {
+            k += used;
+            continue;
+        }
+        // Frequency `k + good` alone, with fresh pivoting; the batch goes on with its pivots.
+        let f = fs[k + good];
+        let slot = ws
+            .alone
+            .get_or_insert_with(|| Slot::new(&pivots, sys.g.len(), sys.unknowns.len()));
+        slot.lu.adopt(&pivots);
+        factor_at(circuit, sys, "ac", f, &mut slot.values, &mut slot.lu)?;
         for (e, r) in rhs.iter().enumerate() {
-            a.x.copy_from_slice(r);
-            b.x.copy_from_slice(r);
-            if n > 0 {
-                Lu::solve_refined_pair(
-                    &mut a.lu,
-                    &mut b.lu,
-                    pattern,
-                    (&a.values, &b.values),
-                    (&mut a.x, &mut b.x),
-                    (&mut a.scratch, &mut b.scratch),
-                );
-            }
-            if let Some(err) = not_finite(&a.x, fa) {
+            slot.x.copy_from_slice(r);
+            slot.lu
+                .solve_refined(pattern, &slot.values, &mut slot.x, &mut slot.scratch);
+            if let Some(err) = not_finite(&slot.x, f) {
                 return Err(err);
             }
-            store(state, k, e, &a.x);
-            if later.is_none() {
-                later = not_finite(&b.x, fb);
-            }
-            if later.is_none() {
-                store(state, k + 1, e, &b.x);
-            }
+            store(state, k + good, e, &slot.x);
         }
-        if let Some(err) = later {
-            return Err(err);
-        }
+        pivots = slot.lu.pivots();
+        batch.adopt(&pivots);
+        k += good + 1;
     }
     Ok(())
+}
+
+/// What [`solve_lanes`] hands each lane's solution to: `(lane, rhs index, x)`, returning the
+/// error of a non-finite solution.
+type TakeLane<'a> = &'a mut dyn FnMut(usize, usize, &[Complex64]) -> Option<SolveError>;
+
+/// The solution buffers of [`solve_lanes`].
+struct LaneBuffers<'a> {
+    x: &'a mut Vec<Lanes>,
+    scratch: &'a mut Vec<Lanes>,
+    out: &'a mut Vec<Complex64>,
+}
+
+/// Refactors the matrices `values` of the frequencies `group` (one per lane, the last repeated in
+/// unused lanes) and solves every right-hand side of `rhs` in the lanes before the first bad
+/// pivot, handing each lane's solution to `take(lane, rhs index, x)`, which returns the error
+/// of a non-finite solution. Returns how many lanes were solved, or the first error in the
+/// order one frequency after the other would meet it.
+fn solve_lanes<V: LaneValues + ?Sized>(
+    batch: &mut LuBatch,
+    pattern: &crate::sparse::Pattern,
+    values: &V,
+    rhs: &[Vec<Complex64>],
+    group: &[f64],
+    buf: LaneBuffers<'_>,
+    take: TakeLane<'_>,
+) -> Result<usize, SolveError> {
+    let used = group.len();
+    let good = match batch.refactor(pattern, values) {
+        Ok(()) => used,
+        Err(l) => l.min(used),
+    };
+    if good == 0 {
+        return Ok(0);
+    }
+    let mut first_error: Option<(usize, SolveError)> = None;
+    for (e, r) in rhs.iter().enumerate() {
+        for (x, &v) in buf.x.iter_mut().zip(r) {
+            *x = Lanes::splat(v);
+        }
+        batch.solve_refined(values, buf.x, buf.scratch, good);
+        for l in 0..good {
+            for (o, x) in buf.out.iter_mut().zip(buf.x.iter()) {
+                *o = x.get(l);
+            }
+            if let Some(err) = take(l, e, buf.out) {
+                if first_error.as_ref().is_none_or(|(fl, _)| l < *fl) {
+                    first_error = Some((l, err));
+                }
+            }
+        }
+    }
+    match first_error {
+        Some((_, err)) => Err(err),
+        None => Ok(good),
+    }
 }
