@@ -1,8 +1,9 @@
 //! `.ac`: small-signal frequency response `(G + j*omega*C) x = b_ac` of a linear circuit.
 //!
-//! The symbolic LU of the fixed pattern is computed once; each frequency fills the complex values
-//! in place and refactors numerically. Frequencies are split into contiguous chunks solved in
-//! parallel (rayon), one factoriser and value array per chunk.
+//! The symbolic LU of the fixed pattern is computed once, with its pivots at the first frequency;
+//! then frequencies are refactored on those pivots four at a time ([`LuBatch`]: one pass over
+//! the structure for all four). Frequencies are split into contiguous chunks solved in parallel
+//! (rayon), one batch factoriser per chunk.
 //!
 //! Frequency points follow ngspice 39's `ACan` exactly (see [`frequencies`]; `.noise` keeps
 //! SPICE3's grid, [`classic_frequencies`]).
@@ -131,7 +132,7 @@ pub fn run(
         views,
         |view, k, _, x| {
             for (column, &i) in view.iter_mut().zip(reported) {
-                column[k] = x[i];
+                column[k] = x.at(i);
             }
         },
     )?;
@@ -234,13 +235,13 @@ pub fn responses(
         rhs.push(b);
     }
     let unk = &sys.unknowns;
-    let probe = |x: &[Complex64]| -> Vec<Complex64> {
-        let at = |i: Option<usize>| i.map_or(Complex64::new(0.0, 0.0), |i| x[i]);
+    let probe = |x: &Solution| -> Vec<Complex64> {
+        let at = |i: Option<usize>| i.map_or(Complex64::new(0.0, 0.0), |i| x.at(i));
         probes
             .iter()
             .map(|p| match *p {
                 Probe::Voltage(a, b) => at(unk.node(a)) - at(unk.node(b)),
-                Probe::Current(d) => x[unk.branch(d)],
+                Probe::Current(d) => x.at(unk.branch(d)),
             })
             .collect()
     };
@@ -322,7 +323,7 @@ fn sweep<S: Send>(
     freqs: &[f64],
     rhs: &[Vec<Complex64>],
     states: Vec<S>,
-    store: impl Fn(&mut S, usize, usize, &[Complex64]) + Sync,
+    store: impl Fn(&mut S, usize, usize, &Solution) + Sync,
 ) -> Result<Vec<S>, SolveError> {
     let n = sys.unknowns.len();
     let chunk = chunk_len(freqs.len());
@@ -371,8 +372,6 @@ struct Workspace {
     /// Right-hand sides becoming solutions, and the residuals of the refinement.
     x: Vec<Lanes>,
     scratch: Vec<Lanes>,
-    /// One lane's solution, as `store` takes it.
-    out: Vec<Complex64>,
     /// A frequency whose static pivots fail, factored alone with fresh pivoting (made when
     /// first needed).
     alone: Option<Slot>,
@@ -389,7 +388,6 @@ impl Workspace {
             one: vec![Complex64::new(0.0, 0.0); nnz],
             x: vec![Lanes::ZERO; n],
             scratch: Vec::with_capacity(n),
-            out: vec![Complex64::new(0.0, 0.0); n],
             alone: None,
         }
     }
@@ -429,7 +427,7 @@ fn sweep_chunk<S>(
     fs: &[f64],
     rhs: &[Vec<Complex64>],
     state: &mut S,
-    store: &impl Fn(&mut S, usize, usize, &[Complex64]),
+    store: &impl Fn(&mut S, usize, usize, &Solution),
     ws: &mut Workspace,
     base: &Pivots,
 ) -> Result<(), SolveError> {
@@ -438,19 +436,20 @@ fn sweep_chunk<S>(
         // No unknowns: every solution is empty.
         for k in 0..fs.len() {
             for e in 0..rhs.len() {
-                store(state, k, e, &[]);
+                store(state, k, e, &Solution::One(&[]));
             }
         }
         return Ok(());
     };
+    let not_finite_at = |f: f64, i: usize| SolveError::Singular {
+        analysis: "ac".into(),
+        at: format!("frequency {f:e} Hz"),
+        rows: vec![sys.unknowns.name(circuit, i)],
+    };
     let not_finite = |x: &[Complex64], f: f64| {
         x.iter()
             .position(|v| !(v.re.is_finite() && v.im.is_finite()))
-            .map(|i| SolveError::Singular {
-                analysis: "ac".into(),
-                at: format!("frequency {f:e} Hz"),
-                rows: vec![sys.unknowns.name(circuit, i)],
-            })
+            .map(|i| not_finite_at(f, i))
     };
     let stored = !ws.values.is_empty();
     let mut pivots = base.clone();
@@ -478,37 +477,14 @@ fn sweep_chunk<S>(
         let lanes = LaneBuffers {
             x: &mut ws.x,
             scratch: &mut ws.scratch,
-            out: &mut ws.out,
         };
+        let mut take = |l: usize, e: usize, x: &Solution| store(state, k + l, e, x);
         let good = if stored {
-            solve_lanes(
-                batch,
-                pattern,
-                &ws.values[..],
-                rhs,
-                group,
-                lanes,
-                &mut |l, e, x| {
-                    let found = not_finite(x, group[l]);
-                    store(state, k + l, e, x);
-                    found
-                },
-            )?
+            solve_lanes(batch, pattern, &ws.values[..], rhs, group, lanes, &mut take)
         } else {
-            solve_lanes(
-                batch,
-                pattern,
-                &formed,
-                rhs,
-                group,
-                lanes,
-                &mut |l, e, x| {
-                    let found = not_finite(x, group[l]);
-                    store(state, k + l, e, x);
-                    found
-                },
-            )?
+            solve_lanes(batch, pattern, &formed, rhs, group, lanes, &mut take)
         };
+        let good = good.map_err(|(l, i)| not_finite_at(group[l], i))?;
         if good == used {
             k += used;
             continue;
@@ -527,7 +503,7 @@ fn sweep_chunk<S>(
             if let Some(err) = not_finite(&slot.x, f) {
                 return Err(err);
             }
-            store(state, k + good, e, &slot.x);
+            store(state, k + good, e, &Solution::One(&slot.x));
         }
         pivots = slot.lu.pivots();
         batch.adopt(&pivots);
@@ -536,22 +512,38 @@ fn sweep_chunk<S>(
     Ok(())
 }
 
-/// What [`solve_lanes`] hands each lane's solution to: `(lane, rhs index, x)`, returning the
-/// error of a non-finite solution.
-type TakeLane<'a> = &'a mut dyn FnMut(usize, usize, &[Complex64]) -> Option<SolveError>;
+/// One frequency's solution as [`sweep`] hands it to its caller: a lane of a batch, or the
+/// solution of a frequency solved alone.
+#[derive(Clone, Copy)]
+pub(crate) enum Solution<'a> {
+    Lane(&'a [Lanes], usize),
+    One(&'a [Complex64]),
+}
+
+impl Solution<'_> {
+    /// Unknown `i`.
+    pub(crate) fn at(&self, i: usize) -> Complex64 {
+        match *self {
+            Solution::Lane(x, l) => x[i].get(l),
+            Solution::One(x) => x[i],
+        }
+    }
+}
+
+/// What [`solve_lanes`] hands each lane's solution to: `(lane, rhs index, x)`.
+type TakeLane<'a> = &'a mut dyn FnMut(usize, usize, &Solution);
 
 /// The solution buffers of [`solve_lanes`].
 struct LaneBuffers<'a> {
     x: &'a mut Vec<Lanes>,
     scratch: &'a mut Vec<Lanes>,
-    out: &'a mut Vec<Complex64>,
 }
 
 /// Refactors the matrices `values` of the frequencies `group` (one per lane, the last repeated in
 /// unused lanes) and solves every right-hand side of `rhs` in the lanes before the first bad
-/// pivot, handing each lane's solution to `take(lane, rhs index, x)`, which returns the error
-/// of a non-finite solution. Returns how many lanes were solved, or the first error in the
-/// order one frequency after the other would meet it.
+/// pivot, handing each lane's solution to `take(lane, rhs index, x)`. Returns how many lanes
+/// were solved, or `(lane, unknown)` of the first non-finite value in the order one frequency
+/// after the other would meet it.
 fn solve_lanes<V: LaneValues + ?Sized>(
     batch: &mut LuBatch,
     pattern: &crate::sparse::Pattern,
@@ -560,7 +552,7 @@ fn solve_lanes<V: LaneValues + ?Sized>(
     group: &[f64],
     buf: LaneBuffers<'_>,
     take: TakeLane<'_>,
-) -> Result<usize, SolveError> {
+) -> Result<usize, (usize, usize)> {
     let used = group.len();
     let good = match batch.refactor(pattern, values) {
         Ok(()) => used,
@@ -569,25 +561,28 @@ fn solve_lanes<V: LaneValues + ?Sized>(
     if good == 0 {
         return Ok(0);
     }
-    let mut first_error: Option<(usize, SolveError)> = None;
+    let mut first_error: Option<(usize, usize)> = None;
     for (e, r) in rhs.iter().enumerate() {
         for (x, &v) in buf.x.iter_mut().zip(r) {
             *x = Lanes::splat(v);
         }
         batch.solve_refined(values, buf.x, buf.scratch, good);
-        for l in 0..good {
-            for (o, x) in buf.out.iter_mut().zip(buf.x.iter()) {
-                *o = x.get(l);
+        // Every lane's finiteness in one pass; the position only where it fails.
+        let finite = Lanes::all_finite(buf.x);
+        for (l, &finite) in finite.iter().enumerate().take(good) {
+            if !finite && first_error.is_none_or(|(fl, _)| l < fl) {
+                let i = buf
+                    .x
+                    .iter()
+                    .position(|x| !(x.re[l].is_finite() && x.im[l].is_finite()))
+                    .unwrap_or(0);
+                first_error = Some((l, i));
             }
-            if let Some(err) = take(l, e, buf.out) {
-                if first_error.as_ref().is_none_or(|(fl, _)| l < *fl) {
-                    first_error = Some((l, err));
-                }
-            }
+            take(l, e, &Solution::Lane(buf.x, l));
         }
     }
     match first_error {
-        Some((_, err)) => Err(err),
+        Some(at) => Err(at),
         None => Ok(good),
     }
 }

@@ -69,6 +69,17 @@ impl Lanes {
         self.im[l] = c.im;
     }
 
+    /// Whether every entry of `x` is finite, lane by lane (one pass for all lanes).
+    pub fn all_finite(x: &[Lanes]) -> [bool; LANES] {
+        let mut finite = [true; LANES];
+        for v in x {
+            for l in 0..LANES {
+                finite[l] &= v.re[l].is_finite() & v.im[l].is_finite();
+            }
+        }
+        finite
+    }
+
     /// `self * o` lane by lane, as `num_complex` multiplies.
     #[inline(always)]
     fn mul(self, o: Lanes) -> Lanes {
