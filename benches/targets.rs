@@ -117,11 +117,7 @@ fn bench_targets(c: &mut Criterion) {
         out: measure::find_output(&amp, "out").expect("out"),
     };
     let runs = 1_000;
-    let plan = measure::montecarlo::McPlan {
-        runs,
-        seed: 1,
-        dist: circuit::Distribution::Gauss,
-    };
+    let plan = measure::montecarlo::McPlan::new(runs, 1, circuit::Distribution::Gauss);
     group.throughput(Throughput::Elements(runs as u64));
     group.bench_with_input(BenchmarkId::new("montecarlo_cmrr", runs), &amp, |b, amp| {
         b.iter(|| {

@@ -14,6 +14,8 @@ pub use netlist;
 pub use solver;
 
 pub mod diagnostics;
+pub mod measurements;
+pub mod montecarlo;
 pub mod output;
 pub mod plot;
 pub mod progress;
@@ -66,6 +68,8 @@ pub struct Run {
     pub plots: std::ops::Range<usize>,
     /// The `.meas` results, in card order.
     pub meas: Vec<measure::meas::MeasResult>,
+    /// The `.four` results: one per output of each card, in card order.
+    pub four: Vec<measure::four::FourResult>,
 }
 
 impl Run {
@@ -111,10 +115,46 @@ impl Failure {
     }
 }
 
-/// Reads a netlist file with the built-in library resolver.
-fn parse(path: &Path) -> Result<(netlist::Netlist, netlist::Sources), Box<Failure>> {
-    netlist::parse_file_with(path, &library::resolve)
-        .map_err(|(e, sources)| Failure::new(e.into(), sources, Vec::new()))
+impl Failure {
+    /// Where the error points: the file (as named by the netlist or the user) and the 1-based
+    /// line and column; `None` for errors without a place (a solver failure, an unreadable
+    /// file).
+    pub fn location(&self) -> Option<(std::path::PathBuf, netlist::LineCol)> {
+        let span = match &self.error {
+            Error::Parse(e) => e.span()?,
+            Error::Elab(e) => e.span(),
+            Error::Solve(_) => return None,
+        };
+        let file = self.sources.files.get(span.file.0 as usize)?;
+        Some((file.path.clone(), self.sources.line_col(span)))
+    }
+}
+
+/// A netlist to run: a file, or text (named `name` in diagnostics, `.include`s relative to
+/// `name`'s directory).
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a> {
+    File(&'a Path),
+    Text { name: &'a Path, text: &'a str },
+}
+
+impl Input<'_> {
+    /// The file name diagnostics use for errors without a place.
+    pub fn name(&self) -> &Path {
+        match self {
+            Input::File(path) => path,
+            Input::Text { name, .. } => name,
+        }
+    }
+}
+
+/// Reads a netlist with the built-in library resolver.
+fn parse(input: Input) -> Result<(netlist::Netlist, netlist::Sources), Box<Failure>> {
+    match input {
+        Input::File(path) => netlist::parse_file_with(path, &library::resolve),
+        Input::Text { name, text } => netlist::parse_str_with(name, text, &library::resolve),
+    }
+    .map_err(|(e, sources)| Failure::new(e.into(), sources, Vec::new()))
 }
 
 /// Elaborates with `.step` values `params`; returns the circuit and the parser's and
@@ -156,10 +196,17 @@ fn step_points(
 /// Parses and elaborates a netlist file (what `balun check` does); with `.step`, the first
 /// run's circuit, after checking every `.step` card.
 pub fn elaborate_file(path: &Path) -> Result<Elaborated, Box<Failure>> {
-    let (ast, sources) = parse(path)?;
+    elaborate(Input::File(path), &[])
+}
+
+/// [`elaborate_file`] for any [`Input`], with `.param` values replaced by `params` (each must
+/// be defined by a `.param` card).
+pub fn elaborate(input: Input, params: &[(String, f64)]) -> Result<Elaborated, Box<Failure>> {
+    let (ast, sources) = parse(input)?;
     let points = step_points(&ast, &sources)?;
-    let first = points.first().map_or(&[][..], Vec::as_slice);
-    let elaborated = elaborate_ast(&ast, first);
+    let mut first = params.to_vec();
+    first.extend(points.into_iter().next().unwrap_or_default());
+    let elaborated = elaborate_ast(&ast, &first);
     let large = ast.items.len() > LARGE_AST_ITEMS;
     drop_in_background(ast, large);
     match elaborated {
@@ -179,6 +226,7 @@ struct PointRun {
     warnings: Vec<circuit::Warning>,
     plots: Vec<solver::Plot>,
     meas: Vec<measure::meas::MeasResult>,
+    four: Vec<measure::four::FourResult>,
     error: Option<Error>,
 }
 
@@ -190,6 +238,7 @@ impl PointRun {
             warnings,
             plots: Vec::new(),
             meas: Vec::new(),
+            four: Vec::new(),
             error: Some(error),
         }
     }
@@ -220,18 +269,22 @@ fn drop_in_background<T: Send + 'static>(value: T, large: bool) {
 /// Netlists with more items than this have their AST freed in the background.
 const LARGE_AST_ITEMS: usize = 10_000;
 
-/// Simulates an elaborated run and evaluates its `.meas` cards.
+/// Simulates an elaborated run and evaluates its `.meas` and `.four` cards.
 fn simulate_point(
     circuit: circuit::Circuit,
     warnings: Vec<circuit::Warning>,
     control: &solver::Control,
 ) -> PointRun {
     let solver::Outcome { mut plots, stopped } = solver::simulate_with(&circuit, control);
-    let (meas, error) = match stopped {
-        None => (measure::meas::evaluate(&circuit.meas, &plots), None),
+    let (meas, four, error) = match stopped {
+        None => (
+            measure::meas::evaluate(&circuit.meas, &plots),
+            measure::four::evaluate(&circuit.four, &circuit.options, &plots),
+            None,
+        ),
         Some(stopped) => {
             plots.extend(stopped.partial.map(|p| *p));
-            (Vec::new(), Some(stopped.error.into()))
+            (Vec::new(), Vec::new(), Some(stopped.error.into()))
         }
     };
     PointRun {
@@ -239,6 +292,7 @@ fn simulate_point(
         warnings,
         plots,
         meas,
+        four,
         error,
     }
 }
@@ -253,21 +307,37 @@ pub fn run_file(path: &Path) -> Result<Simulation, Box<Failure>> {
 /// parallel (rayon) sharing `control`; each run's numbers do not depend on the number of
 /// threads, and the runs are kept in `.step` order.
 pub fn run_file_with(path: &Path, control: &solver::Control) -> Result<Simulation, Box<Failure>> {
+    run(Input::File(path), &[], control)
+}
+
+/// [`run_file_with`] for any [`Input`], with `.param` values replaced by `params` (each must
+/// be defined by a `.param` card; `.step` values are applied after them). This is the whole
+/// pipeline the CLI's `balun run` and the Python module's `balun.run` share.
+pub fn run(
+    input: Input,
+    params: &[(String, f64)],
+    control: &solver::Control,
+) -> Result<Simulation, Box<Failure>> {
     use rayon::prelude::*;
-    let (ast, sources) = parse(path)?;
+    let (ast, sources) = parse(input)?;
     let mut points = step_points(&ast, &sources)?;
     let stepped = !points.is_empty();
     if !stepped {
         points.push(Vec::new());
     }
+    let overrides = |p: &[(String, f64)]| {
+        let mut all = params.to_vec();
+        all.extend_from_slice(p);
+        all
+    };
     let results: Vec<PointRun> = if stepped {
         points
             .par_iter()
-            .map(|p| run_point(&ast, p, control))
+            .map(|p| run_point(&ast, &overrides(p), control))
             .collect()
     } else {
         // One run: once elaborated, the AST is not needed; free it before the solver starts.
-        let run = match elaborate_ast(&ast, &points[0]) {
+        let run = match elaborate_ast(&ast, &overrides(&points[0])) {
             Ok((circuit, warnings)) => {
                 let large = ast.items.len() > LARGE_AST_ITEMS;
                 drop_in_background(ast, large);
@@ -304,6 +374,7 @@ pub fn run_file_with(path: &Path, control: &solver::Control) -> Result<Simulatio
             params,
             plots: start..plots.len(),
             meas: r.meas,
+            four: r.four,
         });
     }
     match first_circuit {

@@ -1,7 +1,8 @@
 //! The `balun` command line: `balun run FILE.net [--raw OUT [--raw-format ascii|binary]]
 //! [--csv DIR] [--json FILE]` and
 //! `balun check FILE.net`, and the measurements (`src/commands/measure.rs`):
-//! `balun cmrr`, `balun xtalk`, `balun hum`, `balun compare`.
+//! `balun cmrr`, `balun xtalk`, `balun hum`, `balun compare`, `balun rfi`
+//! (`src/commands/rfi.rs`) and `balun thd` (`src/commands/thd.rs`).
 //!
 //! Exit status: 0 on success, 1 on any error in the netlist, the simulation or writing output,
 //! 2 on a usage error (from clap).
@@ -97,6 +98,13 @@ enum Command {
     Hum(commands::measure::HumArgs),
     /// Compare circuits: one row per netlist (and imbalance), a column per frequency.
     Compare(commands::measure::CompareArgs),
+    /// RF immunity of a receiver: the DC shift an RF carrier on the line causes, EMIRR and the
+    /// tone an AM carrier demodulates into (second-order perturbation, no transient). Uses
+    /// `.cmrr` for the line sources and output.
+    Rfi(commands::rfi::RfiArgs),
+    /// Total harmonic distortion against drive level: the input's SIN amplitude set to each
+    /// --level, the transient run (in parallel), the output's harmonics as .four computes them.
+    Thd(commands::thd::ThdArgs),
     /// Read an ngspice raw file (ngspice's or balun's), print its tables, optionally plot it.
     Show(plotcmd::ShowArgs),
 }
@@ -158,6 +166,8 @@ fn main() -> ExitCode {
         Command::Xtalk(args) => commands::measure::xtalk(&renderer, &args),
         Command::Hum(args) => commands::measure::hum(&renderer, &args),
         Command::Compare(args) => commands::measure::compare(&renderer, &args),
+        Command::Rfi(args) => commands::rfi::rfi(&renderer, &args),
+        Command::Thd(args) => commands::thd::thd(&renderer, &args),
         Command::Show(args) => plotcmd::show(&renderer, &args),
     };
     if CONTROL.is_cancelled() {
@@ -233,6 +243,12 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
             sim.plots.len(),
             started.elapsed().as_secs_f64() * 1e3
         );
+        if !sim.circuit.options.ignored.is_empty() {
+            eprintln!(
+                "balun: ngspice options accepted and not applied: {}",
+                sim.circuit.options.ignored.join(", ")
+            );
+        }
         let st = solver::lu::take_process_stats();
         eprintln!(
             "balun: {} linear solves, worst componentwise backward error {:.1e} \
@@ -241,14 +257,25 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         );
     }
 
+    // The measurement cards (.cmrr, .xtalk, .hum) run after the analyses; their tables come
+    // first in every output.
+    let cards = match commands::cards::run_cards(&sim.circuit) {
+        Ok(cards) => cards,
+        Err(e) => {
+            let at = path.display().to_string();
+            eprint!("{}", renderer.plain(&at, Severity::Error, &e.to_string()));
+            return false;
+        }
+    };
+
     // The Monte Carlo runs before anything is written, so `--json` can carry its statistics.
     let monte_carlo = match monte_carlo(renderer, &sim, outputs, quiet) {
         Ok(mc) => mc,
         Err(()) => return false,
     };
-    let mc_json = monte_carlo.as_ref().map(commands::mc::RunMonteCarlo::json);
+    let mc_json = monte_carlo.as_ref().map(|mc| mc.samples.json());
     let mut ok = true;
-    if let Err(e) = write_outputs(&sim, outputs, verbose, mc_json.as_ref()) {
+    if let Err(e) = write_outputs(&sim, outputs, verbose, mc_json.as_ref(), &cards) {
         eprint!("{}", renderer.plain(&e.0, Severity::Error, &e.1));
         ok = false;
     }
@@ -271,7 +298,9 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
     }
     if !quiet {
         let mut stdout = io::stdout().lock();
-        let result = print_runs(&mut stdout, &sim).and_then(|()| stdout.flush());
+        let result = print_cards(&mut stdout, &cards)
+            .and_then(|()| print_runs(&mut stdout, &sim))
+            .and_then(|()| stdout.flush());
         // A closed pipe (`balun run x.net | head`) is not an error worth reporting.
         if let Err(e) = result {
             if e.kind() != io::ErrorKind::BrokenPipe {
@@ -286,6 +315,7 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
     if let Some(mc) = &monte_carlo {
         ok &= report_monte_carlo(renderer, mc, outputs, quiet);
     }
+    ok &= report_four_failures(renderer, &sim);
     ok
 }
 
@@ -311,7 +341,8 @@ fn monte_carlo<'s>(
         }
     };
     let nominal_meas = sim.runs.first().map_or(&[][..], |r| r.meas.as_slice());
-    let (quantities, notes) = mc::run_quantities(&sim.plots, &outputs.plot.vectors, nominal_meas);
+    let (quantities, notes) =
+        balun::montecarlo::run_quantities(&sim.plots, &outputs.plot.vectors, nominal_meas);
     if !quiet {
         for n in &notes {
             eprint!("{}", renderer.plain("balun run", Severity::Warning, n));
@@ -321,12 +352,10 @@ fn monte_carlo<'s>(
         error("Monte Carlo: no .op, .ac or .meas output to summarise");
         return Err(());
     }
-    match mc::run_samples(c, &plan, &quantities, !quiet) {
-        Ok(values) => Ok(Some(mc::RunMonteCarlo {
+    match balun::montecarlo::run_samples(c, &plan, &quantities, !quiet) {
+        Ok(samples) => Ok(Some(mc::RunMonteCarlo {
             circuit: c,
-            plan,
-            quantities,
-            values,
+            samples,
         })),
         Err(e) => {
             error(&e.to_string());
@@ -375,6 +404,7 @@ fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbo
         params: Vec::new(),
         plots: 0..partial.plots.len(),
         meas: Vec::new(),
+        four: Vec::new(),
     }];
     let sim = Simulation {
         circuit,
@@ -383,17 +413,26 @@ fn write_partial(renderer: &Renderer, failure: Failure, outputs: &Outputs, verbo
         warnings: failure.warnings,
         runs,
     };
-    let written = write_outputs(&sim, outputs, verbose, None).and_then(|()| match &outputs.csv {
-        Some(dir) => write_file(&dir.join("INCOMPLETE"), |w| {
-            writeln!(w, "these CSV files stop early: {reason}")
-        })
-        .map_err(|e| (dir.display().to_string(), format!("cannot write: {e}"))),
-        None => Ok(()),
-    });
+    let written =
+        write_outputs(&sim, outputs, verbose, None, &[]).and_then(|()| match &outputs.csv {
+            Some(dir) => write_file(&dir.join("INCOMPLETE"), |w| {
+                writeln!(w, "these CSV files stop early: {reason}")
+            })
+            .map_err(|e| (dir.display().to_string(), format!("cannot write: {e}"))),
+            None => Ok(()),
+        });
     match written {
         Ok(()) => eprintln!("balun: wrote the points finished before the error, marked incomplete"),
         Err(e) => eprint!("{}", renderer.plain(&e.0, Severity::Error, &e.1)),
     }
+}
+
+/// The measurement cards' tables, each followed by a blank line.
+fn print_cards(w: &mut impl Write, cards: &[commands::cards::CardTable]) -> io::Result<()> {
+    for t in cards {
+        writeln!(w, "{}", t.text())?;
+    }
+    Ok(())
 }
 
 /// The terminal output: each run's tables (under a `Step i/N: name=value` heading with
@@ -413,6 +452,7 @@ fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
             writeln!(w)?;
             balun::output::meas::write_lines(w, &run.meas)?;
         }
+        write_four(w, run)?;
     }
     if stepped && sim.runs.iter().any(|r| !r.meas.is_empty()) {
         writeln!(w)?;
@@ -421,30 +461,45 @@ fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
     Ok(())
 }
 
+/// A run's `.four` tables, after its analyses (as ngspice prints them).
+fn write_four(w: &mut impl Write, run: &balun::Run) -> io::Result<()> {
+    if run.four.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    balun::output::four::write(w, &run.four)
+}
+
+/// Reports each `.four` output that could not be analysed (at its card) as an error; returns
+/// whether all were.
+fn report_four_failures(renderer: &Renderer, sim: &Simulation) -> bool {
+    let mut ok = true;
+    for r in sim.runs.iter().flat_map(|r| &r.four) {
+        if let Err(reason) = &r.outcome {
+            let message = format!(".four {}: {reason}", r.name);
+            eprint!(
+                "{}",
+                renderer.spanned(&sim.sources, r.span, Severity::Error, &message)
+            );
+            ok = false;
+        }
+    }
+    ok
+}
+
 /// Writes the requested files; on failure returns (path, message).
 fn write_outputs(
     sim: &Simulation,
     outputs: &Outputs,
     verbose: bool,
     monte_carlo: Option<&serde_json::Value>,
+    cards: &[commands::cards::CardTable],
 ) -> Result<(), (String, String)> {
     let fail = |p: &Path, e: io::Error| (p.display().to_string(), format!("cannot write: {e}"));
     if let Some(path) = &outputs.raw {
-        // ngspice marks dec/oct frequency sweeps grid=3: say exactly which plots are log-swept.
-        let per_run = sim.runs.first().map_or(0, |r| r.plots.len());
-        let log_scale = (per_run == sim.circuit.analyses.len()).then(|| {
-            sim.circuit
-                .analyses
-                .iter()
-                .map(|a| {
-                    matches!(a, circuit::Analysis::Ac { variation, .. }
-                        if *variation != circuit::AcVariation::Lin)
-                })
-                .collect()
-        });
         let options = raw::WriteOptions {
             date: None,
-            log_scale,
+            log_scale: None,
             format: outputs.raw_format,
         };
         // With .step, each run's plots follow the previous run's, the title carrying the
@@ -455,14 +510,12 @@ fn write_outputs(
                     l if l.is_empty() => sim.circuit.title.clone(),
                     l => format!("{} ({l})", sim.circuit.title),
                 };
+                let plots = &sim.plots[run.plots.clone()];
                 let options = raw::WriteOptions {
-                    log_scale: options
-                        .log_scale
-                        .as_ref()
-                        .map(|v| v.iter().copied().cycle().take(run.plots.len()).collect()),
+                    log_scale: log_scale_hints(&sim.circuit.analyses, plots),
                     ..options.clone()
                 };
-                raw::write(w, &title, &sim.plots[run.plots.clone()], &options)?;
+                raw::write(w, &title, plots, &options)?;
             }
             Ok(())
         })
@@ -485,9 +538,23 @@ fn write_outputs(
                     .map_err(|e| fail(dir, e))?,
             );
         }
+        if !cards.is_empty() {
+            let path = dir.join("meas_cards.csv");
+            write_file(&path, |w| {
+                w.write_all(commands::cards::csv(cards).as_bytes())
+            })
+            .map_err(|e| fail(&path, e))?;
+            written.push(path);
+        }
         if stepped || sim.runs.iter().any(|r| !r.meas.is_empty()) {
             let path = dir.join("meas.csv");
             write_file(&path, |w| balun::output::meas::write_csv(w, &sim.runs))
+                .map_err(|e| fail(&path, e))?;
+            written.push(path);
+        }
+        if sim.runs.iter().any(|r| !r.four.is_empty()) {
+            let path = dir.join("four.csv");
+            write_file(&path, |w| balun::output::four::write_csv(w, &sim.runs))
                 .map_err(|e| fail(&path, e))?;
             written.push(path);
         }
@@ -499,7 +566,19 @@ fn write_outputs(
     }
     if let Some(path) = &outputs.json {
         write_file(path, |w| {
-            json::write_runs(w, &sim.circuit.title, &sim.plots, &sim.runs, monte_carlo)
+            let cards = (!cards.is_empty()).then(|| {
+                serde_json::Value::Array(
+                    cards.iter().map(commands::cards::CardTable::json).collect(),
+                )
+            });
+            json::write_runs(
+                w,
+                &sim.circuit.title,
+                &sim.plots,
+                &sim.runs,
+                monte_carlo,
+                cards.as_ref(),
+            )
         })
         .map_err(|e| fail(path, e))?;
         if verbose {
@@ -507,6 +586,31 @@ fn write_outputs(
         }
     }
     Ok(())
+}
+
+/// Which of one run's `plots` have a dec/oct frequency sweep as their scale (ngspice marks
+/// them `grid=3`), from the analyses that made them, in order: one plot per analysis, and
+/// `.noise`'s `Integrated Noise` (no frequency scale) after its spectrum. `None` (the writer then
+/// guesses from the values) when the plots are not the analyses' output (a run stopped
+/// part-way).
+fn log_scale_hints(analyses: &[circuit::Analysis], plots: &[solver::Plot]) -> Option<Vec<bool>> {
+    use circuit::{AcVariation, Analysis};
+    let mut analyses = analyses.iter();
+    let hints: Vec<bool> = plots
+        .iter()
+        .map_while(|p| {
+            if p.name == solver::analysis::noise::INTEGRATED_PLOT {
+                return Some(false);
+            }
+            Some(match analyses.next()? {
+                Analysis::Ac { variation, .. } | Analysis::Noise { variation, .. } => {
+                    *variation != AcVariation::Lin
+                }
+                _ => false,
+            })
+        })
+        .collect();
+    (hints.len() == plots.len() && analyses.next().is_none()).then_some(hints)
 }
 
 fn write_file(

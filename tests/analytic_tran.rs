@@ -533,3 +533,49 @@ fn uic_first_row_holds_initial_conditions() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Random sources: TRNOISE and TRRANDOM through the whole pipeline
+// ---------------------------------------------------------------------------------------------
+
+/// `TRNOISE(NA TS)` with a DC value across a resistor: the operating point is the DC value
+/// (t = 0 carries no noise), the transient lands on every sample time `n*TS` (a breakpoint
+/// each), the samples there have standard deviation NA about the DC value (2000 samples:
+/// within 10% is 3.2 sigma of the estimate, sigma = NA/sqrt(2n)), and a run is reproducible
+/// with `.options seed` while another seed draws other samples. `TRRANDOM(1 TS TD 1m 2m)`
+/// (uniform in 2 mA +- 1 mA into 1 kOhm) holds PARAM2 = 2 mA before TD, then stays within
+/// [1, 3) V.
+#[test]
+fn trnoise_and_trrandom_sources() {
+    let netlist = |seed: u32| {
+        format!(
+            "noise sources\n.options seed={seed}\nV1 1 0 DC 0.5 TRNOISE(1m 1u)\nR1 1 0 1k\n\
+             I2 0 2 TRRANDOM(1 10u 5u 1m 2m)\nR2 2 0 1k\n.tran 1u 2m\n.end\n"
+        )
+    };
+    let tr = Tran::run("trnoise_seed1", &netlist(1));
+    let v1 = tr.v("v(1)");
+    assert_eq!(v1[0], 0.5, "the operating point takes the DC value");
+    let samples: Vec<f64> = (1..=2000)
+        .map(|n| {
+            let k = (tr.t.iter())
+                .position(|&t| (t - n as f64 * 1e-6).abs() < 1e-12)
+                .unwrap_or_else(|| panic!("no time point at sample {n}"));
+            v1[k] - 0.5
+        })
+        .collect();
+    let sd = (samples.iter().map(|x| x * x).sum::<f64>() / samples.len() as f64).sqrt();
+    assert!((sd / 1e-3 - 1.0).abs() < 0.1, "standard deviation {sd}");
+    let v2 = tr.v("v(2)");
+    for (t, v) in tr.t.iter().zip(&v2) {
+        if *t <= 5e-6 {
+            assert!((v - 2.0).abs() < 1e-12, "before TD: {v} at {t}");
+        } else {
+            assert!((1.0..3.0).contains(v), "uniform 2 +- 1 V: {v} at {t}");
+        }
+    }
+    let again = Tran::run("trnoise_seed1_again", &netlist(1));
+    assert_eq!(again.v("v(1)"), v1, "the same seed gives the same run");
+    let other = Tran::run("trnoise_seed2", &netlist(2));
+    assert_ne!(other.v("v(1)"), v1, "another seed draws other samples");
+}

@@ -33,6 +33,32 @@ const fn case(file: &'static str, at: &'static str, message: &'static str) -> Ca
 }
 
 const CASES: &[Case] = &[
+    // ---- .four
+    case(
+        "four_zero_freq",
+        "four_zero_freq.net:6:7",
+        ".four: the fundamental frequency must be positive, got 0",
+    ),
+    case(
+        "four_unknown_node",
+        "four_unknown_node.net:6:19",
+        ".four: no node 'outt' (did you mean 'out'?)",
+    ),
+    case(
+        "four_bad_nfreqs",
+        "four_bad_nfreqs.net:5:17",
+        ".options: nfreqs must be a positive integer, got 0",
+    ),
+    case(
+        "four_in_subckt",
+        "four_in_subckt.net:4:1",
+        "'.four' must be at the top level, not inside a '.subckt'",
+    ),
+    case(
+        "four_no_output",
+        "four_no_output.net:6:9",
+        "expected an output in '.four FREQ v(out) ...'",
+    ),
     // ---- syntax
     case(
         "bad_number",
@@ -138,6 +164,21 @@ const CASES: &[Case] = &[
         "unknown_function",
         "unknown_function.net:3:11",
         "unknown function 'foo'",
+    ),
+    case(
+        "func_recursive",
+        "func_recursive.net:3:8",
+        "function 'grow' nests calls too deeply (does it call itself?)",
+    ),
+    case(
+        "func_arity",
+        "func_arity.net:4:10",
+        "b1: function 'gain' takes 2 arguments, but 1 were given",
+    ),
+    case(
+        "func_syntax",
+        "func_syntax.net:2:7",
+        "expected '(' and the arguments after '.func gain'",
     ),
     case(
         "param_div_zero",
@@ -546,9 +587,53 @@ const CASES: &[Case] = &[
          operating point",
     ),
     case(
+        "bsrc_sqrt_negative_dc",
+        "bsrc_sqrt_negative_dc.net",
+        "dc: b1: sqrt(-0.5) is out of range (not a finite number) in 'sqrt(v(a))' at sweep \
+         value -5e-1",
+    ),
+    case(
+        "value_unknown_node",
+        "value_unknown_node.net:4:19",
+        "e1: unknown node 'nowhere' in v(): no element connects to it",
+    ),
+    case(
+        "value_unknown_function",
+        "value_unknown_function.net:4:15",
+        "g1: unknown function 'limt' (did you mean 'limit'?)",
+    ),
+    case(
         "bsrc_ln_negative_tran",
         "bsrc_ln_negative_tran.net",
         "tran: b1: ln(-",
+    ),
+    // ---- random sources
+    case(
+        "trrandom_type",
+        "trrandom_type.net:3:17",
+        "v1: TRRANDOM type must be 1 (uniform), 2 (Gaussian), 3 (exponential) or 4 (Poisson), \
+         got 5",
+    ),
+    case(
+        "trnoise_rts_times",
+        "trnoise_rts_times.net:3:1",
+        "v1: TRNOISE random telegraph noise needs positive capture and emission times",
+    ),
+    // ---- balun's measurement cards (.cmrr, .xtalk, .hum)
+    case(
+        "cmrr_unknown_source",
+        "cmrr_unknown_source.net:7:17",
+        ".cmrr: no element 'vcold' in this scope (expected an independent voltage source)",
+    ),
+    case(
+        "xtalk_unknown_node",
+        "xtalk_unknown_node.net:8:22",
+        ".xtalk: no node 'oright'",
+    ),
+    case(
+        "hum_not_vsource",
+        "hum_not_vsource.net:5:16",
+        ".hum: 'rh' is not an independent voltage source",
     ),
 ];
 

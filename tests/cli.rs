@@ -378,7 +378,9 @@ fn stopped_run_writes_finished_points_marked_incomplete() {
     );
     let plots = raw::read_ascii(&raw_text).expect("parses");
     assert_eq!(plots.len(), 2, "the .op and the partial sweep");
-    let swept = match &plots[1].scale.as_ref().expect("scale").data {
+    // In ngspice's order: the DC sweep before the operating point.
+    assert_eq!(plots[1].name, "Operating Point");
+    let swept = match &plots[0].scale.as_ref().expect("scale").data {
         Data::Real(v) => v.clone(),
         Data::Complex(_) => panic!("complex sweep"),
     };
@@ -447,4 +449,115 @@ fn ctrl_c_stops_the_run_and_keeps_what_it_finished() {
         time.len()
     );
     assert!(time.windows(2).all(|w| w[0] < w[1]));
+}
+
+/// `balun run` executes the netlist's measurement cards: each card's numbers are those of the
+/// card's subcommand at the same frequencies (`balun cmrr`/`xtalk`/`hum --freq 50,60,1k,10k,20k
+/// --json`), printed first, and carried in `--json` and `--csv` (`meas_cards.csv`).
+#[test]
+fn run_executes_measurement_cards_as_the_subcommands_do() {
+    let dir = temp_dir("cli", "cards");
+    // Two channels sharing a 0.1 ohm return into 32 ohm loads (crosstalk about
+    // 20 log10(0.1/32) = -50 dB), a 4-resistor receiver with R4 0.1 % high (CMRR 66 dB) and the
+    // same receiver's output hum from a source in its common-mode path.
+    let net = write(
+        &dir,
+        "cards.net",
+        "measurement cards\n\
+         Vl l 0 AC 1\nVr r 0 AC 1\nRl l ol 0.01\nRr r or 0.01\nLl ol g 32\nLr or g 32\n\
+         Rg g 0 0.1\n\
+         Vhot hot 0 AC 0.5\nVcold cold 0 AC 0.5 180\nVhum hum 0 AC 1\n\
+         Rh hot h 10\nRc cold c 10\nRsh h hum 1e6\nRsc c hum 1e6\n\
+         R1 c inn 10k\nR2 inn out 10k\nR3 h inp 10k\nR4 inp 0 10.01k\nE1 out 0 inp inn 1e6\n\
+         .cmrr v(out) vhot vcold\n.xtalk vl v(ol,g) vr v(or,g)\n.hum v(out) vhot vhum\n\
+         .ac dec 1 10 1k\n.end\n",
+    );
+    let (json_path, csv_dir) = (dir.join("o.json"), dir.join("csv"));
+    let out = balun(&[
+        "run".as_ref(),
+        net.as_os_str(),
+        "--json".as_ref(),
+        json_path.as_os_str(),
+        "--csv".as_ref(),
+        csv_dir.as_os_str(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let first: Vec<&str> = stdout.lines().take(4).collect();
+    assert!(first[0].starts_with("CMRR (dB"), "{stdout}");
+    assert!(first[3].starts_with("v(out) vhot vcold  66.0"), "{stdout}");
+    let (cmrr_at, ac_at) = (
+        stdout.find("CMRR (dB").unwrap(),
+        stdout.find("AC Analysis").expect("AC table"),
+    );
+    assert!(cmrr_at < ac_at && stdout.find("worst crosstalk").unwrap() < ac_at);
+
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("json")).expect("parses");
+    let cards = doc["measurement_cards"]
+        .as_array()
+        .expect("measurement_cards");
+    assert_eq!(cards.len(), 3);
+    let db = |k: usize, key: &str| -> Vec<f64> {
+        cards[k]["rows"][0][key]
+            .as_array()
+            .expect("numbers")
+            .iter()
+            .map(|x| x.as_f64().expect("finite"))
+            .collect()
+    };
+    let sub = |args: &[&str]| -> serde_json::Value {
+        let mut all: Vec<&std::ffi::OsStr> = vec![args[0].as_ref(), net.as_os_str()];
+        all.extend(args[1..].iter().map(std::ffi::OsStr::new));
+        all.extend(["--freq", "50,60,1k,10k,20k", "--json"].map(std::ffi::OsStr::new));
+        let o = balun(&all);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        serde_json::from_slice(&o.stdout).expect("subcommand json")
+    };
+    let points = |v: &serde_json::Value, key: &str| -> Vec<f64> {
+        v.as_array()
+            .expect("points")
+            .iter()
+            .map(|p| p[key].as_f64().expect("number"))
+            .collect()
+    };
+
+    assert_eq!(cards[0]["measure"], "cmrr");
+    let cmrr = sub(&["cmrr"]);
+    assert_eq!(
+        db(0, "db"),
+        points(&cmrr["results"][0]["points"], "cmrr_db")
+    );
+    // R4 = R (1 + d), d = 0.001, G = 1: CMRR ~ (1 + G)/d = 2000, 66 dB.
+    assert!(
+        db(0, "db").iter().all(|&x| (x - 66.0).abs() < 0.1),
+        "{:?}",
+        db(0, "db")
+    );
+
+    assert_eq!(cards[1]["measure"], "xtalk");
+    let xtalk = sub(&["xtalk"]);
+    let worst: Vec<f64> = xtalk["points"]
+        .as_array()
+        .expect("points")
+        .iter()
+        .map(|p| {
+            let m = p["db"].as_array().expect("matrix");
+            m[0][1].as_f64().unwrap().max(m[1][0].as_f64().unwrap())
+        })
+        .collect();
+    assert_eq!(db(1, "db"), worst);
+
+    assert_eq!(cards[2]["measure"], "hum");
+    let hum = sub(&["hum"]);
+    let relative = points(&hum["points"], "relative_db");
+    assert_eq!(db(2, "db"), relative.iter().map(|x| -x).collect::<Vec<_>>());
+    assert_eq!(
+        db(2, "hum_dbv"),
+        points(&hum["points"], "interference_gain_db")
+    );
+
+    let csv = std::fs::read_to_string(csv_dir.join("meas_cards.csv")).expect("meas_cards.csv");
+    assert_eq!(csv.lines().count(), 1 + 3 * 5, "{csv}");
+    assert!(csv.starts_with("measure,card,freq_hz,db,hum_dbv\ncmrr,\"v(out) vhot vcold\",50,"));
 }

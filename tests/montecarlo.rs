@@ -141,11 +141,7 @@ fn diff_amp_cmrr_with_1_percent_resistors_is_distributed_as_predicted() {
     let n = 1500;
     let base = circuit(DIFF_AMP);
     for dist in [Distribution::Uniform, Distribution::Gauss] {
-        let plan = McPlan {
-            runs: n,
-            seed: 2024,
-            dist,
-        };
+        let plan = McPlan::new(n, 2024, dist);
         let x = cmrr_samples(&base, &plan);
         let s = Stats::of(&x).expect("finite CMRRs");
         for (q, got) in [(0.5, s.median), (0.05, s.p5), (0.95, s.p95)] {
@@ -377,4 +373,56 @@ fn run_reports_meas_statistics_of_a_transient() {
     );
     assert_eq!(q["stats"]["n"], 400);
     assert!((q["stats"]["min"].as_f64().unwrap() / min - 1.0).abs() < 1e-5);
+}
+
+/// `--runs START..END` computes a shard: its samples are the whole Monte Carlo's runs
+/// START..END bit for bit (JSON numbers are written in shortest round-trip form and read
+/// back exactly), its JSON says `"shard": [START, END]`, and a shard outside the runs is an
+/// error.
+#[test]
+fn run_shards_are_slices_of_the_whole_monte_carlo() {
+    let net = write_net(
+        "balun-mc-shard",
+        "divider.net",
+        "divider\nV1 in 0 DC 10\nR1 in mid 10k tol=1%\nR2 mid 0 10k tol=1%\n.op\n",
+    );
+    let net = net.to_str().unwrap();
+    let json = |extra: &[&str], name: &str| -> serde_json::Value {
+        let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("balun-mc-shard")
+            .join(name);
+        let mut args = vec![
+            "run",
+            net,
+            "-q",
+            "--mc",
+            "40",
+            "--json",
+            path.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (ok, _, err) = balun(&args, "2");
+        assert!(ok, "{err}");
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
+    };
+    let samples = |doc: &serde_json::Value| -> Vec<u64> {
+        doc["monte_carlo"]["quantities"][0]["samples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap().to_bits())
+            .collect()
+    };
+    let whole = json(&[], "whole.json");
+    let shard = json(&["--runs", "10..25"], "shard.json");
+    assert_eq!(shard["monte_carlo"]["runs"], 40);
+    assert_eq!(shard["monte_carlo"]["shard"], serde_json::json!([10, 25]));
+    assert_eq!(samples(&shard), samples(&whole)[10..25]);
+
+    let (ok, text, _) = balun(&["run", net, "--mc", "40", "--runs", "30..40"], "1");
+    assert!(ok);
+    assert!(text.contains("runs 30..40 of 40, seed 1"), "{text}");
+    let (ok, _, err) = balun(&["run", net, "--mc", "40", "--runs", "30..41"], "1");
+    assert!(!ok);
+    assert!(err.contains("a shard needs start < end <= 40"), "{err}");
 }

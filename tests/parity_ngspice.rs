@@ -116,6 +116,7 @@ parity_cases!(
     diffamp_cm,
     diffamp_dm,
     diode_temperature,
+    func_macros,
     mos1_diffpair,
     mos1_diffpair_85c,
     mos1_inverter,
@@ -130,6 +131,7 @@ parity_cases!(
     jfet_pjf_rdrs,
     jfet_temp_instance,
     k_three_inductors,
+    lib_sections,
     mixed_devices,
     mm_c1_boyle_npn,
     mm_c2_pnp_classb,
@@ -147,6 +149,7 @@ parity_cases!(
     rc_lowpass_ac_dec,
     rlc_bandpass_ac_dec,
     save_vectors,
+    source_keywords,
     subckt_nested_params,
     switch_csw,
     switch_schmitt,
@@ -251,7 +254,7 @@ fn run_case(case: &str) -> Report {
 
 /// PSpice-style cases: `tests/pspice`, whose `.spiceinit` puts ngspice 39 in its PSpice mode
 /// (`set ngbehavior=ps`) for the reference run; balun reads the same netlists unchanged.
-const PSPICE_CASES: &[&str] = &["switch_vswitch"];
+const PSPICE_CASES: &[&str] = &["switch_vswitch", "pspice_dialect"];
 
 fn pspice_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -265,6 +268,53 @@ fn pspice_dir() -> PathBuf {
 #[test]
 fn pspice_switch_vswitch() {
     let report = run_case_in(&pspice_dir(), "switch_vswitch");
+    println!("{}", report.summary_line());
+    if !report.passed() {
+        panic!("{}", report.failure_text());
+    }
+}
+
+/// The PSpice dialect of vendor model files: `PARAMS:` with commas on `.SUBCKT` and `X` lines,
+/// `+PARAMS:` on a continuation line, `.FUNC` in both forms, `IF`/`LIMIT` in `.PARAM` and
+/// `VALUE`, `TABLE`, a `VSWITCH` model named `X1:S_VSWITCH_1` defined after its use, `;`
+/// comments; `.op`, `.dc` across the limits and `.ac`.
+#[test]
+fn pspice_dialect() {
+    let report = run_case_in(&pspice_dir(), "pspice_dialect");
+    println!("{}", report.summary_line());
+    if !report.passed() {
+        panic!("{}", report.failure_text());
+    }
+}
+
+/// Files as LTspice and Windows editors write them: `pspice_dialect.net` as UTF-16LE with a
+/// byte-order mark and CRLF line ends, its library as UTF-16BE with a BOM, read transparently
+/// (ngspice 39 reads only 8-bit text, so the reference is its run on the UTF-8 originals).
+#[test]
+fn pspice_dialect_utf16_crlf() {
+    let dir = temp_dir("parity", "utf16");
+    let utf16 = |text: &str, le: bool| -> Vec<u8> {
+        let mut out = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in text.replace('\n', "\r\n").encode_utf16() {
+            out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        out
+    };
+    let src = pspice_dir();
+    for (name, le) in [("pspice_dialect.net", true), ("pspice_dialect.inc", false)] {
+        let text = std::fs::read_to_string(src.join(name)).expect("read the UTF-8 original");
+        std::fs::write(dir.join(name), utf16(&text, le)).expect("write the UTF-16 copy");
+    }
+    std::fs::copy(
+        src.join("pspice_dialect.raw"),
+        dir.join("pspice_dialect.raw"),
+    )
+    .expect("copy the reference");
+    let report = run_case_in(&dir, "pspice_dialect");
     println!("{}", report.summary_line());
     if !report.passed() {
         panic!("{}", report.failure_text());

@@ -102,6 +102,7 @@ tran_cases!(
     bjt_classab_tran,
     bjt_diffpair_tran,
     bjt_opamp_tran,
+    am_sffm_sources,
     bsrc_time,
     clipping_opamp,
     diode_bridge,

@@ -209,6 +209,61 @@ proptest! {
     }
 }
 
+// ---------------------------------------------------------------- the expression language
+
+/// Pieces expressions are made of: operators, functions (built-in, PSpice and the template's
+/// `.func`s, which may call themselves), probes, names and numbers, valid and not.
+const EXPR_PIECES: &[&str] = &[
+    "x", "y", "a", "p", "1", "0", "-1", "2.5k", "1e300", "+", "-", "*", "/", "^", "**", "(", ")",
+    ",", "?", ":", "<", ">=", "==", "&&", "||", "!", "f(", "g(", "if(", "limit(", "sqrt(", "ln(",
+    "exp(", "pow(", "pwrs(", "nint(", "u(", "min(", "v(a)", "v(b)", "i(v1)", "time", "{", "}", "'",
+];
+
+fn expr_soup() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(EXPR_PIECES), 0..24).prop_map(|w| w.concat())
+}
+
+/// The fuzz target `fuzz/fuzz_targets/expressions.rs`'s netlist: `.func` bodies, a `.param`, a
+/// value, a B source and an `E VALUE=` filled with `holes`.
+fn expression_netlist(holes: &[String; 5]) -> String {
+    let [f, g, p, b, e] = holes;
+    format!(
+        "expressions\n.func f(x, y) {{{f}}}\n.func g(a) = {g}\n.param p = {{{p}}}\n\
+         V1 a 0 1\nR1 a 0 1k\nR2 c 0 {{p}}\nB1 b 0 V={b}\nR3 b 0 1k\n\
+         E1 d 0 VALUE={{{e}}}\nR4 d 0 1k\n.op\n.dc V1 -1 1 0.5\n.end\n"
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
+
+    /// No expression, however broken or self-calling, panics, hangs or overflows the stack.
+    #[test]
+    fn expression_language_never_panics(holes in [expr_soup(), expr_soup(), expr_soup(), expr_soup(), expr_soup()]) {
+        pipeline(&expression_netlist(&holes));
+    }
+}
+
+/// Functions that call each other twice per level, 40 levels deep, stop with an error
+/// (2^40 calls would never end), in `.param`s and in B sources alike.
+#[test]
+fn exponential_function_expansion_is_an_error() {
+    let mut text = String::from("blowup\n.func f0(x) {x+1}\n");
+    for k in 1..40 {
+        let _ = writeln!(text, ".func f{k}(x) {{f{}(x)+f{}(x)}}", k - 1, k - 1);
+    }
+    text.push_str(
+        ".param p = {f39(1)}\nV1 a 0 1\nR1 a 0 {p}\nB1 b 0 V=f39(v(a))\nR2 b 0 1k\n.op\n.end\n",
+    );
+    let (ast, _) = netlist::parse_str(Path::new(NAME), &text).expect("parses");
+    let err = circuit::elaborate(&ast).expect_err("too much work");
+    assert!(err.to_string().contains("expands to more than"), "{err}");
+    let text = text.replace(".param p = {f39(1)}", ".param p = 1");
+    let (ast, _) = netlist::parse_str(Path::new(NAME), &text).expect("parses");
+    let err = circuit::elaborate(&ast).expect_err("too much work");
+    assert!(err.to_string().contains("expand to more than"), "{err}");
+}
+
 // ---------------------------------------------------------------- parse(print(ast)) == ast
 
 mod gen {

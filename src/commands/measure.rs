@@ -7,31 +7,19 @@
 //! SPICE suffixes: `50,60,1k,10k,20k`), else from the netlist's first `.ac` card, else the spot
 //! frequencies 50, 60 Hz, 1, 10, 20 kHz. `compare` always uses `--freq` or the spot frequencies.
 
-use super::mc;
+use super::{fail, mc, Fail};
 use balun::diagnostics::{Renderer, Severity};
-use circuit::{Analysis, Circuit, Measurement, OutputNodes};
-use measure::cmrr::{cmrr_with_imbalance, CmrrPoint, CmrrSetup};
-use measure::interference::{interference, InterferenceSetup};
-use measure::xtalk::{crosstalk, Channel};
-use measure::{MeasureError, Probe, SPOT_FREQUENCIES_HZ};
-use serde_json::{json, Value};
+use balun::measurements::{
+    self as m, numbers, CmrrRequest, CompareRow as Row, HumRequest, Quantity,
+};
+use balun::output::report::{db_cell, freq_label, num, render_table};
+use circuit::Circuit;
+use measure::cmrr::CmrrPoint;
+use measure::MeasureError;
+use serde_json::json;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-
-/// What `balun compare` measures.
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Quantity {
-    /// Common-mode rejection ratio (dB, higher is better), worse leg of the imbalance.
-    Cmrr,
-    /// Worst crosstalk between any two channels (dB, lower is better).
-    Xtalk,
-    /// Interference at the output relative to signal (dB, lower is better).
-    Hum,
-    /// Equivalent input noise over 20 Hz-20 kHz with the source resistance `--rs`, unweighted
-    /// and A-weighted (dBu and dBV, lower is better), from each netlist's `.noise` card.
-    Noise,
-}
 
 /// Flags shared by the measurement subcommands.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -108,9 +96,12 @@ pub struct CompareArgs {
     /// Source resistance for `noise` (ohm), inserted in series with the `.noise` source.
     #[arg(long = "rs", value_name = "OHMS", default_value = "150")]
     pub source_resistance: String,
-    /// Column frequencies (default 50,60,1k,10k,20k).
+    /// Column frequencies (default 50,60,1k,10k,20k); for `thd`, the fundamental.
     #[arg(long, value_name = "F1,F2,...", value_delimiter = ',')]
     pub freq: Vec<String>,
+    /// For `thd`: the input's drive levels (one column each).
+    #[command(flatten)]
+    pub levels: super::thd::LevelArgs,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -118,19 +109,6 @@ pub struct CompareArgs {
     /// decade, widened to the column frequencies) overlaid on one chart: SVG or PNG.
     #[arg(long, value_name = "OUT.svg")]
     pub plot: Option<PathBuf>,
-}
-
-/// A failure to report: where and what.
-pub struct Fail {
-    pub at: String,
-    pub message: String,
-}
-
-pub(super) fn fail(at: &Path, e: impl std::fmt::Display) -> Fail {
-    Fail {
-        at: at.display().to_string(),
-        message: e.to_string(),
-    }
 }
 
 /// Loads a netlist, rendering parse/elaboration errors; `None` when it failed (already reported).
@@ -145,218 +123,6 @@ pub(super) fn load(renderer: &Renderer, path: &Path) -> Option<Circuit> {
             None
         }
     }
-}
-
-pub(super) fn numbers(list: &[String], what: &str) -> Result<Vec<f64>, String> {
-    list.iter()
-        .map(|s| {
-            netlist::parse_number(s.trim())
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| format!("invalid {what} '{s}' (a number such as 600, 1k, 20k)"))
-        })
-        .collect()
-}
-
-/// `--freq`, else the first `.ac` card's grid, else the spot frequencies.
-fn frequencies(circuit: &Circuit, list: &[String]) -> Result<Vec<f64>, String> {
-    if !list.is_empty() {
-        return numbers(list, "frequency");
-    }
-    for a in &circuit.analyses {
-        if let Analysis::Ac {
-            variation,
-            points,
-            fstart_hz,
-            fstop_hz,
-        } = a
-        {
-            return Ok(solver::analysis::ac::frequencies(
-                *variation,
-                *points,
-                *fstart_hz,
-                *fstop_hz,
-                circuit.options.reltol,
-            ));
-        }
-    }
-    Ok(SPOT_FREQUENCIES_HZ.to_vec())
-}
-
-fn probe(o: OutputNodes) -> Probe {
-    Probe::Voltage(o.pos, o.neg)
-}
-
-/// The CMRR setup from flags, filling what is missing from the first `.cmrr` card; with the
-/// card's imbalance.
-pub(super) fn cmrr_setup(
-    c: &Circuit,
-    out: Option<&str>,
-    hot: Option<&str>,
-    cold: Option<&str>,
-) -> Result<(CmrrSetup, Option<f64>), MeasureError> {
-    let card = c.measurements.iter().find_map(|m| match m {
-        Measurement::Cmrr {
-            out,
-            hot,
-            cold,
-            imbalance_ohm,
-            ..
-        } => Some((*out, *hot, *cold, *imbalance_ohm)),
-        _ => None,
-    });
-    let missing = || {
-        MeasureError::Invalid(
-            "no '.cmrr OUT HOT COLD' card in the netlist: give --out, --hot and --cold".into(),
-        )
-    };
-    let out = match out {
-        Some(o) => measure::find_output(c, o)?,
-        None => probe(card.ok_or_else(missing)?.0),
-    };
-    let hot = match hot {
-        Some(h) => measure::find_vsource(c, h)?,
-        None => card.ok_or_else(missing)?.1,
-    };
-    let cold = match cold {
-        Some(h) => measure::find_vsource(c, h)?,
-        None => card.ok_or_else(missing)?.2,
-    };
-    Ok((CmrrSetup { hot, cold, out }, card.and_then(|c| c.3)))
-}
-
-fn xtalk_channels(c: &Circuit, flags: &[String]) -> Result<Vec<Channel>, MeasureError> {
-    if flags.is_empty() {
-        return c
-            .measurements
-            .iter()
-            .find_map(|m| match m {
-                Measurement::Crosstalk { channels, .. } => Some(
-                    channels
-                        .iter()
-                        .map(|&(source, o)| Channel {
-                            source,
-                            out: probe(o),
-                        })
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .ok_or_else(|| {
-                MeasureError::Invalid(
-                    "no '.xtalk SRC1 OUT1 SRC2 OUT2' card in the netlist: give --channel SRC:OUT"
-                        .into(),
-                )
-            });
-    }
-    flags
-        .iter()
-        .map(|f| {
-            let (src, out) = f.split_once(':').ok_or_else(|| {
-                MeasureError::Invalid(format!("--channel '{f}': expected SOURCE:OUTPUT"))
-            })?;
-            Ok(Channel {
-                source: measure::find_vsource(c, src)?,
-                out: measure::find_output(c, out)?,
-            })
-        })
-        .collect()
-}
-
-fn hum_setup(c: &Circuit, a: &HumArgs) -> Result<InterferenceSetup, MeasureError> {
-    let card = c.measurements.iter().find_map(|m| match m {
-        Measurement::Interference {
-            out,
-            signal,
-            interference,
-            ..
-        } => Some((*out, *signal, *interference)),
-        _ => None,
-    });
-    let missing = || {
-        MeasureError::Invalid(
-            "no '.hum OUT SIGNAL INTERFERENCE' card: give --out, --signal and --interference"
-                .into(),
-        )
-    };
-    Ok(InterferenceSetup {
-        out: match &a.out {
-            Some(o) => measure::find_output(c, o)?,
-            None => probe(card.ok_or_else(missing)?.0),
-        },
-        signal: match &a.signal {
-            Some(s) => measure::find_vsource(c, s)?,
-            None => card.ok_or_else(missing)?.1,
-        },
-        interference: match &a.interference {
-            Some(s) => measure::find_vsource(c, s)?,
-            None => card.ok_or_else(missing)?.2,
-        },
-    })
-}
-
-/// A number for JSON: non-finite values (an exactly zero `Acm` gives infinite CMRR) are null.
-pub(super) fn num(x: f64) -> Value {
-    if x.is_finite() {
-        json!(x)
-    } else {
-        Value::Null
-    }
-}
-
-/// dB for a table cell: `inf` is spelled out.
-pub(super) fn db_cell(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x:.2}")
-    } else if x > 0.0 {
-        "inf".into()
-    } else if x < 0.0 {
-        "-inf".into()
-    } else {
-        "nan".into()
-    }
-}
-
-/// Frequency for a header: `50 Hz`, `1 kHz`, `12.5 kHz`.
-pub(super) fn freq_label(f: f64) -> String {
-    let (v, unit) = if f >= 1e6 {
-        (f / 1e6, "MHz")
-    } else if f >= 1e3 {
-        (f / 1e3, "kHz")
-    } else {
-        (f, "Hz")
-    };
-    let s = format!("{v:.3}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    format!("{s} {unit}")
-}
-
-/// Renders rows under a header, columns right-aligned to their widest cell except the first.
-pub(super) fn render_table(header: &[String], rows: &[Vec<String>]) -> String {
-    let n = header.len();
-    let mut width = vec![0; n];
-    for r in std::iter::once(header).chain(rows.iter().map(|r| r.as_slice())) {
-        for (w, cell) in width.iter_mut().zip(r) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let line = |out: &mut String, r: &[String]| {
-        for (i, (cell, w)) in r.iter().zip(&width).enumerate() {
-            if i == 0 {
-                let _ = write!(out, "{cell:<w$}");
-            } else {
-                let _ = write!(out, "  {cell:>w$}");
-            }
-        }
-        out.push('\n');
-    };
-    line(&mut out, header);
-    let rule: Vec<String> = width.iter().map(|&w| "-".repeat(w)).collect();
-    line(&mut out, &rule);
-    for r in rows {
-        line(&mut out, r);
-    }
-    out
 }
 
 pub(super) fn print(text: &str) {
@@ -392,22 +158,20 @@ pub(super) fn with_circuit(
 pub fn cmrr(renderer: &Renderer, a: &CmrrArgs) -> bool {
     with_circuit(renderer, &a.file, |c| {
         let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
-        let (setup, card_dz) = cmrr_setup(c, a.out.as_deref(), a.hot.as_deref(), a.cold.as_deref())
-            .map_err(|e| f(&e))?;
-        let imbalances = if a.imbalance.is_empty() {
-            vec![card_dz.unwrap_or(0.0)]
-        } else {
-            numbers(&a.imbalance, "imbalance").map_err(|e| f(&e))?
+        let request = CmrrRequest {
+            out: a.out.clone(),
+            hot: a.hot.clone(),
+            cold: a.cold.clone(),
+            imbalance_ohm: numbers(&a.imbalance, "imbalance").map_err(|e| f(&e))?,
         };
+        let freqs = numbers(&a.common.freq, "frequency").map_err(|e| f(&e))?;
         if let Some(plan) = a.mc.plan(c).map_err(|e| f(&e))? {
             // Monte Carlo: spot frequencies unless --freq (see commands::mc).
-            let freqs = if a.common.freq.is_empty() {
-                SPOT_FREQUENCIES_HZ.to_vec()
-            } else {
-                numbers(&a.common.freq, "frequency").map_err(|e| f(&e))?
-            };
+            let freqs = m::spot_or(&freqs);
+            let (setup, imbalances) = request.resolve(c).map_err(|e| f(&e))?;
             let samples =
-                mc::cmrr_samples(c, &setup, &freqs, &imbalances, &plan, true).map_err(|e| f(&e))?;
+                balun::montecarlo::cmrr_samples(c, &setup, &freqs, &imbalances, &plan, true)
+                    .map_err(|e| f(&e))?;
             let report = mc::CmrrReport {
                 circuit: c,
                 plan,
@@ -424,12 +188,8 @@ pub fn cmrr(renderer: &Renderer, a: &CmrrArgs) -> bool {
                 report.text()
             });
         }
-        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
-        let mut results = Vec::new();
-        for &dz in &imbalances {
-            let pts = cmrr_with_imbalance(c, &setup, &freqs, dz).map_err(|e| f(&e))?;
-            results.push((dz, pts));
-        }
+        let freqs = m::frequencies(c, &freqs);
+        let results = m::cmrr(c, &request, &freqs).map_err(|e| f(&e))?;
         Ok(if a.common.json {
             cmrr_json(&c.title, &results)
         } else {
@@ -487,13 +247,9 @@ fn cmrr_text(title: &str, results: &[(f64, Vec<CmrrPoint>)]) -> String {
 pub fn xtalk(renderer: &Renderer, a: &XtalkArgs) -> bool {
     with_circuit(renderer, &a.file, |c| {
         let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
-        let channels = xtalk_channels(c, &a.channels).map_err(|e| f(&e))?;
-        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
-        let x = crosstalk(c, &channels, &freqs).map_err(|e| f(&e))?;
-        let names: Vec<String> = channels
-            .iter()
-            .map(|ch| c.devices[ch.source.index()].name.clone())
-            .collect();
+        let freqs = numbers(&a.common.freq, "frequency").map_err(|e| f(&e))?;
+        let freqs = m::frequencies(c, &freqs);
+        let (names, x) = m::xtalk(c, &a.channels, &freqs).map_err(|e| f(&e))?;
         let n = names.len();
         if a.common.json {
             let doc = json!({
@@ -562,9 +318,14 @@ pub fn xtalk(renderer: &Renderer, a: &XtalkArgs) -> bool {
 pub fn hum(renderer: &Renderer, a: &HumArgs) -> bool {
     with_circuit(renderer, &a.file, |c| {
         let f = |e: &dyn std::fmt::Display| fail(&a.file, e);
-        let setup = hum_setup(c, a).map_err(|e| f(&e))?;
-        let freqs = frequencies(c, &a.common.freq).map_err(|e| f(&e))?;
-        let pts = interference(c, &setup, &freqs).map_err(|e| f(&e))?;
+        let request = HumRequest {
+            out: a.out.clone(),
+            signal: a.signal.clone(),
+            interference: a.interference.clone(),
+        };
+        let freqs = numbers(&a.common.freq, "frequency").map_err(|e| f(&e))?;
+        let freqs = m::frequencies(c, &freqs);
+        let pts = m::hum(c, &request, &freqs).map_err(|e| f(&e))?;
         if a.common.json {
             let doc = json!({
                 "title": c.title,
@@ -605,17 +366,6 @@ pub fn hum(renderer: &Renderer, a: &HumArgs) -> bool {
     })
 }
 
-/// One row of `balun compare`.
-struct Row {
-    circuit: String,
-    title: String,
-    imbalance_ohm: Option<f64>,
-    db: Vec<f64>,
-    /// `hum` only: the output per volt of the interference source (dB re 1 V), i.e. the hum in
-    /// dBV when that source at 1 V stands for the whole interference scenario.
-    hum_dbv: Option<Vec<f64>>,
-}
-
 /// Loads every file and hands each circuit, with its file stem, to `f`; reports load and
 /// measurement failures and returns whether all succeeded.
 fn each_circuit(
@@ -652,13 +402,22 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
     if a.measure == Quantity::Noise {
         return compare_noise(renderer, a);
     }
-    let freqs = if a.freq.is_empty() {
-        SPOT_FREQUENCIES_HZ.to_vec()
-    } else {
-        match numbers(&a.freq, "frequency") {
-            Ok(f) => f,
-            Err(e) => return report(fail(here, e)),
-        }
+    if a.measure == Quantity::Thd {
+        return super::thd::compare(
+            renderer,
+            &a.files,
+            &a.levels,
+            &a.freq,
+            a.json,
+            a.plot.as_deref(),
+        );
+    }
+    if !a.levels.levels.is_empty() {
+        return report(fail(here, "--level is for --measure thd"));
+    }
+    let freqs = match numbers(&a.freq, "frequency") {
+        Ok(f) => m::spot_or(&f),
+        Err(e) => return report(fail(here, e)),
     };
     let imbalances = match numbers(&a.imbalance, "imbalance") {
         Ok(v) => v,
@@ -683,14 +442,14 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
             || path.display().to_string(),
             |s| s.to_string_lossy().into(),
         );
-        match compare_rows(&c, &name, a.measure, &imbalances, &freqs) {
+        match m::compare_rows(&c, &name, a.measure, &imbalances, &freqs) {
             Ok(r) => rows.extend(r),
             Err(e) => ok = report(fail(path, e)),
         }
         if ok && a.plot.is_some() {
             let circuit_index = curves_of.len();
             curves_of.push(name.clone());
-            match compare_rows(&c, &name, a.measure, &imbalances, &grid) {
+            match m::compare_rows(&c, &name, a.measure, &imbalances, &grid) {
                 // A colour per circuit, a line pattern per imbalance.
                 Ok(r) => {
                     curves.extend(r.into_iter().enumerate().map(|(k, row)| {
@@ -723,6 +482,8 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
                 Quantity::Hum => "Signal-to-hum ratio (higher is better)",
                 // `compare_noise` handles noise (a table of integrated figures, no curves).
                 Quantity::Noise => "Equivalent input noise (lower is better)",
+                // `thd::compare` handles THD.
+                Quantity::Thd => "THD (lower is better)",
             }
             .to_string(),
             x_label: "Frequency (Hz)".into(),
@@ -741,74 +502,6 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
         compare_text(a.measure, &freqs, &rows)
     });
     true
-}
-
-fn compare_rows(
-    c: &Circuit,
-    name: &str,
-    quantity: Quantity,
-    imbalances: &[f64],
-    freqs: &[f64],
-) -> Result<Vec<Row>, MeasureError> {
-    let row = |imbalance_ohm, db| Row {
-        circuit: name.to_string(),
-        title: c.title.clone(),
-        imbalance_ohm,
-        db,
-        hum_dbv: None,
-    };
-    match quantity {
-        Quantity::Cmrr => {
-            let (setup, card_dz) = cmrr_setup(c, None, None, None)?;
-            let list = if imbalances.is_empty() {
-                vec![card_dz.unwrap_or(0.0)]
-            } else {
-                imbalances.to_vec()
-            };
-            list.iter()
-                .map(|&dz| {
-                    let pts = cmrr_with_imbalance(c, &setup, freqs, dz)?;
-                    Ok(row(Some(dz), pts.iter().map(CmrrPoint::cmrr_db).collect()))
-                })
-                .collect()
-        }
-        Quantity::Xtalk => {
-            let channels = xtalk_channels(c, &[])?;
-            let x = crosstalk(c, &channels, freqs)?;
-            let n = channels.len();
-            // The worst (highest) crosstalk between any two distinct channels.
-            let worst = (0..freqs.len())
-                .map(|f| {
-                    (0..n)
-                        .flat_map(|v| (0..n).filter(move |&ag| ag != v).map(move |ag| (v, ag)))
-                        .map(|(v, ag)| x.db(f, v, ag))
-                        .fold(f64::NEG_INFINITY, f64::max)
-                })
-                .collect();
-            Ok(vec![row(None, worst)])
-        }
-        Quantity::Noise => Err(MeasureError::Invalid(
-            "noise is compared by compare_noise".into(),
-        )),
-        Quantity::Hum => {
-            let args = HumArgs {
-                file: PathBuf::new(),
-                out: None,
-                signal: None,
-                interference: None,
-                common: Common::default(),
-            };
-            let setup = hum_setup(c, &args)?;
-            let pts = interference(c, &setup, freqs)?;
-            let mut r = row(None, pts.iter().map(|p| p.relative_db()).collect());
-            r.hum_dbv = Some(
-                pts.iter()
-                    .map(|p| 20.0 * p.interference_gain.norm().log10())
-                    .collect(),
-            );
-            Ok(vec![r])
-        }
-    }
 }
 
 /// The plot's frequencies: 20 per decade from 10 Hz (or the lowest column) to 100 kHz (or the
@@ -836,6 +529,7 @@ fn axis_label(q: Quantity) -> &'static str {
         Quantity::Xtalk => "Worst crosstalk (dB)",
         Quantity::Hum => "Signal-to-hum ratio (dB)",
         Quantity::Noise => "EIN (dBu)",
+        Quantity::Thd => "THD (dB)",
     }
 }
 
@@ -848,6 +542,7 @@ fn quantity_label(q: Quantity) -> &'static str {
              (dB, both sources at 1 V; higher is better)"
         }
         Quantity::Noise => "equivalent input noise, 20 Hz-20 kHz (lower is better)",
+        Quantity::Thd => "total harmonic distortion (%, lower is better)",
     }
 }
 
@@ -890,12 +585,7 @@ fn compare_text(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
 
 fn compare_json(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
     let doc = json!({
-        "measure": match q {
-            Quantity::Cmrr => "cmrr",
-            Quantity::Xtalk => "xtalk",
-            Quantity::Hum => "hum",
-            Quantity::Noise => "noise",
-        },
+        "measure": q.as_str(),
         "freqs_hz": freqs,
         "rows": rows.iter().map(|r| json!({
             "circuit": r.circuit,
@@ -906,21 +596,6 @@ fn compare_json(q: Quantity, freqs: &[f64], rows: &[Row]) -> String {
         })).collect::<Vec<_>>(),
     });
     format!("{doc:#}\n")
-}
-
-/// The output and input source of a circuit's first `.noise` card.
-fn noise_setup(c: &Circuit) -> Result<(OutputNodes, circuit::DeviceId), MeasureError> {
-    c.analyses
-        .iter()
-        .find_map(|a| match a {
-            Analysis::Noise { out, source, .. } => Some((*out, *source)),
-            _ => None,
-        })
-        .ok_or_else(|| {
-            MeasureError::Invalid(
-                "no '.noise v(out) SRC ...' card: it names the output and the input source".into(),
-            )
-        })
 }
 
 /// `balun compare --measure noise`: one row per netlist with its audio-band noise summary.
@@ -938,12 +613,7 @@ fn compare_noise(renderer: &Renderer, a: &CompareArgs) -> bool {
     };
     let mut rows = Vec::new();
     let ok = each_circuit(renderer, &a.files, |c, name| {
-        let (out, src) = noise_setup(c)?;
-        rows.push((
-            name,
-            c.title.clone(),
-            measure::noise::audio_noise(c, out, src, rs)?,
-        ));
+        rows.push((name, c.title.clone(), m::noise(c, rs)?));
         Ok(())
     });
     if !ok {

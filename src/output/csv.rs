@@ -18,31 +18,17 @@
 //!   in exponent form for very small or large magnitudes (`1.5e-9`); `NaN`, `inf`, `-inf` as is.
 //! - Separator `,`, line end `\n`. Names are quoted only if they contain `,` or `"`.
 
-use super::{mag_db, phase_deg, plot_kind};
+use super::{mag_db, phase_deg};
 use solver::{Data, Plot};
-use std::collections::HashMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// File names for `plots`, in order (see the module doc for the scheme).
+/// File names for `plots`, in order (see the module doc for the scheme): each plot's key
+/// ([`super::plot_keys`]) with `.csv`.
 pub fn file_names(plots: &[Plot]) -> Vec<String> {
-    let mut totals: HashMap<&str, usize> = HashMap::new();
-    for p in plots {
-        *totals.entry(plot_kind(p)).or_default() += 1;
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    plots
-        .iter()
-        .map(|p| {
-            let kind = plot_kind(p);
-            let n = seen.entry(kind).or_default();
-            *n += 1;
-            if kind == "op" && totals[kind] == 1 {
-                "op.csv".to_string()
-            } else {
-                format!("{kind}{n}.csv")
-            }
-        })
+    super::plot_keys(plots)
+        .into_iter()
+        .map(|k| format!("{k}.csv"))
         .collect()
 }
 

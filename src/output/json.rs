@@ -32,10 +32,23 @@
 //! without .step: { "title", "plots": [...], "measures": [Measure, ...] }
 //! with .step:    { "title", "steps": [ { "params": {"rval": 1000.0, ...},  // in .step order
 //!                                        "plots": [...], "measures": [...] }, ... ] }
+//! with measurement cards (.cmrr, .xtalk, .hum), first:
+//!                "measurement_cards": [ { "measure": "cmrr"|"xtalk"|"hum", "freqs_hz": [...],
+//!                                         "rows": [ { "card", "db": [...], "hum_dbv"?: [...] } ] } ]
 //! Measure = { "name": string, "value": number | null,   // null when the measure failed
 //!             "error": string,                          // optional: why it failed
 //!             "at"|"with"|"from"|"to"|"targ"|"trig": number  // optional: what ngspice prints
 //!           }
+//! ```
+//!
+//! With `.four` cards, the document (or each step) also has `"fourier": [Fourier, ...]`, one
+//! per output of each card (see [`super::four::fourier_json`]):
+//!
+//! ```text
+//! Fourier = { "output": "v(out)", "fundamental_hz", "thd_percent", "thd_db", "grid", "degree",
+//!             "harmonics": [ { "harmonic": 0, "freq_hz", "magnitude", "phase_deg",
+//!                              "norm_magnitude", "norm_phase_deg", "dbc" }, ... ] }
+//!         | { "output": "v(out)", "error": string }
 //! ```
 
 use super::{plot_kind, unit_symbol};
@@ -55,9 +68,13 @@ struct Document<'a> {
 struct RunsDocument<'a> {
     title: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    measurement_cards: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     plots: Option<Vec<JsonPlot<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     measures: Option<Vec<JsonMeasure<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fourier: Option<Vec<serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     steps: Option<Vec<JsonStep<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,6 +86,8 @@ struct JsonStep<'a> {
     params: serde_json::Map<String, serde_json::Value>,
     plots: Vec<JsonPlot<'a>>,
     measures: Vec<JsonMeasure<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fourier: Vec<serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -87,7 +106,7 @@ fn measure(r: &MeasResult) -> JsonMeasure<'_> {
     let (value, error) = match &r.outcome {
         Ok(v) => {
             let pairs: &[(&'static str, f64)] = match v.detail {
-                Detail::Find | Detail::When => &[],
+                Detail::Find | Detail::When | Detail::Param => &[],
                 Detail::At(a) => &[("at", a)],
                 Detail::With(w) => &[("with", w)],
                 Detail::Window { from, to } | Detail::Integral { from, to } => {
@@ -131,13 +150,16 @@ pub fn write_runs(
     plots: &[Plot],
     runs: &[Run],
     monte_carlo: Option<&serde_json::Value>,
+    measurement_cards: Option<&serde_json::Value>,
 ) -> io::Result<()> {
     let stepped = runs.iter().any(|r| !r.params.is_empty());
     let doc = if stepped {
         RunsDocument {
             title,
+            measurement_cards,
             plots: None,
             measures: None,
+            fourier: None,
             monte_carlo,
             steps: Some(
                 runs.iter()
@@ -149,6 +171,7 @@ pub fn write_runs(
                             .collect(),
                         plots: plots[r.plots.clone()].iter().map(plot).collect(),
                         measures: r.meas.iter().map(measure).collect(),
+                        fourier: r.four.iter().map(super::four::json).collect(),
                     })
                     .collect(),
             ),
@@ -156,12 +179,18 @@ pub fn write_runs(
     } else {
         RunsDocument {
             title,
+            measurement_cards,
             plots: Some(plots.iter().map(plot).collect()),
             measures: Some(
                 runs.iter()
                     .flat_map(|r| r.meas.iter().map(measure))
                     .collect(),
             ),
+            fourier: runs.iter().any(|r| !r.four.is_empty()).then(|| {
+                runs.iter()
+                    .flat_map(|r| r.four.iter().map(super::four::json))
+                    .collect()
+            }),
             steps: None,
             monte_carlo,
         }

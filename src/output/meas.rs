@@ -40,6 +40,7 @@ pub fn ngspice_line(r: &MeasResult) -> String {
         Ok(v) => match v.detail {
             Detail::Find => format!("{:<20}=  {}", r.name, e(v.value)),
             Detail::When => format!("{:<20}=   {}", r.name, e5(v.value)),
+            Detail::Param => format!("{:<20}=  {}", r.name, e5(v.value)),
             Detail::At(at) => format!("{:<20}=  {} at=  {}", r.name, e(v.value), e(at)),
             Detail::With(with) => format!("{:<20}=  {} with=  {}", r.name, e(v.value), e(with)),
             Detail::Window { from, to } => format!(

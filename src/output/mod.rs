@@ -8,15 +8,18 @@
 pub mod atomic;
 pub mod csv;
 pub mod e15;
+pub mod four;
 pub mod json;
 pub mod meas;
 pub mod raw;
+pub mod report;
 pub mod table;
 
 #[cfg(test)]
 mod ngspice_tests;
 
 use solver::{Plot, Unit};
+use std::collections::HashMap;
 
 /// Short name of the analysis a plot comes from, from ngspice's plot name: `op`, `dc`, `ac`,
 /// `tran`, or `plot` for a name balun does not know.
@@ -30,6 +33,30 @@ pub fn plot_kind(plot: &Plot) -> &'static str {
         "Integrated Noise" => "noise-total",
         _ => "plot",
     }
+}
+
+/// Each plot's key, in order: its kind ([`plot_kind`]) and its number among the plots of that
+/// kind (`dc1`, `dc2`, `ac1`, `tran1`, `noise1`, `noise-total1`), except a lone `.op`, `op`.
+/// The CSV files (`op.csv`, `ac1.csv`) and the Python module's results are named by it.
+pub fn plot_keys(plots: &[Plot]) -> Vec<String> {
+    let mut totals: HashMap<&str, usize> = HashMap::new();
+    for p in plots {
+        *totals.entry(plot_kind(p)).or_default() += 1;
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    plots
+        .iter()
+        .map(|p| {
+            let kind = plot_kind(p);
+            let n = seen.entry(kind).or_default();
+            *n += 1;
+            if kind == "op" && totals[kind] == 1 {
+                "op".to_string()
+            } else {
+                format!("{kind}{n}")
+            }
+        })
+        .collect()
 }
 
 /// SI symbol of a unit: `V`, `A`, `Hz`, `s`.

@@ -21,7 +21,8 @@
 //! 1\t\t...
 //! ```
 //!
-//! One such section per plot, concatenated. Values use C's `%.15e` (see [`super::e15`]);
+//! One such section per plot, concatenated, in ngspice's order of analyses (`.ac`, `.dc`, `.op`,
+//! `.tran`, ..., see [`ngspice_plot_order`]), not the netlist's. Values use C's `%.15e` (see [`super::e15`]);
 //! complex values are `re,im`. The scale (sweep variable) is variable 0; an `Operating Point`
 //! plot has no scale and its first vector is variable 0. `No. Points:` is left-justified in 8
 //! columns (ngspice reserves the room to rewrite the count when the run ends). `grid=3`
@@ -59,7 +60,7 @@ pub enum RawFormat {
     Binary,
 }
 
-/// Writes `plots` as one ngspice ASCII raw file (one section per plot, in order).
+/// Writes `plots` as one ngspice ASCII raw file (one section per plot, in ngspice's order).
 ///
 /// The date is the current UTC time in ngspice's format; a frequency scale gets `grid=3` when its
 /// points look log-spaced (see [`write_ascii_with`] to say so exactly).
@@ -67,7 +68,7 @@ pub fn write_ascii(w: &mut impl Write, title: &str, plots: &[Plot]) -> io::Resul
     write_ascii_with(w, title, plots, &WriteOptions::default())
 }
 
-/// Writes `plots` as one ngspice binary raw file (one section per plot, in order).
+/// Writes `plots` as one ngspice binary raw file (one section per plot, in ngspice's order).
 pub fn write_binary(w: &mut impl Write, title: &str, plots: &[Plot]) -> io::Result<()> {
     let options = WriteOptions {
         format: RawFormat::Binary,
@@ -103,7 +104,8 @@ pub fn write_ascii_with(
     write(w, title, plots, &options)
 }
 
-/// Writes `plots` as an ngspice raw file in `options.format`.
+/// Writes `plots` as an ngspice raw file in `options.format`, in the order ngspice 39 writes
+/// the plots of one run ([`ngspice_plot_order`]); `options.log_scale` follows `plots`' order.
 pub fn write(
     w: &mut impl Write,
     title: &str,
@@ -111,7 +113,8 @@ pub fn write(
     options: &WriteOptions,
 ) -> io::Result<()> {
     let date = options.date.clone().unwrap_or_else(ngspice_date_now);
-    for (index, plot) in plots.iter().enumerate() {
+    for index in ngspice_plot_order(plots) {
+        let plot = &plots[index];
         let log_hint = options
             .log_scale
             .as_ref()
@@ -122,6 +125,77 @@ pub fn write(
         write_values(w, plot, options.format)?;
     }
     Ok(())
+}
+
+/// ngspice 39's analyses in the order `ngspice -b -r` runs them and writes their plots
+/// (`analInfo[]` in ngspice's `src/spicelib/analysis/analysis.c`): each analysis kind by the
+/// plot names it writes, the first name starting one analysis's plots.
+const NGSPICE_ANALYSIS_ORDER: &[&[&str]] = &[
+    &["AC Analysis"],
+    &["DC transfer characteristic"],
+    &["Operating Point"],
+    &["Transient Analysis"],
+    &["Pole-Zero Analysis"],
+    &["Transfer Function"],
+    &[
+        "DISTORTION - 2nd harmonic",
+        "DISTORTION - 3rd harmonic",
+        "DISTORTION - IM: f1+f2",
+        "DISTORTION - IM: f1-f2",
+        "DISTORTION - IM: 2f1-f2",
+    ],
+    &["Noise Spectral Density Curves", "Integrated Noise"],
+    &["Sensitivity Analysis"],
+];
+
+/// The order in which ngspice 39 would write `plots` (given in netlist order, as the solver
+/// makes them): indices into `plots`.
+///
+/// ngspice runs its analyses kind by kind (`.ac`, then `.dc`, `.op`, `.tran`, `.pz`, `.tf`,
+/// `.disto`, `.noise`, `.sens`, whatever the netlist order) and the analyses of one kind in
+/// *reverse* netlist order (each card is prepended to its kind's job list): a netlist with
+/// `.op`, `.ac lin ..`, `.ac dec ..` gives the `dec` AC plot, the `lin` AC plot, then the
+/// operating point (checked with ngspice 39 on every combination; see `tests/raw_order.rs`).
+/// Readers that take the first plot of a file, as spicelib does, depend on it. The plots of
+/// one analysis (`.noise`'s two, `.disto`'s harmonics) stay together in their order; a plot
+/// whose name ngspice does not write goes last, in the given order.
+pub fn ngspice_plot_order(plots: &[Plot]) -> Vec<usize> {
+    let kind_of = |name: &str| {
+        NGSPICE_ANALYSIS_ORDER
+            .iter()
+            .position(|names| names.contains(&name))
+            // `.disto` with a second frequency writes only the intermodulation plots.
+            .map(|k| {
+                let starts =
+                    NGSPICE_ANALYSIS_ORDER[k][0] == name || name == "DISTORTION - IM: f1+f2";
+                (k, starts)
+            })
+    };
+    // (kind rank, plots of one analysis), in netlist order.
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for (i, plot) in plots.iter().enumerate() {
+        let (rank, starts) = kind_of(&plot.name)
+            .map_or((NGSPICE_ANALYSIS_ORDER.len(), true), |(k, first)| {
+                (k, first)
+            });
+        match groups.last_mut() {
+            Some((r, members)) if !starts && *r == rank => members.push(i),
+            _ => groups.push((rank, vec![i])),
+        }
+    }
+    // Reverse netlist order within a kind (but not among unknown plots), then a stable sort by
+    // kind.
+    let unknown = NGSPICE_ANALYSIS_ORDER.len();
+    let mut keyed: Vec<(usize, usize, Vec<usize>)> = groups
+        .into_iter()
+        .enumerate()
+        .map(|(g, (rank, members))| {
+            let within = if rank == unknown { g } else { usize::MAX - g };
+            (rank, within, members)
+        })
+        .collect();
+    keyed.sort_by_key(|&(rank, within, _)| (rank, within));
+    keyed.into_iter().flat_map(|(_, _, m)| m).collect()
 }
 
 /// Everything up to and including `Values:` or `Binary:`.
@@ -958,17 +1032,47 @@ Values:
         assert_eq!(String::from_utf8(out).unwrap(), expected);
     }
 
+    /// The divider's plots given in netlist order (`.op`, `.dc`, `.ac`) come out in ngspice's.
+    #[test]
+    fn writes_plots_in_ngspices_order() {
+        let ngspice = divider_plots();
+        let netlist_order = vec![ngspice[2].clone(), ngspice[1].clone(), ngspice[0].clone()];
+        let options = WriteOptions {
+            date: Some("Tue Nov 24 21:09:46  2026".into()),
+            ..WriteOptions::default()
+        };
+        let mut out = Vec::new();
+        write_ascii_with(&mut out, "divider test", &netlist_order, &options).unwrap();
+        let expected = NGSPICE_DIVIDER.replace("1.100511613914930e+45", "0.000000000000000e+00");
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+    }
+
+    #[test]
+    fn ngspice_order_keeps_an_analysis_plots_together_and_reverses_a_kind() {
+        let plot = |name: &str| Plot {
+            name: name.into(),
+            scale: None,
+            vectors: Vec::new(),
+        };
+        let plots: Vec<Plot> = [
+            "Noise Spectral Density Curves", // 0: first .noise
+            "Integrated Noise",
+            "Operating Point",               // 2
+            "Noise Spectral Density Curves", // 3: second .noise
+            "Integrated Noise",
+            "Something New", // 5: not an ngspice plot: last
+            "AC Analysis",   // 6
+        ]
+        .iter()
+        .map(|n| plot(n))
+        .collect();
+        assert_eq!(ngspice_plot_order(&plots), vec![6, 2, 3, 4, 0, 1, 5]);
+    }
+
     #[test]
     fn round_trip() {
         let plots = vec![
-            Plot {
-                name: "Operating Point".into(),
-                scale: None,
-                vectors: vec![
-                    real("v(a)", Unit::Voltage, &[1.0 / 3.0]),
-                    real("i(v1)", Unit::Current, &[-1.234_567_890_123_456_7e-300]),
-                ],
-            },
+            // In ngspice's order (AC before OP), so reading back gives them in this order.
             Plot {
                 name: "AC Analysis".into(),
                 scale: Some(real("frequency", Unit::Frequency, &[1.0, 2.0, 3.0])),
@@ -977,6 +1081,14 @@ Values:
                     Unit::Voltage,
                     &[(1.0, -0.0), (1.234e300, f64::MIN_POSITIVE), (-2.5e17, 7.0)],
                 )],
+            },
+            Plot {
+                name: "Operating Point".into(),
+                scale: None,
+                vectors: vec![
+                    real("v(a)", Unit::Voltage, &[1.0 / 3.0]),
+                    real("i(v1)", Unit::Current, &[-1.234_567_890_123_456_7e-300]),
+                ],
             },
             Plot {
                 name: "Transient Analysis".into(),
@@ -1093,7 +1205,8 @@ Values:
         assert!(out == expected, "binary raw differs from ngspice's");
     }
 
-    /// Plots with awkward values: signed zeros, subnormals, extremes, NaN, infinities.
+    /// Plots with awkward values: signed zeros, subnormals, extremes, NaN, infinities; in
+    /// ngspice's order (AC, DC, OP), the order they are written and read back in.
     fn awkward_plots() -> Vec<Plot> {
         let odd = [
             0.0,
@@ -1107,7 +1220,7 @@ Values:
             f64::INFINITY,
             f64::NEG_INFINITY,
         ];
-        vec![
+        let mut plots = vec![
             Plot {
                 name: "Operating Point".into(),
                 scale: None,
@@ -1130,7 +1243,9 @@ Values:
                 )),
                 vectors: vec![complex("v(a)", Unit::Voltage, &odd.map(|x| (x, -x / 7.0)))],
             },
-        ]
+        ];
+        plots.reverse();
+        plots
     }
 
     #[test]
@@ -1161,7 +1276,7 @@ Values:
         let back = read(&out).unwrap();
         assert_eq!(back.len(), 4);
         assert_bit_identical(&plots[2..], &back[2..3]);
-        assert_eq!(back[3].name, "Operating Point");
+        assert_eq!(back[3].name, "AC Analysis");
     }
 
     #[test]

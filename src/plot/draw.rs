@@ -70,6 +70,18 @@ pub(super) fn draw(
     }
 }
 
+/// `figure` as SVG text.
+pub(super) fn svg_string(width: u32, height: u32, figure: &Figure) -> Result<String, String> {
+    register_fonts();
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (width, height)).into_drawing_area();
+        render(&root, figure)?;
+        root.present().map_err(|e| e.to_string())?;
+    }
+    Ok(text)
+}
+
 fn render<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, figure: &Figure) -> Result<(), String>
 where
     DB::ErrorType: 'static,

@@ -153,6 +153,22 @@ pub fn write(path: &Path, plots: &[Plot], options: &PlotOptions) -> Result<PlotR
     Ok(report)
 }
 
+/// One plot drawn as SVG text (for notebooks), as [`write`](fn@write) draws it into a file;
+/// `None` when it has a single point (`.op`).
+pub fn svg(plot: &Plot, options: &PlotOptions) -> Result<Option<String>, PlotError> {
+    if plot.scale.is_none() || plot.len() <= 1 {
+        return Ok(None);
+    }
+    let selection = select_vectors(plot, &options.vectors, options.max_default_vectors)?;
+    let figure = figure(plot, &selection.vectors, &options.title);
+    draw::svg_string(options.width, options.height, &figure)
+        .map(Some)
+        .map_err(|message| PlotError::Draw {
+            path: "<svg>".into(),
+            message,
+        })
+}
+
 /// `path` itself for one plot; `stem-ac1.ext`, `stem-dc2.ext`, ... for several.
 fn file_names(path: &Path, plots: &[&Plot]) -> Vec<PathBuf> {
     if plots.len() == 1 {

@@ -120,6 +120,8 @@ enum Fixup {
     /// B source: the `v()` and `i()` names of the expression of the device at `device`.
     Behavioral {
         device: usize,
+        /// The element as written (`e1` for the `be1` of `E1 ... VALUE=`), for messages.
+        element: String,
         refs: Vec<(elements::bsource::BRef, Ident)>,
     },
     /// F/H POLY: control `k` of the device at `device` is the element named `target`.
@@ -163,6 +165,7 @@ struct Elab<'a> {
     tolerances: Vec<Tolerance>,
     monte_carlo: Option<MonteCarlo>,
     meas: Vec<Meas>,
+    four: Vec<Four>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -206,6 +209,7 @@ impl<'a> Elab<'a> {
             tolerances: Vec::new(),
             monte_carlo: None,
             meas: Vec::new(),
+            four: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -233,6 +237,8 @@ impl<'a> Elab<'a> {
             models: HashMap::default(),
             parent,
         });
+        let scope = self.params.add_func_scope(parent, items);
+        debug_assert_eq!(scope, id, "function scopes are numbered as environments");
         for item in items {
             if let Item::Model(m) = item {
                 self.envs[id].models.insert(m.name.name.as_str(), m);
@@ -332,7 +338,7 @@ impl<'a> Elab<'a> {
                 let span = Span::new(netlist::FileId(0), 0, netlist.title.len());
                 return Err(ElabError::Expr {
                     span,
-                    message: format!("stepped parameter '{name}' is not defined by a .param card"),
+                    message: format!("parameter '{name}' is not defined by a .param card"),
                 });
             }
             self.params.define_value(name, *value);
@@ -357,6 +363,7 @@ impl<'a> Elab<'a> {
             let mut saves = self.saves.clone();
             let needed = meas::saved_by(
                 &self.meas,
+                &self.four,
                 |name| self.node_ids.get(name).copied(),
                 |name| self.device_index(name),
                 &self.devices,
@@ -381,6 +388,7 @@ impl<'a> Elab<'a> {
             monte_carlo: self.monte_carlo,
             saves,
             meas: self.meas,
+            four: self.four,
         }
     }
 
@@ -610,7 +618,11 @@ impl<'a> Elab<'a> {
                         _ => panic!("control fixup on a device that is not F/H/W"),
                     }
                 }
-                Fixup::Behavioral { device, refs } => self.resolve_behavioral(device, refs)?,
+                Fixup::Behavioral {
+                    device,
+                    element,
+                    refs,
+                } => self.resolve_behavioral(device, element, refs)?,
                 Fixup::PolyControl {
                     device,
                     k,
@@ -732,6 +744,10 @@ impl<'a> Elab<'a> {
             Item::Meas(m) => {
                 let m = self.meas_card(m)?;
                 self.meas.push(m);
+            }
+            Item::Four(c) => {
+                let c = self.four_card(c)?;
+                self.four.push(c);
             }
             Item::Ic(list) => {
                 for (node, value) in list {
@@ -1118,16 +1134,32 @@ impl<'a> Elab<'a> {
             self.options.method = method;
             return Ok(());
         }
-        let known = [
-            "reltol", "abstol", "vntol", "chgtol", "trtol", "gmin", "itl1", "itl4", "temp", "tnom",
-            "maxord", "defl", "defw", "defad", "defas",
-        ];
-        if !known.contains(&name) {
-            let hint = did_you_mean(name, known.into_iter().chain(["method"]));
-            self.warn(
-                p.name.span,
-                format!("unknown option '{name}' is ignored{hint}"),
-            );
+        if name == "seed" && matches!(&p.value.expr, netlist::Expr::Var(r) if r == "random") {
+            // `seed=random`: ngspice takes the time; so does balun (a run is then not
+            // reproducible, as asked).
+            let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+            self.options.seed = now.map_or(1, |d| d.as_secs());
+            return Ok(());
+        }
+        if !APPLIED_OPTIONS.contains(&name) {
+            if NGSPICE_OPTIONS.contains(&name) {
+                if !self.options.ignored.iter().any(|n| n == name) {
+                    self.options.ignored.push(name.to_string());
+                }
+            } else {
+                let hint = did_you_mean(
+                    name,
+                    APPLIED_OPTIONS
+                        .iter()
+                        .chain(NGSPICE_OPTIONS)
+                        .copied()
+                        .chain(["method"]),
+                );
+                self.warn(
+                    p.name.span,
+                    format!("unknown option '{name}' is ignored{hint}"),
+                );
+            }
             return Ok(());
         }
         let v = self.eval(&p.value)?;
@@ -1169,18 +1201,143 @@ impl<'a> Elab<'a> {
             "defw" => o.defw_m = positive(v)?,
             "defad" => o.defad_m2 = v.max(0.0),
             "defas" => o.defas_m2 = v.max(0.0),
+            "nfreqs" => o.nfreqs = count(v)?,
+            "fourgridsize" => o.fourgridsize = count(v)?,
+            "polydegree" => {
+                if !(v >= 0.0 && v.fract() == 0.0 && v <= 100.0) {
+                    return Err(bad(format!(
+                        "polydegree must be an integer from 0 to 100, got {}",
+                        fmt_num(v)
+                    )));
+                }
+                o.polydegree = v as u32;
+            }
             "maxord" => {
                 let m = count(v)?;
-                if m > 2 {
-                    return Err(bad(format!("maxord must be 1 or 2, got {m}")));
+                if m > 6 {
+                    return Err(bad(format!("maxord must be 1 to 6, got {m}")));
                 }
-                o.maxord = m;
+                if m > 2 {
+                    // ngspice's Gear goes to order 6; balun's stops at 2.
+                    self.warnings.push(Warning {
+                        span: p.value.span,
+                        message: format!(
+                            "maxord {m}: balun's Gear integration stops at order 2, which is used"
+                        ),
+                    });
+                }
+                o.maxord = m.min(2);
+            }
+            "seed" => {
+                if !(v >= 1.0 && v.fract() == 0.0) {
+                    return Err(bad(format!(
+                        "seed must be a positive integer or 'random', got {}",
+                        fmt_num(v)
+                    )));
+                }
+                o.seed = v as u64;
             }
             _ => unreachable!("option list and match disagree"),
         }
         Ok(())
     }
 }
+
+/// `.options` names balun applies (besides `method`).
+const APPLIED_OPTIONS: &[&str] = &[
+    "reltol",
+    "abstol",
+    "vntol",
+    "chgtol",
+    "trtol",
+    "gmin",
+    "itl1",
+    "itl4",
+    "temp",
+    "tnom",
+    "maxord",
+    "defl",
+    "defw",
+    "defad",
+    "defas",
+    "seed",
+    "nfreqs",
+    "fourgridsize",
+    "polydegree",
+];
+
+/// Every other `.options` name ngspice 39 knows (its `OPTtbl` in `cktsopt.c`, the XSPICE
+/// options, and the front-end variables its manual lists under `.options`): accepted and
+/// ignored, listed by `balun run -v`. Output, accounting and matrix-package choices have no
+/// effect on the results; the others are ngspice's own convergence aids and element options.
+const NGSPICE_OPTIONS: &[&str] = &[
+    // cktsopt.c
+    "cshunt",
+    "noopiter",
+    "gshunt",
+    "pivtol",
+    "pivrel",
+    "itl2",
+    "itl3",
+    "itl5",
+    "itl6",
+    "srcsteps",
+    "gminsteps",
+    "gminfactor",
+    "acct",
+    "list",
+    "nomod",
+    "nopage",
+    "node",
+    "opts",
+    "oldlimit",
+    "numdgt",
+    "cptime",
+    "limtim",
+    "limpts",
+    "lvlcod",
+    "lvltim",
+    "indverbosity",
+    "xmu",
+    "defm",
+    "minbreak",
+    "bypass",
+    "trytocompact",
+    "badmos3",
+    "keepopinfo",
+    "copynodesets",
+    "nodedamping",
+    "absdv",
+    "reldv",
+    "noopac",
+    "epsmin",
+    // XSPICE
+    "maxopalter",
+    "maxevtiter",
+    "noopalter",
+    "ramptime",
+    "convlimit",
+    "convstep",
+    "convabsstep",
+    "autopartial",
+    "rshunt",
+    // front-end variables set by .options
+    "noacct",
+    "noinit",
+    "norefvalue",
+    "savecurrents",
+    "interp",
+    "warn",
+    "maxwarns",
+    "klu",
+    "sparse",
+    "autostop",
+    "seedinfo",
+    "scale",
+    "filetype",
+    "nosubckt",
+    "post",
+];
 
 fn save_span(item: &netlist::SaveItem) -> Span {
     match item {
@@ -1235,5 +1392,24 @@ pub(crate) fn value_at_zero(w: &Waveform) -> f64 {
                 }
             }
         }
+        // sin(2 pi FC 0 + PHASEC + MDI sin(PHASES)).
+        Waveform::Sffm {
+            offset,
+            amplitude,
+            modulation_index,
+            carrier_phase_deg,
+            signal_phase_deg,
+            ..
+        } => {
+            offset
+                + amplitude
+                    * (carrier_phase_deg.to_radians()
+                        + modulation_index * signal_phase_deg.to_radians().sin())
+                    .sin()
+        }
+        // AM is 0 until t - TD > 0; the noise is 0 at t = 0; TRRANDOM starts at PARAM2.
+        Waveform::Am { .. } => 0.0,
+        Waveform::TrNoise { dc, .. } => *dc,
+        Waveform::TrRandom { param2, dc, .. } => param2 + dc,
     }
 }

@@ -18,8 +18,9 @@
 //!   parameter of the same name shadows a constant.
 
 use crate::ElabError;
-use netlist::{BinaryOp, Expr, Span, UnaryOp};
+use netlist::{BinaryOp, Expr, FuncDef, Span, UnaryOp, MAX_EXPR_TREE_DEPTH};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Supplies parameter values to [`eval`].
 pub trait ParamLookup {
@@ -28,6 +29,152 @@ pub trait ParamLookup {
     fn get(&mut self, name: &str) -> Option<Result<f64, ElabError>>;
     /// Every name visible in this scope (used to suggest a close name in error messages).
     fn names(&self) -> Vec<String>;
+    /// The `.func` named `name` visible from the body of the function defined in scope `from`
+    /// (a function's body calls the functions of the scope it is defined in, as ngspice
+    /// expands function bodies where they are defined), or from this scope when `None`.
+    fn func(&self, _name: &str, _from: Option<usize>) -> Option<UserFunc> {
+        None
+    }
+    /// The summed tree depth of the `.func` bodies being evaluated (0 outside any).
+    fn call_nest(&self) -> usize {
+        0
+    }
+}
+
+/// A `.func` found by [`ParamLookup::func`]: the definition, the function scope it belongs to
+/// and the tree depth of its body.
+#[derive(Debug, Clone)]
+pub struct UserFunc {
+    pub def: Arc<FuncDef>,
+    pub scope: usize,
+    pub depth: usize,
+}
+
+/// Deepest nesting of `.func` bodies, summed over the calls in progress (each body's tree
+/// depth): a function calling itself never ends, and deep recursion would exhaust the stack.
+pub const MAX_FUNC_NEST: usize = 4 * MAX_EXPR_TREE_DEPTH;
+
+/// Most `.func` calls one evaluation may make (and most expression nodes the expansion of
+/// one B-source expression may have): functions calling functions twice each, a few dozen
+/// deep, would otherwise run for ages.
+pub const MAX_FUNC_WORK: usize = 1_000_000;
+
+thread_local! {
+    /// (evaluations in progress on this thread, `.func` calls made by the outermost one).
+    static FUNC_WORK: std::cell::Cell<(usize, usize)> = const { std::cell::Cell::new((0, 0)) };
+}
+
+/// The error for an expansion past [`MAX_FUNC_WORK`].
+pub(crate) fn func_work_error(f: &FuncDef, span: Span) -> ElabError {
+    ElabError::Expr {
+        span,
+        message: format!(
+            "function '{}' expands to more than {MAX_FUNC_WORK} calls or terms",
+            f.name.name
+        ),
+    }
+}
+
+/// The tree depth of an expression.
+pub(crate) fn expr_depth(e: &Expr) -> usize {
+    match e {
+        Expr::Num(_) | Expr::Var(_) => 1,
+        Expr::Call(_, a) => 1 + a.iter().map(expr_depth).max().unwrap_or(0),
+        Expr::Unary(_, a) => 1 + expr_depth(a),
+        Expr::Binary(_, a, b) => 1 + expr_depth(a).max(expr_depth(b)),
+        Expr::Ternary(c, a, b) => 1 + expr_depth(c).max(expr_depth(a)).max(expr_depth(b)),
+    }
+}
+
+/// The scope of a `.func` body: its arguments' values, then the caller's scope.
+struct Bound<'s> {
+    args: Vec<(String, f64)>,
+    outer: &'s mut dyn ParamLookup,
+    /// The function scope the function is defined in.
+    scope: usize,
+    nest: usize,
+}
+
+impl ParamLookup for Bound<'_> {
+    fn get(&mut self, name: &str) -> Option<Result<f64, ElabError>> {
+        match self.args.iter().find(|(a, _)| a == name) {
+            Some((_, v)) => Some(Ok(*v)),
+            None => self.outer.get(name),
+        }
+    }
+    fn names(&self) -> Vec<String> {
+        let mut names = self.outer.names();
+        names.extend(self.args.iter().map(|(a, _)| a.clone()));
+        names
+    }
+    fn func(&self, name: &str, from: Option<usize>) -> Option<UserFunc> {
+        self.outer.func(name, from.or(Some(self.scope)))
+    }
+    fn call_nest(&self) -> usize {
+        self.nest
+    }
+}
+
+/// The error for a `.func` called with the wrong number of arguments.
+pub(crate) fn func_arity_error(f: &FuncDef, given: usize, span: Span) -> ElabError {
+    let want = f.args.len();
+    let plural = if want == 1 { "" } else { "s" };
+    ElabError::Expr {
+        span,
+        message: format!(
+            "function '{}' takes {want} argument{plural}, but {given} were given",
+            f.name.name
+        ),
+    }
+}
+
+/// The error for `.func` calls nested deeper than [`MAX_FUNC_NEST`].
+pub(crate) fn func_depth_error(f: &FuncDef, span: Span) -> ElabError {
+    ElabError::Expr {
+        span,
+        message: format!(
+            "function '{}' nests calls too deeply (does it call itself?)",
+            f.name.name
+        ),
+    }
+}
+
+/// `.func` `f` called with `args`: each argument evaluated in the caller's scope, then the body
+/// with the arguments bound (ngspice expands the call as a macro: the same value, as the
+/// arguments are plain values there too).
+fn call_user(
+    f: &UserFunc,
+    args: &[Expr],
+    span: Span,
+    scope: &mut dyn ParamLookup,
+) -> Result<f64, ElabError> {
+    let def = &f.def;
+    if args.len() != def.args.len() {
+        return Err(func_arity_error(def, args.len(), span));
+    }
+    let nest = scope.call_nest() + f.depth;
+    if nest > MAX_FUNC_NEST {
+        return Err(func_depth_error(def, span));
+    }
+    let calls = FUNC_WORK.with(|w| {
+        let (n, calls) = w.get();
+        w.set((n, calls + 1));
+        calls + 1
+    });
+    if calls > MAX_FUNC_WORK {
+        return Err(func_work_error(def, span));
+    }
+    let mut bound = Vec::with_capacity(args.len());
+    for (name, a) in def.args.iter().zip(args) {
+        bound.push((name.name.clone(), eval_inner(a, span, scope)?));
+    }
+    let mut inner = Bound {
+        args: bound,
+        outer: scope,
+        scope: f.scope,
+        nest,
+    };
+    eval_inner(&def.body.expr, span, &mut inner)
 }
 
 impl ParamLookup for HashMap<String, f64> {
@@ -54,8 +201,18 @@ impl ParamLookup for NoParams {
 /// Built-in constants, used when no parameter of that name is visible.
 const CONSTANTS: [(&str, f64); 2] = [("pi", std::f64::consts::PI), ("e", std::f64::consts::E)];
 
-/// Built-in functions and their argument counts.
-const FUNCTIONS: [(&str, usize); 32] = [
+/// Built-in functions and their argument counts (`limit` also takes 2: below).
+const FUNCTIONS: [(&str, usize); 42] = [
+    ("limit", 3),
+    ("pwrs", 2),
+    ("u", 1),
+    ("stp", 1),
+    ("u2", 1),
+    ("uramp", 1),
+    ("agauss", 3),
+    ("gauss", 3),
+    ("aunif", 2),
+    ("unif", 2),
     ("sqr", 1),
     ("sqrt", 1),
     ("exp", 1),
@@ -92,8 +249,18 @@ const FUNCTIONS: [(&str, usize); 32] = [
 
 /// Evaluates `expr`; `span` is the span of the value it came from (errors point there).
 pub fn eval(expr: &Expr, span: Span, scope: &mut dyn ParamLookup) -> Result<f64, ElabError> {
-    let value = eval_inner(expr, span, scope)?;
-    check_finite(value, span, || "the expression".to_string())
+    // The `.func` call budget is per outermost evaluation (a parameter resolved on the way
+    // is a nested one, and counts towards it).
+    FUNC_WORK.with(|w| {
+        let (n, calls) = w.get();
+        w.set((n + 1, if n == 0 { 0 } else { calls }));
+    });
+    let value = eval_inner(expr, span, scope);
+    FUNC_WORK.with(|w| {
+        let (n, calls) = w.get();
+        w.set((n.saturating_sub(1), calls));
+    });
+    check_finite(value?, span, || "the expression".to_string())
 }
 
 /// Evaluates `expr` with the constants only (no parameters).
@@ -123,6 +290,27 @@ pub(crate) fn fmt_num(x: f64) -> String {
         format!("{x}")
     } else {
         format!("{x:e}")
+    }
+}
+
+fn sgn(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x == 0.0 {
+        0.0
+    } else {
+        -1.0
+    }
+}
+
+/// ngspice's `u(x)`: 1 above 0, 0 below, 0.5 at 0.
+fn step(x: f64) -> f64 {
+    if x > 0.0 {
+        1.0
+    } else if x == 0.0 {
+        0.5
+    } else {
+        0.0
     }
 }
 
@@ -229,6 +417,13 @@ fn call(
     span: Span,
     scope: &mut dyn ParamLookup,
 ) -> Result<f64, ElabError> {
+    if let Some(f) = scope.func(name, None) {
+        return call_user(&f, args, span, scope);
+    }
+    // ngspice's numparam `limit(nominal, variation)` (a random corner; here the nominal).
+    if name == "limit" && args.len() == 2 {
+        return eval_inner(&args[0], span, scope);
+    }
     let Some((_, arity)) = FUNCTIONS.iter().find(|(f, _)| *f == name) else {
         let hint = crate::suggest::did_you_mean(name, FUNCTIONS.iter().map(|(f, _)| *f));
         return Err(ElabError::Expr {
@@ -279,20 +474,31 @@ fn call(
         "ceil" => x.ceil(),
         "int" => x.trunc(),
         "nint" => x.round_ties_even(),
-        "sgn" => {
-            if x > 0.0 {
-                1.0
-            } else if x == 0.0 {
-                0.0
-            } else {
-                -1.0
-            }
-        }
+        "sgn" => sgn(x),
         "min" => x.min(v[1]),
         "max" => x.max(v[1]),
         "pow" => x.powf(v[1]),
         "pwr" => x.abs().powf(v[1]),
         "atan2" => x.atan2(v[1]),
+        // PSpice's `limit(x, a, b)`, as ngspice's PSpice mode defines it:
+        // `a > b ? max(min(x, a), b) : max(min(x, b), a)`.
+        "limit" => {
+            let (a, b) = (v[1], v[2]);
+            if a > b {
+                x.min(a).max(b)
+            } else {
+                x.min(b).max(a)
+            }
+        }
+        // PSpice's signed power `sgn(x) |x|^a` (ngspice's PSpice mode writes it with C's pow,
+        // which gives the opposite sign for odd integer powers of a negative x).
+        "pwrs" => sgn(x) * x.abs().powf(v[1]),
+        "u" | "stp" => step(x),
+        "u2" => x.clamp(0.0, 1.0),
+        "uramp" => x.max(0.0),
+        // The statistical functions give their nominal value (balun's Monte Carlo uses
+        // `tol=`; ngspice draws a random value at every evaluation).
+        "agauss" | "gauss" | "aunif" | "unif" => x,
         _ => panic!("function table and evaluator disagree on '{name}'"),
     };
     check_finite(value, span, || {
@@ -428,6 +634,105 @@ mod tests {
         assert_eq!(two("pow", 2.0, 3.0), 8.0);
         assert_eq!(two("atan2", 1.0, 1.0), std::f64::consts::FRAC_PI_4);
         assert_eq!(ev(&f("ternary_fcn", vec![n(0.0), n(5.0), n(6.0)])), 6.0);
+    }
+
+    /// PSpice's functions as ngspice's PSpice mode defines them (`limit`, `pwrs`, `stp`),
+    /// ngspice's `u`/`u2`/`uramp`, and numparam's two-argument `limit` and statistical
+    /// functions at their nominal value.
+    #[test]
+    fn pspice_and_step_functions() {
+        let call = |name: &str, args: &[f64]| ev(&f(name, args.iter().map(|&x| n(x)).collect()));
+        assert_eq!(call("limit", &[5.0, 0.0, 1.0]), 1.0);
+        assert_eq!(call("limit", &[-5.0, 1.0, 0.0]), 0.0);
+        assert_eq!(call("limit", &[0.25, 1.0, 0.0]), 0.25);
+        assert_eq!(call("limit", &[7.0, 2.0]), 7.0);
+        assert_eq!(call("pwrs", &[-2.0, 3.0]), -8.0);
+        assert_eq!(call("pwrs", &[-4.0, 0.5]), -2.0);
+        assert_eq!(call("u", &[0.0]), 0.5);
+        assert_eq!(call("stp", &[-1.0]), 0.0);
+        assert_eq!(call("u2", &[0.3]), 0.3);
+        assert_eq!(call("uramp", &[-2.0]), 0.0);
+        assert_eq!(call("agauss", &[3.0, 0.1, 3.0]), 3.0);
+        assert_eq!(call("if", &[0.0, 1.0, 2.0]), 2.0);
+    }
+
+    /// A scope with `.func`s (scope 0 the top level, scope 1 nested in it).
+    struct Funcs(Vec<(usize, FuncDef)>);
+
+    impl ParamLookup for Funcs {
+        fn get(&mut self, _name: &str) -> Option<Result<f64, ElabError>> {
+            None
+        }
+        fn names(&self) -> Vec<String> {
+            Vec::new()
+        }
+        fn func(&self, name: &str, from: Option<usize>) -> Option<UserFunc> {
+            let mut at = from.unwrap_or(1);
+            loop {
+                if let Some((s, d)) = self.0.iter().find(|(s, d)| *s == at && d.name.name == name) {
+                    return Some(UserFunc {
+                        def: Arc::new(d.clone()),
+                        scope: *s,
+                        depth: expr_depth(&d.body.expr),
+                    });
+                }
+                if at == 0 {
+                    return None;
+                }
+                at -= 1;
+            }
+        }
+    }
+
+    fn def(name: &str, args: &[&str], body: Expr) -> FuncDef {
+        let id = |s: &str| netlist::Ident {
+            name: s.to_string(),
+            span: sp(),
+        };
+        FuncDef {
+            name: id(name),
+            args: args.iter().map(|a| id(a)).collect(),
+            body: netlist::Value {
+                expr: body,
+                span: sp(),
+            },
+            span: sp(),
+        }
+    }
+
+    /// `.func`: arguments bound by value, a body calling the functions of its own scope
+    /// (ngspice expands bodies where they are defined), arity and recursion errors.
+    #[test]
+    fn user_functions() {
+        let mut scope = Funcs(vec![
+            (0, def("sq", &["x"], bin(BinaryOp::Mul, var("x"), var("x")))),
+            (
+                0,
+                def(
+                    "cube",
+                    &["x"],
+                    bin(BinaryOp::Mul, var("x"), f("sq", vec![var("x")])),
+                ),
+            ),
+            (1, def("sq", &["x"], bin(BinaryOp::Add, var("x"), n(100.0)))),
+            (0, def("loop", &["x"], f("loop", vec![var("x")]))),
+        ]);
+        let mut run = |e: &Expr| eval(e, sp(), &mut scope);
+        // From scope 1, sq is the local one, but cube's body sees the top level's.
+        assert_eq!(run(&f("sq", vec![n(2.0)])).unwrap(), 102.0);
+        assert_eq!(run(&f("cube", vec![n(2.0)])).unwrap(), 8.0);
+        assert_eq!(
+            run(&f("cube", vec![f("sq", vec![n(1.0)])])).unwrap(),
+            101.0 * 101.0 * 101.0
+        );
+        assert_eq!(
+            run(&f("sq", vec![n(1.0), n(2.0)])).unwrap_err().to_string(),
+            "function 'sq' takes 1 argument, but 2 were given"
+        );
+        assert_eq!(
+            run(&f("loop", vec![n(1.0)])).unwrap_err().to_string(),
+            "function 'loop' nests calls too deeply (does it call itself?)"
+        );
     }
 
     #[test]

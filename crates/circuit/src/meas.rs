@@ -7,9 +7,25 @@ use crate::params::Params;
 use crate::suggest::did_you_mean;
 use crate::*;
 use netlist::{
-    BinaryOp, Expr, Ident, Item, MeasCard, MeasCond, MeasCount, MeasEdge, MeasExpr, MeasRhs,
-    MeasTrig, StepCard, StepSweep, UnaryOp, Value,
+    BinaryOp, Expr, FourCard, Ident, Item, MeasCard, MeasCond, MeasCount, MeasEdge, MeasExpr,
+    MeasRhs, MeasTrig, Span, StepCard, StepSweep, UnaryOp, Value,
 };
+
+/// Where a vector expression comes from, for its errors: the card's name
+/// (`.meas NAME`, `.four`) and span.
+pub(super) struct Site {
+    pub(super) element: String,
+    pub(super) span: Span,
+}
+
+impl Site {
+    fn of(m: &MeasCard) -> Site {
+        Site {
+            element: format!(".meas {}", m.name.name),
+            span: m.span,
+        }
+    }
+}
 
 /// Most runs a set of `.step` cards may ask for (their outer product).
 pub const MAX_STEPS: usize = 10_000;
@@ -18,11 +34,11 @@ impl Elab<'_> {
     pub(super) fn meas_card(&mut self, m: &MeasCard) -> Result<Meas, ElabError> {
         let kind = match &m.kind {
             netlist::MeasKind::FindAt { expr, at } => MeasKind::FindAt {
-                expr: self.vec_expr(expr, m)?,
+                expr: self.vec_expr(expr, &Site::of(m))?,
                 at: self.eval(at)?,
             },
             netlist::MeasKind::FindWhen { expr, when } => MeasKind::FindWhen {
-                expr: self.vec_expr(expr, m)?,
+                expr: self.vec_expr(expr, &Site::of(m))?,
                 when: self.crossing(when, m)?,
             },
             netlist::MeasKind::When(c) => MeasKind::When(self.crossing(c, m)?),
@@ -33,13 +49,17 @@ impl Elab<'_> {
                 to,
             } => MeasKind::Stat {
                 func: *func,
-                expr: self.vec_expr(expr, m)?,
+                expr: self.vec_expr(expr, &Site::of(m))?,
                 from: from.as_ref().map(|v| self.eval(v)).transpose()?,
                 to: to.as_ref().map(|v| self.eval(v)).transpose()?,
             },
             netlist::MeasKind::TrigTarg { trig, targ } => MeasKind::TrigTarg {
                 trig: self.trigger(trig, m)?,
                 targ: self.trigger(targ, m)?,
+            },
+            netlist::MeasKind::Param(v) => MeasKind::Param {
+                expr: self.fold_params(&v.expr, v)?,
+                span: v.span,
             },
         };
         Ok(Meas {
@@ -48,6 +68,47 @@ impl Elab<'_> {
             kind,
             span: m.span,
         })
+    }
+
+    pub(super) fn four_card(&mut self, c: &FourCard) -> Result<Four, ElabError> {
+        let site = Site {
+            element: ".four".to_string(),
+            span: c.span,
+        };
+        let fundamental_hz = self.eval(&c.freq)?;
+        if !(fundamental_hz > 0.0 && fundamental_hz.is_finite()) {
+            return Err(ElabError::InvalidValue {
+                span: c.freq.span,
+                element: ".four".to_string(),
+                message: format!(
+                    "the fundamental frequency must be positive, got {fundamental_hz}"
+                ),
+            });
+        }
+        let mut outputs = Vec::with_capacity(c.outputs.len());
+        for o in &c.outputs {
+            outputs.push((o.to_string(), self.vec_expr(o, &site)?));
+        }
+        Ok(Four {
+            fundamental_hz,
+            outputs,
+            span: c.span,
+        })
+    }
+
+    /// `param='...'`: every name that is a `.param` becomes its value; the others stay, to be
+    /// other measures' results when the measures are evaluated.
+    fn fold_params(&mut self, e: &Expr, v: &Value) -> Result<Expr, ElabError> {
+        let mut out = e.clone();
+        let mut names = Vec::new();
+        collect_vars(e, &mut names);
+        for name in names {
+            if self.params.is_defined(&name) {
+                let x = self.params.eval(&Expr::Var(name.clone()), v.span)?;
+                substitute(&mut out, &name, x);
+            }
+        }
+        Ok(out)
     }
 
     fn trigger(&mut self, t: &MeasTrig, m: &MeasCard) -> Result<Trigger, ElabError> {
@@ -60,7 +121,7 @@ impl Elab<'_> {
     fn crossing(&mut self, c: &MeasCond, m: &MeasCard) -> Result<Crossing, ElabError> {
         let rhs = match &c.rhs {
             MeasRhs::Value(v) => VecExpr::Const(self.eval(v)?),
-            MeasRhs::Expr(e) => self.vec_expr(e, m)?,
+            MeasRhs::Expr(e) => self.vec_expr(e, &Site::of(m))?,
         };
         let mut count = |n: &MeasCount, what: &str| -> Result<Count, ElabError> {
             match n {
@@ -90,14 +151,14 @@ impl Elab<'_> {
             None => 0.0,
         };
         Ok(Crossing {
-            lhs: self.vec_expr(&c.lhs, m)?,
+            lhs: self.vec_expr(&c.lhs, &Site::of(m))?,
             rhs,
             edge,
             td,
         })
     }
 
-    fn vec_expr(&mut self, e: &MeasExpr, m: &MeasCard) -> Result<VecExpr, ElabError> {
+    fn vec_expr(&mut self, e: &MeasExpr, m: &Site) -> Result<VecExpr, ElabError> {
         match e {
             MeasExpr::Probe { func, args, .. } => self.probe(func, args, m),
             MeasExpr::Par(v) => self.par_expr(&v.expr, v, m),
@@ -105,8 +166,8 @@ impl Elab<'_> {
     }
 
     /// `v(a)`, `v(a,b)`, `vdb(a)`, `i(vx)`, ...: the vector(s) with the part the prefix selects.
-    fn probe(&self, func: &str, args: &[Ident], m: &MeasCard) -> Result<VecExpr, ElabError> {
-        let card = format!(".meas {}", m.name.name);
+    fn probe(&self, func: &str, args: &[Ident], m: &Site) -> Result<VecExpr, ElabError> {
+        let card = m.element.clone();
         let base = if let Some(part) = func.strip_prefix('i') {
             let [dev] = args else {
                 return Err(ElabError::BadReference {
@@ -176,11 +237,11 @@ impl Elab<'_> {
     }
 
     /// `par('...')`: probes become vectors, the rest is evaluated with the parameters.
-    fn par_expr(&mut self, e: &Expr, v: &Value, m: &MeasCard) -> Result<VecExpr, ElabError> {
+    fn par_expr(&mut self, e: &Expr, v: &Value, m: &Site) -> Result<VecExpr, ElabError> {
         if !mentions_probe(e) {
             return Ok(VecExpr::Const(self.params.eval(e, v.span)?));
         }
-        let card = || format!(".meas {}", m.name.name);
+        let card = || m.element.clone();
         let bad = |message: String| ElabError::BadReference {
             span: v.span,
             element: card(),
@@ -255,9 +316,10 @@ impl Elab<'_> {
     }
 }
 
-/// The vectors the `.meas` cards read, as `.save` targets (so a `.save` list keeps them).
+/// The vectors the `.meas` and `.four` cards read, as `.save` targets (so a `.save` list keeps them).
 pub(super) fn saved_by(
     meas: &[Meas],
+    four: &[Four],
     node_of: impl Fn(&str) -> Option<NodeId>,
     device_of: impl Fn(&str) -> Option<usize>,
     devices: &[Device],
@@ -278,6 +340,9 @@ pub(super) fn saved_by(
         walk(&c.lhs, names);
         walk(&c.rhs, names);
     };
+    for (_, e) in four.iter().flat_map(|f| &f.outputs) {
+        walk(e, &mut names);
+    }
     for m in meas {
         match &m.kind {
             MeasKind::FindAt { expr, .. } | MeasKind::Stat { expr, .. } => walk(expr, &mut names),
@@ -293,6 +358,7 @@ pub(super) fn saved_by(
                     }
                 }
             }
+            MeasKind::Param { .. } => {}
         }
     }
     names
@@ -319,6 +385,48 @@ pub(super) fn saved_by(
             }
         })
         .collect()
+}
+
+/// The free names of `e` (variables), each once.
+fn collect_vars(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Var(n) => {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+        Expr::Num(_) => {}
+        Expr::Unary(_, a) => collect_vars(a, out),
+        Expr::Binary(_, a, b) => {
+            collect_vars(a, out);
+            collect_vars(b, out);
+        }
+        Expr::Call(_, args) => args.iter().for_each(|a| collect_vars(a, out)),
+        Expr::Ternary(c, a, b) => {
+            collect_vars(c, out);
+            collect_vars(a, out);
+            collect_vars(b, out);
+        }
+    }
+}
+
+/// Replaces every `Var(name)` in `e` by the number `x`.
+fn substitute(e: &mut Expr, name: &str, x: f64) {
+    match e {
+        Expr::Var(n) if n == name => *e = Expr::Num(x),
+        Expr::Var(_) | Expr::Num(_) => {}
+        Expr::Unary(_, a) => substitute(a, name, x),
+        Expr::Binary(_, a, b) => {
+            substitute(a, name, x);
+            substitute(b, name, x);
+        }
+        Expr::Call(_, args) => args.iter_mut().for_each(|a| substitute(a, name, x)),
+        Expr::Ternary(c, a, b) => {
+            substitute(c, name, x);
+            substitute(a, name, x);
+            substitute(b, name, x);
+        }
+    }
 }
 
 fn is_probe_call(f: &str) -> bool {
@@ -357,6 +465,7 @@ pub(crate) fn step_points(
         return Ok(Vec::new());
     }
     let mut params = Params::new();
+    params.add_func_scope(None, &netlist.items);
     let mut defined: Vec<&str> = Vec::new();
     for item in &netlist.items {
         if let Item::Params(list) = item {

@@ -10,10 +10,24 @@
 //! Entries are unevaluated until first used, so `.param b={a*2} a=1` works in any order; an
 //! entry met again while it is being evaluated is a cycle, reported with the chain.
 
-use crate::expr::{self, ParamLookup};
+//!
+//! `.func` definitions are scoped lexically, as ngspice expands them (`inp_grab_func` keeps one
+//! function table per `.subckt` body): a function defined in a body is seen by that body and
+//! the bodies nested in it. Each frame remembers the body (function scope) it expands.
+
+use crate::expr::{self, ParamLookup, UserFunc};
 use crate::ElabError;
-use netlist::{Expr, Span};
+use netlist::{Expr, FuncDef, Item, Span};
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+
+/// The `.func` definitions of one body (the top level or a `.subckt`) and its enclosing body.
+#[derive(Debug, Default)]
+struct FuncScope {
+    parent: Option<usize>,
+    /// Each function with its body's tree depth.
+    funcs: HashMap<String, (Arc<FuncDef>, usize)>,
+}
 
 #[derive(Debug, Clone)]
 enum Slot {
@@ -28,6 +42,10 @@ pub(crate) struct Params {
     frames: Vec<HashMap<String, Slot>>,
     /// Names being evaluated, outermost first (for cycle messages).
     busy: Vec<String>,
+    /// Function scopes, one per body, indexed as the elaborator's environments.
+    func_scopes: Vec<FuncScope>,
+    /// The function scope of each frame.
+    frame_scope: Vec<usize>,
 }
 
 impl Params {
@@ -36,6 +54,8 @@ impl Params {
         Params {
             frames: vec![HashMap::default()],
             busy: Vec::new(),
+            func_scopes: Vec::new(),
+            frame_scope: vec![0],
         }
     }
 
@@ -43,12 +63,64 @@ impl Params {
         self.frames.len()
     }
 
-    pub(crate) fn push_frame(&mut self) {
+    /// Adds the function scope of a body whose cards are `items` (their `.func` cards, not
+    /// those of nested definitions), inside scope `parent`; returns its index (the first is 0,
+    /// the top level). A later definition of a name replaces an earlier one.
+    pub(crate) fn add_func_scope(&mut self, parent: Option<usize>, items: &[Item]) -> usize {
+        let mut funcs = HashMap::default();
+        for item in items {
+            if let Item::Func(f) = item {
+                let depth = expr::expr_depth(&f.body.expr);
+                funcs.insert(f.name.name.clone(), (Arc::new(f.clone()), depth));
+            }
+        }
+        self.func_scopes.push(FuncScope { parent, funcs });
+        self.func_scopes.len() - 1
+    }
+
+    /// Pushes the frame of an instance whose body has function scope `scope`.
+    pub(crate) fn push_frame(&mut self, scope: usize) {
         self.frames.push(HashMap::default());
+        self.frame_scope.push(scope);
     }
 
     pub(crate) fn pop_frame(&mut self) {
         self.frames.pop();
+        self.frame_scope.pop();
+    }
+
+    /// The `.func` named `name` seen from function scope `from`, or, when `None`, by an
+    /// expression that sees the first `visible` frames.
+    fn func(&self, name: &str, visible: usize, from: Option<usize>) -> Option<UserFunc> {
+        let mut scope = match from {
+            Some(s) => Some(s),
+            None => {
+                let frame = visible.min(self.frame_scope.len()).checked_sub(1)?;
+                Some(self.frame_scope[frame])
+            }
+        };
+        while let Some(i) = scope {
+            let s = self.func_scopes.get(i)?;
+            if let Some((def, depth)) = s.funcs.get(name) {
+                return Some(UserFunc {
+                    def: def.clone(),
+                    scope: i,
+                    depth: *depth,
+                });
+            }
+            scope = s.parent;
+        }
+        None
+    }
+
+    /// The `.func` named `name` seen from function scope `from`, or from the innermost frame.
+    pub(crate) fn func_from(&self, name: &str, from: Option<usize>) -> Option<UserFunc> {
+        self.func(name, self.frames.len(), from)
+    }
+
+    /// Whether any frame defines parameter `name`.
+    pub(crate) fn is_defined(&self, name: &str) -> bool {
+        self.frames.iter().any(|f| f.contains_key(name))
     }
 
     /// Whether the innermost frame defines `name` already.
@@ -187,6 +259,9 @@ impl ParamLookup for View<'_> {
     fn names(&self) -> Vec<String> {
         self.params.names(self.visible)
     }
+    fn func(&self, name: &str, from: Option<usize>) -> Option<UserFunc> {
+        self.params.func(name, self.visible, from)
+    }
 }
 
 #[cfg(test)]
@@ -234,7 +309,7 @@ mod tests {
         let mut p = Params::new();
         p.define_lazy("g", Expr::Num(5.0), sp(1));
         p.define_lazy("w", Expr::Num(1.0), sp(2));
-        p.push_frame();
+        p.push_frame(0);
         p.define_value("w", 7.0);
         p.define_lazy("q", mul(var("w"), var("g")), sp(3));
         assert_eq!(p.eval(&var("q"), sp(9)).unwrap(), 35.0);
@@ -251,7 +326,7 @@ mod tests {
         // even when first used from inside the instance.
         let mut p = Params::new();
         p.define_lazy("g", var("local"), sp(1));
-        p.push_frame();
+        p.push_frame(0);
         p.define_value("local", 1.0);
         let e = p.eval(&var("g"), sp(9)).unwrap_err();
         assert_eq!(e.to_string(), "unknown parameter 'local'");

@@ -553,6 +553,27 @@ I1 0 1 1m
         .any(|w| w.message == "unknown option 'foo' is ignored"));
 }
 
+/// Every option ngspice 39 knows is accepted: applied (`seed`, `maxord` up to 2) or listed in
+/// `Options::ignored` without a warning; an unknown name still warns.
+#[test]
+fn ngspice_options_accepted() {
+    let c = elab(
+        "a\nV1 1 0 1\nR1 1 0 1\n.options noacct klu gminsteps=10 seed=42 maxord=4 itl6=20\n\
+         .options noacct frobnicate=1\n.op\n.end\n",
+    );
+    assert_eq!(c.options.seed, 42);
+    assert_eq!(c.options.maxord, 2);
+    assert_eq!(c.options.ignored, ["noacct", "klu", "gminsteps", "itl6"]);
+    let messages: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "maxord 4: balun's Gear integration stops at order 2, which is used",
+            "unknown option 'frobnicate' is ignored"
+        ]
+    );
+}
+
 #[test]
 fn analysis_errors() {
     let base = "a\nV1 1 0 1\nR1 1 0 1\n";

@@ -45,6 +45,8 @@ pub struct Circuit {
     pub measurements: Vec<Measurement>,
     /// `.meas` cards in netlist order.
     pub meas: Vec<Meas>,
+    /// `.four` cards in netlist order.
+    pub four: Vec<Four>,
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
@@ -434,6 +436,67 @@ pub enum Waveform {
         fall_delay_s: Option<f64>,
         fall_tau_s: Option<f64>,
     },
+    /// `SFFM(VO VA FC MDI FS PHASEC PHASES)` in ngspice 39's order: carrier FC, signal FS
+    /// (both default to 1/TSTOP when omitted or 0).
+    Sffm {
+        offset: f64,
+        amplitude: f64,
+        carrier_hz: Option<f64>,
+        modulation_index: f64,
+        signal_hz: Option<f64>,
+        carrier_phase_deg: f64,
+        signal_phase_deg: f64,
+    },
+    /// `AM(VA VO MF FC TD PHASEC PHASES)` (ngspice 39: MF defaults to 1/TSTOP; both sines take
+    /// PHASES, PHASEC is read and unused).
+    Am {
+        amplitude: f64,
+        offset: f64,
+        modulation_hz: Option<f64>,
+        carrier_hz: f64,
+        delay_s: f64,
+        phase_deg: f64,
+    },
+    /// `TRNOISE(NA TS NALPHA NAMP RTSAM RTSCAPT RTSEMT)`: white noise of RMS `NA` sampled every
+    /// `TS` (linear between samples), 1/f^NALPHA noise of amplitude NAMP, random telegraph
+    /// noise of amplitude RTSAM with mean capture/emission times; plus the source's DC value.
+    TrNoise {
+        white_rms: f64,
+        step_s: f64,
+        alpha: f64,
+        flicker_amp: f64,
+        rts_amp: f64,
+        rts_capture_s: f64,
+        rts_emission_s: f64,
+        /// The card's `DC` value, added to the noise (0 when none is given).
+        dc: f64,
+        /// The source's own random stream, a hash of its name (mixed with `.options seed`
+        /// by the transient).
+        stream: u64,
+    },
+    /// `TRRANDOM(TYPE TS TD PARAM1 PARAM2)`: a new random value every TS after TD, held.
+    TrRandom {
+        kind: RandomKind,
+        step_s: f64,
+        delay_s: f64,
+        param1: f64,
+        param2: f64,
+        dc: f64,
+        stream: u64,
+    },
+}
+
+/// The distribution of a `TRRANDOM` source (its TYPE argument).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RandomKind {
+    /// 1: uniform in `[-PARAM1, PARAM1) + PARAM2`.
+    Uniform,
+    /// 2: Gaussian, standard deviation PARAM1, mean PARAM2.
+    Gaussian,
+    /// 3: exponential with mean PARAM1, plus PARAM2.
+    Exponential,
+    /// 4: Poisson with lambda PARAM1, plus PARAM2.
+    Poisson,
 }
 
 /// Analyses with evaluated arguments.
@@ -506,6 +569,17 @@ pub struct Options {
     pub defw_m: f64,
     pub defad_m2: f64,
     pub defas_m2: f64,
+    /// `.four`: rows of the harmonics table, the DC row included (`.options nfreqs`, 10).
+    pub nfreqs: u32,
+    /// `.four`: points the last period is interpolated onto (`.options fourgridsize`, 200).
+    pub fourgridsize: u32,
+    /// `.four`: degree of the interpolating polynomials, 0 for none, using the transient's
+    /// own points (`.options polydegree`, 1).
+    pub polydegree: u32,
+    /// `.options seed=N`: the seed of the transient noise sources' random streams.
+    pub seed: u64,
+    /// ngspice options the netlist sets that balun accepts without applying, in card order.
+    pub ignored: Vec<String>,
 }
 
 impl Default for Options {
@@ -527,6 +601,11 @@ impl Default for Options {
             defw_m: 100e-6,
             defad_m2: 0.0,
             defas_m2: 0.0,
+            nfreqs: 10,
+            fourgridsize: 200,
+            polydegree: 1,
+            seed: 1,
+            ignored: Vec::new(),
         }
     }
 }
@@ -608,6 +687,16 @@ pub struct Meas {
     pub span: Span,
 }
 
+/// A `.four FREQ OUT...` card: the harmonics of each output over the transient's last period
+/// of `fundamental_hz` (computed by `measure::four`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Four {
+    pub fundamental_hz: f64,
+    /// (name as ngspice prints it, e.g. `v(out)`, the vector expression).
+    pub outputs: Vec<(String, VecExpr)>,
+    pub span: Span,
+}
+
 /// What a `.meas` computes (ngspice's semantics: see `measure::meas`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum MeasKind {
@@ -629,6 +718,12 @@ pub enum MeasKind {
     TrigTarg {
         trig: Trigger,
         targ: Trigger,
+    },
+    /// `param='expr'`: evaluated after the vector measures of its analysis, its free names
+    /// being other measures' results (the `.param`s are already folded into numbers).
+    Param {
+        expr: netlist::Expr,
+        span: Span,
     },
 }
 

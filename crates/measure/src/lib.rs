@@ -13,7 +13,11 @@
 //!   signal source (signal-to-hum ratio).
 //! - [`montecarlo`]: any of these (or any function of a circuit) over seeded random draws of
 //!   the element tolerances, in parallel, with order statistics and histograms.
+//! - [`rfi`]: RF immunity (EMIRR, the DC shift and the demodulated tone an RF carrier on the
+//!   line causes), from the solver's second-order rectification analysis.
 //! - [`meas`]: `.meas` cards evaluated on finished plots (pure post-processing, ngspice's rules).
+//! - [`four`]: `.four` (harmonics and THD of a transient's last period, ngspice's algorithm).
+//! - [`thd`]: THD against drive level (the input's `SIN` amplitude swept, runs in parallel).
 //!
 //! What does not live here: reading netlists (the `netlist`/`circuit` crates do that; a
 //! `.cmrr`/`.xtalk`/`.hum` card arrives as a [`circuit::Measurement`]) and formatting tables or
@@ -23,10 +27,13 @@
 //! so every [`circuit::NodeId`] and [`circuit::DeviceId`] of the original stays valid.
 
 pub mod cmrr;
+pub mod four;
 pub mod interference;
 pub mod meas;
 pub mod montecarlo;
 pub mod noise;
+pub mod rfi;
+pub mod thd;
 pub mod xtalk;
 
 use circuit::{Circuit, DeviceId, DeviceKind, NodeId};

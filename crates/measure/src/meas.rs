@@ -19,6 +19,9 @@
 //!   three consecutive widths are equal (within 100 ulps), Simpson's 1/3 where two are, the
 //!   trapezoid otherwise; `rms = sqrt(area of y^2 / (to - from))`.
 //! - `pp`: `max - min` over the window. `trig ... targ ...`: `x(targ) - x(trig)`.
+//! - `param='expr'`: the expression, its `.param`s folded in by elaboration, its other names
+//!   the results of the measures evaluated before it (every vector measure, then the earlier
+//!   `param=` ones); a name whose measure failed makes it fail.
 //!
 //! Without `from=`/`to=` the window is the whole sweep. One difference from ngspice: a window
 //! holding no point is a failure here (ngspice reports 0 for `max`/`min`).
@@ -28,6 +31,7 @@ use circuit::{
 };
 use num_complex::Complex64;
 use solver::{Data, Plot};
+use std::collections::HashMap;
 
 /// The outcome of one `.meas`.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +65,8 @@ pub enum Detail {
     Integral { from: f64, to: f64 },
     /// `trig ... targ ...`: both scale values.
     TrigTarg { targ: f64, trig: f64 },
+    /// `param='...'`: nothing else.
+    Param,
 }
 
 /// ngspice's plot name for an analysis.
@@ -80,19 +86,54 @@ fn analysis_word(a: MeasAnalysis) -> &'static str {
     }
 }
 
-/// Evaluates every `.meas` on the first plot of its analysis.
+/// Evaluates every `.meas` on the first plot of its analysis: the vector measures first, then
+/// the `param='...'` ones in card order, each seeing every result computed before it (as
+/// ngspice, which makes each result a parameter). Results stay in card order.
 pub fn evaluate(meas: &[Meas], plots: &[Plot]) -> Vec<MeasResult> {
-    meas.iter()
+    let mut results: Vec<MeasResult> = meas
+        .iter()
         .map(|m| MeasResult {
             name: m.name.clone(),
             outcome: evaluate_one(m, plots),
         })
-        .collect()
+        .collect();
+    let mut known: HashMap<String, f64> = HashMap::new();
+    for (m, r) in meas.iter().zip(&results) {
+        if let (false, Ok(v)) = (matches!(m.kind, MeasKind::Param { .. }), &r.outcome) {
+            known.insert(m.name.clone(), v.value);
+        }
+    }
+    for (m, r) in meas.iter().zip(results.iter_mut()) {
+        if let MeasKind::Param { expr, span } = &m.kind {
+            r.outcome = circuit::expr::eval(expr, *span, &mut known)
+                .map(|value| MeasValue {
+                    value,
+                    detail: Detail::Param,
+                })
+                .map_err(|e| param_error(&e.to_string()));
+            if let Ok(v) = &r.outcome {
+                known.insert(m.name.clone(), v.value);
+            }
+        }
+    }
+    results
+}
+
+/// A `param=` failure: an unknown name is a measure that failed or was never defined.
+fn param_error(message: &str) -> String {
+    if message.contains("unknown") {
+        format!("{message} (a param= expression sees the .params and the measures that succeeded)")
+    } else {
+        message.to_string()
+    }
 }
 
 /// Evaluates one `.meas`; the error says why it failed (no plot, missing vector, condition
-/// never met, empty window).
+/// never met, empty window). A `param='...'` measure needs the others' results: [`evaluate`].
 pub fn evaluate_one(m: &Meas, plots: &[Plot]) -> Result<MeasValue, String> {
+    if matches!(m.kind, MeasKind::Param { .. }) {
+        return Err("a param= measure is evaluated with the other measures' results".into());
+    }
     let Some(plot) = plots.iter().find(|p| p.name == plot_name(m.analysis)) else {
         return Err(format!(
             "no .{} analysis to measure",
@@ -162,7 +203,26 @@ pub fn evaluate_one(m: &Meas, plots: &[Plot]) -> Result<MeasValue, String> {
                 detail: Detail::TrigTarg { targ, trig },
             })
         }
+        MeasKind::Param { .. } => unreachable!("returned above"),
     }
+}
+
+/// The real parts of a plot's scale (time, frequency or the swept source).
+pub fn scale_values(plot: &Plot) -> Result<Vec<f64>, String> {
+    let scale = plot.scale.as_ref().ok_or("the plot has no scale")?;
+    Ok((0..scale.data.len()).map(|i| scale.data.at(i).re).collect())
+}
+
+/// The real part of vector expression `e` at every point of `plot` (as a `.meas` of
+/// `analysis` reads it; the error names a missing vector).
+pub fn vector_values(plot: &Plot, e: &VecExpr, analysis: MeasAnalysis) -> Result<Vec<f64>, String> {
+    let x = scale_values(plot)?;
+    Ctx {
+        plot,
+        x: &x,
+        analysis,
+    }
+    .values(e)
 }
 
 fn never() -> String {

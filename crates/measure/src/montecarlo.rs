@@ -14,21 +14,57 @@
 use circuit::{Circuit, Distribution};
 use rayon::prelude::*;
 
-/// How to sample: runs, seed and the default distribution (from `.mc` or the command line).
+/// How to sample: runs, seed and the default distribution (from `.mc` or the command line),
+/// and which of the runs to compute here.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct McPlan {
+    /// Runs of the whole Monte Carlo.
     pub runs: usize,
     pub seed: u64,
     pub dist: Distribution,
+    /// A shard: only runs `start..end` (within `0..runs`) are computed here; `None` computes
+    /// them all. Run `i` is the same bits in any shard ([`Circuit::monte_carlo_run`]), so
+    /// shards computed anywhere and concatenated in run order equal the whole run.
+    pub shard: Option<(usize, usize)>,
+}
+
+impl McPlan {
+    /// Every run of `runs`, no shard.
+    pub fn new(runs: usize, seed: u64, dist: Distribution) -> McPlan {
+        McPlan {
+            runs,
+            seed,
+            dist,
+            shard: None,
+        }
+    }
+
+    /// The run indices computed here: the shard, else `0..runs`.
+    pub fn indices(&self) -> std::ops::Range<usize> {
+        match self.shard {
+            Some((start, end)) => start..end,
+            None => 0..self.runs,
+        }
+    }
+
+    /// The plan restricted to runs `start..end`; an error unless `start < end <= runs`.
+    pub fn with_shard(self, start: usize, end: usize) -> Result<McPlan, String> {
+        if start >= end || end > self.runs {
+            return Err(format!(
+                "runs {start}..{end}: a shard needs start < end <= {} (the Monte Carlo's runs)",
+                self.runs
+            ));
+        }
+        Ok(McPlan {
+            shard: Some((start, end)),
+            ..self
+        })
+    }
 }
 
 impl From<circuit::MonteCarlo> for McPlan {
     fn from(m: circuit::MonteCarlo) -> Self {
-        McPlan {
-            runs: m.runs,
-            seed: m.seed,
-            dist: m.dist,
-        }
+        McPlan::new(m.runs, m.seed, m.dist)
     }
 }
 
@@ -46,8 +82,9 @@ impl<E: std::fmt::Display> std::fmt::Display for RunError<E> {
     }
 }
 
-/// Runs `measure` on `plan.runs` perturbed copies of `circuit` in parallel (rayon's current
-/// pool) and returns the results in run order; `tick` is called once per finished run (from
+/// Runs `measure` on the perturbed copies of `circuit` of the plan's runs
+/// ([`McPlan::indices`]) in parallel (rayon's current pool) and returns the results in run
+/// order; `tick` is called once per finished run (from
 /// any thread: a progress bar). The first error (in run order) is returned instead.
 pub fn run<T, E>(
     circuit: &Circuit,
@@ -59,7 +96,8 @@ where
     T: Send,
     E: Send,
 {
-    (0..plan.runs as u64)
+    let runs = plan.indices();
+    (runs.start as u64..runs.end as u64)
         .into_par_iter()
         .map(|run| {
             let c = circuit.monte_carlo_run(plan.seed, run, plan.dist);

@@ -119,10 +119,26 @@ pub enum Item {
     Meas(Box<MeasCard>),
     /// `.step param NAME ...`: run every analysis once per value of a parameter.
     Step(Box<StepCard>),
+    /// `.four FREQ v(out) ...` (`.fourier`): Fourier analysis of the transient's last period.
+    Four(Box<FourCard>),
     /// `.save v(out) i(v1) out all`: the vectors to keep (ngspice keeps all when there is none).
     Save(Vec<SaveItem>),
     /// `.mc N [seed=S] [dist=gauss|uniform]`: Monte Carlo over the element tolerances.
     MonteCarlo(Box<MonteCarloCard>),
+    /// `.func name(a, b) {expr}` (ngspice) or `.func name(a, b) = expr` (PSpice).
+    Func(FuncDef),
+}
+
+/// `.func NAME(ARG, ...) {BODY}`: a user function, expanded where it is called (as ngspice
+/// expands it, like a macro): each argument replaces its name in the body, except inside
+/// `v(...)`/`i(...)`, whose names are nodes and elements. The body is parsed as a behavioural
+/// expression (raw names in `v()`/`i()`), so it may be used in `.param`s, values and B sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FuncDef {
+    pub name: Ident,
+    pub args: Vec<Ident>,
+    pub body: Value,
+    pub span: Span,
 }
 
 /// `.mc N [seed=S] [dist=gauss|uniform]` (balun's own card): `N` runs with every toleranced
@@ -184,6 +200,8 @@ pub enum MeasKind {
     },
     /// `trig ... targ ...`: the scale distance from the trigger to the target.
     TrigTarg { trig: MeasTrig, targ: MeasTrig },
+    /// `param='expr'`: an expression of `.param`s and other measures' results.
+    Param(Value),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,6 +272,16 @@ pub enum MeasTrig {
     At(Value),
     /// `trig EXPR val=V [td=T] [rise|fall|cross=N]`
     When(Box<MeasCond>),
+}
+
+/// `.four FREQ OUT1 [OUT2 ...]` (any word starting `.four`, as ngspice reads it): the
+/// harmonics of each output over the last period of the fundamental `FREQ` of the transient.
+/// Outputs are `.meas` vectors (`v(out)`, `v(a,b)`, `i(v1)`, a bare node name).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FourCard {
+    pub freq: Value,
+    pub outputs: Vec<MeasExpr>,
+    pub span: Span,
 }
 
 /// `.step [param] NAME list v1 v2 ... | [lin] start stop step | dec|oct start stop n`.
@@ -605,4 +633,12 @@ pub enum TranSpec {
     },
     /// `EXP(V1 V2 TD1 TAU1 TD2 TAU2)`
     Exp(Vec<Value>),
+    /// `SFFM(VO VA FC MDI FS PHASEC PHASES)`
+    Sffm(Vec<Value>),
+    /// `AM(VA VO MF FC TD PHASEC PHASES)`
+    Am(Vec<Value>),
+    /// `TRNOISE(NA TS NALPHA NAMP RTSAM RTSCAPT RTSEMT)`
+    TrNoise(Vec<Value>),
+    /// `TRRANDOM(TYPE TS TD PARAM1 PARAM2)`
+    TrRandom(Vec<Value>),
 }

@@ -22,11 +22,12 @@ type PResult<T> = Result<T, ParseError>;
 const SILENT_CARDS: &[&str] = &[".print", ".plot", ".probe", ".width", ".end"];
 
 /// Words that start a part of an independent source specification.
-const SOURCE_KEYWORDS: &[&str] = &["dc", "ac", "sin", "pulse", "pwl", "exp"];
+const SOURCE_KEYWORDS: &[&str] = &[
+    "dc", "ac", "sin", "pulse", "pwl", "exp", "sffm", "am", "trnoise", "trrandom",
+];
 
 /// Source functions ngspice knows that this parser does not.
-const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] =
-    &["sffm", "am", "trnoise", "trrandom", "distof1", "distof2"];
+const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] = &["distof1", "distof2"];
 
 /// The message for a word that starts like a number but is not one; the European resistor
 /// notation (`4k7`, `2r2`) gets a hint, as the simulators disagree on it (ngspice 39 reads
@@ -303,6 +304,13 @@ impl<'c> Cursor<'c> {
         Ok((positional, params))
     }
 
+    /// Consumes an `=` at the current position, if there is one (`dc=5` read as `dc 5`).
+    fn skip_eq(&mut self) {
+        if self.peek().is_some_and(|t| t.kind == TokKind::Eq) {
+            self.bump();
+        }
+    }
+
     /// Reads positional token `t` as a node name.
     fn node(&self, t: Tok) -> PResult<Node> {
         if t.kind == TokKind::Word {
@@ -399,7 +407,13 @@ impl Builder {
         }
         let mut cur = Cursor::new(card)?;
         cur.bump();
-        if matches!(keyword, ".meas" | ".measure" | ".step") && !self.open.is_empty() {
+        // ngspice takes any keyword starting `.four` (`.fourier`) as a Fourier card.
+        let keyword = if keyword.starts_with(".four") {
+            ".four"
+        } else {
+            keyword
+        };
+        if matches!(keyword, ".meas" | ".measure" | ".step" | ".four") && !self.open.is_empty() {
             return cur.error(
                 card.span(0, keyword.len()),
                 format!("'{keyword}' must be at the top level, not inside a '.subckt'"),
@@ -407,6 +421,7 @@ impl Builder {
         }
         let item = match keyword {
             ".param" => Item::Params(params_card(&mut cur)?),
+            ".func" => Item::Func(func_card(&mut cur)?),
             ".subckt" => {
                 let def = subckt_header(&mut cur)?;
                 self.open.push(OpenSubckt {
@@ -470,6 +485,7 @@ impl Builder {
             ".mc" => Item::MonteCarlo(Box::new(mc_card(&mut cur)?)),
             ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(&mut cur)?)),
             ".step" => Item::Step(Box::new(meas_card::step_card(&mut cur)?)),
+            ".four" => Item::Four(Box::new(meas_card::four_card(&mut cur)?)),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),
@@ -555,6 +571,102 @@ fn params_card(cur: &mut Cursor) -> PResult<Vec<Param>> {
         return cur.error(cur.missing_span(), "expected name=value after '.param'");
     }
     Ok(params)
+}
+
+/// `.func NAME(ARG, ...) BODY` where BODY is `{expr}`, `'expr'`, `= expr`, `= {expr}` or a bare
+/// expression to the end of the card (ngspice's and PSpice's forms).
+fn func_card(cur: &mut Cursor) -> PResult<FuncDef> {
+    let name = cur.expect_word("a function name after '.func'")?;
+    if !is_identifier(&name.name) {
+        return cur.error(
+            name.span,
+            format!(
+                "expected a function name after '.func', found '{}'",
+                name.name
+            ),
+        );
+    }
+    match cur.bump() {
+        Some(t) if t.kind == TokKind::LParen => {}
+        _ => {
+            return cur.error(
+                name.span,
+                format!("expected '(' and the arguments after '.func {}'", name.name),
+            )
+        }
+    }
+    let mut args: Vec<Ident> = Vec::new();
+    loop {
+        match cur.bump() {
+            Some(t) if t.kind == TokKind::RParen => break,
+            Some(t) if t.kind == TokKind::Comma && !args.is_empty() => {}
+            Some(t) if t.kind == TokKind::Word && is_identifier(cur.text(t)) => {
+                let arg = cur.ident(t);
+                if args.iter().any(|a| a.name == arg.name) {
+                    return cur.error(
+                        arg.span,
+                        format!("argument '{}' of '{}' is named twice", arg.name, name.name),
+                    );
+                }
+                args.push(arg);
+            }
+            Some(t) => {
+                return cur.error(
+                    cur.span(t),
+                    format!(
+                        "expected an argument name or ')' in '.func {}', found '{}'",
+                        name.name,
+                        cur.text(t)
+                    ),
+                )
+            }
+            None => {
+                return cur.error(
+                    name.span,
+                    format!("unclosed '(' after '.func {}'", name.name),
+                )
+            }
+        }
+    }
+    cur.skip_eq();
+    let Some(first) = cur.peek() else {
+        return cur.error(
+            cur.missing_span(),
+            format!("expected the body of '.func {}'", name.name),
+        );
+    };
+    let end = cur.card.lower.len();
+    // A single `{...}` or `'...'` group is the body; else the text to the end of the card.
+    let (start, stop) =
+        if matches!(first.kind, TokKind::Brace | TokKind::Quote) && cur.peek_at(1).is_none() {
+            (first.start + 1, first.end - 1)
+        } else {
+            (first.start, end)
+        };
+    let text: String = cur.card.lower[start..stop]
+        .chars()
+        .map(|c| {
+            if matches!(c, '{' | '}' | '\'') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let expr = parse_behavioral(&text).map_err(|e| ParseError::Syntax {
+        span: cur.card.span(start + e.offset, start + e.offset + 1),
+        message: e.message,
+    })?;
+    cur.pos = cur.toks.len();
+    Ok(FuncDef {
+        name,
+        args,
+        body: Value {
+            expr,
+            span: cur.card.span(first.start, end),
+        },
+        span: cur.card.full_span(),
+    })
 }
 
 /// `.subckt NAME ports... [params:] [a=1 ...]` (the body and `.ends` come later).
@@ -1060,11 +1172,17 @@ fn behavioral_form(cur: &Cursor) -> Option<&'static str> {
 }
 
 /// Parses the expression text of a behavioural source starting at byte `start` of the card
-/// and running to `end`: braces are blanks (ngspice removes them), `v()`/`i()` take raw names.
+/// and running to `end`: braces and quotes are blanks (ngspice removes them), `v()`/`i()` take raw names.
 fn behavioral_expr(cur: &Cursor, start: usize, end: usize) -> PResult<(Value, Vec<Ident>, String)> {
     let text: String = cur.card.lower[start..end]
         .chars()
-        .map(|c| if matches!(c, '{' | '}') { ' ' } else { c })
+        .map(|c| {
+            if matches!(c, '{' | '}' | '\'') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect();
     if text.trim().is_empty() {
         return cur.error(cur.card.span(start, end), "expected an expression");
@@ -1804,7 +1922,7 @@ fn coupled_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     })
 }
 
-/// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP (args)]`.
+/// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP|SFFM|AM|TRNOISE|TRRANDOM (args)]`.
 fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
     let mut nodes = Vec::new();
     for _ in 0..2 {
@@ -1837,16 +1955,20 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
             ""
         };
         match word {
-            "dc" if !cur.at_param() => {
+            // `DC 5`, or as ngspice also reads it (its tokenizer takes `=` for a blank)
+            // `dc=5`, `dc = 'gold'`.
+            "dc" => {
                 cur.bump();
+                cur.skip_eq();
                 if cur.at_end() {
                     // `V1 a 0 DC`: point at the `DC` that lacks its value.
                     return cur.error(cur.span(t), format!("expected a DC value for '{n}'"));
                 }
                 spec.dc = Some(cur.expect_value(format_args!("a DC value for '{n}'"))?);
             }
-            "ac" if !cur.at_param() => {
+            "ac" => {
                 cur.bump();
+                cur.skip_eq();
                 let mut ac = AcSpec {
                     mag: None,
                     phase_deg: None,
@@ -1861,7 +1983,9 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                 }
                 spec.ac = Some(ac);
             }
-            "sin" | "pulse" | "pwl" | "exp" if !cur.at_param() => {
+            "sin" | "pulse" | "pwl" | "exp" | "sffm" | "am" | "trnoise" | "trrandom"
+                if !cur.at_param() =>
+            {
                 if spec.tran.is_some() {
                     return cur.error(
                         cur.span(t),
@@ -1901,7 +2025,8 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
     Ok((nodes, spec))
 }
 
-/// Arguments of `SIN`/`PULSE`/`PWL`/`EXP`, with or without parentheses (the keyword is consumed).
+/// Arguments of a transient function (`SIN`, `PULSE`, `PWL`, `EXP`, `SFFM`, `AM`, `TRNOISE`,
+/// `TRRANDOM`), with or without parentheses (the keyword is consumed).
 fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
     let paren = cur.peek().is_some_and(|t| t.kind == TokKind::LParen);
     let open = cur.peek();
@@ -1949,6 +2074,10 @@ fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
         "sin" => TranSpec::Sin(args),
         "pulse" => TranSpec::Pulse(args),
         "exp" => TranSpec::Exp(args),
+        "sffm" => TranSpec::Sffm(args),
+        "am" => TranSpec::Am(args),
+        "trnoise" => TranSpec::TrNoise(args),
+        "trrandom" => TranSpec::TrRandom(args),
         _ => TranSpec::Pwl {
             points: args,
             params,

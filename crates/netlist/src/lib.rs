@@ -6,7 +6,8 @@
 //! It does no evaluation: values stay unevaluated [`ast::Expr`]s (a literal number is parsed to
 //! `f64` here, nothing more).
 //!
-//! Code map (private modules): `lines` (stage 1: physical lines, comments, continuations,
+//! Code map (private modules): `encoding` (file bytes to text: UTF-8, UTF-16 with or without a
+//! byte-order mark, Latin-1), `lines` (stage 1: physical lines, comments, continuations,
 //! `.include`/`.lib`/`.control`/`.end`, segment maps back to file offsets), `tokens` (card
 //! tokenizer), `number` (SPICE numbers with suffixes), `expr` (expression grammar), `cards`
 //! (stage 2: cards to [`Item`]s, `.subckt` nesting), `parser` (entry points), `print`
@@ -16,6 +17,7 @@
 
 pub mod ast;
 mod cards;
+mod encoding;
 mod error;
 mod expr;
 mod lines;

@@ -384,7 +384,7 @@ impl Loader<'_> {
         if let Some(&id) = self.cache.get(&key) {
             return Ok(id);
         }
-        let text = std::fs::read_to_string(path).map_err(|e| ParseError::Include {
+        let text = crate::encoding::read_text(path).map_err(|e| ParseError::Include {
             span: card.full_span(),
             path: path.to_path_buf(),
             reason: e.to_string(),

@@ -2,7 +2,8 @@
 //!
 //! `.meas` follows ngspice's forms (see `MeasCard`): the analysis (`ac`, `dc`, `tran`), the
 //! result's name, then `find`, `when`, a statistic (`max`, `min`, `max_at`, `min_at`, `avg`,
-//! `rms`, `pp`, `integ`) or `trig ... targ ...`. Vectors are probes (`v(a)`, `v(a,b)`,
+//! `rms`, `pp`, `integ`), `trig ... targ ...` or `param='expr'` (of `.param`s and other
+//! measures' results). Vectors are probes (`v(a)`, `v(a,b)`,
 //! `vdb(a)`, `i(vx)`, ...), a bare node name, or `par('expression')`.
 //! `.step` is LTspice's `.step [param] NAME list ...|[lin] start stop step|dec|oct start stop n`.
 
@@ -68,6 +69,19 @@ pub(super) fn meas_card(cur: &mut Cursor) -> PResult<MeasCard> {
             }
         }
         "when" => MeasKind::When(condition(cur, false)?),
+        "param" => {
+            match cur.bump() {
+                Some(t) if t.kind == TokKind::Eq => {}
+                _ => {
+                    return cur.error(
+                        func.span,
+                        "expected \"param='expression'\" (an expression of .params and other \
+                         measures)",
+                    )
+                }
+            }
+            MeasKind::Param(cur.expect_value("an expression after 'param='")?)
+        }
         "trig" => {
             let trig = trig_clause(cur, "trig")?;
             match cur.bump() {
@@ -143,6 +157,24 @@ pub(super) fn meas_card(cur: &mut Cursor) -> PResult<MeasCard> {
         analysis: analysis_kind,
         name,
         kind,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.four FREQ OUT1 [OUT2 ...]` (the cursor is past the keyword).
+pub(super) fn four_card(cur: &mut Cursor) -> PResult<FourCard> {
+    let freq = cur.expect_value("the fundamental frequency in '.four FREQ v(out) ...'")?;
+    let mut outputs = vec![meas_expr(cur, "an output in '.four FREQ v(out) ...'")?];
+    while !cur.at_end() {
+        if cur.peek().is_some_and(|t| t.kind == TokKind::Comma) {
+            cur.bump();
+            continue;
+        }
+        outputs.push(meas_expr(cur, "an output in '.four FREQ v(out) ...'")?);
+    }
+    Ok(FourCard {
+        freq,
+        outputs,
         span: cur.card.full_span(),
     })
 }
@@ -460,6 +492,19 @@ mod tests {
             }
             MeasExpr::Par(_) => panic!("par"),
         }
+    }
+
+    #[test]
+    fn meas_param_form() {
+        let m = meas(".meas tran ok param='(trise < 100u) ? 1 : 0'");
+        let MeasKind::Param(v) = &m.kind else {
+            panic!("{:?}", m.kind)
+        };
+        assert!(matches!(v.expr, Expr::Ternary(..)));
+        assert_eq!(
+            err("t\n.meas tran ok param\n"),
+            "expected \"param='expression'\" (an expression of .params and other measures)"
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ pub(crate) fn parse_file(
     path: &Path,
     resolver: Option<Resolver<'_>>,
 ) -> Result<(Netlist, Sources), (ParseError, Sources)> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::encoding::read_text(path).map_err(|e| {
         (
             ParseError::Io {
                 path: path.to_path_buf(),

@@ -709,6 +709,28 @@ fn sin_pulse_exp_functions() {
 }
 
 #[test]
+fn sffm_am_trnoise_trrandom_functions() {
+    match source("t\nV1 a 0 SFFM(0 1 10k 5 1k)\n").tran {
+        Some(TranSpec::Sffm(a)) => assert_eq!(nums(&a), [0.0, 1.0, 1e4, 5.0, 1e3]),
+        t => panic!("{t:?}"),
+    }
+    match source("t\nV1 a 0 am 1 0.5 1k 10k 1u\n").tran {
+        Some(TranSpec::Am(a)) => assert_eq!(nums(&a), [1.0, 0.5, 1e3, 1e4, 1e-6]),
+        t => panic!("{t:?}"),
+    }
+    let s = source("t\nV1 a 0 dc 1 trnoise(1m 1u 1 1m)\n");
+    assert!(s.dc.is_some());
+    match s.tran {
+        Some(TranSpec::TrNoise(a)) => assert_eq!(nums(&a), [1e-3, 1e-6, 1.0, 1e-3]),
+        t => panic!("{t:?}"),
+    }
+    match source("t\nI1 a 0 TRRANDOM(2 10m 0 1)\n").tran {
+        Some(TranSpec::TrRandom(a)) => assert_eq!(nums(&a), [2.0, 10e-3, 0.0, 1.0]),
+        t => panic!("{t:?}"),
+    }
+}
+
+#[test]
 fn pwl_points_and_params() {
     match source("t\nV1 a 0 PWL(0 0 1u 1 2u 0) r=0 td=1n\n").tran {
         Some(TranSpec::Pwl { points, params }) => {
@@ -741,8 +763,8 @@ fn source_errors() {
     let (msg, at) = parse_err("t\nV1 a\n");
     assert_eq!(msg, "expected 2 nodes for 'v1', found 1");
     assert_eq!(at, "t.net:2:1");
-    let (msg, _) = parse_err("t\nV1 a 0 sffm(0 1 1k 5 1)\n");
-    assert_eq!(msg, "source function 'sffm' ('v1') is not supported yet");
+    let (msg, _) = parse_err("t\nV1 a 0 distof1 0.1\n");
+    assert_eq!(msg, "source function 'distof1' ('v1') is not supported yet");
     let (msg, at) = parse_err("t\nV1 a 0 dc 1..2\n");
     assert_eq!(msg, "invalid number '1..2'");
     assert_eq!(at, "t.net:2:11");
@@ -1297,7 +1319,7 @@ fn missing_parameter_values() {
 
 #[test]
 fn warnings_do_not_stop_parsing() {
-    let n = parse("t\n.nodeset v(a)=1\nR1 a 0 1\n.control\nrun\n.endc\n.four 1k v(a)\n");
+    let n = parse("t\n.nodeset v(a)=1\nR1 a 0 1\n.control\nrun\n.endc\n.sens v(a)\n");
     assert_eq!(elements(&n).len(), 1);
     let msgs: Vec<_> = n.warnings.iter().map(|w| w.message.as_str()).collect();
     assert_eq!(
@@ -1305,9 +1327,24 @@ fn warnings_do_not_stop_parsing() {
         [
             "unknown control card '.nodeset' ignored",
             "'.control' block ignored (interactive commands are not supported)",
-            "unknown control card '.four' ignored"
+            "unknown control card '.sens' ignored"
         ]
     );
+}
+
+#[test]
+fn four_card_takes_a_frequency_and_outputs() {
+    let n = parse("t\nR1 a 0 1\n.fourier 1k v(a) v(a,b), i(v1) out\n");
+    assert!(n.warnings.is_empty());
+    let Some(Item::Four(c)) = n.items.last() else {
+        panic!("no .four item: {:?}", n.items);
+    };
+    assert_eq!(c.freq.expr, Expr::Num(1000.0));
+    let printed: Vec<String> = c.outputs.iter().map(|o| o.to_string()).collect();
+    assert_eq!(printed, ["v(a)", "v(a,b)", "i(v1)", "v(out)"]);
+    let (msg, at) = parse_err("t\nR1 a 0 1\n.four 1k\n");
+    assert_eq!(msg, "expected an output in '.four FREQ v(out) ...'");
+    assert_eq!(at, "t.net:3:9");
 }
 
 // ---------------------------------------------------------------- built-in library

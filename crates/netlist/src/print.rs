@@ -180,6 +180,20 @@ impl Display for Item {
             }
             Item::Meas(m) => write!(f, "{m}"),
             Item::Step(s) => write!(f, "{s}"),
+            Item::Func(d) => {
+                write!(f, ".func {}(", d.name.name)?;
+                for (i, a) in d.args.iter().enumerate() {
+                    write!(f, "{}{}", if i == 0 { "" } else { ", " }, a.name)?;
+                }
+                write!(f, ") {}", d.body)
+            }
+            Item::Four(c) => {
+                write!(f, ".four {}", c.freq)?;
+                for o in &c.outputs {
+                    write!(f, " {o}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -329,6 +343,7 @@ impl Display for MeasCard {
                 f.write_str(" targ ")?;
                 trig(f, b)
             }
+            MeasKind::Param(v) => write!(f, "param={v}"),
         }
     }
 }
@@ -662,6 +677,10 @@ impl Display for SourceSpec {
                 TranSpec::Sin(a) => ("sin", a, &[]),
                 TranSpec::Pulse(a) => ("pulse", a, &[]),
                 TranSpec::Exp(a) => ("exp", a, &[]),
+                TranSpec::Sffm(a) => ("sffm", a, &[]),
+                TranSpec::Am(a) => ("am", a, &[]),
+                TranSpec::TrNoise(a) => ("trnoise", a, &[]),
+                TranSpec::TrRandom(a) => ("trrandom", a, &[]),
                 TranSpec::Pwl { points, params } => ("pwl", points, params),
             };
             write!(f, " {name}(")?;

@@ -4,7 +4,10 @@
 //! current for every device that needs one (voltage sources, inductors, E and H sources), in
 //! device order, then the reported unknowns devices add under their own names (a T line's
 //! `t1#i1`, `t1#i2`, `t1#int1`, `t1#int2`, which ngspice writes as `v(t1#i1)`, ...), then the
-//! internal nodes that are solved for but not reported (a diode's anode behind RS). A linear circuit's matrix is `Y(s) = G + s*C` with `s = j*omega`: [`System`]
+//! internal nodes that are solved for but not reported (a diode's anode behind RS). Without
+//! `.save` the results list them in ngspice's order instead: the node voltages, then branch
+//! currents and device unknowns in the order ngspice's setup creates them
+//! (`Unknowns::ngspice_order`). A linear circuit's matrix is `Y(s) = G + s*C` with `s = j*omega`: [`System`]
 //! keeps `G` and `C` as value arrays over one fixed sparsity [`Pattern`], so `.op`/`.dc` use `G`
 //! and `.ac` fills `G + j*omega*C` in place at each frequency.
 //!
@@ -75,7 +78,7 @@ impl Unknowns {
             reported: Vec::new(),
         };
         unknowns.reported = match &circuit.saves {
-            None => (0..unknowns.visible()).collect(),
+            None => unknowns.ngspice_order(circuit),
             Some(saves) => saves
                 .iter()
                 .filter_map(|s| match *s {
@@ -87,6 +90,44 @@ impl Unknowns {
                 .collect(),
         };
         unknowns
+    }
+
+    /// Every visible unknown in ngspice's output order: the node voltages, then each device's
+    /// branch current or reported unknowns, devices in ngspice's setup order
+    /// ([`devices::setup_rank`], equal ranks in reverse netlist order).
+    fn ngspice_order(&self, circuit: &Circuit) -> Vec<usize> {
+        let mut owners: Vec<usize> = (0..circuit.devices.len())
+            .filter(|&d| devices::setup_rank(&circuit.devices[d].kind) != u32::MAX)
+            .collect();
+        owners.sort_by_key(|&d| {
+            (
+                devices::setup_rank(&circuit.devices[d].kind),
+                std::cmp::Reverse(d),
+            )
+        });
+        let mut order: Vec<usize> = (0..self.node_count - 1).collect();
+        let mut placed = vec![false; circuit.devices.len()];
+        let mut place = |d: usize, order: &mut Vec<usize>| {
+            if std::mem::replace(&mut placed[d], true) {
+                return;
+            }
+            if let Some(b) = self.branch_of[d] {
+                order.push(self.node_count - 1 + b as usize);
+            }
+            if self.extra_of[d].is_some() {
+                let id = DeviceId(d as u32);
+                let n = self.extra.iter().filter(|(owner, _)| *owner == id).count();
+                order.extend((0..n).map(|k| self.extra(id, k)));
+            }
+        };
+        for d in owners {
+            // Its own branch first, then the branches it reads that are not numbered yet.
+            place(d, &mut order);
+            for c in devices::controlling_branches(&circuit.devices[d].kind) {
+                place(c.index(), &mut order);
+            }
+        }
+        order
     }
 
     /// The unknowns the analyses report, in output order (see `.save`).

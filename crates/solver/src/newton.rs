@@ -273,6 +273,34 @@ impl<'a> Newton<'a> {
         converged
     }
 
+    /// Adds every nonlinear device's DC linearisation at `x` (from the current states: no
+    /// junction initialisation, no prediction) to `values`/`rhs`, for analyses built on the
+    /// devices' currents rather than on a Newton solve (`analysis::rectify`). A device that
+    /// cannot be evaluated is returned with its name and why.
+    pub fn load_devices(
+        &mut self,
+        x: &[f64],
+        values: &mut [f64],
+        rhs: &mut [f64],
+    ) -> Result<(), (String, String)> {
+        self.values.copy_from_slice(values);
+        self.rhs.copy_from_slice(rhs);
+        let mode = LoadMode {
+            gshunt: 0.0,
+            init_junctions: false,
+            charges: None,
+            predict: None,
+            time: 0.0,
+        };
+        self.load(x, false, false, None, mode);
+        if let Some((device, message)) = self.fault.take() {
+            return Err((self.circuit.devices[device.index()].name.clone(), message));
+        }
+        values.copy_from_slice(&self.values);
+        rhs.copy_from_slice(&self.rhs);
+        Ok(())
+    }
+
     /// Loads every device at solution `x` in `Mode::TranInit` (no limiting, no integration):
     /// their states and charges (`q`) at the point a transient starts from.
     pub fn init_transient(&mut self, x: &[f64]) {

@@ -26,6 +26,7 @@ impl B {
                 tolerances: vec![],
                 monte_carlo: None,
                 meas: vec![],
+                four: vec![],
             },
         }
     }

@@ -38,6 +38,31 @@ struct Resolver<'n> {
     names: &'n [Ident],
     whole: Span,
     refs: Vec<(BRef, Ident)>,
+    /// The `.func` calls being expanded, innermost last.
+    calls: Vec<Call>,
+    /// Expression nodes `.func` arguments may still add where their names are used (see
+    /// [`crate::expr::MAX_FUNC_WORK`]).
+    func_budget: usize,
+}
+
+/// A `.func` call being expanded: the function scope of the definition (its body calls the
+/// functions seen there), its summed body depth, and its arguments, resolved where the call
+/// is written, with their sizes.
+struct Call {
+    scope: usize,
+    nest: usize,
+    args: Vec<(String, BExpr, usize)>,
+}
+
+/// The number of nodes of `e`.
+fn bexpr_size(e: &BExpr) -> usize {
+    match e {
+        BExpr::Num(_) | BExpr::Node(_) | BExpr::Branch(_) | BExpr::Time | BExpr::Temper => 1,
+        BExpr::Hertz => 1,
+        BExpr::Unary(_, a) | BExpr::Table(a, _) => 1 + bexpr_size(a),
+        BExpr::Binary(_, a, b) => 1 + bexpr_size(a) + bexpr_size(b),
+        BExpr::Ternary(c, a, b) => 1 + bexpr_size(c) + bexpr_size(a) + bexpr_size(b),
+    }
 }
 
 impl Resolver<'_> {
@@ -183,6 +208,8 @@ impl<'a> Elab<'a> {
             names,
             whole: expr.span,
             refs: Vec::new(),
+            calls: Vec::new(),
+            func_budget: crate::expr::MAX_FUNC_WORK,
         };
         let bexpr = self.resolve_expr(&expr.expr, ctx, &mut r)?;
         let text = text.clone();
@@ -201,6 +228,7 @@ impl<'a> Elab<'a> {
             );
             self.fixups.push(Fixup::Behavioral {
                 device: index,
+                element: r.element.clone(),
                 refs: r.refs,
             });
             return Ok(());
@@ -247,6 +275,7 @@ impl<'a> Elab<'a> {
                 );
                 self.fixups.push(Fixup::Behavioral {
                     device: index,
+                    element: r.element.clone(),
                     refs: r.refs,
                 });
             }
@@ -303,6 +332,7 @@ impl<'a> Elab<'a> {
                 );
                 self.fixups.push(Fixup::Behavioral {
                     device: index,
+                    element: r.element.clone(),
                     refs: r.refs,
                 });
                 let a_name = Self::device_name(ctx, &format!("a{raw}"));
@@ -349,6 +379,29 @@ impl<'a> Elab<'a> {
                 }
                 "pi" => BExpr::Num(std::f64::consts::PI),
                 "e" => BExpr::Num(std::f64::consts::E),
+                _ if r
+                    .calls
+                    .last()
+                    .is_some_and(|c| c.args.iter().any(|(a, _, _)| a == name)) =>
+                {
+                    let call = r.calls.last().expect("checked above");
+                    let Some((_, b, size)) = call.args.iter().find(|(a, _, _)| a == name) else {
+                        unreachable!("checked above")
+                    };
+                    let b = b.clone();
+                    r.func_budget =
+                        r.func_budget
+                            .checked_sub(*size)
+                            .ok_or_else(|| ElabError::Expr {
+                                span: r.whole,
+                                message: format!(
+                                    "{}: the expression's functions expand to more than {} terms",
+                                    r.element,
+                                    crate::expr::MAX_FUNC_WORK
+                                ),
+                            })?;
+                    b
+                }
                 _ => {
                     let span = r.ident(name).span;
                     match self.params.eval(e, span) {
@@ -419,6 +472,10 @@ impl<'a> Elab<'a> {
         ctx: &Ctx<'a>,
         r: &mut Resolver,
     ) -> Result<BExpr, ElabError> {
+        let from = r.calls.last().map(|c| c.scope);
+        if let Some(user) = self.params.func_from(f, from) {
+            return self.expand_call(&user, args, ctx, r);
+        }
         let want = match f {
             "v" => {
                 if !(1..=2).contains(&args.len()) {
@@ -505,6 +562,48 @@ impl<'a> Elab<'a> {
         })
     }
 
+    /// A `.func` call: its arguments resolved here, then its body with them bound (ngspice
+    /// substitutes the arguments' text, `v()`/`i()` excepted, which is the same tree).
+    fn expand_call(
+        &mut self,
+        user: &crate::expr::UserFunc,
+        args: &[Expr],
+        ctx: &Ctx<'a>,
+        r: &mut Resolver,
+    ) -> Result<BExpr, ElabError> {
+        let def = &user.def;
+        let span = r.ident(&def.name.name).span;
+        // The source's name before the message, as its other errors have it.
+        let named = |e: ElabError| match e {
+            ElabError::Expr { span, message } => ElabError::Expr {
+                span,
+                message: format!("{}: {message}", r.element),
+            },
+            other => other,
+        };
+        if args.len() != def.args.len() {
+            return Err(named(crate::expr::func_arity_error(def, args.len(), span)));
+        }
+        let nest = r.calls.last().map_or(0, |c| c.nest) + user.depth;
+        if nest > crate::expr::MAX_FUNC_NEST {
+            return Err(named(crate::expr::func_depth_error(def, span)));
+        }
+        let mut bound = Vec::with_capacity(args.len());
+        for (name, a) in def.args.iter().zip(args) {
+            let b = self.resolve_expr(a, ctx, r)?;
+            let size = bexpr_size(&b);
+            bound.push((name.name.clone(), b, size));
+        }
+        r.calls.push(Call {
+            scope: user.scope,
+            nest,
+            args: bound,
+        });
+        let result = self.resolve_expr(&def.body.expr, ctx, r);
+        r.calls.pop();
+        result
+    }
+
     /// `v(node)`: ground is 0; any other node is a reference resolved by the fixup pass.
     fn node_ref(&mut self, node: &str, ctx: &Ctx<'a>, r: &mut Resolver) -> BExpr {
         let flat = self.node_name(ctx, node);
@@ -522,9 +621,9 @@ impl<'a> Elab<'a> {
     pub(crate) fn resolve_behavioral(
         &mut self,
         device: usize,
+        element: String,
         refs: Vec<(BRef, Ident)>,
     ) -> Result<(), ElabError> {
-        let element = self.devices[device].name.clone();
         let mut nodes = Vec::with_capacity(refs.len());
         let mut branches = Vec::with_capacity(refs.len());
         for (r, written) in &refs {

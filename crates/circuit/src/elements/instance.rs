@@ -98,7 +98,7 @@ impl<'a> Elab<'a> {
             .map(|(port, actual)| (port.name.as_str(), self.node_name(ctx, &actual.name)))
             .collect();
 
-        self.params.push_frame();
+        self.params.push_frame(def.body_env);
         for p in &d.params {
             self.params
                 .define_lazy(&p.name.name, p.value.expr.clone(), p.value.span);

@@ -19,7 +19,14 @@ impl<'a> Elab<'a> {
             } => {
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
-                let mut r = self.eval(value)?;
+                let mut r = match &value.expr {
+                    netlist::Expr::Var(m)
+                        if !self.params.is_defined(m) && self.find_model(ctx.env, m).is_some() =>
+                    {
+                        self.resistor_model(ctx, value.span, m, &name)?
+                    }
+                    _ => self.eval(value)?,
+                };
                 let (params, tol) = self.tolerance(&name, params)?;
                 let extra = self.element_params(&name, &params, &["m", "noisy"])?;
                 if r == 0.0 {
@@ -50,6 +57,41 @@ impl<'a> Elab<'a> {
             _ => unreachable!("dispatched by element kind"),
         }
         Ok(())
+    }
+
+    /// The resistance of `Rname a b MODEL` with `.model MODEL R (r=VALUE)` (ngspice's
+    /// resistor model: its `r`, alias `res`, is the default resistance). The geometric and
+    /// temperature parameters (`rsh`, `tc1`...) are not modelled: warned about and ignored.
+    fn resistor_model(
+        &mut self,
+        ctx: &Ctx<'a>,
+        span: Span,
+        model: &str,
+        element: &str,
+    ) -> Result<f64, ElabError> {
+        let ident = Ident {
+            name: model.to_string(),
+            span,
+        };
+        let (def, values) =
+            self.model_card(ctx, &ident, element, &["r", "res"], "a resistor model (r)")?;
+        let mut r = None;
+        let mut unknown = Vec::new();
+        for (k, v) in values {
+            match k.as_str() {
+                "r" | "res" => r = Some(v),
+                _ => unknown.push(k),
+            }
+        }
+        self.warn_unknown_params(def, "resistor", unknown);
+        r.ok_or_else(|| ElabError::BadReference {
+            span,
+            element: element.to_string(),
+            message: format!(
+                "resistor model '{model}' gives no resistance (balun reads its r=, not the \
+                 geometry)"
+            ),
+        })
     }
 
     /// `C`, with `ic=`, `m=` and tolerances.

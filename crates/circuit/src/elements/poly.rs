@@ -38,8 +38,6 @@ impl<'a> Elab<'a> {
         }
         let letter = e.name.name.chars().next().unwrap_or('e');
         let voltage_output = matches!(letter, 'e' | 'h');
-        let pos = self.node(ctx, &nodes[0]);
-        let neg = self.node(ctx, &nodes[1]);
         let coefficients = coefficients
             .iter()
             .map(|c| self.eval(c))
@@ -56,6 +54,11 @@ impl<'a> Elab<'a> {
         } else {
             vec![PolyControl::Current(placeholder); controls.len()]
         };
+        // ngspice's XSPICE card (`a$poly$e1 %vd [c1+ c1- ...] %vd(out+ out-)`) names the
+        // controlling nodes first: nodes new to the circuit are numbered in that order, which
+        // is the order of the output vectors.
+        let pos = self.node(ctx, &nodes[0]);
+        let neg = self.node(ctx, &nodes[1]);
         let kind = DeviceKind::Poly {
             pos,
             neg,

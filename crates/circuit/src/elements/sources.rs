@@ -68,7 +68,7 @@ impl<'a> Elab<'a> {
             None => (0.0, 0.0),
         };
         let tran = match &spec.tran {
-            Some(t) => Some(self.waveform(element, span, t)?),
+            Some(t) => Some(self.waveform(element, span, t, dc.unwrap_or(0.0))?),
             None => None,
         };
         let dc = dc.unwrap_or_else(|| tran.as_ref().map_or(0.0, value_at_zero));
@@ -102,11 +102,14 @@ impl<'a> Elab<'a> {
         args.iter().map(|a| self.eval(a)).collect()
     }
 
+    /// The transient function `t` of source `element`; `dc` is the card's DC value, which the
+    /// noise sources add to their output (ngspice 39's `vsrcload.c`).
     pub(crate) fn waveform(
         &mut self,
         element: &str,
         span: Span,
         t: &TranSpec,
+        dc: f64,
     ) -> Result<Waveform, ElabError> {
         /// ngspice treats an argument given as 0 like an omitted one for these fields.
         fn opt(v: &[f64], i: usize) -> Option<f64> {
@@ -148,6 +151,118 @@ impl<'a> Elab<'a> {
                     rise_tau_s: opt(&v, 3),
                     fall_delay_s: opt(&v, 4),
                     fall_tau_s: opt(&v, 5),
+                }
+            }
+            TranSpec::Sffm(args) => {
+                let v = self.waveform_args(element, span, "SFFM", args, 2, 7)?;
+                Waveform::Sffm {
+                    offset: v[0],
+                    amplitude: v[1],
+                    carrier_hz: opt(&v, 2),
+                    modulation_index: or0(&v, 3),
+                    signal_hz: opt(&v, 4),
+                    carrier_phase_deg: or0(&v, 5),
+                    signal_phase_deg: or0(&v, 6),
+                }
+            }
+            TranSpec::Am(args) => {
+                let v = self.waveform_args(element, span, "AM", args, 2, 7)?;
+                Waveform::Am {
+                    amplitude: v[0],
+                    offset: v[1],
+                    modulation_hz: opt(&v, 2),
+                    carrier_hz: or0(&v, 3),
+                    delay_s: or0(&v, 4),
+                    // ngspice 39 reads PHASEC (v[5]) but applies PHASES to both sines.
+                    phase_deg: or0(&v, 6),
+                }
+            }
+            TranSpec::TrNoise(args) => {
+                let v = self.waveform_args(element, span, "TRNOISE", args, 2, 7)?;
+                let negative = v.iter().position(|&x| x < 0.0);
+                if let Some(i) = negative {
+                    return Err(ElabError::InvalidValue {
+                        span: args[i].span,
+                        element: element.to_string(),
+                        message: format!(
+                            "TRNOISE argument {} must not be negative, got {}",
+                            i + 1,
+                            fmt_num(v[i])
+                        ),
+                    });
+                }
+                let alpha = or0(&v, 2);
+                let rts_amp = or0(&v, 4);
+                if alpha > 2.0 {
+                    return Err(ElabError::InvalidValue {
+                        span: args[2].span,
+                        element: element.to_string(),
+                        message: format!(
+                            "TRNOISE 1/f exponent NALPHA must be in [0, 2], got {}",
+                            fmt_num(alpha)
+                        ),
+                    });
+                }
+                if rts_amp > 0.0 && (or0(&v, 5) <= 0.0 || or0(&v, 6) <= 0.0) {
+                    return Err(ElabError::InvalidValue {
+                        span,
+                        element: element.to_string(),
+                        message: "TRNOISE random telegraph noise needs positive capture and \
+                                  emission times (RTSCAPT, RTSEMT)"
+                            .to_string(),
+                    });
+                }
+                Waveform::TrNoise {
+                    white_rms: v[0],
+                    step_s: v[1],
+                    alpha,
+                    // As ngspice: NAMP only counts with a non-zero NALPHA, the RTS times only
+                    // with a non-zero RTSAM.
+                    flicker_amp: if alpha != 0.0 { or0(&v, 3) } else { 0.0 },
+                    rts_amp,
+                    rts_capture_s: if rts_amp != 0.0 { or0(&v, 5) } else { 0.0 },
+                    rts_emission_s: if rts_amp != 0.0 { or0(&v, 6) } else { 0.0 },
+                    dc,
+                    stream: name_stream(element),
+                }
+            }
+            TranSpec::TrRandom(args) => {
+                let v = self.waveform_args(element, span, "TRRANDOM", args, 2, 5)?;
+                let kind = match v[0] {
+                    1.0 => RandomKind::Uniform,
+                    2.0 => RandomKind::Gaussian,
+                    3.0 => RandomKind::Exponential,
+                    4.0 => RandomKind::Poisson,
+                    other => {
+                        return Err(ElabError::InvalidValue {
+                            span: args[0].span,
+                            element: element.to_string(),
+                            message: format!(
+                                "TRRANDOM type must be 1 (uniform), 2 (Gaussian), 3 \
+                                 (exponential) or 4 (Poisson), got {}",
+                                fmt_num(other)
+                            ),
+                        })
+                    }
+                };
+                if v[1] <= 0.0 {
+                    return Err(ElabError::InvalidValue {
+                        span: args[1].span,
+                        element: element.to_string(),
+                        message: format!(
+                            "TRRANDOM time step TS must be positive, got {}",
+                            fmt_num(v[1])
+                        ),
+                    });
+                }
+                Waveform::TrRandom {
+                    kind,
+                    step_s: v[1],
+                    delay_s: or0(&v, 2),
+                    param1: v.get(3).copied().unwrap_or(1.0),
+                    param2: or0(&v, 4),
+                    dc,
+                    stream: name_stream(element),
                 }
             }
             TranSpec::Pwl { points, params } => {
@@ -201,4 +316,12 @@ impl<'a> Elab<'a> {
             }
         })
     }
+}
+
+/// A source's random stream: FNV-1a of its (expanded, lower-case) name, so each noise source
+/// draws its own numbers and adding a source elsewhere does not change them.
+fn name_stream(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }

@@ -7,6 +7,7 @@ pub mod ac;
 pub mod dc;
 pub mod noise;
 pub mod op;
+pub mod rectify;
 pub mod tran;
 
 use crate::devices::independent_source;

@@ -38,6 +38,7 @@ use crate::result::{Data, Plot, Unit, Vector};
 use crate::waveform::{self, Defaults};
 use crate::{SolveError, Stopped};
 use circuit::{Circuit, DeviceId, IntegrationMethod};
+use std::collections::HashMap;
 
 pub const PLOT_NAME: &str = "Transient Analysis";
 
@@ -283,10 +284,21 @@ pub fn run_with(
         tstep: spec.tstep,
         tstop: spec.tstop,
     };
+    // The random sources' sequences for this run, by device.
+    let noise: HashMap<DeviceId, waveform::Noise> = (sys.sources.iter())
+        .filter_map(|t| {
+            let source = devices::independent_source(&circuit.devices[t.device.index()].kind)?;
+            let w = source.tran.as_ref()?;
+            Some((
+                t.device,
+                waveform::noise(w, defaults, circuit.options.seed)?,
+            ))
+        })
+        .collect();
     let source_value = |d: DeviceId, t: f64| -> f64 {
         devices::independent_source(&circuit.devices[d.index()].kind).map_or(0.0, |source| {
             match &source.tran {
-                Some(w) => waveform::value_at(w, t, defaults),
+                Some(w) => waveform::value_with_noise(w, t, defaults, noise.get(&d)),
                 None => source.dc,
             }
         })
@@ -355,8 +367,9 @@ pub fn run_with(
         .filter_map(|t| {
             devices::independent_source(&circuit.devices[t.device.index()].kind)
                 .and_then(|source| source.tran.as_ref())
+                .map(|w| (t.device, w))
         })
-        .flat_map(|w| waveform::breakpoints(w, defaults))
+        .flat_map(|(d, w)| waveform::breakpoints_with_noise(w, defaults, noise.get(&d)))
         .collect();
     breaks.push(spec.tstop);
     if spec.uic {

@@ -35,7 +35,7 @@ mod vcvs;
 mod voltage_source;
 
 use crate::mna::{Stamper, Unknowns};
-use circuit::{Circuit, DeviceId, DeviceKind, Source};
+use circuit::{Circuit, DeviceId, DeviceKind, PolyControl, Source};
 
 /// Boltzmann's constant (J/K), ngspice's `CONSTboltz`.
 pub const BOLTZMANN: f64 = 1.380_648_52e-23;
@@ -173,6 +173,73 @@ pub fn has_branch(kind: &DeviceKind) -> bool {
                 ..
             }
     ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
+}
+
+/// Where ngspice 39's setup numbers the branch current and reported unknowns of a device, which
+/// is the order of its output vectors after the node voltages: by kind in the order of its device
+/// table (`dev.c`: `asrc` (B), `ccvs` (H), `cpl` (P), `ind` (L), `tra` (T), `vcvs` (E), `vsrc`
+/// (V)), then the XSPICE code models (`POLY(n)` E and H sources become `a$poly$...` instances,
+/// an `E`/`G` `TABLE` a `pwl` instance),
+/// equal ranks in reverse netlist order (ngspice prepends each instance to its list). Devices
+/// with neither get `u32::MAX`.
+pub fn setup_rank(kind: &DeviceKind) -> u32 {
+    match kind {
+        // An `E`/`G` `TABLE`'s transfer is ngspice's XSPICE `pwl` instance (`ae1`).
+        DeviceKind::BSource(b) if matches!(b.expr, circuit::bexpr::BExpr::Table(..)) => 100,
+        DeviceKind::BSource(_) => 1,
+        DeviceKind::Cccs { .. } => 18,
+        DeviceKind::Ccvs { .. } => 19,
+        DeviceKind::CSwitch { .. } => 21,
+        DeviceKind::CoupledLine { .. } => 20,
+        DeviceKind::Inductor { .. } => 29,
+        DeviceKind::TLine { .. } => 45,
+        DeviceKind::Vcvs { .. } => 49,
+        DeviceKind::VoltageSource { .. } => 50,
+        DeviceKind::Poly { .. } => 100,
+        _ => u32::MAX,
+    }
+}
+
+/// The voltage sources (or other branch owners) whose branch currents a device reads, in the
+/// order ngspice's setup looks them up (its `CKTfndBranch` creates a branch that does not exist
+/// yet, so a controlled source's controlling branch is numbered with it: see
+/// [`setup_rank`]).
+pub fn controlling_branches(kind: &DeviceKind) -> Vec<DeviceId> {
+    fn branches(e: &circuit::bexpr::BExpr, out: &mut Vec<DeviceId>) {
+        use circuit::bexpr::BExpr;
+        match e {
+            BExpr::Branch(d) => out.push(*d),
+            BExpr::Num(_) | BExpr::Node(_) | BExpr::Time | BExpr::Temper | BExpr::Hertz => {}
+            BExpr::Unary(_, a) | BExpr::Table(a, _) => branches(a, out),
+            BExpr::Binary(_, a, b) => {
+                branches(a, out);
+                branches(b, out);
+            }
+            BExpr::Ternary(c, a, b) => {
+                branches(c, out);
+                branches(a, out);
+                branches(b, out);
+            }
+        }
+    }
+    match kind {
+        DeviceKind::Cccs { control, .. }
+        | DeviceKind::Ccvs { control, .. }
+        | DeviceKind::CSwitch { control, .. } => vec![*control],
+        DeviceKind::Poly { controls, .. } => controls
+            .iter()
+            .filter_map(|c| match c {
+                PolyControl::Current(d) => Some(*d),
+                PolyControl::Voltage(..) => None,
+            })
+            .collect(),
+        DeviceKind::BSource(b) => {
+            let mut out = Vec::new();
+            branches(&b.expr, &mut out);
+            out
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The reported unknowns a device adds besides a branch current, by ngspice suffix
