@@ -18,6 +18,8 @@
 //! rejected and the value set is factored again with fresh partial pivoting (step 2), so the static
 //! pivots never cost accuracy. `PIVOT_REL_TOL = 1e-3` is ngspice's default `pivrel`.
 
+pub mod batch;
+
 use crate::sparse::Pattern;
 use faer::dyn_stack::{MemBuffer, MemStack};
 use faer::sparse::linalg::lu::factorize_symbolic_lu;

@@ -1,14 +1,16 @@
 //! `.ac`: small-signal frequency response `(G + j*omega*C) x = b_ac` of a linear circuit.
 //!
-//! The symbolic LU of the fixed pattern is computed once; each frequency fills the complex values
-//! in place and refactors numerically. Frequencies are split into contiguous chunks solved in
-//! parallel (rayon), one factoriser and value array per chunk.
+//! The symbolic LU of the fixed pattern is computed once, with its pivots at the first frequency;
+//! then frequencies are refactored on those pivots four at a time ([`LuBatch`]: one pass over
+//! the structure for all four). Frequencies are split into contiguous chunks solved in parallel
+//! (rayon), one batch factoriser per chunk.
 //!
 //! Frequency points follow ngspice 39's `ACan` exactly (see [`frequencies`]; `.noise` keeps
 //! SPICE3's grid, [`classic_frequencies`]).
 
 use super::op::DcSolver;
 use super::{ac_value, singular, unit_of};
+use crate::lu::batch::{GPlusJwC, LaneValues, Lanes, LuBatch, LANES};
 use crate::lu::{Lu, Pivots};
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
@@ -130,7 +132,7 @@ pub fn run(
         views,
         |view, k, _, x| {
             for (column, &i) in view.iter_mut().zip(reported) {
-                column[k] = x[i];
+                column[k] = x.at(i);
             }
         },
     )?;
@@ -233,13 +235,13 @@ pub fn responses(
         rhs.push(b);
     }
     let unk = &sys.unknowns;
-    let probe = |x: &[Complex64]| -> Vec<Complex64> {
-        let at = |i: Option<usize>| i.map_or(Complex64::new(0.0, 0.0), |i| x[i]);
+    let probe = |x: &Solution| -> Vec<Complex64> {
+        let at = |i: Option<usize>| i.map_or(Complex64::new(0.0, 0.0), |i| x.at(i));
         probes
             .iter()
             .map(|p| match *p {
                 Probe::Voltage(a, b) => at(unk.node(a)) - at(unk.node(b)),
-                Probe::Current(d) => x[unk.branch(d)],
+                Probe::Current(d) => x.at(unk.branch(d)),
             })
             .collect()
     };
@@ -325,7 +327,7 @@ fn sweep<S: Send>(
     freqs: &[f64],
     rhs: &[Vec<Complex64>],
     states: Vec<S>,
-    store: impl Fn(&mut S, usize, usize, &[Complex64]) + Sync,
+    store: impl Fn(&mut S, usize, usize, &Solution) + Sync,
 ) -> Result<Vec<S>, SolveError> {
     let n = sys.unknowns.len();
     let chunk = chunk_len(freqs.len());
@@ -342,28 +344,18 @@ fn sweep<S: Send>(
     let pivots = base.pivots();
     drop(base);
     let base = &pivots;
-    // Work space (factoriser, values, solution) is taken from a pool when a chunk starts and
+    // Work space (factorisers, values, solutions) is taken from a pool when a chunk starts and
     // returned when it ends, so only as many sets exist as chunks run at once (one per thread),
-    // and the later chunks fault in no fresh memory. A pooled factoriser is reset to `base`'s
-    // pivots, so each chunk still starts from the same state whichever thread runs it.
+    // and the later chunks fault in no fresh memory. Each chunk starts from `base`'s pivots,
+    // so it gives the same results whichever thread runs it.
     let pool = std::sync::Mutex::new(Vec::<Workspace>::new());
     freqs
         .par_chunks(chunk)
         .zip(states.into_par_iter())
         .map(|(fs, mut state)| {
             let pooled = pool.lock().ok().and_then(|mut p| p.pop());
-            let mut ws = match pooled {
-                Some(mut ws) => {
-                    ws.a.lu.adopt(base);
-                    ws.b.lu.adopt(base);
-                    ws
-                }
-                None => Workspace {
-                    a: Slot::new(base, sys.g.len(), n),
-                    b: Slot::new(base, sys.g.len(), n),
-                },
-            };
-            let result = sweep_chunk(circuit, sys, fs, rhs, &mut state, &store, &mut ws);
+            let mut ws = pooled.unwrap_or_else(|| Workspace::new(base, sys));
+            let result = sweep_chunk(circuit, sys, fs, rhs, &mut state, &store, &mut ws, base);
             if let Ok(mut p) = pool.lock() {
                 p.push(ws);
             }
@@ -372,14 +364,40 @@ fn sweep<S: Send>(
         .collect()
 }
 
-/// The buffers of one running chunk of [`sweep`]: two of everything, for the two frequencies
-/// solved at once.
+/// The buffers of one running chunk of [`sweep`].
 struct Workspace {
-    a: Slot,
-    b: Slot,
+    /// [`LANES`] frequencies at once (`None` for an empty system).
+    batch: Option<LuBatch>,
+    /// Their matrices, when the circuit has frequency-dependent elements (transmission
+    /// lines), which [`fill_at`] stamps; otherwise the batch forms `G + j*omega*C` as it reads.
+    values: Vec<Lanes>,
+    /// One frequency's matrix, spread into `values`.
+    one: Vec<Complex64>,
+    /// Right-hand sides becoming solutions, and the residuals of the refinement.
+    x: Vec<Lanes>,
+    scratch: Vec<Lanes>,
+    /// A frequency whose static pivots fail, factored alone with fresh pivoting (made when
+    /// first needed).
+    alone: Option<Slot>,
 }
 
-/// The buffers of one frequency of a [`Workspace`].
+impl Workspace {
+    fn new(base: &Pivots, sys: &System) -> Self {
+        let n = sys.unknowns.len();
+        let stored = !(sys.tlines.is_empty() && sys.mtls.is_empty());
+        let nnz = if stored { sys.g.len() } else { 0 };
+        Workspace {
+            batch: LuBatch::new(base),
+            values: vec![Lanes::ZERO; nnz],
+            one: vec![Complex64::new(0.0, 0.0); nnz],
+            x: vec![Lanes::ZERO; n],
+            scratch: Vec::with_capacity(n),
+            alone: None,
+        }
+    }
+}
+
+/// The buffers of one frequency factored alone.
 struct Slot {
     lu: Lu<Complex64>,
     values: Vec<Complex64>,
@@ -398,96 +416,177 @@ impl Slot {
     }
 }
 
-/// Solves the frequencies `fs` of one chunk of [`sweep`] with the work space `ws`, two at a
-/// time: [`Lu::factor_pair`] and [`Lu::solve_refined_pair`] interleave the two eliminations
-/// (each is a chain of dependent operations the processor can overlap with the other) and
-/// give the same values as solving the frequencies one after the other, each on the pivots
-/// the one before left. Errors are reported as that order would meet them.
+/// Solves the frequencies `fs` of one chunk of [`sweep`] with the work space `ws`, starting
+/// from the pivots `base`, [`LANES`] at a time ([`LuBatch`]: one pass over the structure of
+/// the factors for all of them). The results are those of solving the frequencies one after
+/// the other, each refactored on the pivots the one before left, bit for bit: each lane computes
+/// exactly what a lone refactorisation would, and at the first lane whose static pivot is too
+/// small, the lanes before it are kept, that frequency is factored alone with fresh pivoting
+/// (as a lone factoriser would after its refactorisation failed), and the batch continues
+/// after it on the new pivots. Errors are reported as that order would meet them.
+#[allow(clippy::too_many_arguments)]
 fn sweep_chunk<S>(
     circuit: &Circuit,
     sys: &System,
     fs: &[f64],
     rhs: &[Vec<Complex64>],
     state: &mut S,
-    store: &impl Fn(&mut S, usize, usize, &[Complex64]),
+    store: &impl Fn(&mut S, usize, usize, &Solution),
     ws: &mut Workspace,
+    base: &Pivots,
 ) -> Result<(), SolveError> {
-    let n = sys.unknowns.len();
     let pattern = &sys.pattern;
-    let Workspace { a, b } = ws;
+    let Some(batch) = ws.batch.as_mut() else {
+        // No unknowns: every solution is empty.
+        for k in 0..fs.len() {
+            for e in 0..rhs.len() {
+                store(state, k, e, &Solution::One(&[]));
+            }
+        }
+        return Ok(());
+    };
+    let not_finite_at = |f: f64, i: usize| SolveError::Singular {
+        analysis: "ac".into(),
+        at: format!("frequency {f:e} Hz"),
+        rows: vec![sys.unknowns.name(circuit, i)],
+    };
     let not_finite = |x: &[Complex64], f: f64| {
         x.iter()
             .position(|v| !(v.re.is_finite() && v.im.is_finite()))
-            .map(|i| SolveError::Singular {
-                analysis: "ac".into(),
-                at: format!("frequency {f:e} Hz"),
-                rows: vec![sys.unknowns.name(circuit, i)],
-            })
+            .map(|i| not_finite_at(f, i))
     };
-    for (pair, fk) in fs.chunks(2).enumerate() {
-        let k = 2 * pair;
-        // The pivots the previous frequency left (in `b`, or in `a` for the first).
-        if k > 0 {
-            a.lu.share_pivots(&b.lu);
-        }
-        let &[fa, fb] = fk else {
-            // An odd frequency out, alone.
-            let f = fk[0];
-            if n > 0 {
-                factor_at(circuit, sys, "ac", f, &mut a.values, &mut a.lu)?;
-            }
-            for (e, r) in rhs.iter().enumerate() {
-                a.x.copy_from_slice(r);
-                if n > 0 {
-                    a.lu.solve_refined(pattern, &a.values, &mut a.x, &mut a.scratch);
-                }
-                if let Some(err) = not_finite(&a.x, f) {
-                    return Err(err);
-                }
-                store(state, k, e, &a.x);
-            }
-            b.lu.share_pivots(&a.lu);
-            continue;
+    let stored = !ws.values.is_empty();
+    let mut pivots = base.clone();
+    batch.adopt(&pivots);
+    let mut k = 0;
+    while k < fs.len() {
+        // The next LANES frequencies, the last repeated in unused lanes.
+        let group = &fs[k..(k + LANES).min(fs.len())];
+        let used = group.len();
+        let lane_f = |l: usize| group[l.min(used - 1)];
+        let omega = std::array::from_fn(|l| 2.0 * std::f64::consts::PI * lane_f(l));
+        let formed = GPlusJwC {
+            g: &sys.g,
+            c: &sys.c,
+            omega,
         };
-        if n > 0 {
-            fill_at(sys, fa, &mut a.values);
-            fill_at(sys, fb, &mut b.values);
-            if let Err(s) = Lu::factor_pair(&mut a.lu, &mut b.lu, pattern, &a.values, &b.values) {
-                // `a`'s failure is reported first; `b` fails only after `a` succeeded.
-                let f = if a.lu.is_factored() { fb } else { fa };
-                let at = format!("frequency {f:e} Hz");
-                return Err(singular(circuit, sys, "ac", at, s.0));
+        if stored {
+            for l in 0..LANES {
+                fill_at(sys, lane_f(l), &mut ws.one);
+                for (v, &c) in ws.values.iter_mut().zip(&ws.one) {
+                    v.set(l, c);
+                }
             }
         }
-        // The second frequency's first error waits until the first one's solves are done.
-        let mut later: Option<SolveError> = None;
+        let lanes = LaneBuffers {
+            x: &mut ws.x,
+            scratch: &mut ws.scratch,
+        };
+        let mut take = |l: usize, e: usize, x: &Solution| store(state, k + l, e, x);
+        let good = if stored {
+            solve_lanes(batch, pattern, &ws.values[..], rhs, group, lanes, &mut take)
+        } else {
+            solve_lanes(batch, pattern, &formed, rhs, group, lanes, &mut take)
+        };
+        let good = good.map_err(|(l, i)| not_finite_at(group[l], i))?;
+        if good == used {
+            k += used;
+            continue;
+        }
+        // Frequency `k + good` alone, with fresh pivoting; the batch goes on with its pivots.
+        let f = fs[k + good];
+        let slot = ws
+            .alone
+            .get_or_insert_with(|| Slot::new(&pivots, sys.g.len(), sys.unknowns.len()));
+        slot.lu.adopt(&pivots);
+        factor_at(circuit, sys, "ac", f, &mut slot.values, &mut slot.lu)?;
         for (e, r) in rhs.iter().enumerate() {
-            a.x.copy_from_slice(r);
-            b.x.copy_from_slice(r);
-            if n > 0 {
-                Lu::solve_refined_pair(
-                    &mut a.lu,
-                    &mut b.lu,
-                    pattern,
-                    (&a.values, &b.values),
-                    (&mut a.x, &mut b.x),
-                    (&mut a.scratch, &mut b.scratch),
-                );
-            }
-            if let Some(err) = not_finite(&a.x, fa) {
+            slot.x.copy_from_slice(r);
+            slot.lu
+                .solve_refined(pattern, &slot.values, &mut slot.x, &mut slot.scratch);
+            if let Some(err) = not_finite(&slot.x, f) {
                 return Err(err);
             }
-            store(state, k, e, &a.x);
-            if later.is_none() {
-                later = not_finite(&b.x, fb);
-            }
-            if later.is_none() {
-                store(state, k + 1, e, &b.x);
-            }
+            store(state, k + good, e, &Solution::One(&slot.x));
         }
-        if let Some(err) = later {
-            return Err(err);
-        }
+        pivots = slot.lu.pivots();
+        batch.adopt(&pivots);
+        k += good + 1;
     }
     Ok(())
+}
+
+/// One frequency's solution as [`sweep`] hands it to its caller: a lane of a batch, or the
+/// solution of a frequency solved alone.
+#[derive(Clone, Copy)]
+pub(crate) enum Solution<'a> {
+    Lane(&'a [Lanes], usize),
+    One(&'a [Complex64]),
+}
+
+impl Solution<'_> {
+    /// Unknown `i`.
+    pub(crate) fn at(&self, i: usize) -> Complex64 {
+        match *self {
+            Solution::Lane(x, l) => x[i].get(l),
+            Solution::One(x) => x[i],
+        }
+    }
+}
+
+/// What [`solve_lanes`] hands each lane's solution to: `(lane, rhs index, x)`.
+type TakeLane<'a> = &'a mut dyn FnMut(usize, usize, &Solution);
+
+/// The solution buffers of [`solve_lanes`].
+struct LaneBuffers<'a> {
+    x: &'a mut Vec<Lanes>,
+    scratch: &'a mut Vec<Lanes>,
+}
+
+/// Refactors the matrices `values` of the frequencies `group` (one per lane, the last repeated in
+/// unused lanes) and solves every right-hand side of `rhs` in the lanes before the first bad
+/// pivot, handing each lane's solution to `take(lane, rhs index, x)`. Returns how many lanes
+/// were solved, or `(lane, unknown)` of the first non-finite value in the order one frequency
+/// after the other would meet it.
+fn solve_lanes<V: LaneValues + ?Sized>(
+    batch: &mut LuBatch,
+    pattern: &crate::sparse::Pattern,
+    values: &V,
+    rhs: &[Vec<Complex64>],
+    group: &[f64],
+    buf: LaneBuffers<'_>,
+    take: TakeLane<'_>,
+) -> Result<usize, (usize, usize)> {
+    let used = group.len();
+    let good = match batch.refactor(pattern, values) {
+        Ok(()) => used,
+        Err(l) => l.min(used),
+    };
+    if good == 0 {
+        return Ok(0);
+    }
+    let mut first_error: Option<(usize, usize)> = None;
+    for (e, r) in rhs.iter().enumerate() {
+        for (x, &v) in buf.x.iter_mut().zip(r) {
+            *x = Lanes::splat(v);
+        }
+        batch.solve_refined(values, buf.x, buf.scratch, good);
+        // Every lane's finiteness in one pass; the position only where it fails.
+        let finite = Lanes::all_finite(buf.x);
+        for (l, &finite) in finite.iter().enumerate().take(good) {
+            if !finite && first_error.is_none_or(|(fl, _)| l < fl) {
+                let i = buf
+                    .x
+                    .iter()
+                    .position(|x| !(x.re[l].is_finite() && x.im[l].is_finite()))
+                    .unwrap_or(0);
+                first_error = Some((l, i));
+            }
+            take(l, e, &Solution::Lane(buf.x, l));
+        }
+    }
+    match first_error {
+        Some(at) => Err(at),
+        None => Ok(good),
+    }
 }
