@@ -47,6 +47,9 @@ pub struct Circuit {
     pub meas: Vec<Meas>,
     /// `.four` cards in netlist order.
     pub four: Vec<Four>,
+    /// `.print`/`.plot` cards in netlist order, names resolved (lines ngspice would drop are
+    /// dropped with a warning).
+    pub prints: Vec<Print>,
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
@@ -719,6 +722,68 @@ pub struct Four {
     /// (name as ngspice prints it, e.g. `v(out)`, the vector expression).
     pub outputs: Vec<(String, VecExpr)>,
     pub span: Span,
+}
+
+/// A `.print`/`.plot` card: the columns ngspice 39's batch mode prints for every plot of one
+/// analysis kind, in card order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Print {
+    pub analysis: PrintAnalysis,
+    /// `.plot` (ngspice draws it as an ASCII chart; balun prints it as a table).
+    pub plot: bool,
+    pub outputs: Vec<PrintOutput>,
+    pub span: Span,
+}
+
+/// The analysis kind a `.print` card names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrintAnalysis {
+    Op,
+    Dc,
+    Ac,
+    Tran,
+}
+
+impl PrintAnalysis {
+    /// The word of the card (`op`, `dc`, `ac`, `tran`).
+    pub fn word(self) -> &'static str {
+        match self {
+            PrintAnalysis::Op => "op",
+            PrintAnalysis::Dc => "dc",
+            PrintAnalysis::Ac => "ac",
+            PrintAnalysis::Tran => "tran",
+        }
+    }
+}
+
+/// One column of a `.print` card: `plus - minus` (solver vector names, `v(in)`, `i(v1)`; `None`
+/// is 0 V), then `part` of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintOutput {
+    /// The column's name as ngspice 39 prints it: `v(out)`, `out`, `v(in)-v(mid)`, `-v(a)`,
+    /// `v1#branch`, `vdb(out)`, `db(v(in)-v(mid))`, `ph(v(a))`.
+    pub name: String,
+    pub plus: Option<String>,
+    pub minus: Option<String>,
+    pub part: PrintPart,
+    pub span: Span,
+}
+
+/// What a `.print` column shows of its (complex, in AC) value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintPart {
+    /// The value itself (`v(a)`, `i(vx)`): complex in AC.
+    Value,
+    /// `vm`: `|z|`.
+    Mag,
+    /// `vdb`: `20 log10 |z|`.
+    Db,
+    /// `vp`: `atan2(im, re)` in radians (0 for real data, as ngspice's `ph`).
+    Phase,
+    /// `vr`: the real part.
+    Real,
+    /// `vi`: the imaginary part (0 for real data).
+    Imag,
 }
 
 /// What a `.meas` computes (ngspice's semantics: see `measure::meas`).
