@@ -82,12 +82,15 @@ pub fn evaluate(output: &PrintOutput, plot: &Plot) -> Result<Data, String> {
     };
     Ok(match (output.part, complex) {
         (PrintPart::Value, true) => Data::Complex(values.collect()),
-        (PrintPart::Value | PrintPart::Real, _) => Data::Real(values.map(|z| z.re).collect()),
+        // ngspice's `imag` of real data is the data itself (`cx_imag`), its `ph` 0, its `db`
+        // that of the value (not of its magnitude).
+        (PrintPart::Value | PrintPart::Real, _) | (PrintPart::Imag, false) => {
+            Data::Real(values.map(|z| z.re).collect())
+        }
         (PrintPart::Mag, _) => Data::Real(values.map(|z| z.norm()).collect()),
-        // ngspice's `ph` and `imag` of real data are 0; `db` of real data is of the value.
         (PrintPart::Phase, true) => Data::Real(values.map(|z| z.im.atan2(z.re)).collect()),
         (PrintPart::Imag, true) => Data::Real(values.map(|z| z.im).collect()),
-        (PrintPart::Phase | PrintPart::Imag, false) => Data::Real(vec![0.0; n]),
+        (PrintPart::Phase, false) => Data::Real(vec![0.0; n]),
         (PrintPart::Db, true) => {
             Data::Real(values.map(|z| db(z.norm())).collect::<Result<_, _>>()?)
         }
@@ -157,9 +160,10 @@ pub fn card_tables<'p>(prints: &[Print], plots: &'p [Plot]) -> (Vec<Table<'p>>, 
     (tables, notes)
 }
 
-/// ngspice's `printnum`: `%e` with 6 decimals, 5 for a negative number.
+/// ngspice's `printnum`: `%e` with 6 decimals, 5 for a negative number. A zero prints
+/// unsigned (`x + 0.0`): the sign of a zero differs between the two simulators' solutions.
 pub fn printnum(x: f64) -> String {
-    c_exp(x, if x < 0.0 { 5 } else { 6 })
+    c_exp(x + 0.0, if x < 0.0 { 5 } else { 6 })
 }
 
 /// A cell of column `c` at point `i`: `printnum`, or `re,im` for a complex value.

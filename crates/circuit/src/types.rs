@@ -782,7 +782,7 @@ pub enum PrintPart {
     Phase,
     /// `vr`: the real part.
     Real,
-    /// `vi`: the imaginary part (0 for real data).
+    /// `vi`: the imaginary part (of real data, the value itself, as ngspice's `imag`).
     Imag,
 }
 
