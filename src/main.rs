@@ -329,6 +329,7 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         }
     }
     if !quiet {
+        report_print_notes(renderer, path, &sim, outputs);
         let mut stdout = io::stdout().lock();
         let result = print_cards(&mut stdout, &cards)
             .and_then(|()| print_runs(&mut stdout, &sim, outputs))
@@ -507,17 +508,15 @@ fn write_tables(
     let prints = &sim.circuit.prints;
     let vectors = &outputs.plot.vectors;
     if outputs.print_style == PrintStyle::Ngspice && vectors.is_empty() {
-        let (tables, notes) = print::card_tables(prints, plots);
-        warn_notes(&notes);
+        let tables = print::card_tables(prints, plots).0;
         let date = balun::output::raw::ngspice_date_now();
         return print::write_ngspice(w, &sim.circuit.title, &date, &tables);
     }
-    let (tables, notes) = if vectors.is_empty() {
-        print::tables(prints, plots)
+    let tables = if vectors.is_empty() {
+        print::tables(prints, plots).0
     } else {
-        (Vec::new(), Vec::new())
+        Vec::new()
     };
-    warn_notes(&notes);
     for (i, plot) in plots.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
@@ -540,10 +539,30 @@ fn write_tables(
     Ok(())
 }
 
-/// Notes on `.print` columns left out, as warnings on stderr.
-fn warn_notes(notes: &[String]) {
-    for n in notes {
-        eprintln!("balun: warning: {n}");
+/// Warnings about the `.print` tables about to be printed: columns left out (a `vdb` of zero),
+/// and `--print-style ngspice` with no `.print` card (nothing to print, as with `ngspice -b`).
+fn report_print_notes(renderer: &Renderer, path: &Path, sim: &Simulation, outputs: &Outputs) {
+    use balun::output::print;
+    if !outputs.plot.vectors.is_empty() {
+        return;
+    }
+    let at = path.display().to_string();
+    let ngspice = outputs.print_style == PrintStyle::Ngspice;
+    if ngspice && sim.circuit.prints.is_empty() {
+        let message = "--print-style ngspice: the netlist has no .print card, so no analysis \
+                       table is printed (as ngspice -b prints none)";
+        eprint!("{}", renderer.plain(&at, Severity::Warning, message));
+    }
+    for run in &sim.runs {
+        let plots = &sim.plots[run.plots.clone()];
+        let notes = if ngspice {
+            print::card_tables(&sim.circuit.prints, plots).1
+        } else {
+            print::tables(&sim.circuit.prints, plots).1
+        };
+        for n in notes {
+            eprint!("{}", renderer.plain(&at, Severity::Warning, &n));
+        }
     }
 }
 
