@@ -359,6 +359,8 @@ impl<'a> Elab<'a> {
             self.control_card(item)?;
         }
         self.apply_passive_temps();
+        let has_code_models = self.devices.iter().any(|d| d.kind.is_code_model());
+        self.options.apply_code_model_trtol(has_code_models);
         Ok(())
     }
 
