@@ -579,6 +579,24 @@ fn code_models_lower_trtol_as_ngspice() {
     assert_eq!(trtol("b1 b 0 v=2*v(a)\nr2 b 0 1k"), 7.0);
 }
 
+/// PSpice mode's predefined `temp`, `vt` and `gmin` in behavioural expressions: run-time
+/// temperature terms unless the netlist defines a parameter of that name.
+#[test]
+fn pspice_predefined_parameters_in_expressions() {
+    let expr = |body: &str| match kind(
+        &elab(&format!("t\nv1 a 0 1\n{body}\nr1 b 0 1k\n.end\n")),
+        "b1",
+    ) {
+        DeviceKind::BSource(b) => b.expr.clone(),
+        k => panic!("b1 is {k:?}"),
+    };
+    let temper = |e: &BExpr| e.any(&|x| matches!(x, BExpr::Temper));
+    assert!(temper(&expr("b1 b 0 v=vt*v(a)")));
+    assert!(temper(&expr("b1 b 0 v=temp")));
+    assert_eq!(expr("b1 b 0 v=gmin"), BExpr::Num(1e-12));
+    assert_eq!(expr(".param vt=2\nb1 b 0 v=vt"), BExpr::Num(2.0));
+}
+
 /// Every option ngspice 39 knows is accepted: applied (`seed`, `maxord` up to 2) or listed in
 /// `Options::ignored` without a warning; an unknown name still warns.
 #[test]
