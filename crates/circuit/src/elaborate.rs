@@ -364,6 +364,8 @@ impl<'a> Elab<'a> {
         }
         self.drop_prints_without_analysis();
         self.apply_passive_temps();
+        let has_code_models = self.devices.iter().any(|d| d.kind.is_code_model());
+        self.options.apply_code_model_trtol(has_code_models);
         Ok(())
     }
 
