@@ -175,8 +175,8 @@ fn json_of(rows: &[Row]) -> String {
     format!("{doc:#}\n")
 }
 
-/// THD (dB) against the output's level (dBV) from every level the search simulated, one curve
-/// per circuit and load.
+/// THD (dB) against the output's level (dBV) from the levels the search simulated up to twice
+/// the maximum level's input, one curve per circuit and load.
 fn draw(path: &Path, rows: &[Row]) -> Result<(), Fail> {
     let curves: Vec<balun::plot::Curve> = rows
         .iter()
@@ -191,7 +191,13 @@ fn draw(path: &Path, rows: &[Row]) -> Result<(), Fail> {
                 .drive
                 .search
                 .iter()
-                .filter(|p| p.thd_percent > 0.0 && p.output_vpk > 0.0)
+                // Up to twice the maximum level's input: far beyond it the op-amps' inputs
+                // pass their rails and the output folds back, which says nothing about drive.
+                .filter(|p| {
+                    p.thd_percent > 0.0
+                        && p.output_vpk > 0.0
+                        && p.input_vpk <= 2.0 * r.drive.max.input_vpk
+                })
                 .map(|p| {
                     (
                         20.0 * (p.output_vpk / std::f64::consts::SQRT_2).log10(),
