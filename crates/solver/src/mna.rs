@@ -406,6 +406,12 @@ impl<'a> Stamper<'a> {
 }
 
 impl System {
+    /// Whether `.ac` must stamp frequency-dependent elements (transmission lines of any kind)
+    /// over `G + j*omega*C` at each frequency (see `analysis::ac::fill_at`).
+    pub fn has_frequency_dependent(&self) -> bool {
+        !(self.tlines.is_empty() && self.mtls.is_empty() && self.ltras.is_empty())
+    }
+
     /// Stamps every device of `circuit` into a new system.
     pub fn assemble(circuit: &Circuit) -> System {
         let unknowns = Unknowns::new(circuit);
