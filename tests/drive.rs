@@ -225,30 +225,112 @@ fn twice_the_swing_only_where_the_op_amps_clip_at_their_headroom() {
     );
 }
 
+/// `balun compare --measure drive|rfi` on bad input: exit status 1 and the exact message.
 #[test]
 fn compare_errors_are_exact() {
     let dir = std::env::temp_dir().join(format!("balun-drive-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("noxtalk.net");
-    std::fs::write(
-        &path,
-        "no xtalk\nV1 in 0 SIN(0 1 1k)\nR1 in out 1k\nR2 out 0 1k\n.tran 1u 2m\n.end\n",
-    )
-    .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_balun"))
-        .args(["compare", "--measure", "drive"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains(&format!(
-            "{}: error: no '.xtalk SRC1 OUT1 SRC2 OUT2' card: the drive measurement drives the \
-             first channel and hears the second",
-            path.display()
-        )),
-        "{err}"
-    );
+    let rc = "R1 in out 1k\nR2 out 0 1k\nR3 in2 o2 1k\nR4 o2 0 1k\n";
+    let rf = Path::new(env!("CARGO_MANIFEST_DIR")).join("netlists/rf_bjt_receiver.net");
+    let rf = rf.to_str().unwrap();
+    let cases: [(&str, String, &[&str], String); 6] = [
+        (
+            "noxtalk",
+            format!("no xtalk\nV1 in 0 SIN(0 1 1k)\nV2 in2 0 0\n{rc}.tran 1u 2m\n.end\n"),
+            &["drive"],
+            "no '.xtalk SRC1 OUT1 SRC2 OUT2' card: the drive measurement drives the first \
+             channel and hears the second"
+                .into(),
+        ),
+        (
+            "nosin",
+            format!("dc\nV1 in 0 DC 1\nV2 in2 0 0\n{rc}.xtalk v1 out v2 o2\n.tran 1u 2m\n.end\n"),
+            &["drive"],
+            "'v1' is not an independent source with a SIN(...) waveform".into(),
+        ),
+        (
+            "notran",
+            format!("no tran\nV1 in 0 SIN(0 1 1k)\nV2 in2 0 0\n{rc}.xtalk v1 out v2 o2\n.end\n"),
+            &["drive"],
+            "no .tran card: THD needs a transient of at least one period".into(),
+        ),
+        (
+            "nocmrr",
+            format!("no cmrr\nV1 in 0 SIN(0 1 1k)\nV2 in2 0 0\n{rc}.tran 1u 2m\n.end\n"),
+            &["rfi"],
+            "no '.cmrr OUT HOT COLD' card: compare --measure rfi drives the carrier on its hot \
+             and cold sources"
+                .into(),
+        ),
+        (
+            "",
+            String::new(),
+            &["rfi", rf, "--freq", "0"],
+            format!("{rf}: error: frequencies must be positive, got 0 Hz"),
+        ),
+        (
+            "",
+            String::new(),
+            &["drive", rf, "--plot", "x.txt"],
+            "x.txt: error: cannot plot to '.txt' files: use a name ending in .svg or .png".into(),
+        ),
+    ];
+    for (name, text, args, message) in cases {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_balun"));
+        cmd.args(["compare", "--measure"]).args(args);
+        let message = if name.is_empty() {
+            message
+        } else {
+            let path = dir.join(format!("{name}.net"));
+            std::fs::write(&path, text).unwrap();
+            cmd.arg(&path);
+            format!("{}: error: {message}", path.display())
+        };
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.lines().any(|l| l == message),
+            "expected the line {message:?} in:\n{err}"
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `compare --measure rfi` reports what `balun rfi` reports for each netlist.
+#[test]
+fn compare_rfi_is_balun_rfi() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let run = |args: &[&str]| -> serde_json::Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_balun"))
+            .current_dir(root)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let files = [
+        "netlists/rf_bjt_receiver.net",
+        "netlists/rf_bjt_receiver_filtered.net",
+    ];
+    let freq = "1meg,100meg,1.8g";
+    let cmp = run(&[
+        "compare",
+        "--measure",
+        "rfi",
+        files[0],
+        files[1],
+        "--freq",
+        freq,
+        "--json",
+    ]);
+    for (k, f) in files.iter().enumerate() {
+        let one = run(&["rfi", f, "--freq", freq, "--json"]);
+        assert_eq!(cmp["rows"][k]["points"], one["points"], "{f}");
+    }
 }

@@ -223,6 +223,18 @@ pub fn compare(
             || path.display().to_string(),
             |s| s.to_string_lossy().into(),
         );
+        if !c
+            .measurements
+            .iter()
+            .any(|m| matches!(m, circuit::Measurement::Cmrr { .. }))
+        {
+            ok = report(fail(
+                path,
+                "no '.cmrr OUT HOT COLD' card: compare --measure rfi drives the carrier on its \
+                 hot and cold sources",
+            ));
+            continue;
+        }
         let r = cmrr_setup(&c, None, None, None).and_then(|(cm, _)| {
             // `balun rfi`'s defaults: 100 mVp common mode, 30 % AM at 1 kHz.
             let setup = RfiSetup {
