@@ -25,7 +25,7 @@ use crate::lu::Lu;
 use crate::mna::{DeviceStamp, System};
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::SolveError;
-use circuit::{AcVariation, AnalysisOutput, Circuit, DeviceId, FreqGrid};
+use circuit::{AcVariation, AnalysisOutput, Circuit, DeviceId, DeviceKind, FreqGrid};
 use num_complex::Complex64;
 
 pub const PLOT_NAME: &str = "Sensitivity Analysis";
@@ -79,6 +79,8 @@ pub fn frequencies(grid: &FreqGrid) -> Vec<f64> {
 struct Param {
     name: String,
     step: f64,
+    /// The device as ngspice leaves it afterwards, when that differs from before.
+    left: Option<(DeviceId, DeviceKind)>,
     effect: Option<(DeviceId, DeviceStamp, DeviceStamp, Option<SourcePair>)>,
 }
 
@@ -91,7 +93,7 @@ pub fn unreported(circuit: &Circuit) -> Vec<&str> {
     circuit
         .devices
         .iter()
-        .filter(|d| sens_params(&d.kind, true, true).is_none())
+        .filter(|d| sens_params(circuit, &d.kind, true, true).is_none())
         .map(|d| d.name.as_str())
         .collect()
 }
@@ -103,7 +105,7 @@ fn params(circuit: &Circuit, sys: &System, ac: bool, first_point: bool) -> Vec<P
         .iter()
         .enumerate()
         .filter_map(|(i, d)| {
-            sens_params(&d.kind, ac, first_point)
+            sens_params(circuit, &d.kind, ac, first_point)
                 .map(|(rank, list)| (rank, std::cmp::Reverse(i), list))
         })
         .collect();
@@ -121,7 +123,7 @@ fn params(circuit: &Circuit, sys: &System, ac: bool, first_point: bool) -> Vec<P
         let device = &circuit.devices[i];
         let id = DeviceId(i as u32);
         for p in list {
-            let effect = p.perturbed.map(|kind| {
+            let effect = p.perturbed.clone().map(|kind| {
                 let before = sys.stamp_alone(circuit, id, &device.kind);
                 let after = sys.stamp_alone(circuit, id, &kind);
                 let values = phasor(&device.kind).zip(phasor(&kind)).map(|(a, b)| [a, b]);
@@ -130,6 +132,7 @@ fn params(circuit: &Circuit, sys: &System, ac: bool, first_point: bool) -> Vec<P
             out.push(Param {
                 name: format!("{}{}", device.name, p.suffix),
                 step: sens_step(p.value),
+                left: p.left.map(|kind| (id, kind)),
                 effect,
             });
         }
@@ -160,6 +163,68 @@ fn sensitivity(p: &Param, z: &[Complex64], e: &[Complex64], omega: Option<f64>) 
     acc / p.step
 }
 
+/// One point of `.sens`: the vector names, the sensitivities, and the devices as ngspice
+/// leaves them after perturbing them (see `devices::SensParam::left`).
+type PointResult = (Vec<String>, Vec<Complex64>, Vec<(DeviceId, DeviceKind)>);
+
+/// Solves one point (`f`: `None` for DC; `first`: the first frequency) on `circuit`.
+fn point(
+    circuit: &Circuit,
+    sys: &System,
+    out: AnalysisOutput,
+    f: Option<f64>,
+    first: bool,
+) -> Result<PointResult, SolveError> {
+    let op = linearise_at_op(circuit, sys, "sens")?;
+    let lin: &System = &op.lin;
+    let unk = &lin.unknowns;
+    let n = unk.len();
+    let zero = Complex64::new(0.0, 0.0);
+    let mut z = vec![zero; n];
+    match out {
+        AnalysisOutput::Voltage(o) => {
+            if let Some(p) = unk.node(o.pos) {
+                z[p] += 1.0;
+            }
+            if let Some(q) = unk.node(o.neg) {
+                z[q] -= 1.0;
+            }
+        }
+        AnalysisOutput::Current(d) => z[unk.branch(d)] += 1.0,
+    }
+    let mut lu = Lu::<Complex64>::new(&lin.pattern);
+    let mut values = vec![zero; lin.g.len()];
+    let mut scratch = Vec::with_capacity(n);
+    factor_at(circuit, lin, "sens", f.unwrap_or(0.0), &mut values, &mut lu)?;
+    let e: Vec<Complex64> = match f {
+        None => op.x.iter().map(|&x| x.into()).collect(),
+        Some(_) => {
+            let mut e = ac_rhs(circuit, lin);
+            lu.solve_refined(&lin.pattern, &values, &mut e, &mut scratch);
+            e
+        }
+    };
+    lu.solve_transposed_refined(&lin.pattern, &values, &mut z, &mut scratch);
+    let list = params(circuit, lin, f.is_some(), first);
+    let omega = f.map(|f| 2.0 * std::f64::consts::PI * f);
+    let mut sens = Vec::with_capacity(list.len());
+    for p in &list {
+        let s = sensitivity(p, &z, &e, omega);
+        if !(s.re.is_finite() && s.im.is_finite()) {
+            return Err(SolveError::NotFinite {
+                analysis: "sens".into(),
+                at: f.map_or("the operating point".to_string(), |f| {
+                    format!("frequency {f:e} Hz")
+                }),
+                vector: p.name.clone(),
+            });
+        }
+        sens.push(s);
+    }
+    let left = list.iter().filter_map(|p| p.left.clone()).collect();
+    Ok((list.into_iter().map(|p| p.name).collect(), sens, left))
+}
+
 /// Runs `.sens` of `out`, at DC (`ac: None`) or over the grid `ac`.
 pub fn run(
     circuit: &Circuit,
@@ -167,65 +232,29 @@ pub fn run(
     out: AnalysisOutput,
     ac: Option<&FreqGrid>,
 ) -> Result<Plot, SolveError> {
-    let op = linearise_at_op(circuit, sys, "sens")?;
-    let (lin, x_op): (&System, &[f64]) = (&op.lin, &op.x);
-    let unk = &lin.unknowns;
-    let n = unk.len();
-    let zero = Complex64::new(0.0, 0.0);
-    let mut e_out = vec![zero; n];
-    match out {
-        AnalysisOutput::Voltage(o) => {
-            if let Some(p) = unk.node(o.pos) {
-                e_out[p] += 1.0;
-            }
-            if let Some(q) = unk.node(o.neg) {
-                e_out[q] -= 1.0;
-            }
-        }
-        AnalysisOutput::Current(d) => e_out[unk.branch(d)] += 1.0,
-    }
     let freqs = ac.map(frequencies);
     let points = freqs.as_ref().map_or(1, Vec::len);
-    let b = ac_rhs(circuit, lin);
-    let mut lu = Lu::<Complex64>::new(&lin.pattern);
-    let mut values = vec![zero; lin.g.len()];
-    let mut scratch = Vec::with_capacity(n);
-    let (mut e, mut z) = (vec![zero; n], vec![zero; n]);
     let mut names = Vec::new();
     let mut columns: Vec<Vec<Complex64>> = Vec::new();
+    // The circuit as ngspice 39 has left it after the points so far (a `K`'s coupling).
+    let mut changed: Option<(Circuit, System)> = None;
     for k in 0..points {
-        let f = freqs.as_ref().map(|fs| fs[k]);
-        let at = || {
-            f.map_or("the operating point".to_string(), |f| {
-                format!("frequency {f:e} Hz")
-            })
-        };
-        factor_at(circuit, lin, "sens", f.unwrap_or(0.0), &mut values, &mut lu)?;
-        match f {
-            None => e.iter_mut().zip(x_op).for_each(|(e, &x)| *e = x.into()),
-            Some(_) => {
-                e.copy_from_slice(&b);
-                lu.solve_refined(&lin.pattern, &values, &mut e, &mut scratch);
-            }
-        }
-        z.copy_from_slice(&e_out);
-        lu.solve_transposed_refined(&lin.pattern, &values, &mut z, &mut scratch);
-        let list = params(circuit, lin, f.is_some(), k == 0);
+        let (c, s) = changed.as_ref().map_or((circuit, sys), |(c, s)| (c, s));
+        let (list, sens, left) = point(c, s, out, freqs.as_ref().map(|fs| fs[k]), k == 0)?;
         if k == 0 {
-            names = list.iter().map(|p| p.name.clone()).collect();
+            names = list;
             columns = vec![Vec::with_capacity(points); names.len()];
         }
-        let omega = f.map(|f| 2.0 * std::f64::consts::PI * f);
-        for (column, p) in columns.iter_mut().zip(&list) {
-            let s = sensitivity(p, &z, &e, omega);
-            if !(s.re.is_finite() && s.im.is_finite()) {
-                return Err(SolveError::NotFinite {
-                    analysis: "sens".into(),
-                    at: at(),
-                    vector: p.name.clone(),
-                });
-            }
+        for (column, s) in columns.iter_mut().zip(sens) {
             column.push(s);
+        }
+        if !left.is_empty() {
+            let mut c = c.clone();
+            for (id, kind) in left {
+                c.devices[id.index()].kind = kind;
+            }
+            let s = System::assemble(&c);
+            changed = Some((c, s));
         }
     }
     let vectors = names

@@ -472,6 +472,10 @@ pub struct SensParam {
     /// The device with the parameter perturbed by that step; `None` when the parameter does
     /// not enter the device's equations in this analysis (its sensitivity is 0).
     pub perturbed: Option<DeviceKind>,
+    /// The device as ngspice 39 leaves it after restoring the parameter, when that is not
+    /// as it was: its `K` asks the coupling for `M = k sqrt(L1 L2)` and sets it back to that
+    /// value, so from the next frequency on the coupling is `M`.
+    pub left: Option<DeviceKind>,
 }
 
 /// Where ngspice's `.sens` lists a device kind (the order of its device table, `dev.c`:
@@ -487,6 +491,7 @@ pub struct SensParam {
 /// The values assume what elaboration folds into a device's value (`m`, `scale`, temperature
 /// coefficients) is 1: ngspice's `m` and `scale` sensitivities are those of m = scale = 1.
 pub fn sens_params(
+    circuit: &Circuit,
     kind: &DeviceKind,
     ac: bool,
     first_point: bool,
@@ -496,6 +501,7 @@ pub fn sens_params(
         suffix,
         value,
         perturbed,
+        left: None,
     };
     let none = |suffix| p(suffix, 0.0, None);
     // The value grown by one step (`up`) or divided by (1 + relative step) (`down`: a
@@ -586,18 +592,29 @@ pub fn sens_params(
             v.push(p("_scale", 1.0, l(up(*inductance_h))));
             (4, v)
         }
-        MutualInductance { l1, l2, k } if ac => (
-            5,
-            vec![p(
-                "",
-                *k,
-                Some(MutualInductance {
-                    l1: *l1,
-                    l2: *l2,
-                    k: up(*k),
-                }),
-            )],
-        ),
+        MutualInductance { l1, l2, k } if ac => {
+            // ngspice 39 quirk (`MUTask` returns `MUTfactor` for `k`): the value perturbed is
+            // M = k sqrt(L1 L2), written back as the coupling.
+            let inductance = |d: &DeviceId| match circuit.devices[d.index()].kind {
+                Inductor { inductance_h, .. } => inductance_h,
+                _ => 0.0,
+            };
+            let m = k * (inductance(l1) * inductance(l2)).abs().sqrt();
+            let coupling = |k| MutualInductance {
+                l1: *l1,
+                l2: *l2,
+                k,
+            };
+            (
+                5,
+                vec![SensParam {
+                    suffix: "",
+                    value: m,
+                    perturbed: Some(coupling(up(m))),
+                    left: Some(coupling(m)),
+                }],
+            )
+        }
         MutualInductance { .. } => (5, Vec::new()),
         CurrentSource { pos, neg, source } => {
             let i = |source| {
