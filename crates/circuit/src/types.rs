@@ -572,6 +572,38 @@ pub enum Analysis {
         tmax_s: Option<f64>,
         uic: bool,
     },
+    /// `.tf`: the small-signal DC transfer function from the independent source `source` to
+    /// `out`, with the input resistance seen by the source and the output resistance at `out`.
+    Tf {
+        out: AnalysisOutput,
+        source: DeviceId,
+        /// The output as ngspice names it in `output_impedance_at_v(out[,ref])`: `v(out)` or
+        /// `v(out,ref)` as written (lower-case); unused for a current output.
+        out_name: String,
+    },
+    /// `.sens`: the sensitivity of `out` to every device parameter, at DC (`ac: None`) or at
+    /// each frequency of `ac`.
+    Sens {
+        out: AnalysisOutput,
+        ac: Option<FreqGrid>,
+    },
+}
+
+/// What `.tf` and `.sens` measure: a voltage difference or the branch current of an element
+/// that has one (V, L, E, H).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisOutput {
+    Voltage(OutputNodes),
+    Current(DeviceId),
+}
+
+/// A frequency grid `dec|oct|lin N fstart fstop`, evaluated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreqGrid {
+    pub variation: AcVariation,
+    pub points: usize,
+    pub fstart_hz: f64,
+    pub fstop_hz: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
