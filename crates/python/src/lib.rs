@@ -622,6 +622,12 @@ fn compare<'py>(
             "measure={measure:?}: expected 'cmrr', 'xtalk', 'hum' or 'noise'"
         ))
     })?;
+    if matches!(quantity, Quantity::Thd | Quantity::Drive | Quantity::Rfi) {
+        return Err(value_error(format!(
+            "measure={measure:?} is not a compare column: use balun.thd or balun.rfi on each \
+             netlist (drive: the command line's compare --measure drive)"
+        )));
+    }
     let freqs = m::spot_or(&freq);
     let d = PyDict::new(py);
     let mut circuits = Vec::new();
