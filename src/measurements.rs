@@ -320,6 +320,66 @@ pub fn noise(c: &Circuit, rs_ohm: f64) -> Result<NoiseSummary, MeasureError> {
     measure::noise::audio_noise(c, out, src, rs_ohm)
 }
 
+/// A THD sweep of one circuit (`balun thd`, `compare --measure thd`, Python's `thd`): its
+/// setup and the levels asked for (the netlist's own amplitude when none). The output and the
+/// fundamental default to the first `.four` card's (else the input's `SIN` frequency), the
+/// input to every source with a `SIN` waveform.
+pub fn thd_setup(
+    c: &Circuit,
+    out: Option<&str>,
+    sources: &[String],
+    freq: Option<&str>,
+    levels: &[measure::thd::Level],
+) -> Result<(measure::thd::ThdSetup, Vec<measure::thd::Level>), MeasureError> {
+    let sources = measure::thd::sine_sources(c, sources)?;
+    let card = c.four.first();
+    let out = match out {
+        Some(o) => measure::thd::probe_output(c, measure::find_output(c, o)?),
+        None => card
+            .and_then(|f| f.outputs.first().cloned())
+            .ok_or_else(|| {
+                MeasureError::Invalid(
+                    "no output to measure: give --out or a '.four FREQ v(out)' card".into(),
+                )
+            })?,
+    };
+    let fundamental_hz = match freq {
+        Some(f) => numbers(&[f.to_string()], "frequency").map_err(MeasureError::Invalid)?[0],
+        None => match card {
+            Some(f) => f.fundamental_hz,
+            None => measure::thd::sine_frequency(c, sources[0])
+                .ok_or_else(|| MeasureError::Invalid("no fundamental: give --freq".into()))?,
+        },
+    };
+    if fundamental_hz <= 0.0 {
+        return Err(MeasureError::Invalid(format!(
+            "the fundamental must be positive, got {fundamental_hz} Hz"
+        )));
+    }
+    let levels = if levels.is_empty() {
+        let a: f64 = sources
+            .iter()
+            .filter_map(|&s| measure::thd::sine_amplitude(c, s))
+            .map(f64::abs)
+            .sum();
+        vec![measure::thd::Level {
+            label: format!("{a} Vpk"),
+            amplitude: a,
+        }]
+    } else {
+        levels.to_vec()
+    };
+    Ok((
+        measure::thd::ThdSetup {
+            sources,
+            out,
+            fundamental_hz,
+            options: measure::four::FourierOptions::of(&c.options),
+        },
+        levels,
+    ))
+}
+
 /// The drive measurement's setup: the first `.xtalk` card's first channel driven (its source
 /// must have a `SIN` waveform) and its second channel as the victim; the test frequency from
 /// the `.four` card, else the source's `SIN` frequency.

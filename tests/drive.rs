@@ -15,6 +15,8 @@
 //! - maximum level at 1 % THD: twice the swing (+6.02 dB) where the op-amps clip at their
 //!   headroom (2 kohm, r = 10 kohm), no gain where they current-limit (32 ohm).
 
+mod common;
+
 use balun::library::opamp_ds::preset;
 use measure::drive::{self, DriveSetup};
 use measure::noise::a_weighting_gain;
@@ -332,5 +334,116 @@ fn compare_rfi_is_balun_rfi() {
     for (k, f) in files.iter().enumerate() {
         let one = run(&["rfi", f, "--freq", freq, "--json"]);
         assert_eq!(cmp["rows"][k]["points"], one["points"], "{f}");
+    }
+}
+
+/// The parts of the measurement that are plain ngspice analyses, against ngspice 39 on the same
+/// netlists (the library written as a file): the crosstalk ratio (`.ac` at 1 kHz), the output
+/// noise integrated over 20 Hz-20 kHz (`.noise`'s `onoise_total`) and its A-weighted integral
+/// (ngspice's `onoise_spectrum` weighted and integrated by the same rule), each to 1e-6.
+#[test]
+fn crosstalk_and_noise_equal_ngspice() {
+    use common::*;
+    if !ngspice_available() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "ngspice is not on PATH but CI is set"
+        );
+        println!("ngspice not on PATH: skipped");
+        return;
+    }
+    let real = |p: &balun::solver::Plot, name: &str| -> Vec<num_complex::Complex64> {
+        let v = p
+            .vector(name)
+            .or(p.scale.as_ref().filter(|v| v.name == name))
+            .unwrap_or_else(|| panic!("ngspice's plot '{}' has no {name}", p.name));
+        (0..v.data.len()).map(|i| value_at(v, i)).collect()
+    };
+    for (name, out, victim) in [
+        ("hp_trs3", ("lt", "sl"), ("rt", "sl")),
+        ("hp_bal4", ("lp", "ln"), ("rp", "rn")),
+    ] {
+        for rl in [32.0, 300.0] {
+            let (c, s) = hp(name, &[("rload", rl)]);
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("netlists/{name}.net"));
+            let text: String = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|l| {
+                    ![".step", ".xtalk", ".four", ".tran"]
+                        .iter()
+                        .any(|c| l.starts_with(c))
+                })
+                .map(|l| format!("{}\n", l.replace("rload=32", &format!("rload={rl}"))))
+                .collect::<String>()
+                .replace(".end\n", ".ac lin 1 1k 1k\n.end\n");
+            let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("balun-drive-ngspice-{name}-{rl}"));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            let raw = ngspice_with_library(&dir, &text).unwrap();
+            let plots = balun::output::raw::read_ascii(&raw).unwrap();
+            let plot = |n: &str| plots.iter().find(|p| p.name == n).unwrap();
+            let ac = plot("AC Analysis");
+            let v = |n: &str| real(ac, &format!("v({n})"))[0];
+            let want = ((v(victim.0) - v(victim.1)) / (v(out.0) - v(out.1))).norm();
+            let x = measure::xtalk::crosstalk(
+                &c,
+                &[
+                    measure::xtalk::Channel {
+                        source: s.source,
+                        out: s.out,
+                    },
+                    measure::xtalk::Channel {
+                        source: s.victim_source,
+                        out: s.victim,
+                    },
+                ],
+                &[1e3],
+            )
+            .unwrap();
+            let got = x.out[0][1][0].norm() / x.out[0][0][0].norm();
+            // The 4-wire victim is exactly 0 in both (ngspice: rounding).
+            assert!(
+                (got - want).abs() <= 1e-6 * want + 1e-15,
+                "{name} {rl} ohm crosstalk {got} vs ngspice {want}"
+            );
+            let measure::Probe::Voltage(pos, neg) = s.out else {
+                unreachable!()
+            };
+            let n =
+                measure::noise::audio_noise(&c, circuit::OutputNodes { pos, neg }, s.source, 0.0)
+                    .unwrap();
+            let total = real(plot("Integrated Noise"), "v(onoise_total)")[0].re;
+            assert!(
+                (n.output_v / total - 1.0).abs() < 1e-6,
+                "{name} {rl} ohm onoise_total {} vs ngspice {total}",
+                n.output_v
+            );
+            let spectrum = plot("Noise Spectral Density Curves");
+            let f: Vec<f64> = real(spectrum, "frequency").iter().map(|x| x.re).collect();
+            let d: Vec<f64> = real(spectrum, "onoise_spectrum")
+                .iter()
+                .map(|x| x.re)
+                .collect();
+            let a = measure::noise::integrate_density(&f, &d, a_weighting_gain);
+            assert!(
+                (n.output_a_v / a - 1.0).abs() < 1e-6,
+                "{name} {rl} ohm A-weighted {} vs ngspice's spectrum {a}",
+                n.output_a_v
+            );
+            println!(
+                "{name} {rl} ohm: crosstalk {:.2e}, onoise_total {:.2e}, A-weighted {:.2e} \
+                 relative to ngspice",
+                if want > 0.0 {
+                    (got / want - 1.0).abs()
+                } else {
+                    got
+                },
+                (n.output_v / total - 1.0).abs(),
+                (n.output_a_v / a - 1.0).abs()
+            );
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
 }

@@ -31,6 +31,8 @@ __all__ = [
     "xtalk",
     "hum",
     "compare",
+    "thd",
+    "rfi",
     "merge_monte_carlo",
     "stats",
     "Results",
@@ -398,6 +400,36 @@ def hum(source: Source, *, out: Optional[str] = None, signal: Optional[str] = No
     text, is_file = _source(source)
     return Table(_balun.hum(text, is_file, out, signal, interference,
                             _numbers(freq, "frequency"), _params(params)))
+
+
+def thd(source: Source, *, out: Optional[str] = None, sources: Optional[Sequence[str]] = None,
+        freq=None, level=None, params: Optional[dict] = None) -> Table:
+    """THD against drive level as ``balun thd`` measures it.
+
+    ``level``: levels as the CLI writes them (``"0dBu"``, ``"-10dBV"``, ``"2Vrms"``, or a peak
+    amplitude, a number); default the netlist's own amplitude. Returns a :class:`Table` with a
+    row per level: ``level``, ``amplitude`` (V peak), ``level_dbu``, ``fundamental`` (V peak),
+    ``thd_percent``, ``thd_db`` and ``h2_dbc`` ... ``h9_dbc``.
+    """
+    text, is_file = _source(source)
+    levels = [level] if isinstance(level, (str, int, float)) else list(level or [])
+    freq_text = None if freq is None else str(freq)
+    return Table(_balun.thd(text, is_file, out, list(sources or []), freq_text,
+                            [str(x) for x in levels], _params(params)))
+
+
+def rfi(source: Source, *, out: Optional[str] = None, hot: Optional[str] = None,
+        cold: Optional[str] = None, freq=None, mode: str = "cm", level: float = 0.1,
+        depth: float = 0.3, fmod: float = 1e3, params: Optional[dict] = None) -> Table:
+    """RF immunity as ``balun rfi`` measures it (names default to the ``.cmrr`` card).
+
+    Returns a :class:`Table` with a row per carrier frequency (default 1 MHz ... 1.8 GHz):
+    ``freq_hz``, ``shift_v``, ``shift_rti_v``, ``emirr_db`` (at ``level`` V peak),
+    ``carrier_out_vpk`` and ``demod_dbv`` (the 1 kHz tone of an AM carrier of depth ``depth``).
+    """
+    text, is_file = _source(source)
+    return Table(_balun.rfi(text, is_file, out, hot, cold, _numbers(freq, "frequency"), mode,
+                            float(level), float(depth), float(fmod), _params(params)))
 
 
 def compare(sources: Iterable[Source], *, measure: str = "cmrr", imbalance=None, freq=None,

@@ -228,6 +228,33 @@ def test_cmrr_and_compare_equal_the_cli(balun_cli, root):
         t["hum_dbv"], json_array([x for r in doc["rows"] for x in r["hum_dbv"]]))
 
 
+def test_thd_and_rfi_equal_the_cli(balun_cli, root):
+    """balun.thd and balun.rfi return what `balun thd --json` and `balun rfi --json` print."""
+    net = root / "netlists/thd_receiver.net"
+    out = subprocess.run([balun_cli, "thd", str(net), "--level", "0dBu,+24dBu", "--json"],
+                         cwd=root, check=True, capture_output=True, text=True).stdout
+    doc = json.loads(out)
+    t = balun.thd(net, level=["0dBu", "+24dBu"])
+    assert t["level"] == ["0dBu", "+24dBu"]
+    np.testing.assert_array_equal(t["amplitude"], [p["amplitude"] for p in doc["points"]])
+    np.testing.assert_array_equal(
+        t["thd_percent"], [p["fourier"]["thd_percent"] for p in doc["points"]])
+    # +24 dBu needs 17.4 V peak from +-15 V rails: clipped, about 10 % THD.
+    assert t["thd_percent"][0] < 0.01 < 5 < t["thd_percent"][1] < 15
+    assert "h3_dbc" in t and len(t.to_pandas()) == 2
+
+    net = root / "netlists/rf_bjt_receiver.net"
+    out = subprocess.run([balun_cli, "rfi", str(net), "--freq", "1meg,100meg", "--json"],
+                         cwd=root, check=True, capture_output=True, text=True).stdout
+    doc = json.loads(out)
+    t = balun.rfi(net, freq=["1meg", "100meg"])
+    np.testing.assert_array_equal(t["freq_hz"], [1e6, 1e8])
+    np.testing.assert_array_equal(t["emirr_db"], [p["emirr_db"] for p in doc["points"]])
+    np.testing.assert_array_equal(t["demod_dbv"], [p["demod_dbv"] for p in doc["points"]])
+    with pytest.raises(ValueError, match="expected 'cm' or 'dm'"):
+        balun.rfi(net, mode="both")
+
+
 def test_monte_carlo_shards_merge_into_the_whole_run(balun_cli, root, tmp_path):
     net = "netlists/mc_diffamp.net"
     whole = cli_json(balun_cli, root, tmp_path, "run", net, "--mc", "60")["monte_carlo"]

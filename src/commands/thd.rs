@@ -13,10 +13,7 @@ use balun::diagnostics::{Renderer, Severity};
 use balun::output::four::{c_g, fourier_json};
 use balun::output::report::{freq_label, num, render_table};
 use balun::output::table::eng;
-use circuit::Circuit;
-use measure::four::FourierOptions;
 use measure::thd::{self, Level, ThdPoint, ThdSetup};
-use measure::MeasureError;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -66,65 +63,6 @@ impl LevelArgs {
     }
 }
 
-/// The sweep of one circuit: its setup and the levels asked for (the netlist's own amplitude
-/// when none).
-fn setup(
-    c: &Circuit,
-    out: Option<&str>,
-    sources: &[String],
-    freq: Option<&str>,
-    levels: &[Level],
-) -> Result<(ThdSetup, Vec<Level>), MeasureError> {
-    let sources = thd::sine_sources(c, sources)?;
-    let card = c.four.first();
-    let out = match out {
-        Some(o) => thd::probe_output(c, measure::find_output(c, o)?),
-        None => card
-            .and_then(|f| f.outputs.first().cloned())
-            .ok_or_else(|| {
-                MeasureError::Invalid(
-                    "no output to measure: give --out or a '.four FREQ v(out)' card".into(),
-                )
-            })?,
-    };
-    let fundamental_hz = match freq {
-        Some(f) => balun::measurements::numbers(&[f.to_string()], "frequency")
-            .map_err(MeasureError::Invalid)?[0],
-        None => match card {
-            Some(f) => f.fundamental_hz,
-            None => thd::sine_frequency(c, sources[0])
-                .ok_or_else(|| MeasureError::Invalid("no fundamental: give --freq".into()))?,
-        },
-    };
-    if fundamental_hz <= 0.0 {
-        return Err(MeasureError::Invalid(format!(
-            "the fundamental must be positive, got {fundamental_hz} Hz"
-        )));
-    }
-    let levels = if levels.is_empty() {
-        let a: f64 = sources
-            .iter()
-            .filter_map(|&s| thd::sine_amplitude(c, s))
-            .map(f64::abs)
-            .sum();
-        vec![Level {
-            label: format!("{a} Vpk"),
-            amplitude: a,
-        }]
-    } else {
-        levels.to_vec()
-    };
-    Ok((
-        ThdSetup {
-            sources,
-            out,
-            fundamental_hz,
-            options: FourierOptions::of(&c.options),
-        },
-        levels,
-    ))
-}
-
 /// `balun thd`.
 pub fn thd(renderer: &Renderer, a: &ThdArgs) -> bool {
     let report = |f: Fail| {
@@ -144,14 +82,14 @@ pub fn thd(renderer: &Renderer, a: &ThdArgs) -> bool {
     let Some(c) = load(renderer, &a.file) else {
         return false;
     };
-    let result = setup(&c, a.out.as_deref(), &a.source, a.freq.as_deref(), &levels).and_then(
-        |(s, levels)| {
-            let message = format!("THD of {} at {} levels", s.out.0, levels.len());
-            let points =
-                balun::progress::with_spinner(true, &message, || thd::sweep(&c, &s, &levels))?;
-            Ok((points, s))
-        },
-    );
+    let result =
+        balun::measurements::thd_setup(&c, a.out.as_deref(), &a.source, a.freq.as_deref(), &levels)
+            .and_then(|(s, levels)| {
+                let message = format!("THD of {} at {} levels", s.out.0, levels.len());
+                let points =
+                    balun::progress::with_spinner(true, &message, || thd::sweep(&c, &s, &levels))?;
+                Ok((points, s))
+            });
     let (points, s) = match result {
         Ok(r) => r,
         Err(e) => return report(fail(&a.file, e)),
@@ -345,13 +283,18 @@ pub fn compare(
             || path.display().to_string(),
             |s| s.to_string_lossy().into(),
         );
-        let r =
-            setup(&c, None, &[], freq.first().map(String::as_str), &levels).and_then(|(s, l)| {
-                let message = format!("THD of {} ({})", name, s.out.0);
-                let points =
-                    balun::progress::with_spinner(true, &message, || thd::sweep(&c, &s, &l))?;
-                Ok((points, s.out.0))
-            });
+        let r = balun::measurements::thd_setup(
+            &c,
+            None,
+            &[],
+            freq.first().map(String::as_str),
+            &levels,
+        )
+        .and_then(|(s, l)| {
+            let message = format!("THD of {} ({})", name, s.out.0);
+            let points = balun::progress::with_spinner(true, &message, || thd::sweep(&c, &s, &l))?;
+            Ok((points, s.out.0))
+        });
         match r {
             Ok((pts, out)) => sweeps.push((name, c.title.clone(), out, pts)),
             Err(e) => ok = report(fail(path, e)),

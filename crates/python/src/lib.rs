@@ -622,6 +622,12 @@ fn compare<'py>(
             "measure={measure:?}: expected 'cmrr', 'xtalk', 'hum' or 'noise'"
         ))
     })?;
+    if matches!(quantity, Quantity::Thd | Quantity::Drive | Quantity::Rfi) {
+        return Err(value_error(format!(
+            "measure={measure:?} is not a compare column: use balun.thd or balun.rfi on each \
+             netlist (drive: the command line's compare --measure drive)"
+        )));
+    }
     let freqs = m::spot_or(&freq);
     let d = PyDict::new(py);
     let mut circuits = Vec::new();
@@ -690,6 +696,120 @@ fn compare<'py>(
     Ok(d)
 }
 
+/// THD against level (`balun thd`): a row per level with `level` (as written), `amplitude`
+/// (V peak), `level_dbu`, `fundamental` (V peak), `thd_percent`, `thd_db` and `h2_dbc` ...
+/// `h9_dbc` (the `.four` card's harmonics).
+#[pyfunction]
+#[pyo3(signature = (source, is_file, out=None, sources=Vec::new(), freq=None, level=Vec::new(), params=Vec::new()))]
+#[allow(clippy::too_many_arguments)]
+fn thd<'py>(
+    py: Python<'py>,
+    source: String,
+    is_file: bool,
+    out: Option<String>,
+    sources: Vec<String>,
+    freq: Option<String>,
+    level: Vec<String>,
+    params: Vec<(String, f64)>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let source = Source::new(source, is_file);
+    let c = load(py, &source, &params)?;
+    let levels = level
+        .iter()
+        .map(|l| measure::thd::parse_level(l))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(value_error)?;
+    let points = py
+        .detach(|| {
+            let (s, levels) = m::thd_setup(&c, out.as_deref(), &sources, freq.as_deref(), &levels)?;
+            measure::thd::sweep(&c, &s, &levels)
+        })
+        .map_err(value_error)?;
+    let d = PyDict::new(py);
+    let col = |f: &dyn Fn(&measure::thd::ThdPoint) -> f64| {
+        PyArray1::from_vec(py, points.iter().map(f).collect())
+    };
+    d.set_item(
+        "level",
+        points
+            .iter()
+            .map(|p| p.level.label.clone())
+            .collect::<Vec<_>>(),
+    )?;
+    d.set_item("amplitude", col(&|p| p.level.amplitude))?;
+    d.set_item("level_dbu", col(&|p| p.level.dbu()))?;
+    d.set_item("fundamental", col(&|p| p.fourier.fundamental()))?;
+    d.set_item("thd_percent", col(&|p| p.fourier.thd_percent))?;
+    d.set_item("thd_db", col(&|p| p.fourier.thd_db()))?;
+    let rows = points.first().map_or(0, |p| p.fourier.harmonics.len());
+    for k in 2..rows {
+        d.set_item(
+            format!("h{k}_dbc"),
+            col(&|p| p.fourier.harmonics.get(k).map_or(f64::NAN, |h| h.dbc())),
+        )?;
+    }
+    Ok(d)
+}
+
+/// RF immunity (`balun rfi`): a row per carrier frequency with `freq_hz`, `shift_v`,
+/// `shift_rti_v`, `emirr_db`, `carrier_out_vpk` and `demod_dbv`.
+#[pyfunction]
+#[pyo3(signature = (source, is_file, out=None, hot=None, cold=None, freq=Vec::new(), mode="cm", level=0.1, depth=0.3, fmod=1e3, params=Vec::new()))]
+#[allow(clippy::too_many_arguments)]
+fn rfi<'py>(
+    py: Python<'py>,
+    source: String,
+    is_file: bool,
+    out: Option<String>,
+    hot: Option<String>,
+    cold: Option<String>,
+    freq: Vec<f64>,
+    mode: &str,
+    level: f64,
+    depth: f64,
+    fmod: f64,
+    params: Vec<(String, f64)>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mode = match mode {
+        "cm" => measure::rfi::Mode::Cm,
+        "dm" => measure::rfi::Mode::Dm,
+        _ => return Err(value_error(format!("mode={mode:?}: expected 'cm' or 'dm'"))),
+    };
+    let source = Source::new(source, is_file);
+    let c = load(py, &source, &params)?;
+    let freqs = if freq.is_empty() {
+        measure::rfi::RF_FREQUENCIES_HZ.to_vec()
+    } else {
+        freq
+    };
+    let points = py
+        .detach(|| {
+            let (cm, _) = m::cmrr_setup(&c, out.as_deref(), hot.as_deref(), cold.as_deref())?;
+            let setup = measure::rfi::RfiSetup {
+                hot: cm.hot,
+                cold: cm.cold,
+                out: cm.out,
+                mode,
+                level_vpk: level,
+                depth,
+                fmod_hz: fmod,
+            };
+            measure::rfi::rfi(&c, &setup, &freqs)
+        })
+        .map_err(value_error)?;
+    let d = PyDict::new(py);
+    let col = |f: &dyn Fn(&measure::rfi::RfiPoint) -> f64| {
+        PyArray1::from_vec(py, points.iter().map(f).collect())
+    };
+    d.set_item("freq_hz", col(&|p| p.freq_hz))?;
+    d.set_item("shift_v", col(&|p| p.shift_v))?;
+    d.set_item("shift_rti_v", col(&|p| p.shift_rti_v))?;
+    d.set_item("emirr_db", col(&|p| p.emirr_db(level)))?;
+    d.set_item("carrier_out_vpk", col(&|p| p.carrier_out_vpk))?;
+    d.set_item("demod_dbv", col(&|p| p.demod_dbv()))?;
+    Ok(d)
+}
+
 /// A SPICE number (`1k`, `10meg`, `2.2u`), `None` when it is not one.
 #[pyfunction]
 fn number(text: &str) -> Option<f64> {
@@ -709,6 +829,8 @@ fn _balun(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(xtalk, module)?)?;
     module.add_function(wrap_pyfunction!(hum, module)?)?;
     module.add_function(wrap_pyfunction!(compare, module)?)?;
+    module.add_function(wrap_pyfunction!(thd, module)?)?;
+    module.add_function(wrap_pyfunction!(rfi, module)?)?;
     module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }
