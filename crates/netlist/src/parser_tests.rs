@@ -251,7 +251,9 @@ fn silent_and_unknown_dot_cards() {
     let (n, s) = parse_with_sources(
         "t\n.print tran v(a)\n.plot ac vdb(a)\n.probe\n.width out=80\n\n.foo bar=1\n",
     );
-    assert!(n.items.is_empty());
+    // `.print` and `.plot` are items (see `print_and_plot_cards_keep_outputs_and_spans`).
+    assert_eq!(n.items.len(), 2);
+    assert!(n.items.iter().all(|i| matches!(i, Item::Print(_))));
     assert_eq!(n.warnings.len(), 1);
     assert_eq!(n.warnings[0].message, "unknown control card '.foo' ignored");
     assert_eq!(s.locate(n.warnings[0].span), "t.net:7:1");
