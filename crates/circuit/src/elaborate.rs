@@ -364,6 +364,8 @@ impl<'a> Elab<'a> {
         }
         self.drop_prints_without_analysis();
         self.apply_passive_temps();
+        let has_code_models = self.devices.iter().any(|d| d.kind.is_code_model());
+        self.options.apply_code_model_trtol(has_code_models);
         Ok(())
     }
 
@@ -748,7 +750,9 @@ impl<'a> Elab<'a> {
                             continue;
                         }
                         netlist::SaveItem::Voltage(node) => self.save_voltage(node)?,
-                        netlist::SaveItem::Current(element) => self.save_current(element)?,
+                        netlist::SaveItem::Current(element) => {
+                            SaveTarget::Current(self.branch_owner(element, ".save")?)
+                        }
                     };
                     if !self.saves.contains(&target) {
                         self.saves.push(target);
@@ -819,11 +823,12 @@ impl<'a> Elab<'a> {
         }
     }
 
-    /// `.save i(element)`: an element with a branch current (V, L, E, H), by its expanded name.
-    fn save_current(&self, element: &netlist::Ident) -> Result<SaveTarget, ElabError> {
+    /// `i(element)` of `.save`, `.tf` or `.sens` (`card`): an element with a branch current (V,
+    /// L, E, H), by its expanded name.
+    fn branch_owner(&self, element: &netlist::Ident, card: &str) -> Result<DeviceId, ElabError> {
         let bad = |message: String| ElabError::BadReference {
             span: element.span,
-            element: ".save".to_string(),
+            element: card.to_string(),
             message,
         };
         let Some(index) = self.device_index(&element.name) else {
@@ -835,20 +840,34 @@ impl<'a> Elab<'a> {
             DeviceKind::VoltageSource { .. }
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
-            | DeviceKind::Ccvs { .. } => Ok(SaveTarget::Current(DeviceId(index as u32))),
-            DeviceKind::BSource(ref b) if b.voltage => {
-                Ok(SaveTarget::Current(DeviceId(index as u32)))
-            }
+            | DeviceKind::Ccvs { .. } => Ok(DeviceId(index as u32)),
+            DeviceKind::BSource(ref b) if b.voltage => Ok(DeviceId(index as u32)),
             DeviceKind::Poly {
                 voltage_output: true,
                 ..
-            } => Ok(SaveTarget::Current(DeviceId(index as u32))),
+            } => Ok(DeviceId(index as u32)),
             _ => Err(bad(format!(
                 "'{}' has no branch current (only V, L, E and H elements do); save the \
                  voltages at its nodes instead",
                 element.name
             ))),
         }
+    }
+
+    /// The output of `.tf` or `.sens` (`card`), resolved.
+    fn analysis_probe(
+        &self,
+        output: &netlist::AnalysisOutput,
+        card: &str,
+    ) -> Result<AnalysisOutput, ElabError> {
+        Ok(match output {
+            netlist::AnalysisOutput::Voltage(v) => {
+                AnalysisOutput::Voltage(self.output_nodes(v, card)?)
+            }
+            netlist::AnalysisOutput::Current(e) => {
+                AnalysisOutput::Current(self.branch_owner(e, card)?)
+            }
+        })
     }
 
     /// Evaluates and checks `dec|oct|lin N fstart fstop` of `.ac` or `.noise` (`card`):
@@ -1063,6 +1082,44 @@ impl<'a> Elab<'a> {
                     pts_per_summary,
                 }
             }
+            A::Tf { output, source, .. } => Analysis::Tf {
+                out: self.analysis_probe(output, ".tf")?,
+                out_name: match output {
+                    netlist::AnalysisOutput::Voltage(v) => match &v.neg {
+                        Some(neg) => format!("v({},{})", v.pos.name, neg.name),
+                        None => format!("v({})", v.pos.name),
+                    },
+                    netlist::AnalysisOutput::Current(e) => format!("i({})", e.name),
+                },
+                source: self.expect_kind(
+                    &source.name,
+                    source,
+                    ".tf",
+                    "an independent voltage or current source",
+                    |k| {
+                        matches!(
+                            k,
+                            DeviceKind::VoltageSource { .. } | DeviceKind::CurrentSource { .. }
+                        )
+                    },
+                )?,
+            },
+            A::Sens { output, ac, .. } => Analysis::Sens {
+                out: self.analysis_probe(output, ".sens")?,
+                ac: match ac {
+                    None => None,
+                    Some((variation, points, fstart, fstop)) => {
+                        let (points, fstart_hz, fstop_hz) =
+                            self.freq_grid(".sens", *variation, points, fstart, fstop)?;
+                        Some(FreqGrid {
+                            variation: *variation,
+                            points,
+                            fstart_hz,
+                            fstop_hz,
+                        })
+                    }
+                },
+            },
             A::Tran {
                 tstep,
                 tstop,
@@ -1373,6 +1430,8 @@ fn analysis_span(a: &netlist::Analysis) -> Span {
         | netlist::Analysis::Dc { span, .. }
         | netlist::Analysis::Ac { span, .. }
         | netlist::Analysis::Noise { span, .. }
+        | netlist::Analysis::Tf { span, .. }
+        | netlist::Analysis::Sens { span, .. }
         | netlist::Analysis::Tran { span, .. } => *span,
     }
 }

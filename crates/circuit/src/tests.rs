@@ -553,6 +553,50 @@ I1 0 1 1m
         .any(|w| w.message == "unknown option 'foo' is ignored"));
 }
 
+/// ngspice 39 lowers TRTOL to 1 when the circuit holds an XSPICE code model (`cktdojob.c`:
+/// "Reducing trtol to 1 for xspice 'A' devices"), even over `.options trtol=7`: a `TABLE`
+/// (`pwl`), a `POLY` source (`spice2poly`); a one-point table is a plain V source, and a
+/// TRTOL already below 1 stays.
+#[test]
+fn code_models_lower_trtol_as_ngspice() {
+    let trtol = |body: &str| {
+        elab(&format!("t\nv1 a 0 1\nr1 a 0 1k\n{body}\n.end\n"))
+            .options
+            .trtol
+    };
+    assert_eq!(trtol(""), 7.0);
+    assert_eq!(trtol("e1 b 0 table {v(a)} = (0,0) (1,2)\nr2 b 0 1k"), 1.0);
+    assert_eq!(trtol("e1 b 0 poly(1) a 0 0 2\nr2 b 0 1k"), 1.0);
+    assert_eq!(trtol("e1 b 0 table {v(a)} = (0,3)\nr2 b 0 1k"), 7.0);
+    assert_eq!(
+        trtol("e1 b 0 table {v(a)} = (0,0) (1,2)\nr2 b 0 1k\n.options trtol=7"),
+        1.0
+    );
+    assert_eq!(
+        trtol("e1 b 0 table {v(a)} = (0,0) (1,2)\nr2 b 0 1k\n.options trtol=0.5"),
+        0.5
+    );
+    assert_eq!(trtol("b1 b 0 v=2*v(a)\nr2 b 0 1k"), 7.0);
+}
+
+/// PSpice mode's predefined `temp`, `vt` and `gmin` in behavioural expressions: run-time
+/// temperature terms unless the netlist defines a parameter of that name.
+#[test]
+fn pspice_predefined_parameters_in_expressions() {
+    let expr = |body: &str| match kind(
+        &elab(&format!("t\nv1 a 0 1\n{body}\nr1 b 0 1k\n.end\n")),
+        "b1",
+    ) {
+        DeviceKind::BSource(b) => b.expr.clone(),
+        k => panic!("b1 is {k:?}"),
+    };
+    let temper = |e: &BExpr| e.any(&|x| matches!(x, BExpr::Temper));
+    assert!(temper(&expr("b1 b 0 v=vt*v(a)")));
+    assert!(temper(&expr("b1 b 0 v=temp")));
+    assert_eq!(expr("b1 b 0 v=gmin"), BExpr::Num(1e-12));
+    assert_eq!(expr(".param vt=2\nb1 b 0 v=vt"), BExpr::Num(2.0));
+}
+
 /// Every option ngspice 39 knows is accepted: applied (`seed`, `maxord` up to 2) or listed in
 /// `Options::ignored` without a warning; an unknown name still warns.
 #[test]

@@ -337,6 +337,19 @@ pub struct LtraLine {
 }
 
 impl DeviceKind {
+    /// Whether ngspice 39 runs this device as an XSPICE code-model instance (an `A` device):
+    /// `POLY` sources (`spice2poly`), `E`/`G` `TABLE` (`pwl`) and PSpice `VSWITCH` switches
+    /// with `VON`/`VOFF` (`pswitch`). With any of these in the circuit ngspice lowers TRTOL to
+    /// 1 (`cktdojob.c`), and so does [`Options::apply_code_model_trtol`].
+    pub fn is_code_model(&self) -> bool {
+        match self {
+            DeviceKind::Poly { .. } => true,
+            DeviceKind::VSwitch { model, .. } => matches!(model, crate::SwitchKind::Smooth(_)),
+            DeviceKind::BSource(b) => b.expr.uses_table(),
+            _ => false,
+        }
+    }
+
     /// The nodes this device connects to (for topology checks and listings).
     pub fn terminals(&self) -> Vec<NodeId> {
         use DeviceKind::*;
@@ -559,6 +572,38 @@ pub enum Analysis {
         tmax_s: Option<f64>,
         uic: bool,
     },
+    /// `.tf`: the small-signal DC transfer function from the independent source `source` to
+    /// `out`, with the input resistance seen by the source and the output resistance at `out`.
+    Tf {
+        out: AnalysisOutput,
+        source: DeviceId,
+        /// The output as ngspice names it in `output_impedance_at_v(out[,ref])`: `v(out)` or
+        /// `v(out,ref)` as written (lower-case); unused for a current output.
+        out_name: String,
+    },
+    /// `.sens`: the sensitivity of `out` to every device parameter, at DC (`ac: None`) or at
+    /// each frequency of `ac`.
+    Sens {
+        out: AnalysisOutput,
+        ac: Option<FreqGrid>,
+    },
+}
+
+/// What `.tf` and `.sens` measure: a voltage difference or the branch current of an element
+/// that has one (V, L, E, H).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisOutput {
+    Voltage(OutputNodes),
+    Current(DeviceId),
+}
+
+/// A frequency grid `dec|oct|lin N fstart fstop`, evaluated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreqGrid {
+    pub variation: AcVariation,
+    pub points: usize,
+    pub fstart_hz: f64,
+    pub fstop_hz: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -607,6 +652,18 @@ pub struct Options {
     pub seed: u64,
     /// ngspice options the netlist sets that balun accepts without applying, in card order.
     pub ignored: Vec<String>,
+}
+
+impl Options {
+    /// ngspice 39's rule for circuits holding XSPICE code-model instances (see
+    /// [`DeviceKind::is_code_model`]): "Reducing trtol to 1 for xspice 'A' devices"
+    /// (`cktdojob.c`), whatever `.options trtol` says, so that the truncation-error control
+    /// takes smaller steps. A TRTOL already at or below 1 is kept.
+    pub fn apply_code_model_trtol(&mut self, has_code_models: bool) {
+        if has_code_models && self.trtol > 1.0 {
+            self.trtol = 1.0;
+        }
+    }
 }
 
 impl Default for Options {

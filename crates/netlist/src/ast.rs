@@ -337,6 +337,14 @@ pub enum StepSweep {
     },
 }
 
+/// The output of `.tf` and `.sens`: a node voltage `v(out[,ref])` or the branch current
+/// `i(vsrc)` of a V source (or any element with a branch current).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnalysisOutput {
+    Voltage(OutputRef),
+    Current(Ident),
+}
+
 /// An output named by a measurement directive: `out`, `v(out)`, or `v(a,b)` (`v(a) - v(b)`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputRef {
@@ -430,6 +438,20 @@ pub enum Analysis {
         fstop: Value,
         /// Every how many points the per-device contributions are written (0/absent: never).
         pts_per_summary: Option<Value>,
+        span: Span,
+    },
+    /// `.tf OUTPUT SRC`: DC transfer function from the independent source `SRC` to `OUTPUT`,
+    /// with the input and output resistances, at the operating point.
+    Tf {
+        output: AnalysisOutput,
+        source: Ident,
+        span: Span,
+    },
+    /// `.sens OUTPUT [ac dec|oct|lin N fstart fstop]`: sensitivities of `OUTPUT` to every
+    /// device parameter, at DC or (with `ac`) over a frequency grid.
+    Sens {
+        output: AnalysisOutput,
+        ac: Option<(AcVariation, Value, Value, Value)>,
         span: Span,
     },
     /// `.tran tstep tstop [tstart [tmax]] [uic]`

@@ -483,6 +483,8 @@ impl Builder {
             ".ac" => Item::Analysis(Box::new(ac_card(&mut cur)?)),
             ".tran" => Item::Analysis(Box::new(tran_card(&mut cur)?)),
             ".noise" => Item::Analysis(Box::new(noise_card(&mut cur)?)),
+            ".tf" => Item::Analysis(Box::new(tf_card(&mut cur)?)),
+            ".sens" => Item::Analysis(Box::new(sens_card(&mut cur)?)),
             ".cmrr" => Item::Measure(Box::new(cmrr_card(&mut cur)?)),
             ".xtalk" => Item::Measure(Box::new(xtalk_card(&mut cur)?)),
             ".hum" => Item::Measure(Box::new(hum_card(&mut cur)?)),
@@ -1075,6 +1077,69 @@ fn noise_card(cur: &mut Cursor) -> PResult<Analysis> {
         fstart,
         fstop,
         pts_per_summary,
+        span: cur.card.full_span(),
+    })
+}
+
+/// The output of `.tf` and `.sens`: `v(out[,ref])` (or a bare node name) or `i(vsrc)`.
+fn analysis_output(cur: &mut Cursor, what: &str) -> PResult<AnalysisOutput> {
+    let is_current = cur.peek().is_some_and(|t| cur.text(t) == "i")
+        && cur.peek_at(1).is_some_and(|t| t.kind == TokKind::LParen);
+    if !is_current {
+        return Ok(AnalysisOutput::Voltage(output_ref(cur, what)?));
+    }
+    cur.bump();
+    cur.bump();
+    let name = cur.expect_word(format_args!("an element name in {what}"))?;
+    match cur.bump() {
+        Some(t) if t.kind == TokKind::RParen => Ok(AnalysisOutput::Current(name)),
+        Some(t) => cur.error(
+            cur.span(t),
+            format!("expected ')' in {what}, found '{}'", cur.text(t)),
+        ),
+        None => cur.error(cur.missing_span(), format!("expected ')' in {what}")),
+    }
+}
+
+/// `.tf v(out[,ref])|i(vsrc) SRC`
+fn tf_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let usage = "'.tf v(out[,ref])|i(vsrc) SRC'";
+    let output = analysis_output(cur, &format!("the output of {usage}"))?;
+    let source = cur.expect_word(format_args!("the input source name in {usage}"))?;
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".tf");
+    }
+    Ok(Analysis::Tf {
+        output,
+        source,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.sens v(out[,ref])|i(vsrc) [ac dec|oct|lin N fstart fstop]`
+fn sens_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let usage = "'.sens v(out[,ref])|i(vsrc) [ac dec|oct|lin N fstart fstop]'";
+    let output = analysis_output(cur, &format!("the output of {usage}"))?;
+    let ac = match cur.bump() {
+        None => None,
+        Some(t) if cur.text(t) == "ac" => Some(freq_grid(cur, ".sens")?),
+        Some(t) if cur.text(t) == "dc" => None,
+        Some(t) => {
+            return cur.error(
+                cur.span(t),
+                format!(
+                    "expected 'ac' or the end of {usage}, found '{}'",
+                    cur.text(t)
+                ),
+            )
+        }
+    };
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".sens");
+    }
+    Ok(Analysis::Sens {
+        output,
+        ac,
         span: cur.card.full_span(),
     })
 }

@@ -248,12 +248,8 @@ fn end_stops_the_netlist() {
 
 #[test]
 fn silent_and_unknown_dot_cards() {
-    let (n, s) = parse_with_sources(
-        "t\n.print tran v(a)\n.plot ac vdb(a)\n.probe\n.width out=80\n\n.foo bar=1\n",
-    );
-    // `.print` and `.plot` are items (see `print_and_plot_cards_keep_outputs_and_spans`).
-    assert_eq!(n.items.len(), 2);
-    assert!(n.items.iter().all(|i| matches!(i, Item::Print(_))));
+    let (n, s) = parse_with_sources("t\n.probe\n.width out=80\n\n\n\n.foo bar=1\n");
+    assert!(n.items.is_empty());
     assert_eq!(n.warnings.len(), 1);
     assert_eq!(n.warnings[0].message, "unknown control card '.foo' ignored");
     assert_eq!(s.locate(n.warnings[0].span), "t.net:7:1");
@@ -1401,7 +1397,7 @@ fn missing_parameter_values() {
 
 #[test]
 fn warnings_do_not_stop_parsing() {
-    let n = parse("t\n.nodeset v(a)=1\nR1 a 0 1\n.control\nrun\n.endc\n.sens v(a)\n");
+    let n = parse("t\n.nodeset v(a)=1\nR1 a 0 1\n.control\nrun\n.endc\n.disto dec 10 1k 10k\n");
     assert_eq!(elements(&n).len(), 1);
     let msgs: Vec<_> = n.warnings.iter().map(|w| w.message.as_str()).collect();
     assert_eq!(
@@ -1409,7 +1405,7 @@ fn warnings_do_not_stop_parsing() {
         [
             "unknown control card '.nodeset' ignored",
             "'.control' block ignored (interactive commands are not supported)",
-            "unknown control card '.sens' ignored"
+            "unknown control card '.disto' ignored"
         ]
     );
 }

@@ -210,6 +210,15 @@ impl Display for Item {
     }
 }
 
+impl Display for AnalysisOutput {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisOutput::Voltage(v) => write!(f, "{v}"),
+            AnalysisOutput::Current(name) => write!(f, "i({})", name.name),
+        }
+    }
+}
+
 impl Display for OutputRef {
     /// `v(a,b)` for a difference, the bare node otherwise.
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -429,6 +438,18 @@ impl Display for Analysis {
                 )?;
                 if let Some(n) = pts_per_summary {
                     write!(f, " {n}")?;
+                }
+                Ok(())
+            }
+            Analysis::Tf { output, source, .. } => write!(f, ".tf {output} {}", source.name),
+            Analysis::Sens { output, ac, .. } => {
+                write!(f, ".sens {output}")?;
+                if let Some((variation, points, fstart, fstop)) = ac {
+                    write!(
+                        f,
+                        " ac {} {points} {fstart} {fstop}",
+                        variation_name(*variation)
+                    )?;
                 }
                 Ok(())
             }
