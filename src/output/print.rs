@@ -41,6 +41,20 @@ pub struct Table<'p> {
     pub columns: Vec<Column>,
 }
 
+impl Table<'_> {
+    /// The points every column has (all of the plot's, unless a run stopped part-way).
+    pub fn len(&self) -> usize {
+        self.columns
+            .iter()
+            .map(|c| c.data.len())
+            .fold(self.plot.len(), usize::min)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// Which `.print` kind a plot answers to (`None`: noise plots and others).
 pub fn plot_analysis(plot: &Plot) -> Option<PrintAnalysis> {
     match super::plot_kind(plot) {
@@ -66,6 +80,12 @@ pub fn evaluate(output: &PrintOutput, plot: &Plot) -> Result<Data, String> {
         }
     };
     let (plus, minus) = (get(&output.plus)?, get(&output.minus)?);
+    // A run stopped part-way may have a last point in some vectors only.
+    let n = [plus, minus]
+        .iter()
+        .flatten()
+        .map(|d| d.len())
+        .fold(n, usize::min);
     let complex = [plus, minus]
         .iter()
         .any(|d| matches!(d, Some(Data::Complex(_))));
@@ -132,8 +152,9 @@ pub fn tables<'p>(prints: &[Print], plots: &'p [Plot]) -> (Vec<Table<'p>>, Vec<S
                 .iter()
                 .filter(|p| p.analysis == kind)
                 .flat_map(|p| &p.outputs);
-            let columns = columns(outputs.clone(), plot, &key, &mut notes);
-            (outputs.count() > 0).then_some(Table { plot, key, columns })
+            let columns = columns(outputs, plot, &key, &mut notes);
+            // Without a column left (each noted), the kind keeps its default table.
+            (!columns.is_empty()).then_some(Table { plot, key, columns })
         })
         .collect();
     (tables, notes)
@@ -181,7 +202,7 @@ pub fn write_table(
     t: &Table,
     options: &super::table::TableOptions,
 ) -> io::Result<()> {
-    let n = t.plot.len();
+    let n = t.len();
     let rows = super::table::row_indices(n, options);
     let summarised = rows.len() < n;
     writeln!(
@@ -286,11 +307,15 @@ fn write_ngspice_table(w: &mut impl Write, title: &str, date: &str, t: &Table) -
             }
         })
         .collect();
-    let npoints = t.plot.len();
+    if t.columns.is_empty() {
+        // ngspice prints nothing when no output evaluates.
+        return Ok(());
+    }
+    let npoints = t.len();
     let pad = " ".repeat(WIDTH.saturating_sub(title.len()) / 2);
     let dashes = "-".repeat(WIDTH);
     let mut first = 0;
-    while first < columns.len() || (columns.is_empty() && first == 0) {
+    loop {
         // As many columns as fit in the width, at least one besides the scale (two without).
         let mut page: Vec<&PageColumn> = scale.iter().collect();
         let mut width = 8 + if ac { 32 } else { 16 } * page.len();
@@ -366,7 +391,7 @@ pub fn write_csv(w: &mut impl Write, t: &Table) -> io::Result<()> {
         }
     }
     writeln!(w, "{}", header.join(","))?;
-    for i in 0..t.plot.len() {
+    for i in 0..t.len() {
         let mut row = Vec::new();
         if let Some(s) = &t.plot.scale {
             row.push(super::csv::number(s.data.at(i).re));
