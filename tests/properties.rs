@@ -37,7 +37,7 @@ fn cheap(circuit: &circuit::Circuit) -> bool {
     use circuit::{AcVariation, Analysis};
     circuit.devices.len() <= MAX_SIM_DEVICES
         && circuit.analyses.iter().all(|a| match a {
-            Analysis::Op => true,
+            Analysis::Op | Analysis::Pz { .. } => true,
             Analysis::Dc { sweeps } => {
                 let points: f64 = sweeps
                     .iter()
@@ -46,6 +46,13 @@ fn cheap(circuit: &circuit::Circuit) -> bool {
                 points <= MAX_SIM_POINTS
             }
             Analysis::Ac {
+                variation,
+                points,
+                fstart_hz,
+                fstop_hz,
+                ..
+            }
+            | Analysis::Sp {
                 variation,
                 points,
                 fstart_hz,
@@ -402,7 +409,12 @@ mod gen {
             prop::option::of(ac),
             prop::option::of(tran),
         )
-            .prop_map(|(dc, ac, tran)| SourceSpec { dc, ac, tran })
+            .prop_map(|(dc, ac, tran)| SourceSpec {
+                dc,
+                ac,
+                tran,
+                port: Default::default(),
+            })
     }
 
     fn element(n: usize) -> impl Strategy<Value = Element> {

@@ -146,6 +146,7 @@ const NGSPICE_ANALYSIS_ORDER: &[&[&str]] = &[
     ],
     &["Noise Spectral Density Curves", "Integrated Noise"],
     &["Sensitivity Analysis"],
+    &["SP Analysis"],
 ];
 
 /// The order in which ngspice 39 would write `plots` (given in netlist order, as the solver

@@ -42,6 +42,8 @@ mod directives;
 mod elements;
 #[path = "meas.rs"]
 mod meas;
+#[path = "pzsp.rs"]
+mod pzsp;
 #[path = "tolerances.rs"]
 mod tolerances;
 pub(crate) use meas::step_points;
@@ -1049,6 +1051,39 @@ impl<'a> Elab<'a> {
                     pts_per_summary,
                 }
             }
+            A::Pz {
+                input,
+                output,
+                kind,
+                which,
+                span,
+            } => self.pz_analysis(input, output, *kind, *which, *span)?,
+            A::Sp {
+                variation,
+                points,
+                fstart,
+                fstop,
+                donoise,
+                span,
+            } => {
+                if let Some(v) = donoise {
+                    if self.eval(v)? != 0.0 {
+                        return Err(ElabError::Analysis {
+                            span: v.span,
+                            message: ".sp: noise (donoise = 1) is not supported yet; give 0 or leave it out".into(),
+                        });
+                    }
+                }
+                self.check_rf_ports(*span)?;
+                let (points, fstart_hz, fstop_hz) =
+                    self.freq_grid(".sp", *variation, points, fstart, fstop)?;
+                Analysis::Sp {
+                    variation: *variation,
+                    points,
+                    fstart_hz,
+                    fstop_hz,
+                }
+            }
             A::Tran {
                 tstep,
                 tstop,
@@ -1359,6 +1394,8 @@ fn analysis_span(a: &netlist::Analysis) -> Span {
         | netlist::Analysis::Dc { span, .. }
         | netlist::Analysis::Ac { span, .. }
         | netlist::Analysis::Noise { span, .. }
+        | netlist::Analysis::Pz { span, .. }
+        | netlist::Analysis::Sp { span, .. }
         | netlist::Analysis::Tran { span, .. } => *span,
     }
 }

@@ -180,6 +180,8 @@ fn analysis_name(a: &Analysis) -> &'static str {
         Analysis::Ac { .. } => "ac",
         Analysis::Noise { .. } => "noise",
         Analysis::Tran { .. } => "tran",
+        Analysis::Pz { .. } => "pz",
+        Analysis::Sp { .. } => "sp",
     }
 }
 
@@ -269,6 +271,22 @@ fn run_on(
                 pts_per_summary: *pts_per_summary,
             },
         ),
+        Analysis::Pz {
+            input,
+            output,
+            kind,
+            which,
+        } => one(analysis::pz::run(
+            circuit, sys, *input, *output, *kind, *which,
+        )),
+        Analysis::Sp {
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+        } => one(analysis::sp::run(
+            circuit, sys, *variation, *points, *fstart_hz, *fstop_hz,
+        )),
         Analysis::Tran {
             tstep_s,
             tstop_s,
