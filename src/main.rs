@@ -714,9 +714,9 @@ fn log_scale_hints(analyses: &[circuit::Analysis], plots: &[solver::Plot]) -> Op
                 return Some(false);
             }
             Some(match analyses.next()? {
-                Analysis::Ac { variation, .. } | Analysis::Noise { variation, .. } => {
-                    *variation != AcVariation::Lin
-                }
+                Analysis::Ac { variation, .. }
+                | Analysis::Noise { variation, .. }
+                | Analysis::Sp { variation, .. } => *variation != AcVariation::Lin,
                 _ => false,
             })
         })

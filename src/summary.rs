@@ -155,6 +155,47 @@ pub fn describe(circuit: &Circuit, analysis: &Analysis) -> String {
         Analysis::Tran {
             tstep_s, tstop_s, ..
         } => format!(".tran {} {}", num(*tstep_s), num(*tstop_s)),
+        Analysis::Pz {
+            input,
+            output,
+            kind,
+            which,
+        } => {
+            let node = |n: circuit::NodeId| {
+                circuit
+                    .nodes
+                    .get(n.index())
+                    .map_or("?", |s| s.as_str())
+                    .to_string()
+            };
+            let kind = match kind {
+                circuit::PzInput::Cur => "cur",
+                circuit::PzInput::Vol => "vol",
+            };
+            let which = match which {
+                circuit::PzWhich::Poles => "pol",
+                circuit::PzWhich::Zeros => "zer",
+                circuit::PzWhich::Both => "pz",
+            };
+            format!(
+                ".pz {} {} {} {} {kind} {which}",
+                node(input.pos),
+                node(input.neg),
+                node(output.pos),
+                node(output.neg)
+            )
+        }
+        Analysis::Sp {
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+        } => format!(
+            ".sp {} {points} {} {}",
+            variation_name(*variation),
+            num(*fstart_hz),
+            num(*fstop_hz)
+        ),
         Analysis::Tf {
             out,
             source,

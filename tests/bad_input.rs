@@ -676,6 +676,29 @@ const CASES: &[Case] = &[
         "hum_not_vsource.net:5:16",
         ".hum: 'rh' is not an independent voltage source",
     ),
+    // ---- .pz and .sp
+    case(
+        "pz_bad_kind",
+        "pz_bad_kind.net:5:13",
+        "expected cur or vol in '.pz in+ in- out+ out- cur|vol pol|zer|pz', found 'volt'",
+    ),
+    case(
+        "pz_floating",
+        "pz_floating.net",
+        "pz: singular matrix at every s (the input does not reach the output, or part of the \
+         circuit floats once the V sources with an AC value are opened, as .pz opens them): \
+         check v(b), v(a)",
+    ),
+    case(
+        "sp_no_ports",
+        "sp_no_ports.net:5:1",
+        ".sp: no RF port: give the V sources at the ports 'portnum 1', 'portnum 2', ... (and 'z0')",
+    ),
+    case(
+        "sp_port_gap",
+        "sp_port_gap.net:5:1",
+        ".sp: ports must be numbered 1 to 2 without gaps; 'v2' is port 3",
+    ),
 ];
 
 /// Corpus files that succeed, with the warning they must print.

@@ -48,7 +48,7 @@ fn cheap(circuit: &circuit::Circuit) -> bool {
     use circuit::Analysis;
     circuit.devices.len() <= MAX_SIM_DEVICES
         && circuit.analyses.iter().all(|a| match a {
-            Analysis::Op => true,
+            Analysis::Op | Analysis::Pz { .. } => true,
             Analysis::Dc { sweeps } => {
                 let points: f64 = sweeps
                     .iter()
@@ -57,6 +57,13 @@ fn cheap(circuit: &circuit::Circuit) -> bool {
                 points <= MAX_SIM_POINTS
             }
             Analysis::Ac {
+                variation,
+                points,
+                fstart_hz,
+                fstop_hz,
+                ..
+            }
+            | Analysis::Sp {
                 variation,
                 points,
                 fstart_hz,
@@ -409,7 +416,12 @@ mod gen {
             prop::option::of(ac),
             prop::option::of(tran),
         )
-            .prop_map(|(dc, ac, tran)| SourceSpec { dc, ac, tran })
+            .prop_map(|(dc, ac, tran)| SourceSpec {
+                dc,
+                ac,
+                tran,
+                port: Default::default(),
+            })
     }
 
     fn element(n: usize) -> impl Strategy<Value = Element> {

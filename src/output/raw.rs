@@ -147,6 +147,7 @@ const NGSPICE_ANALYSIS_ORDER: &[&[&str]] = &[
     ],
     &["Noise Spectral Density Curves", "Integrated Noise"],
     &["Sensitivity Analysis"],
+    &["SP Analysis"],
 ];
 
 /// The order in which ngspice 39 would write `plots` (given in netlist order, as the solver
@@ -739,7 +740,7 @@ fn read_plot(lines: &mut Lines) -> Result<Plot, RawError> {
             },
         })
         .collect();
-    let scale = if name == "Operating Point" || vectors.is_empty() {
+    let scale = if NO_SCALE_PLOTS.contains(&name.as_str()) || vectors.is_empty() {
         None
     } else {
         let mut s = vectors.remove(0);
@@ -754,6 +755,9 @@ fn read_plot(lines: &mut Lines) -> Result<Plot, RawError> {
         vectors,
     })
 }
+
+/// The plots whose variable 0 is a vector like the others, not a scale (one point each).
+const NO_SCALE_PLOTS: &[&str] = &["Operating Point", "Pole-Zero Analysis"];
 
 /// ASCII values: per point, `index\t\tvalue` then `\tvalue` for each other variable.
 fn read_ascii_values(

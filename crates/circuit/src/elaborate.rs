@@ -44,6 +44,8 @@ mod elements;
 mod meas;
 #[path = "print.rs"]
 mod print;
+#[path = "pzsp.rs"]
+mod pzsp;
 #[path = "tolerances.rs"]
 mod tolerances;
 pub(crate) use meas::step_points;
@@ -1120,6 +1122,39 @@ impl<'a> Elab<'a> {
                     }
                 },
             },
+            A::Pz {
+                input,
+                output,
+                kind,
+                which,
+                span,
+            } => self.pz_analysis(input, output, *kind, *which, *span)?,
+            A::Sp {
+                variation,
+                points,
+                fstart,
+                fstop,
+                donoise,
+                span,
+            } => {
+                if let Some(v) = donoise {
+                    if self.eval(v)? != 0.0 {
+                        return Err(ElabError::Analysis {
+                            span: v.span,
+                            message: ".sp: noise (donoise = 1) is not supported yet; give 0 or leave it out".into(),
+                        });
+                    }
+                }
+                self.check_rf_ports(*span)?;
+                let (points, fstart_hz, fstop_hz) =
+                    self.freq_grid(".sp", *variation, points, fstart, fstop)?;
+                Analysis::Sp {
+                    variation: *variation,
+                    points,
+                    fstart_hz,
+                    fstop_hz,
+                }
+            }
             A::Tran {
                 tstep,
                 tstop,
@@ -1432,6 +1467,8 @@ fn analysis_span(a: &netlist::Analysis) -> Span {
         | netlist::Analysis::Noise { span, .. }
         | netlist::Analysis::Tf { span, .. }
         | netlist::Analysis::Sens { span, .. }
+        | netlist::Analysis::Pz { span, .. }
+        | netlist::Analysis::Sp { span, .. }
         | netlist::Analysis::Tran { span, .. } => *span,
     }
 }

@@ -54,9 +54,11 @@ impl UnionFind {
     }
 }
 
-/// The branch of a device that fixes a voltage at DC (V, E/H outputs, L).
+/// The branch of a device that fixes a voltage at DC (V, E/H outputs, L). An RF port
+/// (`portnum`) is a source behind its `z0`: it conducts, but fixes no voltage.
 fn voltage_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
     match kind {
+        DeviceKind::VoltageSource { source, .. } if source.port.is_some() => None,
         DeviceKind::VoltageSource { pos, neg, .. }
         | DeviceKind::Vcvs { pos, neg, .. }
         | DeviceKind::Ccvs { pos, neg, .. } => Some((*pos, *neg)),
@@ -76,6 +78,9 @@ fn voltage_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
 fn dc_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
     match kind {
         DeviceKind::Resistor { a, b, .. } => Some((*a, *b)),
+        DeviceKind::VoltageSource { pos, neg, source } if source.port.is_some() => {
+            Some((*pos, *neg))
+        }
         // A junction conducts at DC (and carries GMIN in parallel, as in ngspice).
         DeviceKind::Diode { anode, cathode, .. } => Some((*anode, *cathode)),
         _ => voltage_branch(kind),

@@ -437,6 +437,21 @@ pub struct Source {
     pub ac_phase_deg: f64,
     /// Transient waveform; `None` means constant `dc`.
     pub tran: Option<Waveform>,
+    /// Whether the card gave an `AC` part (even `ac 0`): ngspice's `.pz` opens such a V source
+    /// and shorts one without.
+    pub ac_given: bool,
+    /// The RF port of a `V` source (`portnum`): `None` for an ordinary source.
+    pub port: Option<RfPort>,
+}
+
+/// A `V` source with `portnum N` (ngspice's RF port): an ideal source behind a series
+/// resistance `z0_ohm` (internal node `NAME#res`), excited one port at a time by `.sp`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RfPort {
+    /// The port number, from 1.
+    pub num: u32,
+    /// Reference impedance and series resistance (ohm), 50 when not given.
+    pub z0_ohm: f64,
 }
 
 /// Transient waveforms with every field filled in (ngspice's defaults applied by elaboration
@@ -572,6 +587,21 @@ pub enum Analysis {
         tmax_s: Option<f64>,
         uic: bool,
     },
+    /// `.pz`: poles and/or zeros of `v(output)` over the input (a current into `input.pos`, or
+    /// the voltage `v(input)`).
+    Pz {
+        input: OutputNodes,
+        output: OutputNodes,
+        kind: PzInput,
+        which: PzWhich,
+    },
+    /// `.sp`: S-, Y- and Z-parameters between the RF ports (V sources with `portnum`).
+    Sp {
+        variation: AcVariation,
+        points: usize,
+        fstart_hz: f64,
+        fstop_hz: f64,
+    },
     /// `.tf`: the small-signal DC transfer function from the independent source `source` to
     /// `out`, with the input resistance seen by the source and the output resistance at `out`.
     Tf {
@@ -605,6 +635,8 @@ pub struct FreqGrid {
     pub fstart_hz: f64,
     pub fstop_hz: f64,
 }
+
+pub use netlist::{PzInput, PzWhich};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSweep {

@@ -454,6 +454,25 @@ pub enum Analysis {
         ac: Option<(AcVariation, Value, Value, Value)>,
         span: Span,
     },
+    /// `.pz in+ in- out+ out- cur|vol pol|zer|pz`: poles and/or zeros of the transfer function
+    /// from the input port (a current into it, or a voltage across it) to the output voltage.
+    Pz {
+        input: [Node; 2],
+        output: [Node; 2],
+        kind: PzInput,
+        which: PzWhich,
+        span: Span,
+    },
+    /// `.sp dec|oct|lin N fstart fstop [donoise]`: S-parameters between the V sources that have
+    /// a `portnum`.
+    Sp {
+        variation: AcVariation,
+        points: Value,
+        fstart: Value,
+        fstop: Value,
+        donoise: Option<Value>,
+        span: Span,
+    },
     /// `.tran tstep tstop [tstart [tmax]] [uic]`
     Tran {
         tstep: Value,
@@ -472,6 +491,21 @@ pub struct DcSweep {
     pub start: Value,
     pub stop: Value,
     pub step: Value,
+}
+
+/// The input of `.pz`: a current driven into `in+` (out of `in-`), or a voltage across them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PzInput {
+    Cur,
+    Vol,
+}
+
+/// What `.pz` finds: poles, zeros or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PzWhich {
+    Poles,
+    Zeros,
+    Both,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -676,6 +710,30 @@ pub struct SourceSpec {
     /// `AC mag [phase_deg]`; `AC` alone means magnitude 1.
     pub ac: Option<AcSpec>,
     pub tran: Option<TranSpec>,
+    /// The RF port keywords of a `V` source (`portnum 1 z0 50 pwr 1m freq 1g phase 0`).
+    pub port: PortSpec,
+}
+
+/// `portnum N [z0 R] [pwr P] [freq F] [phase DEG]` on a `V` card (ngspice's RF port); all
+/// absent when the source is not a port.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PortSpec {
+    pub num: Option<Value>,
+    pub z0: Option<Value>,
+    pub pwr: Option<Value>,
+    pub freq: Option<Value>,
+    pub phase: Option<Value>,
+}
+
+impl PortSpec {
+    /// Whether any port keyword was given.
+    pub fn is_empty(&self) -> bool {
+        self.num.is_none()
+            && self.z0.is_none()
+            && self.pwr.is_none()
+            && self.freq.is_none()
+            && self.phase.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -26,6 +26,9 @@ const SOURCE_KEYWORDS: &[&str] = &[
     "dc", "ac", "sin", "pulse", "pwl", "exp", "sffm", "am", "trnoise", "trrandom",
 ];
 
+/// The RF port keywords of a `V` source (ngspice's `portnum`, `z0`, `pwr`, `freq`, `phase`).
+const PORT_KEYWORDS: &[&str] = &["portnum", "z0", "pwr", "freq", "phase"];
+
 /// Source functions ngspice knows that this parser does not.
 const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] = &["distof1", "distof2"];
 
@@ -485,6 +488,8 @@ impl Builder {
             ".noise" => Item::Analysis(Box::new(noise_card(&mut cur)?)),
             ".tf" => Item::Analysis(Box::new(tf_card(&mut cur)?)),
             ".sens" => Item::Analysis(Box::new(sens_card(&mut cur)?)),
+            ".pz" => Item::Analysis(Box::new(pz_card(&mut cur)?)),
+            ".sp" => Item::Analysis(Box::new(sp_card(&mut cur)?)),
             ".cmrr" => Item::Measure(Box::new(cmrr_card(&mut cur)?)),
             ".xtalk" => Item::Measure(Box::new(xtalk_card(&mut cur)?)),
             ".hum" => Item::Measure(Box::new(hum_card(&mut cur)?)),
@@ -1140,6 +1145,99 @@ fn sens_card(cur: &mut Cursor) -> PResult<Analysis> {
     Ok(Analysis::Sens {
         output,
         ac,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.pz in+ in- out+ out- cur|vol pol|zer|pz`
+fn pz_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let usage = "'.pz in+ in- out+ out- cur|vol pol|zer|pz'";
+    let mut nodes = Vec::with_capacity(4);
+    for what in [
+        "input node",
+        "input reference node",
+        "output node",
+        "output reference node",
+    ] {
+        match cur.bump() {
+            Some(t) => nodes.push(cur.node(t)?),
+            None => {
+                return cur.error(
+                    cur.missing_span(),
+                    format!("expected the {what} of {usage}"),
+                )
+            }
+        }
+    }
+    let kind = match cur.bump() {
+        Some(t) => match cur.text(t) {
+            "cur" => PzInput::Cur,
+            "vol" => PzInput::Vol,
+            s => {
+                return cur.error(
+                    cur.span(t),
+                    format!("expected cur or vol in {usage}, found '{s}'"),
+                )
+            }
+        },
+        None => {
+            return cur.error(
+                cur.missing_span(),
+                format!("expected cur or vol in {usage}"),
+            )
+        }
+    };
+    let which = match cur.bump() {
+        Some(t) => match cur.text(t) {
+            "pol" => PzWhich::Poles,
+            "zer" => PzWhich::Zeros,
+            "pz" => PzWhich::Both,
+            s => {
+                return cur.error(
+                    cur.span(t),
+                    format!("expected pol, zer or pz in {usage}, found '{s}'"),
+                )
+            }
+        },
+        None => {
+            return cur.error(
+                cur.missing_span(),
+                format!("expected pol, zer or pz in {usage}"),
+            )
+        }
+    };
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".pz");
+    }
+    let [a, b, c, d]: [Node; 4] = match nodes.try_into() {
+        Ok(n) => n,
+        Err(_) => return cur.error(cur.card.full_span(), "internal error: node count"),
+    };
+    Ok(Analysis::Pz {
+        input: [a, b],
+        output: [c, d],
+        kind,
+        which,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.sp dec|oct|lin N fstart fstop [donoise]`
+fn sp_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let (variation, points, fstart, fstop) = freq_grid(cur, ".sp")?;
+    let donoise = match cur.bump() {
+        Some(t) => Some(cur.value_of(t, "0 or 1 (noise) in '.sp'")?),
+        None => None,
+    };
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".sp");
+    }
+    Ok(Analysis::Sp {
+        variation,
+        points,
+        fstart,
+        fstop,
+        donoise,
         span: cur.card.full_span(),
     })
 }
@@ -2224,9 +2322,13 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
         Err(_) => return cur.error(cur.card.full_span(), "internal error: node count"),
     };
     let mut spec = SourceSpec::default();
+    let is_v = n.starts_with('v');
     // A value token that is not a source keyword.
     let plain_value = |cur: &Cursor, t: Tok| {
-        cur.is_value(t) && !(t.kind == TokKind::Word && SOURCE_KEYWORDS.contains(&cur.text(t)))
+        cur.is_value(t)
+            && !(t.kind == TokKind::Word
+                && (SOURCE_KEYWORDS.contains(&cur.text(t))
+                    || (is_v && PORT_KEYWORDS.contains(&cur.text(t)))))
     };
     while let Some(t) = cur.peek() {
         let word = if t.kind == TokKind::Word {
@@ -2274,6 +2376,19 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                 }
                 cur.bump();
                 spec.tran = Some(tran_function(cur, word, n)?);
+            }
+            "portnum" | "z0" | "pwr" | "freq" | "phase" if is_v => {
+                cur.bump();
+                cur.skip_eq();
+                let v = cur.expect_value(format_args!("a value after '{word}' in '{n}'"))?;
+                let slot = match word {
+                    "portnum" => &mut spec.port.num,
+                    "z0" => &mut spec.port.z0,
+                    "pwr" => &mut spec.port.pwr,
+                    "freq" => &mut spec.port.freq,
+                    _ => &mut spec.port.phase,
+                };
+                *slot = Some(v);
             }
             w if UNSUPPORTED_SOURCE_FUNCTIONS.contains(&w) => {
                 return cur.error(

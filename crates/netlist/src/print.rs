@@ -442,6 +442,46 @@ impl Display for Analysis {
                 Ok(())
             }
             Analysis::Tf { output, source, .. } => write!(f, ".tf {output} {}", source.name),
+            Analysis::Pz {
+                input,
+                output,
+                kind,
+                which,
+                ..
+            } => {
+                let kind = match kind {
+                    PzInput::Cur => "cur",
+                    PzInput::Vol => "vol",
+                };
+                let which = match which {
+                    PzWhich::Poles => "pol",
+                    PzWhich::Zeros => "zer",
+                    PzWhich::Both => "pz",
+                };
+                write!(
+                    f,
+                    ".pz {} {} {} {} {kind} {which}",
+                    input[0].name, input[1].name, output[0].name, output[1].name
+                )
+            }
+            Analysis::Sp {
+                variation,
+                points,
+                fstart,
+                fstop,
+                donoise,
+                ..
+            } => {
+                write!(
+                    f,
+                    ".sp {} {points} {fstart} {fstop}",
+                    variation_name(*variation)
+                )?;
+                if let Some(n) = donoise {
+                    write!(f, " {n}")?;
+                }
+                Ok(())
+            }
             Analysis::Sens { output, ac, .. } => {
                 write!(f, ".sens {output}")?;
                 if let Some((variation, points, fstart, fstop)) = ac {
@@ -742,6 +782,18 @@ impl Display for SourceSpec {
             }
             f.write_char(')')?;
             params(f, p)?;
+        }
+        let port = &self.port;
+        for (word, v) in [
+            ("portnum", &port.num),
+            ("z0", &port.z0),
+            ("pwr", &port.pwr),
+            ("freq", &port.freq),
+            ("phase", &port.phase),
+        ] {
+            if let Some(v) = v {
+                write!(f, " {word} {v}")?;
+            }
         }
         Ok(())
     }

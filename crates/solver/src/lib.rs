@@ -182,6 +182,8 @@ fn analysis_name(a: &Analysis) -> &'static str {
         Analysis::Tran { .. } => "tran",
         Analysis::Tf { .. } => "tf",
         Analysis::Sens { .. } => "sens",
+        Analysis::Pz { .. } => "pz",
+        Analysis::Sp { .. } => "sp",
     }
 }
 
@@ -277,6 +279,22 @@ fn run_on(
             out_name,
         } => one(analysis::tf::run(circuit, sys, *out, out_name, *source)),
         Analysis::Sens { out, ac } => one(analysis::sens::run(circuit, sys, *out, ac.as_ref())),
+        Analysis::Pz {
+            input,
+            output,
+            kind,
+            which,
+        } => one(analysis::pz::run(
+            circuit, sys, *input, *output, *kind, *which,
+        )),
+        Analysis::Sp {
+            variation,
+            points,
+            fstart_hz,
+            fstop_hz,
+        } => one(analysis::sp::run(
+            circuit, sys, *variation, *points, *fstart_hz, *fstop_hz,
+        )),
         Analysis::Tran {
             tstep_s,
             tstop_s,

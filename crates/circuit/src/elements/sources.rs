@@ -72,12 +72,70 @@ impl<'a> Elab<'a> {
             None => None,
         };
         let dc = dc.unwrap_or_else(|| tran.as_ref().map_or(0.0, value_at_zero));
+        let port = self.rf_port(element, span, &spec.port)?;
         Ok(Source {
             dc,
             ac_mag,
             ac_phase_deg,
             tran,
+            ac_given: spec.ac.is_some(),
+            port,
         })
+    }
+
+    /// The RF port of a `V` card: `portnum N` (a whole number >= 1) makes it one, with `z0`
+    /// (ohm, > 0) defaulting to 50 as in ngspice 39's `vsrctemp.c`. `pwr`, `freq` and `phase`
+    /// (the port's transient sine in ngspice) are read and ignored with a warning.
+    fn rf_port(
+        &mut self,
+        element: &str,
+        span: Span,
+        spec: &netlist::PortSpec,
+    ) -> Result<Option<RfPort>, ElabError> {
+        if spec.is_empty() {
+            return Ok(None);
+        }
+        for v in [&spec.pwr, &spec.freq, &spec.phase].into_iter().flatten() {
+            self.warn(
+                v.span,
+                format!("{element}: the port's pwr/freq/phase (its transient sine) are ignored"),
+            );
+        }
+        let bad = |span, message: String| ElabError::InvalidValue {
+            span,
+            element: element.to_string(),
+            message,
+        };
+        let z0_ohm = match &spec.z0 {
+            Some(v) => {
+                let z = self.eval(v)?;
+                if !(z > 0.0 && z.is_finite()) {
+                    return Err(bad(
+                        v.span,
+                        format!("port z0 must be positive, got {}", fmt_num(z)),
+                    ));
+                }
+                z
+            }
+            None => 50.0,
+        };
+        let Some(v) = &spec.num else {
+            return Err(bad(
+                span,
+                "z0 without portnum: give the port a number, 'portnum 1'".into(),
+            ));
+        };
+        let n = self.eval(v)?;
+        if n < 1.0 || n.fract() != 0.0 || n > 1e6 {
+            return Err(bad(
+                v.span,
+                format!("portnum must be a whole number >= 1, got {}", fmt_num(n)),
+            ));
+        }
+        Ok(Some(RfPort {
+            num: n as u32,
+            z0_ohm,
+        }))
     }
 
     pub(crate) fn waveform_args(

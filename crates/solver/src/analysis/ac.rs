@@ -299,7 +299,7 @@ pub fn responses(
 /// the number of threads. Each chunk's first factorisation chooses its pivots, so the split
 /// must not depend on the thread count for the results to be identical bit for bit on any
 /// machine (and under `.step`, whose runs share the thread pool).
-fn chunk_len(points: usize) -> usize {
+pub(crate) fn chunk_len(points: usize) -> usize {
     points.div_ceil(CHUNKS).max(1)
 }
 
@@ -349,7 +349,7 @@ fn fill_at(sys: &System, f: f64, values: &mut [Complex64]) {
 /// [`chunk_len`] solved in parallel, each with its own factoriser (sharing the ordering) and
 /// its own caller `state` (one per chunk, in order), so results go straight to their final
 /// place. Returns the states.
-fn sweep<S: Send>(
+pub(crate) fn sweep<S: Send>(
     circuit: &Circuit,
     sys: &System,
     freqs: &[f64],

@@ -1,4 +1,4 @@
-//! The analyses: `.op`, `.dc` and `.ac` on a linear [`System`].
+//! The analyses: `.op`, `.dc`, `.ac`, `.noise`, `.tran`, `.pz` and `.sp` on a [`System`].
 //!
 //! Each turns the circuit's sources into right-hand sides, factors once per distinct matrix and
 //! names its output vectors as ngspice does.
@@ -7,8 +7,10 @@ pub mod ac;
 pub mod dc;
 pub mod noise;
 pub mod op;
+pub mod pz;
 pub mod rectify;
 pub mod sens;
+pub mod sp;
 pub mod tf;
 pub mod tran;
 

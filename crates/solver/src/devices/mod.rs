@@ -36,7 +36,7 @@ mod vcvs;
 mod voltage_source;
 
 use crate::mna::{Stamper, Unknowns};
-use circuit::{Circuit, DeviceId, DeviceKind, PolyControl, Source};
+use circuit::{Circuit, DeviceId, DeviceKind, NodeId, PolyControl, Source};
 
 /// Boltzmann's constant (J/K), ngspice's `CONSTboltz`.
 pub const BOLTZMANN: f64 = 1.380_648_52e-23;
@@ -252,7 +252,25 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
         DeviceKind::TLine { .. } => &tline::UNKNOWNS,
         DeviceKind::CoupledLine { line, .. } => mtl::unknowns(line.n),
         DeviceKind::LossyLine { .. } => &ltra::UNKNOWNS,
+        DeviceKind::VoltageSource { source, .. } if source.port.is_some() => {
+            &voltage_source::PORT_UNKNOWNS
+        }
         _ => &[],
+    }
+}
+
+/// Whether `.pz` opens the device's branch (forces its current to 0), as ngspice 39's
+/// `VSRCpzLoad` does with a V source that has an AC value; a V source without one stays a
+/// short. (I sources, open in `.pz` too, stamp nothing anyway.)
+pub fn pz_opens_branch(kind: &DeviceKind) -> bool {
+    matches!(kind, DeviceKind::VoltageSource { source, .. } if source.ac_given)
+}
+
+/// The RF port of a V source with `portnum` (for `.sp`); `None` for any other device.
+pub fn rf_port(kind: &DeviceKind) -> Option<(NodeId, NodeId, circuit::RfPort)> {
+    match kind {
+        DeviceKind::VoltageSource { pos, neg, source } => source.port.map(|p| (*pos, *neg, p)),
+        _ => None,
     }
 }
 
@@ -296,7 +314,9 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             a, b, inductance_h, ..
         } => inductor::stamp(*a, *b, *inductance_h, st),
         MutualInductance { l1, l2, k } => mutual::stamp(circuit, *l1, *l2, *k, st),
-        VoltageSource { pos, neg, .. } => voltage_source::stamp(*pos, *neg, st),
+        VoltageSource { pos, neg, source } => {
+            voltage_source::stamp(*pos, *neg, source.port.map(|p| p.z0_ohm), st)
+        }
         CurrentSource { pos, neg, .. } => current_source::stamp(*pos, *neg, st),
         Vcvs {
             pos,
