@@ -265,7 +265,7 @@ fn run_case(case: &str) -> Report {
 
 /// PSpice-style cases: `tests/pspice`, whose `.spiceinit` puts ngspice 39 in its PSpice mode
 /// (`set ngbehavior=ps`) for the reference run; balun reads the same netlists unchanged.
-const PSPICE_CASES: &[&str] = &["switch_vswitch", "pspice_dialect"];
+const PSPICE_CASES: &[&str] = &["switch_vswitch", "pspice_dialect", "mm_m3_claw_table"];
 
 fn pspice_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -292,6 +292,17 @@ fn pspice_switch_vswitch() {
 #[test]
 fn pspice_dialect() {
     let report = run_case_in(&pspice_dir(), "pspice_dialect");
+    println!("{}", report.summary_line());
+    if !report.passed() {
+        panic!("{}", report.failure_text());
+    }
+}
+
+/// Our modern-style op-amp model m3_claw_table (tests/macromodels: PARAMS:, .FUNC, LIMIT, IF,
+/// a TABLE of I(), SW switches) in the balanced receiver, its offset given as `PARAMS:VOS=40U`.
+#[test]
+fn pspice_mm_m3_claw_table() {
+    let report = run_case_in(&pspice_dir(), "mm_m3_claw_table");
     println!("{}", report.summary_line());
     if !report.passed() {
         panic!("{}", report.failure_text());

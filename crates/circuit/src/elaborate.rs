@@ -42,6 +42,8 @@ mod directives;
 mod elements;
 #[path = "meas.rs"]
 mod meas;
+#[path = "print.rs"]
+mod print;
 #[path = "tolerances.rs"]
 mod tolerances;
 pub(crate) use meas::step_points;
@@ -169,6 +171,7 @@ struct Elab<'a> {
     monte_carlo: Option<MonteCarlo>,
     meas: Vec<Meas>,
     four: Vec<Four>,
+    prints: Vec<Print>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -214,6 +217,7 @@ impl<'a> Elab<'a> {
             monte_carlo: None,
             meas: Vec::new(),
             four: Vec::new(),
+            prints: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -358,7 +362,10 @@ impl<'a> Elab<'a> {
         for item in &netlist.items {
             self.control_card(item)?;
         }
+        self.drop_prints_without_analysis();
         self.apply_passive_temps();
+        let has_code_models = self.devices.iter().any(|d| d.kind.is_code_model());
+        self.options.apply_code_model_trtol(has_code_models);
         Ok(())
     }
 
@@ -369,6 +376,7 @@ impl<'a> Elab<'a> {
             let needed = meas::saved_by(
                 &self.meas,
                 &self.four,
+                &self.prints,
                 |name| self.node_ids.get(name).copied(),
                 |name| self.device_index(name),
                 &self.devices,
@@ -394,6 +402,7 @@ impl<'a> Elab<'a> {
             saves,
             meas: self.meas,
             four: self.four,
+            prints: self.prints,
         }
     }
 
@@ -496,6 +505,7 @@ impl<'a> Elab<'a> {
                 | Item::Ic(_)
                 | Item::Temp(_)
                 | Item::Save(_)
+                | Item::Print(_)
                 | Item::MonteCarlo(_)
                     if !ctx.path.is_empty() =>
                 {
@@ -506,6 +516,7 @@ impl<'a> Elab<'a> {
                         Item::Ic(list) => list.first().map_or_else(Span::default, |(n, _)| n.span),
                         Item::Temp(v) => v.span,
                         Item::MonteCarlo(mc) => mc.span,
+                        Item::Print(p) => p.span,
                         _ => Span::default(),
                     };
                     self.warn(
@@ -756,6 +767,11 @@ impl<'a> Elab<'a> {
             Item::Four(c) => {
                 let c = self.four_card(c)?;
                 self.four.push(c);
+            }
+            Item::Print(c) => {
+                if let Some(p) = self.print_card(c) {
+                    self.prints.push(p);
+                }
             }
             Item::Ic(list) => {
                 for (node, value) in list {

@@ -187,6 +187,18 @@ impl Display for Item {
                 }
                 write!(f, ") {}", d.body)
             }
+            Item::Print(c) => {
+                let card = if c.plot { ".plot" } else { ".print" };
+                write!(f, "{card} {}", c.analysis.name)?;
+                for o in &c.outputs {
+                    let args: Vec<&str> = o.args.iter().map(|a| a.name.as_str()).collect();
+                    match &o.func {
+                        Some(func) => write!(f, " {}({})", func.name, args.join(","))?,
+                        None => write!(f, " {}", args.join(","))?,
+                    }
+                }
+                Ok(())
+            }
             Item::Four(c) => {
                 write!(f, ".four {}", c.freq)?;
                 for o in &c.outputs {

@@ -415,6 +415,12 @@ pub struct DeviceStamp {
 }
 
 impl System {
+    /// Whether `.ac` must stamp frequency-dependent elements (transmission lines of any kind)
+    /// over `G + j*omega*C` at each frequency (see `analysis::ac::fill_at`).
+    pub fn has_frequency_dependent(&self) -> bool {
+        !(self.tlines.is_empty() && self.mtls.is_empty() && self.ltras.is_empty())
+    }
+
     /// Stamps device `device` of `circuit` as if its kind were `kind` (its own or a perturbed
     /// copy), alone, on the unknowns of this system: what `.sens` differences. Only the linear
     /// part is returned (a nonlinear device's or a line's registration is dropped).

@@ -436,7 +436,7 @@ struct Workspace {
 impl Workspace {
     fn new(base: &Pivots, sys: &System) -> Self {
         let n = sys.unknowns.len();
-        let stored = !(sys.tlines.is_empty() && sys.mtls.is_empty());
+        let stored = sys.has_frequency_dependent();
         let nnz = if stored { sys.g.len() } else { 0 };
         Workspace {
             batch: LuBatch::new(base),
