@@ -157,6 +157,31 @@ fn parse(input: Input) -> Result<(netlist::Netlist, netlist::Sources), Box<Failu
     .map_err(|(e, sources)| Failure::new(e.into(), sources, Vec::new()))
 }
 
+/// With a `.sens`, a warning at the first device whose parameters balun does not report
+/// (ngspice 39 reports them), naming all of them.
+fn sens_warning(circuit: &circuit::Circuit) -> Option<circuit::Warning> {
+    if !circuit
+        .analyses
+        .iter()
+        .any(|a| matches!(a, circuit::Analysis::Sens { .. }))
+    {
+        return None;
+    }
+    let names = solver::analysis::sens::unreported(circuit);
+    let first = circuit
+        .devices
+        .iter()
+        .find(|d| names.first() == Some(&d.name.as_str()))?;
+    Some(circuit::Warning {
+        span: first.span,
+        message: format!(
+            ".sens: the parameters of {} are not reported (balun reports those of R, C, L, K, \
+             V, I, E, F, G and H elements only; ngspice also lists diodes' and other devices')",
+            names.join(", ")
+        ),
+    })
+}
+
 /// Elaborates with `.step` values `params`; returns the circuit and the parser's and
 /// elaboration's warnings (each once, in the order found).
 fn elaborate_ast(
@@ -174,7 +199,7 @@ fn elaborate_ast(
     match circuit::elaborate_with_params(ast, None, params) {
         Ok(circuit) => {
             // Elaboration passes the parser's warnings through; keep each one once.
-            for w in &circuit.warnings {
+            for w in circuit.warnings.iter().chain(&sens_warning(&circuit)) {
                 if !warnings.contains(w) {
                     warnings.push(w.clone());
                 }

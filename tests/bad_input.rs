@@ -33,6 +33,42 @@ const fn case(file: &'static str, at: &'static str, message: &'static str) -> Ca
 }
 
 const CASES: &[Case] = &[
+    // ---- .tf and .sens
+    case(
+        "tf_unknown_source",
+        "tf_unknown_source.net:5:12",
+        ".tf: no element 'vin' in this scope (expected an independent voltage or current source)",
+    ),
+    case(
+        "tf_unknown_node",
+        "tf_unknown_node.net:5:7",
+        ".tf: no node 'outt' (did you mean 'out'?)",
+    ),
+    case(
+        "tf_not_a_source",
+        "tf_not_a_source.net:5:12",
+        ".tf: 'r1' is not an independent voltage or current source",
+    ),
+    case(
+        "sens_unknown_node",
+        "sens_unknown_node.net:5:13",
+        ".sens: no node 'reff'",
+    ),
+    case(
+        "sens_unknown_element",
+        "sens_unknown_element.net:5:9",
+        ".sens: no element 'vx' (did you mean 'v1'?)",
+    ),
+    case(
+        "sens_no_branch",
+        "sens_no_branch.net:5:9",
+        ".sens: 'r2' has no branch current (only V, L, E and H elements do); use the voltages at its nodes instead",
+    ),
+    case(
+        "sens_bad_keyword",
+        "sens_bad_keyword.net:5:14",
+        "expected 'ac' or the end of '.sens v(out[,ref])|i(vsrc) [ac dec|oct|lin N fstart fstop]', found 'tran'",
+    ),
     // ---- .four
     case(
         "four_zero_freq",

@@ -23,7 +23,7 @@ use solver::{Plot, Unit};
 use std::collections::HashMap;
 
 /// Short name of the analysis a plot comes from, from ngspice's plot name: `op`, `dc`, `ac`,
-/// `tran`, or `plot` for a name balun does not know.
+/// `tran`, `noise`, `tf`, `sens`, or `plot` for a name balun does not know.
 pub fn plot_kind(plot: &Plot) -> &'static str {
     match plot.name.as_str() {
         "Operating Point" => "op",
@@ -32,6 +32,8 @@ pub fn plot_kind(plot: &Plot) -> &'static str {
         "Transient Analysis" => "tran",
         "Noise Spectral Density Curves" => "noise",
         "Integrated Noise" => "noise-total",
+        "Transfer Function" => "tf",
+        "Sensitivity Analysis" => "sens",
         _ => "plot",
     }
 }

@@ -1,7 +1,9 @@
 //! Terminal tables: what `balun run` prints.
 //!
 //! - `.op` is a two-column list, name then value in engineering notation with its unit
-//!   (`v(out)   500.000 mV`), values aligned on the decimal point.
+//!   (`v(out)   500.000 mV`), values aligned on the decimal point; `.tf` and DC `.sens` the
+//!   same with plain numbers (`transfer_function  1.538462e-01`: ratios, ohms, and volts
+//!   or amperes per unit of a parameter).
 //! - `.dc` and `.tran` are a table: the scale, then one column per vector, in engineering
 //!   notation (`1.250 V`, `-2.000 mA`).
 //! - `.ac` is a table: the frequency, then two columns per vector, its magnitude in dB
@@ -65,9 +67,19 @@ pub fn write_plot(w: &mut impl Write, plot: &Plot, options: &TableOptions) -> io
 
 fn write_list(w: &mut impl Write, plot: &Plot) -> io::Result<()> {
     writeln!(w, "{}", plot.name)?;
+    // `.tf` and `.sens` values are ratios (V/V, ohms, V per unit of a parameter), not volts:
+    // plain numbers, as ngspice prints them.
+    let plain = [
+        solver::analysis::tf::PLOT_NAME,
+        solver::analysis::sens::PLOT_NAME,
+    ]
+    .contains(&plot.name.as_str());
     let width = plot.vectors.iter().map(|v| v.name.len()).max().unwrap_or(0);
     for v in &plot.vectors {
         let text = match &v.data {
+            Data::Real(x) if x.len() == 1 && plain => {
+                format!("{:>13}", super::meas::c_exp(x[0], 6))
+            }
             Data::Real(x) if x.len() == 1 => eng(x[0], unit_symbol(v.unit)),
             data if data.len() == 1 => {
                 let z = data.at(0);

@@ -849,9 +849,10 @@ impl<'a> Elab<'a> {
                 ..
             } => Ok(DeviceId(index as u32)),
             _ => Err(bad(format!(
-                "'{}' has no branch current (only V, L, E and H elements do); save the \
+                "'{}' has no branch current (only V, L, E and H elements do); {} the \
                  voltages at its nodes instead",
-                element.name
+                element.name,
+                if card == ".save" { "save" } else { "use" }
             ))),
         }
     }

@@ -192,6 +192,10 @@ pub struct OperatingPoint<'s> {
     pub states: Vec<f64>,
     /// The operating point: every unknown.
     pub x: Vec<f64>,
+    /// The solution of the circuit linearised at `x` (one more Newton step; `x` itself for a
+    /// linear circuit): ngspice's `CKTrhs` after its operating point, which `.sens` uses
+    /// (`x` is the `CKTrhsOld` that `.op` reports).
+    pub next: Vec<f64>,
 }
 
 /// [`linearise`], also returning the operating point itself (every unknown), which `.tf` and
@@ -204,13 +208,32 @@ pub fn linearise_at_op<'s>(
     let mut dc = DcSolver::new(circuit, sys, analysis)?;
     let mut x = vec![0.0; sys.unknowns.len()];
     dc.solve_point(&mut x, &|_| None, &|| "the operating point".into())?;
-    let Some(newton) = dc.newton() else {
+    let Some(newton) = dc.newton_mut() else {
         return Ok(OperatingPoint {
             lin: Cow::Borrowed(sys),
             states: Vec::new(),
+            next: x.clone(),
             x,
         });
     };
+    let mut values = sys.g.clone();
+    let mut next = vec![0.0; x.len()];
+    super::op::dc_rhs(circuit, sys, &mut next, &|_| None);
+    newton
+        .load_devices(&x, &mut values, &mut next)
+        .map_err(|(element, message)| SolveError::Device {
+            analysis: analysis.into(),
+            at: "the operating point".into(),
+            element,
+            message,
+        })?;
+    let mut lu = Lu::<f64>::new(&sys.pattern);
+    lu.factor(&sys.pattern, &values)
+        .map_err(|s| singular(circuit, sys, analysis, "the operating point".into(), s.0))?;
+    lu.solve_refined(&sys.pattern, &values, &mut next, &mut Vec::new());
+    let newton = dc
+        .newton()
+        .expect("a nonlinear circuit has a Newton solver");
     let mut lin = sys.clone();
     for (_, device, state) in newton.devices() {
         device.ac_load(state, &mut lin.g, &mut lin.c);
@@ -220,6 +243,7 @@ pub fn linearise_at_op<'s>(
         lin: Cow::Owned(lin),
         states: newton.state.clone(),
         x,
+        next,
     })
 }
 

@@ -201,6 +201,14 @@ impl<'a> DcSolver<'a> {
         }
     }
 
+    /// The Newton workspace, mutably (see [`DcSolver::newton`]).
+    pub fn newton_mut(&mut self) -> Option<&mut Newton<'a>> {
+        match &mut self.kind {
+            DcKind::Nonlinear { newton, .. } => Some(newton),
+            DcKind::Linear { .. } => None,
+        }
+    }
+
     /// The Newton workspace, for a nonlinear circuit (its devices' operating points).
     pub fn newton(&self) -> Option<&Newton<'a>> {
         match &self.kind {

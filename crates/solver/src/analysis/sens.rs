@@ -197,7 +197,7 @@ fn point(
     let mut scratch = Vec::with_capacity(n);
     factor_at(circuit, lin, "sens", f.unwrap_or(0.0), &mut values, &mut lu)?;
     let e: Vec<Complex64> = match f {
-        None => op.x.iter().map(|&x| x.into()).collect(),
+        None => op.next.iter().map(|&x| x.into()).collect(),
         Some(_) => {
             let mut e = ac_rhs(circuit, lin);
             lu.solve_refined(&lin.pattern, &values, &mut e, &mut scratch);
