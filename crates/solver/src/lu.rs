@@ -907,8 +907,9 @@ impl<T: Scalar> Lu<T> {
 
     /// Solves `A x = b` in place (after a successful [`Lu::factor`]).
     ///
-    /// Unchecked indexing in the substitutions, for the reason and under the invariants given
-    /// at [`Lu::refactor`]; same operations in the same order as the checked loops.
+    /// The substitutions index without bounds checks, as the refactorisation does (every index
+    /// comes from the factors' structure, checked once when the pivots were chosen); same
+    /// operations in the same order as checked loops.
     pub fn solve_in_place(&mut self, b: &mut [T]) {
         let f = self
             .factors
