@@ -3,8 +3,9 @@
 #
 # For every tests/parity/NAME.net (tests/parity_ngspice.rs) and every
 # tests/tran/NAME.net (tests/parity_tran.rs; not tests/tran/pending/) and every
-# tests/noise/NAME.net (tests/parity_noise.rs) and every tests/pspice/NAME.net (PSpice-style
-# models: that directory's .spiceinit sets ngbehavior=ps for ngspice) this runs
+# tests/noise/NAME.net (tests/parity_noise.rs) and every tests/pspice/NAME.net and
+# tests/pspice_tran/NAME.net (PSpice-style models, tests/parity_ngspice.rs and
+# tests/parity_tran.rs: those directories' .spiceinit sets ngbehavior=ps for ngspice) this runs
 #     SPICE_ASCIIRAWFILE=1 ngspice -b -r NAME.raw NAME.net
 # from inside the netlist's directory (so `.include include/...` resolves the
 # same way as when balun reads the file), and fails if ngspice reports an error
@@ -22,7 +23,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dirs=(parity tran noise pspice)
+dirs=(parity tran noise pspice pspice_tran)
 
 if ! command -v ngspice >/dev/null 2>&1; then
     echo "regen-parity: ngspice not found on PATH" >&2

@@ -2,7 +2,8 @@
 //!
 //! Every netlist `tests/tran/NAME.net` has a committed reference `tests/tran/NAME.raw`, written
 //! by ngspice 39 (`scripts/regen-parity.sh` runs `SPICE_ASCIIRAWFILE=1 ngspice -b -r NAME.raw
-//! NAME.net` in `tests/tran`). Each case runs balun's whole pipeline in-process
+//! NAME.net` in `tests/tran`; the PSpice-style cases of `tests/pspice_tran` likewise, where a
+//! `.spiceinit` puts ngspice in its PSpice mode). Each case runs balun's whole pipeline in-process
 //! ([`balun::simulate_file`]), reads the reference with [`balun::output::raw::read_ascii`],
 //! takes the `Transient Analysis` plot of each and compares:
 //!
@@ -79,14 +80,23 @@ fn tran_dir() -> PathBuf {
         .join("tran")
 }
 
-/// One case per netlist, so a failure names the netlist. `every_netlist_has_a_case` checks
-/// that this list and the `.net` files in `tests/tran` agree.
+/// PSpice-style cases: `tests/pspice_tran`, whose `.spiceinit` puts ngspice 39 in its PSpice
+/// mode (`set ngbehavior=ps`) for the reference run; balun reads the same netlists unchanged.
+fn pspice_tran_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("pspice_tran")
+}
+
+/// One case per netlist, so a failure names the netlist: `LIST in DIR: cases`.
+/// `every_netlist_has_a_case` checks that each list and the `.net` files of its directory
+/// agree.
 macro_rules! tran_cases {
-    ($($name:ident),* $(,)?) => {
+    ($list:ident in $dir:ident: $($name:ident),* $(,)?) => {
         $(
             #[test]
             fn $name() {
-                let report = run_case(stringify!($name));
+                let report = run_case_in(&$dir(), stringify!($name));
                 println!("{}", report.summary_line());
                 if !report.passed() {
                     panic!("{}", report.failure_text());
@@ -94,11 +104,17 @@ macro_rules! tran_cases {
             }
         )*
 
-        const CASES: &[&str] = &[$(stringify!($name)),*];
+        const $list: &[&str] = &[$(stringify!($name)),*];
     };
 }
 
 tran_cases!(
+    PSPICE_CASES in pspice_tran_dir:
+    mm_m3_claw_table_tran,
+);
+
+tran_cases!(
+    CASES in tran_dir:
     bjt_classab_tran,
     bjt_diffpair_tran,
     bjt_opamp_tran,
@@ -156,6 +172,8 @@ struct Worst {
 #[derive(Debug)]
 struct Report {
     case: String,
+    /// The netlist, as failures name it.
+    net: String,
     /// A failure before any comparison (balun error, unreadable raw file, no tran plot).
     setup_error: Option<String>,
     mismatches: Vec<String>,
@@ -166,9 +184,10 @@ struct Report {
 }
 
 impl Report {
-    fn new(case: &str) -> Report {
+    fn new(case: &str, net: &Path) -> Report {
         Report {
             case: case.to_string(),
+            net: net.display().to_string(),
             setup_error: None,
             mismatches: Vec::new(),
             points_balun: 0,
@@ -221,10 +240,7 @@ impl Report {
     }
 
     fn failure_text(&self) -> String {
-        let mut s = format!(
-            "ngspice transient parity failed for tests/tran/{}.net\n",
-            self.case
-        );
+        let mut s = format!("ngspice transient parity failed for {}\n", self.net);
         if let Some(e) = &self.setup_error {
             let _ = writeln!(s, "  {e}");
         }
@@ -243,11 +259,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
         .unwrap_or("(non-string panic payload)")
 }
 
-/// Runs balun on `tests/tran/{case}.net` and compares with `tests/tran/{case}.raw`.
-fn run_case(case: &str) -> Report {
-    let mut report = Report::new(case);
-    let dir = tran_dir();
+/// Runs balun on `{dir}/{case}.net` and compares with `{dir}/{case}.raw`.
+fn run_case_in(dir: &Path, case: &str) -> Report {
     let net = dir.join(format!("{case}.net"));
+    let mut report = Report::new(case, &net);
     let raw = dir.join(format!("{case}.raw"));
 
     let text = match std::fs::read_to_string(&raw) {
@@ -483,7 +498,12 @@ fn every_netlist_has_a_case() {
     assert_cases_match_netlists(
         &tran_dir(),
         CASES,
-        "the tran_cases! list in tests/parity_tran.rs",
+        "the tran_cases!(CASES ...) list in tests/parity_tran.rs",
+    );
+    assert_cases_match_netlists(
+        &pspice_tran_dir(),
+        PSPICE_CASES,
+        "the tran_cases!(PSPICE_CASES ...) list in tests/parity_tran.rs",
     );
 }
 
@@ -491,7 +511,11 @@ fn every_netlist_has_a_case() {
 /// overall (`--nocapture`). The per-case tests are the ones that fail; this one only reports.
 #[test]
 fn summary_of_all_cases() {
-    let reports: Vec<Report> = CASES.iter().map(|c| run_case(c)).collect();
+    let (tran, pspice) = (tran_dir(), pspice_tran_dir());
+    let reports: Vec<Report> = (CASES.iter().map(|&c| (&tran, c)))
+        .chain(PSPICE_CASES.iter().map(|&c| (&pspice, c)))
+        .map(|(dir, c)| run_case_in(dir, c))
+        .collect();
     let mut out = String::from(
         "\nngspice transient parity summary (tolerance: 0.5% of each vector's range)\n",
     );
@@ -588,13 +612,15 @@ fn ngspice_references_are_current() {
         println!("ngspice_references_are_current: ngspice not on PATH, skipped (set CI to make this fail)");
         return;
     }
-    let dir = tran_dir();
+    let (tran, pspice) = (tran_dir(), pspice_tran_dir());
     let tmp = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("balun-tran-refs");
     std::fs::create_dir_all(&tmp).expect("create temp dir");
 
     let mut problems = Vec::new();
-    for &case in CASES {
-        let (committed, fresh) = match committed_and_fresh_raw(&dir, &tmp, case) {
+    let cases =
+        (CASES.iter().map(|&c| (&tran, c))).chain(PSPICE_CASES.iter().map(|&c| (&pspice, c)));
+    for (dir, case) in cases {
+        let (committed, fresh) = match committed_and_fresh_raw(dir, &tmp, case) {
             Ok(texts) => texts,
             Err(problem) => {
                 problems.push(problem);

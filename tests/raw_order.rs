@@ -211,7 +211,7 @@ fn references_are_current() {
     assert_eq!(undated(&committed), undated(&fresh));
 }
 
-/// Every committed ngspice reference (`tests/{parity,tran,noise,pspice}/*.raw`, made by
+/// Every committed ngspice reference (`tests/{parity,tran,noise,pspice,pspice_tran}/*.raw`, made by
 /// `scripts/regen-parity.sh`): balun's plots of the same netlist, in the order its raw file
 /// writes them, have ngspice's names and vectors in ngspice's order (node voltages in order of
 /// first appearance, then branch currents in ngspice's setup order, controlling sources with
@@ -221,7 +221,7 @@ fn vectors_come_in_ngspice_order_in_every_reference() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let mut checked = 0;
     let mut wrong = Vec::new();
-    for dir in ["parity", "tran", "noise", "pspice"] {
+    for dir in ["parity", "tran", "noise", "pspice", "pspice_tran"] {
         let mut nets: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
             .expect("reference directory")
             .filter_map(|e| e.ok().map(|e| e.path()))
@@ -233,9 +233,16 @@ fn vectors_come_in_ngspice_order_in_every_reference() {
             let text = std::fs::read_to_string(net.with_extension("raw")).expect("reference");
             let theirs = raw::read_ascii(&text).expect("reference parses");
             let sim = balun::run_file(&net).unwrap_or_else(|f| panic!("{net:?}: {}", f.error));
+            // Names as the raw files write them, case aside (ngspice's `.tf` writes
+            // `v(Transfer_function)` for balun's `transfer_function`).
             let names = |p: &balun::solver::Plot| -> Vec<String> {
                 std::iter::once(p.name.clone())
-                    .chain(p.scale.iter().chain(&p.vectors).map(|v| v.name.clone()))
+                    .chain(
+                        p.scale
+                            .iter()
+                            .chain(&p.vectors)
+                            .map(|v| raw::raw_name(v).to_lowercase()),
+                    )
                     .collect()
             };
             let ours: Vec<Vec<String>> = raw::ngspice_plot_order(&sim.plots)

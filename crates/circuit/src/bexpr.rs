@@ -115,17 +115,30 @@ impl BExpr {
         }
     }
 
+    /// Whether `f` holds for the expression or any of its subexpressions.
+    pub fn any(&self, f: &impl Fn(&BExpr) -> bool) -> bool {
+        f(self)
+            || match self {
+                BExpr::Num(_)
+                | BExpr::Node(_)
+                | BExpr::Branch(_)
+                | BExpr::Time
+                | BExpr::Temper
+                | BExpr::Hertz => false,
+                BExpr::Unary(_, a) | BExpr::Table(a, _) => a.any(f),
+                BExpr::Binary(_, a, b) => a.any(f) || b.any(f),
+                BExpr::Ternary(c, a, b) => c.any(f) || a.any(f) || b.any(f),
+            }
+    }
+
     /// Whether the expression uses `hertz`.
     pub fn uses_hertz(&self) -> bool {
-        match self {
-            BExpr::Hertz => true,
-            BExpr::Num(_) | BExpr::Node(_) | BExpr::Branch(_) | BExpr::Time | BExpr::Temper => {
-                false
-            }
-            BExpr::Unary(_, a) | BExpr::Table(a, _) => a.uses_hertz(),
-            BExpr::Binary(_, a, b) => a.uses_hertz() || b.uses_hertz(),
-            BExpr::Ternary(c, a, b) => c.uses_hertz() || a.uses_hertz() || b.uses_hertz(),
-        }
+        self.any(&|e| matches!(e, BExpr::Hertz))
+    }
+
+    /// Whether the expression holds a `TABLE` (which ngspice runs as an XSPICE code model).
+    pub fn uses_table(&self) -> bool {
+        self.any(&|e| matches!(e, BExpr::Table(..)))
     }
 }
 

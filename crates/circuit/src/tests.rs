@@ -553,6 +553,50 @@ I1 0 1 1m
         .any(|w| w.message == "unknown option 'foo' is ignored"));
 }
 
+/// ngspice 39 lowers TRTOL to 1 when the circuit holds an XSPICE code model (`cktdojob.c`:
+/// "Reducing trtol to 1 for xspice 'A' devices"), even over `.options trtol=7`: a `TABLE`
+/// (`pwl`), a `POLY` source (`spice2poly`); a one-point table is a plain V source, and a
+/// TRTOL already below 1 stays.
+#[test]
+fn code_models_lower_trtol_as_ngspice() {
+    let trtol = |body: &str| {
+        elab(&format!("t\nv1 a 0 1\nr1 a 0 1k\n{body}\n.end\n"))
+            .options
+            .trtol
+    };
+    assert_eq!(trtol(""), 7.0);
+    assert_eq!(trtol("e1 b 0 table {v(a)} = (0,0) (1,2)\nr2 b 0 1k"), 1.0);
+    assert_eq!(trtol("e1 b 0 poly(1) a 0 0 2\nr2 b 0 1k"), 1.0);
+    assert_eq!(trtol("e1 b 0 table {v(a)} = (0,3)\nr2 b 0 1k"), 7.0);
+    assert_eq!(
+        trtol("e1 b 0 table {v(a)} = (0,0) (1,2)\nr2 b 0 1k\n.options trtol=7"),
+        1.0
+    );
+    assert_eq!(
+        trtol("e1 b 0 table {v(a)} = (0,0) (1,2)\nr2 b 0 1k\n.options trtol=0.5"),
+        0.5
+    );
+    assert_eq!(trtol("b1 b 0 v=2*v(a)\nr2 b 0 1k"), 7.0);
+}
+
+/// PSpice mode's predefined `temp`, `vt` and `gmin` in behavioural expressions: run-time
+/// temperature terms unless the netlist defines a parameter of that name.
+#[test]
+fn pspice_predefined_parameters_in_expressions() {
+    let expr = |body: &str| match kind(
+        &elab(&format!("t\nv1 a 0 1\n{body}\nr1 b 0 1k\n.end\n")),
+        "b1",
+    ) {
+        DeviceKind::BSource(b) => b.expr.clone(),
+        k => panic!("b1 is {k:?}"),
+    };
+    let temper = |e: &BExpr| e.any(&|x| matches!(x, BExpr::Temper));
+    assert!(temper(&expr("b1 b 0 v=vt*v(a)")));
+    assert!(temper(&expr("b1 b 0 v=temp")));
+    assert_eq!(expr("b1 b 0 v=gmin"), BExpr::Num(1e-12));
+    assert_eq!(expr(".param vt=2\nb1 b 0 v=vt"), BExpr::Num(2.0));
+}
+
 /// Every option ngspice 39 knows is accepted: applied (`seed`, `maxord` up to 2) or listed in
 /// `Options::ignored` without a warning; an unknown name still warns.
 #[test]
@@ -991,4 +1035,64 @@ fn node_touched_by_one_element_is_warned_unless_voltage_driven() {
             "node 'ot' is connected to only one element (r2): a typo? (did you mean 'out'?)",
         ]
     );
+}
+
+#[test]
+fn print_outputs_take_ngspice_names_and_save_their_vectors() {
+    let c = elab(
+        "t\nv1 in 0 dc 1 ac 1\nr1 in a 1k\nl1 a b 1m\nr2 b 0 1k\n\
+         .subckt sub p\nrs p q 1k\nrq q 0 1k\n.ends\nx1 b sub\n\
+         .ac dec 1 10 100\n.save v(in)\n\
+         .print ac v(a) v(a,b) v(a,0) v(0,b) vdb(a) vdb(a,b) vp(0,b) vm(b,gnd) vi(x1.q) i(l1) b 0 l1#branch\n\
+         .print ac v(a) ip(v1)\n.print tran v(a)\n.end\n",
+    );
+    let [p] = c.prints.as_slice() else {
+        panic!("{:?}", c.prints);
+    };
+    assert_eq!(p.analysis, PrintAnalysis::Ac);
+    let names: Vec<&str> = p.outputs.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "v(a)",
+            "v(a)-v(b)",
+            "v(a)",
+            "-v(b)",
+            "vdb(a)",
+            "db(v(a)-v(b))",
+            "ph(-v(b))",
+            "mag(v(b))",
+            "vi(x1.q)",
+            "l1#branch",
+            "b",
+            "0",
+            "l1#branch"
+        ]
+    );
+    let minus_b = &p.outputs[3];
+    assert_eq!(
+        (minus_b.plus.as_deref(), minus_b.minus.as_deref()),
+        (None, Some("v(b)"))
+    );
+    assert_eq!(p.outputs[6].part, PrintPart::Phase);
+    assert_eq!(p.outputs[9].plus.as_deref(), Some("i(l1)"));
+    // The line with ip() and the .print tran (no .tran) are dropped with a warning each.
+    let dropped: Vec<&str> = c
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains(".print"))
+        .collect();
+    assert_eq!(dropped.len(), 2, "{dropped:?}");
+    assert!(dropped[0].contains("'ip(...)' is not an output ngspice 39 prints"));
+    assert!(dropped[1].contains("no .tran analysis"));
+    // `.save v(in)` keeps what .print reads too.
+    let saves = c.saves.as_ref().expect("a .save list");
+    let node =
+        |n: &str| SaveTarget::Voltage(NodeId(c.nodes.iter().position(|x| x == n).unwrap() as u32));
+    for n in ["in", "a", "b", "x1.q"] {
+        assert!(saves.contains(&node(n)), "{n}: {saves:?}");
+    }
+    let l1 = c.devices.iter().position(|d| d.name == "l1").unwrap();
+    assert!(saves.contains(&SaveTarget::Current(DeviceId(l1 as u32))));
 }

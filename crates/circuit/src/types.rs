@@ -47,6 +47,9 @@ pub struct Circuit {
     pub meas: Vec<Meas>,
     /// `.four` cards in netlist order.
     pub four: Vec<Four>,
+    /// `.print`/`.plot` cards in netlist order, names resolved (lines ngspice would drop are
+    /// dropped with a warning).
+    pub prints: Vec<Print>,
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
@@ -334,6 +337,19 @@ pub struct LtraLine {
 }
 
 impl DeviceKind {
+    /// Whether ngspice 39 runs this device as an XSPICE code-model instance (an `A` device):
+    /// `POLY` sources (`spice2poly`), `E`/`G` `TABLE` (`pwl`) and PSpice `VSWITCH` switches
+    /// with `VON`/`VOFF` (`pswitch`). With any of these in the circuit ngspice lowers TRTOL to
+    /// 1 (`cktdojob.c`), and so does [`Options::apply_code_model_trtol`].
+    pub fn is_code_model(&self) -> bool {
+        match self {
+            DeviceKind::Poly { .. } => true,
+            DeviceKind::VSwitch { model, .. } => matches!(model, crate::SwitchKind::Smooth(_)),
+            DeviceKind::BSource(b) => b.expr.uses_table(),
+            _ => false,
+        }
+    }
+
     /// The nodes this device connects to (for topology checks and listings).
     pub fn terminals(&self) -> Vec<NodeId> {
         use DeviceKind::*;
@@ -556,6 +572,38 @@ pub enum Analysis {
         tmax_s: Option<f64>,
         uic: bool,
     },
+    /// `.tf`: the small-signal DC transfer function from the independent source `source` to
+    /// `out`, with the input resistance seen by the source and the output resistance at `out`.
+    Tf {
+        out: AnalysisOutput,
+        source: DeviceId,
+        /// The output as ngspice names it in `output_impedance_at_v(out[,ref])`: `v(out)` or
+        /// `v(out,ref)` as written (lower-case); unused for a current output.
+        out_name: String,
+    },
+    /// `.sens`: the sensitivity of `out` to every device parameter, at DC (`ac: None`) or at
+    /// each frequency of `ac`.
+    Sens {
+        out: AnalysisOutput,
+        ac: Option<FreqGrid>,
+    },
+}
+
+/// What `.tf` and `.sens` measure: a voltage difference or the branch current of an element
+/// that has one (V, L, E, H).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisOutput {
+    Voltage(OutputNodes),
+    Current(DeviceId),
+}
+
+/// A frequency grid `dec|oct|lin N fstart fstop`, evaluated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreqGrid {
+    pub variation: AcVariation,
+    pub points: usize,
+    pub fstart_hz: f64,
+    pub fstop_hz: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -604,6 +652,18 @@ pub struct Options {
     pub seed: u64,
     /// ngspice options the netlist sets that balun accepts without applying, in card order.
     pub ignored: Vec<String>,
+}
+
+impl Options {
+    /// ngspice 39's rule for circuits holding XSPICE code-model instances (see
+    /// [`DeviceKind::is_code_model`]): "Reducing trtol to 1 for xspice 'A' devices"
+    /// (`cktdojob.c`), whatever `.options trtol` says, so that the truncation-error control
+    /// takes smaller steps. A TRTOL already at or below 1 is kept.
+    pub fn apply_code_model_trtol(&mut self, has_code_models: bool) {
+        if has_code_models && self.trtol > 1.0 {
+            self.trtol = 1.0;
+        }
+    }
 }
 
 impl Default for Options {
@@ -719,6 +779,68 @@ pub struct Four {
     /// (name as ngspice prints it, e.g. `v(out)`, the vector expression).
     pub outputs: Vec<(String, VecExpr)>,
     pub span: Span,
+}
+
+/// A `.print`/`.plot` card: the columns ngspice 39's batch mode prints for every plot of one
+/// analysis kind, in card order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Print {
+    pub analysis: PrintAnalysis,
+    /// `.plot` (ngspice draws it as an ASCII chart; balun prints it as a table).
+    pub plot: bool,
+    pub outputs: Vec<PrintOutput>,
+    pub span: Span,
+}
+
+/// The analysis kind a `.print` card names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrintAnalysis {
+    Op,
+    Dc,
+    Ac,
+    Tran,
+}
+
+impl PrintAnalysis {
+    /// The word of the card (`op`, `dc`, `ac`, `tran`).
+    pub fn word(self) -> &'static str {
+        match self {
+            PrintAnalysis::Op => "op",
+            PrintAnalysis::Dc => "dc",
+            PrintAnalysis::Ac => "ac",
+            PrintAnalysis::Tran => "tran",
+        }
+    }
+}
+
+/// One column of a `.print` card: `plus - minus` (solver vector names, `v(in)`, `i(v1)`; `None`
+/// is 0 V), then `part` of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintOutput {
+    /// The column's name as ngspice 39 prints it: `v(out)`, `out`, `v(in)-v(mid)`, `-v(a)`,
+    /// `v1#branch`, `vdb(out)`, `db(v(in)-v(mid))`, `ph(v(a))`.
+    pub name: String,
+    pub plus: Option<String>,
+    pub minus: Option<String>,
+    pub part: PrintPart,
+    pub span: Span,
+}
+
+/// What a `.print` column shows of its (complex, in AC) value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintPart {
+    /// The value itself (`v(a)`, `i(vx)`): complex in AC.
+    Value,
+    /// `vm`: `|z|`.
+    Mag,
+    /// `vdb`: `20 log10 |z|`.
+    Db,
+    /// `vp`: `atan2(im, re)` in radians (0 for real data, as ngspice's `ph`).
+    Phase,
+    /// `vr`: the real part.
+    Real,
+    /// `vi`: the imaginary part (of real data, the value itself, as ngspice's `imag`).
+    Imag,
 }
 
 /// What a `.meas` computes (ngspice's semantics: see `measure::meas`).

@@ -60,6 +60,9 @@ fn brace_len(i: &str) -> Option<usize> {
     None
 }
 
+/// The keyword before subcircuit parameters, as the tokenizer splits it off a word.
+const PARAMS_KW: &[u8] = b"params:";
+
 /// Splits `text` into tokens.
 pub(crate) fn tokenize(text: &str) -> Result<Vec<Tok>, TokError> {
     let mut toks = Vec::new();
@@ -125,6 +128,15 @@ pub(crate) fn tokenize(text: &str) -> Result<Vec<Tok>, TokError> {
                 } else {
                     w
                 };
+                // PSpice's `PARAMS:GAIN=2`, without a blank after the colon, is the keyword
+                // and then the first parameter (as ngspice reads it).
+                let w = if w > PARAMS_KW.len()
+                    && rest.as_bytes()[..PARAMS_KW.len()].eq_ignore_ascii_case(PARAMS_KW)
+                {
+                    PARAMS_KW.len()
+                } else {
+                    w
+                };
                 (TokKind::Word, w)
             }
         };
@@ -164,6 +176,30 @@ mod tests {
             ]
         );
         assert_eq!(kinds("\u{a0}"), vec![]);
+    }
+
+    /// `PARAMS:GAIN=2` (no blank after the colon) is the keyword, then `gain=2`.
+    #[test]
+    fn params_keyword_is_split_off_a_word() {
+        use TokKind::*;
+        assert_eq!(
+            kinds("x1 a b amp PARAMS:GAIN=2 params: r=1 params:"),
+            vec![
+                (Word, "x1"),
+                (Word, "a"),
+                (Word, "b"),
+                (Word, "amp"),
+                (Word, "PARAMS:"),
+                (Word, "GAIN"),
+                (Eq, "="),
+                (Word, "2"),
+                (Word, "params:"),
+                (Word, "r"),
+                (Eq, "="),
+                (Word, "1"),
+                (Word, "params:"),
+            ]
+        );
     }
 
     #[test]

@@ -409,13 +409,16 @@ impl<'a> Elab<'a> {
                         Err(ElabError::Expr { message, .. })
                             if message.starts_with(&format!("unknown parameter '{name}'")) =>
                         {
+                            if let Some(p) = pspice_predefined(name) {
+                                return Ok(p);
+                            }
                             return Err(r.error(
                                 name,
                                 format!(
                                     "{message} in the expression (names there are parameters, \
                                      time, temper, hertz, pi, e; nodes are written v(node))"
                                 ),
-                            ))
+                            ));
                         }
                         Err(err) => return Err(err),
                     }
@@ -676,4 +679,22 @@ impl<'a> Elab<'a> {
         });
         Ok(())
     }
+}
+
+/// The parameters ngspice 39's PSpice mode defines in every model file (`pspice_compat` in
+/// `inpcom.c`: `.param temp = 'temper'`, `.param vt = '(temper + 273.15) * 8.6173303e-5'`,
+/// `.param gmin = 1e-12`), for a behavioural expression that names one the netlist does not
+/// define: `temp` is the run-time temperature (deg C), `vt` the thermal voltage kT/q at it (V),
+/// `gmin` the number 1e-12 (not `.options gmin`).
+fn pspice_predefined(name: &str) -> Option<BExpr> {
+    Some(match name {
+        "temp" => BExpr::Temper,
+        "vt" => bin(
+            BOp::Mul,
+            bin(BOp::Add, BExpr::Temper, BExpr::Num(273.15)),
+            BExpr::Num(8.617_330_3e-5),
+        ),
+        "gmin" => BExpr::Num(1e-12),
+        _ => return None,
+    })
 }
