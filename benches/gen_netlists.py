@@ -13,6 +13,18 @@ KIND:
   opamp_tran  N copies (N = 1 for the row) of the 21-transistor 741-style op-amp of
               tests/tran/bjt_opamp_tran.net, each an inverting amplifier (gain -10) driven by the
               same 1 kHz sine, `.tran` of 20 ms (issue 14's transistor-level transient row)
+  receiver_tran
+              that 741-style op-amp (21 transistors) as the balanced receiver of
+              tests/macromodels/receiver.inc (4 resistors, 2 V 1 kHz on each leg), `.tran` of 20 ms
+  mm_classic_tran, mm_modern_tran
+              the same receiver around the classic (c1_boyle_npn: Q pair, POLY sources, diodes) and
+              the modern (m1_value_tanh: VALUE sources) macromodels of tests/macromodels, `.tran`
+              of 20 ms at the 0.5 us step their parity tests use
+  mc_receiver the 741 receiver with 1% resistors (`tol=1%`) and a `.cmrr` card, for
+              `balun cmrr --mc 1000` (benches/mc_ngspice.py writes ngspice's 1000 netlists)
+  rfi_receiver
+              the discrete BJT-input receiver of netlists/rf_bjt_receiver.net, for `balun rfi` at
+              10 MHz (benches/rfi_ngspice.py writes ngspice's brute-force transient)
 Every netlist is plain SPICE that ngspice 39 reads as it is.
 """
 
@@ -57,11 +69,42 @@ def parse(n: int) -> list[str]:
 
 
 def opamp_tran(n: int) -> list[str]:
-    text = (Path(__file__).resolve().parent.parent / "tests/tran/bjt_opamp_tran.net").read_text()
+    text = (ROOT / "tests/tran/bjt_opamp_tran.net").read_text()
     lines = [l for l in text.splitlines() if not re.match(r"\s*\.end\s*$", l, re.I)]
     if n == 1:
         return lines
     sys.exit("opamp_tran: only N = 1 is generated")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def opamp_741() -> list[str]:
+    """The ua741 subcircuit and its models from tests/tran/bjt_opamp_tran.net."""
+    lines = (ROOT / "tests/tran/bjt_opamp_tran.net").read_text().splitlines()
+    start = next(i for i, l in enumerate(lines) if l.lower().startswith(".subckt"))
+    end = next(i for i, l in enumerate(lines) if l.lower().startswith("vcc"))
+    return lines[start:end]
+
+
+def receiver(opamp: list[str], model: str, analysis: str, tol: str = "") -> list[str]:
+    """tests/macromodels/receiver.inc around `model` (its lines in `opamp`), inlined."""
+    inc = (ROOT / "tests/macromodels/receiver.inc").read_text().splitlines()
+    body = [l for l in inc if not l.startswith("*")]
+    if tol:
+        body = [f"{l} tol={tol}" if re.match(r"r[1-4] ", l) else l for l in body]
+    return [f"receiver around {model}", *opamp, *body, f"x1 inp inn vp vn out {model}",
+            ".save v(out)", analysis]
+
+
+def macromodel(name: str) -> list[str]:
+    text = (ROOT / f"tests/macromodels/{name}.lib").read_text().splitlines()
+    return [l for l in text if not re.match(r"\s*\.end\s*$", l, re.I)]
+
+
+def rfi_receiver() -> list[str]:
+    text = (ROOT / "netlists/rf_bjt_receiver.net").read_text().splitlines()
+    return [l for l in text if not re.match(r"\s*\.end\s*$", l, re.I)]
 
 
 def main() -> None:
@@ -74,6 +117,11 @@ def main() -> None:
         "coupled": lambda: coupled(n),
         "parse": lambda: parse(n),
         "opamp_tran": lambda: opamp_tran(n),
+        "receiver_tran": lambda: receiver(opamp_741(), "ua741", ".tran 10u 20m 0 10u"),
+        "mm_classic_tran": lambda: receiver(macromodel("c1_boyle_npn"), "c1_boyle_npn", ".tran 0.5u 20m"),
+        "mm_modern_tran": lambda: receiver(macromodel("m1_value_tanh"), "m1_value_tanh", ".tran 0.5u 20m"),
+        "mc_receiver": lambda: receiver(opamp_741(), "ua741", ".cmrr out vh vc\n.op", tol="1%"),
+        "rfi_receiver": rfi_receiver,
     }
     if kind not in makers:
         sys.exit(f"unknown kind '{kind}'; expected one of {', '.join(makers)}")

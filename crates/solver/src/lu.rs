@@ -132,6 +132,8 @@ pub struct SingularAt(pub usize);
 /// a parallel sweep). Row indices are `u32`: the pattern's dimension fits (see
 /// [`crate::sparse::PatternBuilder`]), and the solves stream less memory.
 struct Structure {
+    /// The dimension `n`.
+    dim: usize,
     /// Pivot position of each original row.
     row_perm_inv: Vec<u32>,
     /// `L` strictly below the diagonal (unit diagonal implied): column pointers, row indices.
@@ -142,6 +144,37 @@ struct Structure {
     u_row: Vec<u32>,
     /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
     a_row_perm: Vec<u32>,
+}
+
+impl Structure {
+    /// Checks what the unchecked loops of [`Lu::refactor`] and [`Lu::solve_in_place`] rely on:
+    /// column pointers of `L` and `U` with `n + 1` non-decreasing entries ending at their
+    /// index arrays' lengths, every column of `U` non-empty (its diagonal), every row index
+    /// below `n`. Panics otherwise (a broken internal invariant, not bad input).
+    fn validate(&self) {
+        let n = self.dim;
+        let pointers_ok = |ptr: &[usize], len: usize| {
+            ptr.len() == n + 1
+                && ptr[0] == 0
+                && ptr[n] == len
+                && ptr.windows(2).all(|w| w[0] <= w[1])
+        };
+        assert!(pointers_ok(&self.l_col_ptr, self.l_row.len()), "L pointers");
+        assert!(pointers_ok(&self.u_col_ptr, self.u_row.len()), "U pointers");
+        assert!(
+            self.u_col_ptr.windows(2).all(|w| w[0] < w[1]),
+            "a column of U without its diagonal"
+        );
+        let below_n = |v: &[u32]| v.iter().all(|&i| (i as usize) < n);
+        assert!(
+            below_n(&self.l_row) && below_n(&self.u_row) && below_n(&self.a_row_perm),
+            "a row index out of range"
+        );
+        assert!(
+            self.row_perm_inv.len() == n && below_n(&self.row_perm_inv),
+            "row permutation"
+        );
+    }
 }
 
 /// The numeric factors on a [`Structure`].
@@ -443,6 +476,7 @@ impl<T: Scalar> Lu<T> {
             .map(|j| u_val[u_col_ptr[j + 1] - 1].inverse())
             .collect();
         let structure = Structure {
+            dim: n,
             row_perm_inv: row_perm_inv.into_iter().map(narrow).collect(),
             l_col_ptr,
             l_row,
@@ -450,6 +484,7 @@ impl<T: Scalar> Lu<T> {
             u_row,
             a_row_perm,
         };
+        structure.validate();
         self.factors = Some(Factors {
             structure: Arc::new(structure),
             l_val,
@@ -460,39 +495,69 @@ impl<T: Scalar> Lu<T> {
     }
 
     /// Numeric refactorisation on the stored pivots; `false` if a pivot became too small.
+    ///
+    /// The loops index without bounds checks: every index they read comes from the
+    /// [`Structure`] (checked once by [`Structure::validate`] when it is made) or from
+    /// `pattern`'s column pointers (checked against `values` here), and this is the innermost
+    /// loop of every Newton iteration (on the 90-unknown transistor op-amp the checks were a
+    /// third of its instructions). The operations and their order are those of the checked
+    /// version, so the factors are the same bit for bit.
     fn refactor(&mut self, pattern: &Pattern, values: &[T]) -> bool {
         let Some(f) = self.factors.as_mut() else {
             return false;
         };
         let s = &*f.structure;
-        let x = &mut self.work;
+        let x = &mut self.work[..];
+        let n = s.dim;
         let col_ptr = pattern.symbolic.col_ptr();
-        let n = x.len();
+        assert!(
+            x.len() == n
+                && pattern.dim() == n
+                && values.len() == s.a_row_perm.len()
+                && col_ptr.len() == n + 1
+                && col_ptr[n] == values.len()
+                && f.l_val.len() == s.l_row.len()
+                && f.u_val.len() == s.u_row.len()
+                && f.u_diag_inv.len() == n
+                && self.col_perm.0.len() == n,
+            "refactorisation on a pattern or factors of another size"
+        );
+        let (l_ptr, l_row, u_ptr, u_row) = (&s.l_col_ptr, &s.l_row, &s.u_col_ptr, &s.u_row);
+        let (l_val, u_val) = (&mut f.l_val[..], &mut f.u_val[..]);
         for j in 0..n {
             let pj = self.col_perm.0[j];
             let (a0, a1) = (col_ptr[pj], col_ptr[pj + 1]);
             for (&r, &v) in s.a_row_perm[a0..a1].iter().zip(&values[a0..a1]) {
-                x[r as usize] += v;
+                // SAFETY: r < n (validated), x.len() == n (asserted above).
+                unsafe { *x.get_unchecked_mut(r as usize) += v };
             }
-            let (u0, u1) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
-            for (&k, u) in s.u_row[u0..u1].iter().zip(&mut f.u_val[u0..u1]) {
-                let k = k as usize;
-                let xk = x[k];
-                x[k] = T::default();
-                *u = xk;
-                let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
-                for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
-                    x[i as usize] -= l * xk;
+            let (u0, u1) = (u_ptr[j], u_ptr[j + 1] - 1);
+            for idx in u0..u1 {
+                // SAFETY: u0..u1 lies in u_row/u_val (validated pointers); k < n, so k + 1
+                // indexes l_ptr (n + 1 entries) and l_ptr's ranges lie in l_row/l_val; every
+                // row index is < n (validated) and x.len() == n.
+                unsafe {
+                    let k = *u_row.get_unchecked(idx) as usize;
+                    let xk = *x.get_unchecked(k);
+                    *x.get_unchecked_mut(k) = T::default();
+                    *u_val.get_unchecked_mut(idx) = xk;
+                    let (l0, l1) = (*l_ptr.get_unchecked(k), *l_ptr.get_unchecked(k + 1));
+                    for p in l0..l1 {
+                        let i = *l_row.get_unchecked(p) as usize;
+                        let l = *l_val.get_unchecked(p);
+                        *x.get_unchecked_mut(i) -= l * xk;
+                    }
                 }
             }
             let pivot = x[j];
             x[j] = T::default();
-            f.u_val[u1] = pivot;
-            let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
-            let rows = &s.l_row[l0..l1];
+            u_val[u1] = pivot;
+            let (l0, l1) = (l_ptr[j], l_ptr[j + 1]);
+            let rows = &l_row[l0..l1];
             let mut col_max = pivot.magnitude();
             for &i in rows {
-                col_max = col_max.max(x[i as usize].magnitude());
+                // SAFETY: row indices are < n (validated), x.len() == n.
+                col_max = col_max.max(unsafe { x.get_unchecked(i as usize) }.magnitude());
             }
             let acceptable = pivot.magnitude() > PIVOT_REL_TOL * col_max;
             if !acceptable || !pivot.magnitude().is_finite() {
@@ -502,8 +567,9 @@ impl<T: Scalar> Lu<T> {
             }
             let inv = pivot.inverse();
             f.u_diag_inv[j] = inv;
-            for (&i, l) in rows.iter().zip(&mut f.l_val[l0..l1]) {
-                let xi = &mut x[i as usize];
+            for (&i, l) in rows.iter().zip(&mut l_val[l0..l1]) {
+                // SAFETY: as above.
+                let xi = unsafe { x.get_unchecked_mut(i as usize) };
                 *l = *xi * inv;
                 *xi = T::default();
             }
@@ -840,14 +906,28 @@ impl<T: Scalar> Lu<T> {
     }
 
     /// Solves `A x = b` in place (after a successful [`Lu::factor`]).
+    ///
+    /// The substitutions index without bounds checks, as the refactorisation does (every index
+    /// comes from the factors' structure, checked once when the pivots were chosen); same
+    /// operations in the same order as checked loops.
     pub fn solve_in_place(&mut self, b: &mut [T]) {
         let f = self
             .factors
             .as_ref()
             .expect("solve before a successful factorisation");
         let s = &*f.structure;
-        let y = &mut self.work;
-        let n = y.len();
+        let y = &mut self.work[..];
+        let n = s.dim;
+        assert!(
+            y.len() == n
+                && b.len() >= n
+                && f.l_val.len() == s.l_row.len()
+                && f.u_val.len() == s.u_row.len()
+                && f.u_diag_inv.len() == n,
+            "solve with factors of another size"
+        );
+        let (l_ptr, l_row, l_val) = (&s.l_col_ptr, &s.l_row, &f.l_val);
+        let (u_ptr, u_row, u_val) = (&s.u_col_ptr, &s.u_row, &f.u_val);
         for (&p, &v) in s.row_perm_inv.iter().zip(b.iter()) {
             y[p as usize] = v;
         }
@@ -858,27 +938,34 @@ impl<T: Scalar> Lu<T> {
         let mut carried: Option<T> = None;
         for k in 0..n {
             let yk = carried.take().unwrap_or_else(|| reload(y, k));
-            let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
-            for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
-                let i = i as usize;
-                let v = y[i] - l * yk;
-                y[i] = v;
-                if i == k + 1 {
-                    carried = Some(v);
+            // SAFETY: k < n indexes l_ptr (n + 1 entries), whose ranges lie in l_row/l_val;
+            // row indices are < n (validated) and y.len() == n.
+            unsafe {
+                let (l0, l1) = (*l_ptr.get_unchecked(k), *l_ptr.get_unchecked(k + 1));
+                for p in l0..l1 {
+                    let i = *l_row.get_unchecked(p) as usize;
+                    let v = *y.get_unchecked(i) - *l_val.get_unchecked(p) * yk;
+                    *y.get_unchecked_mut(i) = v;
+                    if i == k + 1 {
+                        carried = Some(v);
+                    }
                 }
             }
         }
         carried = None;
         for j in (0..n).rev() {
-            let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
             let yj = carried.take().unwrap_or_else(|| reload(y, j)) * f.u_diag_inv[j];
             y[j] = yj;
-            for (&i, &u) in s.u_row[u0..d].iter().zip(&f.u_val[u0..d]) {
-                let i = i as usize;
-                let v = y[i] - u * yj;
-                y[i] = v;
-                if i + 1 == j {
-                    carried = Some(v);
+            // SAFETY: as above, for U (its columns are validated non-empty, so d >= u0).
+            unsafe {
+                let (u0, d) = (*u_ptr.get_unchecked(j), *u_ptr.get_unchecked(j + 1) - 1);
+                for p in u0..d {
+                    let i = *u_row.get_unchecked(p) as usize;
+                    let v = *y.get_unchecked(i) - *u_val.get_unchecked(p) * yj;
+                    *y.get_unchecked_mut(i) = v;
+                    if i + 1 == j {
+                        carried = Some(v);
+                    }
                 }
             }
         }

@@ -341,7 +341,7 @@ pub fn run_with(
         op_state = dc.newton().map(|nt| nt.state.clone());
     }
     // The nonlinear devices' states and charges at the start point.
-    let mut newton = Newton::new(circuit, sys);
+    let mut newton = Newton::new(circuit, sys).without_refinement();
     if let Some(s) = op_state.filter(|s| s.len() == newton.state.len()) {
         newton.state.copy_from_slice(&s);
     }
