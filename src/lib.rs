@@ -219,6 +219,45 @@ pub fn elaborate(input: Input, params: &[(String, f64)]) -> Result<Elaborated, B
     }
 }
 
+/// A netlist elaborated once per `.step` point (once, with no parameters, without `.step`).
+#[derive(Debug, Clone)]
+pub struct Stepped {
+    /// Each point's parameter values and circuit, in `.step` order.
+    pub runs: Vec<(Vec<(String, f64)>, circuit::Circuit)>,
+    pub sources: netlist::Sources,
+    pub warnings: Vec<circuit::Warning>,
+}
+
+/// Parses a netlist once and elaborates it at each of its `.step` points (the measurements
+/// that run per point: `compare --measure drive`).
+pub fn elaborate_steps(input: Input) -> Result<Stepped, Box<Failure>> {
+    let (ast, sources) = parse(input)?;
+    let mut points = step_points(&ast, &sources)?;
+    if points.is_empty() {
+        points.push(Vec::new());
+    }
+    let mut runs = Vec::with_capacity(points.len());
+    let mut warnings = Vec::new();
+    for p in points {
+        match elaborate_ast(&ast, &p) {
+            Ok((circuit, w)) => {
+                for w in w {
+                    if !warnings.contains(&w) {
+                        warnings.push(w);
+                    }
+                }
+                runs.push((p, circuit));
+            }
+            Err((error, w)) => return Err(Failure::new(error, sources, w)),
+        }
+    }
+    Ok(Stepped {
+        runs,
+        sources,
+        warnings,
+    })
+}
+
 /// What one run produced: its circuit and warnings, and either its plots and `.meas` results
 /// or the error that stopped it with the plots finished before.
 struct PointRun {

@@ -43,6 +43,13 @@ impl From<RawFormatArg> for raw::RawFormat {
     }
 }
 
+/// `--print-style` values.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum PrintStyle {
+    Balun,
+    Ngspice,
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Simulate a netlist: run every analysis, print tables, optionally write files.
@@ -70,6 +77,11 @@ enum Command {
         json: Option<PathBuf>,
         #[command(flatten)]
         plot: plotcmd::PlotArgs,
+        /// How to print the tables of `.print`/`.plot` cards: `balun` (one table per plot in
+        /// balun's layout, long sweeps summarised) or `ngspice` (every point, one table per
+        /// card and plot, laid out as `ngspice -b` prints them; nothing for other analyses).
+        #[arg(long, value_enum, value_name = "STYLE", default_value_t = PrintStyle::Balun)]
+        print_style: PrintStyle,
         /// Monte Carlo over element tolerances (also from a `.mc` card): statistics of the
         /// .op values, .ac magnitudes and .meas results after the nominal results.
         #[command(flatten)]
@@ -144,6 +156,7 @@ fn main() -> ExitCode {
             csv,
             json,
             plot,
+            print_style,
             mc,
             quiet,
             verbose,
@@ -156,6 +169,7 @@ fn main() -> ExitCode {
                 csv,
                 json,
                 plot,
+                print_style,
                 mc,
             },
             quiet,
@@ -185,6 +199,7 @@ struct Outputs {
     csv: Option<PathBuf>,
     json: Option<PathBuf>,
     plot: plotcmd::PlotArgs,
+    print_style: PrintStyle,
     mc: commands::mc::McArgs,
 }
 
@@ -314,9 +329,10 @@ fn run(renderer: &Renderer, path: &Path, outputs: &Outputs, quiet: bool, verbose
         }
     }
     if !quiet {
+        report_print_notes(renderer, path, &sim, outputs);
         let mut stdout = io::stdout().lock();
         let result = print_cards(&mut stdout, &cards)
-            .and_then(|()| print_runs(&mut stdout, &sim))
+            .and_then(|()| print_runs(&mut stdout, &sim, outputs))
             .and_then(|()| stdout.flush());
         // A closed pipe (`balun run x.net | head`) is not an error worth reporting.
         if let Err(e) = result {
@@ -454,9 +470,8 @@ fn print_cards(w: &mut impl Write, cards: &[commands::cards::CardTable]) -> io::
 
 /// The terminal output: each run's tables (under a `Step i/N: name=value` heading with
 /// `.step`) and `.meas` lines, then with `.step` the table of measures by step.
-fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
+fn print_runs(w: &mut impl Write, sim: &Simulation, outputs: &Outputs) -> io::Result<()> {
     let stepped = sim.runs.len() > 1 || sim.runs.iter().any(|r| !r.params.is_empty());
-    let options = table::TableOptions::default();
     for (i, run) in sim.runs.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
@@ -464,7 +479,7 @@ fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
         if stepped {
             writeln!(w, "Step {}/{}: {}", i + 1, sim.runs.len(), run.label())?;
         }
-        table::write(w, &sim.plots[run.plots.clone()], &options)?;
+        write_tables(w, sim, &sim.plots[run.plots.clone()], outputs)?;
         if !run.meas.is_empty() {
             writeln!(w)?;
             balun::output::meas::write_lines(w, &run.meas)?;
@@ -476,6 +491,79 @@ fn print_runs(w: &mut impl Write, sim: &Simulation) -> io::Result<()> {
         balun::output::meas::write_step_table(w, &sim.runs)?;
     }
     Ok(())
+}
+
+/// One run's analysis tables. `--vectors` picks the columns of every table; otherwise an
+/// analysis kind with `.print` cards gets their table ([`balun::output::print`]) and the
+/// others the default one; `--print-style ngspice` prints only the `.print` tables, as
+/// `ngspice -b` does.
+fn write_tables(
+    w: &mut impl Write,
+    sim: &Simulation,
+    plots: &[solver::Plot],
+    outputs: &Outputs,
+) -> io::Result<()> {
+    use balun::output::print;
+    let options = table::TableOptions::default();
+    let prints = &sim.circuit.prints;
+    let vectors = &outputs.plot.vectors;
+    if outputs.print_style == PrintStyle::Ngspice && vectors.is_empty() {
+        let tables = print::card_tables(prints, plots).0;
+        let date = balun::output::raw::ngspice_date_now();
+        return print::write_ngspice(w, &sim.circuit.title, &date, &tables);
+    }
+    let tables = if vectors.is_empty() {
+        print::tables(prints, plots).0
+    } else {
+        Vec::new()
+    };
+    for (i, plot) in plots.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        if let Some(t) = tables.iter().find(|t| std::ptr::eq(t.plot, plot)) {
+            print::write_table(w, t, &options)?;
+            continue;
+        }
+        match balun::plot::select_vectors(plot, vectors, usize::MAX) {
+            Ok(sel) if !vectors.is_empty() => {
+                let chosen = solver::Plot {
+                    vectors: sel.vectors.into_iter().cloned().collect(),
+                    ..plot.clone()
+                };
+                table::write_plot(w, &chosen, &options)?;
+            }
+            _ => table::write_plot(w, plot, &options)?,
+        }
+    }
+    Ok(())
+}
+
+/// Warnings about the `.print` tables about to be printed: columns left out (a `vdb` of zero),
+/// and `--print-style ngspice` with no `.print` card (nothing to print, as with `ngspice -b`).
+fn report_print_notes(renderer: &Renderer, path: &Path, sim: &Simulation, outputs: &Outputs) {
+    use balun::output::print;
+    if !outputs.plot.vectors.is_empty() {
+        return;
+    }
+    let at = path.display().to_string();
+    let ngspice = outputs.print_style == PrintStyle::Ngspice;
+    if ngspice && sim.circuit.prints.is_empty() {
+        let message = "--print-style ngspice: the netlist has no .print card, so no analysis \
+                       table is printed (as ngspice -b prints none)";
+        eprint!("{}", renderer.plain(&at, Severity::Warning, message));
+    }
+    for run in &sim.runs {
+        let plots = &sim.plots[run.plots.clone()];
+        let notes = if ngspice {
+            print::card_tables(&sim.circuit.prints, plots).1
+        } else {
+            print::tables(&sim.circuit.prints, plots).1
+        };
+        for n in notes {
+            eprint!("{}", renderer.plain(&at, Severity::Warning, &n));
+        }
+    }
 }
 
 /// A run's `.four` tables, after its analyses (as ngspice prints them).
@@ -550,10 +638,15 @@ fn write_outputs(
             } else {
                 String::new()
             };
-            written.extend(
-                csv::write_dir_suffixed(dir, &sim.plots[run.plots.clone()], &suffix)
-                    .map_err(|e| fail(dir, e))?,
-            );
+            let plots = &sim.plots[run.plots.clone()];
+            written.extend(csv::write_dir_suffixed(dir, plots, &suffix).map_err(|e| fail(dir, e))?);
+            // Each `.print` table, every point: print_ac1.csv.
+            for t in balun::output::print::tables(&sim.circuit.prints, plots).0 {
+                let path = dir.join(format!("print_{}{suffix}.csv", t.key));
+                write_file(&path, |w| balun::output::print::write_csv(w, &t))
+                    .map_err(|e| fail(&path, e))?;
+                written.push(path);
+            }
         }
         if !cards.is_empty() {
             let path = dir.join("meas_cards.csv");
@@ -593,6 +686,7 @@ fn write_outputs(
                 &sim.circuit.title,
                 &sim.plots,
                 &sim.runs,
+                &sim.circuit.prints,
                 monte_carlo,
                 cards.as_ref(),
             )

@@ -27,6 +27,13 @@ pub enum Quantity {
     /// Total harmonic distortion (%, lower is better) of each netlist's `.four` output, at each
     /// `--level` of its sinusoidal input (see `balun thd`).
     Thd,
+    /// What an output drives, per `.step` point (the loads): maximum level at 1 % THD, slew
+    /// rate, A-weighted noise and SNR, crosstalk (`measure::drive`; the `.xtalk` card's first
+    /// channel driven).
+    Drive,
+    /// RF immunity (EMIRR, dB, higher is better) at each carrier frequency (`measure::rfi`,
+    /// the `.cmrr` card's line).
+    Rfi,
 }
 
 impl Quantity {
@@ -38,6 +45,8 @@ impl Quantity {
             Quantity::Hum => "hum",
             Quantity::Noise => "noise",
             Quantity::Thd => "thd",
+            Quantity::Drive => "drive",
+            Quantity::Rfi => "rfi",
         }
     }
 
@@ -49,6 +58,8 @@ impl Quantity {
             Quantity::Hum,
             Quantity::Noise,
             Quantity::Thd,
+            Quantity::Drive,
+            Quantity::Rfi,
         ]
         .into_iter()
         .find(|q| q.as_str() == name)
@@ -309,6 +320,37 @@ pub fn noise(c: &Circuit, rs_ohm: f64) -> Result<NoiseSummary, MeasureError> {
     measure::noise::audio_noise(c, out, src, rs_ohm)
 }
 
+/// The drive measurement's setup: the first `.xtalk` card's first channel driven (its source
+/// must have a `SIN` waveform) and its second channel as the victim; the test frequency from
+/// the `.four` card, else the source's `SIN` frequency.
+pub fn drive_setup(c: &Circuit) -> Result<measure::drive::DriveSetup, MeasureError> {
+    let channels = xtalk_channels(c, &[]).map_err(|_| {
+        MeasureError::Invalid(
+            "no '.xtalk SRC1 OUT1 SRC2 OUT2' card: the drive measurement drives the first \
+             channel and hears the second"
+                .into(),
+        )
+    })?;
+    let [driven, victim, ..] = channels[..] else {
+        return Err(MeasureError::Invalid(
+            "the '.xtalk' card needs two channels for the drive measurement".into(),
+        ));
+    };
+    let source =
+        measure::thd::sine_sources(c, &[c.devices[driven.source.index()].name.clone()])?[0];
+    let fundamental_hz = measure::drive::fundamental_of(c, source).ok_or_else(|| {
+        MeasureError::Invalid("no test frequency: add a '.four FREQ' card".into())
+    })?;
+    Ok(measure::drive::DriveSetup {
+        source,
+        out: driven.out,
+        victim_source: victim.source,
+        victim: victim.out,
+        fundamental_hz,
+        options: measure::four::FourierOptions::of(&c.options),
+    })
+}
+
 /// One row of `compare`: a circuit (and imbalance for CMRR) and its dB values per frequency.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CompareRow {
@@ -364,11 +406,13 @@ pub fn compare_rows(
                 .collect();
             Ok(vec![row(None, worst)])
         }
-        Quantity::Noise | Quantity::Thd => Err(MeasureError::Invalid(
-            "noise and THD are compared by their own functions (measurements::noise, \
-             measure::thd)"
-                .into(),
-        )),
+        Quantity::Noise | Quantity::Thd | Quantity::Drive | Quantity::Rfi => {
+            Err(MeasureError::Invalid(
+                "noise, THD, drive and RF immunity are compared by their own functions \
+                 (measurements::noise, measure::thd, measurements::drive, measure::rfi)"
+                    .into(),
+            ))
+        }
         Quantity::Hum => {
             let pts = hum(c, &HumRequest::default(), freqs)?;
             let mut r = row(None, pts.iter().map(|p| p.relative_db()).collect());

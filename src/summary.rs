@@ -140,18 +140,7 @@ pub fn describe(circuit: &Circuit, analysis: &Analysis) -> String {
             fstop_hz,
             ..
         } => {
-            let node = |n: circuit::NodeId| {
-                circuit
-                    .nodes
-                    .get(n.index())
-                    .map_or("?", |s| s.as_str())
-                    .to_string()
-            };
-            let out = if out.neg.is_ground() {
-                format!("v({})", node(out.pos))
-            } else {
-                format!("v({},{})", node(out.pos), node(out.neg))
-            };
+            let out = voltage_name(circuit, out);
             let src = circuit
                 .devices
                 .get(source.index())
@@ -166,6 +155,55 @@ pub fn describe(circuit: &Circuit, analysis: &Analysis) -> String {
         Analysis::Tran {
             tstep_s, tstop_s, ..
         } => format!(".tran {} {}", num(*tstep_s), num(*tstop_s)),
+        Analysis::Tf {
+            out,
+            source,
+            out_name,
+        } => {
+            let name = |d: &circuit::DeviceId| {
+                circuit
+                    .devices
+                    .get(d.index())
+                    .map_or("?", |d| d.name.as_str())
+            };
+            let out = match out {
+                circuit::AnalysisOutput::Voltage(_) => out_name.clone(),
+                circuit::AnalysisOutput::Current(d) => format!("i({})", name(d)),
+            };
+            format!(".tf {out} {}", name(source))
+        }
+        Analysis::Sens { out, ac } => {
+            let out = match out {
+                circuit::AnalysisOutput::Voltage(o) => voltage_name(circuit, o),
+                circuit::AnalysisOutput::Current(d) => format!(
+                    "i({})",
+                    circuit
+                        .devices
+                        .get(d.index())
+                        .map_or("?", |d| d.name.as_str())
+                ),
+            };
+            match ac {
+                None => format!(".sens {out}"),
+                Some(g) => format!(
+                    ".sens {out} ac {} {} {} {}",
+                    variation_name(g.variation),
+                    g.points,
+                    num(g.fstart_hz),
+                    num(g.fstop_hz)
+                ),
+            }
+        }
+    }
+}
+
+/// `v(pos)` or `v(pos,neg)`.
+fn voltage_name(circuit: &Circuit, out: &circuit::OutputNodes) -> String {
+    let node = |n: circuit::NodeId| circuit.nodes.get(n.index()).map_or("?", |s| s.as_str());
+    if out.neg.is_ground() {
+        format!("v({})", node(out.pos))
+    } else {
+        format!("v({},{})", node(out.pos), node(out.neg))
     }
 }
 

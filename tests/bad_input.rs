@@ -707,6 +707,31 @@ const WARNING_CASES: &[Case] = &[
         "jfet_unknown_param.net:6:8",
         "model 'jn': unknown JFET parameter 'n' ignored",
     ),
+    // `.print`/`.plot` lines ngspice 39 drops whole (it prints the rest), dropped with a warning
+    // naming the output. (ngspice also skips every analysis no `.print` card names, as it saves
+    // nothing for it; balun runs them.)
+    case(
+        "print_unknown_node",
+        "print_unknown_node.net:6:24",
+        "'.print ac' line ignored (as ngspice 39 drops it): no node 'outt' (did you mean 'out'?)",
+    ),
+    case(
+        "print_unsupported_form",
+        "print_unsupported_form.net:6:20",
+        "'.print ac' line ignored (as ngspice 39 drops it): 'ip(...)' is not an output ngspice 39 \
+         prints (v, vm, vp, vr, vi, vdb of nodes, i of a source or inductor)",
+    ),
+    case(
+        "print_no_branch",
+        "print_no_branch.net:6:20",
+        "'.print dc' line ignored (as ngspice 39 drops it): 'r1' has no branch current (ngspice \
+         has i() of V, L, E, H and B sources)",
+    ),
+    case(
+        "print_no_analysis",
+        "print_no_analysis.net:6:1",
+        "'.print tran' ignored: the netlist has no .tran analysis",
+    ),
     // Warned about, then solved anyway (`circuit::conditioning`).
     case(
         "badly_conditioned",

@@ -154,11 +154,17 @@ parity_cases!(
     rc_lowpass_ac_dec,
     rlc_bandpass_ac_dec,
     save_vectors,
+    sens_current_dc,
+    sens_diffamp,
+    sens_diffamp_ac,
+    sens_passives_ac,
     source_keywords,
     subckt_nested_params,
     switch_csw,
     switch_schmitt,
     syntax_suffixes_include,
+    tf_diffamp,
+    tf_nonlinear,
     thevenin_op_ac,
     tline_mismatch,
     transformer_receiver,
@@ -450,8 +456,12 @@ fn fmt_c(z: Complex64) -> String {
 fn compare_plot(report: &mut Report, label: &str, expected: &Plot, actual: &Plot) {
     let exp_vecs = all_vectors(expected);
     let act_vecs = all_vectors(actual);
-    let act_by_name: HashMap<&str, &Vector> =
-        act_vecs.iter().map(|v| (v.name.as_str(), *v)).collect();
+    // balun's names as its raw file writes them (`transfer_function` as
+    // `v(transfer_function)`), which is how ngspice's raw file names them; case aside
+    // (ngspice writes `.tf`'s `v(Transfer_function)`, `v(output_impedance_at_V(out))`).
+    let raw_name = |v: &Vector| balun::output::raw::raw_name(v).to_lowercase();
+    let act_by_name: HashMap<String, &Vector> =
+        act_vecs.iter().map(|v| (raw_name(v), *v)).collect();
 
     // Floor for all-zero vectors: the largest magnitude of the same unit in the plot.
     let mut unit_max: HashMap<&str, f64> = HashMap::new();
@@ -461,7 +471,7 @@ fn compare_plot(report: &mut Report, label: &str, expected: &Plot, actual: &Plot
     }
 
     for ev in &exp_vecs {
-        let Some(av) = act_by_name.get(ev.name.as_str()) else {
+        let Some(av) = act_by_name.get(&ev.name.to_lowercase()) else {
             report.mismatches.push(format!(
                 "plot '{label}' vector '{}': missing in balun (balun has: {})",
                 ev.name,
@@ -525,7 +535,10 @@ fn compare_plot(report: &mut Report, label: &str, expected: &Plot, actual: &Plot
         }
     }
     for av in &act_vecs {
-        if !exp_vecs.iter().any(|ev| ev.name == av.name) {
+        if !exp_vecs
+            .iter()
+            .any(|ev| ev.name.to_lowercase() == raw_name(av))
+        {
             report.mismatches.push(format!(
                 "plot '{label}' vector '{}': balun writes it, ngspice does not",
                 av.name

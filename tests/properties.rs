@@ -32,9 +32,20 @@ const NAME: &str = "/nonexistent-balun-properties/prop.net";
 const MAX_SIM_DEVICES: usize = 64;
 const MAX_SIM_POINTS: f64 = 2000.0;
 
+/// About how many points a `dec|oct|lin N fstart fstop` grid has.
+fn grid_points(variation: circuit::AcVariation, points: usize, fstart: f64, fstop: f64) -> f64 {
+    use circuit::AcVariation;
+    let n = points as f64;
+    match variation {
+        AcVariation::Lin => n,
+        AcVariation::Dec => n * (fstop / fstart).log10().max(0.0) + 1.0,
+        AcVariation::Oct => n * (fstop / fstart).log2().max(0.0) + 1.0,
+    }
+}
+
 /// Whether every analysis is small enough to simulate in a property test.
 fn cheap(circuit: &circuit::Circuit) -> bool {
-    use circuit::{AcVariation, Analysis};
+    use circuit::Analysis;
     circuit.devices.len() <= MAX_SIM_DEVICES
         && circuit.analyses.iter().all(|a| match a {
             Analysis::Op => true,
@@ -58,18 +69,14 @@ fn cheap(circuit: &circuit::Circuit) -> bool {
                 fstart_hz,
                 fstop_hz,
                 ..
-            } => {
-                let n = *points as f64;
-                let total = match variation {
-                    AcVariation::Lin => n,
-                    AcVariation::Dec => n * (fstop_hz / fstart_hz).log10().max(0.0) + 1.0,
-                    AcVariation::Oct => n * (fstop_hz / fstart_hz).log2().max(0.0) + 1.0,
-                };
-                total <= MAX_SIM_POINTS
-            }
+            } => grid_points(*variation, *points, *fstart_hz, *fstop_hz) <= MAX_SIM_POINTS,
             Analysis::Tran {
                 tstep_s, tstop_s, ..
             } => tstop_s / tstep_s <= MAX_SIM_POINTS,
+            Analysis::Tf { .. } => true,
+            Analysis::Sens { ac, .. } => ac.as_ref().is_none_or(|g| {
+                grid_points(g.variation, g.points, g.fstart_hz, g.fstop_hz) <= MAX_SIM_POINTS
+            }),
         })
 }
 

@@ -233,9 +233,16 @@ fn vectors_come_in_ngspice_order_in_every_reference() {
             let text = std::fs::read_to_string(net.with_extension("raw")).expect("reference");
             let theirs = raw::read_ascii(&text).expect("reference parses");
             let sim = balun::run_file(&net).unwrap_or_else(|f| panic!("{net:?}: {}", f.error));
+            // Names as the raw files write them, case aside (ngspice's `.tf` writes
+            // `v(Transfer_function)` for balun's `transfer_function`).
             let names = |p: &balun::solver::Plot| -> Vec<String> {
                 std::iter::once(p.name.clone())
-                    .chain(p.scale.iter().chain(&p.vectors).map(|v| v.name.clone()))
+                    .chain(
+                        p.scale
+                            .iter()
+                            .chain(&p.vectors)
+                            .map(|v| raw::raw_name(v).to_lowercase()),
+                    )
                     .collect()
             };
             let ours: Vec<Vec<String>> = raw::ngspice_plot_order(&sim.plots)

@@ -420,6 +420,12 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
             a.plot.as_deref(),
         );
     }
+    if a.measure == Quantity::Drive {
+        return super::drive::compare(renderer, &a.files, a.json, a.plot.as_deref());
+    }
+    if a.measure == Quantity::Rfi {
+        return super::rfi::compare(renderer, &a.files, &a.freq, a.json, a.plot.as_deref());
+    }
     if !a.levels.levels.is_empty() {
         return report(fail(here, "--level is for --measure thd"));
     }
@@ -492,6 +498,9 @@ pub fn compare(renderer: &Renderer, a: &CompareArgs) -> bool {
                 Quantity::Noise => "Equivalent input noise (lower is better)",
                 // `thd::compare` handles THD.
                 Quantity::Thd => "THD (lower is better)",
+                // `drive::compare` and `rfi::compare` handle these.
+                Quantity::Drive => "Output drive",
+                Quantity::Rfi => "EMIRR (higher is better)",
             }
             .to_string(),
             x_label: "Frequency (Hz)".into(),
@@ -538,6 +547,8 @@ fn axis_label(q: Quantity) -> &'static str {
         Quantity::Hum => "Signal-to-hum ratio (dB)",
         Quantity::Noise => "EIN (dBu)",
         Quantity::Thd => "THD (dB)",
+        Quantity::Drive => "THD (dB)",
+        Quantity::Rfi => "EMIRR (dB)",
     }
 }
 
@@ -551,6 +562,8 @@ fn quantity_label(q: Quantity) -> &'static str {
         }
         Quantity::Noise => "equivalent input noise, 20 Hz-20 kHz (lower is better)",
         Quantity::Thd => "total harmonic distortion (%, lower is better)",
+        Quantity::Drive => "output drive",
+        Quantity::Rfi => "EMIRR (dB, higher is better)",
     }
 }
 

@@ -4,11 +4,14 @@
 //! the measurements of the `measure` crate).
 //! `rfi`: `balun rfi`, RF immunity (EMIRR, demodulated AM) of a receiver.
 //! `thd`: `balun thd` and `balun compare --measure thd` (THD against drive level).
+//! `drive`: `balun compare --measure drive` (maximum level, slew, noise, SNR, crosstalk of an
+//! output, per load); `rfi` also has `compare --measure rfi`.
 //! `mc`: Monte Carlo over element tolerances for those measurements (`--mc N`, `.mc`).
 
 //! `cards`: the `.cmrr`, `.xtalk` and `.hum` cards as `balun run` executes them.
 
 pub mod cards;
+pub mod drive;
 pub mod mc;
 pub mod measure;
 pub mod rfi;

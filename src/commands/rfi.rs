@@ -182,3 +182,133 @@ fn table_text(title: &str, s: &RfiSetup, points: &[RfiPoint]) -> String {
     out.push_str(&render_table(&header, &rows));
     out
 }
+
+/// `balun compare --measure rfi`: a row per netlist, EMIRR (dB, at the default 100 mVp common
+/// mode carrier on its `.cmrr` card's line) at each carrier frequency of `freq` (default
+/// [`RF_FREQUENCIES_HZ`]); `--json` adds the shift and the demodulated tone, `--plot` draws
+/// EMIRR against frequency, a curve per netlist.
+pub fn compare(
+    renderer: &Renderer,
+    files: &[PathBuf],
+    freq: &[String],
+    as_json: bool,
+    plot: Option<&std::path::Path>,
+) -> bool {
+    let report = |f: super::Fail| {
+        eprint!("{}", renderer.plain(&f.at, Severity::Error, &f.message));
+        false
+    };
+    let here = std::path::Path::new("balun compare");
+    let freqs = if freq.is_empty() {
+        RF_FREQUENCIES_HZ.to_vec()
+    } else {
+        match numbers(freq, "frequency") {
+            Ok(f) => f,
+            Err(e) => return report(fail(here, e)),
+        }
+    };
+    if let Some(path) = plot {
+        if let Err(e) = balun::plot::Format::from_path(path) {
+            return report(fail(path, e));
+        }
+    }
+    let mut rows: Vec<(String, String, RfiSetup, Vec<RfiPoint>)> = Vec::new();
+    let mut ok = true;
+    for path in files {
+        let Some(c) = super::measure::load(renderer, path) else {
+            ok = false;
+            continue;
+        };
+        let name = path.file_stem().map_or_else(
+            || path.display().to_string(),
+            |s| s.to_string_lossy().into(),
+        );
+        if !c
+            .measurements
+            .iter()
+            .any(|m| matches!(m, circuit::Measurement::Cmrr { .. }))
+        {
+            ok = report(fail(
+                path,
+                "no '.cmrr OUT HOT COLD' card: compare --measure rfi drives the carrier on its \
+                 hot and cold sources",
+            ));
+            continue;
+        }
+        let r = cmrr_setup(&c, None, None, None).and_then(|(cm, _)| {
+            // `balun rfi`'s defaults: 100 mVp common mode, 30 % AM at 1 kHz.
+            let setup = RfiSetup {
+                hot: cm.hot,
+                cold: cm.cold,
+                out: cm.out,
+                mode: Mode::Cm,
+                level_vpk: 0.1,
+                depth: 0.3,
+                fmod_hz: 1e3,
+            };
+            Ok((setup, measure_rfi(&c, &setup, &freqs)?))
+        });
+        match r {
+            Ok((setup, points)) => rows.push((name, c.title.clone(), setup, points)),
+            Err(e) => ok = report(fail(path, e)),
+        }
+    }
+    if !ok {
+        return false;
+    }
+    if let Some(path) = plot {
+        let chart = balun::plot::Chart {
+            title: "EMIRR at 0.1 Vp common mode (higher is better)".into(),
+            x_label: "Carrier frequency (Hz)".into(),
+            x_log: true,
+            y_label: "EMIRR (dB)".into(),
+            width: 1000,
+            height: 650,
+        };
+        let curves: Vec<balun::plot::Curve> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _, s, pts))| balun::plot::Curve {
+                name: name.clone(),
+                points: pts
+                    .iter()
+                    .map(|p| (p.freq_hz, p.emirr_db(s.level_vpk)))
+                    .filter(|p| p.1.is_finite())
+                    .collect(),
+                style: i % 10,
+            })
+            .collect();
+        if let Err(e) = balun::plot::write_curves(path, &chart, &curves) {
+            return report(fail(path, e));
+        }
+    }
+    super::measure::print(&if as_json {
+        let doc = json!({
+            "measure": "rfi",
+            "rows": rows.iter().map(|(name, title, s, pts)| {
+                let mut v: serde_json::Value = serde_json::from_str(&json_text(title, s, pts))
+                    .unwrap_or(serde_json::Value::Null);
+                v["circuit"] = json!(name);
+                v
+            }).collect::<Vec<_>>(),
+        });
+        format!("{doc:#}\n")
+    } else {
+        let mut header = vec!["circuit".to_string()];
+        header.extend(freqs.iter().map(|&f| freq_label(f)));
+        let cells: Vec<Vec<String>> = rows
+            .iter()
+            .map(|(name, _, s, pts)| {
+                let mut r = vec![name.clone()];
+                r.extend(pts.iter().map(|p| db_cell(p.emirr_db(s.level_vpk))));
+                r
+            })
+            .collect();
+        format!(
+            "EMIRR (dB, higher is better) at each carrier frequency: 0.1 Vp common mode on the \
+             .cmrr card's line, the output's DC shift referred to the input at 1 kHz\n{}",
+            render_table(&header, &cells)
+        )
+    });
+    true
+}

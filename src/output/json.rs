@@ -41,6 +41,15 @@
 //!           }
 //! ```
 //!
+//! With `.print`/`.plot` cards, the document (or each step) also has `"print"`: the tables
+//! `balun run` prints for them (see [`super::print`]), every point:
+//!
+//! ```text
+//! "print": [ { "plot": "ac1", "name": "AC Analysis", "scale"?: Column,
+//!              "columns": [Column, ...] } ]     // one per plot of a kind with .print cards
+//! Column = { "name": "vdb(out)", "re": [...], "im"?: [...] }   // names as ngspice prints them
+//! ```
+//!
 //! With `.four` cards, the document (or each step) also has `"fourier": [Fourier, ...]`, one
 //! per output of each card (see [`super::four::fourier_json`]):
 //!
@@ -72,6 +81,8 @@ struct RunsDocument<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     plots: Option<Vec<JsonPlot<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    print: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     measures: Option<Vec<JsonMeasure<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fourier: Option<Vec<serde_json::Value>>,
@@ -85,6 +96,8 @@ struct RunsDocument<'a> {
 struct JsonStep<'a> {
     params: serde_json::Map<String, serde_json::Value>,
     plots: Vec<JsonPlot<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    print: Option<serde_json::Value>,
     measures: Vec<JsonMeasure<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fourier: Vec<serde_json::Value>,
@@ -144,20 +157,26 @@ fn plot(p: &Plot) -> JsonPlot<'_> {
 /// parameters (a single run) gives the unstepped form.
 /// `monte_carlo`, when given, is written as the document's `monte_carlo` member (`balun run`
 /// with `--mc` or a `.mc` card: see `src/commands/mc.rs`).
+/// `prints` (the circuit's `.print` cards) add each run's `.print` tables as `"print"`.
 pub fn write_runs(
     w: &mut impl Write,
     title: &str,
     plots: &[Plot],
     runs: &[Run],
+    prints: &[circuit::Print],
     monte_carlo: Option<&serde_json::Value>,
     measurement_cards: Option<&serde_json::Value>,
 ) -> io::Result<()> {
     let stepped = runs.iter().any(|r| !r.params.is_empty());
+    let print = |plots: &[Plot]| {
+        (!prints.is_empty()).then(|| super::print::json(&super::print::tables(prints, plots).0))
+    };
     let doc = if stepped {
         RunsDocument {
             title,
             measurement_cards,
             plots: None,
+            print: None,
             measures: None,
             fourier: None,
             monte_carlo,
@@ -170,6 +189,7 @@ pub fn write_runs(
                             .map(|(n, v)| (n.clone(), serde_json::json!(v)))
                             .collect(),
                         plots: plots[r.plots.clone()].iter().map(plot).collect(),
+                        print: print(&plots[r.plots.clone()]),
                         measures: r.meas.iter().map(measure).collect(),
                         fourier: r.four.iter().map(super::four::json).collect(),
                     })
@@ -181,6 +201,7 @@ pub fn write_runs(
             title,
             measurement_cards,
             plots: Some(plots.iter().map(plot).collect()),
+            print: print(plots),
             measures: Some(
                 runs.iter()
                     .flat_map(|r| r.meas.iter().map(measure))

@@ -1,5 +1,5 @@
 //! Output writers: ngspice raw, ASCII or binary ([`raw`], numbers formatted by [`e15`]), CSV ([`csv`]), JSON ([`json`]) and the terminal
-//! table ([`table`]), plus the small helpers they share (plot kinds, units, number formats).
+//! table ([`table`]), `.print` tables ([`print`](mod@print)), plus the small helpers they share (plot kinds, units, number formats).
 //!
 //! Writers take [`solver::Plot`]s and a [`std::io::Write`] (or a directory); they never run the
 //! pipeline and never decide where output goes: that is the CLI's job. Files are written through
@@ -11,6 +11,7 @@ pub mod e15;
 pub mod four;
 pub mod json;
 pub mod meas;
+pub mod print;
 pub mod raw;
 pub mod report;
 pub mod table;

@@ -42,6 +42,7 @@
 //! [`rayon`] fills in parallel while the calling thread writes the previous ones, in order.
 
 use solver::{Data, Plot, Unit, Vector};
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::sync::mpsc;
@@ -198,6 +199,22 @@ pub fn ngspice_plot_order(plots: &[Plot]) -> Vec<usize> {
     keyed.into_iter().flat_map(|(_, _, m)| m).collect()
 }
 
+/// A vector's name in a raw file: ngspice writes a voltage whose name does not start with
+/// `v(` inside `v(...)` (`transfer_function` as `v(transfer_function)`, `.sens`'s `r1` as
+/// `v(r1)`); every other name as it is.
+pub fn raw_name(v: &Vector) -> Cow<'_, str> {
+    if v.unit == Unit::Voltage
+        && !v
+            .name
+            .get(..2)
+            .is_some_and(|p| p.eq_ignore_ascii_case("v("))
+    {
+        Cow::Owned(format!("v({})", v.name))
+    } else {
+        Cow::Borrowed(&v.name)
+    }
+}
+
 /// Everything up to and including `Values:` or `Binary:`.
 fn write_header(
     w: &mut Vec<u8>,
@@ -220,7 +237,7 @@ fn write_header(
     writeln!(w, "No. Points: {:<8}", plot.len())?;
     writeln!(w, "Variables:")?;
     for (i, v) in plot.scale.iter().chain(&plot.vectors).enumerate() {
-        write!(w, "\t{i}\t{}\t{}", v.name, v.unit.raw_name())?;
+        write!(w, "\t{i}\t{}\t{}", raw_name(v), v.unit.raw_name())?;
         let is_scale = i == 0 && plot.scale.is_some();
         if is_scale
             && v.unit == Unit::Frequency

@@ -149,21 +149,7 @@ fn write_sweep(
         }
         table.push(row);
     }
-    let widths: Vec<usize> = (0..table[0].len())
-        .map(|c| table.iter().map(|r| r[c].len()).max().unwrap_or(0))
-        .collect();
-    for (r, row) in table.iter().enumerate() {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, &wd)| format!("{cell:>wd$}"))
-            .collect();
-        writeln!(w, "  {}", line.join("  ").trim_end())?;
-        if r == 0 {
-            let rule: Vec<String> = widths.iter().map(|&wd| "-".repeat(wd)).collect();
-            writeln!(w, "  {}", rule.join("  "))?;
-        }
-    }
+    write_aligned(w, &table)?;
     if summarised {
         writeln!(
             w,
@@ -191,6 +177,30 @@ fn write_sweep(
     Ok(())
 }
 
+/// Writes `table` (a header row, then data rows) right-aligned in columns two spaces apart,
+/// indented by two, with a rule of dashes under the header.
+pub(crate) fn write_aligned(w: &mut impl Write, table: &[Vec<String>]) -> io::Result<()> {
+    let Some(first) = table.first() else {
+        return Ok(());
+    };
+    let widths: Vec<usize> = (0..first.len())
+        .map(|c| table.iter().map(|r| r[c].len()).max().unwrap_or(0))
+        .collect();
+    for (r, row) in table.iter().enumerate() {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &wd)| format!("{cell:>wd$}"))
+            .collect();
+        writeln!(w, "  {}", line.join("  ").trim_end())?;
+        if r == 0 {
+            let rule: Vec<String> = widths.iter().map(|&wd| "-".repeat(wd)).collect();
+            writeln!(w, "  {}", rule.join("  "))?;
+        }
+    }
+    Ok(())
+}
+
 /// `x` with `decimals` decimals, without the `-` of a value that rounds to zero (`-0.00`).
 fn fixed(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
@@ -213,7 +223,7 @@ fn display_order(vectors: &[Vector]) -> Vec<&Vector> {
 }
 
 /// Every row, or (for long sweeps) `summary_rows` evenly spaced ones including first and last.
-fn row_indices(n: usize, options: &TableOptions) -> Vec<usize> {
+pub(crate) fn row_indices(n: usize, options: &TableOptions) -> Vec<usize> {
     if n <= options.max_rows {
         return (0..n).collect();
     }

@@ -42,6 +42,8 @@ mod directives;
 mod elements;
 #[path = "meas.rs"]
 mod meas;
+#[path = "print.rs"]
+mod print;
 #[path = "tolerances.rs"]
 mod tolerances;
 pub(crate) use meas::step_points;
@@ -169,6 +171,7 @@ struct Elab<'a> {
     monte_carlo: Option<MonteCarlo>,
     meas: Vec<Meas>,
     four: Vec<Four>,
+    prints: Vec<Print>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
 }
@@ -214,6 +217,7 @@ impl<'a> Elab<'a> {
             monte_carlo: None,
             meas: Vec::new(),
             four: Vec::new(),
+            prints: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
         };
@@ -358,6 +362,7 @@ impl<'a> Elab<'a> {
         for item in &netlist.items {
             self.control_card(item)?;
         }
+        self.drop_prints_without_analysis();
         self.apply_passive_temps();
         let has_code_models = self.devices.iter().any(|d| d.kind.is_code_model());
         self.options.apply_code_model_trtol(has_code_models);
@@ -371,6 +376,7 @@ impl<'a> Elab<'a> {
             let needed = meas::saved_by(
                 &self.meas,
                 &self.four,
+                &self.prints,
                 |name| self.node_ids.get(name).copied(),
                 |name| self.device_index(name),
                 &self.devices,
@@ -396,6 +402,7 @@ impl<'a> Elab<'a> {
             saves,
             meas: self.meas,
             four: self.four,
+            prints: self.prints,
         }
     }
 
@@ -498,6 +505,7 @@ impl<'a> Elab<'a> {
                 | Item::Ic(_)
                 | Item::Temp(_)
                 | Item::Save(_)
+                | Item::Print(_)
                 | Item::MonteCarlo(_)
                     if !ctx.path.is_empty() =>
                 {
@@ -508,6 +516,7 @@ impl<'a> Elab<'a> {
                         Item::Ic(list) => list.first().map_or_else(Span::default, |(n, _)| n.span),
                         Item::Temp(v) => v.span,
                         Item::MonteCarlo(mc) => mc.span,
+                        Item::Print(p) => p.span,
                         _ => Span::default(),
                     };
                     self.warn(
@@ -741,7 +750,9 @@ impl<'a> Elab<'a> {
                             continue;
                         }
                         netlist::SaveItem::Voltage(node) => self.save_voltage(node)?,
-                        netlist::SaveItem::Current(element) => self.save_current(element)?,
+                        netlist::SaveItem::Current(element) => {
+                            SaveTarget::Current(self.branch_owner(element, ".save")?)
+                        }
                     };
                     if !self.saves.contains(&target) {
                         self.saves.push(target);
@@ -756,6 +767,11 @@ impl<'a> Elab<'a> {
             Item::Four(c) => {
                 let c = self.four_card(c)?;
                 self.four.push(c);
+            }
+            Item::Print(c) => {
+                if let Some(p) = self.print_card(c) {
+                    self.prints.push(p);
+                }
             }
             Item::Ic(list) => {
                 for (node, value) in list {
@@ -807,11 +823,12 @@ impl<'a> Elab<'a> {
         }
     }
 
-    /// `.save i(element)`: an element with a branch current (V, L, E, H), by its expanded name.
-    fn save_current(&self, element: &netlist::Ident) -> Result<SaveTarget, ElabError> {
+    /// `i(element)` of `.save`, `.tf` or `.sens` (`card`): an element with a branch current (V,
+    /// L, E, H), by its expanded name.
+    fn branch_owner(&self, element: &netlist::Ident, card: &str) -> Result<DeviceId, ElabError> {
         let bad = |message: String| ElabError::BadReference {
             span: element.span,
-            element: ".save".to_string(),
+            element: card.to_string(),
             message,
         };
         let Some(index) = self.device_index(&element.name) else {
@@ -823,20 +840,34 @@ impl<'a> Elab<'a> {
             DeviceKind::VoltageSource { .. }
             | DeviceKind::Inductor { .. }
             | DeviceKind::Vcvs { .. }
-            | DeviceKind::Ccvs { .. } => Ok(SaveTarget::Current(DeviceId(index as u32))),
-            DeviceKind::BSource(ref b) if b.voltage => {
-                Ok(SaveTarget::Current(DeviceId(index as u32)))
-            }
+            | DeviceKind::Ccvs { .. } => Ok(DeviceId(index as u32)),
+            DeviceKind::BSource(ref b) if b.voltage => Ok(DeviceId(index as u32)),
             DeviceKind::Poly {
                 voltage_output: true,
                 ..
-            } => Ok(SaveTarget::Current(DeviceId(index as u32))),
+            } => Ok(DeviceId(index as u32)),
             _ => Err(bad(format!(
                 "'{}' has no branch current (only V, L, E and H elements do); save the \
                  voltages at its nodes instead",
                 element.name
             ))),
         }
+    }
+
+    /// The output of `.tf` or `.sens` (`card`), resolved.
+    fn analysis_probe(
+        &self,
+        output: &netlist::AnalysisOutput,
+        card: &str,
+    ) -> Result<AnalysisOutput, ElabError> {
+        Ok(match output {
+            netlist::AnalysisOutput::Voltage(v) => {
+                AnalysisOutput::Voltage(self.output_nodes(v, card)?)
+            }
+            netlist::AnalysisOutput::Current(e) => {
+                AnalysisOutput::Current(self.branch_owner(e, card)?)
+            }
+        })
     }
 
     /// Evaluates and checks `dec|oct|lin N fstart fstop` of `.ac` or `.noise` (`card`):
@@ -1051,6 +1082,44 @@ impl<'a> Elab<'a> {
                     pts_per_summary,
                 }
             }
+            A::Tf { output, source, .. } => Analysis::Tf {
+                out: self.analysis_probe(output, ".tf")?,
+                out_name: match output {
+                    netlist::AnalysisOutput::Voltage(v) => match &v.neg {
+                        Some(neg) => format!("v({},{})", v.pos.name, neg.name),
+                        None => format!("v({})", v.pos.name),
+                    },
+                    netlist::AnalysisOutput::Current(e) => format!("i({})", e.name),
+                },
+                source: self.expect_kind(
+                    &source.name,
+                    source,
+                    ".tf",
+                    "an independent voltage or current source",
+                    |k| {
+                        matches!(
+                            k,
+                            DeviceKind::VoltageSource { .. } | DeviceKind::CurrentSource { .. }
+                        )
+                    },
+                )?,
+            },
+            A::Sens { output, ac, .. } => Analysis::Sens {
+                out: self.analysis_probe(output, ".sens")?,
+                ac: match ac {
+                    None => None,
+                    Some((variation, points, fstart, fstop)) => {
+                        let (points, fstart_hz, fstop_hz) =
+                            self.freq_grid(".sens", *variation, points, fstart, fstop)?;
+                        Some(FreqGrid {
+                            variation: *variation,
+                            points,
+                            fstart_hz,
+                            fstop_hz,
+                        })
+                    }
+                },
+            },
             A::Tran {
                 tstep,
                 tstop,
@@ -1361,6 +1430,8 @@ fn analysis_span(a: &netlist::Analysis) -> Span {
         | netlist::Analysis::Dc { span, .. }
         | netlist::Analysis::Ac { span, .. }
         | netlist::Analysis::Noise { span, .. }
+        | netlist::Analysis::Tf { span, .. }
+        | netlist::Analysis::Sens { span, .. }
         | netlist::Analysis::Tran { span, .. } => *span,
     }
 }

@@ -316,10 +316,27 @@ impl Elab<'_> {
     }
 }
 
-/// The vectors the `.meas` and `.four` cards read, as `.save` targets (so a `.save` list keeps them).
+/// Whether a device of this kind has a branch current `i(name)` in the plots.
+pub(super) fn has_branch(kind: &DeviceKind) -> bool {
+    matches!(
+        kind,
+        DeviceKind::VoltageSource { .. }
+            | DeviceKind::Inductor { .. }
+            | DeviceKind::Vcvs { .. }
+            | DeviceKind::Ccvs { .. }
+            | DeviceKind::Poly {
+                voltage_output: true,
+                ..
+            }
+    ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
+}
+
+/// The vectors the `.meas`, `.four` and `.print` cards read, as `.save` targets (so a `.save`
+/// list keeps them, as ngspice's batch mode saves what it prints).
 pub(super) fn saved_by(
     meas: &[Meas],
     four: &[Four],
+    prints: &[Print],
     node_of: impl Fn(&str) -> Option<NodeId>,
     device_of: impl Fn(&str) -> Option<usize>,
     devices: &[Device],
@@ -342,6 +359,9 @@ pub(super) fn saved_by(
     };
     for (_, e) in four.iter().flat_map(|f| &f.outputs) {
         walk(e, &mut names);
+    }
+    for o in prints.iter().flat_map(|p| &p.outputs) {
+        names.extend(o.plus.iter().chain(&o.minus).cloned());
     }
     for m in meas {
         match &m.kind {
@@ -370,18 +390,7 @@ pub(super) fn saved_by(
             } else {
                 let i = device_of(inner("i(")?)?;
                 // Only these have a branch current; another `i(...)` fails as a missing vector.
-                (matches!(
-                    devices.get(i)?.kind,
-                    DeviceKind::VoltageSource { .. }
-                        | DeviceKind::Inductor { .. }
-                        | DeviceKind::Vcvs { .. }
-                        | DeviceKind::Ccvs { .. }
-                        | DeviceKind::Poly {
-                            voltage_output: true,
-                            ..
-                        }
-                ) || matches!(&devices.get(i)?.kind, DeviceKind::BSource(b) if b.voltage))
-                .then_some(SaveTarget::Current(DeviceId(i as u32)))
+                has_branch(&devices.get(i)?.kind).then_some(SaveTarget::Current(DeviceId(i as u32)))
             }
         })
         .collect()

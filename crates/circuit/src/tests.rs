@@ -1036,3 +1036,63 @@ fn node_touched_by_one_element_is_warned_unless_voltage_driven() {
         ]
     );
 }
+
+#[test]
+fn print_outputs_take_ngspice_names_and_save_their_vectors() {
+    let c = elab(
+        "t\nv1 in 0 dc 1 ac 1\nr1 in a 1k\nl1 a b 1m\nr2 b 0 1k\n\
+         .subckt sub p\nrs p q 1k\nrq q 0 1k\n.ends\nx1 b sub\n\
+         .ac dec 1 10 100\n.save v(in)\n\
+         .print ac v(a) v(a,b) v(a,0) v(0,b) vdb(a) vdb(a,b) vp(0,b) vm(b,gnd) vi(x1.q) i(l1) b 0 l1#branch\n\
+         .print ac v(a) ip(v1)\n.print tran v(a)\n.end\n",
+    );
+    let [p] = c.prints.as_slice() else {
+        panic!("{:?}", c.prints);
+    };
+    assert_eq!(p.analysis, PrintAnalysis::Ac);
+    let names: Vec<&str> = p.outputs.iter().map(|o| o.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "v(a)",
+            "v(a)-v(b)",
+            "v(a)",
+            "-v(b)",
+            "vdb(a)",
+            "db(v(a)-v(b))",
+            "ph(-v(b))",
+            "mag(v(b))",
+            "vi(x1.q)",
+            "l1#branch",
+            "b",
+            "0",
+            "l1#branch"
+        ]
+    );
+    let minus_b = &p.outputs[3];
+    assert_eq!(
+        (minus_b.plus.as_deref(), minus_b.minus.as_deref()),
+        (None, Some("v(b)"))
+    );
+    assert_eq!(p.outputs[6].part, PrintPart::Phase);
+    assert_eq!(p.outputs[9].plus.as_deref(), Some("i(l1)"));
+    // The line with ip() and the .print tran (no .tran) are dropped with a warning each.
+    let dropped: Vec<&str> = c
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains(".print"))
+        .collect();
+    assert_eq!(dropped.len(), 2, "{dropped:?}");
+    assert!(dropped[0].contains("'ip(...)' is not an output ngspice 39 prints"));
+    assert!(dropped[1].contains("no .tran analysis"));
+    // `.save v(in)` keeps what .print reads too.
+    let saves = c.saves.as_ref().expect("a .save list");
+    let node =
+        |n: &str| SaveTarget::Voltage(NodeId(c.nodes.iter().position(|x| x == n).unwrap() as u32));
+    for n in ["in", "a", "b", "x1.q"] {
+        assert!(saves.contains(&node(n)), "{n}: {saves:?}");
+    }
+    let l1 = c.devices.iter().position(|d| d.name == "l1").unwrap();
+    assert!(saves.contains(&SaveTarget::Current(DeviceId(l1 as u32))));
+}

@@ -47,6 +47,9 @@ pub struct Circuit {
     pub meas: Vec<Meas>,
     /// `.four` cards in netlist order.
     pub four: Vec<Four>,
+    /// `.print`/`.plot` cards in netlist order, names resolved (lines ngspice would drop are
+    /// dropped with a warning).
+    pub prints: Vec<Print>,
     /// The vectors `.save` asks for, in order without repeats; `None` (no `.save`, or
     /// `.save all`) keeps every node voltage and branch current.
     pub saves: Option<Vec<SaveTarget>>,
@@ -569,6 +572,38 @@ pub enum Analysis {
         tmax_s: Option<f64>,
         uic: bool,
     },
+    /// `.tf`: the small-signal DC transfer function from the independent source `source` to
+    /// `out`, with the input resistance seen by the source and the output resistance at `out`.
+    Tf {
+        out: AnalysisOutput,
+        source: DeviceId,
+        /// The output as ngspice names it in `output_impedance_at_v(out[,ref])`: `v(out)` or
+        /// `v(out,ref)` as written (lower-case); unused for a current output.
+        out_name: String,
+    },
+    /// `.sens`: the sensitivity of `out` to every device parameter, at DC (`ac: None`) or at
+    /// each frequency of `ac`.
+    Sens {
+        out: AnalysisOutput,
+        ac: Option<FreqGrid>,
+    },
+}
+
+/// What `.tf` and `.sens` measure: a voltage difference or the branch current of an element
+/// that has one (V, L, E, H).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnalysisOutput {
+    Voltage(OutputNodes),
+    Current(DeviceId),
+}
+
+/// A frequency grid `dec|oct|lin N fstart fstop`, evaluated.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FreqGrid {
+    pub variation: AcVariation,
+    pub points: usize,
+    pub fstart_hz: f64,
+    pub fstop_hz: f64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -744,6 +779,68 @@ pub struct Four {
     /// (name as ngspice prints it, e.g. `v(out)`, the vector expression).
     pub outputs: Vec<(String, VecExpr)>,
     pub span: Span,
+}
+
+/// A `.print`/`.plot` card: the columns ngspice 39's batch mode prints for every plot of one
+/// analysis kind, in card order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Print {
+    pub analysis: PrintAnalysis,
+    /// `.plot` (ngspice draws it as an ASCII chart; balun prints it as a table).
+    pub plot: bool,
+    pub outputs: Vec<PrintOutput>,
+    pub span: Span,
+}
+
+/// The analysis kind a `.print` card names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PrintAnalysis {
+    Op,
+    Dc,
+    Ac,
+    Tran,
+}
+
+impl PrintAnalysis {
+    /// The word of the card (`op`, `dc`, `ac`, `tran`).
+    pub fn word(self) -> &'static str {
+        match self {
+            PrintAnalysis::Op => "op",
+            PrintAnalysis::Dc => "dc",
+            PrintAnalysis::Ac => "ac",
+            PrintAnalysis::Tran => "tran",
+        }
+    }
+}
+
+/// One column of a `.print` card: `plus - minus` (solver vector names, `v(in)`, `i(v1)`; `None`
+/// is 0 V), then `part` of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintOutput {
+    /// The column's name as ngspice 39 prints it: `v(out)`, `out`, `v(in)-v(mid)`, `-v(a)`,
+    /// `v1#branch`, `vdb(out)`, `db(v(in)-v(mid))`, `ph(v(a))`.
+    pub name: String,
+    pub plus: Option<String>,
+    pub minus: Option<String>,
+    pub part: PrintPart,
+    pub span: Span,
+}
+
+/// What a `.print` column shows of its (complex, in AC) value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrintPart {
+    /// The value itself (`v(a)`, `i(vx)`): complex in AC.
+    Value,
+    /// `vm`: `|z|`.
+    Mag,
+    /// `vdb`: `20 log10 |z|`.
+    Db,
+    /// `vp`: `atan2(im, re)` in radians (0 for real data, as ngspice's `ph`).
+    Phase,
+    /// `vr`: the real part.
+    Real,
+    /// `vi`: the imaginary part (of real data, the value itself, as ngspice's `imag`).
+    Imag,
 }
 
 /// What a `.meas` computes (ngspice's semantics: see `measure::meas`).

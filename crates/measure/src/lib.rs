@@ -18,6 +18,8 @@
 //! - [`meas`]: `.meas` cards evaluated on finished plots (pure post-processing, ngspice's rules).
 //! - [`four`]: `.four` (harmonics and THD of a transient's last period, ngspice's algorithm).
 //! - [`thd`]: THD against drive level (the input's `SIN` amplitude swept, runs in parallel).
+//! - [`drive`]: what an output drives: maximum level at 1 % THD, slew rate, A-weighted noise
+//!   and SNR, crosstalk (the headphone-drive claims).
 //!
 //! What does not live here: reading netlists (the `netlist`/`circuit` crates do that; a
 //! `.cmrr`/`.xtalk`/`.hum` card arrives as a [`circuit::Measurement`]) and formatting tables or
@@ -27,6 +29,7 @@
 //! so every [`circuit::NodeId`] and [`circuit::DeviceId`] of the original stays valid.
 
 pub mod cmrr;
+pub mod drive;
 pub mod four;
 pub mod interference;
 pub mod meas;

@@ -127,6 +127,34 @@ pub enum Item {
     MonteCarlo(Box<MonteCarloCard>),
     /// `.func name(a, b) {expr}` (ngspice) or `.func name(a, b) = expr` (PSpice).
     Func(FuncDef),
+    /// `.print KIND OUT ...` / `.plot KIND OUT ...`: the columns ngspice's batch mode prints.
+    Print(Box<PrintCard>),
+}
+
+/// `.print KIND OUT ...` or `.plot KIND OUT ... [(lo,hi)]`: the outputs ngspice's batch mode
+/// prints for every plot of one analysis kind, in this order. Names are checked, and forms
+/// (`vdb`, `vp`, ...) judged, in elaboration; `.plot`'s scale keywords (`linear`, `xlog`, `ylog`,
+/// `loglog`) and trailing limits `(lo,hi)` are dropped here, as ngspice drops them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintCard {
+    /// `.plot` rather than `.print` (ngspice draws an ASCII chart; balun prints the table).
+    pub plot: bool,
+    /// The analysis kind as written: `op`, `dc`, `ac`, `tran`, `noise`, ...
+    pub analysis: Ident,
+    pub outputs: Vec<PrintOutput>,
+    pub span: Span,
+}
+
+/// One output of a `.print`/`.plot` card: a bare name (`out`) or a call (`v(a)`, `v(a,b)`,
+/// `vdb(out)`, `i(vx)`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrintOutput {
+    /// The function (`v`, `vdb`, `i`, ...), lower-cased; `None` for a bare name.
+    pub func: Option<Ident>,
+    /// The names inside the parentheses (one or two), or the bare name.
+    pub args: Vec<Ident>,
+    /// The whole output as written.
+    pub span: Span,
 }
 
 /// `.func NAME(ARG, ...) {BODY}`: a user function, expanded where it is called (as ngspice
@@ -309,6 +337,14 @@ pub enum StepSweep {
     },
 }
 
+/// The output of `.tf` and `.sens`: a node voltage `v(out[,ref])` or the branch current
+/// `i(vsrc)` of a V source (or any element with a branch current).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnalysisOutput {
+    Voltage(OutputRef),
+    Current(Ident),
+}
+
 /// An output named by a measurement directive: `out`, `v(out)`, or `v(a,b)` (`v(a) - v(b)`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputRef {
@@ -402,6 +438,20 @@ pub enum Analysis {
         fstop: Value,
         /// Every how many points the per-device contributions are written (0/absent: never).
         pts_per_summary: Option<Value>,
+        span: Span,
+    },
+    /// `.tf OUTPUT SRC`: DC transfer function from the independent source `SRC` to `OUTPUT`,
+    /// with the input and output resistances, at the operating point.
+    Tf {
+        output: AnalysisOutput,
+        source: Ident,
+        span: Span,
+    },
+    /// `.sens OUTPUT [ac dec|oct|lin N fstart fstop]`: sensitivities of `OUTPUT` to every
+    /// device parameter, at DC or (with `ac`) over a frequency grid.
+    Sens {
+        output: AnalysisOutput,
+        ac: Option<(AcVariation, Value, Value, Value)>,
         span: Span,
     },
     /// `.tran tstep tstop [tstart [tmax]] [uic]`

@@ -19,7 +19,7 @@ mod meas_card;
 type PResult<T> = Result<T, ParseError>;
 
 /// Dot-cards accepted and ignored without a warning (output requests and the like).
-const SILENT_CARDS: &[&str] = &[".print", ".plot", ".probe", ".width", ".end"];
+const SILENT_CARDS: &[&str] = &[".probe", ".width", ".end"];
 
 /// Words that start a part of an independent source specification.
 const SOURCE_KEYWORDS: &[&str] = &[
@@ -456,6 +456,10 @@ impl Builder {
                 Item::Global(nodes)
             }
             ".ic" => Item::Ic(ic_card(&mut cur)?),
+            ".print" | ".plot" => match print_card(&mut cur, keyword, &mut self.warnings) {
+                Some(c) => Item::Print(Box::new(c)),
+                None => return Ok(()),
+            },
             ".save" => match save_card(&mut cur, &mut self.warnings)? {
                 Some(items) => Item::Save(items),
                 None => return Ok(()),
@@ -479,6 +483,8 @@ impl Builder {
             ".ac" => Item::Analysis(Box::new(ac_card(&mut cur)?)),
             ".tran" => Item::Analysis(Box::new(tran_card(&mut cur)?)),
             ".noise" => Item::Analysis(Box::new(noise_card(&mut cur)?)),
+            ".tf" => Item::Analysis(Box::new(tf_card(&mut cur)?)),
+            ".sens" => Item::Analysis(Box::new(sens_card(&mut cur)?)),
             ".cmrr" => Item::Measure(Box::new(cmrr_card(&mut cur)?)),
             ".xtalk" => Item::Measure(Box::new(xtalk_card(&mut cur)?)),
             ".hum" => Item::Measure(Box::new(hum_card(&mut cur)?)),
@@ -880,6 +886,104 @@ fn save_card(cur: &mut Cursor, warnings: &mut Vec<Warning>) -> PResult<Option<Ve
     Ok((!out.is_empty()).then_some(out))
 }
 
+/// `.plot`'s scale keywords, dropped as ngspice drops them.
+const PLOT_SCALE_WORDS: &[&str] = &["linear", "xlog", "ylog", "loglog"];
+
+/// `.print KIND OUT ...` / `.plot KIND OUT ... [(lo,hi)]`. ngspice 39 drops the whole line when
+/// it cannot read one output, so a card that does not read is a warning and `None`, never an
+/// error.
+fn print_card(cur: &mut Cursor, keyword: &str, warnings: &mut Vec<Warning>) -> Option<PrintCard> {
+    let plot = keyword == ".plot";
+    let card_span = cur.card.full_span();
+    let mut drop = |span: Span, what: String| {
+        warnings.push(Warning {
+            span,
+            message: format!("'{keyword}' line ignored (as ngspice 39 drops it): {what}"),
+        });
+        None
+    };
+    let analysis = match cur.bump() {
+        Some(t) if t.kind == TokKind::Word => cur.ident(t),
+        Some(t) => {
+            return drop(
+                cur.span(t),
+                format!(
+                    "expected an analysis kind (op, dc, ac, tran), found '{}'",
+                    cur.text(t)
+                ),
+            )
+        }
+        None => {
+            return drop(
+                card_span,
+                "expected an analysis kind and outputs".to_string(),
+            )
+        }
+    };
+    let mut outputs = Vec::new();
+    while let Some(t) = cur.bump() {
+        let text = cur.text(t);
+        match t.kind {
+            TokKind::Comma => continue,
+            TokKind::Word if plot && PLOT_SCALE_WORDS.contains(&text) => continue,
+            TokKind::LParen if plot => {
+                // `(lo,hi)`: the chart's limits; nothing for a table.
+                while let Some(t) = cur.bump() {
+                    if t.kind == TokKind::RParen {
+                        break;
+                    }
+                }
+                continue;
+            }
+            TokKind::Word => {}
+            _ => return drop(cur.span(t), format!("cannot read '{text}' as an output")),
+        }
+        if cur.peek().map(|p| p.kind) != Some(TokKind::LParen) {
+            outputs.push(PrintOutput {
+                func: None,
+                args: vec![cur.ident(t)],
+                span: cur.span(t),
+            });
+            continue;
+        }
+        if !is_identifier(text) {
+            return drop(
+                cur.span(t),
+                format!("cannot read '{text}(...)' as an output"),
+            );
+        }
+        cur.bump();
+        let mut args = Vec::new();
+        let end = loop {
+            match cur.bump() {
+                Some(a) if a.kind == TokKind::Word => args.push(cur.ident(a)),
+                Some(a) if a.kind == TokKind::Comma && !args.is_empty() => {}
+                Some(a) if a.kind == TokKind::RParen && !args.is_empty() => break a,
+                _ => {
+                    return drop(
+                        cur.span(t),
+                        format!("expected names and ')' after '{text}('"),
+                    )
+                }
+            }
+        };
+        outputs.push(PrintOutput {
+            func: Some(cur.ident(t)),
+            args,
+            span: cur.card.span(t.start, end.end),
+        });
+    }
+    if outputs.is_empty() {
+        return drop(card_span, "no outputs given".to_string());
+    }
+    Some(PrintCard {
+        plot,
+        analysis,
+        outputs,
+        span: card_span,
+    })
+}
+
 /// `.dc SRC start stop step [SRC2 start2 stop2 step2]`
 fn dc_card(cur: &mut Cursor) -> PResult<Analysis> {
     let usage = "expected '.dc SRC start stop step [SRC2 start2 stop2 step2]'";
@@ -973,6 +1077,69 @@ fn noise_card(cur: &mut Cursor) -> PResult<Analysis> {
         fstart,
         fstop,
         pts_per_summary,
+        span: cur.card.full_span(),
+    })
+}
+
+/// The output of `.tf` and `.sens`: `v(out[,ref])` (or a bare node name) or `i(vsrc)`.
+fn analysis_output(cur: &mut Cursor, what: &str) -> PResult<AnalysisOutput> {
+    let is_current = cur.peek().is_some_and(|t| cur.text(t) == "i")
+        && cur.peek_at(1).is_some_and(|t| t.kind == TokKind::LParen);
+    if !is_current {
+        return Ok(AnalysisOutput::Voltage(output_ref(cur, what)?));
+    }
+    cur.bump();
+    cur.bump();
+    let name = cur.expect_word(format_args!("an element name in {what}"))?;
+    match cur.bump() {
+        Some(t) if t.kind == TokKind::RParen => Ok(AnalysisOutput::Current(name)),
+        Some(t) => cur.error(
+            cur.span(t),
+            format!("expected ')' in {what}, found '{}'", cur.text(t)),
+        ),
+        None => cur.error(cur.missing_span(), format!("expected ')' in {what}")),
+    }
+}
+
+/// `.tf v(out[,ref])|i(vsrc) SRC`
+fn tf_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let usage = "'.tf v(out[,ref])|i(vsrc) SRC'";
+    let output = analysis_output(cur, &format!("the output of {usage}"))?;
+    let source = cur.expect_word(format_args!("the input source name in {usage}"))?;
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".tf");
+    }
+    Ok(Analysis::Tf {
+        output,
+        source,
+        span: cur.card.full_span(),
+    })
+}
+
+/// `.sens v(out[,ref])|i(vsrc) [ac dec|oct|lin N fstart fstop]`
+fn sens_card(cur: &mut Cursor) -> PResult<Analysis> {
+    let usage = "'.sens v(out[,ref])|i(vsrc) [ac dec|oct|lin N fstart fstop]'";
+    let output = analysis_output(cur, &format!("the output of {usage}"))?;
+    let ac = match cur.bump() {
+        None => None,
+        Some(t) if cur.text(t) == "ac" => Some(freq_grid(cur, ".sens")?),
+        Some(t) if cur.text(t) == "dc" => None,
+        Some(t) => {
+            return cur.error(
+                cur.span(t),
+                format!(
+                    "expected 'ac' or the end of {usage}, found '{}'",
+                    cur.text(t)
+                ),
+            )
+        }
+    };
+    if let Some(t) = cur.peek() {
+        return cur.extra(t, ".sens");
+    }
+    Ok(Analysis::Sens {
+        output,
+        ac,
         span: cur.card.full_span(),
     })
 }

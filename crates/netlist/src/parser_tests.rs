@@ -281,6 +281,56 @@ fn save_card_lists_vectors() {
     assert!(n.warnings[0].message.contains("device parameters"));
 }
 
+#[test]
+fn print_and_plot_cards_keep_outputs_and_spans() {
+    let (n, s) = parse_with_sources(
+        "t\n.PRINT AC VDB(Out) v(in, mid) i(V1) out\n.plot tran v(out) xlog v(a,0) (0,5)\n",
+    );
+    let [Item::Print(p), Item::Print(q)] = n.items.as_slice() else {
+        panic!("{:?}", n.items);
+    };
+    assert!(!p.plot && q.plot);
+    assert_eq!(p.analysis.name, "ac");
+    let text = |o: &PrintOutput| {
+        let args: Vec<&str> = o.args.iter().map(|a| a.name.as_str()).collect();
+        match &o.func {
+            Some(f) => format!("{}({})", f.name, args.join(",")),
+            None => args.join(","),
+        }
+    };
+    let outs: Vec<String> = p.outputs.iter().map(text).collect();
+    assert_eq!(outs, ["vdb(out)", "v(in,mid)", "i(v1)", "out"]);
+    assert_eq!(s.locate(p.outputs[1].span), "t.net:2:20");
+    assert_eq!(source_text(&s, p.outputs[1].span), "v(in, mid)");
+    // `.plot`'s scale keywords and limits are dropped.
+    let outs: Vec<String> = q.outputs.iter().map(text).collect();
+    assert_eq!(outs, ["v(out)", "v(a,0)"]);
+    assert!(n.warnings.is_empty(), "{:?}", n.warnings);
+    // Printed and re-parsed, the same cards.
+    let again = parse(&format!("t\n{}\n{}\n", n.items[0], n.items[1]));
+    assert_eq!(again.items.len(), 2);
+}
+
+#[test]
+fn unreadable_print_cards_are_dropped_with_a_warning() {
+    for (text, message) in [
+        (".print", "expected an analysis kind and outputs"),
+        (".print ac", "no outputs given"),
+        (
+            ".print ac v(out)/v(in)",
+            "cannot read '/v(...)' as an output",
+        ),
+        (".print ac v(out", "expected names and ')' after 'v('"),
+        (".print tran {1+2}", "cannot read '{1+2}' as an output"),
+    ] {
+        let n = parse(&format!("t\nr1 a 0 1\n{text}\n"));
+        assert_eq!(n.items.len(), 1, "{text}: {:?}", n.items);
+        assert_eq!(n.warnings.len(), 1, "{text}");
+        let expected = format!("'.print' line ignored (as ngspice 39 drops it): {message}");
+        assert_eq!(n.warnings[0].message, expected, "{text}");
+    }
+}
+
 // ---------------------------------------------------------------- elements
 
 #[test]

@@ -187,6 +187,18 @@ impl Display for Item {
                 }
                 write!(f, ") {}", d.body)
             }
+            Item::Print(c) => {
+                let card = if c.plot { ".plot" } else { ".print" };
+                write!(f, "{card} {}", c.analysis.name)?;
+                for o in &c.outputs {
+                    let args: Vec<&str> = o.args.iter().map(|a| a.name.as_str()).collect();
+                    match &o.func {
+                        Some(func) => write!(f, " {}({})", func.name, args.join(","))?,
+                        None => write!(f, " {}", args.join(","))?,
+                    }
+                }
+                Ok(())
+            }
             Item::Four(c) => {
                 write!(f, ".four {}", c.freq)?;
                 for o in &c.outputs {
@@ -194,6 +206,15 @@ impl Display for Item {
                 }
                 Ok(())
             }
+        }
+    }
+}
+
+impl Display for AnalysisOutput {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self {
+            AnalysisOutput::Voltage(v) => write!(f, "{v}"),
+            AnalysisOutput::Current(name) => write!(f, "i({})", name.name),
         }
     }
 }
@@ -417,6 +438,18 @@ impl Display for Analysis {
                 )?;
                 if let Some(n) = pts_per_summary {
                     write!(f, " {n}")?;
+                }
+                Ok(())
+            }
+            Analysis::Tf { output, source, .. } => write!(f, ".tf {output} {}", source.name),
+            Analysis::Sens { output, ac, .. } => {
+                write!(f, ".sens {output}")?;
+                if let Some((variation, points, fstart, fstop)) = ac {
+                    write!(
+                        f,
+                        " ac {} {points} {fstart} {fstop}",
+                        variation_name(*variation)
+                    )?;
                 }
                 Ok(())
             }

@@ -180,6 +180,8 @@ fn analysis_name(a: &Analysis) -> &'static str {
         Analysis::Ac { .. } => "ac",
         Analysis::Noise { .. } => "noise",
         Analysis::Tran { .. } => "tran",
+        Analysis::Tf { .. } => "tf",
+        Analysis::Sens { .. } => "sens",
     }
 }
 
@@ -269,6 +271,12 @@ fn run_on(
                 pts_per_summary: *pts_per_summary,
             },
         ),
+        Analysis::Tf {
+            out,
+            source,
+            out_name,
+        } => one(analysis::tf::run(circuit, sys, *out, out_name, *source)),
+        Analysis::Sens { out, ac } => one(analysis::sens::run(circuit, sys, *out, ac.as_ref())),
         Analysis::Tran {
             tstep_s,
             tstop_s,

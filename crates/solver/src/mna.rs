@@ -405,7 +405,56 @@ impl<'a> Stamper<'a> {
     }
 }
 
+/// One linear device's stamp on its own (see [`System::stamp_alone`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeviceStamp {
+    /// Matrix entries `(row, col, g, c)`: `g` in `G`, `c` the coefficient of `s = j*omega`.
+    pub entries: Vec<(usize, usize, f64, f64)>,
+    /// Rows where the device's source value enters the right-hand side, with their signs.
+    pub sources: Vec<(usize, f64)>,
+}
+
 impl System {
+    /// Whether `.ac` must stamp frequency-dependent elements (transmission lines of any kind)
+    /// over `G + j*omega*C` at each frequency (see `analysis::ac::fill_at`).
+    pub fn has_frequency_dependent(&self) -> bool {
+        !(self.tlines.is_empty() && self.mtls.is_empty() && self.ltras.is_empty())
+    }
+
+    /// Stamps device `device` of `circuit` as if its kind were `kind` (its own or a perturbed
+    /// copy), alone, on the unknowns of this system: what `.sens` differences. Only the linear
+    /// part is returned (a nonlinear device's or a line's registration is dropped).
+    pub fn stamp_alone(
+        &self,
+        circuit: &Circuit,
+        device: DeviceId,
+        kind: &circuit::DeviceKind,
+    ) -> DeviceStamp {
+        let mut st = Stamper {
+            unknowns: &self.unknowns,
+            builder: PatternBuilder::default(),
+            entries: Vec::new(),
+            sources: Vec::new(),
+            nonlinear: Vec::new(),
+            tlines: Vec::new(),
+            mtls: Vec::new(),
+            ltras: Vec::new(),
+            device,
+        };
+        devices::stamp(circuit, kind, &mut st);
+        DeviceStamp {
+            entries: st
+                .entries
+                .iter()
+                .map(|&(h, g, c)| {
+                    let (r, col) = st.builder.position(h);
+                    (r, col, g, c)
+                })
+                .collect(),
+            sources: st.sources.iter().map(|t| (t.row, t.sign)).collect(),
+        }
+    }
+
     /// Stamps every device of `circuit` into a new system.
     pub fn assemble(circuit: &Circuit) -> System {
         let unknowns = Unknowns::new(circuit);

@@ -26,6 +26,12 @@ impl PatternBuilder {
         self.entries.len() - 1
     }
 
+    /// The `(row, col)` registered as `handle`.
+    pub fn position(&self, handle: usize) -> (usize, usize) {
+        let (r, c) = self.entries[handle];
+        (r as usize, c as usize)
+    }
+
     /// Builds the CSC pattern of an `n x n` matrix. Every diagonal entry is included (so a
     /// structurally empty row shows up as a zero pivot rather than a malformed pattern).
     pub fn finish(mut self, n: usize) -> Pattern {

@@ -27,6 +27,7 @@ impl B {
                 monte_carlo: None,
                 meas: vec![],
                 four: vec![],
+                prints: vec![],
             },
         }
     }

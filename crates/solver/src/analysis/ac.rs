@@ -181,18 +181,46 @@ pub fn linearise<'s>(
     if !sys.is_nonlinear() {
         return Ok((Cow::Borrowed(sys), Vec::new()));
     }
-    let mut dc = DcSolver::new(circuit, sys, "ac")?;
+    linearise_at_op(circuit, sys, "ac").map(|op| (op.lin, op.states))
+}
+
+/// A circuit linearised at its operating point (see [`linearise_at_op`]).
+pub struct OperatingPoint<'s> {
+    /// The small-signal system.
+    pub lin: Cow<'s, System>,
+    /// The nonlinear devices' states there (empty for a linear circuit).
+    pub states: Vec<f64>,
+    /// The operating point: every unknown.
+    pub x: Vec<f64>,
+}
+
+/// [`linearise`], also returning the operating point itself (every unknown), which `.tf` and
+/// `.sens` start from; `analysis` names the analysis in errors.
+pub fn linearise_at_op<'s>(
+    circuit: &Circuit,
+    sys: &'s System,
+    analysis: &'static str,
+) -> Result<OperatingPoint<'s>, SolveError> {
+    let mut dc = DcSolver::new(circuit, sys, analysis)?;
     let mut x = vec![0.0; sys.unknowns.len()];
     dc.solve_point(&mut x, &|_| None, &|| "the operating point".into())?;
-    let newton = dc
-        .newton()
-        .expect("a nonlinear circuit has a Newton solver");
+    let Some(newton) = dc.newton() else {
+        return Ok(OperatingPoint {
+            lin: Cow::Borrowed(sys),
+            states: Vec::new(),
+            x,
+        });
+    };
     let mut lin = sys.clone();
     for (_, device, state) in newton.devices() {
         device.ac_load(state, &mut lin.g, &mut lin.c);
     }
     lin.nonlinear = Default::default();
-    Ok((Cow::Owned(lin), newton.state.clone()))
+    Ok(OperatingPoint {
+        lin: Cow::Owned(lin),
+        states: newton.state.clone(),
+        x,
+    })
 }
 
 /// What an AC response is measured at.
@@ -384,7 +412,7 @@ struct Workspace {
 impl Workspace {
     fn new(base: &Pivots, sys: &System) -> Self {
         let n = sys.unknowns.len();
-        let stored = !(sys.tlines.is_empty() && sys.mtls.is_empty());
+        let stored = sys.has_frequency_dependent();
         let nnz = if stored { sys.g.len() } else { 0 };
         Workspace {
             batch: LuBatch::new(base),

@@ -8,6 +8,8 @@ pub mod dc;
 pub mod noise;
 pub mod op;
 pub mod rectify;
+pub mod sens;
+pub mod tf;
 pub mod tran;
 
 use crate::devices::independent_source;

@@ -446,3 +446,326 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
         BSource(b) => bsource::stamp(b, circuit.options.temp_c, st),
     }
 }
+
+/// ngspice's relative perturbation of a parameter in `.sens` (`Sens_Delta`; `Sens_Abs_Delta`
+/// when the parameter is 0): the sensitivity is a one-sided finite difference of the device's
+/// equations with this step, divided by it.
+pub const SENS_DELTA: f64 = 1e-6;
+
+/// The step by which `.sens` perturbs a parameter of value `value`.
+pub fn sens_step(value: f64) -> f64 {
+    if value != 0.0 {
+        value * SENS_DELTA
+    } else {
+        SENS_DELTA
+    }
+}
+
+/// One parameter ngspice 39's `.sens` reports for a device.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensParam {
+    /// The vector name after the device name: `""` for the principal value (`r1`), `_m` for
+    /// an instance parameter (`r1_m`), `:bv_max` for a model parameter (`r1:bv_max`).
+    pub suffix: &'static str,
+    /// The parameter's value (the perturbation is [`sens_step`] of it).
+    pub value: f64,
+    /// The device with the parameter perturbed by that step; `None` when the parameter does
+    /// not enter the device's equations in this analysis (its sensitivity is 0).
+    pub perturbed: Option<DeviceKind>,
+    /// The device as ngspice 39 leaves it after restoring the parameter, when that is not
+    /// as it was: its `K` asks the coupling for `M = k sqrt(L1 L2)` and sets it back to that
+    /// value, so from the next frequency on the coupling is `M`.
+    pub left: Option<DeviceKind>,
+}
+
+/// Where ngspice's `.sens` lists a device kind (the order of its device table, `dev.c`:
+/// `cap`, `cccs`, `ccvs`, `ind`, `mut`, `isrc`, `res`, `vccs`, `vcvs`, `vsrc`) and the
+/// parameters it reports for one device, as ngspice 39 lists them (its parameter tables'
+/// settable, queried real parameters; `ac`-only ones in `.sens ... ac` only), with their
+/// values and perturbed devices. `ac` is the AC form; `first_point` whether this is its first
+/// frequency (ngspice 39 quirk: perturbing a resistor's `ac` resistance at the first frequency
+/// leaves it "given", so from the second frequency on the resistance no longer changes the
+/// AC conductance and its AC sensitivity is 0). `None`: a kind whose parameters balun does not
+/// report (nonlinear devices, lines, switches, behavioural and POLY sources).
+///
+/// The values assume what elaboration folds into a device's value (`m`, `scale`, temperature
+/// coefficients) is 1: ngspice's `m` and `scale` sensitivities are those of m = scale = 1.
+pub fn sens_params(
+    circuit: &Circuit,
+    kind: &DeviceKind,
+    ac: bool,
+    first_point: bool,
+) -> Option<(u32, Vec<SensParam>)> {
+    use DeviceKind::*;
+    let p = |suffix, value: f64, perturbed| SensParam {
+        suffix,
+        value,
+        perturbed,
+        left: None,
+    };
+    let none = |suffix| p(suffix, 0.0, None);
+    // The value grown by one step (`up`) or divided by (1 + relative step) (`down`: a
+    // multiplier `m` that divides the value).
+    let up = |v: f64| v + sens_step(v);
+    let down = |v: f64| v / (1.0 + SENS_DELTA);
+    Some(match kind {
+        Capacitor {
+            a,
+            b,
+            capacitance_f,
+            ic_v,
+        } => {
+            let c = |value| {
+                Some(Capacitor {
+                    a: *a,
+                    b: *b,
+                    capacitance_f: value,
+                    ic_v: *ic_v,
+                })
+            };
+            let mut v = vec![none(":bv_max")];
+            if ac {
+                v.push(p("", *capacitance_f, c(up(*capacitance_f))));
+                v.push(none("_w"));
+            }
+            v.push(p("_m", 1.0, c(up(*capacitance_f))));
+            v.push(none("_bv_max"));
+            v.push(p("_scale", 1.0, c(up(*capacitance_f))));
+            (1, v)
+        }
+        Cccs {
+            pos,
+            neg,
+            control,
+            gain,
+        } => (
+            2,
+            vec![p(
+                "_gain",
+                *gain,
+                Some(Cccs {
+                    pos: *pos,
+                    neg: *neg,
+                    control: *control,
+                    gain: up(*gain),
+                }),
+            )],
+        ),
+        Ccvs {
+            pos,
+            neg,
+            control,
+            transresistance_ohm,
+        } => (
+            3,
+            vec![p(
+                "_gain",
+                *transresistance_ohm,
+                Some(Ccvs {
+                    pos: *pos,
+                    neg: *neg,
+                    control: *control,
+                    transresistance_ohm: up(*transresistance_ohm),
+                }),
+            )],
+        ),
+        Inductor {
+            a,
+            b,
+            inductance_h,
+            ic_a,
+        } => {
+            let l = |value| {
+                Some(Inductor {
+                    a: *a,
+                    b: *b,
+                    inductance_h: value,
+                    ic_a: *ic_a,
+                })
+            };
+            let mut v = Vec::new();
+            if ac {
+                v.push(none(":mu"));
+                v.push(p("", *inductance_h, l(up(*inductance_h))));
+            }
+            v.push(p("_m", 1.0, l(down(*inductance_h))));
+            v.push(p("_scale", 1.0, l(up(*inductance_h))));
+            (4, v)
+        }
+        MutualInductance { l1, l2, k } if ac => {
+            // ngspice 39 quirk (`MUTask` returns `MUTfactor` for `k`): the value perturbed is
+            // M = k sqrt(L1 L2), written back as the coupling.
+            let inductance = |d: &DeviceId| match circuit.devices[d.index()].kind {
+                Inductor { inductance_h, .. } => inductance_h,
+                _ => 0.0,
+            };
+            let m = k * (inductance(l1) * inductance(l2)).abs().sqrt();
+            let coupling = |k| MutualInductance {
+                l1: *l1,
+                l2: *l2,
+                k,
+            };
+            (
+                5,
+                vec![SensParam {
+                    suffix: "",
+                    value: m,
+                    perturbed: Some(coupling(up(m))),
+                    left: Some(coupling(m)),
+                }],
+            )
+        }
+        MutualInductance { .. } => (5, Vec::new()),
+        CurrentSource { pos, neg, source } => {
+            let i = |source| {
+                Some(CurrentSource {
+                    pos: *pos,
+                    neg: *neg,
+                    source,
+                })
+            };
+            let mut v = vec![
+                p(
+                    "",
+                    source.dc,
+                    i(circuit::Source {
+                        dc: up(source.dc),
+                        ..source.clone()
+                    }),
+                ),
+                // `m` multiplies both the DC and the AC value.
+                p(
+                    "_m",
+                    1.0,
+                    i(circuit::Source {
+                        dc: source.dc * (1.0 + SENS_DELTA),
+                        ac_mag: source.ac_mag * (1.0 + SENS_DELTA),
+                        ..source.clone()
+                    }),
+                ),
+            ];
+            if ac {
+                v.push(p(
+                    "_acmag",
+                    source.ac_mag,
+                    i(circuit::Source {
+                        ac_mag: up(source.ac_mag),
+                        ..source.clone()
+                    }),
+                ));
+            }
+            (6, v)
+        }
+        Resistor {
+            a,
+            b,
+            resistance_ohm,
+            noisy,
+        } => {
+            let r = |value| {
+                Some(Resistor {
+                    a: *a,
+                    b: *b,
+                    resistance_ohm: value,
+                    noisy: *noisy,
+                })
+            };
+            let grown = r(up(*resistance_ohm));
+            let mut v = vec![
+                none(":bv_max"),
+                none(":lf"),
+                none(":wf"),
+                none(":ef"),
+                p(
+                    "",
+                    *resistance_ohm,
+                    if !ac || first_point {
+                        grown.clone()
+                    } else {
+                        None
+                    },
+                ),
+            ];
+            if ac {
+                v.push(p("_ac", *resistance_ohm, grown.clone()));
+            }
+            v.extend([
+                none("_l"),
+                none("_w"),
+                p("_m", 1.0, r(down(*resistance_ohm))),
+                none("_bv_max"),
+                p("_scale", 1.0, grown),
+            ]);
+            (7, v)
+        }
+        Vccs {
+            pos,
+            neg,
+            ctrl_pos,
+            ctrl_neg,
+            transconductance_s,
+        } => (
+            8,
+            vec![p(
+                "_gain",
+                *transconductance_s,
+                Some(Vccs {
+                    pos: *pos,
+                    neg: *neg,
+                    ctrl_pos: *ctrl_pos,
+                    ctrl_neg: *ctrl_neg,
+                    transconductance_s: up(*transconductance_s),
+                }),
+            )],
+        ),
+        Vcvs {
+            pos,
+            neg,
+            ctrl_pos,
+            ctrl_neg,
+            gain,
+        } => (
+            9,
+            vec![p(
+                "_gain",
+                *gain,
+                Some(Vcvs {
+                    pos: *pos,
+                    neg: *neg,
+                    ctrl_pos: *ctrl_pos,
+                    ctrl_neg: *ctrl_neg,
+                    gain: up(*gain),
+                }),
+            )],
+        ),
+        VoltageSource { pos, neg, source } => {
+            let vs = |source| {
+                Some(VoltageSource {
+                    pos: *pos,
+                    neg: *neg,
+                    source,
+                })
+            };
+            let mut v = vec![p(
+                "",
+                source.dc,
+                vs(circuit::Source {
+                    dc: up(source.dc),
+                    ..source.clone()
+                }),
+            )];
+            if ac {
+                v.push(p(
+                    "_acmag",
+                    source.ac_mag,
+                    vs(circuit::Source {
+                        ac_mag: up(source.ac_mag),
+                        ..source.clone()
+                    }),
+                ));
+            }
+            (10, v)
+        }
+        _ => return None,
+    })
+}
