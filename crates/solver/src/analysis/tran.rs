@@ -42,13 +42,6 @@ use crate::{SolveError, Stopped};
 use circuit::{Circuit, DeviceId, IntegrationMethod};
 use std::collections::HashMap;
 
-/// ngspice 39's `NIiter` raises any iteration limit below 100 to 100 (`if (maxIter < 100)
-/// maxIter = 100;`, "some convergence issues that get resolved by increasing max iter"), so a
-/// time point gets 100 Newton iterations before its step is cut, whatever ITL4 (10) says.
-/// Entering a PSpice switch's control range, XSPICE's input limiting alone takes more than 10
-/// (tests/pspice_tran/mm_m4_gwl_blocks_tran.net).
-const NIITER_MIN_ITER: u32 = 100;
-
 pub const PLOT_NAME: &str = "Transient Analysis";
 
 /// Arguments of one `.tran` card.
@@ -533,8 +526,7 @@ pub fn run_with(
                 }),
                 time: t_new,
             };
-            let max_iter = opts.itl4.max(NIITER_MIN_ITER);
-            if let Err(e) = newton.solve(&mut rhs, &values, &b, mode, max_iter) {
+            if let Err(e) = newton.solve(&mut rhs, &values, &b, mode, opts.itl4) {
                 if let Some((device, message)) = e.fault {
                     stop = Some(SolveError::Device {
                         analysis: "tran".into(),

@@ -53,13 +53,9 @@
 //! with respect to `u`, not to the control voltage, both with the opposite sign (the code
 //! model negates its AC gains but not its DC outputs, so ngspice 39 shows the switch as a
 //! negative conductance in `.ac`); no control-port conductance. No noise (code models have
-//! none). In `.tran`, as in ngspice, a circuit with such a switch runs with TRTOL 1 (a code
-//! model in the circuit; `circuit::Options::apply_code_model_trtol`) and each time point
-//! gets at least 100 Newton iterations (`NIiter`'s floor; `analysis/tran.rs`), which the
-//! input limiting needs when the control sweeps into the switch's range; with both, the time
-//! steps are ngspice's (tests/pspice_tran). Known difference: a switch held inside a narrow
-//! control range (a decade of resistance per few millivolts, as a 50 mV clamp on a high
-//! impedance node) converges to iterates 1e-6 apart from ngspice's, and the steps drift.
+//! none). Known difference: in `.tran` ngspice takes smaller steps than balun around the
+//! switch's transitions (XSPICE's transient machinery, not reproduced), so the waveforms
+//! agree only to a few percent there.
 //!
 //! Source: ngspice 39, `src/spicelib/devices/sw/` and `csw/` (load, acload, noise, trunc).
 
