@@ -269,51 +269,52 @@ fn run_case(case: &str) -> Report {
     run_case_in(&parity_dir(), case)
 }
 
-/// PSpice-style cases: `tests/pspice`, whose `.spiceinit` puts ngspice 39 in its PSpice mode
-/// (`set ngbehavior=ps`) for the reference run; balun reads the same netlists unchanged.
-const PSPICE_CASES: &[&str] = &["switch_vswitch", "pspice_dialect", "mm_m3_claw_table"];
-
 fn pspice_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("pspice")
 }
 
-/// `VSWITCH` with `VON`/`VOFF` (ngspice's `pswitch` code model: log-cubic resistance, its AC
-/// gains with their sign quirk, XSPICE's input limiting and forward-difference Jacobian) and
-/// with `VT`/`VH` (an `SW` switch), in a subcircuit from an included library.
-#[test]
-fn pspice_switch_vswitch() {
-    let report = run_case_in(&pspice_dir(), "switch_vswitch");
-    println!("{}", report.summary_line());
-    if !report.passed() {
-        panic!("{}", report.failure_text());
-    }
+/// PSpice-style cases: `tests/pspice`, whose `.spiceinit` puts ngspice 39 in its PSpice mode
+/// (`set ngbehavior=ps`) for the reference run; balun reads the same netlists unchanged. One
+/// test per netlist (`test => "netlist"`), and `PSPICE_CASES` lists the netlists.
+macro_rules! pspice_cases {
+    ($($(#[$doc:meta])* $test:ident => $case:literal),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            #[test]
+            fn $test() {
+                let report = run_case_in(&pspice_dir(), $case);
+                println!("{}", report.summary_line());
+                if !report.passed() {
+                    panic!("{}", report.failure_text());
+                }
+            }
+        )*
+
+        const PSPICE_CASES: &[&str] = &[$($case),*];
+    };
 }
 
-/// The PSpice dialect of vendor model files: `PARAMS:` with commas on `.SUBCKT` and `X` lines,
-/// `+PARAMS:` on a continuation line, `.FUNC` in both forms, `IF`/`LIMIT` in `.PARAM` and
-/// `VALUE`, `TABLE`, a `VSWITCH` model named `X1:S_VSWITCH_1` defined after its use, `;`
-/// comments; `.op`, `.dc` across the limits and `.ac`.
-#[test]
-fn pspice_dialect() {
-    let report = run_case_in(&pspice_dir(), "pspice_dialect");
-    println!("{}", report.summary_line());
-    if !report.passed() {
-        panic!("{}", report.failure_text());
-    }
-}
-
-/// Our modern-style op-amp model m3_claw_table (tests/macromodels: PARAMS:, .FUNC, LIMIT, IF,
-/// a TABLE of I(), SW switches) in the balanced receiver, its offset given as `PARAMS:VOS=40U`.
-#[test]
-fn pspice_mm_m3_claw_table() {
-    let report = run_case_in(&pspice_dir(), "mm_m3_claw_table");
-    println!("{}", report.summary_line());
-    if !report.passed() {
-        panic!("{}", report.failure_text());
-    }
-}
+pspice_cases!(
+    /// `VSWITCH` with `VON`/`VOFF` (ngspice's `pswitch` code model: log-cubic resistance, its AC
+    /// gains with their sign quirk, XSPICE's input limiting and forward-difference Jacobian) and
+    /// with `VT`/`VH` (an `SW` switch), in a subcircuit from an included library.
+    pspice_switch_vswitch => "switch_vswitch",
+    /// The PSpice dialect of vendor model files: `PARAMS:` with commas on `.SUBCKT` and `X` lines,
+    /// `+PARAMS:` on a continuation line, `.FUNC` in both forms, `IF`/`LIMIT` in `.PARAM` and
+    /// `VALUE`, `TABLE`, a `VSWITCH` model named `X1:S_VSWITCH_1` defined after its use, `;`
+    /// comments; `.op`, `.dc` across the limits and `.ac`.
+    pspice_dialect => "pspice_dialect",
+    /// Our modern-style op-amp model m3_claw_table (tests/macromodels: PARAMS:, .FUNC, LIMIT,
+    /// IF, a TABLE of I(), SW switches) in the balanced receiver, its offset given as
+    /// `PARAMS:VOS=40U`.
+    pspice_mm_m3_claw_table => "mm_m3_claw_table",
+    /// Our modern-style op-amp model m4_gwl_blocks (tests/macromodels: subcircuits taking
+    /// PARAMS:, `PARAMS:GAIN=1M` without a blank, LIMIT, IF, B sources with I(), PSpice's VT,
+    /// a TABLE current limit, VSWITCH switches named `X1:S_VSWITCH_1`) in the balanced receiver.
+    pspice_mm_m4_gwl_blocks => "mm_m4_gwl_blocks",
+);
 
 /// Files as LTspice and Windows editors write them: `pspice_dialect.net` as UTF-16LE with a
 /// byte-order mark and CRLF line ends, its library as UTF-16BE with a BOM, read transparently

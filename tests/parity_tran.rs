@@ -111,6 +111,7 @@ macro_rules! tran_cases {
 tran_cases!(
     PSPICE_CASES in pspice_tran_dir:
     mm_m3_claw_table_tran,
+    mm_m4_gwl_blocks_tran,
 );
 
 tran_cases!(

@@ -49,8 +49,12 @@
 //! `0.1*min(x_i - x_{i-1}, x_{i+1} - x_i)` joining the two slopes (`cm_smooth_corner` in
 //! `cmutil.c`). [`PwlTable`] evaluates exactly that, with the code model's per-iteration input
 //! step limit (30% of the segment, stopping at breakpoints), which decides where Newton stops.
+//! Before that the input is what XSPICE's `MIFload` hands a code model ([`TableInput`]): 0 at
+//! the first iteration from scratch, the last accepted point's at the first iteration of a new
+//! point, and otherwise the solution's limited to a change of `max(0.25*|last|, 0.1)` per
+//! iteration (its default `conv_limit`), so that Newton takes ngspice's path.
 
-use super::nonlinear::{Load, Nonlinear, State};
+use super::nonlinear::{Load, Mode, Nonlinear, State};
 use crate::mna::Stamper;
 use circuit::{BExpr, BFunc, BOp, BSource};
 
@@ -397,6 +401,69 @@ impl PwlTable {
     }
 }
 
+/// `f64`s of memory per table: the `pwl` model's last input (its `last_x_value`), whether it
+/// has one, the input it was last evaluated at (XSPICE's `input.rvalue`, which the model
+/// overwrites with its limited input) and the input `MIFload` saved for the next point
+/// (`CKTstate0[old_input]`).
+pub const TABLE_MEMORY: usize = 4;
+const TABLE_LAST_X: usize = 0;
+const TABLE_INIT: usize = 1;
+const TABLE_INPUT: usize = 2;
+const TABLE_SAVED: usize = 3;
+
+/// XSPICE's default `conv_limit.step` and `conv_limit.abs_step`: a code model's input may
+/// change by `max(CONV_STEP*|last|, CONV_ABS_STEP)` per Newton iteration.
+const CONV_STEP: f64 = 0.25;
+const CONV_ABS_STEP: f64 = 0.1;
+
+/// How XSPICE's `MIFload` (`mifload.c`) hands a table, ngspice's `pwl` code model, its input
+/// at one load, before the model's own limiting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TableInput<'a> {
+    /// `MODEINITJCT`, the first iteration of an operating point from scratch: 0.
+    Zero,
+    /// `MODEINITPRED`, the first iteration at a new point: the input saved at the last
+    /// accepted point (that point's table memory).
+    Accepted(&'a [f64]),
+    /// `MODEINITTRAN`: the solution's, unlimited (the operating point's saved input).
+    Solution,
+    /// Any other iteration: the solution's, limited to a change of
+    /// `max(0.25*|last|, 0.1)` from the last iteration's input (XSPICE's default
+    /// `conv_limit`), which makes the iteration "not converged".
+    Limited,
+}
+
+impl TableInput<'_> {
+    /// The input of table `table` whose solution value is `x`, `mem` its memory.
+    fn value(self, x: f64, table: usize, mem: &[f64], limited: &mut bool) -> f64 {
+        match self {
+            TableInput::Zero => 0.0,
+            TableInput::Accepted(acc) => {
+                let acc = &acc[TABLE_MEMORY * table..][..TABLE_MEMORY];
+                if acc[TABLE_INIT] == 0.0 {
+                    x
+                } else {
+                    acc[TABLE_SAVED]
+                }
+            }
+            TableInput::Solution => x,
+            TableInput::Limited => {
+                if mem[TABLE_INIT] == 0.0 {
+                    return x;
+                }
+                let last = mem[TABLE_INPUT];
+                let step = (last.abs() * CONV_STEP).max(CONV_ABS_STEP);
+                if (x - last).abs() > step {
+                    *limited = true;
+                    last + step.copysign(x - last)
+                } else {
+                    x
+                }
+            }
+        }
+    }
+}
+
 /// Fraction of a segment the `pwl` code model lets its input move per iteration.
 const PWL_STEP_FRACTION: f64 = 0.30;
 /// How far below a breakpoint the `pwl` model puts an input it stopped there on the way down.
@@ -673,17 +740,17 @@ impl Tape {
         self.slots * (1 + self.vars)
     }
 
-    /// Number of `f64`s of memory kept between evaluations: each table's last input and
-    /// whether it has one yet.
+    /// Number of `f64`s of memory kept between evaluations: per table, [`TABLE_MEMORY`].
     pub fn memory_len(&self) -> usize {
-        2 * self.tables.len()
+        TABLE_MEMORY * self.tables.len()
     }
 
     /// Evaluates the expression with the controlling variables at `var(k)`, at transient
     /// time `time`, with ngspice's division guard `fudge`: the value and (into `grad`, one
     /// per variable) its derivatives. `scratch` is [`Tape::scratch_len`] long; `memory`
-    /// ([`Tape::memory_len`]) persists between calls; `limited` is set when a table limited
-    /// its input's step (the result is then a linearisation at the limited input).
+    /// ([`Tape::memory_len`]) persists between calls; `input` says how a table takes its
+    /// input at this load; `limited` is set when a table limited its input's step (the result
+    /// is then a linearisation at the limited input).
     #[allow(clippy::too_many_arguments)]
     pub fn eval(
         &self,
@@ -692,6 +759,7 @@ impl Tape {
         fudge: f64,
         scratch: &mut [f64],
         memory: &mut [f64],
+        input: TableInput<'_>,
         limited: &mut bool,
         grad: &mut [f64],
     ) -> Result<f64, DomainError> {
@@ -755,16 +823,19 @@ impl Tape {
                 Op::Table { dst, a, table } => {
                     let t = &self.tables[table as usize];
                     let x_in = val[a as usize];
-                    let m = 2 * table as usize;
-                    let x_used = if memory[m + 1] == 0.0 {
-                        memory[m] = x_in;
-                        memory[m + 1] = 1.0;
-                        x_in
+                    let mem = &mut memory[TABLE_MEMORY * table as usize..][..TABLE_MEMORY];
+                    let x_mif = input.value(x_in, table as usize, mem, limited);
+                    mem[TABLE_SAVED] = x_mif;
+                    let x_used = if mem[TABLE_INIT] == 0.0 {
+                        mem[TABLE_LAST_X] = x_mif;
+                        mem[TABLE_INIT] = 1.0;
+                        x_mif
                     } else {
-                        let (x, lim) = t.limit(x_in, &mut memory[m]);
+                        let (x, lim) = t.limit(x_mif, &mut mem[TABLE_LAST_X]);
                         *limited |= lim;
                         x
                     };
+                    mem[TABLE_INPUT] = x_used;
                     let (out, dv) = t.eval(x_used);
                     let v = out + dv * (x_in - x_used);
                     if !v.is_finite() {
@@ -916,13 +987,15 @@ impl BSourceInstance {
         self.derivs_end() + self.tape.memory_len()
     }
 
-    /// Evaluates at solution `x`, time `time`: value and derivatives into `state`.
+    /// Evaluates at solution `x`, time `time`: value and derivatives into `state`, tables
+    /// taking their input as `input` says.
     fn evaluate(
         &self,
         x: &[f64],
         time: f64,
         fudge: f64,
         state: &mut [f64],
+        input: TableInput<'_>,
         limited: &mut bool,
     ) -> Result<f64, DomainError> {
         let (head, rest) = state.split_at_mut(self.derivs_end());
@@ -933,6 +1006,7 @@ impl BSourceInstance {
             fudge,
             scratch,
             memory,
+            input,
             limited,
             &mut head[1..],
         )?;
@@ -976,7 +1050,17 @@ impl Nonlinear for BSourceInstance {
         let st = state.now;
         let fudge = load.options.gmin * 1e-20;
         let mut limited = false;
-        let value = match self.evaluate(x, load.time, fudge, st, &mut limited) {
+        // XSPICE's MIFload, as for the smooth switch (devices/switch.rs).
+        let input = if load.init_junctions {
+            TableInput::Zero
+        } else if load.predict.is_some() {
+            TableInput::Accepted(&state.accepted[self.derivs_end()..self.memory_end()])
+        } else if load.mode == Mode::TranInit {
+            TableInput::Solution
+        } else {
+            TableInput::Limited
+        };
+        let value = match self.evaluate(x, load.time, fudge, st, input, &mut limited) {
             Ok(v) => v,
             Err(e) => {
                 load.fault = Some(format!("{e} in '{}'", self.text));
@@ -1093,6 +1177,7 @@ mod tests {
             FUDGE,
             &mut scratch,
             &mut memory,
+            TableInput::Limited,
             &mut false,
             &mut grad,
         )?;
@@ -1239,6 +1324,35 @@ mod tests {
         // v^0.5 at 0: ngspice's derivative 0.5*pwr(0, -0.5) is infinite: an error.
         let h = BExpr::Binary(BOp::Pow, node(0), Box::new(BExpr::Num(0.5)));
         assert!(eval(&h, &[0.0]).expect_err("derivative").derivative);
+    }
+
+    /// XSPICE's `MIFload` inputs: 0 from scratch, the accepted point's saved input at a new
+    /// point, else the solution's limited to max(0.25|last|, 0.1) from the last iteration's.
+    #[test]
+    fn table_input_follows_mifload() {
+        let mut mem = [0.0; TABLE_MEMORY];
+        let mut limited = false;
+        assert_eq!(TableInput::Zero.value(3.0, 0, &mem, &mut limited), 0.0);
+        // No input yet: the solution's.
+        assert_eq!(TableInput::Limited.value(3.0, 0, &mem, &mut limited), 3.0);
+        assert!(!limited);
+        mem[TABLE_INIT] = 1.0;
+        mem[TABLE_INPUT] = -2.0;
+        // From -2 the input may move by 0.5: to -1.5, and the iteration is not converged.
+        assert_eq!(TableInput::Limited.value(3.0, 0, &mem, &mut limited), -1.5);
+        assert!(limited);
+        let mut limited = false;
+        mem[TABLE_INPUT] = 0.01;
+        assert_eq!(TableInput::Limited.value(0.2, 0, &mem, &mut limited), 0.11);
+        assert_eq!(TableInput::Limited.value(0.1, 0, &mem, &mut false), 0.1);
+        let mut acc = [0.0; 2 * TABLE_MEMORY];
+        acc[TABLE_MEMORY + TABLE_INIT] = 1.0;
+        acc[TABLE_MEMORY + TABLE_SAVED] = 0.7;
+        let input = TableInput::Accepted(&acc);
+        assert_eq!(input.value(5.0, 1, &mem, &mut false), 0.7);
+        // A table the accepted point never evaluated takes the solution.
+        assert_eq!(input.value(5.0, 0, &mem, &mut false), 5.0);
+        assert_eq!(TableInput::Solution.value(5.0, 0, &mem, &mut false), 5.0);
     }
 
     #[test]
