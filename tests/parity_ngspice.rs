@@ -158,6 +158,7 @@ parity_cases!(
     subckt_nested_params,
     switch_csw,
     switch_schmitt,
+    temper_expressions,
     syntax_suffixes_include,
     thevenin_op_ac,
     tline_mismatch,
