@@ -95,6 +95,7 @@ pub fn noise_sources(
             b,
             resistance_ohm,
             noisy,
+            ..
         } => resistor::noise(
             unknowns.node(*a),
             unknowns.node(*b),
@@ -284,8 +285,9 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             a,
             b,
             resistance_ohm,
+            ac_resistance_ohm,
             ..
-        } => resistor::stamp(*a, *b, *resistance_ohm, st),
+        } => resistor::stamp(*a, *b, *resistance_ohm, *ac_resistance_ohm, st),
         Capacitor {
             a,
             b,
