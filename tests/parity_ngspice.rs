@@ -156,6 +156,7 @@ parity_cases!(
     rc_lowpass_ac_dec,
     rlc_bandpass_ac_dec,
     save_vectors,
+    source_distof,
     source_keywords,
     subckt_nested_params,
     switch_csw,

@@ -402,7 +402,12 @@ mod gen {
             prop::option::of(ac),
             prop::option::of(tran),
         )
-            .prop_map(|(dc, ac, tran)| SourceSpec { dc, ac, tran })
+            .prop_map(|(dc, ac, tran)| SourceSpec {
+                dc,
+                ac,
+                tran,
+                distof: None,
+            })
     }
 
     fn element(n: usize) -> impl Strategy<Value = Element> {

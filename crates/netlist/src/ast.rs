@@ -626,6 +626,9 @@ pub struct SourceSpec {
     /// `AC mag [phase_deg]`; `AC` alone means magnitude 1.
     pub ac: Option<AcSpec>,
     pub tran: Option<TranSpec>,
+    /// Where a `DISTOF1`/`DISTOF2` part (the inputs of ngspice's `.disto`, which balun does not
+    /// have) was read and skipped, for a warning.
+    pub distof: Option<Span>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
