@@ -16,7 +16,7 @@
 //! tolerance (its junction current enters shot and flicker noise linearly).
 //!
 //! Cases: `divider` (two resistors at `.temp 50`, a `noisy=0` one, summaries every 2 points),
-//! `rc` (lin grid, differential output), `diode` (RS, area, KF/AF flicker, shot, summaries),
+//! `rc` (lin grid, differential output), `ac_resistance` (an `ac=` resistor), `diode` (RS, area, KF/AF flicker, shot, summaries),
 //! `opamp_noise` (a single-pole op-amp with en/in and 1/f corners built from primitives, as
 //! the library's `opamp_1p_noise`, in a gain-101 non-inverting stage).
 
@@ -95,6 +95,12 @@ fn divider() {
     check("divider");
 }
 
+/// An `ac=` resistance: the small-signal matrix takes it, the thermal noise the DC value.
+#[test]
+fn ac_resistance() {
+    check("ac_resistance");
+}
+
 #[test]
 fn rc() {
     check("rc");
@@ -145,6 +151,7 @@ fn every_netlist_has_a_case() {
     assert_cases_match_netlists(
         &dir(),
         &[
+            "ac_resistance",
             "bjt_ce_temp",
             "bjt_diffpair",
             "diode",

@@ -421,6 +421,7 @@ mod gen {
                 ac,
                 tran,
                 port: Default::default(),
+                distof: None,
             })
     }
 

@@ -353,6 +353,13 @@ impl<'a> Elab<'a> {
             }
             self.params.define_value(name, *value);
         }
+        // `temper` is the circuit temperature (C) wherever a value is an expression, as
+        // ngspice 39 re-evaluates such values at the analysis temperature
+        // (`inp_evaluate_temper`); a `.param temper` of the netlist's own wins.
+        if !self.params.defined_here("temper") {
+            let t = self.circuit_temperature(&netlist.items)?;
+            self.params.define_value("temper", t);
+        }
         self.params.force_innermost()?;
         let ctx = Ctx {
             path: String::new(),
@@ -369,6 +376,24 @@ impl<'a> Elab<'a> {
         let has_code_models = self.devices.iter().any(|d| d.kind.is_code_model());
         self.options.apply_code_model_trtol(has_code_models);
         Ok(())
+    }
+
+    /// The circuit temperature (C) the top-level `.temp` and `.options temp=` cards set (the
+    /// last one wins, as when they are applied in order), or the default, 27 C.
+    fn circuit_temperature(&mut self, items: &[Item]) -> Result<f64, ElabError> {
+        let mut t = self.options.temp_c;
+        for item in items {
+            match item {
+                Item::Temp(v) => t = self.eval(v)?,
+                Item::Options(list) => {
+                    for p in list.iter().filter(|p| p.name.name == "temp") {
+                        t = self.eval(&p.value)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(t)
     }
 
     fn finish(self, netlist: &netlist::Netlist) -> Circuit {

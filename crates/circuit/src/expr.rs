@@ -431,7 +431,10 @@ fn call(
             message: format!("unknown function '{name}'{hint}"),
         });
     };
-    if args.len() != *arity {
+    // numparam's two-operand functions given one argument take 1 as the first operand
+    // (`formula` in ngspice 39's `xpressn.c` starts it at 1.0): `max(x)` is `max(1, x)`.
+    let one_arg = args.len() == 1 && matches!(name, "max" | "min" | "pow" | "pwr");
+    if args.len() != *arity && !one_arg {
         let plural = if *arity == 1 { "" } else { "s" };
         return Err(ElabError::Expr {
             span,
@@ -446,7 +449,10 @@ fn call(
         let c = eval_inner(&args[0], span, scope)?;
         return eval_inner(&args[if truth(c) { 1 } else { 2 }], span, scope);
     }
-    let mut v = Vec::with_capacity(args.len());
+    let mut v = Vec::with_capacity(args.len() + 1);
+    if one_arg {
+        v.push(1.0);
+    }
     for a in args {
         v.push(eval_inner(a, span, scope)?);
     }
@@ -765,9 +771,15 @@ mod tests {
             "function 'sqrt' takes 1 argument, but 2 were given"
         );
         assert_eq!(
-            err(&f("max", vec![n(1.0)])),
-            "function 'max' takes 2 arguments, but 1 were given"
+            err(&f("atan2", vec![n(1.0)])),
+            "function 'atan2' takes 2 arguments, but 1 were given"
         );
+        // numparam's one-argument forms: the first operand is 1.
+        let one = |name: &str, x: f64| eval(&f(name, vec![n(x)]), Span::default(), &mut NoParams);
+        assert_eq!(one("max", 0.5).unwrap(), 1.0);
+        assert_eq!(one("max", 9.0).unwrap(), 9.0);
+        assert_eq!(one("min", 0.5).unwrap(), 0.5);
+        assert_eq!(one("pow", 3.0).unwrap(), 1.0);
         assert_eq!(
             err(&f("sqrtt", vec![n(1.0)])),
             "unknown function 'sqrtt' (did you mean 'sqrt'?)"

@@ -140,7 +140,16 @@ impl Circuit {
         for t in &self.tolerances {
             let factor = 1.0 + rng.deviation(t.relative, t.dist.unwrap_or(default));
             match &mut out.devices[t.device.index()].kind {
-                DeviceKind::Resistor { resistance_ohm, .. } => *resistance_ohm *= factor,
+                DeviceKind::Resistor {
+                    resistance_ohm,
+                    ac_resistance_ohm,
+                    ..
+                } => {
+                    *resistance_ohm *= factor;
+                    if let Some(r) = ac_resistance_ohm {
+                        *r *= factor;
+                    }
+                }
                 DeviceKind::Capacitor { capacitance_f, .. } => *capacitance_f *= factor,
                 DeviceKind::Inductor { inductance_h, .. } => *inductance_h *= factor,
                 _ => unreachable!("tolerances are only given to R, C and L"),

@@ -97,6 +97,9 @@ pub enum DeviceKind {
         b: NodeId,
         resistance_ohm: f64,
         noisy: bool,
+        /// ngspice's `ac=` resistance: the value `.ac` (and `.noise`'s small-signal matrix)
+        /// uses instead of `resistance_ohm`; `None` when not given.
+        ac_resistance_ohm: Option<f64>,
     },
     Capacitor {
         a: NodeId,

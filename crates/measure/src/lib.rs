@@ -214,6 +214,7 @@ pub fn with_source_resistance(
             b: pos,
             resistance_ohm,
             noisy: true,
+            ac_resistance_ohm: None,
         },
     });
     Ok(out)

@@ -710,6 +710,9 @@ pub struct SourceSpec {
     /// `AC mag [phase_deg]`; `AC` alone means magnitude 1.
     pub ac: Option<AcSpec>,
     pub tran: Option<TranSpec>,
+    /// Where a `DISTOF1`/`DISTOF2` part (the inputs of ngspice's `.disto`, which balun does not
+    /// have) was read and skipped, for a warning.
+    pub distof: Option<Span>,
     /// The RF port keywords of a `V` source (`portnum 1 z0 50 pwr 1m freq 1g phase 0`).
     pub port: PortSpec,
 }

@@ -29,8 +29,8 @@ const SOURCE_KEYWORDS: &[&str] = &[
 /// The RF port keywords of a `V` source (ngspice's `portnum`, `z0`, `pwr`, `freq`, `phase`).
 const PORT_KEYWORDS: &[&str] = &["portnum", "z0", "pwr", "freq", "phase"];
 
-/// Source functions ngspice knows that this parser does not.
-const UNSUPPORTED_SOURCE_FUNCTIONS: &[&str] = &["distof1", "distof2"];
+/// The distortion inputs of ngspice's `.disto` (`DISTOF1 [mag [phase]]`): read and skipped.
+const DISTORTION_INPUTS: &[&str] = &["distof1", "distof2"];
 
 /// The message for a word that starts like a number but is not one; the European resistor
 /// notation (`4k7`, `2r2`) gets a hint, as the simulators disagree on it (ngspice 39 reads
@@ -2328,7 +2328,8 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
         cur.is_value(t)
             && !(t.kind == TokKind::Word
                 && (SOURCE_KEYWORDS.contains(&cur.text(t))
-                    || (is_v && PORT_KEYWORDS.contains(&cur.text(t)))))
+                    || (is_v && PORT_KEYWORDS.contains(&cur.text(t)))
+                    || DISTORTION_INPUTS.contains(&cur.text(t))))
     };
     while let Some(t) = cur.peek() {
         let word = if t.kind == TokKind::Word {
@@ -2390,11 +2391,18 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                 };
                 *slot = Some(v);
             }
-            w if UNSUPPORTED_SOURCE_FUNCTIONS.contains(&w) => {
-                return cur.error(
-                    cur.span(t),
-                    format!("source function '{w}' ('{n}') is not supported yet"),
-                );
+            w if DISTORTION_INPUTS.contains(&w) => {
+                cur.bump();
+                spec.distof.get_or_insert(cur.span(t));
+                for _ in 0..2 {
+                    match cur.peek().filter(|&v| plain_value(cur, v)) {
+                        Some(v) => {
+                            cur.bump();
+                            cur.value_of(v, format_args!("a {w} value for '{n}'"))?;
+                        }
+                        _ => break,
+                    }
+                }
             }
             _ if cur.at_param() && matches!(spec.tran, Some(TranSpec::Pwl { .. })) => {
                 let p = cur.param()?;
@@ -2445,6 +2453,14 @@ fn tran_function(cur: &mut Cursor, func: &str, n: &str) -> PResult<TranSpec> {
             }
             TokKind::Comma => {
                 cur.bump();
+            }
+            // Without parentheses the arguments end at the next part of the source.
+            TokKind::Word
+                if !paren
+                    && (SOURCE_KEYWORDS.contains(&cur.text(t))
+                        || DISTORTION_INPUTS.contains(&cur.text(t))) =>
+            {
+                break
             }
             _ if func == "pwl" && cur.at_param() => params.push(cur.param()?),
             _ => {

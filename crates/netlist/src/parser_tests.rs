@@ -724,6 +724,20 @@ fn nums(v: &[Value]) -> Vec<f64> {
     v.iter().map(num).collect()
 }
 
+/// `DISTOF1`/`DISTOF2` with up to two values are skipped (their place kept for a warning),
+/// also after a `SIN` without parentheses, whose arguments end there.
+#[test]
+fn distortion_inputs_are_skipped() {
+    let s = source("t\nV1 1 0 DC 0 AC 1 SIN 0 1 1K 0 0 DISTOF1 0 DISTOF2 0\n");
+    assert!(s.distof.is_some());
+    match s.tran {
+        Some(TranSpec::Sin(args)) => assert_eq!(nums(&args), vec![0.0, 1.0, 1e3, 0.0, 0.0]),
+        t => panic!("{t:?}"),
+    }
+    let s = source("t\nV1 1 0 distof2 0.5 90 ac 1\n");
+    assert!(s.distof.is_some() && s.ac.is_some());
+}
+
 #[test]
 fn dc_and_ac_forms() {
     let s = source("t\nV1 a 0 5\n");
@@ -839,8 +853,8 @@ fn source_errors() {
     let (msg, at) = parse_err("t\nV1 a\n");
     assert_eq!(msg, "expected 2 nodes for 'v1', found 1");
     assert_eq!(at, "t.net:2:1");
-    let (msg, _) = parse_err("t\nV1 a 0 distof1 0.1\n");
-    assert_eq!(msg, "source function 'distof1' ('v1') is not supported yet");
+    let (msg, _) = parse_err("t\nV1 a 0 1 distof1 0.1 0 0\n");
+    assert_eq!(msg, "unexpected '0' in 'v1'");
     let (msg, at) = parse_err("t\nV1 a 0 dc 1..2\n");
     assert_eq!(msg, "invalid number '1..2'");
     assert_eq!(at, "t.net:2:11");

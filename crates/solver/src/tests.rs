@@ -60,6 +60,7 @@ impl B {
                 b,
                 resistance_ohm: ohm,
                 noisy: true,
+                ac_resistance_ohm: None,
             },
         )
     }

@@ -22,13 +22,13 @@ impl Passive {
         }
     }
 
-    /// Instance parameters besides the value (ngspice 39's `res.c`, `cap.c`, `ind.c`; `ac`,
+    /// Instance parameters besides the value (ngspice 39's `res.c`, `cap.c`, `ind.c`;
     /// `bv_max`, `nt` are not among them: ignored with a warning).
     fn params(self) -> &'static [&'static str] {
         match self {
             Passive::R => &[
                 "m", "noisy", "noise", "tc", "tc1", "tc2", "tce", "temp", "dtemp", "scale", "w",
-                "l",
+                "l", "ac",
             ],
             Passive::C => &["ic", "m", "tc1", "tc2", "temp", "dtemp", "scale", "w", "l"],
             Passive::L => &["ic", "m", "tc1", "tc2", "temp", "dtemp", "scale"],
@@ -166,7 +166,16 @@ impl<'a> Elab<'a> {
         for (index, temp, t, dtemp) in std::mem::take(&mut self.passive_temps) {
             let f = temp.factor(t.unwrap_or(circuit_t) + dtemp, tnom);
             match &mut self.devices[index].kind {
-                DeviceKind::Resistor { resistance_ohm, .. } => *resistance_ohm *= f,
+                DeviceKind::Resistor {
+                    resistance_ohm,
+                    ac_resistance_ohm,
+                    ..
+                } => {
+                    *resistance_ohm *= f;
+                    if let Some(r) = ac_resistance_ohm {
+                        *r *= f;
+                    }
+                }
                 DeviceKind::Capacitor { capacitance_f, .. } => *capacitance_f *= f,
                 DeviceKind::Inductor { inductance_h, .. } => *inductance_h *= f,
                 _ => {}
@@ -215,9 +224,21 @@ impl<'a> Elab<'a> {
                     );
                     r = ZERO_RESISTANCE_OHM;
                 }
-                r *= extra.get("scale").copied().unwrap_or(1.0);
-                if let Some(m) = extra.get("m") {
-                    r /= m;
+                // ngspice's `RESupdate_conduct`: the `ac=` value scaled as the value is.
+                let scale = extra.get("scale").copied().unwrap_or(1.0);
+                let m = extra.get("m").copied().unwrap_or(1.0);
+                r = r * scale / m;
+                let ac_resistance_ohm = extra.get("ac").map(|ac| ac * scale / m);
+                if ac_resistance_ohm == Some(0.0) {
+                    let span = params
+                        .iter()
+                        .find(|p| p.name.name == "ac")
+                        .map_or(span, |p| p.value.span);
+                    return Err(ElabError::InvalidValue {
+                        span,
+                        element: name,
+                        message: "the ac resistance must not be 0".to_string(),
+                    });
                 }
                 let noisy = ["noisy", "noise"]
                     .iter()
@@ -231,6 +252,7 @@ impl<'a> Elab<'a> {
                         b,
                         resistance_ohm: r,
                         noisy,
+                        ac_resistance_ohm,
                     },
                 );
                 self.passive_temp(index, nominal.temp, &extra);

@@ -49,6 +49,12 @@ impl<'a> Elab<'a> {
         span: Span,
         spec: &SourceSpec,
     ) -> Result<Source, ElabError> {
+        if let Some(at) = spec.distof {
+            self.warn(
+                at,
+                format!("{element}: DISTOF1/DISTOF2 (inputs of ngspice's .disto, which balun does not have) ignored"),
+            );
+        }
         let dc = match &spec.dc {
             Some(v) => Some(self.eval(v)?),
             None => None,

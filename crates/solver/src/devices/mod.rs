@@ -95,6 +95,7 @@ pub fn noise_sources(
             b,
             resistance_ohm,
             noisy,
+            ..
         } => resistor::noise(
             unknowns.node(*a),
             unknowns.node(*b),
@@ -302,8 +303,9 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             a,
             b,
             resistance_ohm,
+            ac_resistance_ohm,
             ..
-        } => resistor::stamp(*a, *b, *resistance_ohm, st),
+        } => resistor::stamp(*a, *b, *resistance_ohm, *ac_resistance_ohm, st),
         Capacitor {
             a,
             b,
@@ -680,17 +682,22 @@ pub fn sens_params(
             a,
             b,
             resistance_ohm,
+            ac_resistance_ohm,
             noisy,
         } => {
-            let r = |value| {
+            let r = |value, ac_value| {
                 Some(Resistor {
                     a: *a,
                     b: *b,
                     resistance_ohm: value,
+                    ac_resistance_ohm: ac_value,
                     noisy: *noisy,
                 })
             };
-            let grown = r(up(*resistance_ohm));
+            // A given `ac=` resistance is the one `.ac` uses: the value's own perturbation then
+            // leaves the AC matrix alone, and `_ac` perturbs it (ngspice's `acresGiven`).
+            let ac_value = ac_resistance_ohm.unwrap_or(*resistance_ohm);
+            let grown = r(up(*resistance_ohm), *ac_resistance_ohm);
             let mut v = vec![
                 none(":bv_max"),
                 none(":lf"),
@@ -707,14 +714,22 @@ pub fn sens_params(
                 ),
             ];
             if ac {
-                v.push(p("_ac", *resistance_ohm, grown.clone()));
+                v.push(p("_ac", ac_value, r(*resistance_ohm, Some(up(ac_value)))));
             }
             v.extend([
                 none("_l"),
                 none("_w"),
-                p("_m", 1.0, r(down(*resistance_ohm))),
+                p(
+                    "_m",
+                    1.0,
+                    r(down(*resistance_ohm), ac_resistance_ohm.map(down)),
+                ),
                 none("_bv_max"),
-                p("_scale", 1.0, grown),
+                p(
+                    "_scale",
+                    1.0,
+                    r(up(*resistance_ohm), ac_resistance_ohm.map(up)),
+                ),
             ]);
             (7, v)
         }

@@ -351,6 +351,7 @@ pub fn ladder_circuit(circuit: &Circuit, tstep: f64, tstop: f64) -> Option<Circu
                 b: NodeId::GROUND,
                 resistance_ohm: 1.0,
                 noisy: false,
+                ac_resistance_ohm: None,
             };
         }
     }
@@ -416,6 +417,7 @@ impl Ladder<'_> {
                 b,
                 resistance_ohm: 1.0 / value,
                 noisy: true,
+                ac_resistance_ohm: None,
             }
         };
         self.device(what, kind);
@@ -513,6 +515,7 @@ impl Ladder<'_> {
                             b: end,
                             resistance_ohm: r,
                             noisy: true,
+                            ac_resistance_ohm: None,
                         },
                     );
                 } else {
