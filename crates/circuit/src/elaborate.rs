@@ -153,6 +153,10 @@ struct Elab<'a> {
     /// Node name → id. Keys are `CompactString`s, inline up to 24 bytes: a lookup in a
     /// million-node map then touches the table only, not a heap string as well.
     node_ids: HashMap<CompactString, NodeId>,
+    /// Nodes numbered where a behavioural expression first reads them (as ngspice numbers the
+    /// nodes of a `B` line's `v()` when it parses the line) that no element terminal has
+    /// connected yet; one left at the fixup is an unknown node.
+    expr_only_nodes: HashSet<NodeId>,
     devices: Vec<Device>,
     /// Expanded element names including `X` instances: where each was first defined and its
     /// device. One map for both (a million-element netlist has a million names).
@@ -198,6 +202,7 @@ impl<'a> Elab<'a> {
             globals: HashSet::default(),
             nodes,
             node_ids,
+            expr_only_nodes: HashSet::default(),
             devices: Vec::with_capacity(elements),
             names: HashMap::with_capacity_and_hasher(elements, Default::default()),
             fixups: Vec::new(),
@@ -469,6 +474,9 @@ impl<'a> Elab<'a> {
     fn node(&mut self, ctx: &Ctx, n: &netlist::Node) -> NodeId {
         let name = self.node_name_ref(ctx, &n.name);
         if let Some(id) = self.node_ids.get(name.as_ref()) {
+            if !self.expr_only_nodes.is_empty() {
+                self.expr_only_nodes.remove(id);
+            }
             return *id;
         }
         let id = NodeId(self.nodes.len() as u32);

@@ -412,6 +412,9 @@ pub struct DeviceStamp {
     pub entries: Vec<(usize, usize, f64, f64)>,
     /// Rows where the device's source value enters the right-hand side, with their signs.
     pub sources: Vec<(usize, f64)>,
+    /// What the device adds to the small-signal `G` only (`.ac`/`.noise`, not DC): a
+    /// resistor's `ac=` resistance, `(row, col, g)`.
+    pub ac_entries: Vec<(usize, usize, f64)>,
 }
 
 impl System {
@@ -423,7 +426,8 @@ impl System {
 
     /// Stamps device `device` of `circuit` as if its kind were `kind` (its own or a perturbed
     /// copy), alone, on the unknowns of this system: what `.sens` differences. Only the linear
-    /// part is returned (a nonlinear device's or a line's registration is dropped).
+    /// part is returned (a nonlinear device's or a line's registration is dropped), with the
+    /// small-signal-only additions of stateless parts (a resistor's `ac=` resistance).
     pub fn stamp_alone(
         &self,
         circuit: &Circuit,
@@ -442,7 +446,22 @@ impl System {
             device,
         };
         devices::stamp(circuit, kind, &mut st);
+        let mut ac_entries = Vec::new();
+        for (_, mut part) in std::mem::take(&mut st.nonlinear) {
+            if part.state_len() != 0 {
+                continue;
+            }
+            part.resolve(&|h| h);
+            let mut g = vec![0.0; st.builder.len()];
+            let mut c = vec![0.0; st.builder.len()];
+            part.ac_load(&[], &mut g, &mut c);
+            for (h, &v) in g.iter().enumerate().filter(|(_, v)| **v != 0.0) {
+                let (r, col) = st.builder.position(h);
+                ac_entries.push((r, col, v));
+            }
+        }
         DeviceStamp {
+            ac_entries,
             entries: st
                 .entries
                 .iter()

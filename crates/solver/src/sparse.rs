@@ -32,6 +32,16 @@ impl PatternBuilder {
         (r as usize, c as usize)
     }
 
+    /// How many positions were registered (handles are `0..len`).
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no position was registered.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
     /// Builds the CSC pattern of an `n x n` matrix. Every diagonal entry is included (so a
     /// structurally empty row shows up as a zero pivot rather than a malformed pattern).
     pub fn finish(mut self, n: usize) -> Pattern {

@@ -215,6 +215,7 @@ impl<'a> Elab<'a> {
         let text = text.clone();
         let raw = e.name.name.as_str();
         if matches!(form, BehavioralForm::B) {
+            self.number_expression_nodes(&r.refs);
             let index = self.push_device(
                 name,
                 span,
@@ -239,6 +240,7 @@ impl<'a> Elab<'a> {
             span: e.name.span,
         };
         let int1 = self.node(ctx, &int1);
+        self.number_expression_nodes(&r.refs);
         let kind = if *voltage {
             DeviceKind::Vcvs {
                 pos,
@@ -619,6 +621,23 @@ impl<'a> Elab<'a> {
         BExpr::Node(NodeId(k))
     }
 
+    /// Numbers the nodes an expression reads that no element has connected yet, in the order
+    /// read, after the element's own nodes: ngspice numbers them when it parses the `B` line
+    /// (an E/G `VALUE` becomes one, after the E/G's internal node), which fixes their order in
+    /// its output. The fixup still rejects one that no terminal connects.
+    fn number_expression_nodes(&mut self, refs: &[(BRef, Ident)]) {
+        for (r, _) in refs {
+            if let BRef::Node(flat) = r {
+                if !self.node_ids.contains_key(flat.as_str()) {
+                    let id = NodeId(self.nodes.len() as u32);
+                    self.node_ids.insert(CompactString::from(flat.as_str()), id);
+                    self.nodes.push(flat.clone());
+                    self.expr_only_nodes.insert(id);
+                }
+            }
+        }
+    }
+
     /// The fixup of a behavioural source: its `v()` and `i()` references become node and
     /// device ids.
     pub(crate) fn resolve_behavioral(
@@ -632,10 +651,13 @@ impl<'a> Elab<'a> {
         for (r, written) in &refs {
             match r {
                 BRef::Node(flat) => {
-                    let Some(&id) = self.node_ids.get(flat.as_str()) else {
+                    let id = self.node_ids.get(flat.as_str()).copied();
+                    let Some(id) = id.filter(|id| !self.expr_only_nodes.contains(id)) else {
                         let hint = crate::suggest::did_you_mean(
                             &written.name,
-                            self.nodes.iter().map(String::as_str),
+                            (self.nodes.iter().enumerate())
+                                .filter(|(k, _)| !self.expr_only_nodes.contains(&NodeId(*k as u32)))
+                                .map(|(_, n)| n.as_str()),
                         );
                         return Err(ElabError::BadReference {
                             span: written.span,

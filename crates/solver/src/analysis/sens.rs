@@ -151,6 +151,13 @@ fn sensitivity(p: &Param, z: &[Complex64], e: &[Complex64], omega: Option<f64>) 
         let dy = Complex64::new(g1 - g0, w * (c1 - c0));
         acc -= z[r] * dy * e[c];
     }
+    if omega.is_some() {
+        for (stamp, sign) in [(after, -1.0), (before, 1.0)] {
+            for &(r, c, g) in &stamp.ac_entries {
+                acc += z[r] * (sign * g) * e[c];
+            }
+        }
+    }
     if let Some([(dc0, ac0), (dc1, ac1)]) = values {
         let di = match omega {
             None => Complex64::new(dc1 - dc0, 0.0),
