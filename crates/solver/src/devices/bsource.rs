@@ -411,11 +411,6 @@ const TABLE_INIT: usize = 1;
 const TABLE_INPUT: usize = 2;
 const TABLE_SAVED: usize = 3;
 
-/// XSPICE's default `conv_limit.step` and `conv_limit.abs_step`: a code model's input may
-/// change by `max(CONV_STEP*|last|, CONV_ABS_STEP)` per Newton iteration.
-const CONV_STEP: f64 = 0.25;
-const CONV_ABS_STEP: f64 = 0.1;
-
 /// How XSPICE's `MIFload` (`mifload.c`) hands a table, ngspice's `pwl` code model, its input
 /// at one load, before the model's own limiting.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -451,14 +446,9 @@ impl TableInput<'_> {
                 if mem[TABLE_INIT] == 0.0 {
                     return x;
                 }
-                let last = mem[TABLE_INPUT];
-                let step = (last.abs() * CONV_STEP).max(CONV_ABS_STEP);
-                if (x - last).abs() > step {
-                    *limited = true;
-                    last + step.copysign(x - last)
-                } else {
-                    x
-                }
+                let (v, hit) = super::limit::code_model_input(x, mem[TABLE_INPUT]);
+                *limited |= hit;
+                v
             }
         }
     }

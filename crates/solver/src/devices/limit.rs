@@ -1,6 +1,7 @@
 //! SPICE's Newton step limiters (ngspice 39's `devsup.c`), shared by the junction and field-effect
 //! devices: `pnjlim` keeps a pn junction's `exp(v/Vt)` from overflowing between iterations,
-//! `fetlim` limits a FET's gate voltage around its threshold, `limvds` its drain-source voltage.
+//! `fetlim` limits a FET's gate voltage around its threshold, `limvds` its drain-source voltage;
+//! `code_model_input` is XSPICE's limit on a code model's input (`conv_limit`).
 
 /// ngspice 39's junction limiter (`DEVpnjlim`); returns the voltage and whether it limited.
 pub fn pnjlim(vnew: f64, vold: f64, vt: f64, vcrit: f64) -> (f64, bool) {
@@ -93,5 +94,23 @@ pub fn limvds(vnew: f64, vold: f64) -> f64 {
         vnew.min(4.0)
     } else {
         vnew.max(-0.5)
+    }
+}
+
+/// XSPICE's default `conv_limit.step`: a code model's input may change by this fraction of
+/// its previous value per iteration ...
+const CONV_STEP: f64 = 0.25;
+/// ... or by XSPICE's default `conv_limit.abs_step`, whichever is larger.
+const CONV_ABS_STEP: f64 = 0.1;
+
+/// XSPICE's limit on a code model's input (`MIFload`'s `conv_limit`, on by default): the new
+/// value moved at most `max(0.25 |last|, 0.1)` from the last iteration's; returns the value and
+/// whether it limited (a limited input means "not converged").
+pub fn code_model_input(new: f64, last: f64) -> (f64, bool) {
+    let step = (last.abs() * CONV_STEP).max(CONV_ABS_STEP);
+    if (new - last).abs() > step {
+        (last + step.copysign(new - last), true)
+    } else {
+        (new, false)
     }
 }

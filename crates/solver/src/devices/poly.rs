@@ -42,12 +42,6 @@ use super::nonlinear::{voltage, Load, Mode, Nonlinear, State};
 use crate::mna::Stamper;
 use circuit::{NodeId, PolyControl};
 
-/// XSPICE's default `conv_limit.step`: a control may change by this fraction of its previous
-/// value per iteration.
-const CONV_STEP: f64 = 0.25;
-/// XSPICE's default `conv_limit.abs_step`: ... or by this much, whichever is larger.
-const CONV_ABS_STEP: f64 = 0.1;
-
 /// The exponents of the polynomial's terms: row `i - 1` holds the exponents of coefficient
 /// `p_i` (`i >= 1`) over the `n` controls, in SPICE2's order (see the module documentation).
 pub fn exponent_table(n: usize, coefficients: usize) -> Vec<u32> {
@@ -205,11 +199,9 @@ impl Nonlinear for PolyInstance {
             let last = state.now[k];
             let mut v = self.control(x, k);
             if load.mode != Mode::TranInit {
-                let limit = (last.abs() * CONV_STEP).max(CONV_ABS_STEP);
-                if (v - last).abs() > limit {
-                    v = if v > last { last + limit } else { last - limit };
-                    converged = false;
-                }
+                let (limited, hit) = super::limit::code_model_input(v, last);
+                v = limited;
+                converged &= !hit;
             }
             *input = v;
         }

@@ -413,13 +413,9 @@ impl Nonlinear for SmoothSwitch {
             )
         } else {
             let mut input = |new: f64, last: f64| {
-                let step = (last.abs() * 0.25).max(0.1);
-                if (new - last).abs() > step {
-                    limited = true;
-                    last + step.copysign(new - last)
-                } else {
-                    new
-                }
+                let (v, hit) = super::limit::code_model_input(new, last);
+                limited |= hit;
+                v
             };
             let vout = input(voltage(x, self.pos) - voltage(x, self.neg), st[S_VOUT]);
             let vc = input(voltage(x, self.cp) - voltage(x, self.cn), st[S_VC]);
