@@ -1018,28 +1018,42 @@ fn dc_card(cur: &mut Cursor) -> PResult<Analysis> {
     })
 }
 
+/// One of `choices`' keywords as the next word; otherwise "expected {expected} in {place}"
+/// (with what was found).
+fn choice<T: Copy>(
+    cur: &mut Cursor,
+    choices: &[(&str, T)],
+    expected: &str,
+    place: &str,
+) -> PResult<T> {
+    match cur.bump() {
+        Some(t) => match choices.iter().find(|(k, _)| *k == cur.text(t)) {
+            Some(&(_, v)) => Ok(v),
+            None => cur.error(
+                cur.span(t),
+                format!("expected {expected} in {place}, found '{}'", cur.text(t)),
+            ),
+        },
+        None => cur.error(
+            cur.missing_span(),
+            format!("expected {expected} in {place}"),
+        ),
+    }
+}
+
 /// `dec|oct|lin N fstart fstop`, the frequency grid shared by `.ac` and `.noise` (`card` names
 /// the card in messages).
 fn freq_grid(cur: &mut Cursor, card: &str) -> PResult<(AcVariation, Value, Value, Value)> {
-    let variation = match cur.bump() {
-        Some(t) => match cur.text(t) {
-            "dec" => AcVariation::Dec,
-            "oct" => AcVariation::Oct,
-            "lin" => AcVariation::Lin,
-            s => {
-                return cur.error(
-                    cur.span(t),
-                    format!("expected dec, oct or lin in '{card}', found '{s}'"),
-                )
-            }
-        },
-        None => {
-            return cur.error(
-                cur.missing_span(),
-                format!("expected dec, oct or lin in '{card}'"),
-            )
-        }
-    };
+    let variation = choice(
+        cur,
+        &[
+            ("dec", AcVariation::Dec),
+            ("oct", AcVariation::Oct),
+            ("lin", AcVariation::Lin),
+        ],
+        "dec, oct or lin",
+        &format!("'{card}'"),
+    )?;
     let points = cur.expect_value(format_args!("a number of points in '{card}'"))?;
     let fstart = cur.expect_value(format_args!("a start frequency in '{card}'"))?;
     let fstop = cur.expect_value(format_args!("a stop frequency in '{card}'"))?;
@@ -1169,43 +1183,22 @@ fn pz_card(cur: &mut Cursor) -> PResult<Analysis> {
             }
         }
     }
-    let kind = match cur.bump() {
-        Some(t) => match cur.text(t) {
-            "cur" => PzInput::Cur,
-            "vol" => PzInput::Vol,
-            s => {
-                return cur.error(
-                    cur.span(t),
-                    format!("expected cur or vol in {usage}, found '{s}'"),
-                )
-            }
-        },
-        None => {
-            return cur.error(
-                cur.missing_span(),
-                format!("expected cur or vol in {usage}"),
-            )
-        }
-    };
-    let which = match cur.bump() {
-        Some(t) => match cur.text(t) {
-            "pol" => PzWhich::Poles,
-            "zer" => PzWhich::Zeros,
-            "pz" => PzWhich::Both,
-            s => {
-                return cur.error(
-                    cur.span(t),
-                    format!("expected pol, zer or pz in {usage}, found '{s}'"),
-                )
-            }
-        },
-        None => {
-            return cur.error(
-                cur.missing_span(),
-                format!("expected pol, zer or pz in {usage}"),
-            )
-        }
-    };
+    let kind = choice(
+        cur,
+        &[("cur", PzInput::Cur), ("vol", PzInput::Vol)],
+        "cur or vol",
+        usage,
+    )?;
+    let which = choice(
+        cur,
+        &[
+            ("pol", PzWhich::Poles),
+            ("zer", PzWhich::Zeros),
+            ("pz", PzWhich::Both),
+        ],
+        "pol, zer or pz",
+        usage,
+    )?;
     if let Some(t) = cur.peek() {
         return cur.extra(t, ".pz");
     }
