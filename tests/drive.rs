@@ -96,23 +96,8 @@ fn crosstalk_and_noise_against_closed_forms() {
     for rl in [32.0, 300.0] {
         // Single-ended: the return's drop, and one follower's noise.
         let (c, s) = hp("hp_trs3", &[("rload", rl)]);
-        let x = measure::xtalk::crosstalk(
-            &c,
-            &[
-                measure::xtalk::Channel {
-                    source: s.source,
-                    out: s.out,
-                },
-                measure::xtalk::Channel {
-                    source: s.victim_source,
-                    out: s.victim,
-                },
-            ],
-            &[1e3],
-        )
-        .unwrap();
         let want = db(RG / (rl + ROUT + RW + RG));
-        let got = x.db(0, 1, 0);
+        let got = xtalk_1k_db(&c, &s);
         assert!((got - want).abs() < 0.01, "{rl} ohm: {got} dB vs {want} dB");
         let d = noise_of(&c, &s);
         let want = a_weighted(en_sq);
@@ -127,22 +112,7 @@ fn crosstalk_and_noise_against_closed_forms() {
         // 1 kohm resistors, in through r) in series.
         let r = 1e3;
         let (c, s) = hp("hp_bal4", &[("rload", rl)]);
-        let x = measure::xtalk::crosstalk(
-            &c,
-            &[
-                measure::xtalk::Channel {
-                    source: s.source,
-                    out: s.out,
-                },
-                measure::xtalk::Channel {
-                    source: s.victim_source,
-                    out: s.victim,
-                },
-            ],
-            &[1e3],
-        )
-        .unwrap();
-        let got = x.db(0, 1, 0);
+        let got = xtalk_1k_db(&c, &s);
         assert!(got < -200.0, "bal {rl} ohm crosstalk {got} dB");
         let d = noise_of(&c, &s);
         let want = a_weighted(|f| 5.0 * en_sq(f) + 2.0 * 4.0 * K * T_K * r + in_sq(f) * r * r);
@@ -151,6 +121,18 @@ fn crosstalk_and_noise_against_closed_forms() {
             "bal {rl} ohm noise {d} vs {want}"
         );
     }
+}
+
+/// The crosstalk from the driven channel into the victim at 1 kHz, dB.
+fn xtalk_1k_db(c: &circuit::Circuit, s: &DriveSetup) -> f64 {
+    let channel = |source, out| measure::xtalk::Channel { source, out };
+    measure::xtalk::crosstalk(
+        c,
+        &[channel(s.source, s.out), channel(s.victim_source, s.victim)],
+        &[1e3],
+    )
+    .unwrap()
+    .db(0, 1, 0)
 }
 
 fn noise_of(c: &circuit::Circuit, s: &DriveSetup) -> f64 {

@@ -340,6 +340,14 @@ impl<'c> Cursor<'c> {
     }
 
     /// Error for a token after the expected fields.
+    /// Ok at the end of the card; otherwise the first word left over is an error.
+    fn end(&self, element: &str) -> PResult<()> {
+        match self.peek() {
+            Some(t) => self.extra(t, element),
+            None => Ok(()),
+        }
+    }
+
     fn extra<T>(&self, t: Tok, element: &str) -> PResult<T> {
         self.error(
             self.span(t),
@@ -469,15 +477,11 @@ impl Builder {
             },
             ".temp" => {
                 let v = cur.expect_value("a temperature")?;
-                if let Some(t) = cur.peek() {
-                    return cur.extra(t, ".temp");
-                }
+                cur.end(".temp")?;
                 Item::Temp(v)
             }
             ".op" => {
-                if let Some(t) = cur.peek() {
-                    return cur.extra(t, ".op");
-                }
+                cur.end(".op")?;
                 Item::Analysis(Box::new(Analysis::Op {
                     span: card.full_span(),
                 }))
@@ -1063,9 +1067,7 @@ fn freq_grid(cur: &mut Cursor, card: &str) -> PResult<(AcVariation, Value, Value
 /// `.ac dec|oct|lin N fstart fstop`
 fn ac_card(cur: &mut Cursor) -> PResult<Analysis> {
     let (variation, points, fstart, fstop) = freq_grid(cur, ".ac")?;
-    if let Some(t) = cur.peek() {
-        return cur.extra(t, ".ac");
-    }
+    cur.end(".ac")?;
     Ok(Analysis::Ac {
         variation,
         points,
@@ -1085,9 +1087,7 @@ fn noise_card(cur: &mut Cursor) -> PResult<Analysis> {
         Some(t) => Some(cur.value_of(t, "a number of points per summary in '.noise'")?),
         None => None,
     };
-    if let Some(t) = cur.peek() {
-        return cur.extra(t, ".noise");
-    }
+    cur.end(".noise")?;
     Ok(Analysis::Noise {
         output,
         source,
@@ -1125,9 +1125,7 @@ fn tf_card(cur: &mut Cursor) -> PResult<Analysis> {
     let usage = "'.tf v(out[,ref])|i(vsrc) SRC'";
     let output = analysis_output(cur, &format!("the output of {usage}"))?;
     let source = cur.expect_word(format_args!("the input source name in {usage}"))?;
-    if let Some(t) = cur.peek() {
-        return cur.extra(t, ".tf");
-    }
+    cur.end(".tf")?;
     Ok(Analysis::Tf {
         output,
         source,
@@ -1153,9 +1151,7 @@ fn sens_card(cur: &mut Cursor) -> PResult<Analysis> {
             )
         }
     };
-    if let Some(t) = cur.peek() {
-        return cur.extra(t, ".sens");
-    }
+    cur.end(".sens")?;
     Ok(Analysis::Sens {
         output,
         ac,
@@ -1199,9 +1195,7 @@ fn pz_card(cur: &mut Cursor) -> PResult<Analysis> {
         "pol, zer or pz",
         usage,
     )?;
-    if let Some(t) = cur.peek() {
-        return cur.extra(t, ".pz");
-    }
+    cur.end(".pz")?;
     let [a, b, c, d]: [Node; 4] = match nodes.try_into() {
         Ok(n) => n,
         Err(_) => return cur.error(cur.card.full_span(), "internal error: node count"),
@@ -1222,9 +1216,7 @@ fn sp_card(cur: &mut Cursor) -> PResult<Analysis> {
         Some(t) => Some(cur.value_of(t, "0 or 1 (noise) in '.sp'")?),
         None => None,
     };
-    if let Some(t) = cur.peek() {
-        return cur.extra(t, ".sp");
-    }
+    cur.end(".sp")?;
     Ok(Analysis::Sp {
         variation,
         points,
@@ -2638,9 +2630,7 @@ fn hum_card(cur: &mut Cursor) -> PResult<MeasureCard> {
     let out = output_ref(cur, &format!("an output in {usage}"))?;
     let signal = cur.expect_word(format_args!("the signal source in {usage}"))?;
     let interference = cur.expect_word(format_args!("the interference source in {usage}"))?;
-    if let Some(t) = cur.peek() {
-        return cur.extra(t, ".hum");
-    }
+    cur.end(".hum")?;
     Ok(MeasureCard::Hum {
         out,
         signal,
