@@ -118,6 +118,7 @@ parity_cases!(
     diffamp_dm,
     diode_temperature,
     func_macros,
+    inductor_geometry,
     mos1_diffpair,
     mos1_diffpair_85c,
     mos1_inverter,
