@@ -8,7 +8,7 @@
 //! Frequency points follow ngspice 39's `ACan` exactly (see [`frequencies`]; `.noise` keeps
 //! SPICE3's grid, [`classic_frequencies`]).
 
-use super::op::DcSolver;
+use super::op::{DcSolver, OpStart};
 use super::{ac_value, singular, unit_of};
 use crate::lu::batch::{GPlusJwC, LaneValues, Lanes, LuBatch, LANES};
 use crate::lu::{Lu, Pivots};
@@ -178,10 +178,20 @@ pub fn linearise<'s>(
     circuit: &Circuit,
     sys: &'s System,
 ) -> Result<(Cow<'s, System>, Vec<f64>), SolveError> {
+    linearise_from(circuit, sys, None)
+}
+
+/// [`linearise`] with the operating point's Newton starting from `start` (see [`OpStart`]).
+fn linearise_from<'s>(
+    circuit: &Circuit,
+    sys: &'s System,
+    start: Option<&OpStart>,
+) -> Result<(Cow<'s, System>, Vec<f64>), SolveError> {
     if !sys.is_nonlinear() {
         return Ok((Cow::Borrowed(sys), Vec::new()));
     }
-    linearise_at_op(circuit, sys, "ac").map(|op| (op.lin, op.states))
+    let (dc, _) = solve_op(circuit, sys, "ac", start)?;
+    Ok(linearised(sys, &dc))
 }
 
 /// A circuit linearised at its operating point (see [`linearise_at_op`]).
@@ -198,6 +208,42 @@ pub struct OperatingPoint<'s> {
     pub next: Vec<f64>,
 }
 
+/// The DC operating point of `sys` (Newton from `start` when given and it fits) and the
+/// solver that holds its devices' states.
+fn solve_op<'a>(
+    circuit: &'a Circuit,
+    sys: &'a System,
+    analysis: &'static str,
+    start: Option<&OpStart>,
+) -> Result<(DcSolver<'a>, Vec<f64>), SolveError> {
+    let mut dc = DcSolver::starting(circuit, sys, analysis, start)?;
+    let mut x = vec![0.0; sys.unknowns.len()];
+    dc.solve_point_from(&mut x, &|_| None, &|| "the operating point".into(), start)?;
+    Ok((dc, x))
+}
+
+/// The small-signal system of nonlinear `sys` at the operating point `dc` solved, and the
+/// devices' states there.
+fn linearised<'s>(sys: &System, dc: &DcSolver) -> (Cow<'s, System>, Vec<f64>) {
+    let newton = dc
+        .newton()
+        .expect("a nonlinear circuit has a Newton solver");
+    let mut lin = sys.clone();
+    for (_, device, state) in newton.devices() {
+        device.ac_load(state, &mut lin.g, &mut lin.c);
+    }
+    lin.nonlinear = Default::default();
+    (Cow::Owned(lin), newton.state.clone())
+}
+
+/// The operating point of `circuit`, as the start of its Monte Carlo copies' (see
+/// [`OpStart`], [`responses_from`]).
+pub fn op_start(circuit: &Circuit) -> Result<OpStart, SolveError> {
+    let sys = System::assemble(circuit);
+    let (dc, x) = solve_op(circuit, &sys, "ac", None)?;
+    Ok(OpStart::new(&sys, &dc, &x))
+}
+
 /// [`linearise`], also returning the operating point itself (every unknown), which `.tf` and
 /// `.sens` start from; `analysis` names the analysis in errors.
 pub fn linearise_at_op<'s>(
@@ -205,9 +251,7 @@ pub fn linearise_at_op<'s>(
     sys: &'s System,
     analysis: &'static str,
 ) -> Result<OperatingPoint<'s>, SolveError> {
-    let mut dc = DcSolver::new(circuit, sys, analysis)?;
-    let mut x = vec![0.0; sys.unknowns.len()];
-    dc.solve_point(&mut x, &|_| None, &|| "the operating point".into())?;
+    let (mut dc, x) = solve_op(circuit, sys, analysis, None)?;
     let Some(newton) = dc.newton_mut() else {
         return Ok(OperatingPoint {
             lin: Cow::Borrowed(sys),
@@ -231,17 +275,10 @@ pub fn linearise_at_op<'s>(
     lu.factor(&sys.pattern, &values)
         .map_err(|s| singular(circuit, sys, analysis, "the operating point".into(), s.0))?;
     lu.solve_refined(&sys.pattern, &values, &mut next, &mut Vec::new());
-    let newton = dc
-        .newton()
-        .expect("a nonlinear circuit has a Newton solver");
-    let mut lin = sys.clone();
-    for (_, device, state) in newton.devices() {
-        device.ac_load(state, &mut lin.g, &mut lin.c);
-    }
-    lin.nonlinear = Default::default();
+    let (lin, states) = linearised(sys, &dc);
     Ok(OperatingPoint {
-        lin: Cow::Owned(lin),
-        states: newton.state.clone(),
+        lin,
+        states,
         x,
         next,
     })
@@ -273,8 +310,21 @@ pub fn responses(
     excitations: &[Excitation],
     probes: &[Probe],
 ) -> Result<Vec<Vec<Vec<Complex64>>>, SolveError> {
+    responses_from(circuit, freqs, excitations, probes, None)
+}
+
+/// [`responses`] with the operating point's Newton starting from `start` (the nominal
+/// circuit's, [`op_start`], for a Monte Carlo copy; see [`OpStart`]): the same responses
+/// within Newton's convergence tolerance, in a few iterations instead of a solve from scratch.
+pub fn responses_from(
+    circuit: &Circuit,
+    freqs: &[f64],
+    excitations: &[Excitation],
+    probes: &[Probe],
+    start: Option<&OpStart>,
+) -> Result<Vec<Vec<Vec<Complex64>>>, SolveError> {
     let assembled = System::assemble(circuit);
-    let sys = small_signal(circuit, &assembled)?;
+    let sys = linearise_from(circuit, &assembled, start)?.0;
     let n = sys.unknowns.len();
     let mut rhs = Vec::with_capacity(excitations.len());
     for e in excitations {
