@@ -252,7 +252,7 @@ pub fn cmrr_samples(
             .map(|&dz| {
                 // Each run's Newton starts from the nominal operating point (a nominal circuit
                 // that fails leaves every run to fail or succeed on its own, from scratch).
-                let start = cmrr_start(c, setup, dz).ok();
+                let start = cmrr_start(c, setup, freqs, dz).ok();
                 let db = mc::run(c, plan, tick, |run| {
                     let pts = cmrr_with_imbalance_from(run, setup, freqs, dz, start.as_ref())?;
                     Ok::<_, measure::MeasureError>(

@@ -118,7 +118,7 @@ fn warm_started_runs_match_runs_from_scratch() {
     let freqs = [50.0, 1e3, 10e3];
     let rel = |a: f64, b: f64| (a / b - 1.0).abs();
     for dz in [0.0, 600.0] {
-        let start = cmrr_start(&c, &s, dz).unwrap();
+        let start = cmrr_start(&c, &s, &freqs, dz).unwrap();
         for run in [0, 1, 2, 3, 727] {
             let copy = c.monte_carlo_run(1, run, Distribution::Gauss);
             let warm = cmrr_with_imbalance_from(&copy, &s, &freqs, dz, Some(&start)).unwrap();

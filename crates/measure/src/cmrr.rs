@@ -101,16 +101,19 @@ pub struct CmrrStart {
 }
 
 /// The start of [`cmrr_with_imbalance_from`] for copies of `circuit` (the nominal circuit of
-/// a Monte Carlo) at `imbalance_ohm`.
+/// a Monte Carlo) at `imbalance_ohm`, measured at `freqs_hz`.
 pub fn cmrr_start(
     circuit: &Circuit,
     setup: &CmrrSetup,
+    freqs_hz: &[f64],
     imbalance_ohm: f64,
 ) -> Result<CmrrStart, MeasureError> {
+    check_freqs(freqs_hz)?;
+    let f0 = freqs_hz[0];
     if imbalance_ohm == 0.0 {
         return Ok(CmrrStart {
             imbalance_ohm,
-            hot: op_start(circuit)?,
+            hot: op_start(circuit, f0)?,
             cold: None,
         });
     }
@@ -118,8 +121,8 @@ pub fn cmrr_start(
     let in_cold = with_source_resistance(circuit, setup.cold, imbalance_ohm)?;
     Ok(CmrrStart {
         imbalance_ohm,
-        hot: op_start(&in_hot)?,
-        cold: Some(op_start(&in_cold)?),
+        hot: op_start(&in_hot, f0)?,
+        cold: Some(op_start(&in_cold, f0)?),
     })
 }
 

@@ -129,6 +129,7 @@ pub fn run(
         sys,
         &freqs,
         std::slice::from_ref(&b),
+        None,
         views,
         |view, k, _, x| {
             for (column, &i) in view.iter_mut().zip(reported) {
@@ -237,11 +238,31 @@ fn linearised<'s>(sys: &System, dc: &DcSolver) -> (Cow<'s, System>, Vec<f64>) {
 }
 
 /// The operating point of `circuit`, as the start of its Monte Carlo copies' (see
-/// [`OpStart`], [`responses_from`]).
-pub fn op_start(circuit: &Circuit) -> Result<OpStart, SolveError> {
+/// [`OpStart`], [`responses_from`]), with the pivots of its small-signal matrix at `f0_hz`
+/// (the first frequency of the copies' sweeps), which their sweeps start from.
+pub fn op_start(circuit: &Circuit, f0_hz: f64) -> Result<OpStart, SolveError> {
     let sys = System::assemble(circuit);
-    let (dc, x) = solve_op(circuit, &sys, "ac", None)?;
-    Ok(OpStart::new(&sys, &dc, &x))
+    let (dc, x) = if sys.is_nonlinear() {
+        solve_op(circuit, &sys, "ac", None)?
+    } else {
+        (
+            DcSolver::new(circuit, &sys, "ac")?,
+            vec![0.0; sys.unknowns.len()],
+        )
+    };
+    let mut start = OpStart::new(&sys, &dc, &x);
+    let lin = if sys.is_nonlinear() {
+        linearised(&sys, &dc).0
+    } else {
+        Cow::Borrowed(&sys)
+    };
+    if !lin.unknowns.is_empty() {
+        let mut lu = Lu::<Complex64>::new(&lin.pattern);
+        let mut values = vec![Complex64::new(0.0, 0.0); lin.g.len()];
+        factor_at(circuit, &lin, "ac", f0_hz, &mut values, &mut lu)?;
+        start.ac_pivots = Some(lu.pivots());
+    }
+    Ok(start)
 }
 
 /// [`linearise`], also returning the operating point itself (every unknown), which `.tf` and
@@ -353,11 +374,22 @@ pub fn responses_from(
         .chunks(chunk_len(freqs.len()))
         .map(|_| empty())
         .collect();
-    let chunks = sweep(circuit, &sys, freqs, &rhs, states, |state, _, e, x| {
-        for (p, v) in probe(x).into_iter().enumerate() {
-            state[e][p].push(v);
-        }
-    })?;
+    let base = start
+        .filter(|s| s.fits_pattern(&sys))
+        .and_then(|s| s.ac_pivots.as_ref());
+    let chunks = sweep(
+        circuit,
+        &sys,
+        freqs,
+        &rhs,
+        base,
+        states,
+        |state, _, e, x| {
+            for (p, v) in probe(x).into_iter().enumerate() {
+                state[e][p].push(v);
+            }
+        },
+    )?;
     let mut out = empty();
     for chunk in chunks {
         for (e, per_probe) in chunk.into_iter().enumerate() {
@@ -422,29 +454,25 @@ fn fill_at(sys: &System, f: f64, values: &mut [Complex64]) {
 /// its chunk, `e`: the right-hand side). Frequencies are split into contiguous chunks of
 /// [`chunk_len`] solved in parallel, each with its own factoriser (sharing the ordering) and
 /// its own caller `state` (one per chunk, in order), so results go straight to their final
-/// place. Returns the states.
+/// place. Returns the states. The chunks start from the pivots of a factorisation at the
+/// first frequency, or from `base` when given (another sweep's of the same pattern: a Monte
+/// Carlo copy's from the nominal circuit's; a pivot it makes too small is replaced as any
+/// static pivot is).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn sweep<S: Send>(
     circuit: &Circuit,
     sys: &System,
     freqs: &[f64],
     rhs: &[Vec<Complex64>],
+    base: Option<&Pivots>,
     states: Vec<S>,
     store: impl Fn(&mut S, usize, usize, &Solution) + Sync,
 ) -> Result<Vec<S>, SolveError> {
-    let n = sys.unknowns.len();
     let chunk = chunk_len(freqs.len());
-    // One pivoting factorisation, at the first frequency, shared by every chunk: each chunk
-    // refactors on those pivots (re-pivoting only if one goes bad), so the workers do not each
-    // pay for faer's factorisation and its allocations, and a chunk's results do not depend on
-    // which frequency it starts at.
-    let mut base = Lu::<Complex64>::new(&sys.pattern);
-    if let (Some(&f0), true) = (freqs.first(), n > 0) {
-        let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
-        factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
-    }
-    // Only the pivots are kept: the first factorisation's values would be dead weight.
-    let pivots = base.pivots();
-    drop(base);
+    let pivots = match base {
+        Some(p) => p.clone(),
+        None => first_pivots(circuit, sys, freqs)?,
+    };
     let base = &pivots;
     // Work space (factorisers, values, solutions) is taken from a pool when a chunk starts and
     // returned when it ends, so only as many sets exist as chunks run at once (one per thread),
@@ -464,6 +492,20 @@ pub(crate) fn sweep<S: Send>(
             result.map(|()| state)
         })
         .collect()
+}
+
+/// The pivots [`sweep`]'s chunks start from: one pivoting factorisation, at the first
+/// frequency, shared by every chunk: each chunk refactors on those pivots (re-pivoting only if
+/// one goes bad), so the workers do not each pay for faer's factorisation and its
+/// allocations, and a chunk's results do not depend on which frequency it starts at.
+fn first_pivots(circuit: &Circuit, sys: &System, freqs: &[f64]) -> Result<Pivots, SolveError> {
+    let mut base = Lu::<Complex64>::new(&sys.pattern);
+    if let (Some(&f0), true) = (freqs.first(), !sys.unknowns.is_empty()) {
+        let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
+        factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
+    }
+    // Only the pivots are kept: the first factorisation's values would be dead weight.
+    Ok(base.pivots())
 }
 
 /// The buffers of one running chunk of [`sweep`].

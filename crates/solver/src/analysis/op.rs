@@ -96,6 +96,9 @@ pub struct OpStart {
     states: Vec<f64>,
     /// The pivots of the factorisation that solved it.
     pub(crate) pivots: Pivots,
+    /// The pivots of the small-signal matrix's first factorisation in an AC sweep from here
+    /// (set by [`crate::analysis::ac::op_start`]).
+    pub(crate) ac_pivots: Option<Pivots>,
     /// The shape it fits: the pattern's column pointers and row indices.
     col_ptr: Vec<usize>,
     row_idx: Vec<usize>,
@@ -113,6 +116,7 @@ impl OpStart {
             x: x.to_vec(),
             states,
             pivots,
+            ac_pivots: None,
             col_ptr: sys.pattern.symbolic.col_ptr().to_vec(),
             row_idx: sys.pattern.symbolic.row_idx().to_vec(),
         }
@@ -120,8 +124,13 @@ impl OpStart {
 
     /// Whether `sys` has the shape this start was made on.
     pub(crate) fn fits(&self, sys: &System) -> bool {
+        self.states.len() == sys.nonlinear.state_len() && self.fits_pattern(sys)
+    }
+
+    /// Whether `sys` (the system it was made on, or that system linearised) has the
+    /// unknowns and matrix pattern this start was made on.
+    pub(crate) fn fits_pattern(&self, sys: &System) -> bool {
         self.x.len() == sys.unknowns.len()
-            && self.states.len() == sys.nonlinear.state_len()
             && self.col_ptr == sys.pattern.symbolic.col_ptr()
             && self.row_idx == sys.pattern.symbolic.row_idx()
     }
