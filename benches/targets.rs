@@ -9,7 +9,8 @@
 //!   `.tran 10n 10u`, the far end saved;
 //! - `parse_elaborate/N`: text to circuit for an N-element R-C chain;
 //! - `montecarlo_cmrr/runs`: a 4-resistor difference amplifier (1% resistors, single-pole
-//!   op-amp from `.lib balun opamps`), CMRR at 60 Hz, 1 kHz and 10 kHz for each run.
+//!   op-amp from `.lib balun opamps`), CMRR at 60 Hz, 1 kHz and 10 kHz for each run, each
+//!   run starting from the nominal circuit's pivots as `balun cmrr --mc` does.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::fmt::Write as _;
@@ -119,10 +120,13 @@ fn bench_targets(c: &mut Criterion) {
     let runs = 1_000;
     let plan = measure::montecarlo::McPlan::new(runs, 1, circuit::Distribution::Gauss);
     group.throughput(Throughput::Elements(runs as u64));
+    let freqs = [60.0, 1e3, 1e4];
     group.bench_with_input(BenchmarkId::new("montecarlo_cmrr", runs), &amp, |b, amp| {
         b.iter(|| {
+            // As `balun cmrr --mc`: every run starts from the nominal circuit's solution.
+            let start = measure::cmrr::cmrr_start(amp, &setup, &freqs, 0.0).ok();
             measure::montecarlo::run(amp, &plan, &|| {}, |c| {
-                measure::cmrr::cmrr(c, &setup, &[60.0, 1e3, 1e4])
+                measure::cmrr::cmrr_with_imbalance_from(c, &setup, &freqs, 0.0, start.as_ref())
             })
             .unwrap_or_else(|e| panic!("{e}"))
         })

@@ -14,7 +14,7 @@
 use crate::output::mag_db;
 use crate::output::report::{freq_label, num};
 use circuit::{Circuit, Distribution};
-use measure::cmrr::{cmrr_with_imbalance, CmrrSetup};
+use measure::cmrr::{cmrr_start, cmrr_with_imbalance_from, CmrrSetup};
 use measure::montecarlo::{self as mc, McPlan, Stats};
 use serde_json::{json, Value};
 
@@ -250,8 +250,11 @@ pub fn cmrr_samples(
         imbalances
             .iter()
             .map(|&dz| {
+                // Each run's Newton starts from the nominal operating point (a nominal circuit
+                // that fails leaves every run to fail or succeed on its own, from scratch).
+                let start = cmrr_start(c, setup, freqs, dz).ok();
                 let db = mc::run(c, plan, tick, |run| {
-                    let pts = cmrr_with_imbalance(run, setup, freqs, dz)?;
+                    let pts = cmrr_with_imbalance_from(run, setup, freqs, dz, start.as_ref())?;
                     Ok::<_, measure::MeasureError>(
                         pts.iter().map(|p| p.cmrr_db()).collect::<Vec<f64>>(),
                     )

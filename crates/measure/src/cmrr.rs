@@ -20,7 +20,8 @@
 use crate::{check_freqs, check_line_sources, with_source_resistance, MeasureError, Probe};
 use circuit::{Circuit, DeviceId};
 use num_complex::Complex64;
-use solver::analysis::ac::{responses, Excitation};
+use solver::analysis::ac::{op_start, responses_from, Excitation};
+use solver::analysis::op::OpStart;
 
 /// What to measure: the two line sources and the receiver's output.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,6 +86,53 @@ pub fn cmrr(
     setup: &CmrrSetup,
     freqs_hz: &[f64],
 ) -> Result<Vec<CmrrPoint>, MeasureError> {
+    cmrr_from(circuit, setup, freqs_hz, None)
+}
+
+/// The operating points a Monte Carlo copy's CMRR starts its Newton from: the nominal
+/// circuit's, with the source imbalance inserted in each leg as [`cmrr_with_imbalance`]
+/// inserts it (see [`solver::analysis::op::OpStart`]).
+pub struct CmrrStart {
+    imbalance_ohm: f64,
+    /// Without imbalance, or with it in the hot leg.
+    hot: OpStart,
+    /// With the imbalance in the cold leg (`None` without imbalance).
+    cold: Option<OpStart>,
+}
+
+/// The start of [`cmrr_with_imbalance_from`] for copies of `circuit` (the nominal circuit of
+/// a Monte Carlo) at `imbalance_ohm`, measured at `freqs_hz`.
+pub fn cmrr_start(
+    circuit: &Circuit,
+    setup: &CmrrSetup,
+    freqs_hz: &[f64],
+    imbalance_ohm: f64,
+) -> Result<CmrrStart, MeasureError> {
+    check_freqs(freqs_hz)?;
+    let f0 = freqs_hz[0];
+    if imbalance_ohm == 0.0 {
+        return Ok(CmrrStart {
+            imbalance_ohm,
+            hot: op_start(circuit, f0)?,
+            cold: None,
+        });
+    }
+    let in_hot = with_source_resistance(circuit, setup.hot, imbalance_ohm)?;
+    let in_cold = with_source_resistance(circuit, setup.cold, imbalance_ohm)?;
+    Ok(CmrrStart {
+        imbalance_ohm,
+        hot: op_start(&in_hot, f0)?,
+        cold: Some(op_start(&in_cold, f0)?),
+    })
+}
+
+/// [`cmrr`] with the operating point's Newton starting from `start`.
+fn cmrr_from(
+    circuit: &Circuit,
+    setup: &CmrrSetup,
+    freqs_hz: &[f64],
+    start: Option<&OpStart>,
+) -> Result<Vec<CmrrPoint>, MeasureError> {
     check_freqs(freqs_hz)?;
     check_line_sources(circuit, setup.hot, setup.cold)?;
     let half = Complex64::new(0.5, 0.0);
@@ -97,7 +145,7 @@ pub fn cmrr(
             sources: vec![(setup.hot, one), (setup.cold, one)],
         },
     ];
-    let r = responses(circuit, freqs_hz, &excitations, &[setup.out])?;
+    let r = responses_from(circuit, freqs_hz, &excitations, &[setup.out], start)?;
     Ok(freqs_hz
         .iter()
         .enumerate()
@@ -120,13 +168,31 @@ pub fn cmrr_with_imbalance(
     freqs_hz: &[f64],
     imbalance_ohm: f64,
 ) -> Result<Vec<CmrrPoint>, MeasureError> {
+    cmrr_with_imbalance_from(circuit, setup, freqs_hz, imbalance_ohm, None)
+}
+
+/// [`cmrr_with_imbalance`] on a Monte Carlo copy of the circuit `start` was made from
+/// ([`cmrr_start`], at the same imbalance; a start of another imbalance is ignored): each
+/// operating point's Newton starts from the nominal one, so the results are the same within
+/// Newton's convergence tolerance (a copy whose Newton does not converge from there is solved
+/// from scratch).
+pub fn cmrr_with_imbalance_from(
+    circuit: &Circuit,
+    setup: &CmrrSetup,
+    freqs_hz: &[f64],
+    imbalance_ohm: f64,
+    start: Option<&CmrrStart>,
+) -> Result<Vec<CmrrPoint>, MeasureError> {
+    let start = start.filter(|s| s.imbalance_ohm == imbalance_ohm);
+    let hot_start = start.map(|s| &s.hot);
     if imbalance_ohm == 0.0 {
-        return cmrr(circuit, setup, freqs_hz);
+        return cmrr_from(circuit, setup, freqs_hz, hot_start);
     }
+    let cold_start = start.and_then(|s| s.cold.as_ref());
     let in_hot = with_source_resistance(circuit, setup.hot, imbalance_ohm)?;
     let in_cold = with_source_resistance(circuit, setup.cold, imbalance_ohm)?;
-    let hot = cmrr(&in_hot, setup, freqs_hz)?;
-    let cold = cmrr(&in_cold, setup, freqs_hz)?;
+    let hot = cmrr_from(&in_hot, setup, freqs_hz, hot_start)?;
+    let cold = cmrr_from(&in_cold, setup, freqs_hz, cold_start)?;
     Ok(hot
         .into_iter()
         .zip(cold)

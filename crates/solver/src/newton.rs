@@ -115,6 +115,12 @@ pub enum OpMethod {
 
 impl<'a> Newton<'a> {
     pub fn new(circuit: &'a Circuit, sys: &'a System) -> Self {
+        Self::with_lu(circuit, sys, Lu::new(&sys.pattern))
+    }
+
+    /// [`Newton::new`] factoring with `lu` (a factoriser of `sys`'s pattern, for example one
+    /// on another run's pivots, [`Lu::from_pivots`]).
+    pub fn with_lu(circuit: &'a Circuit, sys: &'a System, lu: Lu<f64>) -> Self {
         let n = sys.unknowns.len();
         let nl = &sys.nonlinear;
         let col_ptr = sys.pattern.symbolic.col_ptr();
@@ -129,7 +135,7 @@ impl<'a> Newton<'a> {
         Newton {
             circuit,
             sys,
-            lu: Lu::new(&sys.pattern),
+            lu,
             values: vec![0.0; sys.g.len()],
             rhs: vec![0.0; n],
             x_new: vec![0.0; n],
@@ -374,6 +380,31 @@ impl<'a> Newton<'a> {
     }
 }
 
+/// Plain Newton for a DC point from a given iterate `x` and device states (already in
+/// `newton.state`): another circuit's operating point of the same structure, such as the
+/// nominal circuit's for a Monte Carlo copy. No junction initialisation, no prediction, no
+/// GMIN or source stepping: the caller falls back to [`dc_operating_point`] from scratch when
+/// this fails. `rhs_at` is as in [`dc_operating_point`].
+pub fn dc_from_guess(
+    newton: &mut Newton,
+    x: &mut [f64],
+    rhs_at: &dyn Fn(f64, &mut [f64]),
+) -> Result<(), NoConvergence> {
+    let mut b = vec![0.0; x.len()];
+    rhs_at(1.0, &mut b);
+    let mode = LoadMode {
+        gshunt: 0.0,
+        init_junctions: false,
+        charges: None,
+        predict: None,
+        time: 0.0,
+    };
+    let itl1 = newton.circuit.options.itl1;
+    newton.solve(x, &newton.sys.g, &b, mode, itl1)?;
+    newton.method = Some(OpMethod::Newton);
+    Ok(())
+}
+
 /// Newton for a DC point with ngspice's fallbacks: plain Newton from junctions at their
 /// critical voltage, then GMIN stepping, then source stepping. `rhs_at(scale, b)` fills the
 /// linear right-hand side with every independent source scaled by `scale`.
@@ -525,5 +556,43 @@ mod tests {
         assert_eq!(dc.newton().unwrap().method, Some(OpMethod::GminStepping));
         let a = sys.unknowns.node(circuit.node("a").unwrap()).unwrap();
         assert!((x[a] - 0.692_887_594_459_055_3).abs() < 1e-9, "{}", x[a]);
+    }
+
+    /// A start from which plain Newton fails (the latch above at 5 V, offered to the same latch
+    /// at 40 V, ITL1 = 4) is dropped: the point is solved from scratch, to the same bits as
+    /// without a start (GMIN stepping, as above).
+    #[test]
+    fn a_start_newton_cannot_use_falls_back_to_the_cold_procedure() {
+        use crate::analysis::op::OpStart;
+        let latch = |v: f64| {
+            let text = format!(
+                "latch\nV1 vcc 0 {v}\nR1 vcc a 1k\nE1 b 0 a 0 -1000\nD1 b a dm\nD2 a 0 dm\n\
+                 R2 b 0 1k\n.model dm D(IS=1e-14 N=1)\n.options itl1=4\n.op\n.end\n"
+            );
+            let (ast, _) = netlist::parse_str(std::path::Path::new("latch.net"), &text).unwrap();
+            circuit::elaborate(&ast).unwrap()
+        };
+        let solve = |c: &Circuit, start: Option<&OpStart>| {
+            let sys = System::assemble(c);
+            let mut dc = DcSolver::starting(c, &sys, "op", start).unwrap();
+            let mut x = vec![0.0; sys.unknowns.len()];
+            dc.solve_point_from(&mut x, &|_| None, &|| "op".into(), start)
+                .unwrap();
+            let method = dc.newton().unwrap().method;
+            let start = OpStart::new(&sys, &dc, &x);
+            (x, method, start)
+        };
+        let (x5, _, nominal) = solve(&latch(5.0), None);
+        // The start fits: the same latch converges from it in plain Newton, where it was.
+        let (again, again_method, _) = solve(&latch(5.0), Some(&nominal));
+        assert_eq!(again_method, Some(OpMethod::Newton));
+        assert!(again.iter().zip(&x5).all(|(a, b)| (a - b).abs() < 1e-9));
+        let high = latch(40.0);
+        let (cold, cold_method, _) = solve(&high, None);
+        let (warm, warm_method, _) = solve(&high, Some(&nominal));
+        assert_eq!(cold_method, Some(OpMethod::GminStepping));
+        assert_eq!(warm_method, cold_method);
+        let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&warm), bits(&cold));
     }
 }

@@ -8,7 +8,7 @@
 //! Frequency points follow ngspice 39's `ACan` exactly (see [`frequencies`]; `.noise` keeps
 //! SPICE3's grid, [`classic_frequencies`]).
 
-use super::op::DcSolver;
+use super::op::{DcSolver, OpStart};
 use super::{ac_value, singular, unit_of};
 use crate::lu::batch::{GPlusJwC, LaneValues, Lanes, LuBatch, LANES};
 use crate::lu::{Lu, Pivots};
@@ -129,6 +129,7 @@ pub fn run(
         sys,
         &freqs,
         std::slice::from_ref(&b),
+        None,
         views,
         |view, k, _, x| {
             for (column, &i) in view.iter_mut().zip(reported) {
@@ -178,10 +179,20 @@ pub fn linearise<'s>(
     circuit: &Circuit,
     sys: &'s System,
 ) -> Result<(Cow<'s, System>, Vec<f64>), SolveError> {
+    linearise_from(circuit, sys, None)
+}
+
+/// [`linearise`] with the operating point's Newton starting from `start` (see [`OpStart`]).
+fn linearise_from<'s>(
+    circuit: &Circuit,
+    sys: &'s System,
+    start: Option<&OpStart>,
+) -> Result<(Cow<'s, System>, Vec<f64>), SolveError> {
     if !sys.is_nonlinear() {
         return Ok((Cow::Borrowed(sys), Vec::new()));
     }
-    linearise_at_op(circuit, sys, "ac").map(|op| (op.lin, op.states))
+    let (dc, _) = solve_op(circuit, sys, "ac", start)?;
+    Ok(linearised(sys, &dc))
 }
 
 /// A circuit linearised at its operating point (see [`linearise_at_op`]).
@@ -198,6 +209,62 @@ pub struct OperatingPoint<'s> {
     pub next: Vec<f64>,
 }
 
+/// The DC operating point of `sys` (Newton from `start` when given and it fits) and the
+/// solver that holds its devices' states.
+fn solve_op<'a>(
+    circuit: &'a Circuit,
+    sys: &'a System,
+    analysis: &'static str,
+    start: Option<&OpStart>,
+) -> Result<(DcSolver<'a>, Vec<f64>), SolveError> {
+    let mut dc = DcSolver::starting(circuit, sys, analysis, start)?;
+    let mut x = vec![0.0; sys.unknowns.len()];
+    dc.solve_point_from(&mut x, &|_| None, &|| "the operating point".into(), start)?;
+    Ok((dc, x))
+}
+
+/// The small-signal system of nonlinear `sys` at the operating point `dc` solved, and the
+/// devices' states there.
+fn linearised<'s>(sys: &System, dc: &DcSolver) -> (Cow<'s, System>, Vec<f64>) {
+    let newton = dc
+        .newton()
+        .expect("a nonlinear circuit has a Newton solver");
+    let mut lin = sys.clone();
+    for (_, device, state) in newton.devices() {
+        device.ac_load(state, &mut lin.g, &mut lin.c);
+    }
+    lin.nonlinear = Default::default();
+    (Cow::Owned(lin), newton.state.clone())
+}
+
+/// The operating point of `circuit`, as the start of its Monte Carlo copies' (see
+/// [`OpStart`], [`responses_from`]), with the pivots of its small-signal matrix at `f0_hz`
+/// (the first frequency of the copies' sweeps), which their sweeps start from.
+pub fn op_start(circuit: &Circuit, f0_hz: f64) -> Result<OpStart, SolveError> {
+    let sys = System::assemble(circuit);
+    let (dc, x) = if sys.is_nonlinear() {
+        solve_op(circuit, &sys, "ac", None)?
+    } else {
+        (
+            DcSolver::new(circuit, &sys, "ac")?,
+            vec![0.0; sys.unknowns.len()],
+        )
+    };
+    let mut start = OpStart::new(&sys, &dc, &x);
+    let lin = if sys.is_nonlinear() {
+        linearised(&sys, &dc).0
+    } else {
+        Cow::Borrowed(&sys)
+    };
+    if !lin.unknowns.is_empty() {
+        let mut lu = Lu::<Complex64>::new(&lin.pattern);
+        let mut values = vec![Complex64::new(0.0, 0.0); lin.g.len()];
+        factor_at(circuit, &lin, "ac", f0_hz, &mut values, &mut lu)?;
+        start.ac_pivots = Some(lu.pivots());
+    }
+    Ok(start)
+}
+
 /// [`linearise`], also returning the operating point itself (every unknown), which `.tf` and
 /// `.sens` start from; `analysis` names the analysis in errors.
 pub fn linearise_at_op<'s>(
@@ -205,9 +272,7 @@ pub fn linearise_at_op<'s>(
     sys: &'s System,
     analysis: &'static str,
 ) -> Result<OperatingPoint<'s>, SolveError> {
-    let mut dc = DcSolver::new(circuit, sys, analysis)?;
-    let mut x = vec![0.0; sys.unknowns.len()];
-    dc.solve_point(&mut x, &|_| None, &|| "the operating point".into())?;
+    let (mut dc, x) = solve_op(circuit, sys, analysis, None)?;
     let Some(newton) = dc.newton_mut() else {
         return Ok(OperatingPoint {
             lin: Cow::Borrowed(sys),
@@ -231,17 +296,10 @@ pub fn linearise_at_op<'s>(
     lu.factor(&sys.pattern, &values)
         .map_err(|s| singular(circuit, sys, analysis, "the operating point".into(), s.0))?;
     lu.solve_refined(&sys.pattern, &values, &mut next, &mut Vec::new());
-    let newton = dc
-        .newton()
-        .expect("a nonlinear circuit has a Newton solver");
-    let mut lin = sys.clone();
-    for (_, device, state) in newton.devices() {
-        device.ac_load(state, &mut lin.g, &mut lin.c);
-    }
-    lin.nonlinear = Default::default();
+    let (lin, states) = linearised(sys, &dc);
     Ok(OperatingPoint {
-        lin: Cow::Owned(lin),
-        states: newton.state.clone(),
+        lin,
+        states,
         x,
         next,
     })
@@ -273,8 +331,21 @@ pub fn responses(
     excitations: &[Excitation],
     probes: &[Probe],
 ) -> Result<Vec<Vec<Vec<Complex64>>>, SolveError> {
+    responses_from(circuit, freqs, excitations, probes, None)
+}
+
+/// [`responses`] with the operating point's Newton starting from `start` (the nominal
+/// circuit's, [`op_start`], for a Monte Carlo copy; see [`OpStart`]): the same responses
+/// within Newton's convergence tolerance, in a few iterations instead of a solve from scratch.
+pub fn responses_from(
+    circuit: &Circuit,
+    freqs: &[f64],
+    excitations: &[Excitation],
+    probes: &[Probe],
+    start: Option<&OpStart>,
+) -> Result<Vec<Vec<Vec<Complex64>>>, SolveError> {
     let assembled = System::assemble(circuit);
-    let sys = small_signal(circuit, &assembled)?;
+    let sys = linearise_from(circuit, &assembled, start)?.0;
     let n = sys.unknowns.len();
     let mut rhs = Vec::with_capacity(excitations.len());
     for e in excitations {
@@ -303,11 +374,22 @@ pub fn responses(
         .chunks(chunk_len(freqs.len()))
         .map(|_| empty())
         .collect();
-    let chunks = sweep(circuit, &sys, freqs, &rhs, states, |state, _, e, x| {
-        for (p, v) in probe(x).into_iter().enumerate() {
-            state[e][p].push(v);
-        }
-    })?;
+    let base = start
+        .filter(|s| s.fits_pattern(&sys))
+        .and_then(|s| s.ac_pivots.as_ref());
+    let chunks = sweep(
+        circuit,
+        &sys,
+        freqs,
+        &rhs,
+        base,
+        states,
+        |state, _, e, x| {
+            for (p, v) in probe(x).into_iter().enumerate() {
+                state[e][p].push(v);
+            }
+        },
+    )?;
     let mut out = empty();
     for chunk in chunks {
         for (e, per_probe) in chunk.into_iter().enumerate() {
@@ -372,29 +454,25 @@ fn fill_at(sys: &System, f: f64, values: &mut [Complex64]) {
 /// its chunk, `e`: the right-hand side). Frequencies are split into contiguous chunks of
 /// [`chunk_len`] solved in parallel, each with its own factoriser (sharing the ordering) and
 /// its own caller `state` (one per chunk, in order), so results go straight to their final
-/// place. Returns the states.
+/// place. Returns the states. The chunks start from the pivots of a factorisation at the
+/// first frequency, or from `base` when given (another sweep's of the same pattern: a Monte
+/// Carlo copy's from the nominal circuit's; a pivot it makes too small is replaced as any
+/// static pivot is).
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn sweep<S: Send>(
     circuit: &Circuit,
     sys: &System,
     freqs: &[f64],
     rhs: &[Vec<Complex64>],
+    base: Option<&Pivots>,
     states: Vec<S>,
     store: impl Fn(&mut S, usize, usize, &Solution) + Sync,
 ) -> Result<Vec<S>, SolveError> {
-    let n = sys.unknowns.len();
     let chunk = chunk_len(freqs.len());
-    // One pivoting factorisation, at the first frequency, shared by every chunk: each chunk
-    // refactors on those pivots (re-pivoting only if one goes bad), so the workers do not each
-    // pay for faer's factorisation and its allocations, and a chunk's results do not depend on
-    // which frequency it starts at.
-    let mut base = Lu::<Complex64>::new(&sys.pattern);
-    if let (Some(&f0), true) = (freqs.first(), n > 0) {
-        let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
-        factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
-    }
-    // Only the pivots are kept: the first factorisation's values would be dead weight.
-    let pivots = base.pivots();
-    drop(base);
+    let pivots = match base {
+        Some(p) => p.clone(),
+        None => first_pivots(circuit, sys, freqs)?,
+    };
     let base = &pivots;
     // Work space (factorisers, values, solutions) is taken from a pool when a chunk starts and
     // returned when it ends, so only as many sets exist as chunks run at once (one per thread),
@@ -414,6 +492,20 @@ pub(crate) fn sweep<S: Send>(
             result.map(|()| state)
         })
         .collect()
+}
+
+/// The pivots [`sweep`]'s chunks start from: one pivoting factorisation, at the first
+/// frequency, shared by every chunk: each chunk refactors on those pivots (re-pivoting only if
+/// one goes bad), so the workers do not each pay for faer's factorisation and its
+/// allocations, and a chunk's results do not depend on which frequency it starts at.
+fn first_pivots(circuit: &Circuit, sys: &System, freqs: &[f64]) -> Result<Pivots, SolveError> {
+    let mut base = Lu::<Complex64>::new(&sys.pattern);
+    if let (Some(&f0), true) = (freqs.first(), !sys.unknowns.is_empty()) {
+        let mut values = vec![Complex64::new(0.0, 0.0); sys.g.len()];
+        factor_at(circuit, sys, "ac", f0, &mut values, &mut base)?;
+    }
+    // Only the pivots are kept: the first factorisation's values would be dead weight.
+    Ok(base.pivots())
 }
 
 /// The buffers of one running chunk of [`sweep`].

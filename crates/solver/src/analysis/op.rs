@@ -4,9 +4,9 @@
 //! equation reduces to `v(a) - v(b) = 0`), sources take their DC values.
 
 use super::{check_finite, dc_value, singular, vectors_real};
-use crate::lu::Lu;
+use crate::lu::{Lu, Pivots};
 use crate::mna::System;
-use crate::newton::{dc_operating_point, Newton};
+use crate::newton::{dc_from_guess, dc_operating_point, Newton};
 use crate::result::Plot;
 use crate::SolveError;
 use circuit::{Circuit, DeviceId};
@@ -82,6 +82,60 @@ pub(crate) fn clamp_initial_conditions(circuit: &Circuit, sys: &System) -> (Syst
     (out, clamps)
 }
 
+/// A solved operating point offered as the start of another circuit's: a Monte Carlo copy of
+/// the same circuit (same nodes, devices and matrix pattern; other values), whose Newton then
+/// starts from this solution and these device states, on these pivots, instead of from
+/// scratch. Made by [`crate::analysis::ac::op_start`]. A system of another shape ignores it,
+/// and a start from which Newton does not converge falls back to the full procedure from
+/// scratch, so a start changes an answer only within Newton's convergence tolerance.
+#[derive(Clone)]
+pub struct OpStart {
+    /// Every unknown at the operating point.
+    x: Vec<f64>,
+    /// The nonlinear devices' states there (empty for a linear circuit).
+    states: Vec<f64>,
+    /// The pivots of the factorisation that solved it.
+    pub(crate) pivots: Pivots,
+    /// The pivots of the small-signal matrix's first factorisation in an AC sweep from here
+    /// (set by [`crate::analysis::ac::op_start`]).
+    pub(crate) ac_pivots: Option<Pivots>,
+    /// The shape it fits: the pattern's column pointers and row indices.
+    col_ptr: Vec<usize>,
+    row_idx: Vec<usize>,
+}
+
+impl OpStart {
+    /// The start made of the operating point `x` of `sys` (states from `solver`), and the
+    /// pivots that solved it.
+    pub(crate) fn new(sys: &System, solver: &DcSolver, x: &[f64]) -> OpStart {
+        let (states, pivots) = match &solver.kind {
+            DcKind::Nonlinear { newton, .. } => (newton.state.clone(), newton.lu.pivots()),
+            DcKind::Linear { lu, .. } => (Vec::new(), lu.pivots()),
+        };
+        OpStart {
+            x: x.to_vec(),
+            states,
+            pivots,
+            ac_pivots: None,
+            col_ptr: sys.pattern.symbolic.col_ptr().to_vec(),
+            row_idx: sys.pattern.symbolic.row_idx().to_vec(),
+        }
+    }
+
+    /// Whether `sys` has the shape this start was made on.
+    pub(crate) fn fits(&self, sys: &System) -> bool {
+        self.states.len() == sys.nonlinear.state_len() && self.fits_pattern(sys)
+    }
+
+    /// Whether `sys` (the system it was made on, or that system linearised) has the
+    /// unknowns and matrix pattern this start was made on.
+    pub(crate) fn fits_pattern(&self, sys: &System) -> bool {
+        self.x.len() == sys.unknowns.len()
+            && self.col_ptr == sys.pattern.symbolic.col_ptr()
+            && self.row_idx == sys.pattern.symbolic.row_idx()
+    }
+}
+
 enum DcKind<'a> {
     Linear {
         lu: Box<Lu<f64>>,
@@ -99,13 +153,27 @@ impl<'a> DcSolver<'a> {
         sys: &'a System,
         analysis: &'static str,
     ) -> Result<Self, SolveError> {
+        Self::starting(circuit, sys, analysis, None)
+    }
+
+    /// [`DcSolver::new`] factoring on `start`'s pivots when it fits `sys` (see [`OpStart`]).
+    pub fn starting(
+        circuit: &'a Circuit,
+        sys: &'a System,
+        analysis: &'static str,
+        start: Option<&OpStart>,
+    ) -> Result<Self, SolveError> {
+        let lu = || match start.filter(|s| s.fits(sys)) {
+            Some(s) => Lu::<f64>::from_pivots(&s.pivots),
+            None => Lu::<f64>::new(&sys.pattern),
+        };
         let kind = if sys.is_nonlinear() {
             DcKind::Nonlinear {
-                newton: Box::new(Newton::new(circuit, sys)),
+                newton: Box::new(Newton::with_lu(circuit, sys, lu())),
                 warm: false,
             }
         } else {
-            let mut lu = Lu::<f64>::new(&sys.pattern);
+            let mut lu = lu();
             lu.factor(&sys.pattern, &sys.g)
                 .map_err(|s| singular(circuit, sys, analysis, "the operating point".into(), s.0))?;
             DcKind::Linear {
@@ -172,6 +240,20 @@ impl<'a> DcSolver<'a> {
         value_of: &dyn Fn(DeviceId) -> Option<f64>,
         at: &dyn Fn() -> String,
     ) -> Result<(), SolveError> {
+        self.solve_point_from(x, value_of, at, None)
+    }
+
+    /// [`DcSolver::solve_point`], a nonlinear circuit's Newton starting from `start` when it
+    /// fits (see [`OpStart`]; `x`'s content is then ignored). If Newton does not converge from
+    /// there, the point is solved from scratch as [`DcSolver::solve_point`] would (fresh
+    /// states, ordering and pivots).
+    pub fn solve_point_from(
+        &mut self,
+        x: &mut [f64],
+        value_of: &dyn Fn(DeviceId) -> Option<f64>,
+        at: &dyn Fn() -> String,
+        start: Option<&OpStart>,
+    ) -> Result<(), SolveError> {
         let (circuit, sys) = (self.circuit, self.sys);
         let clamp = &self.clamp;
         let apply_clamp = |b: &mut [f64], scale: f64| {
@@ -195,7 +277,23 @@ impl<'a> DcSolver<'a> {
                     b.iter_mut().for_each(|v| *v *= scale);
                     apply_clamp(b, scale);
                 };
-                let result = dc_operating_point(newton, x, &rhs_at, *warm).or_else(|e| {
+                let guess = start.filter(|s| s.fits(sys)).map(|s| {
+                    x.copy_from_slice(&s.x);
+                    newton.state.copy_from_slice(&s.states);
+                    newton.accepted.copy_from_slice(&s.states);
+                    dc_from_guess(newton, x, &rhs_at)
+                });
+                let result = match guess {
+                    Some(Err(_)) => {
+                        // Not from there: the full procedure from scratch, as without a start.
+                        **newton = Newton::new(circuit, sys);
+                        x.iter_mut().for_each(|v| *v = 0.0);
+                        dc_operating_point(newton, x, &rhs_at, false)
+                    }
+                    Some(Ok(())) => Ok(()),
+                    None => dc_operating_point(newton, x, &rhs_at, *warm),
+                };
+                let result = result.or_else(|e| {
                     if e.fault.is_some() {
                         return Err(e);
                     }

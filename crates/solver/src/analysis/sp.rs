@@ -104,7 +104,7 @@ pub fn run(
             b: vec![Complex64::new(0.0, 0.0); fs.len() * np * np],
         })
         .collect();
-    let chunks = sweep(circuit, &lin, &freqs, &rhs, states, |st, k, e, x| {
+    let chunks = sweep(circuit, &lin, &freqs, &rhs, None, states, |st, k, e, x| {
         let at = |i: Option<usize>| i.map_or(Complex64::new(0.0, 0.0), |i| x.at(i));
         for (i, p) in ports.iter().enumerate() {
             let v = at(p.pos) - at(p.neg);
