@@ -155,6 +155,7 @@ pub(super) fn factor<T: Scalar>(
         u_col_ptr,
         u_row,
         a_row_perm: row_idx.iter().map(|&r| narrow(pinv[r])).collect(),
+        plan: None,
     };
     Ok(Factored {
         structure,
