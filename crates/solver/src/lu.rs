@@ -3,11 +3,11 @@
 //! Circuit matrices keep their sparsity pattern across frequencies, Newton steps and time points,
 //! and usually their good pivots too. So, as KLU does:
 //!
-//! 1. **Ordering** (once per pattern): faer's AMD on `A + A^T` for large matrices, COLAMD for
-//!    small ones ([`column_order`]).
-//! 2. **Pivoting factorisation** (first value set, or when a pivot goes bad): faer's simplicial
-//!    left-looking LU with partial pivoting (Gilbert-Peierls). Its row permutation and the
-//!    structure of `L` and `U` are kept; `U`'s row indices are sorted once.
+//! 1. **Ordering** (once per pattern): faer's AMD on `A + A^T` ([`column_order`]).
+//! 2. **Pivoting factorisation** (first value set, or when a pivot goes bad): left-looking LU
+//!    (Gilbert-Peierls) with threshold pivoting that keeps the diagonal of the symmetric order
+//!    where it is large enough, as KLU and ngspice's Sparse do (`lu/diagonal.rs`). Its row
+//!    permutation and the structure of `L` and `U` are kept, `U`'s rows ascending.
 //! 3. **Refactorisation** (every later value set): the same elimination on the fixed structure with
 //!    the fixed pivots, no symbolic work and no search: for column `j` of `P A Q`, scatter it into
 //!    a dense work vector `x`, then for each `k` in `U`'s column pattern in increasing order
@@ -19,16 +19,13 @@
 //! pivots never cost accuracy. `PIVOT_REL_TOL = 1e-3` is ngspice's default `pivrel`.
 
 pub mod batch;
+mod diagonal;
+mod plan;
 
 use crate::sparse::Pattern;
 use faer::dyn_stack::{MemBuffer, MemStack};
-use faer::sparse::linalg::lu::factorize_symbolic_lu;
-use faer::sparse::linalg::lu::simplicial::{
-    factorize_simplicial_numeric_lu, factorize_simplicial_numeric_lu_scratch, SimplicialLu,
-};
-use faer::sparse::SparseColMatRef;
 use num_complex::Complex64;
-use std::ops::{AddAssign, Div, Mul, Sub, SubAssign};
+use std::ops::{AddAssign, Div, Mul, MulAssign, Sub, SubAssign};
 use std::sync::{Arc, Mutex};
 
 /// How accurate the solves of one factoriser were (reported by `balun run --verbose`).
@@ -87,6 +84,7 @@ pub trait Scalar:
     + Default
     + AddAssign
     + SubAssign
+    + MulAssign
     + Sub<Output = Self>
     + Mul<Output = Self>
     + Div<Output = Self>
@@ -144,6 +142,8 @@ struct Structure {
     u_row: Vec<u32>,
     /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
     a_row_perm: Vec<u32>,
+    /// Direct addresses for the refactorisation of small matrices.
+    plan: Option<plan::Plan>,
 }
 
 impl Structure {
@@ -180,8 +180,9 @@ impl Structure {
 /// The numeric factors on a [`Structure`].
 struct Factors<T> {
     structure: Arc<Structure>,
-    l_val: Vec<T>,
-    u_val: Vec<T>,
+    /// `U`'s values (`nu` of them, in the order of `U`'s rows), then `L`'s.
+    val: Vec<T>,
+    nu: usize,
     /// `1/U[j,j]`, so substitutions multiply instead of dividing.
     u_diag_inv: Vec<T>,
 }
@@ -273,25 +274,16 @@ impl<T: Scalar> Drop for Lu<T> {
     }
 }
 
-/// Matrices of at least this dimension are ordered by AMD, smaller ones by COLAMD.
-pub const AMD_MIN_DIM: usize = 2000;
-
-/// The fill-reducing column order `(forward, inverse)` of `pattern`. Large matrices: AMD on
-/// the pattern of `A + A^T` (KLU's default: MNA matrices are nearly structurally symmetric),
-/// which on the benchmark ladders gives less fill than COLAMD and factors accurate enough to
-/// need no refinement (3-conductor coupled ladder: 1.26M instead of 1.40M entries, backward
-/// error 1.2e-15 instead of 1.3e-12; `.ac` 1.76 -> 1.1 s). Small matrices keep COLAMD, whose
-/// order every small example and parity reference was made with (the two give results equal
-/// to rounding, but rounding decides whether an exact zero, such as the silent channel of a
-/// 4-wire headphone drive, comes out as 0 or as 1e-34).
+/// The fill-reducing column order `(forward, inverse)` of `pattern`: AMD on the pattern of
+/// `A + A^T` (KLU's default: MNA matrices are nearly structurally symmetric), a symmetric
+/// order whose diagonal the pivoting factorisation keeps where it can ([`diagonal`]). On the
+/// benchmark ladders it gives less fill than COLAMD and factors accurate enough to need no
+/// refinement (3-conductor coupled ladder: 1.26M instead of 1.40M entries, backward error
+/// 1.2e-15 instead of 1.3e-12); on the 90-unknown transistor op-amp, with the diagonal kept,
+/// 685 entries in `L + U` instead of COLAMD and partial pivoting's 1,300 (1,000 multiply-adds
+/// per refactorisation instead of 5,600).
 pub fn column_order(pattern: &Pattern) -> (Vec<usize>, Vec<usize>) {
     let (n, nnz) = (pattern.dim(), pattern.nnz());
-    if n < AMD_MIN_DIM {
-        let symbolic = factorize_symbolic_lu(pattern.symbolic.as_ref(), Default::default())
-            .expect("symbolic LU of a square pattern with full diagonal cannot fail");
-        let (fwd, inv) = symbolic.col_perm().arrays();
-        return (fwd.to_vec(), inv.to_vec());
-    }
     let mut fwd = vec![0usize; n];
     let mut inv = vec![0usize; n];
     let mut mem = MemBuffer::new(faer::sparse::linalg::amd::order_maybe_unsorted_scratch::<
@@ -373,13 +365,13 @@ impl<T: Scalar> Lu<T> {
         };
         let mut f = self.factors.take().unwrap_or_else(|| Factors {
             structure: Arc::clone(structure),
-            l_val: Vec::new(),
-            u_val: Vec::new(),
+            val: Vec::new(),
+            nu: 0,
             u_diag_inv: Vec::new(),
         });
         f.structure = Arc::clone(structure);
-        f.l_val.resize(structure.l_row.len(), T::default());
-        f.u_val.resize(structure.u_row.len(), T::default());
+        f.nu = structure.u_row.len();
+        f.val.resize(f.nu + structure.l_row.len(), T::default());
         f.u_diag_inv.resize(n, T::default());
         self.factors = Some(f);
     }
@@ -393,80 +385,27 @@ impl<T: Scalar> Lu<T> {
         self.pivot(pattern, values)
     }
 
-    /// Pivoting factorisation with faer; keeps its pivots and structure.
+    /// Pivoting factorisation ([`diagonal::factor`]); keeps its pivots and structure.
     fn pivot(&mut self, pattern: &Pattern, values: &[T]) -> Result<(), SingularAt> {
         self.pivotings += 1;
         self.factors = None;
-        let n = pattern.dim();
-        let a = SparseColMatRef::new(pattern.symbolic.as_ref(), values);
-        let (fwd, inv) = (&self.col_perm.0, &self.col_perm.1);
-        let col_perm = faer::perm::PermRef::new_checked(fwd, inv, n);
-        let mut row_perm = vec![0usize; n];
-        let mut row_perm_inv = vec![0usize; n];
-        let mut lu = SimplicialLu::<usize, T>::new();
-        let mut mem = MemBuffer::new(factorize_simplicial_numeric_lu_scratch::<usize, T>(n, n));
-        let result = factorize_simplicial_numeric_lu(
-            &mut row_perm,
-            &mut row_perm_inv,
-            &mut lu,
-            a,
-            col_perm,
-            MemStack::new(&mut mem),
-        );
-        if let Err(e) = result {
-            let index = match e {
-                faer::sparse::linalg::LuError::SymbolicSingular { index } => index,
-                faer::sparse::linalg::LuError::Generic(_) => 0,
-            };
-            return Err(SingularAt(fwd.get(index).copied().unwrap_or(index)));
-        }
-        // Indices below the dimension, which fits in u32 (the pattern is built from u32s).
-        let narrow = |i: usize| i as u32;
-        // L: drop the stored unit diagonal (first entry of each column).
-        let l = lu.l_factor_unsorted();
-        let mut l_col_ptr = Vec::with_capacity(n + 1);
-        let mut l_row = Vec::new();
-        let mut l_val = Vec::new();
-        l_col_ptr.push(0);
-        for j in 0..n {
-            for (&i, &v) in l.row_idx_of_col_raw(j).iter().zip(l.val_of_col(j)) {
-                if i != j {
-                    l_row.push(narrow(i));
-                    l_val.push(v);
-                }
-            }
-            l_col_ptr.push(l_row.len());
-        }
-        // U: sort each column's rows ascending (diagonal ends up last).
-        let u = lu.u_factor_unsorted();
-        let mut u_col_ptr = Vec::with_capacity(n + 1);
-        let mut u_row = Vec::new();
-        let mut u_val = Vec::new();
-        u_col_ptr.push(0);
-        let mut col: Vec<(usize, T)> = Vec::new();
-        for j in 0..n {
-            col.clear();
-            col.extend(
-                u.row_idx_of_col_raw(j)
-                    .iter()
-                    .copied()
-                    .zip(u.val_of_col(j).iter().copied()),
-            );
-            col.sort_unstable_by_key(|e| e.0);
-            for &(i, v) in &col {
-                u_row.push(narrow(i));
-                u_val.push(v);
-            }
-            u_col_ptr.push(u_row.len());
-        }
-        let a_row_perm = pattern
-            .symbolic
-            .row_idx()
-            .iter()
-            .map(|&r| narrow(row_perm_inv[r]))
-            .collect();
-        // A zero pivot (faer divides by it) means a numerically singular matrix.
-        for (j, &col) in fwd.iter().enumerate() {
+        let mut f = diagonal::factor(pattern, values, &self.col_perm.0)?;
+        f.structure.plan =
+            plan::Plan::new(&f.structure, &self.col_perm.0, pattern.symbolic.col_ptr());
+        self.install(f.structure, f.l_val, f.u_val)
+    }
+
+    /// Keeps the factors of a pivoting factorisation after checking them: a zero or non-finite
+    /// pivot means a numerically singular matrix.
+    fn install(
+        &mut self,
+        structure: Structure,
+        l_val: Vec<T>,
+        u_val: Vec<T>,
+    ) -> Result<(), SingularAt> {
+        let n = structure.dim;
+        let u_col_ptr = &structure.u_col_ptr;
+        for (j, &col) in self.col_perm.0.iter().enumerate() {
             let d = u_val[u_col_ptr[j + 1] - 1].magnitude();
             if d == 0.0 || !d.is_finite() {
                 return Err(SingularAt(col));
@@ -475,20 +414,14 @@ impl<T: Scalar> Lu<T> {
         let u_diag_inv = (0..n)
             .map(|j| u_val[u_col_ptr[j + 1] - 1].inverse())
             .collect();
-        let structure = Structure {
-            dim: n,
-            row_perm_inv: row_perm_inv.into_iter().map(narrow).collect(),
-            l_col_ptr,
-            l_row,
-            u_col_ptr,
-            u_row,
-            a_row_perm,
-        };
         structure.validate();
+        let nu = u_val.len();
+        let mut val = u_val;
+        val.extend_from_slice(&l_val);
         self.factors = Some(Factors {
             structure: Arc::new(structure),
-            l_val,
-            u_val,
+            val,
+            nu,
             u_diag_inv,
         });
         Ok(())
@@ -506,6 +439,9 @@ impl<T: Scalar> Lu<T> {
         let Some(f) = self.factors.as_mut() else {
             return false;
         };
+        if f.structure.plan.is_some() {
+            return Self::refactor_planned(f, values);
+        }
         let s = &*f.structure;
         let x = &mut self.work[..];
         let n = s.dim;
@@ -516,14 +452,14 @@ impl<T: Scalar> Lu<T> {
                 && values.len() == s.a_row_perm.len()
                 && col_ptr.len() == n + 1
                 && col_ptr[n] == values.len()
-                && f.l_val.len() == s.l_row.len()
-                && f.u_val.len() == s.u_row.len()
+                && f.nu == s.u_row.len()
+                && f.val.len() == f.nu + s.l_row.len()
                 && f.u_diag_inv.len() == n
                 && self.col_perm.0.len() == n,
             "refactorisation on a pattern or factors of another size"
         );
         let (l_ptr, l_row, u_ptr, u_row) = (&s.l_col_ptr, &s.l_row, &s.u_col_ptr, &s.u_row);
-        let (l_val, u_val) = (&mut f.l_val[..], &mut f.u_val[..]);
+        let (u_val, l_val) = f.val.split_at_mut(f.nu);
         for j in 0..n {
             let pj = self.col_perm.0[j];
             let (a0, a1) = (col_ptr[pj], col_ptr[pj + 1]);
@@ -572,6 +508,73 @@ impl<T: Scalar> Lu<T> {
                 let xi = unsafe { x.get_unchecked_mut(i as usize) };
                 *l = *xi * inv;
                 *xi = T::default();
+            }
+        }
+        true
+    }
+
+    /// [`Lu::refactor`] through the structure's [`plan::Plan`]: the same operations in the
+    /// same order on the combined array of `U`'s and `L`'s values, so the same factors.
+    fn refactor_planned(f: &mut Factors<T>, values: &[T]) -> bool {
+        let s = &*f.structure;
+        let Some(plan) = s.plan.as_ref() else {
+            return false;
+        };
+        let n = s.dim;
+        let nu = f.nu;
+        let len = nu + s.l_row.len();
+        assert!(
+            values.len() == plan.a_pos.len()
+                && nu == s.u_row.len()
+                && f.val.len() == len
+                && f.u_diag_inv.len() == n,
+            "refactorisation on a pattern or factors of another size"
+        );
+        let w = &mut f.val[..];
+        // SAFETY (the unchecked indexing below): every a_pos and fill index is < len (checked
+        // by Plan::new) and w.len() == len; idx < nu; k < n, so l_ptr[k + 1] exists and
+        // nu + p < len; the plan holds one target (< len) per multiply-add, taken in order.
+        for &p in &plan.fill {
+            unsafe { *w.get_unchecked_mut(p as usize) = T::default() };
+        }
+        for (&p, &v) in plan.a_pos.iter().zip(values) {
+            // `0 + v`, as the work-vector kernel's first addition (keeps the sign of a zero).
+            unsafe { *w.get_unchecked_mut(p as usize) = T::default() + v };
+        }
+        let (l_ptr, u_ptr, u_row) = (&s.l_col_ptr, &s.u_col_ptr, &s.u_row);
+        let targets = &plan.targets[..];
+        let mut t = 0;
+        for j in 0..n {
+            let (u0, u1) = (u_ptr[j], u_ptr[j + 1] - 1);
+            for idx in u0..u1 {
+                unsafe {
+                    let k = *u_row.get_unchecked(idx) as usize;
+                    let ukj = *w.get_unchecked(idx);
+                    let (l0, l1) = (*l_ptr.get_unchecked(k), *l_ptr.get_unchecked(k + 1));
+                    let len = l1 - l0;
+                    let to = targets.as_ptr().add(t);
+                    t += len;
+                    let wp = w.as_mut_ptr();
+                    let lp = wp.add(nu + l0) as *const T;
+                    for q in 0..len {
+                        let at = wp.add(*to.add(q) as usize);
+                        *at -= *lp.add(q) * ukj;
+                    }
+                }
+            }
+            let pivot = w[u1];
+            let column = &mut w[nu + l_ptr[j]..nu + l_ptr[j + 1]];
+            let col_max = column
+                .iter()
+                .fold(pivot.magnitude(), |m, v| m.max(v.magnitude()));
+            let acceptable = pivot.magnitude() > PIVOT_REL_TOL * col_max;
+            if !acceptable || !pivot.magnitude().is_finite() {
+                return false;
+            }
+            let inv = pivot.inverse();
+            f.u_diag_inv[j] = inv;
+            for l in column {
+                *l *= inv;
             }
         }
         true
@@ -748,6 +751,8 @@ impl<T: Scalar> Lu<T> {
             return false;
         };
         let s = &*fa.structure;
+        let (fa_u, fa_l) = fa.val.split_at_mut(fa.nu);
+        let (fb_u, fb_l) = fb.val.split_at_mut(fb.nu);
         let (xa, xb) = (&mut a.work, &mut b.work);
         let col_ptr = pattern.symbolic.col_ptr();
         let n = xa.len();
@@ -766,16 +771,16 @@ impl<T: Scalar> Lu<T> {
             for (idx, &k) in (u0..u1).zip(&s.u_row[u0..u1]) {
                 let k = k as usize;
                 let (ka, kb) = (std::mem::take(&mut xa[k]), std::mem::take(&mut xb[k]));
-                (fa.u_val[idx], fb.u_val[idx]) = (ka, kb);
+                (fa_u[idx], fb_u[idx]) = (ka, kb);
                 let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
-                let lv = fa.l_val[l0..l1].iter().zip(&fb.l_val[l0..l1]);
+                let lv = fa_l[l0..l1].iter().zip(&fb_l[l0..l1]);
                 for (&i, (&la, &lb)) in s.l_row[l0..l1].iter().zip(lv) {
                     xa[i as usize] -= la * ka;
                     xb[i as usize] -= lb * kb;
                 }
             }
             let (pa, pb) = (std::mem::take(&mut xa[j]), std::mem::take(&mut xb[j]));
-            (fa.u_val[u1], fb.u_val[u1]) = (pa, pb);
+            (fa_u[u1], fb_u[u1]) = (pa, pb);
             let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
             let rows = &s.l_row[l0..l1];
             let (mut max_a, mut max_b) = (pa.magnitude(), pb.magnitude());
@@ -793,7 +798,7 @@ impl<T: Scalar> Lu<T> {
             let (ia, ib) = (pa.inverse(), pb.inverse());
             fa.u_diag_inv[j] = ia;
             fb.u_diag_inv[j] = ib;
-            let lv = fa.l_val[l0..l1].iter_mut().zip(&mut fb.l_val[l0..l1]);
+            let lv = fa_l[l0..l1].iter_mut().zip(&mut fb_l[l0..l1]);
             for (&i, (la, lb)) in rows.iter().zip(lv) {
                 let i = i as usize;
                 *la = xa[i] * ia;
@@ -854,6 +859,8 @@ impl<T: Scalar> Lu<T> {
             panic!("solve before a successful factorisation");
         };
         let s = &*fa.structure;
+        let (fa_u, fa_l) = fa.val.split_at(fa.nu);
+        let (fb_u, fb_l) = fb.val.split_at(fb.nu);
         let (ya, yb) = (&mut a.work, &mut b.work);
         let n = ya.len();
         for ((&p, &v), &w) in s.row_perm_inv.iter().zip(ba.iter()).zip(bb.iter()) {
@@ -868,7 +875,7 @@ impl<T: Scalar> Lu<T> {
                 .take()
                 .unwrap_or_else(|| (reload(ya, k), reload(yb, k)));
             let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
-            let lv = fa.l_val[l0..l1].iter().zip(&fb.l_val[l0..l1]);
+            let lv = fa_l[l0..l1].iter().zip(&fb_l[l0..l1]);
             for (&i, (&la, &lb)) in s.l_row[l0..l1].iter().zip(lv) {
                 let i = i as usize;
                 let (va, vb) = (ya[i] - la * ka, yb[i] - lb * kb);
@@ -887,7 +894,7 @@ impl<T: Scalar> Lu<T> {
             let (ja, jb) = (ya_j * fa.u_diag_inv[j], yb_j * fb.u_diag_inv[j]);
             ya[j] = ja;
             yb[j] = jb;
-            let uv = fa.u_val[u0..d].iter().zip(&fb.u_val[u0..d]);
+            let uv = fa_u[u0..d].iter().zip(&fb_u[u0..d]);
             for (&i, (&ua, &ub)) in s.u_row[u0..d].iter().zip(uv) {
                 let i = i as usize;
                 let (va, vb) = (ya[i] - ua * ja, yb[i] - ub * jb);
@@ -921,13 +928,14 @@ impl<T: Scalar> Lu<T> {
         assert!(
             y.len() == n
                 && b.len() >= n
-                && f.l_val.len() == s.l_row.len()
-                && f.u_val.len() == s.u_row.len()
+                && f.nu == s.u_row.len()
+                && f.val.len() == f.nu + s.l_row.len()
                 && f.u_diag_inv.len() == n,
             "solve with factors of another size"
         );
-        let (l_ptr, l_row, l_val) = (&s.l_col_ptr, &s.l_row, &f.l_val);
-        let (u_ptr, u_row, u_val) = (&s.u_col_ptr, &s.u_row, &f.u_val);
+        let (u_vals, l_vals) = f.val.split_at(f.nu);
+        let (l_ptr, l_row, l_val) = (&s.l_col_ptr, &s.l_row, l_vals);
+        let (u_ptr, u_row, u_val) = (&s.u_col_ptr, &s.u_row, u_vals);
         for (&p, &v) in s.row_perm_inv.iter().zip(b.iter()) {
             y[p as usize] = v;
         }
@@ -983,6 +991,7 @@ impl<T: Scalar> Lu<T> {
             .as_ref()
             .expect("solve before a successful factorisation");
         let s = &*f.structure;
+        let (u_vals, l_vals) = f.val.split_at(f.nu);
         let y = &mut self.work;
         let n = y.len();
         // y = Q^T b.
@@ -993,7 +1002,7 @@ impl<T: Scalar> Lu<T> {
         for j in 0..n {
             let (u0, d) = (s.u_col_ptr[j], s.u_col_ptr[j + 1] - 1);
             let mut acc = y[j];
-            for (&i, &u) in s.u_row[u0..d].iter().zip(&f.u_val[u0..d]) {
+            for (&i, &u) in s.u_row[u0..d].iter().zip(&u_vals[u0..d]) {
                 acc -= u * y[i as usize];
             }
             y[j] = acc * f.u_diag_inv[j];
@@ -1002,7 +1011,7 @@ impl<T: Scalar> Lu<T> {
         for k in (0..n).rev() {
             let (l0, l1) = (s.l_col_ptr[k], s.l_col_ptr[k + 1]);
             let mut acc = y[k];
-            for (&i, &l) in s.l_row[l0..l1].iter().zip(&f.l_val[l0..l1]) {
+            for (&i, &l) in s.l_row[l0..l1].iter().zip(&l_vals[l0..l1]) {
                 acc -= l * y[i as usize];
             }
             y[k] = acc;
