@@ -61,6 +61,13 @@ pub(crate) fn elaborate(
     sources: Option<&netlist::Sources>,
     overrides: &[(String, f64)],
 ) -> Result<Circuit, ElabError> {
+    let resolved;
+    let netlist = if crate::conditional::present(&netlist.items) {
+        resolved = crate::conditional::resolve(netlist, overrides)?;
+        &resolved
+    } else {
+        netlist
+    };
     let mut elab = Elab::new(netlist, sources);
     elab.run(netlist, overrides)?;
     // The title line of the top-level file (file 0), for findings about the whole netlist.
