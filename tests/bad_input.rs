@@ -274,6 +274,24 @@ const CASES: &[Case] = &[
         "include_bad.inc:2:9",
         "invalid number '2*2k'",
     ),
+    // ngspice 39: "Error: Mismatch of .if ... .endif statements!"
+    case(
+        "if_unclosed",
+        "if_unclosed.net:4:1",
+        "'.if' has no matching '.endif'",
+    ),
+    // ngspice 39: "Error: Bad sytax in netlist line .if sel == 1"
+    case(
+        "if_no_parens",
+        "if_no_parens.net:4:1",
+        "expected '.if (condition)'",
+    ),
+    // ngspice 39 (PSpice mode): "Error: no model found for .model db ako:da d (n=1.5)"
+    case(
+        "ako_no_base",
+        "ako_no_base.net:5:15",
+        "no model 'da' for 'ako:da' in model 'db'",
+    ),
     // ---- references
     case(
         "k_non_inductor",
