@@ -23,7 +23,7 @@ impl Passive {
     }
 
     /// Instance parameters besides the value (ngspice 39's `res.c`, `cap.c`, `ind.c`;
-    /// `bv_max`, `nt` are not among them: ignored with a warning).
+    /// `bv_max` is not among them: ignored with a warning).
     fn params(self) -> &'static [&'static str] {
         match self {
             Passive::R => &[
@@ -31,7 +31,7 @@ impl Passive {
                 "l", "ac",
             ],
             Passive::C => &["ic", "m", "tc1", "tc2", "temp", "dtemp", "scale", "w", "l"],
-            Passive::L => &["ic", "m", "tc1", "tc2", "temp", "dtemp", "scale"],
+            Passive::L => &["ic", "m", "tc1", "tc2", "temp", "dtemp", "scale", "nt"],
         }
     }
 }
@@ -122,7 +122,7 @@ impl<'a> Elab<'a> {
                 Passive::L => {
                     let (m, u) = InductorModel::from_params(&values);
                     temp = m.temp;
-                    (Some(m.ind_h), u)
+                    (Some(m.inductance(extra.get("nt").copied())), u)
                 }
             };
             self.warn_unknown_params(def, kind.what(), unknown);

@@ -9,7 +9,14 @@
 //!   (W - NARROW))` (W defaults to `DEFW` 10 um, L to 0 as ngspice 39's `capsetup.c`; `DEL`
 //!   sets both corrections to `2 DEL`; `CJ` defaults to `DI eps0 / THICK` (or `eps_SiO2 /
 //!   THICK`) when `THICK` is given);
-//! - L: the model's `IND`.
+//! - L: `spec nt^2` with the instance's `nt=` turns, else the model's `IND`, else `spec NT^2`,
+//!   `spec = MU mu0 CSECT / LENGTH` the inductance of one turn (`CSECT = pi DIA^2 / 4` when
+//!   `DIA` is given), times Lundin's approximation of Nagaoka's coefficient when `LENGTH` and
+//!   `DIA` or `CSECT` are given (ngspice 39's `indsetup.c`, after W. Knight, "Solenoid
+//!   inductance calculation", p. 36): with `x = 2 sqrt(CSECT/pi) / LENGTH` (diameter over
+//!   length), `(1 + 0.383901 x^2 + 0.017108 x^4) / (1 + 0.258952 x^2) - 4x/(3 pi)` for `x < 1`,
+//!   else `2 ((ln 4x - 1/2)(1 + 0.383901/x^2 + 0.017108/x^4) / (1 + 0.258952/x^2) + 0.093842/x^2
+//!   + 0.002029/x^4 - 0.000801/x^6) / (pi x)`; 1 when `CSECT < 1e-12` or `LENGTH < 1e-6`.
 //!
 //! Temperature: every value is scaled by `1 + TC1 dT + TC2 dT^2` (R with `TCE`:
 //! `1.01^(TCE dT)`), `dT = T + DTEMP - TNOM`, T the instance's `temp=` or the circuit's, instance
@@ -68,8 +75,11 @@ pub struct CapacitorModel {
 /// An inductor model (`.model NAME L`): `IND` and the temperature coefficients.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct InductorModel {
-    /// `IND` default inductance (H). Default 0.
+    /// `IND` default inductance (H); without it, `NT^2` times the specific inductance.
     pub ind_h: f64,
+    /// Inductance of one turn (H) from the coil's geometry, `MU mu0 CSECT / LENGTH` times
+    /// Lundin's correction (0 without `LENGTH`): an instance's `nt=` turns give `nt^2` times it.
+    pub spec_ind_h: f64,
     pub temp: PassiveTemp,
 }
 
@@ -184,22 +194,68 @@ impl CapacitorModel {
 }
 
 impl InductorModel {
-    /// Builds the model from `.model` parameters; returns the names it does not know (the
-    /// geometric `CSECT DIA LENGTH NT MU` are among them: not supported).
+    /// Builds the model from `.model` parameters; returns the names it does not know.
     pub fn from_params(params: &[(String, f64)]) -> (InductorModel, Vec<String>) {
-        let mut m = InductorModel {
-            ind_h: 0.0,
-            temp: PassiveTemp::default(),
-        };
+        let mut temp = PassiveTemp::default();
+        let (mut ind, mut csect, mut dia, mut length, mut nt, mut mu) =
+            (None, None, None, None, 0.0, 1.0);
         let mut unknown = Vec::new();
         for (name, v) in params {
             match name.as_str() {
-                "ind" => m.ind_h = *v,
-                n if temp_param(&mut m.temp, n, *v, false) => {}
+                "ind" => ind = Some(*v),
+                "csect" => csect = Some(*v),
+                "dia" => dia = Some(*v),
+                "length" => length = Some(*v),
+                "nt" => nt = *v,
+                "mu" => mu = *v,
+                n if temp_param(&mut temp, n, *v, false) => {}
                 other => unknown.push(other.to_string()),
             }
         }
+        // The diameter takes precedence over the cross-section.
+        let area = dia.map_or(csect.unwrap_or(0.0), |d| std::f64::consts::PI * d * d / 4.0);
+        let mut spec_ind_h = match length {
+            Some(l) if l > 0.0 => mu * MU0 * area / l,
+            _ => 0.0,
+        };
+        if let (Some(l), true) = (length, dia.is_some() || csect.is_some()) {
+            spec_ind_h *= lundin(l, area);
+        }
+        let m = InductorModel {
+            ind_h: ind.unwrap_or(nt * nt * spec_ind_h),
+            spec_ind_h,
+            temp,
+        };
         (m, unknown)
+    }
+
+    /// The nominal inductance of an instance that gives none: `nt` turns of the model's coil,
+    /// else the model's inductance.
+    pub fn inductance(&self, nt: Option<f64>) -> f64 {
+        nt.map_or(self.ind_h, |n| self.spec_ind_h * n * n)
+    }
+}
+
+/// ngspice's `CONSTmuZero` (H/m).
+const MU0: f64 = 4.0 * std::f64::consts::PI * 1e-7;
+
+/// Lundin's handbook approximation of Nagaoka's coefficient for a solenoid of `length` and
+/// cross-section `csect` (see the module docs).
+fn lundin(length: f64, csect: f64) -> f64 {
+    use std::f64::consts::PI;
+    if csect < 1e-12 || length < 1e-6 {
+        return 1.0;
+    }
+    let x = (csect / PI).sqrt() * 2.0 / length;
+    let xx = x * x;
+    let xxxx = xx * xx;
+    if x < 1.0 {
+        (1.0 + 0.383901 * xx + 0.017108 * xxxx) / (1.0 + 0.258952 * xx) - 4.0 * x / (3.0 * PI)
+    } else {
+        let num = ((4.0 * x).ln() - 0.5) * (1.0 + 0.383901 / xx + 0.017108 / xxxx);
+        let den = 1.0 + 0.258952 / xx;
+        let kk = 0.093842 / xx + 0.002029 / xxxx - 0.000801 / (xx * xxxx);
+        2.0 * (num / den + kk) / (PI * x)
     }
 }
 
