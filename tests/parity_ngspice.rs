@@ -127,6 +127,7 @@ parity_cases!(
     mos3_diffpair,
     mos3_inverter,
     divider_op_dc,
+    netlist_compat,
     headphone_shared_return,
     jfet_diffpair,
     jfet_follower,
@@ -320,6 +321,9 @@ pspice_cases!(
     /// PARAMS:, `PARAMS:GAIN=1M` without a blank, LIMIT, IF, B sources with I(), PSpice's VT,
     /// a TABLE current limit, VSWITCH switches named `X1:S_VSWITCH_1`) in the balanced receiver.
     pspice_mm_m4_gwl_blocks => "mm_m4_gwl_blocks",
+    /// An `AKO:` model (the base's parameters, then its own) and PSpice's single `&` and `|`
+    /// in `.PARAM` expressions, in a subcircuit of an included library; `.op` and `.dc`.
+    pspice_ako_logic => "pspice_ako_logic",
 );
 
 /// Files as LTspice and Windows editors write them: `pspice_dialect.net` as UTF-16LE with a

@@ -61,6 +61,13 @@ pub(crate) fn elaborate(
     sources: Option<&netlist::Sources>,
     overrides: &[(String, f64)],
 ) -> Result<Circuit, ElabError> {
+    let resolved;
+    let netlist = if crate::conditional::present(&netlist.items) {
+        resolved = crate::conditional::resolve(netlist, overrides)?;
+        &resolved
+    } else {
+        netlist
+    };
     let mut circuit = elaborate_at(netlist, sources, overrides, None)?;
     // A `.dc temp` sweep runs the circuit elaborated at each of its temperatures.
     for a in &mut circuit.analyses {

@@ -402,6 +402,16 @@ fn lookup(name: &str, span: Span, scope: &mut dyn ParamLookup) -> Result<f64, El
     if let Some((_, v)) = CONSTANTS.iter().find(|(c, _)| *c == name) {
         return Ok(*v);
     }
+    // ngspice 39's PSpice mode defines `.param temp = 'temper'`, `.param vt = '(temper +
+    // 273.15) * 8.6173303e-5'` and `.param gmin = 1e-12` (`pspice_compat` in `inpcompat.c`);
+    // balun reads them so when the netlist does not define them (as behavioural sources do).
+    let temper = |scope: &mut dyn ParamLookup| scope.get("temper").unwrap_or(Ok(27.0));
+    match name {
+        "vt" => return Ok((temper(scope)? + 273.15) * 8.617_330_3e-5),
+        "temp" => return temper(scope),
+        "gmin" => return Ok(1e-12),
+        _ => {}
+    }
     let mut candidates = scope.names();
     candidates.extend(CONSTANTS.iter().map(|(c, _)| c.to_string()));
     let hint = crate::suggest::did_you_mean(name, candidates.iter().map(String::as_str));

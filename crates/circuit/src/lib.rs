@@ -10,6 +10,7 @@
 //! **Architecture invariant**: this crate knows nothing of matrices; the solver knows nothing of text.
 
 pub mod bexpr;
+mod conditional;
 pub mod conditioning;
 mod elaborate;
 mod error;

@@ -129,6 +129,26 @@ pub enum Item {
     Func(FuncDef),
     /// `.print KIND OUT ...` / `.plot KIND OUT ...`: the columns ngspice's batch mode prints.
     Print(Box<PrintCard>),
+    /// `.if (cond)`, `.elseif (cond)`, `.else`, `.endif`: a marker in the card list (ngspice
+    /// handles them on the text, so they may enclose any cards). The parser checks that they
+    /// pair up; elaboration keeps the cards of the branch taken.
+    Conditional(Box<Conditional>),
+}
+
+/// One `.if`/`.elseif`/`.else`/`.endif` card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conditional {
+    pub kind: ConditionalKind,
+    pub span: Span,
+}
+
+/// What a [`Conditional`] card is; a condition is true when it is not 0.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConditionalKind {
+    If(Value),
+    ElseIf(Value),
+    Else,
+    EndIf,
 }
 
 /// `.print KIND OUT ...` or `.plot KIND OUT ... [(lo,hi)]`: the outputs ngspice's batch mode

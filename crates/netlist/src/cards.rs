@@ -9,9 +9,11 @@ use crate::ast::*;
 use crate::error::ParseError;
 use crate::expr::{parse_behavioral, parse_expr_all, parse_expr_prefix};
 use crate::lines::Card;
-use crate::number::parse_number;
+use crate::number::{parse_number, parse_number_prefix};
 use crate::span::Span;
 use crate::tokens::{tokenize, Tok, TokKind};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 #[path = "meas_card.rs"]
 mod meas_card;
@@ -52,6 +54,16 @@ fn invalid_number(s: &str) -> String {
     }
 }
 
+/// The warning for a word read as the number at its start (see [`parse_number_prefix`]).
+fn number_prefix_warning(s: &str, len: usize) -> String {
+    let (read, rest) = s.split_at(len);
+    let hint = match invalid_number(s).split_once(" (write ") {
+        Some((_, h)) => format!("; write {}", h.split_once(':').map_or(h, |(w, _)| w)),
+        None => String::new(),
+    };
+    format!("'{s}' read as {read} (the rest, '{rest}', is ignored, as ngspice 39 ignores it{hint})")
+}
+
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
@@ -63,6 +75,8 @@ struct Cursor<'c> {
     card: &'c Card,
     toks: Vec<Tok>,
     pos: usize,
+    /// Findings that do not stop the card (a number read as ngspice reads it).
+    warnings: RefCell<Vec<Warning>>,
 }
 
 impl<'c> Cursor<'c> {
@@ -71,7 +85,12 @@ impl<'c> Cursor<'c> {
             span: card.span(e.start, e.start + 1),
             message: e.message,
         })?;
-        Ok(Cursor { card, toks, pos: 0 })
+        Ok(Cursor {
+            card,
+            toks,
+            pos: 0,
+            warnings: RefCell::new(Vec::new()),
+        })
     }
 
     fn text(&self, t: Tok) -> &'c str {
@@ -189,6 +208,12 @@ impl<'c> Cursor<'c> {
                     Expr::Num(v)
                 } else if is_identifier(s) {
                     Expr::Var(s.to_string())
+                } else if let Some((v, len)) = parse_number_prefix(s) {
+                    self.warnings.borrow_mut().push(Warning {
+                        span: self.span(t),
+                        message: number_prefix_warning(s, len),
+                    });
+                    Expr::Num(v)
                 } else if s
                     .starts_with(|c: char| c.is_ascii_digit() || matches!(c, '.' | '+' | '-'))
                 {
@@ -367,6 +392,11 @@ pub(crate) struct Builder {
     top: Vec<Item>,
     open: Vec<OpenSubckt>,
     pub warnings: Vec<Warning>,
+    /// PSpice `AKO` models (card span) and the model each is "a kind of".
+    ako: HashMap<Span, Ident>,
+    /// The `.if` cards not yet closed by an `.endif`, innermost last, and whether each has had
+    /// its `.else`.
+    open_ifs: Vec<(Span, bool)>,
 }
 
 impl Builder {
@@ -376,6 +406,8 @@ impl Builder {
             top: Vec::with_capacity(items),
             open: Vec::new(),
             warnings: Vec::new(),
+            ako: HashMap::new(),
+            open_ifs: Vec::new(),
         }
     }
 
@@ -388,10 +420,11 @@ impl Builder {
 
     /// Adds card `card`, whose element (when it is an element card) was already parsed by
     /// [`parse_element_card`] — possibly on another thread, since that needs no context.
-    pub(crate) fn add(&mut self, card: &Card, element: Option<PResult<Element>>) -> PResult<()> {
+    pub(crate) fn add(&mut self, card: &Card, element: Option<ParsedElement>) -> PResult<()> {
         match element {
-            Some(element) => {
+            Some((element, warnings)) => {
                 self.push(Item::Element(element?));
+                self.warnings.extend(warnings);
                 Ok(())
             }
             None => {
@@ -402,12 +435,21 @@ impl Builder {
     }
 
     /// Ends the netlist: every `.subckt` must have been closed.
-    pub(crate) fn finish(self) -> PResult<(Vec<Item>, Vec<Warning>)> {
+    pub(crate) fn finish(mut self) -> PResult<(Vec<Item>, Vec<Warning>)> {
         if let Some(o) = self.open.last() {
             return Err(ParseError::Unbalanced {
                 span: o.card_span,
                 message: format!("'.subckt {}' has no matching '.ends'", o.def.name.name),
             });
+        }
+        if let Some(&(span, _)) = self.open_ifs.last() {
+            return Err(ParseError::Unbalanced {
+                span,
+                message: "'.if' has no matching '.endif'".to_string(),
+            });
+        }
+        if !self.ako.is_empty() {
+            resolve_ako(&mut self.top, &self.ako)?;
         }
         Ok((self.top, self.warnings))
     }
@@ -418,6 +460,17 @@ impl Builder {
         }
         let mut cur = Cursor::new(card)?;
         cur.bump();
+        let result = self.dot_card_items(&mut cur, card, keyword);
+        self.warnings.extend(cur.warnings.take());
+        result
+    }
+
+    fn dot_card_items(&mut self, cur: &mut Cursor, card: &Card, keyword: &str) -> PResult<()> {
+        // `.if(cond)` without a blank is `.if (cond)`.
+        let keyword = match keyword.split('(').next() {
+            Some(k @ (".if" | ".elseif")) => k,
+            _ => keyword,
+        };
         // ngspice takes any keyword starting `.four` (`.fourier`) as a Fourier card.
         let keyword = if keyword.starts_with(".four") {
             ".four"
@@ -431,10 +484,13 @@ impl Builder {
             );
         }
         let item = match keyword {
-            ".param" => Item::Params(params_card(&mut cur)?),
-            ".func" => Item::Func(func_card(&mut cur)?),
+            ".param" => Item::Params(params_card(cur)?),
+            ".if" | ".elseif" | ".else" | ".endif" => {
+                Item::Conditional(Box::new(self.conditional(card, keyword)?))
+            }
+            ".func" => Item::Func(func_card(cur)?),
             ".subckt" => {
-                let def = subckt_header(&mut cur)?;
+                let def = subckt_header(cur)?;
                 self.open.push(OpenSubckt {
                     def,
                     card_span: card.full_span(),
@@ -457,8 +513,14 @@ impl Builder {
                 }
                 Item::Subckt(open.def)
             }
-            ".model" => Item::Model(model_card(&mut cur)?),
-            ".options" | ".option" | ".opt" => Item::Options(options_card(&mut cur)?),
+            ".model" => {
+                let (model, ako) = model_card(cur)?;
+                if let Some(base) = ako {
+                    self.ako.insert(model.span, base);
+                }
+                Item::Model(model)
+            }
+            ".options" | ".option" | ".opt" => Item::Options(options_card(cur)?),
             ".global" => {
                 let mut nodes = Vec::new();
                 while !cur.at_end() {
@@ -466,12 +528,12 @@ impl Builder {
                 }
                 Item::Global(nodes)
             }
-            ".ic" => Item::Ic(ic_card(&mut cur)?),
-            ".print" | ".plot" => match print_card(&mut cur, keyword, &mut self.warnings) {
+            ".ic" => Item::Ic(ic_card(cur)?),
+            ".print" | ".plot" => match print_card(cur, keyword, &mut self.warnings) {
                 Some(c) => Item::Print(Box::new(c)),
                 None => return Ok(()),
             },
-            ".save" => match save_card(&mut cur, &mut self.warnings)? {
+            ".save" => match save_card(cur, &mut self.warnings)? {
                 Some(items) => Item::Save(items),
                 None => return Ok(()),
             },
@@ -486,21 +548,21 @@ impl Builder {
                     span: card.full_span(),
                 }))
             }
-            ".dc" => Item::Analysis(Box::new(dc_card(&mut cur)?)),
-            ".ac" => Item::Analysis(Box::new(ac_card(&mut cur)?)),
-            ".tran" => Item::Analysis(Box::new(tran_card(&mut cur)?)),
-            ".noise" => Item::Analysis(Box::new(noise_card(&mut cur)?)),
-            ".tf" => Item::Analysis(Box::new(tf_card(&mut cur)?)),
-            ".sens" => Item::Analysis(Box::new(sens_card(&mut cur)?)),
-            ".pz" => Item::Analysis(Box::new(pz_card(&mut cur)?)),
-            ".sp" => Item::Analysis(Box::new(sp_card(&mut cur)?)),
-            ".cmrr" => Item::Measure(Box::new(cmrr_card(&mut cur)?)),
-            ".xtalk" => Item::Measure(Box::new(xtalk_card(&mut cur)?)),
-            ".hum" => Item::Measure(Box::new(hum_card(&mut cur)?)),
-            ".mc" => Item::MonteCarlo(Box::new(mc_card(&mut cur)?)),
-            ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(&mut cur)?)),
-            ".step" => Item::Step(Box::new(meas_card::step_card(&mut cur)?)),
-            ".four" => Item::Four(Box::new(meas_card::four_card(&mut cur)?)),
+            ".dc" => Item::Analysis(Box::new(dc_card(cur)?)),
+            ".ac" => Item::Analysis(Box::new(ac_card(cur)?)),
+            ".tran" => Item::Analysis(Box::new(tran_card(cur)?)),
+            ".noise" => Item::Analysis(Box::new(noise_card(cur)?)),
+            ".tf" => Item::Analysis(Box::new(tf_card(cur)?)),
+            ".sens" => Item::Analysis(Box::new(sens_card(cur)?)),
+            ".pz" => Item::Analysis(Box::new(pz_card(cur)?)),
+            ".sp" => Item::Analysis(Box::new(sp_card(cur)?)),
+            ".cmrr" => Item::Measure(Box::new(cmrr_card(cur)?)),
+            ".xtalk" => Item::Measure(Box::new(xtalk_card(cur)?)),
+            ".hum" => Item::Measure(Box::new(hum_card(cur)?)),
+            ".mc" => Item::MonteCarlo(Box::new(mc_card(cur)?)),
+            ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(cur)?)),
+            ".step" => Item::Step(Box::new(meas_card::step_card(cur)?)),
+            ".four" => Item::Four(Box::new(meas_card::four_card(cur)?)),
             _ => {
                 self.warnings.push(Warning {
                     span: card.span(0, keyword.len()),
@@ -512,6 +574,98 @@ impl Builder {
         self.push(item);
         Ok(())
     }
+}
+
+impl Builder {
+    /// An `.if (cond)`, `.elseif (cond)`, `.else` or `.endif` card, checked against the open
+    /// `.if`s. The condition is the text between the card's first `(` and its last `)`, as
+    /// ngspice takes it; numparam's `=` (equality) and `<>` (inequality) are read as `==`, `!=`.
+    fn conditional(&mut self, card: &Card, keyword: &str) -> PResult<Conditional> {
+        let span = card.full_span();
+        let unbalanced = |message: String| Err(ParseError::Unbalanced { span, message });
+        let kind = match keyword {
+            ".if" | ".elseif" => {
+                if keyword == ".elseif" {
+                    match self.open_ifs.last() {
+                        None => return unbalanced("'.elseif' without a matching '.if'".into()),
+                        Some((_, true)) => {
+                            return unbalanced("'.elseif' after the '.else' of its '.if'".into())
+                        }
+                        Some(_) => {}
+                    }
+                }
+                let text = &card.lower;
+                let (Some(open), Some(close)) = (text.find('('), text.rfind(')')) else {
+                    return Err(ParseError::Syntax {
+                        span,
+                        message: format!("expected '{keyword} (condition)'"),
+                    });
+                };
+                let after_keyword = text.find(keyword).map_or(0, |i| i + keyword.len());
+                if close < open
+                    || open < after_keyword
+                    || !text[after_keyword..open].trim().is_empty()
+                {
+                    return Err(ParseError::Syntax {
+                        span,
+                        message: format!("expected '{keyword} (condition)'"),
+                    });
+                }
+                let expr =
+                    parse_expr_all(&numparam_comparisons(&text[open + 1..close])).map_err(|e| {
+                        ParseError::Syntax {
+                            span: card.span(open + 1, close),
+                            message: format!("in the condition of '{keyword}': {}", e.message),
+                        }
+                    })?;
+                let value = Value {
+                    expr,
+                    span: card.span(open + 1, close),
+                };
+                if keyword == ".if" {
+                    self.open_ifs.push((span, false));
+                    ConditionalKind::If(value)
+                } else {
+                    ConditionalKind::ElseIf(value)
+                }
+            }
+            ".else" => match self.open_ifs.last_mut() {
+                None => return unbalanced("'.else' without a matching '.if'".into()),
+                Some((_, true)) => return unbalanced("a second '.else' for one '.if'".into()),
+                Some((_, has_else)) => {
+                    *has_else = true;
+                    ConditionalKind::Else
+                }
+            },
+            _ => {
+                if self.open_ifs.pop().is_none() {
+                    return unbalanced("'.endif' without a matching '.if'".into());
+                }
+                ConditionalKind::EndIf
+            }
+        };
+        Ok(Conditional { kind, span })
+    }
+}
+
+/// `text` with numparam's lone `=` written `==` and `<>` written `!=`.
+fn numparam_comparisons(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 4);
+    let mut chars = text.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        if c == '=' && !"=!<>".contains(prev) && next != '=' {
+            out.push_str("==");
+        } else if c == '<' && next == '>' {
+            out.push_str("!=");
+            chars.next();
+        } else {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
 }
 
 /// `.param a=1 b = {a*2} c='a+1' d = a + 1`: right-hand sides are expressions even unbraced.
@@ -701,10 +855,25 @@ fn subckt_header(cur: &mut Cursor) -> PResult<SubcktDef> {
     })
 }
 
-/// `.model NAME TYPE [(] p=v [,] ... [)]`
-fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
+/// `.model NAME TYPE [(] p=v [,] ... [)]`, or PSpice's `.model NAME AKO:BASE TYPE [(] p=v ... [)]`
+/// ("a kind of" BASE), whose BASE is returned beside the model for [`resolve_ako`].
+fn model_card(cur: &mut Cursor) -> PResult<(ModelDef, Option<Ident>)> {
     let name = cur.expect_word("a model name after '.model'")?;
-    let kind = cur.expect_word(format_args!("a device type for model '{}'", name.name))?;
+    let mut kind = cur.expect_word(format_args!("a device type for model '{}'", name.name))?;
+    let mut ako = None;
+    if let Some(base) = kind.name.strip_prefix("ako:") {
+        ako = Some(Ident {
+            name: base.to_string(),
+            span: Span {
+                start: kind.span.start + 4,
+                ..kind.span
+            },
+        });
+        kind = cur.expect_word(format_args!(
+            "a device type after '{}' for model '{}'",
+            kind.name, name.name
+        ))?;
+    }
     let mut params = Vec::new();
     let mut vectors = Vec::new();
     while let Some(t) = cur.peek() {
@@ -758,13 +927,94 @@ fn model_card(cur: &mut Cursor) -> PResult<ModelDef> {
             }
         }
     }
-    Ok(ModelDef {
+    let model = ModelDef {
         name,
         kind,
         params,
         vectors,
         span: cur.card.full_span(),
-    })
+    };
+    Ok((model, ako))
+}
+
+/// Completes PSpice's `AKO` models (ngspice's `inpcompat.c` does the same in its PSpice mode):
+/// `.model QP AKO:QB PNP (BF=150)` is `.model QP PNP (...QB's parameters... BF=150)`, the later
+/// value of a parameter winning. BASE is looked for among the models of the same body, then
+/// of the top level; it must have the same type. `ako` maps each AKO model's card span to its
+/// BASE. Models are completed in card order, so an AKO model may name an earlier AKO model.
+fn resolve_ako(items: &mut [Item], ako: &HashMap<Span, Ident>) -> PResult<()> {
+    let mut top = HashMap::new();
+    complete_ako(items, ako, &mut top, None)?;
+    for item in items.iter_mut() {
+        if let Item::Subckt(def) = item {
+            resolve_ako_in_body(&mut def.items, ako, &top)?;
+        }
+    }
+    Ok(())
+}
+
+fn resolve_ako_in_body(
+    items: &mut [Item],
+    ako: &HashMap<Span, Ident>,
+    top: &HashMap<String, ModelDef>,
+) -> PResult<()> {
+    complete_ako(items, ako, &mut HashMap::new(), Some(top))?;
+    for item in items.iter_mut() {
+        if let Item::Subckt(def) = item {
+            resolve_ako_in_body(&mut def.items, ako, top)?;
+        }
+    }
+    Ok(())
+}
+
+/// Completes the AKO models of one body (not of nested bodies), recording its models in `seen`.
+fn complete_ako(
+    items: &mut [Item],
+    ako: &HashMap<Span, Ident>,
+    seen: &mut HashMap<String, ModelDef>,
+    top: Option<&HashMap<String, ModelDef>>,
+) -> PResult<()> {
+    // Every model of the body, as ngspice searches the whole body (not only earlier cards).
+    for item in items.iter() {
+        if let Item::Model(m) = item {
+            seen.entry(m.name.name.clone()).or_insert_with(|| m.clone());
+        }
+    }
+    for item in items.iter_mut() {
+        let Item::Model(m) = item else { continue };
+        let Some(base_name) = ako.get(&m.span) else {
+            continue;
+        };
+        let Some(base) = seen
+            .get(&base_name.name)
+            .or_else(|| top.and_then(|t| t.get(&base_name.name)))
+        else {
+            return Err(ParseError::Syntax {
+                span: base_name.span,
+                message: format!(
+                    "no model '{}' for 'ako:{}' in model '{}'",
+                    base_name.name, base_name.name, m.name.name
+                ),
+            });
+        };
+        if base.kind.name != m.kind.name {
+            return Err(ParseError::Syntax {
+                span: m.kind.span,
+                message: format!(
+                    "model '{}' is 'ako:{}' of type '{}', but '{}' is of type '{}'",
+                    m.name.name, base_name.name, m.kind.name, base_name.name, base.kind.name
+                ),
+            });
+        }
+        let mut params = base.params.clone();
+        params.append(&mut m.params);
+        m.params = params;
+        let mut vectors = base.vectors.clone();
+        vectors.append(&mut m.vectors);
+        m.vectors = vectors;
+        seen.insert(m.name.name.clone(), m.clone());
+    }
+    Ok(())
 }
 
 /// `.options a=1 flag b=2`: flags get the value 1.
@@ -1256,12 +1506,21 @@ fn tran_card(cur: &mut Cursor) -> PResult<Analysis> {
 /// Parses an element card (the first token is the element name).
 /// The element on an element card, or `None` for a dot-card (which needs the builder's
 /// context: the open `.subckt`s). Pure, so cards can be parsed in parallel.
-pub(crate) fn parse_element_card(card: &Card) -> Option<PResult<Element>> {
+pub(crate) fn parse_element_card(card: &Card) -> Option<ParsedElement> {
     if card.keyword().starts_with('.') {
         return None;
     }
-    Some(Cursor::new(card).and_then(|mut cur| element(&mut cur)))
+    Some(match Cursor::new(card) {
+        Ok(mut cur) => {
+            let element = element(&mut cur);
+            (element, cur.warnings.into_inner())
+        }
+        Err(e) => (Err(e), Vec::new()),
+    })
 }
+
+/// An element card parsed: the element (or the error) and the card's warnings.
+pub(crate) type ParsedElement = (PResult<Element>, Vec<Warning>);
 
 fn element(cur: &mut Cursor) -> PResult<Element> {
     let Some(name_tok) = cur.bump() else {
@@ -1377,14 +1636,23 @@ fn passive(cur: &mut Cursor, letter: char, n: &str) -> PResult<ElementKind> {
                 .all(|c| c.is_ascii_alphanumeric() || "_.:$".contains(c))
     };
     let (mut value, mut model) = (None, None);
-    if let Some(&t) = positional.get(2) {
-        value = Some(cur.value_of(t, format_args!("a value for {what} '{n}'"))?);
-        if let Some(&m) = positional.get(3) {
-            if !is_model(m) {
-                return cur.extra(m, n);
-            }
+    match (positional.get(2), positional.get(3)) {
+        // PSpice's order `R1 a b MODEL 1k`: ngspice takes a number after the model as the
+        // value (`inp2r.c`'s "unlabeled number"), and so does balun (any value form).
+        (Some(&m), Some(&t)) if is_model(m) && !is_model(t) && cur.is_value(t) => {
             model = Some(cur.ident(m));
+            value = Some(cur.value_of(t, format_args!("a value for {what} '{n}'"))?);
         }
+        (Some(&t), m) => {
+            value = Some(cur.value_of(t, format_args!("a value for {what} '{n}'"))?);
+            if let Some(&m) = m {
+                if !is_model(m) {
+                    return cur.extra(m, n);
+                }
+                model = Some(cur.ident(m));
+            }
+        }
+        (None, _) => {}
     }
     if value.is_none() {
         if let Some(i) = params
@@ -1505,7 +1773,10 @@ fn behavioral_form(cur: &Cursor) -> Option<&'static str> {
     }
     let next = cur.toks.get(cur.pos + 3).map(|t| t.kind);
     match cur.text(*t) {
-        "value" if next == Some(TokKind::Eq) => Some("value"),
+        // PSpice writes `VALUE {expr}` without the `=`; ngspice reads both.
+        "value" if matches!(next, Some(TokKind::Eq | TokKind::Brace | TokKind::Quote)) => {
+            Some("value")
+        }
         "table" if matches!(next, Some(TokKind::Eq | TokKind::Brace)) => Some("table"),
         _ => None,
     }
@@ -1625,10 +1896,18 @@ fn behavioral(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
     }
     let voltage = letter == 'e';
     if word == "value" {
-        let Some(eq) = cur.bump().filter(|t| t.kind == TokKind::Eq) else {
-            return cur.error(cur.span(kw), format!("expected '=' after 'value' in '{n}'"));
+        // `value={expr}` or PSpice's `value {expr}` (ngspice rewrites both as `vol=`).
+        let start = match cur.peek() {
+            Some(eq) if eq.kind == TokKind::Eq => {
+                cur.bump();
+                eq.end
+            }
+            Some(group) if matches!(group.kind, TokKind::Brace | TokKind::Quote) => group.start,
+            _ => {
+                return cur.error(cur.span(kw), format!("expected '=' after 'value' in '{n}'"));
+            }
         };
-        let (expr, names, text) = behavioral_expr(cur, eq.end, card_end)?;
+        let (expr, names, text) = behavioral_expr(cur, start, card_end)?;
         cur.pos = cur.toks.len();
         return Ok(ElementKind::Behavioral {
             nodes,

@@ -245,11 +245,13 @@ fn left_assoc<'a>(
 }
 
 fn or_expr(i: &str) -> Res<'_, Expr> {
-    left_assoc(i, and_expr, &[("||", BinaryOp::Or)])
+    // PSpice's `|` is `||` (ngspice's PSpice mode rewrites it so).
+    left_assoc(i, and_expr, &[("||", BinaryOp::Or), ("|", BinaryOp::Or)])
 }
 
 fn and_expr(i: &str) -> Res<'_, Expr> {
-    left_assoc(i, cmp_expr, &[("&&", BinaryOp::And)])
+    // PSpice's `&` is `&&` (ngspice's PSpice mode rewrites it so).
+    left_assoc(i, cmp_expr, &[("&&", BinaryOp::And), ("&", BinaryOp::And)])
 }
 
 fn cmp_expr(i: &str) -> Res<'_, Expr> {
@@ -280,7 +282,8 @@ fn unary(i: &str) -> Res<'_, Expr> {
     let op = match i.chars().next() {
         Some('-') => Some(UnaryOp::Neg),
         Some('+') => Some(UnaryOp::Plus),
-        Some('!') => Some(UnaryOp::Not),
+        // PSpice's `~` is `!` (ngspice's PSpice mode rewrites it so).
+        Some('!' | '~') => Some(UnaryOp::Not),
         _ => None,
     };
     match op {
@@ -486,6 +489,10 @@ mod tests {
         assert_eq!(p("a>b"), *bin(BinaryOp::Gt, var("a"), var("b")));
         assert_eq!(p("!a"), Expr::Unary(UnaryOp::Not, var("a")));
         assert_eq!(p("+a"), Expr::Unary(UnaryOp::Plus, var("a")));
+        // PSpice's single `&`, `|` and `~` (ngspice's PSpice mode makes them `&&`, `||`, `!`).
+        assert_eq!(p("a & b | c"), p("a && b || c"));
+        assert_eq!(p("(a>1)&(b<2)"), p("(a>1)&&(b<2)"));
+        assert_eq!(p("~a"), p("!a"));
     }
 
     #[test]

@@ -156,9 +156,39 @@ pub(crate) fn parse_number(text: &str) -> Option<f64> {
     all_consuming(signed).parse(text).ok().map(|(_, v)| v)
 }
 
+/// The number at the start of `text` when what follows it starts with a digit or a dot
+/// (`2m5`, `4k7`, `1.2.3`, `0.0.8792nh`): ngspice 39's `INPevaluate` reads a value up to where
+/// it stops being a number and ignores the rest of the word, so it reads these as 2m, 4k, 1.2
+/// and 0. Returns the value and the length of the part read. Other leftovers (`2*x`) are not
+/// taken (the caller reports them as errors).
+pub(crate) fn parse_number_prefix(text: &str) -> Option<(f64, usize)> {
+    let (rest, sign) = opt(one_of::<_, _, nom::error::Error<&str>>("+-"))
+        .parse(text)
+        .ok()?;
+    let (rest, v) = unsigned_number(rest).ok()?;
+    if !rest.starts_with(|c: char| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let v = if sign == Some('-') { -v } else { v };
+    Some((v, text.len() - rest.len()))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::parse_number;
+    use super::{parse_number, parse_number_prefix};
+
+    #[test]
+    fn prefixes_read_as_ngspice_reads_them() {
+        assert_eq!(parse_number_prefix("2m5"), Some((2e-3, 2)));
+        assert_eq!(parse_number_prefix("4k7"), Some((4e3, 2)));
+        assert_eq!(parse_number_prefix("27r56"), Some((27.0, 3)));
+        assert_eq!(parse_number_prefix("1.2.3"), Some((1.2, 3)));
+        assert_eq!(parse_number_prefix("0.0.8792nh"), Some((0.0, 3)));
+        assert_eq!(parse_number_prefix("-1.5.5u"), Some((-1.5, 4)));
+        assert_eq!(parse_number_prefix("2*x"), None);
+        assert_eq!(parse_number_prefix("1k"), None);
+        assert_eq!(parse_number_prefix("abc"), None);
+    }
 
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-12 * b.abs().max(1e-300)

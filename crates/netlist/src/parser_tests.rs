@@ -162,8 +162,8 @@ fn continuation_lines_join_and_spans_map_back() {
 
 #[test]
 fn error_inside_continuation_points_at_its_physical_line() {
-    let (msg, at) = parse_err("t\nR1 a b\n+ 1.2.3\n");
-    assert_eq!(msg, "invalid number '1.2.3'");
+    let (msg, at) = parse_err("t\nR1 a b\n+ 1.2*3\n");
+    assert_eq!(msg, "invalid number '1.2*3'");
     assert_eq!(at, "t.net:3:3");
 }
 
@@ -855,8 +855,8 @@ fn source_errors() {
     assert_eq!(at, "t.net:2:1");
     let (msg, _) = parse_err("t\nV1 a 0 1 distof1 0.1 0 0\n");
     assert_eq!(msg, "unexpected '0' in 'v1'");
-    let (msg, at) = parse_err("t\nV1 a 0 dc 1..2\n");
-    assert_eq!(msg, "invalid number '1..2'");
+    let (msg, at) = parse_err("t\nV1 a 0 dc 1*.2\n");
+    assert_eq!(msg, "invalid number '1*.2'");
     assert_eq!(at, "t.net:2:11");
 }
 
@@ -1183,9 +1183,20 @@ fn expression_errors() {
 
 #[test]
 fn bad_values() {
-    let (msg, at) = parse_err("t\nR1 a b 1.2.3\n");
-    assert_eq!(msg, "invalid number '1.2.3'");
-    assert_eq!(at, "t.net:2:8");
+    // ngspice reads a value up to where it stops being a number: 1.2, with a warning.
+    let n = parse("t\nR1 a b 1.2.3\n");
+    assert_eq!(n.warnings.len(), 1);
+    assert_eq!(
+        n.warnings[0].message,
+        "'1.2.3' read as 1.2 (the rest, '.3', is ignored, as ngspice 39 ignores it)"
+    );
+    match &n.items[0] {
+        Item::Element(Element {
+            kind: ElementKind::Resistor { value: Some(v), .. },
+            ..
+        }) => assert_eq!(v.expr, Expr::Num(1.2)),
+        other => panic!("{other:?}"),
+    }
     let (msg, at) = parse_err("t\nR1 a b 2*x\n");
     assert_eq!(msg, "invalid number '2*x'");
     assert_eq!(at, "t.net:2:8");

@@ -199,6 +199,12 @@ impl Display for Item {
                 }
                 Ok(())
             }
+            Item::Conditional(c) => match &c.kind {
+                ConditionalKind::If(v) => write!(f, ".if ({v})"),
+                ConditionalKind::ElseIf(v) => write!(f, ".elseif ({v})"),
+                ConditionalKind::Else => f.write_str(".else"),
+                ConditionalKind::EndIf => f.write_str(".endif"),
+            },
             Item::Four(c) => {
                 write!(f, ".four {}", c.freq)?;
                 for o in &c.outputs {

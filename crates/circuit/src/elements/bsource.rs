@@ -406,6 +406,14 @@ impl<'a> Elab<'a> {
                 }
                 _ => {
                     let span = r.ident(name).span;
+                    // PSpice's predefined names not defined by the netlist stay run-time terms
+                    // (the parameter evaluator would give their value at the circuit's
+                    // temperature).
+                    if !self.params.is_defined(name) {
+                        if let Some(p) = pspice_predefined(name) {
+                            return Ok(p);
+                        }
+                    }
                     match self.params.eval(e, span) {
                         Ok(v) => BExpr::Num(v),
                         Err(ElabError::Expr { message, .. })

@@ -62,9 +62,22 @@ impl<'a> Elab<'a> {
         self.register_name(&path, e.span)?;
 
         // Instance values are evaluated in the parent's scope.
+        // ngspice also takes a parameter the `.subckt` line does not declare when a `.param`
+        // card of the body defines it: the instance's value replaces that card's.
+        let body_param = |name: &str| {
+            d.items.iter().any(|item| {
+                matches!(item, Item::Params(list) if list.iter().any(|bp| bp.name.name == name))
+            })
+        };
         let mut overrides = Vec::with_capacity(params.len());
+        let mut body_overrides = Vec::new();
         for p in params {
-            if !d.params.iter().any(|dp| dp.name.name == p.name.name) {
+            let declared = d.params.iter().any(|dp| dp.name.name == p.name.name);
+            if !declared && body_param(&p.name.name) {
+                body_overrides.push((p.name.name.as_str(), self.eval(&p.value)?));
+                continue;
+            }
+            if !declared {
                 let names = d.params.iter().map(|dp| dp.name.name.as_str());
                 let hint = did_you_mean(&p.name.name, names);
                 return Err(ElabError::BadReference {
@@ -107,6 +120,9 @@ impl<'a> Elab<'a> {
             self.params.define_value(n, v);
         }
         self.define_params(&d.items);
+        for (n, v) in body_overrides {
+            self.params.define_value(n, v);
+        }
         self.stack.push((key, d.name.name.clone()));
         let inner = Ctx {
             path,

@@ -64,8 +64,17 @@ impl<'a> Elab<'a> {
             });
         }
         let pmos = def.kind.name == "pmos";
-        let (mut mos, unknown) = crate::MosModel::from_params(level, pmos, &values);
+        let (mut mos, mut unknown) = crate::MosModel::from_params(level, pmos, &values);
         mos.card_order = (u64::from(def.name.span.file.0) << 32) | u64::from(def.name.span.start);
+        // An instance parameter on the model card is the default of the model's instances, as
+        // ngspice's `inpgmod.c` takes it (`m` aside): `.model n NMOS (L=2u W=42u)`.
+        let instance_names = ["l", "w", "ad", "as", "pd", "ps", "nrd", "nrs", "temp"];
+        unknown.retain(|n| !instance_names.contains(&n.as_str()));
+        let model_defaults: Vec<(&str, f64)> = values
+            .iter()
+            .filter(|(n, _)| instance_names.contains(&n.as_str()))
+            .map(|(n, v)| (n.as_str(), *v))
+            .collect();
         self.warn_unknown_params(def, "MOSFET", unknown);
         let param_span = |n: &str| {
             def.params
@@ -92,25 +101,23 @@ impl<'a> Elab<'a> {
         let known = ["l", "w", "ad", "as", "pd", "ps", "nrd", "nrs", "m", "temp"];
         let extra = self.element_params(&name, params, &known)?;
         let mut inst = crate::MosInstance::default();
-        for p in params {
-            let Some(&v) = extra.get(p.name.name.as_str()) else {
-                continue;
-            };
+        let given = params.iter().filter_map(|p| {
+            let v = *extra.get(p.name.name.as_str())?;
+            Some((p.name.name.as_str(), v, p.value.span))
+        });
+        let defaults = model_defaults.iter().map(|&(n, v)| (n, v, def.name.span));
+        for (name, v, span) in defaults.chain(given) {
             let positive = |what: &str| -> Result<f64, ElabError> {
                 if v.is_nan() || v <= 0.0 {
                     Err(invalid(
-                        p.value.span,
-                        format!(
-                            "channel {what} {} = {} must be positive",
-                            p.name.name,
-                            fmt_num(v)
-                        ),
+                        span,
+                        format!("channel {what} {name} = {} must be positive", fmt_num(v)),
                     ))
                 } else {
                     Ok(v)
                 }
             };
-            match p.name.name.as_str() {
+            match name {
                 "l" => inst.l_m = Some(positive("length")?),
                 "w" => inst.w_m = Some(positive("width")?),
                 "ad" => inst.ad_m2 = Some(v),
