@@ -31,7 +31,7 @@ use crate::mna::System;
 use circuit::Circuit;
 
 /// Iteration limit of each GMIN- or source-stepping solve (ngspice's ITL2 default; its
-/// quarters steer the step factors, while the solves themselves get [`MIN_ITERATIONS`]).
+/// quarters steer the step factors, while the solves themselves get `MIN_ITERATIONS`).
 const ITL2: u32 = 50;
 
 /// The fewest iterations a solve gets whatever its limit (ITL1, ITL2, ITL4): ngspice 39's
@@ -193,7 +193,7 @@ impl<'a> Newton<'a> {
     }
 
     /// Iterates from `x` (updated in place) on the matrix `base` (`G` or `G + ag0*C`) with the
-    /// linear right-hand side `b`, for at most `max_iter` iterations (at least [`MIN_ITERATIONS`],
+    /// linear right-hand side `b`, for at most `max_iter` iterations (at least `MIN_ITERATIONS`,
     /// as ngspice).
     pub fn solve(
         &mut self,
