@@ -582,7 +582,7 @@ const CASES: &[Case] = &[
     case(
         "tran_nonconvergence",
         "tran_nonconvergence.net",
-        "tran: no convergence at time 1.0000005e-6 s",
+        "tran: no convergence at time 1.5000000e-6 s",
     ),
     // ---- .save
     case(

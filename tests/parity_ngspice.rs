@@ -150,6 +150,7 @@ parity_cases!(
     mm_m2_bsrc_switch,
     numparam_one_arg,
     op_gmin_stepping_latch,
+    op_mos2_gmin_stepping,
     op_gmin_stepping_zener,
     passive_models,
     poly_cubic,

@@ -1411,15 +1411,9 @@ impl<'a> Elab<'a> {
                 if m > 6 {
                     return Err(bad(format!("maxord must be 1 to 6, got {m}")));
                 }
-                if m > 2 {
-                    // ngspice's Gear goes to order 6; balun's stops at 2.
-                    self.warnings.push(Warning {
-                        span: p.value.span,
-                        message: format!(
-                            "maxord {m}: balun's Gear integration stops at order 2, which is used"
-                        ),
-                    });
-                }
+                // ngspice 39 accepts up to 6, but its DCtran only ever raises the order from 1
+                // to 2 (dctran.c, "don't rise the order for backward Euler"): 3 to 6 integrate
+                // exactly as 2 there, and here.
                 o.maxord = m.min(2);
             }
             "seed" => {

@@ -20,16 +20,26 @@
 //!   solve's result, which is within the tolerances of it.
 //!
 //! The operating point tries, in order, plain Newton from junctions at their critical voltage,
-//! GMIN stepping (a shunt conductance on every node, reduced decade by decade) and source
-//! stepping (all independent sources ramped from 0 to their values), as ngspice does.
+//! GMIN stepping (a shunt conductance on every node from 1e-3 S down to GMIN, ngspice's
+//! `dynamic_gmin`) and source stepping (all independent sources ramped from 0 to their values),
+//! as ngspice does. Every solve gets at least 100 iterations, whatever ITL1/ITL2/ITL4 say
+//! (ngspice 39's `NIiter` floor).
 
 use crate::devices::nonlinear::{Integrator, Load, Mode, Nonlinear, State};
 use crate::lu::Lu;
 use crate::mna::System;
 use circuit::Circuit;
 
-/// Iteration limit of each GMIN- or source-stepping solve (ngspice's ITL2 default).
+/// Iteration limit of each GMIN- or source-stepping solve (ngspice's ITL2 default; its
+/// quarters steer the step factors, while the solves themselves get `MIN_ITERATIONS`).
 const ITL2: u32 = 50;
+
+/// The fewest iterations a solve gets whatever its limit (ITL1, ITL2, ITL4): ngspice 39's
+/// `NIiter` raises every smaller limit to 100.
+const MIN_ITERATIONS: u32 = 100;
+
+/// ngspice's `gminfactor` default: the largest ratio between two GMIN steps.
+const GMIN_FACTOR: f64 = 10.0;
 
 /// Transient companion data for the device charges of one Newton solve.
 #[derive(Debug, Clone, Copy)]
@@ -103,6 +113,11 @@ pub struct Newton<'a> {
     pub method: Option<OpMethod>,
     /// A device's evaluation failure at the last load.
     fault: Option<(circuit::DeviceId, String)>,
+    /// Rows that the devices may not load (`.ic` clamps of a transient's operating point):
+    /// each row with the slots of its node columns. After every load these slots get the base
+    /// matrix's values back and the row's right-hand side the linear one (ngspice's `CKTload`
+    /// rewrites an `.ic` row after the devices, `ZeroNoncurRow`).
+    fixed_rows: Vec<(usize, Vec<usize>)>,
 }
 
 /// Which strategy of [`dc_operating_point`] converged.
@@ -149,7 +164,24 @@ impl<'a> Newton<'a> {
             iterations: 0,
             method: None,
             fault: None,
+            fixed_rows: Vec::new(),
         }
+    }
+
+    /// Keeps the devices out of `rows`' node columns and right-hand side (see `fixed_rows`).
+    pub fn fix_rows(&mut self, rows: &[usize]) {
+        let nodes = self.sys.unknowns.node_unknowns();
+        let col_ptr = self.sys.pattern.symbolic.col_ptr();
+        let row_idx = self.sys.pattern.symbolic.row_idx();
+        self.fixed_rows = (rows.iter())
+            .map(|&row| {
+                let slots = (0..nodes)
+                    .flat_map(|c| col_ptr[c]..col_ptr[c + 1])
+                    .filter(|&k| row_idx[k] == row)
+                    .collect();
+                (row, slots)
+            })
+            .collect();
     }
 
     /// Solves without the residual check and refinement step (see [`Newton::solve`]): for the
@@ -167,7 +199,8 @@ impl<'a> Newton<'a> {
     }
 
     /// Iterates from `x` (updated in place) on the matrix `base` (`G` or `G + ag0*C`) with the
-    /// linear right-hand side `b`, for at most `max_iter` iterations.
+    /// linear right-hand side `b`, for at most `max_iter` iterations (at least `MIN_ITERATIONS`,
+    /// as ngspice).
     pub fn solve(
         &mut self,
         x: &mut [f64],
@@ -181,7 +214,7 @@ impl<'a> Newton<'a> {
         // ngspice's MODEINITFIX: after the first iteration from scratch, iterations go on
         // until one has converged, and only the next converged one ends the solve.
         let mut fix = false;
-        for iter in 0..max_iter.max(1) {
+        for iter in 0..max_iter.max(MIN_ITERATIONS) {
             self.iterations += 1;
             self.values.copy_from_slice(base);
             self.rhs.copy_from_slice(b);
@@ -190,6 +223,12 @@ impl<'a> Newton<'a> {
             }
             let predict = if iter == 0 { mode.predict } else { None };
             let devices_converged = self.load(x, init, fix, predict, mode);
+            for (row, slots) in &self.fixed_rows {
+                for &k in slots {
+                    self.values[k] = base[k];
+                }
+                self.rhs[*row] = b[*row];
+            }
             if let Some(fault) = self.fault.take() {
                 return Err(NoConvergence {
                     worst: Vec::new(),
@@ -435,15 +474,20 @@ pub fn dc_operating_point(
         Err(e) if e.fault.is_some() => return Err(e),
         Err(_) => {}
     }
-    // GMIN stepping, ngspice's dynamic variant: a shunt on every node starting at 1e-2,
-    // divided by `factor` after each success (the factor grows while steps converge fast and
-    // shrinks to its fourth root after a failure, retrying from the last good solution).
+    // GMIN stepping, ngspice's `dynamic_gmin`: a shunt on every node starting at 1e-2/10,
+    // divided by `factor` after each success (the factor grows to 10 while steps converge in
+    // ITL2/4 iterations, shrinks to its square root when one needs more than 3*ITL2/4, and to
+    // its fourth root after a failure, which retries from the last good solution and device
+    // states); the last step lands on GMIN exactly. Whether or not the steps reached GMIN, a
+    // plain solve (ITL1) follows from where they stopped.
     x.copy_from_slice(&start);
-    let mut gs = 1e-2;
-    let mut factor: f64 = 10.0;
+    let gtarget = opts.gmin;
+    let mut factor: f64 = GMIN_FACTOR;
+    let mut old_gmin = 1e-2;
+    let mut gs = old_gmin / factor;
     let mut init = !warm;
-    let mut last_good = x.to_vec();
-    let mut last_gs = f64::INFINITY;
+    let mut last_good = start.clone();
+    let mut last_state = newton.state.clone();
     loop {
         let mode = LoadMode {
             gshunt: gs,
@@ -456,46 +500,52 @@ pub fn dc_operating_point(
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {
                 init = false;
-                last_good.copy_from_slice(x);
-                last_gs = gs;
-                if gs <= opts.gmin {
+                if gs <= gtarget {
                     break;
                 }
-                if newton.iterations - before < ITL2 as usize / 4 {
-                    factor = (factor * factor.sqrt()).min(10.0);
+                last_good.copy_from_slice(x);
+                last_state.copy_from_slice(&newton.state);
+                let iters = newton.iterations - before;
+                if iters <= ITL2 as usize / 4 {
+                    factor = (factor * factor.sqrt()).min(GMIN_FACTOR);
                 }
-                gs = (gs / factor).max(opts.gmin);
+                if iters > 3 * ITL2 as usize / 4 {
+                    factor = factor.sqrt().max(1.00005);
+                }
+                old_gmin = gs;
+                if gs < factor * gtarget {
+                    factor = gs / gtarget;
+                    gs = gtarget;
+                } else {
+                    gs /= factor;
+                }
             }
             Err(e) if e.fault.is_some() => return Err(e),
             Err(_) => {
-                if !last_gs.is_finite() {
-                    break;
-                }
-                factor = factor.sqrt().sqrt();
                 if factor < 1.00005 {
                     break;
                 }
+                factor = factor.sqrt().sqrt();
+                gs = old_gmin / factor;
                 x.copy_from_slice(&last_good);
-                gs = last_gs / factor;
+                newton.state.copy_from_slice(&last_state);
             }
         }
     }
-    if last_gs <= opts.gmin {
-        let mode = LoadMode {
-            gshunt: 0.0,
-            init_junctions: false,
-            charges: None,
-            predict: None,
-            time: 0.0,
-        };
-        match newton.solve(x, &sys.g, &b, mode, opts.itl1.max(ITL2)) {
-            Ok(()) => {
-                newton.method = Some(OpMethod::GminStepping);
-                return Ok(());
-            }
-            Err(e) if e.fault.is_some() => return Err(e),
-            Err(_) => {}
+    let mode = LoadMode {
+        gshunt: 0.0,
+        init_junctions: init,
+        charges: None,
+        predict: None,
+        time: 0.0,
+    };
+    match newton.solve(x, &sys.g, &b, mode, opts.itl1) {
+        Ok(()) => {
+            newton.method = Some(OpMethod::GminStepping);
+            return Ok(());
         }
+        Err(e) if e.fault.is_some() => return Err(e),
+        Err(_) => {}
     }
     // Source stepping.
     x.iter_mut().for_each(|v| *v = 0.0);
@@ -541,21 +591,21 @@ mod tests {
     use super::*;
     use crate::analysis::op::DcSolver;
 
-    /// tests/parity/op_gmin_stepping_latch.net: with ITL1 = 4 plain Newton cannot converge;
-    /// GMIN stepping must, to ngspice's answer v(a) = 0.6928875944590553 V.
+    /// tests/parity/op_mos2_gmin_stepping.net: plain Newton cannot converge in 100 iterations
+    /// (ngspice 39 neither: its log shows dynamic gmin stepping from 1e-3 S); GMIN stepping must,
+    /// to ngspice's answer v(out) = 2.344170704409221 V.
     #[test]
     fn hard_operating_point_needs_gmin_stepping() {
-        let text = "latch\nV1 vcc 0 5\nR1 vcc a 1k\nE1 b 0 a 0 -1000\nD1 b a dm\nD2 a 0 dm\n\
-                    R2 b 0 1k\n.model dm D(IS=1e-14 N=1)\n.options itl1=4\n.op\n.end\n";
-        let (ast, _) = netlist::parse_str(std::path::Path::new("latch.net"), text).unwrap();
+        let text = include_str!("../../../tests/parity/op_mos2_gmin_stepping.net");
+        let (ast, _) = netlist::parse_str(std::path::Path::new("gmin.net"), text).unwrap();
         let circuit = circuit::elaborate(&ast).unwrap();
         let sys = System::assemble(&circuit);
         let mut dc = DcSolver::new(&circuit, &sys, "op").unwrap();
         let mut x = vec![0.0; sys.unknowns.len()];
         dc.solve_point(&mut x, &|_| None, &|| "op".into()).unwrap();
         assert_eq!(dc.newton().unwrap().method, Some(OpMethod::GminStepping));
-        let a = sys.unknowns.node(circuit.node("a").unwrap()).unwrap();
-        assert!((x[a] - 0.692_887_594_459_055_3).abs() < 1e-9, "{}", x[a]);
+        let out = sys.unknowns.node(circuit.node("out").unwrap()).unwrap();
+        assert!((x[out] - 2.344_170_704_409_221).abs() < 1e-6, "{}", x[out]);
     }
 
     /// A start from which plain Newton fails (the latch above at 5 V, offered to the same latch

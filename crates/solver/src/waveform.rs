@@ -5,9 +5,10 @@
 //!   then, within each period, a linear rise over TR, V2 for PW, a linear fall over TF, then V1.
 //! - `SIN(VO VA FREQ TD THETA PHASE)`: FREQ defaults to 1/TSTOP. Before TD:
 //!   `VO + VA*sin(PHASE)`; after: `VO + VA*exp(-THETA*(t-TD))*sin(2*pi*FREQ*(t-TD) + PHASE)`.
+//!   No breakpoints (ngspice 39 sets none, not even at TD).
 //! - `EXP(V1 V2 TD1 TAU1 TD2 TAU2)`: TD1 = 0 and TAU1 default to TSTEP, TD2 to TD1 + TSTEP, TAU2
 //!   to TSTEP. `V1` before TD1, then `V1 + (V2-V1)(1-exp(-(t-TD1)/TAU1))`, plus
-//!   `(V1-V2)(1-exp(-(t-TD2)/TAU2))` after TD2.
+//!   `(V1-V2)(1-exp(-(t-TD2)/TAU2))` after TD2. No breakpoints (ngspice 39 sets none).
 //! - `PWL(t1 v1 t2 v2 ...) [r=R] [td=TD]`: linear interpolation in `t - TD`, the first value
 //!   before t1, the last after the last point; with `r=R` the section from R to the last point
 //!   repeats.
@@ -471,16 +472,6 @@ pub fn breakpoints(w: &Waveform, d: Defaults) -> Vec<f64> {
                 base += per;
             }
         }
-        Waveform::Sin { delay_s, .. } => out.push(delay_s),
-        Waveform::Exp {
-            rise_delay_s,
-            fall_delay_s,
-            ..
-        } => {
-            let td1 = or(Some(rise_delay_s), d.tstep);
-            out.push(td1);
-            out.push(or(fall_delay_s, td1 + d.tstep));
-        }
         Waveform::Pwl {
             ref points,
             repeat_from_s,
@@ -503,7 +494,12 @@ pub fn breakpoints(w: &Waveform, d: Defaults) -> Vec<f64> {
                 }
             }
         }
-        Waveform::Sffm { .. } | Waveform::Am { .. } => {}
+        // ngspice 39 sets no breakpoints for these (vsrcacct.c, isrcacct.c: "no breakpoints
+        // (yet)"), not even at a SIN's or EXP's delays: the step control finds the corners.
+        Waveform::Sin { .. }
+        | Waveform::Exp { .. }
+        | Waveform::Sffm { .. }
+        | Waveform::Am { .. } => {}
         Waveform::TrNoise { step_s, .. } => grid(&mut out, 0.0, step_s),
         Waveform::TrRandom {
             step_s, delay_s, ..

@@ -29,7 +29,8 @@ pub(crate) struct DcSolver<'a> {
 pub(crate) struct Clamp {
     row: usize,
     value: f64,
-    /// The row was replaced by `v = value` (else `G_CLAMP*(v - value)` was added to it).
+    /// The row was replaced by `v = value` (else its node columns by `G_CLAMP*v = G_CLAMP*value`,
+    /// keeping its branch currents).
     exact: bool,
 }
 
@@ -37,9 +38,11 @@ pub(crate) struct Clamp {
 const G_CLAMP: f64 = 1e10;
 
 /// Applies `.ic v(node)=value` to the operating point of a transient without UIC, as ngspice
-/// does: a node row that has no branch-current entries is replaced by `v(node) = value`
-/// (exact); otherwise `G_CLAMP` from the node to a source of `value` is added. Returns the
-/// modified system and the right-hand-side terms for [`DcSolver::with_clamp`].
+/// does (`CKTload`'s `ZeroNoncurRow`): a node row that has no branch-current entries is replaced
+/// by `v(node) = value` (exact); otherwise its node columns are replaced by
+/// `G_CLAMP*v(node) = G_CLAMP*value`, its branch-current entries kept. The nonlinear devices do
+/// not load the row either (`Newton::fix_rows`). Returns the modified system and the
+/// right-hand-side terms for [`DcSolver::with_clamp`].
 pub(crate) fn clamp_initial_conditions(circuit: &Circuit, sys: &System) -> (System, Vec<Clamp>) {
     let mut out = sys.clone();
     let mut clamps = Vec::new();
@@ -63,15 +66,10 @@ pub(crate) fn clamp_initial_conditions(circuit: &Circuit, sys: &System) -> (Syst
                 }
             }
         }
-        if has_current {
-            if let Some(&(_, k)) = slots.iter().find(|(c, _)| *c == row) {
-                out.g[k] += G_CLAMP;
-            }
-        } else {
-            for &(col, k) in &slots {
-                out.g[k] = if col == row { 1.0 } else { 0.0 };
-                out.c[k] = 0.0;
-            }
+        let diag = if has_current { G_CLAMP } else { 1.0 };
+        for &(col, k) in slots.iter().filter(|(col, _)| *col < nodes) {
+            out.g[k] = if col == row { diag } else { 0.0 };
+            out.c[k] = 0.0;
         }
         clamps.push(Clamp {
             row,
@@ -228,6 +226,9 @@ impl<'a> DcSolver<'a> {
 
     /// Adds the right-hand-side terms of `.ic` clamps (the system must be the clamped one).
     pub fn with_clamp(mut self, clamp: Vec<Clamp>) -> Self {
+        if let Some(newton) = self.newton_mut() {
+            newton.fix_rows(&clamp.iter().map(|c| c.row).collect::<Vec<_>>());
+        }
         self.clamp = clamp;
         self
     }
@@ -258,11 +259,7 @@ impl<'a> DcSolver<'a> {
         let clamp = &self.clamp;
         let apply_clamp = |b: &mut [f64], scale: f64| {
             for c in clamp {
-                if c.exact {
-                    b[c.row] = c.value * scale;
-                } else {
-                    b[c.row] += G_CLAMP * c.value * scale;
-                }
+                b[c.row] = c.value * scale * if c.exact { 1.0 } else { G_CLAMP };
             }
         };
         match &mut self.kind {

@@ -18,7 +18,9 @@
 //! `DD`, and proposes `h = (trtol * tol / max(abstol, k_order*|DD|))^(1/order)` with
 //! `tol = max(abstol + reltol*max|q'|, reltol*max(|q|, chgtol)/h)` and `k = 1/2, 1/12` (trap) or
 //! `1/2, 2/9` (Gear). The step is accepted if the smallest proposal exceeds 0.9 of the step taken;
-//! otherwise it is retried with the proposal. After an accepted order-1 step the error is
+//! otherwise it is retried with the proposal. A retry's Newton starts from the last iterate
+//! of the rejected solve, as ngspice's does from `CKTrhsOld` (a switch that flipped at the
+//! rejected point starts the retry flipped), not from the accepted point. After an accepted order-1 step the error is
 //! estimated again at order 2: the order rises only if that allows more than 1.05 times the
 //! step, and the next step is order 2's proposal either way (ngspice's rule). Steps never exceed `TMAX` (default
 //! `min(TSTEP, (TSTOP-TSTART)/50)`), never step over a source breakpoint, and may at most double.
@@ -415,6 +417,10 @@ pub fn run_with(
         sys.unknowns.gather(&x, &mut solutions);
     }
 
+    // Where the next time point's Newton starts (ngspice's `CKTrhsOld`): the last iterate of the
+    // last solve, the accepted point's or, after a rejected step, the rejected point's (so a
+    // switch that flipped there starts the retry flipped).
+    let mut x_iter = x.clone();
     let mut lu = Lu::<f64>::new(&sys.pattern);
     // The (ag0, step) the factorisation was made for (the lossy lines' rows depend on the step).
     let mut factored: Option<(f64, f64)> = None;
@@ -514,7 +520,7 @@ pub fn run_with(
                 *prev = h.q[0];
             }
             let b = rhs.clone();
-            rhs.copy_from_slice(&x);
+            rhs.copy_from_slice(&x_iter);
             let mode = LoadMode {
                 gshunt: 0.0,
                 init_junctions: false,
@@ -526,7 +532,9 @@ pub fn run_with(
                 }),
                 time: t_new,
             };
-            if let Err(e) = newton.solve(&mut rhs, &values, &b, mode, opts.itl4) {
+            let solved = newton.solve(&mut rhs, &values, &b, mode, opts.itl4);
+            x_iter.copy_from_slice(&rhs);
+            if let Err(e) = solved {
                 if let Some((device, message)) = e.fault {
                     stop = Some(SolveError::Device {
                         analysis: "tran".into(),
