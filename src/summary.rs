@@ -110,10 +110,13 @@ pub fn describe(circuit: &Circuit, analysis: &Analysis) -> String {
             let parts: Vec<String> = sweeps
                 .iter()
                 .map(|sw| {
-                    let name = circuit
-                        .devices
-                        .get(sw.source.index())
-                        .map_or("?", |d| d.name.as_str());
+                    let name = match sw.source() {
+                        Some(d) => circuit
+                            .devices
+                            .get(d.index())
+                            .map_or("?", |d| d.name.as_str()),
+                        None => "temp",
+                    };
                     format!("{name} {} {} {}", num(sw.start), num(sw.stop), num(sw.step))
                 })
                 .collect();

@@ -111,6 +111,7 @@ parity_cases!(
     bsrc_table,
     bsrc_value,
     cccs_f,
+    dc_temp_sweep,
     ccvs_h,
     current_source_network,
     diffamp_cm,

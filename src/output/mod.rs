@@ -62,7 +62,7 @@ pub fn plot_keys(plots: &[Plot]) -> Vec<String> {
         .collect()
 }
 
-/// SI symbol of a unit: `V`, `A`, `Hz`, `s`.
+/// SI symbol of a unit: `V`, `A`, `Hz`, `s`, `C`.
 pub fn unit_symbol(unit: Unit) -> &'static str {
     match unit {
         Unit::Voltage => "V",
@@ -70,6 +70,7 @@ pub fn unit_symbol(unit: Unit) -> &'static str {
         Unit::Frequency => "Hz",
         Unit::Time => "s",
         Unit::VoltageDensity => "V/rtHz",
+        Unit::Temperature => "C",
     }
 }
 

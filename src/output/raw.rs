@@ -706,7 +706,7 @@ fn read_plot(lines: &mut Lines) -> Result<Plot, RawError> {
             lines.err(
                 ln,
                 format!(
-                    "unknown variable type '{}' (expected voltage, current, frequency or time)",
+                    "unknown variable type '{}' (expected voltage, current, frequency, time or temp-sweep)",
                     fields[2]
                 ),
             )
@@ -861,6 +861,7 @@ fn parse_unit(word: &str) -> Option<Unit> {
         "frequency" => Unit::Frequency,
         "time" => Unit::Time,
         "voltage-density" => Unit::VoltageDensity,
+        "temp-sweep" => Unit::Temperature,
         _ => return None,
     })
 }

@@ -374,6 +374,7 @@ fn quantity(unit: Unit) -> &'static str {
         Unit::Frequency => "Frequency",
         Unit::Time => "Time",
         Unit::VoltageDensity => "Noise density",
+        Unit::Temperature => "Temperature",
     }
 }
 

@@ -61,7 +61,33 @@ pub(crate) fn elaborate(
     sources: Option<&netlist::Sources>,
     overrides: &[(String, f64)],
 ) -> Result<Circuit, ElabError> {
+    let mut circuit = elaborate_at(netlist, sources, overrides, None)?;
+    // A `.dc temp` sweep runs the circuit elaborated at each of its temperatures.
+    for a in &mut circuit.analyses {
+        if let Analysis::Dc { sweeps } = a {
+            for s in sweeps.iter_mut() {
+                let values = s.values();
+                if let DcTarget::Temperature(at) = &mut s.target {
+                    for t in values {
+                        at.push(elaborate_at(netlist, sources, overrides, Some(t))?);
+                    }
+                }
+            }
+        }
+    }
+    Ok(circuit)
+}
+
+/// [`elaborate`] at the circuit temperature `temp_c` (C) instead of the netlist's `.temp`
+/// when given (a point of a `.dc temp` sweep, whose circuits are then left empty).
+fn elaborate_at(
+    netlist: &netlist::Netlist,
+    sources: Option<&netlist::Sources>,
+    overrides: &[(String, f64)],
+    temp_c: Option<f64>,
+) -> Result<Circuit, ElabError> {
     let mut elab = Elab::new(netlist, sources);
+    elab.temp_override = temp_c;
     elab.run(netlist, overrides)?;
     // The title line of the top-level file (file 0), for findings about the whole netlist.
     let title = Span::new(netlist::FileId(0), 0, netlist.title.len());
@@ -180,6 +206,8 @@ struct Elab<'a> {
     prints: Vec<Print>,
     options: Options,
     initial_conditions: Vec<(NodeId, f64)>,
+    /// The circuit temperature (C) of one point of a `.dc temp` sweep, replacing `.temp`.
+    temp_override: Option<f64>,
 }
 
 impl<'a> Elab<'a> {
@@ -227,6 +255,7 @@ impl<'a> Elab<'a> {
             prints: Vec::new(),
             options: Options::default(),
             initial_conditions: Vec::new(),
+            temp_override: None,
         };
         elab.build_env(&netlist.items, None);
         elab.collect_globals(&netlist.items);
@@ -362,7 +391,10 @@ impl<'a> Elab<'a> {
         // ngspice 39 re-evaluates such values at the analysis temperature
         // (`inp_evaluate_temper`); a `.param temper` of the netlist's own wins.
         if !self.params.defined_here("temper") {
-            let t = self.circuit_temperature(&netlist.items)?;
+            let t = match self.temp_override {
+                Some(t) => t,
+                None => self.circuit_temperature(&netlist.items)?,
+            };
             self.params.define_value("temper", t);
         }
         self.params.force_innermost()?;
@@ -375,6 +407,9 @@ impl<'a> Elab<'a> {
         self.resolve_fixups()?;
         for item in &netlist.items {
             self.control_card(item)?;
+        }
+        if let Some(t) = self.temp_override {
+            self.options.temp_c = t;
         }
         self.drop_prints_without_analysis();
         self.apply_passive_temps();
@@ -990,18 +1025,24 @@ impl<'a> Elab<'a> {
                 }
                 let mut out = Vec::with_capacity(sweeps.len());
                 for s in sweeps {
-                    let source = self.expect_kind(
-                        &s.source.name,
-                        &s.source,
-                        ".dc",
-                        "an independent voltage or current source",
-                        |k| {
-                            matches!(
-                                k,
-                                DeviceKind::VoltageSource { .. } | DeviceKind::CurrentSource { .. }
-                            )
-                        },
-                    )?;
+                    // ngspice reads the name `temp` as the temperature before any element.
+                    let target = if s.source.name == "temp" {
+                        DcTarget::Temperature(Vec::new())
+                    } else {
+                        DcTarget::Source(self.expect_kind(
+                            &s.source.name,
+                            &s.source,
+                            ".dc",
+                            "an independent voltage or current source",
+                            |k| {
+                                matches!(
+                                    k,
+                                    DeviceKind::VoltageSource { .. }
+                                        | DeviceKind::CurrentSource { .. }
+                                )
+                            },
+                        )?)
+                    };
                     let start = self.eval(&s.start)?;
                     let stop = self.eval(&s.stop)?;
                     let step = self.eval(&s.step)?;
@@ -1024,7 +1065,7 @@ impl<'a> Elab<'a> {
                         });
                     }
                     out.push(DcSweep {
-                        source,
+                        target,
                         start,
                         stop,
                         step,

@@ -513,13 +513,13 @@ I1 0 1 1m
             Analysis::Dc {
                 sweeps: vec![
                     DcSweep {
-                        source: v1,
+                        target: DcTarget::Source(v1),
                         start: 0.0,
                         stop: 1.0,
                         step: 0.25
                     },
                     DcSweep {
-                        source: i1,
+                        target: DcTarget::Source(i1),
                         start: 0.0,
                         stop: 1e-3,
                         step: 0.5e-3

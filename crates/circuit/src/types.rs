@@ -653,11 +653,49 @@ pub use netlist::{PzInput, PzWhich};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct DcSweep {
-    /// The swept independent V or I source.
-    pub source: DeviceId,
+    /// What the sweep varies.
+    pub target: DcTarget,
     pub start: f64,
     pub stop: f64,
     pub step: f64,
+}
+
+/// What a `.dc` sweep varies.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DcTarget {
+    /// An independent V or I source's DC value.
+    Source(DeviceId),
+    /// The circuit temperature in C (`.dc temp`), as ngspice's `TEMP_CODE` sweep: the circuit
+    /// elaborated again at each of the sweep's [`DcSweep::values`], in order (its models,
+    /// `temper` expressions and R/C/L temperature coefficients evaluated there). Those
+    /// circuits' own `.dc temp` sweeps hold no circuits.
+    Temperature(Vec<Circuit>),
+}
+
+impl DcSweep {
+    /// The values the sweep takes, accumulated as ngspice accumulates them: from `start`,
+    /// `+= step` until `sign(step) (value - stop) > 1000 f64::EPSILON`.
+    pub fn values(&self) -> Vec<f64> {
+        let mut out = Vec::new();
+        let mut v = self.start;
+        let sign = if self.step < 0.0 { -1.0 } else { 1.0 };
+        while sign * (v - self.stop) <= f64::EPSILON * 1e3 {
+            out.push(v);
+            v += self.step;
+            if self.step == 0.0 {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The swept source, or `None` for a temperature sweep.
+    pub fn source(&self) -> Option<DeviceId> {
+        match self.target {
+            DcTarget::Source(d) => Some(d),
+            DcTarget::Temperature(_) => None,
+        }
+    }
 }
 
 pub use netlist::AcVariation;

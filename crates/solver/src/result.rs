@@ -60,6 +60,9 @@ pub enum Unit {
     Time,
     /// A noise spectral density (V/sqrt(Hz), or A/sqrt(Hz) for a current input source).
     VoltageDensity,
+    /// A temperature in C (the scale of a `.dc temp` sweep; ngspice's type word is the
+    /// vector's name, `temp-sweep`).
+    Temperature,
 }
 
 impl Unit {
@@ -71,6 +74,7 @@ impl Unit {
             Unit::Frequency => "frequency",
             Unit::Time => "time",
             Unit::VoltageDensity => "voltage-density",
+            Unit::Temperature => "temp-sweep",
         }
     }
 }

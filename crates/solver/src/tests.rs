@@ -233,14 +233,14 @@ fn ac_frequency_grid_matches_ngspice() {
 fn dc_sweep_accumulates_like_ngspice() {
     // 0..1 step 0.1 accumulates to 0.9999999999999999 and is still included: 11 points.
     let s = DcSweep {
-        source: DeviceId(0),
+        target: DcTarget::Source(DeviceId(0)),
         start: 0.0,
         stop: 1.0,
         step: 0.1,
     };
     assert_eq!(crate::analysis::dc::sweep_values(&s).len(), 11);
     let down = DcSweep {
-        source: DeviceId(0),
+        target: DcTarget::Source(DeviceId(0)),
         start: 1.0,
         stop: -1.0,
         step: -0.5,
@@ -262,13 +262,13 @@ fn nested_dc_sweep_inner_first() {
     let p = b.run(Analysis::Dc {
         sweeps: vec![
             DcSweep {
-                source: v1,
+                target: DcTarget::Source(v1),
                 start: 0.0,
                 stop: 1.0,
                 step: 1.0,
             },
             DcSweep {
-                source: v2,
+                target: DcTarget::Source(v2),
                 start: 0.0,
                 stop: 2.0,
                 step: 2.0,
@@ -510,7 +510,7 @@ fn stopped_sweep_keeps_its_finished_points() {
         Analysis::Op,
         Analysis::Dc {
             sweeps: vec![DcSweep {
-                source: DeviceId(0),
+                target: DcTarget::Source(DeviceId(0)),
                 start: 0.0,
                 stop: 1.0,
                 step: 0.1,

@@ -4,7 +4,9 @@
 //! is one forward/back substitution. Sweep values follow ngspice exactly: each source starts at
 //! `start` and accumulates `+= step` until `sign(step)*(value - stop) > 1000*f64::EPSILON`; the
 //! first sweep is the inner loop; the scale vector holds the inner source's value and is named
-//! `v(v-sweep)` or `i(i-sweep)`.
+//! `v(v-sweep)` or `i(i-sweep)` (`temp-sweep` for the temperature). A `.dc temp` sweep solves
+//! each point on the circuit elaborated at that temperature, starting from the last point's
+//! solution.
 
 use super::op::DcSolver;
 use super::vectors_real;
@@ -13,23 +15,13 @@ use crate::devices;
 use crate::mna::System;
 use crate::result::{Data, Plot, Unit, Vector};
 use crate::{SolveError, Stopped};
-use circuit::{Circuit, DcSweep};
+use circuit::{Circuit, DcSweep, DcTarget};
 
 pub const PLOT_NAME: &str = "DC transfer characteristic";
 
 /// The values one sweep takes, accumulated as ngspice accumulates them.
 pub fn sweep_values(s: &DcSweep) -> Vec<f64> {
-    let mut out = Vec::new();
-    let mut v = s.start;
-    let sign = if s.step < 0.0 { -1.0 } else { 1.0 };
-    while sign * (v - s.stop) <= f64::EPSILON * 1e3 {
-        out.push(v);
-        v += s.step;
-        if s.step == 0.0 {
-            break;
-        }
-    }
-    out
+    s.values()
 }
 
 pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, SolveError> {
@@ -44,10 +36,26 @@ pub fn run_with(
     sweeps: &[DcSweep],
     control: &Control,
 ) -> Result<Plot, Stopped> {
-    let mut solver = DcSolver::new(circuit, sys, "dc").map_err(Stopped::before_any_point)?;
+    // A temperature sweep runs each of its points on the circuit elaborated at that
+    // temperature: same unknowns and pattern, other device values.
+    let temp = sweeps
+        .iter()
+        .enumerate()
+        .find_map(|(k, s)| match &s.target {
+            DcTarget::Temperature(at) => Some((k, at)),
+            DcTarget::Source(_) => None,
+        });
+    let systems: Vec<System> = temp
+        .map(|(_, at)| at.iter().map(System::assemble).collect())
+        .unwrap_or_default();
     let values: Vec<Vec<f64>> = sweeps.iter().map(sweep_values).collect();
     let total: usize = values.iter().map(Vec::len).product();
     control.expect(total as u64);
+    let mut solver = match temp {
+        Some(_) => None,
+        None => Some(DcSolver::new(circuit, sys, "dc").map_err(Stopped::before_any_point)?),
+    };
+    let mut solver_temp = None;
     let mut stop = None;
     let n = sys.unknowns.len();
     let mut solutions = Vec::with_capacity(total * sys.unknowns.reported().len());
@@ -70,13 +78,37 @@ pub fn run_with(
             });
             break;
         }
+        if let Some((k, at_temp)) = temp {
+            let i = index[k];
+            if solver_temp != Some(i) {
+                let next = match &solver {
+                    Some(prev) => DcSolver::continued(&at_temp[i], &systems[i], prev),
+                    None => DcSolver::new(&at_temp[i], &systems[i], "dc"),
+                };
+                match next {
+                    Ok(s) => solver = Some(s),
+                    Err(e) => {
+                        stop = Some(e);
+                        break;
+                    }
+                }
+                solver_temp = Some(i);
+            }
+        }
+        let Some(solver) = solver.as_mut() else {
+            break;
+        };
+        if p > 0 && index[0] == 0 {
+            // An outer sweep stepped: ngspice starts that point cold.
+            solver.restart();
+        }
         x.copy_from_slice(&prev);
         let solved = solver.solve_point(
             &mut x,
             &|d| {
                 sweeps
                     .iter()
-                    .position(|s| s.source == d)
+                    .position(|s| s.source() == Some(d))
                     .map(|k| values[k][index[k]])
             },
             &|| format!("sweep value {at:e}"),
@@ -91,11 +123,12 @@ pub fn run_with(
         scale.push(at);
         control.advance(1);
     }
-    let scale_name = if devices::is_current_source(&circuit.devices[sweeps[0].source.index()].kind)
-    {
-        ("i(i-sweep)", Unit::Current)
-    } else {
-        ("v(v-sweep)", Unit::Voltage)
+    let scale_name = match sweeps[0].target {
+        DcTarget::Temperature(_) => ("temp-sweep", Unit::Temperature),
+        DcTarget::Source(d) if devices::is_current_source(&circuit.devices[d.index()].kind) => {
+            ("i(i-sweep)", Unit::Current)
+        }
+        DcTarget::Source(_) => ("v(v-sweep)", Unit::Voltage),
     };
     let plot = Plot {
         name: PLOT_NAME.into(),

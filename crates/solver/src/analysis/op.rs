@@ -122,6 +122,42 @@ impl<'a> DcSolver<'a> {
         })
     }
 
+    /// A solver for `circuit`, the same netlist elaborated at another temperature, that goes
+    /// on from `prev`'s last point as ngspice's `.dc temp` goes on after `CKTtemp`: the device
+    /// states and the warm start carry over (same unknowns and devices, other values).
+    pub fn continued(
+        circuit: &'a Circuit,
+        sys: &'a System,
+        prev: &DcSolver<'_>,
+    ) -> Result<Self, SolveError> {
+        let mut next = Self::new(circuit, sys, prev.analysis)?;
+        if let (
+            DcKind::Nonlinear { newton, warm },
+            DcKind::Nonlinear {
+                newton: p,
+                warm: was_warm,
+            },
+        ) = (&mut next.kind, &prev.kind)
+        {
+            newton.state.copy_from_slice(&p.state);
+            newton.accepted.copy_from_slice(&p.accepted);
+            *warm = *was_warm;
+        }
+        Ok(next)
+    }
+
+    /// The next point starts cold, from junction voltages, as ngspice's `.dc` does when an
+    /// outer sweep steps (`firstTime`, `MODEINITJCT`): as the first point of a sweep, with no
+    /// device history (ngspice copies that point's states over the older ones, so the
+    /// predictor of the point after it does not look further back either).
+    pub fn restart(&mut self) {
+        if let DcKind::Nonlinear { newton, warm } = &mut self.kind {
+            *warm = false;
+            newton.state.fill(0.0);
+            newton.accepted.fill(0.0);
+        }
+    }
+
     /// Adds the right-hand-side terms of `.ic` clamps (the system must be the clamped one).
     pub fn with_clamp(mut self, clamp: Vec<Clamp>) -> Self {
         self.clamp = clamp;
