@@ -16,6 +16,9 @@ common-return term R0, shunt conductance) between the same terminations, written
   section from the matrices (to ground: the row sums; between conductors: -C_kj, -G_kj), half of
   a section's shunt at each end. ngspice writes `ladder_nN.raw`, `tran_ladder_n20.raw` (ASCII).
 
+`cpl_open_op.net` (written by hand, a conductor left open at both ends) is run by ngspice as it
+is: tests/mtl.rs compares balun's operating point with `cpl_open_op.raw`.
+
 tests/mtl.rs checks balun's exact `.ac` solution against the ladders (error falling as 1/N^2)
 and balun's `.tran` ladder (`sections=20`) against ngspice's.
 """
@@ -147,6 +150,8 @@ def main():
         ngspice(name)
     write("tran_ladder_n20.net", ladder_netlist("3-conductor line, 2 m, pi ladder of 20 sections, step", TRAN_LEN, 20, TRAN))
     ngspice("tran_ladder_n20.net")
+    # Written by hand (not by this script): a DC case of the P element itself.
+    ngspice("cpl_open_op.net")
 
 
 if __name__ == "__main__":

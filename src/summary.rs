@@ -60,6 +60,7 @@ fn letter(kind: &DeviceKind) -> &'static str {
         DeviceKind::TLine { .. } => "T",
         DeviceKind::CoupledLine { .. } => "P",
         DeviceKind::LossyLine { .. } => "O",
+        DeviceKind::Txl { .. } => "Y",
         DeviceKind::BSource(_) => "B",
     }
 }

@@ -146,6 +146,22 @@ const CASES: &[Case] = &[
         "unsupported_letter.net:3:1",
         "element type 'u' ('u1') is not supported yet",
     ),
+    // ---- single lossy lines (Y, TXL models)
+    case(
+        "txl_missing_c",
+        "txl_missing_c.net:5:1",
+        "y1: model 'chip': the lossy line parallel capacitance C is not given: give C=",
+    ),
+    case(
+        "txl_nonzero_g",
+        "txl_nonzero_g.net:5:36",
+        "y1: model 'chip': a nonzero G is not supported on TXL lines yet (the LTRA RG line takes it without L and C)",
+    ),
+    case(
+        "txl_missing_model",
+        "txl_missing_model.net:3:1",
+        "expected 4 nodes and a TXL model name for 'y1', found 4 fields",
+    ),
     // ---- lossy lines (O, LTRA models)
     case(
         "ltra_g_with_c",

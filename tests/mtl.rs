@@ -8,7 +8,9 @@
 //!   ngspice 39 (`tests/mtl/ladder_nN.{net,raw}`, written by `scripts/gen-mtl-refs.py`): a pi
 //!   ladder's error is O(1/N^2), so each fourfold refinement must cut the error by about 16;
 //! - a `.tran` step response of a 2 m line with `sections=20` against ngspice running the same
-//!   20-section ladder (`tests/mtl/tran_ladder_n20.{net,raw}`).
+//!   20-section ladder (`tests/mtl/tran_ladder_n20.{net,raw}`);
+//! - the operating point of a 3-conductor `P` line with a conductor open at both ends against
+//!   ngspice running the same netlist (`tests/mtl/cpl_open_op.{net,raw}`).
 
 mod common;
 
@@ -102,11 +104,16 @@ fn lossless_line_is_a_short_at_dc() {
         "P dc\nv1 in 0 dc 1\nrs in a 10\np1 a 0 b 0 line len={LEN}\n\
          .model line cpl l={L_PER_M} c={C_PER_M}\nrl b 0 200\n.op\n.end\n"
     );
+    // As ngspice's CPLload, the line adds g = 0.1*GMIN = 1e-13 S on all four of (a, a),
+    // (a, b), (b, a), (b, b): with v(a) = v(b), KCL over both ends gives
+    // (v - 1)/10 + v/200 + 4 g v = 0, and i_near = (1 - v)/10 - 2 g v.
     let plots = run_text(&text);
     let v = |n: &str| vector(&plots[0], n).at(0).re;
-    let expect = 200.0 / 210.0;
+    let g = 1e-13;
+    let expect = 0.1 / (0.1 + 1.0 / 200.0 + 4.0 * g);
     assert!((v("v(a)") - expect).abs() < 1e-12 && (v("v(b)") - expect).abs() < 1e-12);
-    assert!((v("v(p1#near1)") - 1.0 / 210.0).abs() < 1e-15);
+    let near = (1.0 - expect) / 10.0 - 2.0 * g * expect;
+    assert!((v("v(p1#near1)") - near).abs() < 1e-15);
 }
 
 #[test]
@@ -310,4 +317,43 @@ fn save_keeps_its_vectors_when_the_line_runs_as_a_ladder() {
         "{}",
         d.at(d.len() - 1)
     );
+}
+
+#[test]
+fn open_conductor_operating_point_matches_ngspice() {
+    // ngspice's CPLload holds an open conductor with its 0.1*GMIN entries (both ends at 0 V);
+    // balun stamps the same (devices/txl.rs `gmin_entries`). Linear circuit, same equations:
+    // the parity tests' 1e-6 relative (plus 1e-12 of the largest value of the unit).
+    let (_, plots) = balun::simulate_file(&mtl_dir().join("cpl_open_op.net"))
+        .unwrap_or_else(|(e, _)| panic!("{e}"));
+    let text = std::fs::read_to_string(mtl_dir().join("cpl_open_op.raw")).expect("raw");
+    let refs = balun::output::raw::read_ascii(&text).expect("raw parses");
+    let (ours, theirs) = (&plots[0], &refs[0]);
+    assert_eq!(theirs.name, "Operating Point");
+    // ngspice writes the line's 2N branch currents as i(p1): near1..nearN, then far1..farN.
+    let n = 3;
+    let mut line_currents = 0;
+    let mut checked = 0;
+    for v in &theirs.vectors {
+        let name = if v.name == "i(p1)" {
+            let k = line_currents;
+            line_currents += 1;
+            if k < n {
+                format!("v(p1#near{})", k + 1)
+            } else {
+                format!("v(p1#far{})", k - n + 1)
+            }
+        } else {
+            v.name.clone()
+        };
+        let want = v.data.at(0).re;
+        let got = vector(ours, &name).at(0).re;
+        assert!(
+            (got - want).abs() <= 1e-6 * want.abs() + 1e-12 * 2.0,
+            "{}: balun {got:e}, ngspice {want:e}",
+            v.name
+        );
+        checked += 1;
+    }
+    assert_eq!((checked, line_currents), (16, 2 * n));
 }

@@ -138,6 +138,7 @@ parity_cases!(
     ltra_audio_cable,
     ltra_balanced_pair,
     ltra_rg_line,
+    txl_dc,
     mixed_devices,
     ds_opamps,
     mm_c1_boyle_npn,
@@ -477,8 +478,12 @@ fn compare_plot(report: &mut Report, label: &str, expected: &Plot, actual: &Plot
     // `v(transfer_function)`), which is how ngspice's raw file names them; case aside
     // (ngspice writes `.tf`'s `v(Transfer_function)`, `v(output_impedance_at_V(out))`).
     let raw_name = |v: &Vector| balun::output::raw::raw_name(v).to_lowercase();
-    let act_by_name: HashMap<String, &Vector> =
-        act_vecs.iter().map(|v| (raw_name(v), *v)).collect();
+    // A name may repeat (a `Y` line's two branch currents are both `i(y1)`): the k-th vector
+    // of a name in ngspice's plot is compared with the k-th of that name in balun's.
+    let mut act_by_name: HashMap<String, Vec<&Vector>> = HashMap::new();
+    for v in act_vecs.iter().rev() {
+        act_by_name.entry(raw_name(v)).or_default().push(*v);
+    }
 
     // Floor for all-zero vectors: the largest magnitude of the same unit in the plot.
     let mut unit_max: HashMap<&str, f64> = HashMap::new();
@@ -488,7 +493,10 @@ fn compare_plot(report: &mut Report, label: &str, expected: &Plot, actual: &Plot
     }
 
     for ev in &exp_vecs {
-        let Some(av) = act_by_name.get(&ev.name.to_lowercase()) else {
+        let Some(av) = act_by_name
+            .get_mut(&ev.name.to_lowercase())
+            .and_then(|same| same.pop())
+        else {
             report.mismatches.push(format!(
                 "plot '{label}' vector '{}': missing in balun (balun has: {})",
                 ev.name,

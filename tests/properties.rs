@@ -507,6 +507,13 @@ mod gen {
                     params,
                 }
             }),
+            (four_nodes(), name(), params(1)).prop_map(|(nodes, m, params)| {
+                ElementKind::Txl {
+                    nodes,
+                    model: ident(m),
+                    params,
+                }
+            }),
             (
                 four_nodes(),
                 name(),
@@ -586,6 +593,7 @@ mod gen {
                 ElementKind::TLine { .. } => 't',
                 ElementKind::CoupledLine { .. } => 'p',
                 ElementKind::LossyLine { .. } => 'o',
+                ElementKind::Txl { .. } => 'y',
                 // Generated with node pairs: an E (or G) card.
                 ElementKind::Poly { .. } => 'e',
                 ElementKind::Jfet { .. } => 'j',

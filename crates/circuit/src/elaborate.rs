@@ -646,6 +646,7 @@ impl<'a> Elab<'a> {
             ElementKind::TLine { .. } => self.tline(e, name, ctx)?,
             ElementKind::CoupledLine { .. } => self.coupled_line(e, name, ctx)?,
             ElementKind::LossyLine { .. } => self.lossy_line(e, name, ctx)?,
+            ElementKind::Txl { .. } => self.txl(e, name, ctx)?,
             ElementKind::Behavioral { .. } => self.behavioral(e, name, ctx)?,
             ElementKind::Instance { .. } => unreachable!("handled above"),
         }

@@ -197,6 +197,10 @@ fn check_floating_nodes(circuit: &Circuit) -> Result<(), ElabError> {
             uf.union(p1p.index(), p1n.index());
             uf.union(p2p.index(), p2n.index());
         }
+        if let DeviceKind::Txl { pos, neg, .. } = dev.kind {
+            // ngspice's DC model of the line: v(in) - v(out) = R*length*i1.
+            uf.union(pos.index(), neg.index());
+        }
         if let DeviceKind::LossyLine { p1p, p2p, .. } = dev.kind {
             // ngspice's DC model of the line: v(p1+) - v(p2+) = R*LEN*i1.
             uf.union(p1p.index(), p2p.index());

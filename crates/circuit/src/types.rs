@@ -263,6 +263,16 @@ pub enum DeviceKind {
         /// Boxed: keeps `DeviceKind` small.
         line: Box<LtraLine>,
     },
+    /// Y: ngspice's single lossy line (a `TXL` model) from `pos` (its input) to `neg` (its
+    /// output), both over ground; its two branch currents flow into `pos` and into `neg`. The
+    /// line is carried as the `LTRA` line of the same `R`, `L`, `C` and length (its DC and AC
+    /// rows; the solver's `devices/txl.rs` gives it ngspice's TXL transient).
+    Txl {
+        pos: NodeId,
+        neg: NodeId,
+        /// Boxed: keeps `DeviceKind` small.
+        line: Box<LtraLine>,
+    },
     /// B (and `E`/`G` `VALUE=`/`TABLE`): a behavioural voltage or current source whose value is
     /// an expression of node voltages, branch currents, time and temperature.
     BSource(Box<crate::bexpr::BSource>),
@@ -375,7 +385,7 @@ impl DeviceKind {
                 ctrl_neg,
                 ..
             } => vec![*pos, *neg, *ctrl_pos, *ctrl_neg],
-            CSwitch { pos, neg, .. } => vec![*pos, *neg],
+            CSwitch { pos, neg, .. } | Txl { pos, neg, .. } => vec![*pos, *neg],
             TLine {
                 p1p, p1n, p2p, p2n, ..
             }

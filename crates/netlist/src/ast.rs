@@ -709,6 +709,13 @@ pub enum ElementKind {
         model: Ident,
         params: Vec<Param>,
     },
+    /// `Yname in gnd1 out gnd2 MODEL [len=l]`: ngspice's single lossy line (a `TXL` model; a
+    /// `CPL` model makes it a one-conductor `P` line, as in ngspice).
+    Txl {
+        nodes: [Node; 4],
+        model: Ident,
+        params: Vec<Param>,
+    },
 }
 
 /// Which card a behavioural source was written as.

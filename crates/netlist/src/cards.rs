@@ -1558,7 +1558,8 @@ fn element(cur: &mut Cursor) -> PResult<Element> {
         't' => tline(cur, &n)?,
         'p' => coupled_line(cur, &n)?,
         'o' => lossy_line(cur, &n)?,
-        'z' | 'u' | 'y' | 'a' | 'n' => {
+        'y' => txl(cur, &n)?,
+        'z' | 'u' | 'a' | 'n' => {
             return cur.error(
                 name.span,
                 format!("element type '{letter}' ('{n}') is not supported yet"),
@@ -2543,6 +2544,31 @@ fn coupled_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
 
 /// `Oname p1+ p1- p2+ p2- MODEL [v1=.. i1=.. v2=.. i2=..]`
 fn lossy_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (nodes, model, params) = four_nodes_and_model(cur, n, "an LTRA")?;
+    Ok(ElementKind::LossyLine {
+        nodes,
+        model,
+        params,
+    })
+}
+
+/// `Yname in gnd1 out gnd2 MODEL [len=l]` (ngspice's `INP2Y`; the two ground nodes are read
+/// but take no part in the line, as there).
+fn txl(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
+    let (nodes, model, params) = four_nodes_and_model(cur, n, "a TXL")?;
+    Ok(ElementKind::Txl {
+        nodes,
+        model,
+        params,
+    })
+}
+
+/// Four nodes, a model name (`what`: "an LTRA", for the message) and `name=value` parameters.
+fn four_nodes_and_model(
+    cur: &mut Cursor,
+    n: &str,
+    what: &str,
+) -> PResult<([Node; 4], Ident, Vec<Param>)> {
     let (positional, params) = cur.fields(false)?;
     if positional.len() != 5 {
         if let Some(&t) = positional.get(5) {
@@ -2551,17 +2577,17 @@ fn lossy_line(cur: &mut Cursor, n: &str) -> PResult<ElementKind> {
         return cur.error(
             cur.missing_span(),
             format!(
-                "expected 4 nodes and an LTRA model name for '{n}', found {} field{}",
+                "expected 4 nodes and {what} model name for '{n}', found {} field{}",
                 positional.len(),
                 if positional.len() == 1 { "" } else { "s" }
             ),
         );
     }
-    Ok(ElementKind::LossyLine {
-        nodes: cur.nodes::<4>(&positional[..4])?,
-        model: cur.node(positional[4])?,
+    Ok((
+        cur.nodes::<4>(&positional[..4])?,
+        cur.node(positional[4])?,
         params,
-    })
+    ))
 }
 
 /// `V|I name n+ n- [[DC] v] [AC [mag [phase]]] [SIN|PULSE|PWL|EXP|SFFM|AM|TRNOISE|TRRANDOM (args)]`.

@@ -735,6 +735,11 @@ impl Display for Element {
                 nodes,
                 model,
                 params: p,
+            }
+            | ElementKind::Txl {
+                nodes,
+                model,
+                params: p,
             } => {
                 names(f, nodes)?;
                 write!(f, " {}", model.name)?;

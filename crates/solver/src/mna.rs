@@ -161,8 +161,10 @@ impl Unknowns {
     /// Whether unknown `i` is written as a voltage (`v(...)`): node voltages and, as ngspice
     /// types them, the reported device unknowns (even a T line's port currents `t1#i1`).
     pub fn is_voltage(&self, i: usize) -> bool {
+        let first_extra = self.node_count - 1 + self.branch_device.len();
         i < self.node_count - 1
-            || (self.node_count - 1 + self.branch_device.len()..self.visible()).contains(&i)
+            || ((first_extra..self.visible()).contains(&i)
+                && !self.extra[i - first_extra].1.starts_with("branch"))
     }
 
     /// Matrix index of internal node `k` of device `d` (in the order of
@@ -209,7 +211,13 @@ impl Unknowns {
             format!("v({}#{suffix})", circuit.devices[d.index()].name)
         } else if i >= self.node_count - 1 + self.branch_device.len() {
             let (d, suffix) = self.extra[i - (self.node_count - 1 + self.branch_device.len())];
-            format!("v({}#{suffix})", circuit.devices[d.index()].name)
+            let name = &circuit.devices[d.index()].name;
+            if suffix.starts_with("branch") {
+                // A second branch current (a `Y` line's `y1#branch2`): ngspice writes `i(y1)`.
+                format!("i({name})")
+            } else {
+                format!("v({name}#{suffix})")
+            }
         } else {
             let d = self.branch_device[i - (self.node_count - 1)];
             format!("i({})", circuit.devices[d.index()].name)

@@ -40,30 +40,41 @@ impl<'a> Elab<'a> {
         name: String,
         ctx: &Ctx<'a>,
     ) -> Result<(), ElabError> {
-        let span = e.span;
         match &e.kind {
             ElementKind::CoupledLine {
                 nodes,
                 model,
                 params,
-            } => {
-                let ids: Vec<NodeId> = nodes.iter().map(|n| self.node(ctx, n)).collect();
-                let n = ids.len() / 2 - 1;
-                let line = self.coupled_line_params(&name, span, model, params, ctx, n)?;
-                self.push_device(
-                    name,
-                    span,
-                    DeviceKind::CoupledLine {
-                        near: ids[..n].to_vec(),
-                        ref_near: ids[n],
-                        far: ids[n + 1..2 * n + 1].to_vec(),
-                        ref_far: ids[2 * n + 1],
-                        line: Box::new(line),
-                    },
-                );
-            }
+            } => self.coupled_line_of(e.span, nodes, model, params, name, ctx),
             _ => unreachable!("dispatched by element kind"),
         }
+    }
+
+    /// A coupled line on `nodes` (`in1 .. inN ref1 out1 .. outN ref2`): a `P` card, or a `Y`
+    /// card whose model is a `CPL` one (ngspice's `INP2Y` hands those to `INP2P`).
+    pub(crate) fn coupled_line_of(
+        &mut self,
+        span: Span,
+        nodes: &[netlist::Node],
+        model: &Ident,
+        params: &[Param],
+        name: String,
+        ctx: &Ctx<'a>,
+    ) -> Result<(), ElabError> {
+        let ids: Vec<NodeId> = nodes.iter().map(|n| self.node(ctx, n)).collect();
+        let n = ids.len() / 2 - 1;
+        let line = self.coupled_line_params(&name, span, model, params, ctx, n)?;
+        self.push_device(
+            name,
+            span,
+            DeviceKind::CoupledLine {
+                near: ids[..n].to_vec(),
+                ref_near: ids[n],
+                far: ids[n + 1..2 * n + 1].to_vec(),
+                ref_far: ids[2 * n + 1],
+                line: Box::new(line),
+            },
+        );
         Ok(())
     }
 
@@ -91,36 +102,18 @@ impl<'a> Elab<'a> {
             self.model_card(ctx, model, &name, &["ltra"], "a lossy line model (ltra)")?;
         let (m, unknown) = crate::LtraModel::from_params(&values);
         self.warn_unknown_params(def, "ltra", unknown);
-        let invalid = |span: Span, message: String| ElabError::InvalidValue {
-            span,
-            element: name.clone(),
-            message,
+        let check = LineModelCheck {
+            element: &name,
+            def,
         };
-        let value_span = |key: &str| {
-            def.params
-                .iter()
-                .rev()
-                .find(|p| p.name.name == key)
-                .map_or(def.span, |p| p.value.span)
-        };
-        for (key, v) in [
+        let invalid = |span: Span, message: String| check.error(span, message);
+        let value_span = |key: &str| check.value_span(key);
+        check.not_negative(&[
             ("r", m.r_ohm_per_m),
             ("l", m.l_h_per_m),
             ("g", m.g_s_per_m),
             ("c", m.c_f_per_m),
-        ] {
-            if !(v >= 0.0 && v.is_finite()) {
-                return Err(invalid(
-                    value_span(key),
-                    format!(
-                        "model '{}': {} = {} must not be negative",
-                        def.name.name,
-                        key.to_uppercase(),
-                        fmt_num(v)
-                    ),
-                ));
-            }
-        }
+        ])?;
         let Some(length_m) = m.length_m else {
             return Err(invalid(
                 def.span,
@@ -417,5 +410,50 @@ impl<'a> Elab<'a> {
             ));
         }
         Ok((z0, td))
+    }
+}
+
+/// The checks a line's `.model` card shares between `O` and `Y` elements.
+pub(crate) struct LineModelCheck<'d> {
+    pub element: &'d str,
+    pub def: &'d ModelDef,
+}
+
+impl LineModelCheck<'_> {
+    /// An invalid-value error of the element at `span`.
+    pub fn error(&self, span: Span, message: String) -> ElabError {
+        ElabError::InvalidValue {
+            span,
+            element: self.element.to_string(),
+            message,
+        }
+    }
+
+    /// Where the card gives parameter `key` (its last value), else the card.
+    pub fn value_span(&self, key: &str) -> Span {
+        self.def
+            .params
+            .iter()
+            .rev()
+            .find(|p| p.name.name == key)
+            .map_or(self.def.span, |p| p.value.span)
+    }
+
+    /// Rejects a negative or non-finite value among `values` (`(key, value)`).
+    pub fn not_negative(&self, values: &[(&str, f64)]) -> Result<(), ElabError> {
+        for &(key, v) in values {
+            if !(v >= 0.0 && v.is_finite()) {
+                return Err(self.error(
+                    self.value_span(key),
+                    format!(
+                        "model '{}': {} = {} must not be negative",
+                        self.def.name.name,
+                        key.to_uppercase(),
+                        fmt_num(v)
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 }

@@ -19,6 +19,7 @@ mod passive;
 mod poly;
 mod sources;
 mod switch;
+mod txl;
 
 /// A model card's parameters, evaluated, by lower-case name in card order.
 pub(crate) type ModelValues = Vec<(String, f64)>;

@@ -445,7 +445,15 @@ pub fn run_with(
             });
             break;
         }
-        while next_break < breaks.len() && breaks[next_break] <= t + min_step {
+        // As ngspice 39 (built with XSPICE) throws them out: breakpoints up to its
+        // `CKTminBreak = 10*delmin` past the present point, or within `AlmostEqualUlps(.., 100)`
+        // of it (a lossy line's arrival computed as `t_bend + TD` can land a hundred ulps past a
+        // point reached by whole steps; stepping there would take steps of 1e-22 s and ruin
+        // the convolutions).
+        while next_break < breaks.len()
+            && (breaks[next_break] <= t + 10.0 * min_step
+                || within_ulps(breaks[next_break], t, 100))
+        {
             next_break += 1;
         }
         let mut hits_break = false;
@@ -461,11 +469,20 @@ pub fn run_with(
         let t_new = t + delta;
         // ltra hook: the convolutions up to this step.
         for ((line, h), terms) in sys.ltras.iter().zip(&mut ltra_hist).zip(&mut ltra_terms) {
-            *terms = h.prepare(line, t_new);
+            *terms = h.prepare(line, t_new, delta);
         }
         // The matrix G + ag0*C changes only with ag0 (and the step, with lossy lines): a
         // linear circuit stepping at a constant step and order reuses the last factorisation.
-        let key = (co.ag[0], if sys.ltras.is_empty() { 0.0 } else { delta });
+        let key = (
+            co.ag[0],
+            if sys.ltras.is_empty() {
+                0.0
+            } else if ltra_terms.iter().any(|t| t.varying()) {
+                f64::NAN
+            } else {
+                delta
+            },
+        );
         let same_matrix = factored == Some(key);
         if !same_matrix {
             for ((v, &g), &c) in values.iter_mut().zip(&sys.g).zip(&sys.c) {
@@ -797,4 +814,10 @@ fn worst_device(
             || "no reactive element".to_string(),
             |k| circuit.devices[reactive[k].0.index()].name.clone(),
         )
+}
+
+/// Whether `a` and `b` are at most `ulps` representable doubles apart (ngspice's
+/// `AlmostEqualUlps`, for values of one sign).
+fn within_ulps(a: f64, b: f64, ulps: u64) -> bool {
+    a.is_sign_negative() == b.is_sign_negative() && a.to_bits().abs_diff(b.to_bits()) <= ulps
 }

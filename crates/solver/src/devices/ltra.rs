@@ -111,6 +111,8 @@ pub struct LtraInstance {
     /// Port currents `i1`, `i2`.
     currents: [usize; 2],
     entries: Vec<Entry>,
+    /// A `Y` line's transient model (ngspice's TXL), which replaces the convolutions.
+    txl: Option<Box<super::txl::Pade>>,
 }
 
 /// What one time step's convolutions put into the system: the weights of the present point
@@ -119,6 +121,16 @@ pub struct LtraInstance {
 pub struct StepTerms {
     first: [f64; 3],
     input: [f64; 2],
+    /// The rows depend on more than the step (a TXL line whose delayed point lies inside the
+    /// step): the matrix must be refactored.
+    varying: bool,
+}
+
+impl StepTerms {
+    /// Whether this step's rows depend on more than the step length.
+    pub fn varying(&self) -> bool {
+        self.varying
+    }
 }
 
 impl LtraInstance {
@@ -149,6 +161,7 @@ impl LtraInstance {
             terminals: [None; 4],
             currents: [0; 2],
             entries: Vec::new(),
+            txl: None,
         };
         match line.kind {
             LtraKind::Lc | LtraKind::Rlc => {
@@ -247,8 +260,13 @@ impl LtraInstance {
         [[y0, -y0, -ye, ye, -one, -e], [-ye, ye, y0, -y0, -e, -one]]
     }
 
-    /// The port rows at a transient step whose present-point weights are `first`.
+    /// The port rows at a transient step whose present-point weights are `first` (a TXL
+    /// line's own-voltage, far-current and far-voltage coefficients).
     fn tran_rows(&self, first: [f64; 3]) -> Rows<f64> {
+        if self.txl.is_some() {
+            let [y, fi, fv] = first;
+            return [[y, 0.0, -fv, 0.0, -1.0, -fi], [-fv, 0.0, y, 0.0, -fi, -1.0]];
+        }
         match self.line.kind {
             LtraKind::Rg => self.dc,
             LtraKind::Rc => {
@@ -315,6 +333,8 @@ pub struct History {
     weights: [Vec<f64>; 3],
     /// The newest stored point at or before `t - TD` (ngspice's `auxindex`).
     aux: usize,
+    /// A `Y` line's own history (ngspice's TXL recursive convolutions).
+    txl: Option<Box<super::txl::TxlHistory>>,
 }
 
 impl History {
@@ -328,12 +348,21 @@ impl History {
             init: if uic { line.line.initial } else { ports },
             weights: [Vec::new(), Vec::new(), Vec::new()],
             aux: 0,
+            txl: (line.txl.as_ref()).map(|p| Box::new(super::txl::TxlHistory::new(p, ports))),
         }
     }
 
     /// The convolution terms of a step to time `t`: the weights of every stored point (kept
     /// for the right-hand side) and the present point's, and the port sources.
-    pub fn prepare(&mut self, line: &LtraInstance, t: f64) -> StepTerms {
+    pub fn prepare(&mut self, line: &LtraInstance, t: f64, h: f64) -> StepTerms {
+        if let (Some(p), Some(th)) = (&line.txl, &mut self.txl) {
+            let s = th.prepare(p, t, h);
+            return StepTerms {
+                first: [s.y, s.far_i, s.far_v],
+                input: s.rhs,
+                varying: s.far_i != 0.0 || s.far_v != 0.0,
+            };
+        }
         let n = self.times.len();
         for w in &mut self.weights {
             w.clear();
@@ -578,6 +607,12 @@ impl History {
     /// Step limit for a trial solution `x` at time `t` (ngspice's `LTRAtrunc`): `TD` under
     /// `steplimit`, or where a wave bends under `nosteplimit`; the RLC line's safe step.
     pub fn step_limit(&self, line: &LtraInstance, t: f64, x: &[f64]) -> Option<f64> {
+        if let Some(p) = &line.txl {
+            // ngspice's TXLload lowers TMAX to 0.9 of the delay at the first longer step of a
+            // lossy line; a lossless one takes any step (the delayed point inside the step
+            // then enters the matrix).
+            return (!p.lossless()).then(|| 0.9 * p.delay_s());
+        }
         let mut limit = None::<f64>;
         if line.has_delay() {
             if line.line.model.step_limit {
@@ -608,6 +643,10 @@ impl History {
     /// Records the accepted solution `x` at time `t` (ngspice's `LTRAaccept`); returns a
     /// breakpoint one delay after the previous point if a wave bends there.
     pub fn accept(&mut self, line: &LtraInstance, t: f64, x: &[f64]) -> Option<f64> {
+        if let Some(th) = &mut self.txl {
+            th.accept(line.ports(x));
+            return None;
+        }
         self.times.push(t);
         self.ports.push(line.ports(x));
         let n = self.times.len() - 1;
@@ -768,6 +807,17 @@ fn bessel_i1(x: f64) -> f64 {
 
 /// Stamps the KCL entries and the DC port rows and registers the line.
 pub(super) fn stamp(nodes: [NodeId; 4], line: &LtraLine, opts: &Options, st: &mut Stamper) {
+    stamp_with(nodes, line, opts, None, st);
+}
+
+/// [`stamp`], with a `Y` line's transient model in place of the convolutions.
+pub(super) fn stamp_with(
+    nodes: [NodeId; 4],
+    line: &LtraLine,
+    opts: &Options,
+    txl: Option<super::txl::Pade>,
+    st: &mut Stamper,
+) {
     let terminals = nodes.map(|n| st.node(n));
     let [p1p, p1n, p2p, p2n] = terminals;
     let currents = [st.own_extra(0), st.own_extra(1)];
@@ -795,6 +845,7 @@ pub(super) fn stamp(nodes: [NodeId; 4], line: &LtraLine, opts: &Options, st: &mu
     }
     inst.terminals = terminals;
     inst.currents = currents;
+    inst.txl = txl.map(Box::new);
     st.add_ltra(inst);
 }
 

@@ -31,6 +31,7 @@ pub(crate) mod reactive;
 mod resistor;
 pub mod switch;
 pub mod tline;
+pub mod txl;
 mod vccs;
 mod vcvs;
 mod voltage_source;
@@ -197,6 +198,7 @@ pub fn setup_rank(kind: &DeviceKind) -> u32 {
         // ngspice's device table: ... ind, jfet, jfet2, ltra, mes, ...
         DeviceKind::LossyLine { .. } => 33,
         DeviceKind::TLine { .. } => 45,
+        DeviceKind::Txl { .. } => 46,
         DeviceKind::Vcvs { .. } => 49,
         DeviceKind::VoltageSource { .. } => 50,
         DeviceKind::Poly { .. } => 100,
@@ -253,6 +255,7 @@ pub fn extra_unknowns(kind: &DeviceKind) -> &'static [&'static str] {
         DeviceKind::TLine { .. } => &tline::UNKNOWNS,
         DeviceKind::CoupledLine { line, .. } => mtl::unknowns(line.n),
         DeviceKind::LossyLine { .. } => &ltra::UNKNOWNS,
+        DeviceKind::Txl { .. } => &txl::UNKNOWNS,
         DeviceKind::VoltageSource { source, .. } if source.port.is_some() => {
             &voltage_source::PORT_UNKNOWNS
         }
@@ -457,7 +460,15 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             far,
             ref_far,
             line,
-        } => mtl::stamp(near, *ref_near, far, *ref_far, line, st),
+        } => mtl::stamp(
+            near,
+            *ref_near,
+            far,
+            *ref_far,
+            line,
+            circuit.options.gmin,
+            st,
+        ),
         LossyLine {
             p1p,
             p1n,
@@ -465,6 +476,7 @@ pub fn stamp(circuit: &Circuit, kind: &DeviceKind, st: &mut Stamper) {
             p2n,
             line,
         } => ltra::stamp([*p1p, *p1n, *p2p, *p2n], line, &circuit.options, st),
+        Txl { pos, neg, line } => txl::stamp(*pos, *neg, line, &circuit.options, st),
         BSource(b) => bsource::stamp(b, circuit.options.temp_c, st),
     }
 }

@@ -55,7 +55,9 @@
 //! between conductors: `-C_kj`, `-G_kj`), half of them at the two ends (the pi section, error
 //! O(1/n^2)). The internal nodes reference `ref1`; when `ref2` differs, an ideal 1:1
 //! transformer per conductor (an E source and an F source) carries the last node to `out_k`
-//! relative to `ref2`, keeping the ends isolated. **Section count**: `sections=` if given,
+//! relative to `ref2`, keeping the ends isolated; each conductor also gets `CPLload`'s
+//! `0.1*GMIN` entries (four VCCS elements), so that its operating point is the `.op` one.
+//! **Section count**: `sections=` if given,
 //! otherwise `n = clamp(ceil(10 * TD / t_edge), 2, 1000)`, ten sections per fastest edge of
 //! the line's delay `TD = len * sqrt(max eig(LC))`, where `t_edge` is the shortest source edge:
 //! a PULSE rise or fall time (TSTEP when not given), the shortest PWL segment that changes
@@ -203,9 +205,14 @@ pub(super) fn stamp(
     far: &[NodeId],
     ref_far: NodeId,
     line: &MtlParams,
+    gmin: f64,
     st: &mut Stamper,
 ) {
     let n = line.n;
+    // ngspice's CPLload adds TXL's 0.1*GMIN entries to each conductor.
+    for (&a, &b) in near.iter().zip(far) {
+        super::txl::gmin_entries(a, b, gmin, st);
+    }
     let i_near: Vec<Option<usize>> = (0..n).map(|k| Some(st.own_extra(2 * k))).collect();
     let i_far: Vec<Option<usize>> = (0..n).map(|k| Some(st.own_extra(2 * k + 1))).collect();
     let (rn, rf) = (st.node(ref_near), st.node(ref_far));
@@ -365,12 +372,13 @@ pub fn ladder_circuit(circuit: &Circuit, tstep: f64, tstop: f64) -> Option<Circu
         } = &d.kind
         {
             let sections = section_count(line, edge);
-            Ladder {
+            let mut ladder = Ladder {
                 out: &mut out,
                 name: &d.name,
                 span_of: d,
-            }
-            .build(near, *ref_near, far, *ref_far, line, sections);
+            };
+            ladder.build(near, *ref_near, far, *ref_far, line, sections);
+            ladder.gmin_entries(near, far, circuit.options.gmin);
         }
     }
     Some(out)
@@ -397,6 +405,26 @@ impl Ladder<'_> {
             kind,
         });
         DeviceId((self.out.devices.len() - 1) as u32)
+    }
+
+    /// ngspice's CPLload `0.1*GMIN` entries (see [`super::txl::gmin_entries`]) as VCCS
+    /// elements, so that the transient's operating point holds a conductor left open at both
+    /// ends as `.op` does.
+    fn gmin_entries(&mut self, near: &[NodeId], far: &[NodeId], gmin: f64) {
+        for (k, (&a, &b)) in near.iter().zip(far).enumerate() {
+            for (what, row, col) in [("aa", a, a), ("bb", b, b), ("ba", b, a), ("ab", a, b)] {
+                self.device(
+                    format!("gmin{}_{what}", k + 1),
+                    DeviceKind::Vccs {
+                        pos: row,
+                        neg: NodeId::GROUND,
+                        ctrl_pos: col,
+                        ctrl_neg: NodeId::GROUND,
+                        transconductance_s: 0.1 * gmin,
+                    },
+                );
+            }
+        }
     }
 
     /// Two-terminal shunt element `value` (F or S) between `a` and `b`, skipped when zero.
