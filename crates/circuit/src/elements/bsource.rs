@@ -577,7 +577,7 @@ impl<'a> Elab<'a> {
         ctx: &Ctx<'a>,
         r: &mut Resolver,
     ) -> Result<BExpr, ElabError> {
-        if args.len() < 5 || args.len() % 2 == 0 {
+        if args.len() < 5 || args.len().is_multiple_of(2) {
             return Err(r.error(
                 "pwl",
                 format!(
