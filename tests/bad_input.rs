@@ -405,9 +405,9 @@ const CASES: &[Case] = &[
         "loop of voltage sources/inductors: v1, l1",
     ),
     case(
-        "empty_netlist",
-        "empty_netlist.net:1:1",
-        "no circuit: the netlist has no elements (its first line is the title, not an element)",
+        "bsrc_pwl_decreasing",
+        "bsrc_pwl_decreasing.net:3:14",
+        "b1: pwl() needs strictly increasing x values, found 2 then 1",
     ),
     // ---- limits (README "Limits"; `circuit::limits`, `netlist::MAX_EXPR_*`)
     case(
@@ -719,11 +719,6 @@ const CASES: &[Case] = &[
         "trrandom_type.net:3:17",
         "v1: TRRANDOM type must be 1 (uniform), 2 (Gaussian), 3 (exponential) or 4 (Poisson), \
          got 5",
-    ),
-    case(
-        "trnoise_rts_times",
-        "trnoise_rts_times.net:3:1",
-        "v1: TRNOISE random telegraph noise needs positive capture and emission times",
     ),
     // ---- balun's measurement cards (.cmrr, .xtalk, .hum)
     case(

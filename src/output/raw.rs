@@ -767,6 +767,20 @@ fn read_ascii_values(
     complex: bool,
 ) -> Result<Vec<Vec<Complex64>>, RawError> {
     let mut columns: Vec<Vec<Complex64>> = vec![Vec::with_capacity(n_points.min(1 << 20)); n_vars];
+    if n_vars == 0 {
+        // A point of no variables is its index alone (ngspice's `.op` of an empty netlist).
+        for p in 0..n_points {
+            let line = lines.expect(|| format!("point index {p}"))?;
+            if line.trim().parse::<usize>().ok() != Some(p) {
+                let ln = lines.line;
+                return Err(lines.err(
+                    ln,
+                    format!("expected point index {p}, found '{}'", line.trim()),
+                ));
+            }
+        }
+        return Ok(columns);
+    }
     for p in 0..n_points {
         for (i, column) in columns.iter_mut().enumerate() {
             let what = || format!("value of variable {i} at point {p}");

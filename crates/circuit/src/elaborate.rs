@@ -99,7 +99,14 @@ fn elaborate_at(
     // The title line of the top-level file (file 0), for findings about the whole netlist.
     let title = Span::new(netlist::FileId(0), 0, netlist.title.len());
     if elab.devices.is_empty() {
-        return Err(ElabError::NoElements { span: title });
+        // ngspice 39 runs the analyses on the empty (0 x 0) system and writes their plots with
+        // only the scale (an operating point with no vectors); so does balun, with a warning.
+        elab.warn(
+            title,
+            "no circuit: the netlist has no elements (its first line is the title, not an \
+             element); the analyses write empty plots"
+                .to_string(),
+        );
     }
     if elab.analyses.is_empty() {
         // ngspice runs nothing either (and says so); this is not an error, so `balun check`

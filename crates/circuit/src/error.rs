@@ -74,12 +74,6 @@ pub enum ElabError {
     /// An analysis card with impossible arguments (zero points, fstart <= 0 for dec, ...).
     #[error("{message}")]
     Analysis { span: Span, message: String },
-    /// The netlist has no elements at all (only a title, comments or dot-cards). The span is
-    /// the title line: a netlist's first line is always its title, never an element.
-    #[error(
-        "no circuit: the netlist has no elements (its first line is the title, not an element)"
-    )]
-    NoElements { span: Span },
     /// A resource limit is exceeded (elements after expansion, sweep points); see `limits.rs`.
     #[error("{message}")]
     Limit { span: Span, message: String },
@@ -106,7 +100,6 @@ impl ElabError {
             | ElabError::VoltageLoop { span, .. }
             | ElabError::ShortedBranch { span, .. }
             | ElabError::Analysis { span, .. }
-            | ElabError::NoElements { span }
             | ElabError::Limit { span, .. }
             | ElabError::Unsupported { span, .. } => *span,
         }

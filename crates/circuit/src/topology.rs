@@ -83,6 +83,16 @@ fn dc_branch(kind: &DeviceKind) -> Option<(NodeId, NodeId)> {
         }
         // A junction conducts at DC (and carries GMIN in parallel, as in ngspice).
         DeviceKind::Diode { anode, cathode, .. } => Some((*anode, *cathode)),
+        // A current B source that reads its own terminal voltage conducts (the behavioural
+        // resistor `I = v(a, b)/(expr)` that ngspice makes of `R a b R='...v()...'`).
+        DeviceKind::BSource(b)
+            if !b.voltage
+                && b.expr.any(
+                    &|e| matches!(e, crate::bexpr::BExpr::Node(n) if *n == b.pos || *n == b.neg),
+                ) =>
+        {
+            Some((b.pos, b.neg))
+        }
         _ => voltage_branch(kind),
     }
 }

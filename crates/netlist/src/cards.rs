@@ -397,6 +397,8 @@ pub(crate) struct Builder {
     /// The `.if` cards not yet closed by an `.endif`, innermost last, and whether each has had
     /// its `.else`.
     open_ifs: Vec<(Span, bool)>,
+    /// `par('...')` calls in `.meas` cards so far (ngspice numbers their nodes `pa_00`, ...).
+    par_calls: usize,
 }
 
 impl Builder {
@@ -408,6 +410,7 @@ impl Builder {
             warnings: Vec::new(),
             ako: HashMap::new(),
             open_ifs: Vec::new(),
+            par_calls: 0,
         }
     }
 
@@ -560,7 +563,26 @@ impl Builder {
             ".xtalk" => Item::Measure(Box::new(xtalk_card(cur)?)),
             ".hum" => Item::Measure(Box::new(hum_card(cur)?)),
             ".mc" => Item::MonteCarlo(Box::new(mc_card(cur)?)),
-            ".meas" | ".measure" => Item::Meas(Box::new(meas_card::meas_card(cur)?)),
+            ".meas" | ".measure" => match meas_card::meas_card(cur) {
+                Ok(m) => {
+                    let sources = self.par_sources(cur, m.analysis);
+                    self.push(Item::Meas(Box::new(m)));
+                    for b in sources {
+                        self.push(Item::Element(b));
+                    }
+                    return Ok(());
+                }
+                // ngspice 39 reports a `.meas` it cannot read as a failed measure and runs
+                // the rest (`examples/measure/buggy-meas-tran.sp`).
+                Err(e) => {
+                    let name = card.lower.split_whitespace().nth(2).unwrap_or("");
+                    self.warnings.push(Warning {
+                        span: e.span().unwrap_or_else(|| card.full_span()),
+                        message: format!("measure '{name}' failed: {e}; the card is ignored"),
+                    });
+                    return Ok(());
+                }
+            },
             ".step" => Item::Step(Box::new(meas_card::step_card(cur)?)),
             ".four" => Item::Four(Box::new(meas_card::four_card(cur)?)),
             _ => {
@@ -666,6 +688,56 @@ fn numparam_comparisons(text: &str) -> String {
         prev = c;
     }
     out
+}
+
+impl Builder {
+    /// The B sources ngspice 39 adds for the `par('expr')` calls of a `.meas` card
+    /// (`inp_compat` in `inpcom.c`): `bpa_NN pa_NN 0 v = expr`, numbered in file order, so
+    /// `v(pa_NN)` and `i(bpa_NN)` are written with the analysis' vectors. Only for `.meas tran`
+    /// and `.meas dc`: an AC or noise `par()` uses functions of complex vectors (`vdb`, `vm`)
+    /// that a B source does not have, so balun evaluates those on the vectors only (the
+    /// number is still used, as ngspice uses it).
+    /// An expression a B source cannot read gets no source (the measure still reads it).
+    fn par_sources(&mut self, cur: &Cursor, analysis: MeasAnalysis) -> Vec<Element> {
+        let mut out = Vec::new();
+        let toks = &cur.toks;
+        for (i, t) in toks.iter().enumerate() {
+            let quoted = match (toks.get(i + 1), toks.get(i + 2)) {
+                (Some(l), Some(q))
+                    if t.kind == TokKind::Word
+                        && cur.text(*t) == "par"
+                        && l.kind == TokKind::LParen
+                        && matches!(q.kind, TokKind::Quote | TokKind::Brace) =>
+                {
+                    *q
+                }
+                _ => continue,
+            };
+            let k = self.par_calls;
+            self.par_calls += 1;
+            if !matches!(analysis, MeasAnalysis::Tran | MeasAnalysis::Dc) {
+                continue;
+            }
+            let Ok((expr, names, text)) = behavioral_expr(cur, quoted.start, quoted.end) else {
+                continue;
+            };
+            let span = cur.span(quoted);
+            let ident = |name: String| Ident { name, span };
+            out.push(Element {
+                name: ident(format!("bpa_{k:02}")),
+                kind: ElementKind::Behavioral {
+                    nodes: [ident(format!("pa_{k:02}")), ident("0".to_string())],
+                    voltage: true,
+                    form: BehavioralForm::B,
+                    expr,
+                    names,
+                    text,
+                },
+                span: cur.card.full_span(),
+            });
+        }
+        out
+    }
 }
 
 /// `.param a=1 b = {a*2} c='a+1' d = a + 1`: right-hand sides are expressions even unbraced.
@@ -2636,6 +2708,13 @@ fn source(cur: &mut Cursor, n: &str) -> PResult<([Node; 2], SourceSpec)> {
                 if cur.at_end() {
                     // `V1 a 0 DC`: point at the `DC` that lacks its value.
                     return cur.error(cur.span(t), format!("expected a DC value for '{n}'"));
+                }
+                // `DC TRNOISE(...)`: ngspice 39 reads no number there, so DC stays 0 and the
+                // keyword is read next (`examples/transient-noise/rts-1.cir`).
+                if cur.peek().is_some_and(|k| {
+                    k.kind == TokKind::Word && SOURCE_KEYWORDS.contains(&cur.text(k))
+                }) {
+                    continue;
                 }
                 spec.dc = Some(cur.expect_value(format_args!("a DC value for '{n}'"))?);
             }

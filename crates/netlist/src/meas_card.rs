@@ -478,11 +478,18 @@ mod tests {
         }
     }
 
+    /// The error, or (a `.meas` ngspice would report as failed) the warning that drops the card.
     fn err(text: &str) -> String {
-        crate::parse_str(Path::new("t.net"), text)
-            .expect_err("fails")
-            .0
-            .to_string()
+        match crate::parse_str(Path::new("t.net"), text) {
+            Err((e, _)) => e.to_string(),
+            Ok((n, _)) => {
+                assert!(!n.items.iter().any(|i| matches!(i, Item::Meas(_))));
+                match &n.warnings[..] {
+                    [w] if w.message.starts_with("measure 'x' failed: ") => w.message.clone(),
+                    other => panic!("{other:?}"),
+                }
+            }
+        }
     }
 
     fn probe(e: &MeasExpr) -> (String, Vec<String>) {
@@ -502,8 +509,33 @@ mod tests {
         };
         assert!(matches!(v.expr, Expr::Ternary(..)));
         assert_eq!(
-            err("t\n.meas tran ok param\n"),
-            "expected \"param='expression'\" (an expression of .params and other measures)"
+            err("t\n.meas tran x param\n"),
+            "measure 'x' failed: expected \"param='expression'\" (an expression of .params and \
+             other measures); the card is ignored"
+        );
+    }
+
+    #[test]
+    fn par_calls_add_b_sources() {
+        // ngspice numbers every par() of a .meas in file order; tran and dc ones get a source.
+        let its = items(
+            "t\n.meas ac g max par('vdb(a)')\n.meas tran p max par('v(a)*2') from=0\n\
+             .meas dc q find par('v(b)') at=1\n",
+        );
+        let sources: Vec<(&str, &str, &str)> = its
+            .iter()
+            .filter_map(|i| match i {
+                Item::Element(Element {
+                    name,
+                    kind: ElementKind::Behavioral { nodes, text, .. },
+                    ..
+                }) => Some((name.name.as_str(), nodes[0].name.as_str(), text.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            sources,
+            [("bpa_01", "pa_01", "v(a)*2"), ("bpa_02", "pa_02", "v(b)")]
         );
     }
 

@@ -25,7 +25,8 @@
 //!   `h[0] = 1`, `h[k] = h[k-1] (NALPHA/2 + k - 1)/k`; here a linear convolution by FFT);
 //!   linear between samples, with a breakpoint at each. Random telegraph noise adds RTSAM from
 //!   each capture to the next emission, the capture and emission intervals exponential with
-//!   means RTSCAPT and RTSEMT; each switch is a breakpoint. The card's DC value is added.
+//!   means RTSCAPT and RTSEMT; each switch is a breakpoint (as ngspice, RTSCAPT = 0 keeps the
+//!   trap captured throughout, RTSEMT = 0 with RTSCAPT > 0 never). The card's DC value is added.
 //! - `TRRANDOM(TYPE TS TD PARAM1 PARAM2)`: PARAM2 until TD; from then on a new value is drawn
 //!   at each `TD + n*TS` (a breakpoint) and held: TYPE 1 uniform `PARAM1*[-1, 1) + PARAM2`, 2
 //!   Gaussian (deviation PARAM1, mean PARAM2), 3 exponential (mean PARAM1) + PARAM2, 4
@@ -95,7 +96,13 @@ pub fn noise(w: &Waveform, d: Defaults, seed: u64) -> Option<Noise> {
                 }
             }
             let mut rts = Vec::new();
-            if rts_amp > 0.0 {
+            if rts_amp > 0.0 && rts_capture_s <= 0.0 {
+                // ngspice 39 (`vsrcacct.c`) moves the capture time to the emission time plus a
+                // draw of mean 0: the trap is captured from t = 0 on and never released.
+                rts.push(0.0);
+            } else if rts_amp > 0.0 && rts_emission_s > 0.0 {
+                // (With RTSEMT = 0 ngspice releases the trap at the time point it is captured:
+                // no interval is on, and neither is one here.)
                 let mut t = 0.0;
                 while t <= d.tstop && rts.len() < 10_000_000 {
                     let mean = if rts.len() % 2 == 0 {

@@ -161,6 +161,7 @@ const FUNCTION_NAMES: &[&str] = &[
     "if",
     "limit",
     "ternary_fcn",
+    "pwl",
     "v",
     "i",
 ];
@@ -478,6 +479,173 @@ impl<'a> Elab<'a> {
         })
     }
 
+    /// A resistor or capacitor whose value uses `v()`, `i()`, `time`, `temper` or `hertz`
+    /// (`R2 a b R='res*(1+v(c))'`), built as ngspice 39 builds it (`inp_compat` in
+    /// `inpcom.c`, whose test is [`wants_b_source`]):
+    /// - `Rxx a b R=expr`: `BRxx a b I = v(a, b)/(expr)`;
+    /// - `Cxx a b C=expr`: `ECxx cxx_int1 0 b a 1`, `CCxx cxx_int1 0 1` and
+    ///   `BCxx a b I = i(ecxx) * (expr)`: the current of a 1 F capacitor driven by the
+    ///   voltage, scaled by the expression (ngspice 39's form; later versions sense it
+    ///   through a 1 uF capacitor and a zero-volt source).
+    ///
+    /// The card's other parameters (`m=`, `tc1=`, ...) are not applied.
+    pub(crate) fn behavioral_passive(
+        &mut self,
+        e: &'a Element,
+        ctx: &Ctx<'a>,
+        nodes: &[netlist::Node; 2],
+        value: &Value,
+    ) -> Result<(), ElabError> {
+        let raw = e.name.name.as_str();
+        let span = e.span;
+        let at = |name: String| netlist::Ident {
+            name,
+            span: e.name.span,
+        };
+        let (pos, neg) = (self.node(ctx, &nodes[0]), self.node(ctx, &nodes[1]));
+        let var = |n: &str| Expr::Var(n.to_string());
+        let current = if raw.starts_with('c') {
+            let int1 = self.node(ctx, &at(format!("{raw}_int1")));
+            let sense = format!("e{raw}");
+            self.push_device(
+                Self::device_name(ctx, &sense),
+                span,
+                DeviceKind::Vcvs {
+                    pos: int1,
+                    neg: NodeId::GROUND,
+                    ctrl_pos: neg,
+                    ctrl_neg: pos,
+                    gain: 1.0,
+                },
+            );
+            self.push_device(
+                Self::device_name(ctx, &format!("c{raw}")),
+                span,
+                DeviceKind::Capacitor {
+                    a: int1,
+                    b: NodeId::GROUND,
+                    capacitance_f: 1.0,
+                    ic_v: None,
+                },
+            );
+            Expr::Binary(
+                BinaryOp::Mul,
+                Box::new(Expr::Call("i".to_string(), vec![var(&sense)])),
+                Box::new(value.expr.clone()),
+            )
+        } else {
+            Expr::Binary(
+                BinaryOp::Div,
+                Box::new(Expr::Call(
+                    "v".to_string(),
+                    vec![var(&nodes[0].name), var(&nodes[1].name)],
+                )),
+                Box::new(value.expr.clone()),
+            )
+        };
+        let name = Self::device_name(ctx, &format!("b{raw}"));
+        let mut r = Resolver {
+            element: name.clone(),
+            names: &[],
+            whole: value.span,
+            refs: Vec::new(),
+            calls: Vec::new(),
+            func_budget: crate::expr::MAX_FUNC_WORK,
+        };
+        let expr = self.resolve_expr(&current, ctx, &mut r)?;
+        self.number_expression_nodes(&r.refs);
+        let index = self.push_device(
+            name,
+            span,
+            DeviceKind::BSource(Box::new(BSource {
+                pos,
+                neg,
+                voltage: false,
+                expr,
+                text: current.to_string(),
+            })),
+        );
+        self.fixups.push(Fixup::Behavioral {
+            device: index,
+            element: r.element,
+            refs: r.refs,
+        });
+        Ok(())
+    }
+
+    /// `pwl(x, x1, y1, x2, y2, ...)`, ngspice's B-source PWL function (`PTpwl` in
+    /// `ptfuncs.c`): linear interpolation between constant points of strictly increasing x,
+    /// extended linearly beyond the first and the last segment; at a point's own x the
+    /// segment to its right. Built as nested choices (`x < x2 ? seg1 : x < x3 ? seg2 : ...`),
+    /// each segment `y1 + (y2 - y1) * (x - x1) / (x2 - x1)` in ngspice's order of operations,
+    /// so the value and its derivative are ngspice's.
+    fn resolve_pwl(
+        &mut self,
+        args: &[Expr],
+        ctx: &Ctx<'a>,
+        r: &mut Resolver,
+    ) -> Result<BExpr, ElabError> {
+        if args.len() < 5 || args.len().is_multiple_of(2) {
+            return Err(r.error(
+                "pwl",
+                format!(
+                    "pwl() takes an input and at least two x, y pairs, {} arguments given",
+                    args.len()
+                ),
+            ));
+        }
+        let mut values = Vec::with_capacity(args.len() - 1);
+        for a in &args[1..] {
+            match self.params.eval(a, r.whole) {
+                Ok(v) => values.push(v),
+                Err(_) => {
+                    return Err(r.error(
+                        "pwl",
+                        format!("pwl() points must be constants, found '{a}'"),
+                    ))
+                }
+            }
+        }
+        let points: Vec<(f64, f64)> = values.chunks(2).map(|p| (p[0], p[1])).collect();
+        if let Some(w) = points.windows(2).find(|w| w[0].0 >= w[1].0) {
+            return Err(r.error(
+                "pwl",
+                format!(
+                    "pwl() needs strictly increasing x values, found {} then {}",
+                    fmt_num(w[0].0),
+                    fmt_num(w[1].0)
+                ),
+            ));
+        }
+        let x = self.resolve_expr(&args[0], ctx, r)?;
+        let segment = |k: usize| {
+            let ((x0, y0), (x1, y1)) = (points[k], points[k + 1]);
+            bin(
+                BOp::Add,
+                BExpr::Num(y0),
+                bin(
+                    BOp::Div,
+                    bin(
+                        BOp::Mul,
+                        BExpr::Num(y1 - y0),
+                        bin(BOp::Sub, x.clone(), BExpr::Num(x0)),
+                    ),
+                    BExpr::Num(x1 - x0),
+                ),
+            )
+        };
+        let last = points.len() - 2;
+        let mut e = segment(last);
+        for k in (0..last).rev() {
+            let below = un(
+                BFunc::Lt0,
+                bin(BOp::Sub, x.clone(), BExpr::Num(points[k + 1].0)),
+            );
+            e = tern(below, segment(k), e);
+        }
+        Ok(e)
+    }
+
     fn resolve_call(
         &mut self,
         f: &str,
@@ -518,6 +686,7 @@ impl<'a> Elab<'a> {
                 r.refs.push((BRef::Branch(target), written));
                 return Ok(BExpr::Branch(DeviceId(k)));
             }
+            "pwl" => return self.resolve_pwl(args, ctx, r),
             "pow" | "pwr" | "pwrs" | "min" | "max" => 2,
             "limit" | "if" | "ternary_fcn" => 3,
             _ => {
@@ -727,4 +896,19 @@ fn pspice_predefined(name: &str) -> Option<BExpr> {
         "gmin" => BExpr::Num(1e-12),
         _ => return None,
     })
+}
+
+/// Whether ngspice 39 makes an `R`/`C`/`L` value into a B source (`b_transformation_wanted`
+/// in `inpcom.c`): it calls `v()` or `i()` or names `time` or `hertz`. (ngspice also
+/// transforms a value naming `temper`; balun evaluates that at the circuit temperature when it
+/// builds the circuit, which gives the same element, so it stays a plain value.)
+pub(crate) fn wants_b_source(e: &Expr) -> bool {
+    match e {
+        Expr::Num(_) => false,
+        Expr::Var(n) => matches!(n.as_str(), "time" | "hertz"),
+        Expr::Unary(_, a) => wants_b_source(a),
+        Expr::Binary(_, a, b) => wants_b_source(a) || wants_b_source(b),
+        Expr::Ternary(c, a, b) => wants_b_source(c) || wants_b_source(a) || wants_b_source(b),
+        Expr::Call(f, args) => f == "v" || f == "i" || args.iter().any(wants_b_source),
+    }
 }

@@ -199,6 +199,12 @@ impl<'a> Elab<'a> {
                 model,
                 params,
             } => {
+                if let Some(v) = value
+                    .as_ref()
+                    .filter(|v| super::bsource::wants_b_source(&v.expr))
+                {
+                    return self.behavioral_passive(e, ctx, nodes, v);
+                }
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let Card {
@@ -279,6 +285,12 @@ impl<'a> Elab<'a> {
                 model,
                 params,
             } => {
+                if let Some(v) = value
+                    .as_ref()
+                    .filter(|v| super::bsource::wants_b_source(&v.expr))
+                {
+                    return self.behavioral_passive(e, ctx, nodes, v);
+                }
                 let a = self.node(ctx, &nodes[0]);
                 let b = self.node(ctx, &nodes[1]);
                 let Card {

@@ -166,6 +166,30 @@ impl<'a> Elab<'a> {
         args.iter().map(|a| self.eval(a)).collect()
     }
 
+    /// The first `read` of `args`, warning about the rest: ngspice 39 stores any number of
+    /// `SFFM` and `AM` arguments and reads the first seven (`vsrcload.c`; later versions read
+    /// an eighth, the examples have eight).
+    fn read_args<'v>(
+        &mut self,
+        element: &str,
+        span: Span,
+        what: &str,
+        args: &'v [Value],
+        read: usize,
+    ) -> &'v [Value] {
+        if args.len() > read {
+            self.warn(
+                span,
+                format!(
+                    "{element}: ngspice 39 reads {read} {what} arguments; the other {} are \
+                     ignored",
+                    args.len() - read
+                ),
+            );
+        }
+        &args[..args.len().min(read)]
+    }
+
     /// The transient function `t` of source `element`; `dc` is the card's DC value, which the
     /// noise sources add to their output (ngspice 39's `vsrcload.c`).
     pub(crate) fn waveform(
@@ -218,6 +242,7 @@ impl<'a> Elab<'a> {
                 }
             }
             TranSpec::Sffm(args) => {
+                let args = self.read_args(element, span, "SFFM", args, 7);
                 let v = self.waveform_args(element, span, "SFFM", args, 2, 7)?;
                 Waveform::Sffm {
                     offset: v[0],
@@ -230,6 +255,7 @@ impl<'a> Elab<'a> {
                 }
             }
             TranSpec::Am(args) => {
+                let args = self.read_args(element, span, "AM", args, 7);
                 let v = self.waveform_args(element, span, "AM", args, 2, 7)?;
                 Waveform::Am {
                     amplitude: v[0],
@@ -265,15 +291,6 @@ impl<'a> Elab<'a> {
                             "TRNOISE 1/f exponent NALPHA must be in [0, 2], got {}",
                             fmt_num(alpha)
                         ),
-                    });
-                }
-                if rts_amp > 0.0 && (or0(&v, 5) <= 0.0 || or0(&v, 6) <= 0.0) {
-                    return Err(ElabError::InvalidValue {
-                        span,
-                        element: element.to_string(),
-                        message: "TRNOISE random telegraph noise needs positive capture and \
-                                  emission times (RTSCAPT, RTSEMT)"
-                            .to_string(),
                     });
                 }
                 Waveform::TrNoise {
