@@ -69,6 +69,20 @@ pub struct LoadMode<'a> {
     pub time: f64,
 }
 
+impl LoadMode<'_> {
+    /// A DC load: no shunt, no charges, no prediction, at time 0; junctions started at their
+    /// critical voltage when `init_junctions`.
+    pub fn dc(init_junctions: bool) -> Self {
+        LoadMode {
+            gshunt: 0.0,
+            init_junctions,
+            charges: None,
+            predict: None,
+            time: 0.0,
+        }
+    }
+}
+
 /// Why Newton stopped without converging.
 #[derive(Debug, Clone)]
 pub struct NoConvergence {
@@ -352,13 +366,7 @@ impl<'a> Newton<'a> {
     ) -> Result<(), (String, String)> {
         self.values.copy_from_slice(values);
         self.rhs.copy_from_slice(rhs);
-        let mode = LoadMode {
-            gshunt: 0.0,
-            init_junctions: false,
-            charges: None,
-            predict: None,
-            time: 0.0,
-        };
+        let mode = LoadMode::dc(false);
         self.load(x, false, false, None, mode);
         if let Some((device, message)) = self.fault.take() {
             return Err((self.circuit.devices[device.index()].name.clone(), message));
@@ -431,13 +439,7 @@ pub fn dc_from_guess(
 ) -> Result<(), NoConvergence> {
     let mut b = vec![0.0; x.len()];
     rhs_at(1.0, &mut b);
-    let mode = LoadMode {
-        gshunt: 0.0,
-        init_junctions: false,
-        charges: None,
-        predict: None,
-        time: 0.0,
-    };
+    let mode = LoadMode::dc(false);
     let itl1 = newton.circuit.options.itl1;
     newton.solve(x, &newton.sys.g, &b, mode, itl1)?;
     newton.method = Some(OpMethod::Newton);
@@ -458,11 +460,8 @@ pub fn dc_operating_point(
     let mut b = vec![0.0; x.len()];
     rhs_at(1.0, &mut b);
     let plain = LoadMode {
-        gshunt: 0.0,
-        init_junctions: !warm,
-        charges: None,
         predict: warm.then_some(1.0),
-        time: 0.0,
+        ..LoadMode::dc(!warm)
     };
     let start = x.to_vec();
     let first = newton.solve(x, &sys.g, &b, plain, opts.itl1);
@@ -491,10 +490,7 @@ pub fn dc_operating_point(
     loop {
         let mode = LoadMode {
             gshunt: gs,
-            init_junctions: init,
-            charges: None,
-            predict: None,
-            time: 0.0,
+            ..LoadMode::dc(init)
         };
         let before = newton.iterations;
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
@@ -532,13 +528,7 @@ pub fn dc_operating_point(
             }
         }
     }
-    let mode = LoadMode {
-        gshunt: 0.0,
-        init_junctions: init,
-        charges: None,
-        predict: None,
-        time: 0.0,
-    };
+    let mode = LoadMode::dc(init);
     match newton.solve(x, &sys.g, &b, mode, opts.itl1) {
         Ok(()) => {
             newton.method = Some(OpMethod::GminStepping);
@@ -555,13 +545,7 @@ pub fn dc_operating_point(
     let mut last_good = x.to_vec();
     loop {
         rhs_at(scale, &mut b);
-        let mode = LoadMode {
-            gshunt: 0.0,
-            init_junctions: init,
-            charges: None,
-            predict: None,
-            time: 0.0,
-        };
+        let mode = LoadMode::dc(init);
         match newton.solve(x, &sys.g, &b, mode, ITL2) {
             Ok(()) => {
                 if scale >= 1.0 {
