@@ -316,21 +316,6 @@ impl Elab<'_> {
     }
 }
 
-/// Whether a device of this kind has a branch current `i(name)` in the plots.
-pub(super) fn has_branch(kind: &DeviceKind) -> bool {
-    matches!(
-        kind,
-        DeviceKind::VoltageSource { .. }
-            | DeviceKind::Inductor { .. }
-            | DeviceKind::Vcvs { .. }
-            | DeviceKind::Ccvs { .. }
-            | DeviceKind::Poly {
-                voltage_output: true,
-                ..
-            }
-    ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
-}
-
 /// The vectors the `.meas`, `.four` and `.print` cards read, as `.save` targets (so a `.save`
 /// list keeps them, as ngspice's batch mode saves what it prints).
 pub(super) fn saved_by(
@@ -390,7 +375,11 @@ pub(super) fn saved_by(
             } else {
                 let i = device_of(inner("i(")?)?;
                 // Only these have a branch current; another `i(...)` fails as a missing vector.
-                has_branch(&devices.get(i)?.kind).then_some(SaveTarget::Current(DeviceId(i as u32)))
+                devices
+                    .get(i)?
+                    .kind
+                    .has_branch()
+                    .then_some(SaveTarget::Current(DeviceId(i as u32)))
             }
         })
         .collect()

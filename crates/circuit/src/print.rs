@@ -232,7 +232,7 @@ impl Elab<'_> {
                 message: format!("no element '{}'{hint}", dev.name),
             });
         };
-        if !super::meas::has_branch(&self.devices[i].kind) {
+        if !self.devices[i].kind.has_branch() {
             return Err(Drop {
                 span: dev.span,
                 message: format!(

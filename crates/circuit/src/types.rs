@@ -350,6 +350,21 @@ pub struct LtraLine {
 }
 
 impl DeviceKind {
+    /// Whether the device adds a branch-current unknown, written `i(name)` in the plots.
+    pub fn has_branch(&self) -> bool {
+        matches!(
+            self,
+            DeviceKind::VoltageSource { .. }
+                | DeviceKind::Inductor { .. }
+                | DeviceKind::Vcvs { .. }
+                | DeviceKind::Ccvs { .. }
+                | DeviceKind::Poly {
+                    voltage_output: true,
+                    ..
+                }
+        ) || matches!(self, DeviceKind::BSource(b) if b.voltage)
+    }
+
     /// Whether ngspice 39 runs this device as an XSPICE code-model instance (an `A` device):
     /// `POLY` sources (`spice2poly`), `E`/`G` `TABLE` (`pwl`) and PSpice `VSWITCH` switches
     /// with `VON`/`VOFF` (`pswitch`). With any of these in the circuit ngspice lowers TRTOL to

@@ -57,7 +57,7 @@ impl Unknowns {
             let suffixes = devices::extra_unknowns(&d.kind);
             extra_of.push((!suffixes.is_empty()).then_some(extra.len() as u32));
             extra.extend(suffixes.iter().map(|&s| (DeviceId(i as u32), s)));
-            if devices::has_branch(&d.kind) {
+            if d.kind.has_branch() {
                 branch_of.push(Some(branch_device.len() as u32));
                 branch_device.push(DeviceId(i as u32));
             } else {

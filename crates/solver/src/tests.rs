@@ -238,17 +238,14 @@ fn dc_sweep_accumulates_like_ngspice() {
         stop: 1.0,
         step: 0.1,
     };
-    assert_eq!(crate::analysis::dc::sweep_values(&s).len(), 11);
+    assert_eq!(s.values().len(), 11);
     let down = DcSweep {
         target: DcTarget::Source(DeviceId(0)),
         start: 1.0,
         stop: -1.0,
         step: -0.5,
     };
-    assert_eq!(
-        crate::analysis::dc::sweep_values(&down),
-        vec![1.0, 0.5, 0.0, -0.5, -1.0]
-    );
+    assert_eq!(down.values(), vec![1.0, 0.5, 0.0, -0.5, -1.0]);
 }
 
 #[test]

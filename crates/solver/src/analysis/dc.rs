@@ -19,11 +19,6 @@ use circuit::{Circuit, DcSweep, DcTarget};
 
 pub const PLOT_NAME: &str = "DC transfer characteristic";
 
-/// The values one sweep takes, accumulated as ngspice accumulates them.
-pub fn sweep_values(s: &DcSweep) -> Vec<f64> {
-    s.values()
-}
-
 pub fn run(circuit: &Circuit, sys: &System, sweeps: &[DcSweep]) -> Result<Plot, SolveError> {
     run_with(circuit, sys, sweeps, &Control::new()).map_err(|s| s.error)
 }
@@ -48,7 +43,7 @@ pub fn run_with(
     let systems: Vec<System> = temp
         .map(|(_, at)| at.iter().map(System::assemble).collect())
         .unwrap_or_default();
-    let values: Vec<Vec<f64>> = sweeps.iter().map(sweep_values).collect();
+    let values: Vec<Vec<f64>> = sweeps.iter().map(DcSweep::values).collect();
     let total: usize = values.iter().map(Vec::len).product();
     control.expect(total as u64);
     let mut solver = match temp {

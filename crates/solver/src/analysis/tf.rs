@@ -47,7 +47,7 @@ pub fn run(
     let mut scratch = Vec::with_capacity(n);
     let mut solve = |b: &mut Vec<f64>| lu.solve_refined(&lin.pattern, &lin.g, b, &mut scratch);
     let at = |x: &[f64], i: Option<usize>| i.map_or(0.0, |i| x[i]);
-    let source_is_v = crate::devices::has_branch(&circuit.devices[source.index()].kind);
+    let source_is_v = circuit.devices[source.index()].kind.has_branch();
 
     // The unit excitation of the input source: its own right-hand-side rows at value 1.
     let mut x = vec![0.0; n];

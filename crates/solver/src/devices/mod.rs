@@ -163,21 +163,6 @@ pub fn initial_branch_current(kind: &DeviceKind) -> Option<f64> {
     }
 }
 
-/// Whether the device adds a branch-current unknown.
-pub fn has_branch(kind: &DeviceKind) -> bool {
-    matches!(
-        kind,
-        DeviceKind::VoltageSource { .. }
-            | DeviceKind::Inductor { .. }
-            | DeviceKind::Vcvs { .. }
-            | DeviceKind::Ccvs { .. }
-            | DeviceKind::Poly {
-                voltage_output: true,
-                ..
-            }
-    ) || matches!(kind, DeviceKind::BSource(b) if b.voltage)
-}
-
 /// Where ngspice 39's setup numbers the branch current and reported unknowns of a device, which
 /// is the order of its output vectors after the node voltages: by kind in the order of its device
 /// table (`dev.c`: `asrc` (B), `ccvs` (H), `cpl` (P), `ind` (L), `tra` (T), `vcvs` (E), `vsrc`
