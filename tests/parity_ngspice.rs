@@ -106,6 +106,7 @@ parity_cases!(
     bjt_pnp_substrate,
     bridge_dc_nested,
     bsrc_current_branch,
+    bsrc_log_from_zero,
     bsrc_nonlinear,
     bsrc_pwl_function,
     bsrc_subckt,

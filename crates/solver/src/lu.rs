@@ -1,4 +1,4 @@
-//! Sparse LU with a static pivot sequence: faer pivots once, later factorisations only refactor.
+//! Sparse LU with a static pivot sequence: pivots chosen once, later factorisations only refactor.
 //!
 //! Circuit matrices keep their sparsity pattern across frequencies, Newton steps and time points,
 //! and usually their good pivots too. So, as KLU does:
@@ -6,15 +6,16 @@
 //! 1. **Ordering** (once per pattern): faer's AMD on `A + A^T` ([`column_order`]).
 //! 2. **Pivoting factorisation** (first value set, or when a pivot goes bad): left-looking LU
 //!    (Gilbert-Peierls) with threshold pivoting that keeps the diagonal of the symmetric order
-//!    where it is large enough, as KLU and ngspice's Sparse do (`lu/diagonal.rs`). Its row
-//!    permutation and the structure of `L` and `U` are kept, `U`'s rows ascending.
+//!    where it is large enough, as KLU and ngspice's Sparse do, magnitudes compared row-scaled
+//!    (`lu/diagonal.rs`). Its row permutation and the structure of `L` and `U` are kept, `U`'s rows ascending.
 //! 3. **Refactorisation** (every later value set): the same elimination on the fixed structure with
 //!    the fixed pivots, no symbolic work and no search: for column `j` of `P A Q`, scatter it into
 //!    a dense work vector `x`, then for each `k` in `U`'s column pattern in increasing order
 //!    (a topological order, `L` being lower triangular) `x -= L[:,k] * x[k]`; `U[:,j]` and
 //!    `L[:,j] = x / U[j,j]` are read off the pattern.
 //!
-//! A refactorised pivot smaller than `PIVOT_REL_TOL` times the largest entry of its column is
+//! A refactorised pivot smaller than `PIVOT_REL_TOL` times the largest entry of its column (both
+//! scaled by the rows' scales of the pivoting factorisation) is
 //! rejected and the value set is factored again with fresh partial pivoting (step 2), so the static
 //! pivots never cost accuracy. `PIVOT_REL_TOL = 1e-3` is ngspice's default `pivrel`.
 
@@ -142,6 +143,10 @@ struct Structure {
     u_row: Vec<u32>,
     /// Permuted row index of every entry of `A` (indexed by `A`'s value slot).
     a_row_perm: Vec<u32>,
+    /// `1/s` of each pivot position's row, `s` the row's largest magnitude in the matrix that
+    /// chose the pivots (`diagonal::row_scale_inv`): the refactorisation judges its pivots
+    /// row-scaled, as they were chosen.
+    scale_inv: Vec<f64>,
     /// Direct addresses for the refactorisation of small matrices.
     plan: Option<plan::Plan>,
 }
@@ -490,12 +495,16 @@ impl<T: Scalar> Lu<T> {
             u_val[u1] = pivot;
             let (l0, l1) = (l_ptr[j], l_ptr[j + 1]);
             let rows = &l_row[l0..l1];
-            let mut col_max = pivot.magnitude();
+            let scale = &s.scale_inv;
+            let pivot_mag = pivot.magnitude() * scale[j];
+            let mut col_max = pivot_mag;
             for &i in rows {
-                // SAFETY: row indices are < n (validated), x.len() == n.
-                col_max = col_max.max(unsafe { x.get_unchecked(i as usize) }.magnitude());
+                // SAFETY: row indices are < n (validated), x.len() == n == scale.len().
+                col_max = col_max.max(unsafe {
+                    x.get_unchecked(i as usize).magnitude() * scale.get_unchecked(i as usize)
+                });
             }
-            let acceptable = pivot.magnitude() > PIVOT_REL_TOL * col_max;
+            let acceptable = pivot_mag > PIVOT_REL_TOL * col_max;
             if !acceptable || !pivot.magnitude().is_finite() {
                 // Leave the work vector clean for the pivoting factorisation.
                 x.iter_mut().for_each(|v| *v = T::default());
@@ -563,11 +572,17 @@ impl<T: Scalar> Lu<T> {
                 }
             }
             let pivot = w[u1];
-            let column = &mut w[nu + l_ptr[j]..nu + l_ptr[j + 1]];
+            let (l0, l1) = (l_ptr[j], l_ptr[j + 1]);
+            let column = &mut w[nu + l0..nu + l1];
+            let scale = &s.scale_inv;
+            let pivot_mag = pivot.magnitude() * scale[j];
             let col_max = column
                 .iter()
-                .fold(pivot.magnitude(), |m, v| m.max(v.magnitude()));
-            let acceptable = pivot.magnitude() > PIVOT_REL_TOL * col_max;
+                .zip(&s.l_row[l0..l1])
+                .fold(pivot_mag, |m, (v, &i)| {
+                    m.max(v.magnitude() * scale[i as usize])
+                });
+            let acceptable = pivot_mag > PIVOT_REL_TOL * col_max;
             if !acceptable || !pivot.magnitude().is_finite() {
                 return false;
             }
@@ -783,13 +798,16 @@ impl<T: Scalar> Lu<T> {
             (fa_u[u1], fb_u[u1]) = (pa, pb);
             let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
             let rows = &s.l_row[l0..l1];
-            let (mut max_a, mut max_b) = (pa.magnitude(), pb.magnitude());
+            let sc = &s.scale_inv;
+            let (mut max_a, mut max_b) = (pa.magnitude() * sc[j], pb.magnitude() * sc[j]);
             for &i in rows {
-                max_a = max_a.max(xa[i as usize].magnitude());
-                max_b = max_b.max(xb[i as usize].magnitude());
+                let si = sc[i as usize];
+                max_a = max_a.max(xa[i as usize].magnitude() * si);
+                max_b = max_b.max(xb[i as usize].magnitude() * si);
             }
-            let good =
-                |p: T, max: f64| p.magnitude() > PIVOT_REL_TOL * max && p.magnitude().is_finite();
+            let good = |p: T, max: f64| {
+                p.magnitude() * sc[j] > PIVOT_REL_TOL * max && p.magnitude().is_finite()
+            };
             if !good(pa, max_a) || !good(pb, max_b) {
                 xa.iter_mut().for_each(|v| *v = T::default());
                 xb.iter_mut().for_each(|v| *v = T::default());

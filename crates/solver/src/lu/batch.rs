@@ -314,12 +314,16 @@ impl LuBatch {
             let pivot = std::mem::take(&mut x[j]);
             let (l0, l1) = (s.l_col_ptr[j], s.l_col_ptr[j + 1]);
             let rows = &s.l_row[l0..l1];
-            let pm = pivot.magnitude();
+            let mut pm = pivot.magnitude();
+            for m in &mut pm {
+                *m *= s.scale_inv[j];
+            }
             let mut col_max = pm;
             for &i in rows {
                 let m = x[i as usize].magnitude();
+                let si = s.scale_inv[i as usize];
                 for l in 0..LANES {
-                    col_max[l] = col_max[l].max(m[l]);
+                    col_max[l] = col_max[l].max(m[l] * si);
                 }
             }
             for l in 0..LANES {

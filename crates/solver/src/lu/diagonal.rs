@@ -4,8 +4,20 @@
 //! the rows column `q_j` of `A` reaches through the columns of `L` found so far (a depth-first
 //! search of `L`'s graph, in topological order) are eliminated, `x = L \ A[:, q_j]`, and the
 //! pivot is the diagonal row `q_j` when `|x_qj| >= DIAG_PREFERENCE * max_i |x_i|` over the rows
-//! not yet pivoted, the largest of them otherwise (Davis and Palamadai Natarajan, "Algorithm
-//! 907: KLU", ACM TOMS 37(3), 2010; ngspice's Sparse 1.3 prefers the diagonal the same way).
+//! not yet pivoted (Davis and Palamadai Natarajan, "Algorithm 907: KLU", ACM TOMS 37(3), 2010;
+//! ngspice's Sparse 1.3 prefers the diagonal the same way). Otherwise, of the rows within that
+//! threshold, the one with the fewest entries in `A` (Markowitz's criterion, which Sparse uses
+//! for every pivot), the largest of those on a tie.
+//!
+//! Magnitudes are compared row-scaled, `|x_i| / s_i` with `s_i = max_j |a_ij|` (KLU's default
+//! scaling, applied here to the choice only, not to the values factored): MNA rows mix units
+//! (a node's currents, a branch's volts), and a behavioural source linearised at a point where
+//! its derivative is huge (`ln(v)` at `v = 0`: ngspice's `1/(gmin*1e-20)`, 1e32) has a row
+//! whose entries, right-hand side included, are all of that scale. Unscaled, that row won the
+//! column of `v` from the voltage source's `v = 2.7`, and the back substitution recovered `v` as
+//! the difference of two 1e99 numbers divided by 1e32: zero, with a backward error of 1 that no
+//! refinement step could remove. Scaled, both rows are candidates of magnitude 1 and the
+//! sparser row (the source's) is the pivot, as in ngspice.
 //!
 //! Why balun has its own instead of faer's partial pivoting: on MNA matrices the fill-reducing
 //! order is symmetric (a node's row and column go together), and choosing each pivot by
@@ -24,6 +36,24 @@ const DIAG_PREFERENCE: f64 = 0.1;
 
 const NONE: usize = usize::MAX;
 
+/// `1/s_i`, `s_i = max_j |a_ij|` the largest magnitude of row `i` of `A` (1 for an empty or
+/// all-zero row, and where the maximum is not finite).
+pub(super) fn row_scale_inv<T: Scalar>(pattern: &Pattern, values: &[T]) -> Vec<f64> {
+    let mut s = vec![0.0f64; pattern.dim()];
+    for (&r, v) in pattern.symbolic.row_idx().iter().zip(values) {
+        s[r] = s[r].max(v.magnitude());
+    }
+    s.iter()
+        .map(|&m| {
+            if m > 0.0 && m.is_finite() {
+                1.0 / m
+            } else {
+                1.0
+            }
+        })
+        .collect()
+}
+
 /// The factors of one pivoting factorisation: the structure and the values of `L` (unit
 /// diagonal implied) and `U` (rows ascending, diagonal last).
 pub(super) struct Factored<T> {
@@ -40,6 +70,11 @@ pub(super) fn factor<T: Scalar>(
 ) -> Result<Factored<T>, SingularAt> {
     let n = pattern.dim();
     let (col_ptr, row_idx) = (pattern.symbolic.col_ptr(), pattern.symbolic.row_idx());
+    let scale = row_scale_inv(pattern, values);
+    let mut row_len = vec![0usize; n];
+    for &r in row_idx {
+        row_len[r] += 1;
+    }
     // Pivot position of each original row, NONE while unpivoted.
     let mut pinv = vec![NONE; n];
     // L by columns, row indices original (pivot positions are known only at the end).
@@ -108,24 +143,30 @@ pub(super) fn factor<T: Scalar>(
             }
             u_col.push((k as u32, xr));
         }
-        let mut best = NONE;
-        let mut best_mag = -1.0;
+        let mut best_mag = 0.0f64;
         for &r in &post {
             if pinv[r] == NONE {
-                let m = x[r].magnitude();
-                if m > best_mag {
-                    best_mag = m;
-                    best = r;
-                }
+                best_mag = best_mag.max(x[r].magnitude() * scale[r]);
             }
         }
-        if best == NONE || best_mag == 0.0 || !best_mag.is_finite() {
+        if best_mag == 0.0 || !best_mag.is_finite() {
             post.iter().for_each(|&r| x[r] = T::default());
             return Err(SingularAt(c));
         }
-        if mark[c] == j && pinv[c] == NONE && x[c].magnitude() >= DIAG_PREFERENCE * best_mag {
-            best = c;
-        }
+        let floor = DIAG_PREFERENCE * best_mag;
+        let best = if mark[c] == j && pinv[c] == NONE && x[c].magnitude() * scale[c] >= floor {
+            c
+        } else {
+            // The sparsest row within the threshold, the largest of those.
+            let mut best = (NONE, usize::MAX, 0.0);
+            for &r in &post {
+                let m = x[r].magnitude() * scale[r];
+                if pinv[r] == NONE && m >= floor && (row_len[r], -m) < (best.1, -best.2) {
+                    best = (r, row_len[r], m);
+                }
+            }
+            best.0
+        };
         let pivot = x[best];
         pinv[best] = j;
         u_col.sort_unstable_by_key(|e| e.0);
@@ -155,6 +196,13 @@ pub(super) fn factor<T: Scalar>(
         u_col_ptr,
         u_row,
         a_row_perm: row_idx.iter().map(|&r| narrow(pinv[r])).collect(),
+        scale_inv: {
+            let mut by_position = vec![1.0; n];
+            for (r, &p) in pinv.iter().enumerate() {
+                by_position[p] = scale[r];
+            }
+            by_position
+        },
         plan: None,
     };
     Ok(Factored {
@@ -219,5 +267,28 @@ mod tests {
         let mut x = [0.0, 2.0];
         lu.solve_in_place(&mut x);
         assert_eq!(x, [2.0, -2.0]);
+    }
+
+    /// `V1 1 0 2.7` and `B1 b 0 v=ln(v(1))` linearised at `v(1) = 0`: the B row is
+    /// `v(b) - 1e32 v(1) = -1e99` (ngspice's `ln(0)` and its `1/(gmin*1e-20)` derivative).
+    /// Row-scaled, the source's sparser row pivots the column of `v(1)` and the solve gives
+    /// `v(1) = 2.7` exactly; unscaled, the B row won that column and the solve gave 0.
+    #[test]
+    fn a_huge_linearised_row_does_not_take_a_sources_column() {
+        // Unknowns v(1), v(b), i(V1), i(B1); rows: KCL 1, KCL b, V1's branch, B1's branch.
+        let entries = [
+            ((0, 2), 1.0),
+            ((1, 3), 1.0),
+            ((2, 0), 1.0),
+            ((3, 1), 1.0),
+            ((3, 0), -1e32),
+        ];
+        let (p, values) = matrix(4, &entries);
+        let mut lu = Lu::<f64>::new(&p);
+        lu.factor(&p, &values).expect("non-singular");
+        let mut x = vec![0.0, 0.0, 2.7, -1e99];
+        lu.solve_refined(&p, &values, &mut x, &mut Vec::new());
+        assert_eq!(x, [2.7, 2.7e32 - 1e99, 0.0, 0.0]);
+        assert!(lu.stats.worst_backward_error <= f64::EPSILON);
     }
 }
